@@ -1,0 +1,3 @@
+"""cofab: run manufacturing-expansion partnerships end to end."""
+
+__version__ = "0.1.0"

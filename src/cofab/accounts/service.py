@@ -1,0 +1,206 @@
+"""Sign-in, throttling, users and API tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from cofab.accounts.models import ApiToken, LoginFailure, Role, User
+from cofab.core import audit
+from cofab.core.access import Actor, require_roles
+from cofab.core.errors import Conflict, FieldProblem, NotFound, TooManyRequests, Unauthorized, ValidationFailed
+from cofab.core.i18n import N_, SUPPORTED_LOCALES
+from cofab.core.security import (
+    MIN_PASSWORD_LENGTH,
+    burn_password_check,
+    hash_api_token,
+    hash_password,
+    new_api_token,
+    verify_password,
+)
+from cofab.db.base import utcnow
+from cofab.db.session import unit_of_work
+from cofab.partners.models import Partner
+
+ADMIN_ONLY = frozenset({"admin"})
+
+
+def actor_for(user: User, locale: str | None = None) -> Actor:
+    return Actor(
+        user_id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        role=user.role,
+        partner_id=user.partner_id,
+        locale=user.locale or locale or "en",
+        timezone=user.timezone,
+    )
+
+
+def _recent_failures(session: Session, email: str, window: timedelta) -> int:
+    since = utcnow() - window
+    total = session.execute(
+        select(func.count()).select_from(LoginFailure).where(
+            LoginFailure.email == email, LoginFailure.at >= since
+        )
+    ).scalar_one()
+    return int(total)
+
+
+def authenticate(
+    session: Session, *, email: str, password: str, client: str, max_failures: int, lock_minutes: int
+) -> User:
+    """Check a password; after ``max_failures`` misses the e-mail is locked for a while."""
+    email = email.strip().lower()
+    window = timedelta(minutes=lock_minutes)
+    if _recent_failures(session, email, window) >= max_failures:
+        raise TooManyRequests(minutes=lock_minutes)
+    user = session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    if user is None:
+        burn_password_check(password)
+    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        # Recorded in its own transaction: the request's own one is rolled back by the error.
+        with unit_of_work(session.get_bind().engine) as failures:  # type: ignore[union-attr]
+            failures.add(LoginFailure(email=email, client=client[:64]))
+        raise Unauthorized(N_("E-mail or password is wrong."))
+    session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+    return user
+
+
+def validate_new_user(
+    session: Session, *, email: str, password: str, role: str, partner_id: int | None
+) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    if "@" not in email or len(email) > 254:
+        problems.append(FieldProblem("email", N_("Has the wrong format.")))
+    elif session.execute(select(User.id).where(User.email == email.lower())).first():
+        problems.append(FieldProblem("email", N_("A user with this e-mail already exists.")))
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(
+            FieldProblem("password", N_("Must be at least {min} characters."), {"min": MIN_PASSWORD_LENGTH})
+        )
+    roles = [r.value for r in Role]
+    if role not in roles:
+        problems.append(FieldProblem("role", N_("Must be one of: {expected}."), {"expected": ", ".join(roles)}))
+    if role == Role.PARTNER and partner_id is None:
+        problems.append(FieldProblem("partner_id", N_("A partner user must belong to a partner company.")))
+    if role != Role.PARTNER and partner_id is not None:
+        problems.append(FieldProblem("partner_id", N_("Only partner users belong to a partner company.")))
+    if partner_id is not None and session.get(Partner, partner_id) is None:
+        problems.append(FieldProblem("partner_id", N_("No partner has the id {id}."), {"id": partner_id}))
+    return problems
+
+
+def create_user(
+    session: Session,
+    *,
+    actor: Actor | None,
+    email: str,
+    password: str,
+    display_name: str,
+    role: str,
+    partner_id: int | None = None,
+    locale: str | None = None,
+) -> User:
+    """``actor`` is None only for the CLI and demo loader, which run with the machine's trust."""
+    if actor is not None:
+        require_roles(actor, ADMIN_ONLY)
+    problems = validate_new_user(session, email=email, password=password, role=role, partner_id=partner_id)
+    if problems:
+        raise ValidationFailed(problems=problems)
+    user = User(
+        email=email.strip().lower(),
+        display_name=display_name or email,
+        password_hash=hash_password(password),
+        role=role,
+        partner_id=partner_id,
+        locale=locale,
+    )
+    session.add(user)
+    session.flush()
+    after = audit.snapshot(user)
+    after.pop("password_hash", None)
+    audit.record(
+        session, actor=actor, action="create", entity="user", entity_id=user.id,
+        partner_id=partner_id, after=after,
+    )
+    return user
+
+
+def list_users(session: Session, *, actor: Actor) -> list[User]:
+    require_roles(actor, ADMIN_ONLY)
+    return list(session.execute(select(User).order_by(User.email)).scalars())
+
+
+def set_locale(session: Session, *, actor: Actor, locale: str) -> None:
+    if locale not in SUPPORTED_LOCALES:
+        raise ValidationFailed(
+            problems=[FieldProblem("locale", N_("Must be one of: {expected}."), {"expected": "ko, en"})]
+        )
+    user = session.get(User, actor.user_id)
+    if user is None:
+        raise NotFound()
+    user.locale = locale
+    session.flush()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str
+
+
+def create_token(session: Session, *, actor: Actor, name: str) -> IssuedToken:
+    name = name.strip()
+    if not name:
+        raise ValidationFailed(problems=[FieldProblem("name", N_("This field is required."))])
+    count = session.execute(
+        select(func.count()).select_from(ApiToken).where(
+            ApiToken.user_id == actor.user_id, ApiToken.revoked_at.is_(None)
+        )
+    ).scalar_one()
+    if count >= 20:
+        raise Conflict(N_("You already have 20 active tokens; revoke one first."))
+    secret = new_api_token()
+    token = ApiToken(user_id=actor.user_id, name=name[:100], token_hash=hash_api_token(secret), prefix=secret[:12])
+    session.add(token)
+    session.flush()
+    audit.record(
+        session, actor=actor, action="create", entity="api_token", entity_id=token.id,
+        partner_id=actor.partner_id, after={"name": token.name, "prefix": token.prefix},
+    )
+    return IssuedToken(token, secret)
+
+
+def list_tokens(session: Session, *, actor: Actor) -> list[ApiToken]:
+    stmt = select(ApiToken).where(ApiToken.user_id == actor.user_id).order_by(ApiToken.id.desc())
+    return list(session.execute(stmt).scalars())
+
+
+def revoke_token(session: Session, *, actor: Actor, token_id: int) -> None:
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != actor.user_id:
+        raise NotFound()
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.flush()
+        audit.record(
+            session, actor=actor, action="revoke", entity="api_token", entity_id=token.id,
+            partner_id=actor.partner_id, after={"name": token.name},
+        )
+
+
+def user_for_token(session: Session, secret: str) -> User | None:
+    token = session.execute(
+        select(ApiToken).where(ApiToken.token_hash == hash_api_token(secret), ApiToken.revoked_at.is_(None))
+    ).scalar_one_or_none()
+    if token is None:
+        return None
+    user = session.get(User, token.user_id)
+    if user is None or not user.is_active:
+        return None
+    token.last_used_at = utcnow()
+    return user

@@ -1,0 +1,78 @@
+"""Build the ASGI app: API routers, page routes, static files, error rendering."""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from cofab import __version__
+from cofab.config import Settings, get_settings
+from cofab.core.i18n import N_
+from cofab.core.problems import install_problem_handlers
+from cofab.core.web import add_template_package, build_templates
+from cofab.db.session import engine_for
+
+log = logging.getLogger("cofab")
+
+# (path, label msgid, who sees it: "all" | "owner" | "admin")
+NAV: list[tuple[str, str, str]] = [
+    ("/", N_("Dashboard"), "all"),
+    ("/partners", N_("Partners"), "all"),
+    ("/certifications", N_("Certificates"), "all"),
+]
+
+
+def register_nav(path: str, label: str, audience: str = "owner") -> None:
+    if all(item[0] != path for item in NAV):
+        NAV.append((path, label, audience))
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="cofab",
+        version=__version__,
+        description="Run manufacturing-expansion partnerships: partners, plans, operations, quality.",
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = engine_for(settings.database_url)
+    app.state.secret_key = settings.resolved_secret_key()
+    app.state.nav = NAV
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=app.state.secret_key,
+        session_cookie="cofab_session",
+        max_age=settings.session_max_age_s,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    install_problem_handlers(app)
+
+    from cofab.accounts import api as accounts_api
+    from cofab.accounts import pages as accounts_pages
+    from cofab.auditlog import api as audit_api
+    from cofab.auditlog import pages as audit_pages
+    from cofab.partners import api as partners_api
+    from cofab.partners import pages as partners_pages
+
+    for package in ("cofab.partners", "cofab.accounts", "cofab.auditlog"):
+        add_template_package(package)
+    for router in (accounts_api.router, partners_api.router, audit_api.router):
+        app.include_router(router)
+    for router in (accounts_pages.router, partners_pages.router, audit_pages.router):
+        app.include_router(router)
+
+    # --- domain routers (one block per domain) ---------------------------------------------
+    # --- end of domain routers -------------------------------------------------------------
+
+    app.state.templates = build_templates()
+    static_dir = resources.files("cofab") / "static"
+    app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
+    register_nav("/audit", N_("Audit log"), "admin")
+    return app

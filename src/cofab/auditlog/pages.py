@@ -1,0 +1,59 @@
+"""Audit log browser for admins, with a chain check button."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from cofab.auditlog import service
+from cofab.core.access import Actor
+from cofab.core.pagination import Page, paginate
+from cofab.core.web import db_session, page_actor, render
+from cofab.partners.api import tabular_response
+
+router = APIRouter(include_in_schema=False)
+SessionDep = Annotated[Session, Depends(db_session)]
+ActorDep = Annotated[Actor, Depends(page_actor)]
+
+
+def _filters(request: Request) -> service.AuditFilters:
+    q = request.query_params
+
+    def as_date(value: str | None) -> date | None:
+        try:
+            return date.fromisoformat(value) if value else None
+        except ValueError:
+            return None
+
+    pid = q.get("partner_id") or ""
+    return service.AuditFilters(
+        actor=q.get("actor") or None, action=q.get("action") or None, entity=q.get("entity") or None,
+        partner_id=int(pid) if pid.isdigit() else None, since=as_date(q.get("since")),
+        until=as_date(q.get("until")),
+    )
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_log(request: Request, session: SessionDep, actor: ActorDep, page: int = 1, verify: int = 0) -> Response:
+    filters = _filters(request)
+    items, total = paginate(session, service.audit_query(actor, filters), page=page, size=50)
+    report = service.verify(session, actor=actor) if verify else None
+    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "verify") and v])
+    return render(request, "audit.html", {
+        "result": Page[Any](items=items, total=total, page=max(page, 1), size=50),
+        "filters": filters, "query": query, "report": report,
+    })
+
+
+@router.get("/audit/export")
+def audit_export(request: Request, session: SessionDep, actor: ActorDep, format: str = "csv") -> Response:
+    stmt = service.audit_query(actor, _filters(request)).limit(100_000)
+    rows = [[e.id, e.at, e.actor_label, e.action, e.entity, e.entity_id, e.partner_id, e.hash]
+            for e in session.execute(stmt).scalars()]
+    headers = ["id", "at", "actor", "action", "entity", "entity_id", "partner_id", "hash"]
+    return tabular_response(headers, rows, "audit", "xlsx" if format == "xlsx" else "csv")

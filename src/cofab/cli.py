@@ -1,0 +1,231 @@
+"""The ``cofab`` command line: one Typer app, one sub-app per domain."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import func, select
+
+from cofab.config import get_settings
+from cofab.core.access import SYSTEM_ACTOR
+from cofab.core.errors import CofabError
+from cofab.core.i18n import cli_locale, translate
+from cofab.db.session import engine_for, unit_of_work
+
+app = typer.Typer(
+    help="cofab — run manufacturing-expansion partnerships end to end.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+partners_app = typer.Typer(help="Partner registry import and export.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(demo_app, name="demo")
+app.add_typer(audit_app, name="audit")
+app.add_typer(partners_app, name="partners")
+
+console = Console()
+err = Console(stderr=True)
+
+
+def fail(message: str, **params: object) -> NoReturn:
+    """One readable line on stderr and exit code 1 — never a traceback for bad input."""
+    err.print(f"[red]error:[/red] {translate(message, cli_locale(), **params)}", highlight=False)
+    raise typer.Exit(1)
+
+
+def fail_with(exc: CofabError) -> NoReturn:
+    locale = cli_locale()
+    err.print(f"[red]error:[/red] {translate(exc.message, locale, **exc.params)}", highlight=False)
+    for problem in exc.problems:
+        err.print(f"  {problem.field}: {translate(problem.message, locale, **problem.params)}",
+                  highlight=False)
+    raise typer.Exit(1)
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    return engine_for(get_settings().database_url)
+
+
+def migrate() -> None:
+    from cofab.db.migrate import upgrade
+
+    upgrade(_engine())
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database to the newest schema."""
+    migrate()
+    console.print(translate("Database is up to date.", cli_locale()))
+
+
+@user_app.command("create")
+def user_create(
+    email: Annotated[str, typer.Argument(help="Login e-mail")],
+    role: Annotated[str, typer.Option(help="admin, manager, quality, viewer or partner")] = "viewer",
+    name: Annotated[str, typer.Option(help="Display name")] = "",
+    partner_id: Annotated[int | None, typer.Option(help="Partner company id (partner users)")] = None,
+    password: Annotated[str | None, typer.Option(help="Password; asked for when omitted")] = None,
+    locale: Annotated[str | None, typer.Option(help="ko or en")] = None,
+) -> None:
+    """Create a user (owner-company role or a partner user bound to one partner)."""
+    from cofab.accounts import service as accounts_service
+
+    migrate()
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        with unit_of_work(_engine()) as session:
+            user = accounts_service.create_user(
+                session, actor=None, email=email, password=password, display_name=name or email,
+                role=role, partner_id=partner_id, locale=locale,
+            )
+            user_id = user.id
+    except CofabError as exc:
+        fail_with(exc)
+    console.print(translate("Created user {email} (id {id}).", cli_locale(), email=email, id=user_id))
+
+
+@demo_app.command("load")
+def demo_load(
+    case: Annotated[str, typer.Option("--case", help="electronics, automotive, pharma or all")] = "all",
+) -> None:
+    """Load a demo case (idempotent: existing demo rows are kept)."""
+    from cofab.demo.loader import load_case
+
+    migrate()
+    try:
+        with unit_of_work(_engine()) as session:
+            logins = load_case(session, case)
+    except CofabError as exc:
+        fail_with(exc)
+    print_logins(logins)
+
+
+def print_logins(logins: list[tuple[str, str, str]]) -> None:
+    locale = cli_locale()
+    table = Table(title=translate("Demo logins", locale))
+    table.add_column(translate("E-mail", locale))
+    table.add_column(translate("Password", locale))
+    table.add_column(translate("Role", locale))
+    for email, password, role in logins:
+        table.add_row(email, password, role)
+    console.print(table)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit hash chain; exit 1 naming the first broken entry."""
+    from cofab.core.audit import verify_chain
+
+    migrate()
+    with unit_of_work(_engine()) as session:
+        report = verify_chain(session)
+    locale = cli_locale()
+    if report.ok:
+        console.print(translate("Audit chain intact: {n} entries checked.", locale, n=report.checked))
+        return
+    err.print(translate("Audit chain broken at entry {id}: {reason}", locale,
+                        id=report.first_broken_id, reason=report.reason), highlight=False)
+    raise typer.Exit(1)
+
+
+@partners_app.command("import")
+def partners_import(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX file", exists=False)],
+    kind: Annotated[str, typer.Option(help="partners, sites or capabilities")] = "partners",
+    as_user: Annotated[str | None, typer.Option("--as", help="Record the import as this user's e-mail")] = None,
+) -> None:
+    """Import partners, sites or capabilities; all rows land or none do."""
+    from cofab.accounts import service as accounts_service
+    from cofab.accounts.models import User
+    from cofab.core.tabular import read_table
+    from cofab.partners import importing
+
+    if not file.is_file():
+        fail("File not found: {path}", path=str(file))
+    migrate()
+    try:
+        with unit_of_work(_engine()) as session:
+            actor = SYSTEM_ACTOR
+            if as_user:
+                user = session.execute(select(User).where(User.email == as_user.lower())).scalar_one_or_none()
+                if user is None:
+                    fail("No user with e-mail {email}.", email=as_user)
+                actor = accounts_service.actor_for(user)
+            report = importing.import_rows(session, actor=actor, kind=kind,
+                                           rows=read_table(file.read_bytes(), file.name))
+    except CofabError as exc:
+        fail_with(exc)
+    console.print(translate("Imported {kind}: {created} created, {updated} updated, {unchanged} unchanged.",
+                            cli_locale(), kind=kind, created=report.created, updated=report.updated,
+                            unchanged=report.unchanged))
+
+
+@partners_app.command("export")
+def partners_export(
+    out: Annotated[Path, typer.Argument(help="Output file (.csv or .xlsx)")],
+    kind: Annotated[str, typer.Option(help="partners, sites, capabilities or certifications")] = "partners",
+) -> None:
+    """Export the registry (all partners) to CSV or XLSX."""
+    from cofab.core.tabular import write_csv, write_xlsx
+    from cofab.partners import exporting, service
+
+    if kind not in exporting.EXPORT_KINDS:
+        fail("Must be one of: {expected}.", expected=", ".join(exporting.EXPORT_KINDS))
+    migrate()
+    with unit_of_work(_engine()) as session:
+        headers, rows = exporting.export_table(session, actor=SYSTEM_ACTOR, kind=kind,
+                                               filters=service.PartnerFilters())
+    data = write_xlsx(headers, rows, kind) if out.suffix.lower() == ".xlsx" else write_csv(headers, rows)
+    out.write_bytes(data)
+    console.print(translate("Wrote {n} rows to {path}.", cli_locale(), n=len(rows), path=str(out)))
+
+
+@app.command("up")
+def up(
+    host: Annotated[str | None, typer.Option(help="Bind address")] = None,
+    port: Annotated[int | None, typer.Option(help="Port")] = None,
+    demo: Annotated[bool, typer.Option(help="Load demo data into an empty database")] = True,
+) -> None:
+    """Migrate, load demo data into an empty database, print demo logins and serve cofab."""
+    import uvicorn
+
+    from cofab.accounts.models import User
+    from cofab.demo.loader import demo_logins, load_case
+
+    settings = get_settings()
+    migrate()
+    with unit_of_work(_engine()) as session:
+        empty = session.execute(select(func.count()).select_from(User)).scalar_one() == 0
+        if empty and demo:
+            load_case(session, "all")
+    if demo:
+        print_logins(demo_logins())
+    bind_host, bind_port = host or settings.host, port or settings.port
+    console.print(translate("cofab is running at http://{host}:{port} (API docs at /docs).", cli_locale(),
+                            host=bind_host, port=bind_port))
+    from cofab.app import create_app
+
+    application = create_app(settings)
+    if demo:
+        application.state.demo_logins = demo_logins()
+    uvicorn.run(application, host=bind_host, port=bind_port, log_level="info")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    sys.exit(app())
+
+
+# --- domain sub-apps (one line each) ---------------------------------------------------------
+# --- end of domain sub-apps ------------------------------------------------------------------

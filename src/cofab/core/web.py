@@ -1,0 +1,177 @@
+"""Request plumbing shared by every domain: DB session, who is asking, language, CSRF, rendering."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+from sqlalchemy.orm import Session
+
+from cofab.accounts import service as accounts_service
+from cofab.accounts.models import User
+from cofab.core.access import Actor
+from cofab.core.errors import CofabError, Forbidden, Unauthorized
+from cofab.core.labels import label_msgid
+from cofab.core.i18n import N_, locale_from_accept_language, normalise_locale, translate
+from cofab.core.security import csrf_ok, csrf_token
+from cofab.db.session import unit_of_work
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+TEMPLATE_PACKAGES = ["cofab"]
+
+
+class LoginRequired(CofabError):
+    status = 401
+    code = "login_required"
+    title = N_("Please log in.")
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """One unit of work per request: committed when the route returns, rolled back on error."""
+    with unit_of_work(request.app.state.engine) as session:
+        yield session
+
+
+def session_id(request: Request) -> str:
+    sid = request.session.get("sid")
+    if not sid:
+        sid = secrets.token_urlsafe(24)
+        request.session["sid"] = sid
+    return str(sid)
+
+
+def request_locale(request: Request, user: User | None = None) -> str:
+    if user is not None and user.locale:
+        return user.locale
+    chosen = request.cookies.get("cofab_lang")
+    if chosen:
+        return normalise_locale(chosen)
+    return locale_from_accept_language(request.headers.get("accept-language"))
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def resolve_actor(request: Request, session: Session) -> Actor | None:
+    """Bearer token first (partner systems), then the signed session cookie (people)."""
+    user: User | None = None
+    via_cookie = False
+    token = _bearer(request)
+    if token:
+        user = accounts_service.user_for_token(session, token)
+        if user is None:
+            raise Unauthorized(N_("The API token is not valid."))
+    else:
+        uid = request.session.get("uid")
+        if uid is not None:
+            user = session.get(User, int(uid))
+            via_cookie = user is not None
+            if user is not None and not user.is_active:
+                user = None
+    locale = request_locale(request, user)
+    request.state.locale = locale
+    if user is None:
+        return None
+    request.state.via_cookie = via_cookie
+    actor = accounts_service.actor_for(user, locale)
+    request.state.actor = actor
+    return actor
+
+
+def check_csrf(request: Request, form_token: str | None = None) -> None:
+    if request.method not in UNSAFE_METHODS or not getattr(request.state, "via_cookie", False):
+        return
+    presented = request.headers.get("x-csrf-token") or form_token
+    if not csrf_ok(request.app.state.secret_key, session_id(request), presented):
+        raise Forbidden(N_("The form has expired. Reload the page and try again."))
+
+
+async def api_actor(request: Request, session: Session = Depends(db_session)) -> Actor:
+    actor = resolve_actor(request, session)
+    if actor is None:
+        raise Unauthorized()
+    check_csrf(request)
+    return actor
+
+
+async def page_actor(request: Request, session: Session = Depends(db_session)) -> Actor:
+    actor = resolve_actor(request, session)
+    if actor is None:
+        raise LoginRequired()
+    form_token = None
+    if request.method in UNSAFE_METHODS and not request.headers.get("x-csrf-token"):
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            raw = form.get("csrf_token")
+            form_token = raw if isinstance(raw, str) else None
+    check_csrf(request, form_token)
+    return actor
+
+
+def build_templates() -> Jinja2Templates:
+    loaders = [PackageLoader(pkg, "templates") for pkg in TEMPLATE_PACKAGES]
+    env = Environment(
+        loader=ChoiceLoader(loaders), autoescape=select_autoescape(["html", "xml"]), trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return Jinja2Templates(env=env)
+
+
+def add_template_package(package: str) -> None:
+    if package not in TEMPLATE_PACKAGES:
+        TEMPLATE_PACKAGES.append(package)
+
+
+def local_time(value: Any, tz: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    try:
+        return str(value.astimezone(ZoneInfo(tz)).strftime(fmt))
+    except (ValueError, KeyError):
+        return str(value.strftime(fmt))
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> HTMLResponse:
+    locale = getattr(request.state, "locale", None) or request_locale(request)
+    actor: Actor | None = getattr(request.state, "actor", None)
+    tz = actor.timezone if actor else "UTC"
+
+    def _(message: str, **params: Any) -> str:
+        return translate(message, locale, **params)
+
+    ctx: dict[str, Any] = {
+        "request": request,
+        "_": _,
+        "locale": locale,
+        "actor": actor,
+        "csrf_token": csrf_token(request.app.state.secret_key, session_id(request)),
+        "localtime": lambda v, fmt="%Y-%m-%d %H:%M": local_time(v, tz, fmt),
+        "nav": request.app.state.nav,
+        "L": lambda code: translate(label_msgid(str(code)), locale),
+    }
+    ctx.update(context or {})
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, template, ctx, status_code=status_code)
+
+
+def error_context(exc: CofabError, locale: str) -> dict[str, Any]:
+    """The page-side rendering of an error: a headline plus one line per field."""
+    return {
+        "error": translate(exc.message, locale, **exc.params),
+        "errors": [
+            {"field": p.field, "message": translate(p.message, locale, **p.params)}
+            for p in exc.problems
+        ],
+    }

@@ -1,0 +1,23 @@
+"""Import every domain's models so metadata is complete for migrations and tests."""
+
+from __future__ import annotations
+
+import importlib
+
+from sqlalchemy import MetaData
+
+from cofab.db.base import Base
+
+MODEL_MODULES = [
+    "cofab.partners.models",
+    "cofab.accounts.models",
+    "cofab.core.audit",
+    # --- domain model modules (one line each) ---
+    # --- end of domain model modules ---
+]
+
+
+def load_all_models() -> MetaData:
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
+    return Base.metadata

@@ -1,0 +1,1 @@
+"""The partner registry: companies, contacts, sites, capabilities and certifications."""

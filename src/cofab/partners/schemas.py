@@ -1,0 +1,177 @@
+"""Pydantic shapes for the registry API. Unknown fields are rejected, not ignored."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+from zoneinfo import available_timezones
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from cofab.partners.models import PartnershipForm, PartnerStatus, PartnerType
+
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")]
+_TIMEZONES = frozenset(available_timezones())
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Read(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class PartnerCreate(Strict):
+    name_ko: str = Field(min_length=1, max_length=200)
+    name_en: str = Field(min_length=1, max_length=200)
+    types: list[PartnerType] = Field(min_length=1)
+    form: PartnershipForm
+    country: CountryCode
+    website: str | None = Field(default=None, max_length=300, pattern=r"^https?://\S+$")
+    notes: str | None = Field(default=None, max_length=10_000)
+    external_ref: str | None = Field(default=None, max_length=64)
+
+    @field_validator("types")
+    @classmethod
+    def unique_types(cls, value: list[PartnerType]) -> list[PartnerType]:
+        return list(dict.fromkeys(value))
+
+
+class PartnerUpdate(Strict):
+    name_ko: str | None = Field(default=None, min_length=1, max_length=200)
+    name_en: str | None = Field(default=None, min_length=1, max_length=200)
+    types: list[PartnerType] | None = Field(default=None, min_length=1)
+    form: PartnershipForm | None = None
+    country: CountryCode | None = None
+    website: str | None = Field(default=None, max_length=300, pattern=r"^https?://\S+$")
+    notes: str | None = Field(default=None, max_length=10_000)
+
+
+class StatusChange(Strict):
+    status: PartnerStatus
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class PartnerRead(Read):
+    id: int
+    external_ref: str | None
+    name_ko: str
+    name_en: str
+    types: list[str]
+    form: str
+    status: str
+    country: str
+    website: str | None
+    notes: str | None
+
+
+class ContactIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    title: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str | None = Field(default=None, max_length=50)
+
+
+class ContactRead(Read):
+    id: int
+    partner_id: int
+    name: str
+    title: str | None
+    email: str | None
+    phone: str | None
+
+
+class SiteIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    address: str | None = Field(default=None, max_length=500)
+    country: CountryCode
+    region: str | None = Field(default=None, max_length=100)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    timezone: str = "UTC"
+    external_ref: str | None = Field(default=None, max_length=64)
+
+    @field_validator("timezone")
+    @classmethod
+    def known_timezone(cls, value: str) -> str:
+        if value not in _TIMEZONES:
+            raise ValueError("unknown time zone")
+        return value
+
+
+class SiteRead(Read):
+    id: int
+    partner_id: int
+    external_ref: str | None
+    name: str
+    address: str | None
+    country: str
+    region: str | None
+    latitude: float | None
+    longitude: float | None
+    timezone: str
+
+
+class CapabilityIn(Strict):
+    process: str = Field(min_length=1, max_length=200)
+    product_families: list[str] = Field(default_factory=list)
+    capacity: Decimal | None = Field(default=None, ge=0)
+    capacity_unit: str | None = Field(default=None, max_length=32)
+    capacity_period: str = Field(default="month", pattern=r"^(day|week|month|quarter|year)$")
+    external_ref: str | None = Field(default=None, max_length=64)
+
+
+class CapabilityRead(Read):
+    id: int
+    partner_id: int
+    site_id: int
+    external_ref: str | None
+    process: str
+    product_families: list[str]
+    capacity: Decimal | None
+    capacity_unit: str | None
+    capacity_period: str
+
+
+class CertificationIn(Strict):
+    standard: str = Field(min_length=1, max_length=100)
+    number: str = Field(min_length=1, max_length=100)
+    issuer: str | None = Field(default=None, max_length=200)
+    site_id: int | None = None
+    valid_from: date
+    valid_to: date
+
+    @field_validator("valid_to")
+    @classmethod
+    def dates_in_order(cls, value: date, info: ValidationInfo) -> date:
+        start = info.data.get("valid_from")
+        if start is not None and value < start:
+            raise ValueError("must not be before valid_from")
+        return value
+
+
+class CertificationRead(Read):
+    id: int
+    partner_id: int
+    site_id: int | None
+    standard: str
+    number: str
+    issuer: str | None
+    valid_from: date
+    valid_to: date
+
+
+class PartnerDetail(PartnerRead):
+    contacts: list[ContactRead]
+    sites: list[SiteRead]
+    capabilities: list[CapabilityRead]
+    certifications: list[CertificationRead]
+
+
+class ImportReport(BaseModel):
+    kind: str
+    created: int
+    updated: int
+    unchanged: int
