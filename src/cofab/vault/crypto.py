@@ -39,8 +39,10 @@ import contextlib
 import hashlib
 import hmac
 import os
+import queue
 import secrets
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -187,19 +189,20 @@ def encrypt_stream(
     sink.write(header)
     size = 0
     index = 0
-    for plain, final in _plaintext_chunks(src, chunk_size):
-        size += len(plain)
-        if max_size is not None and size > max_size:
-            raise UploadTooLarge(limit_bytes=max_size)
-        if index >= MAX_RECORDS:
-            raise ValueError("file too large for the vault format")
-        hasher.update(plain)
-        nonce = prefix + index.to_bytes(4, "big")
-        aad = header + index.to_bytes(4, "big") + (b"\x01" if final else b"\x00") + context
-        sealed = out_view[: len(plain) + TAG_BYTES]
-        aead.encrypt_into(nonce, plain, aad, sealed)
-        sink.write(sealed)
-        index += 1
+    reader = src if hasattr(src, "read") else _IterableReader(src)
+    with contextlib.closing(_blocks(reader, chunk_size, hasher)) as blocks:
+        for plain, final in blocks:
+            size += len(plain)
+            if max_size is not None and size > max_size:
+                raise UploadTooLarge(limit_bytes=max_size)
+            if index >= MAX_RECORDS:
+                raise ValueError("file too large for the vault format")
+            nonce = prefix + index.to_bytes(4, "big")
+            aad = header + index.to_bytes(4, "big") + (b"\x01" if final else b"\x00") + context
+            sealed = out_view[: len(plain) + TAG_BYTES]
+            aead.encrypt_into(nonce, plain, aad, sealed)
+            sink.write(sealed)
+            index += 1
     return EncryptedInfo(
         size=size,
         sha256=hasher.hexdigest(),
@@ -226,35 +229,19 @@ def decrypt_stream(src: BinaryIO, data_key: bytes, *, context: bytes = b"") -> I
         raise VaultIntegrityError()
     prefix = header[-NONCE_PREFIX_BYTES:]
     aead = AESGCM(data_key)
-    record_size = chunk_size + TAG_BYTES
-    current = bytearray(record_size)
-    ahead = bytearray(record_size)
-    filled = _fill(src, current)
-    if filled < TAG_BYTES:
-        raise VaultIntegrityError(MSG_TRUNCATED)
-    index = 0
-    while True:
-        if filled < record_size:
-            final, ahead_filled = True, 0
-        else:
-            ahead_filled = _fill(src, ahead)
-            final = ahead_filled == 0
-        if index >= MAX_RECORDS:
-            raise VaultIntegrityError()
-        nonce = prefix + index.to_bytes(4, "big")
-        aad = header + index.to_bytes(4, "big") + (b"\x01" if final else b"\x00") + context
-        try:
-            plain = aead.decrypt(nonce, memoryview(current)[:filled], aad)
-        except InvalidTag:
-            raise VaultIntegrityError() from None
-        yield plain
-        if final:
-            return
-        current, ahead = ahead, current
-        filled = ahead_filled
-        if filled < TAG_BYTES:  # a stub shorter than a tag cannot be a record
-            raise VaultIntegrityError(MSG_TRUNCATED)
-        index += 1
+    with contextlib.closing(_blocks(src, chunk_size + TAG_BYTES, None)) as records:
+        for index, (record, final) in enumerate(records):
+            if len(record) < TAG_BYTES:  # a stub shorter than a tag cannot be a record
+                raise VaultIntegrityError(MSG_TRUNCATED)
+            if index >= MAX_RECORDS:
+                raise VaultIntegrityError()
+            nonce = prefix + index.to_bytes(4, "big")
+            aad = header + index.to_bytes(4, "big") + (b"\x01" if final else b"\x00") + context
+            try:
+                plain = aead.decrypt(nonce, record, aad)
+            except InvalidTag:
+                raise VaultIntegrityError() from None
+            yield plain
 
 
 def decrypt_to_path(
@@ -342,24 +329,105 @@ def _read_full(src: BinaryIO, count: int) -> bytes:
     return bytes(buffer[: _fill(src, buffer)])
 
 
-def _plaintext_chunks(
-    src: BinaryIO | Iterable[bytes], chunk_size: int
-) -> Iterator[tuple[memoryview, bool]]:
-    """Exact ``chunk_size`` views plus a final flag, found by reading one chunk ahead.
+class _Hasher(Protocol):
+    def update(self, data: memoryview, /) -> None: ...
 
-    Two buffers alternate; a yielded view is valid until the consumer asks for the next one.
+
+class _ReadAhead:
+    """Reads fixed-size blocks on one background thread and hashes them on another.
+
+    Disk reads and SHA-256 release the GIL, AES-GCM does not; so reading block i+2, hashing
+    block i+1 and sealing block i on different threads is what lets two cores approach
+    plain-copy speed. Buffers come from a small pool, so memory stays at ``depth + 2`` blocks
+    whatever the file size. A buffer returns to the pool only after the caller is done with it
+    and the hasher has consumed it (blocks are hashed in order, one semaphore permit each).
     """
-    reader: object = src if hasattr(src, "read") else _IterableReader(src)
-    current, ahead = bytearray(chunk_size), bytearray(chunk_size)
-    filled = _fill(reader, current)
-    while True:
-        if filled < chunk_size:
-            yield memoryview(current)[:filled], True
-            return
-        ahead_filled = _fill(reader, ahead)
-        if ahead_filled == 0:
-            yield memoryview(current), True
-            return
-        yield memoryview(current), False
-        current, ahead = ahead, current
-        filled = ahead_filled
+
+    def __init__(
+        self, src: object, block_size: int, hasher: _Hasher | None, depth: int = 2
+    ) -> None:
+        self._src = src
+        self._hasher = hasher
+        self._stop = threading.Event()
+        self._free: queue.SimpleQueue[bytearray | None] = queue.SimpleQueue()
+        self._full: queue.SimpleQueue[tuple[bytearray, int] | BaseException] = queue.SimpleQueue()
+        self._hash_jobs: queue.SimpleQueue[memoryview | None] = queue.SimpleQueue()
+        self._hashed = threading.Semaphore(0)
+        for _ in range(depth + 2):
+            self._free.put(bytearray(block_size))
+        self._threads = [threading.Thread(target=self._read, name="cofab-vault-read", daemon=True)]
+        if hasher is not None:
+            self._threads.append(
+                threading.Thread(target=self._hash, name="cofab-vault-hash", daemon=True)
+            )
+        for thread in self._threads:
+            thread.start()
+
+    def _read(self) -> None:
+        try:
+            while True:
+                buffer = self._free.get()
+                if buffer is None or self._stop.is_set():
+                    return
+                filled = _fill(self._src, buffer)
+                if self._hasher is not None:
+                    self._hash_jobs.put(memoryview(buffer)[:filled])
+                self._full.put((buffer, filled))
+                if filled < len(buffer):
+                    return
+        except BaseException as error:
+            self._full.put(error)
+
+    def _hash(self) -> None:
+        assert self._hasher is not None
+        while (job := self._hash_jobs.get()) is not None:
+            if job.nbytes:
+                self._hasher.update(job)
+            self._hashed.release()
+
+    def take(self) -> tuple[bytearray, int]:
+        """The next block in order; never called again after a short (end) block."""
+        item = self._full.get()
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def give_back(self, buffer: bytearray) -> None:
+        if self._hasher is not None:
+            self._hashed.acquire()
+        self._free.put(buffer)
+
+    def close(self) -> None:
+        """Stop reading and wait until every block read so far has been hashed."""
+        self._stop.set()
+        self._free.put(None)
+        self._threads[0].join()
+        if self._hasher is not None:
+            self._hash_jobs.put(None)
+            self._threads[1].join()
+
+
+def _blocks(
+    src: object, block_size: int, hasher: _Hasher | None
+) -> Generator[tuple[memoryview, bool], None, None]:
+    """Exact ``block_size`` views (the last may be shorter) plus a final flag.
+
+    The final flag needs one block of look-ahead: a full block is final only if the stream
+    ends right after it. A yielded view is valid until the consumer asks for the next one.
+    """
+    ahead = _ReadAhead(src, block_size, hasher)
+    try:
+        current, filled = ahead.take()
+        while True:
+            if filled < block_size:
+                yield memoryview(current)[:filled], True
+                return
+            following, following_filled = ahead.take()
+            if following_filled == 0:
+                yield memoryview(current), True
+                return
+            yield memoryview(current), False
+            ahead.give_back(current)
+            current, filled = following, following_filled
+    finally:
+        ahead.close()
