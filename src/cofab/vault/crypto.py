@@ -42,7 +42,7 @@ import os
 import queue
 import secrets
 import threading
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -211,7 +211,9 @@ def encrypt_stream(
     )
 
 
-def decrypt_stream(src: BinaryIO, data_key: bytes, *, context: bytes = b"") -> Iterator[bytes]:
+def decrypt_stream(
+    src: BinaryIO, data_key: bytes, *, context: bytes = b""
+) -> Generator[bytes, None, None]:
     """Yield plaintext chunks, each authenticated before it is yielded.
 
     A bad record raises ``VaultIntegrityError`` before any of its bytes leave; chunks already
