@@ -113,6 +113,7 @@ def test_upload_limit_counts_plaintext() -> None:
         encrypt_stream(io.BytesIO(b"x" * 101), io.BytesIO(), key, chunk_size=CHUNK, max_size=100)
     assert caught.value.status == 413
     assert caught.value.limit_bytes == 100
+    assert str(UploadTooLarge(limit_bytes=20 << 20)) == "The upload is larger than 20 MB."
 
 
 # --- tampering ------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ class UploadTooLarge(PayloadTooLarge):
 
     def __init__(self, *, limit_bytes: int) -> None:
         self.limit_bytes = limit_bytes
-        super().__init__(limit_mb=f"{limit_bytes / 1_000_000:g}")
+        super().__init__(limit_mb=f"{limit_bytes / (1 << 20):g}")  # MB = MiB, as core.uploads
 
 
 class ObjectNotFound(VaultError):
