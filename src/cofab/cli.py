@@ -16,6 +16,7 @@ from cofab.core.access import SYSTEM_ACTOR
 from cofab.core.errors import CofabError
 from cofab.core.i18n import cli_locale, translate
 from cofab.db.session import engine_for, unit_of_work
+from cofab.selection import cli as selection_cli
 
 app = typer.Typer(
     help="cofab — run manufacturing-expansion partnerships end to end.",
@@ -228,4 +229,5 @@ def main() -> None:  # pragma: no cover - console entry point
 
 
 # --- domain sub-apps (one line each) ---------------------------------------------------------
+app.add_typer(selection_cli.app, name="select")
 # --- end of domain sub-apps ------------------------------------------------------------------
