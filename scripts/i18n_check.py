@@ -272,6 +272,17 @@ def placeholder_mismatches(
     return problems
 
 
+def conflicting_translations(
+    translations: Mapping[Path, Mapping[str, str]],
+) -> dict[str, list[tuple[str, str]]]:
+    """msgids that two .po files translate differently; the loader keeps the last file's."""
+    seen: dict[str, list[tuple[str, str]]] = {}
+    for path, entries in translations.items():
+        for msgid, msgstr in entries.items():
+            seen.setdefault(msgid, []).append((path.name, msgstr))
+    return {k: v for k, v in seen.items() if len({msgstr for _, msgstr in v}) > 1}
+
+
 def write_missing(target: Path, missing: Iterable[Message]) -> int:
     """Append the missing msgids with empty msgstr; skip ids already in ``target``."""
     existing: set[str] = set()
@@ -332,6 +343,9 @@ def main(argv: list[str] | None = None) -> int:
             f"msgid {sorted(problem.expected or ['<invalid>'])}, "
             f"msgstr {sorted(problem.found or ['<invalid>'])}"
         )
+    for msgid, versions in conflicting_translations(translations).items():
+        shown = "; ".join(f"{name}: {msgstr!r}" for name, msgstr in versions)
+        print(f"note: {msgid!r} is translated differently ({shown})", file=sys.stderr)
     if args.write_missing is not None:
         count = write_missing(args.write_missing, missing)
         print(f"wrote {count} empty entr{'y' if count == 1 else 'ies'} to {args.write_missing}")
