@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cofab.core.i18n import N_
-from cofab.selection.problems import Problem, raise_if_errors
+from cofab.selection.problems import Label, Problem, raise_if_errors
 
 FloatArray = npt.NDArray[np.float64]
 Model = Literal["public", "private"]
@@ -101,7 +101,10 @@ def altman_z(
         if not np.isfinite(value).all():
             problems.append(
                 Problem(
-                    "altman_not_finite", f"/{key}", MSG_NOT_FINITE, {"figure": FIGURE_LABELS[key]}
+                    "altman_not_finite",
+                    f"/{key}",
+                    MSG_NOT_FINITE,
+                    {"figure": Label(FIGURE_LABELS[key])},
                 )
             )
     for key in ("total_assets", "total_liabilities"):
@@ -111,7 +114,7 @@ def altman_z(
                     "altman_not_positive",
                     f"/{key}",
                     MSG_NOT_POSITIVE,
-                    {"figure": FIGURE_LABELS[key]},
+                    {"figure": Label(FIGURE_LABELS[key])},
                 )
             )
     raise_if_errors(problems)

@@ -36,6 +36,12 @@ def default_score_field(evaluator: int, candidate: int, criterion: int) -> str:
     return pointer("scores", evaluator, candidate, criterion)
 
 
+class Label(str):
+    """A parameter that is itself an English msgid (a figure's name, a zone), translated too."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True, eq=False)
 class Problem:
     """One field-level finding; ``severity='warning'`` never blocks a computation."""
@@ -47,7 +53,11 @@ class Problem:
     severity: Severity = "error"
 
     def render(self, locale: str) -> str:
-        return translate(self.message, locale, **self.params)
+        params = {
+            key: translate(value, locale) if isinstance(value, Label) else value
+            for key, value in self.params.items()
+        }
+        return translate(self.message, locale, **params)
 
     def as_dict(self, locale: str) -> dict[str, object]:
         """The shape of one entry of a problem+json ``errors`` list."""
