@@ -148,6 +148,7 @@ class _Reader:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.check_criterion_keys = True
 
     def add(self, code: str, field: str, message: str, **params: object) -> None:
         self.problems.append(Problem(code, field, message, params))
@@ -221,6 +222,8 @@ def parse_evaluation(data: object) -> EvaluationInput:
         read.add("aggregation", "/aggregation", MSG_AGGREGATION)
         aggregation = "mean"
     criteria = _criteria(read, root)
+    # Broken criteria would make every score look like it names an unknown criterion.
+    read.check_criterion_keys = not any(p.field.startswith("/criteria") for p in read.problems)
     ahp_matrix = _ahp(read, root, criteria)
     candidates, candidate_scores = _candidates(read, root)
     criterion_index = {c.key: j for j, c in enumerate(criteria)}
@@ -384,7 +387,8 @@ def _fill_row(
     for crit_key, value in (entry or {}).items():
         where = field + pointer(crit_key)
         if crit_key not in criterion_index:
-            read.add("unknown_criterion", where, MSG_UNKNOWN_CRITERION, key=crit_key)
+            if read.check_criterion_keys:
+                read.add("unknown_criterion", where, MSG_UNKNOWN_CRITERION, key=crit_key)
         elif value is not None:
             target[criterion_index[crit_key]] = read.number(value, where)
 
