@@ -7,6 +7,7 @@ from importlib import resources
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
 from cofab import __version__
@@ -31,17 +32,17 @@ def register_nav(path: str, label: str, audience: str = "owner") -> None:
         NAV.append((path, label, audience))
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
         title="cofab",
         version=__version__,
-        description="Run manufacturing-expansion partnerships: partners, plans, operations, quality.",
+        description="Manufacturing-expansion partnerships: partners, plans, operations, quality.",
         docs_url="/docs",
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
-    app.state.engine = engine_for(settings.database_url)
+    app.state.engine = engine or engine_for(settings.database_url)
     app.state.secret_key = settings.resolved_secret_key()
     app.state.nav = NAV
     app.add_middleware(

@@ -48,8 +48,10 @@ def fail_with(exc: CofabError) -> NoReturn:
     locale = cli_locale()
     err.print(f"[red]error:[/red] {translate(exc.message, locale, **exc.params)}", highlight=False)
     for problem in exc.problems:
-        err.print(f"  {problem.field}: {translate(problem.message, locale, **problem.params)}",
-                  highlight=False)
+        err.print(
+            f"  {problem.field}: {translate(problem.message, locale, **problem.params)}",
+            highlight=False,
+        )
     raise typer.Exit(1)
 
 
@@ -73,9 +75,13 @@ def db_upgrade() -> None:
 @user_app.command("create")
 def user_create(
     email: Annotated[str, typer.Argument(help="Login e-mail")],
-    role: Annotated[str, typer.Option(help="admin, manager, quality, viewer or partner")] = "viewer",
+    role: Annotated[
+        str, typer.Option(help="admin, manager, quality, viewer or partner")
+    ] = "viewer",
     name: Annotated[str, typer.Option(help="Display name")] = "",
-    partner_id: Annotated[int | None, typer.Option(help="Partner company id (partner users)")] = None,
+    partner_id: Annotated[
+        int | None, typer.Option(help="Partner company id (partner users)")
+    ] = None,
     password: Annotated[str | None, typer.Option(help="Password; asked for when omitted")] = None,
     locale: Annotated[str | None, typer.Option(help="ko or en")] = None,
 ) -> None:
@@ -88,18 +94,28 @@ def user_create(
     try:
         with unit_of_work(_engine()) as session:
             user = accounts_service.create_user(
-                session, actor=None, email=email, password=password, display_name=name or email,
-                role=role, partner_id=partner_id, locale=locale,
+                session,
+                actor=None,
+                email=email,
+                password=password,
+                display_name=name or email,
+                role=role,
+                partner_id=partner_id,
+                locale=locale,
             )
             user_id = user.id
     except CofabError as exc:
         fail_with(exc)
-    console.print(translate("Created user {email} (id {id}).", cli_locale(), email=email, id=user_id))
+    console.print(
+        translate("Created user {email} (id {id}).", cli_locale(), email=email, id=user_id)
+    )
 
 
 @demo_app.command("load")
 def demo_load(
-    case: Annotated[str, typer.Option("--case", help="electronics, automotive, pharma or all")] = "all",
+    case: Annotated[
+        str, typer.Option("--case", help="electronics, automotive, pharma or all")
+    ] = "all",
 ) -> None:
     """Load a demo case (idempotent: existing demo rows are kept)."""
     from cofab.demo.loader import load_case
@@ -134,10 +150,19 @@ def audit_verify() -> None:
         report = verify_chain(session)
     locale = cli_locale()
     if report.ok:
-        console.print(translate("Audit chain intact: {n} entries checked.", locale, n=report.checked))
+        console.print(
+            translate("Audit chain intact: {n} entries checked.", locale, n=report.checked)
+        )
         return
-    err.print(translate("Audit chain broken at entry {id}: {reason}", locale,
-                        id=report.first_broken_id, reason=report.reason), highlight=False)
+    err.print(
+        translate(
+            "Audit chain broken at entry {id}: {reason}",
+            locale,
+            id=report.first_broken_id,
+            reason=report.reason,
+        ),
+        highlight=False,
+    )
     raise typer.Exit(1)
 
 
@@ -145,7 +170,9 @@ def audit_verify() -> None:
 def partners_import(
     file: Annotated[Path, typer.Argument(help="CSV or XLSX file", exists=False)],
     kind: Annotated[str, typer.Option(help="partners, sites or capabilities")] = "partners",
-    as_user: Annotated[str | None, typer.Option("--as", help="Record the import as this user's e-mail")] = None,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="Record the import as this user's e-mail")
+    ] = None,
 ) -> None:
     """Import partners, sites or capabilities; all rows land or none do."""
     from cofab.accounts import service as accounts_service
@@ -160,23 +187,35 @@ def partners_import(
         with unit_of_work(_engine()) as session:
             actor = SYSTEM_ACTOR
             if as_user:
-                user = session.execute(select(User).where(User.email == as_user.lower())).scalar_one_or_none()
+                user = session.execute(
+                    select(User).where(User.email == as_user.lower())
+                ).scalar_one_or_none()
                 if user is None:
                     fail("No user with e-mail {email}.", email=as_user)
                 actor = accounts_service.actor_for(user)
-            report = importing.import_rows(session, actor=actor, kind=kind,
-                                           rows=read_table(file.read_bytes(), file.name))
+            report = importing.import_rows(
+                session, actor=actor, kind=kind, rows=read_table(file.read_bytes(), file.name)
+            )
     except CofabError as exc:
         fail_with(exc)
-    console.print(translate("Imported {kind}: {created} created, {updated} updated, {unchanged} unchanged.",
-                            cli_locale(), kind=kind, created=report.created, updated=report.updated,
-                            unchanged=report.unchanged))
+    console.print(
+        translate(
+            "Imported {kind}: {created} created, {updated} updated, {unchanged} unchanged.",
+            cli_locale(),
+            kind=kind,
+            created=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+        )
+    )
 
 
 @partners_app.command("export")
 def partners_export(
     out: Annotated[Path, typer.Argument(help="Output file (.csv or .xlsx)")],
-    kind: Annotated[str, typer.Option(help="partners, sites, capabilities or certifications")] = "partners",
+    kind: Annotated[
+        str, typer.Option(help="partners, sites, capabilities or certifications")
+    ] = "partners",
 ) -> None:
     """Export the registry (all partners) to CSV or XLSX."""
     from cofab.core.tabular import write_csv, write_xlsx
@@ -186,9 +225,14 @@ def partners_export(
         fail("Must be one of: {expected}.", expected=", ".join(exporting.EXPORT_KINDS))
     migrate()
     with unit_of_work(_engine()) as session:
-        headers, rows = exporting.export_table(session, actor=SYSTEM_ACTOR, kind=kind,
-                                               filters=service.PartnerFilters())
-    data = write_xlsx(headers, rows, kind) if out.suffix.lower() == ".xlsx" else write_csv(headers, rows)
+        headers, rows = exporting.export_table(
+            session, actor=SYSTEM_ACTOR, kind=kind, filters=service.PartnerFilters()
+        )
+    data = (
+        write_xlsx(headers, rows, kind)
+        if out.suffix.lower() == ".xlsx"
+        else write_csv(headers, rows)
+    )
     out.write_bytes(data)
     console.print(translate("Wrote {n} rows to {path}.", cli_locale(), n=len(rows), path=str(out)))
 
@@ -214,8 +258,14 @@ def up(
     if demo:
         print_logins(demo_logins())
     bind_host, bind_port = host or settings.host, port or settings.port
-    console.print(translate("cofab is running at http://{host}:{port} (API docs at /docs).", cli_locale(),
-                            host=bind_host, port=bind_port))
+    console.print(
+        translate(
+            "cofab is running at http://{host}:{port} (API docs at /docs).",
+            cli_locale(),
+            host=bind_host,
+            port=bind_port,
+        )
+    )
     from cofab.app import create_app
 
     application = create_app(settings)

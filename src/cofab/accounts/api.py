@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
-from sqlalchemy.orm import Session
 
 from cofab.accounts import schemas, service
 from cofab.accounts.models import User
 from cofab.core.access import Actor
-from cofab.core.web import api_actor, db_session
+from cofab.core.web import DbSession, api_actor
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
-SessionDep = Annotated[Session, Depends(db_session)]
+SessionDep = DbSession
 ActorDep = Annotated[Actor, Depends(api_actor)]
 
 
@@ -55,6 +54,12 @@ def list_users(session: SessionDep, actor: ActorDep) -> Any:
 @router.post("/users", response_model=schemas.UserRead, status_code=201)
 def create_user(session: SessionDep, actor: ActorDep, body: schemas.UserCreate) -> Any:
     return service.create_user(
-        session, actor=actor, email=body.email, password=body.password,
-        display_name=body.display_name, role=body.role, partner_id=body.partner_id, locale=body.locale,
+        session,
+        actor=actor,
+        email=body.email,
+        password=body.password,
+        display_name=body.display_name,
+        role=body.role,
+        partner_id=body.partner_id,
+        locale=body.locale,
     )

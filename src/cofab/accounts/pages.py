@@ -17,8 +17,8 @@ from cofab.core.errors import CofabError, Forbidden
 from cofab.core.i18n import SUPPORTED_LOCALES, translate
 from cofab.core.security import csrf_ok
 from cofab.core.web import (
+    DbSession,
     check_csrf,
-    db_session,
     error_context,
     page_actor,
     render,
@@ -28,7 +28,7 @@ from cofab.core.web import (
 from cofab.partners.models import Partner
 
 router = APIRouter(include_in_schema=False)
-SessionDep = Annotated[Session, Depends(db_session)]
+SessionDep = DbSession
 ActorDep = Annotated[Actor, Depends(page_actor)]
 
 
@@ -49,26 +49,47 @@ def login_form(request: Request, session: SessionDep, next: str = "/") -> Respon
 
 @router.post("/login", response_class=HTMLResponse)
 def login(
-    request: Request, session: SessionDep,
-    email: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/", csrf_token: Annotated[str, Form()] = "",
+    request: Request,
+    session: SessionDep,
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     resolve_actor(request, session)
     locale = request.state.locale
     if not csrf_ok(request.app.state.secret_key, session_id(request), csrf_token):
-        return render(request, "login.html", {"next": _safe_next(next), "email": email,
-                      "error": translate("The form has expired. Reload the page and try again.", locale)},
-                      status_code=403)
+        return render(
+            request,
+            "login.html",
+            {
+                "next": _safe_next(next),
+                "email": email,
+                "error": translate("The form has expired. Reload the page and try again.", locale),
+            },
+            status_code=403,
+        )
     settings = request.app.state.settings
     try:
         user = service.authenticate(
-            session, email=email, password=password,
+            session,
+            email=email,
+            password=password,
             client=request.client.host if request.client else "",
-            max_failures=settings.login_max_failures, lock_minutes=settings.login_lock_minutes,
+            max_failures=settings.login_max_failures,
+            lock_minutes=settings.login_lock_minutes,
         )
     except CofabError as exc:
-        return render(request, "login.html", {"next": _safe_next(next), "email": email,
-                      "error": translate(exc.message, locale, **exc.params)}, status_code=exc.status)
+        return render(
+            request,
+            "login.html",
+            {
+                "next": _safe_next(next),
+                "email": email,
+                "error": translate(exc.message, locale, **exc.params),
+            },
+            status_code=exc.status,
+        )
     request.session.clear()
     request.session["uid"] = user.id
     session_id(request)
@@ -118,11 +139,20 @@ def create_token(
         issued = service.create_token(session, actor=actor, name=name)
     except CofabError as exc:
         session.rollback()
-        return render(request, "account.html", {
-            "tokens": service.list_tokens(session, actor=actor),
-        } | error_context(exc, request.state.locale), status_code=exc.status)
-    return render(request, "account.html", {"tokens": service.list_tokens(session, actor=actor),
-                                            "new_token": issued.secret})
+        return render(
+            request,
+            "account.html",
+            {
+                "tokens": service.list_tokens(session, actor=actor),
+            }
+            | error_context(exc, request.state.locale),
+            status_code=exc.status,
+        )
+    return render(
+        request,
+        "account.html",
+        {"tokens": service.list_tokens(session, actor=actor), "new_token": issued.secret},
+    )
 
 
 @router.post("/account/tokens/{token_id}/revoke")
@@ -140,27 +170,49 @@ def users(request: Request, session: SessionDep, actor: ActorDep) -> Response:
 
 def _users_ctx(session: Session, actor: Actor) -> dict[str, object]:
     partners = session.execute(select(Partner).order_by(Partner.name_en)).scalars().all()
-    return {"users": service.list_users(session, actor=actor), "roles": [r.value for r in Role],
-            "partners": {p.id: p for p in partners}}
+    return {
+        "users": service.list_users(session, actor=actor),
+        "roles": [r.value for r in Role],
+        "partners": {p.id: p for p in partners},
+    }
 
 
 @router.post("/users", response_class=HTMLResponse)
 def create_user(
-    request: Request, session: SessionDep, actor: ActorDep,
-    email: Annotated[str, Form()] = "", display_name: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "", role: Annotated[str, Form()] = "viewer",
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    email: Annotated[str, Form()] = "",
+    display_name: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "viewer",
     partner_id: Annotated[str, Form()] = "",
 ) -> Response:
     locale = request.state.locale
     try:
-        service.create_user(session, actor=actor, email=email, password=password,
-                            display_name=display_name or email, role=role,
-                            partner_id=int(partner_id) if partner_id.isdigit() else None)
+        service.create_user(
+            session,
+            actor=actor,
+            email=email,
+            password=password,
+            display_name=display_name or email,
+            role=role,
+            partner_id=int(partner_id) if partner_id.isdigit() else None,
+        )
     except CofabError as exc:
         session.rollback()
-        ctx = _users_ctx(session, actor) | error_context(exc, locale) | {
-            "form": {"email": email, "display_name": display_name, "role": role, "partner_id": partner_id},
-        }
+        ctx = (
+            _users_ctx(session, actor)
+            | error_context(exc, locale)
+            | {
+                "form": {
+                    "email": email,
+                    "display_name": display_name,
+                    "role": role,
+                    "partner_id": partner_id,
+                },
+            }
+        )
         return render(request, "users.html", ctx, status_code=exc.status)
     return RedirectResponse("/users", status_code=303)
 

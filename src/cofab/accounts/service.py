@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 from cofab.accounts.models import ApiToken, LoginFailure, Role, User
 from cofab.core import audit
 from cofab.core.access import Actor, require_roles
-from cofab.core.errors import Conflict, FieldProblem, NotFound, TooManyRequests, Unauthorized, ValidationFailed
+from cofab.core.errors import (
+    Conflict,
+    FieldProblem,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    ValidationFailed,
+)
 from cofab.core.i18n import N_, SUPPORTED_LOCALES
 from cofab.core.security import (
     MIN_PASSWORD_LENGTH,
@@ -43,15 +50,21 @@ def actor_for(user: User, locale: str | None = None) -> Actor:
 def _recent_failures(session: Session, email: str, window: timedelta) -> int:
     since = utcnow() - window
     total = session.execute(
-        select(func.count()).select_from(LoginFailure).where(
-            LoginFailure.email == email, LoginFailure.at >= since
-        )
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.email == email, LoginFailure.at >= since)
     ).scalar_one()
     return int(total)
 
 
 def authenticate(
-    session: Session, *, email: str, password: str, client: str, max_failures: int, lock_minutes: int
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    client: str,
+    max_failures: int,
+    lock_minutes: int,
 ) -> User:
     """Check a password; after ``max_failures`` misses the e-mail is locked for a while."""
     email = email.strip().lower()
@@ -80,17 +93,27 @@ def validate_new_user(
         problems.append(FieldProblem("email", N_("A user with this e-mail already exists.")))
     if len(password) < MIN_PASSWORD_LENGTH:
         problems.append(
-            FieldProblem("password", N_("Must be at least {min} characters."), {"min": MIN_PASSWORD_LENGTH})
+            FieldProblem(
+                "password", N_("Must be at least {min} characters."), {"min": MIN_PASSWORD_LENGTH}
+            )
         )
     roles = [r.value for r in Role]
     if role not in roles:
-        problems.append(FieldProblem("role", N_("Must be one of: {expected}."), {"expected": ", ".join(roles)}))
+        problems.append(
+            FieldProblem("role", N_("Must be one of: {expected}."), {"expected": ", ".join(roles)})
+        )
     if role == Role.PARTNER and partner_id is None:
-        problems.append(FieldProblem("partner_id", N_("A partner user must belong to a partner company.")))
+        problems.append(
+            FieldProblem("partner_id", N_("A partner user must belong to a partner company."))
+        )
     if role != Role.PARTNER and partner_id is not None:
-        problems.append(FieldProblem("partner_id", N_("Only partner users belong to a partner company.")))
+        problems.append(
+            FieldProblem("partner_id", N_("Only partner users belong to a partner company."))
+        )
     if partner_id is not None and session.get(Partner, partner_id) is None:
-        problems.append(FieldProblem("partner_id", N_("No partner has the id {id}."), {"id": partner_id}))
+        problems.append(
+            FieldProblem("partner_id", N_("No partner has the id {id}."), {"id": partner_id})
+        )
     return problems
 
 
@@ -108,7 +131,9 @@ def create_user(
     """``actor`` is None only for the CLI and demo loader, which run with the machine's trust."""
     if actor is not None:
         require_roles(actor, ADMIN_ONLY)
-    problems = validate_new_user(session, email=email, password=password, role=role, partner_id=partner_id)
+    problems = validate_new_user(
+        session, email=email, password=password, role=role, partner_id=partner_id
+    )
     if problems:
         raise ValidationFailed(problems=problems)
     user = User(
@@ -124,8 +149,13 @@ def create_user(
     after = audit.snapshot(user)
     after.pop("password_hash", None)
     audit.record(
-        session, actor=actor, action="create", entity="user", entity_id=user.id,
-        partner_id=partner_id, after=after,
+        session,
+        actor=actor,
+        action="create",
+        entity="user",
+        entity_id=user.id,
+        partner_id=partner_id,
+        after=after,
     )
     return user
 
@@ -138,7 +168,9 @@ def list_users(session: Session, *, actor: Actor) -> list[User]:
 def set_locale(session: Session, *, actor: Actor, locale: str) -> None:
     if locale not in SUPPORTED_LOCALES:
         raise ValidationFailed(
-            problems=[FieldProblem("locale", N_("Must be one of: {expected}."), {"expected": "ko, en"})]
+            problems=[
+                FieldProblem("locale", N_("Must be one of: {expected}."), {"expected": "ko, en"})
+            ]
         )
     user = session.get(User, actor.user_id)
     if user is None:
@@ -158,19 +190,29 @@ def create_token(session: Session, *, actor: Actor, name: str) -> IssuedToken:
     if not name:
         raise ValidationFailed(problems=[FieldProblem("name", N_("This field is required."))])
     count = session.execute(
-        select(func.count()).select_from(ApiToken).where(
-            ApiToken.user_id == actor.user_id, ApiToken.revoked_at.is_(None)
-        )
+        select(func.count())
+        .select_from(ApiToken)
+        .where(ApiToken.user_id == actor.user_id, ApiToken.revoked_at.is_(None))
     ).scalar_one()
     if count >= 20:
         raise Conflict(N_("You already have 20 active tokens; revoke one first."))
     secret = new_api_token()
-    token = ApiToken(user_id=actor.user_id, name=name[:100], token_hash=hash_api_token(secret), prefix=secret[:12])
+    token = ApiToken(
+        user_id=actor.user_id,
+        name=name[:100],
+        token_hash=hash_api_token(secret),
+        prefix=secret[:12],
+    )
     session.add(token)
     session.flush()
     audit.record(
-        session, actor=actor, action="create", entity="api_token", entity_id=token.id,
-        partner_id=actor.partner_id, after={"name": token.name, "prefix": token.prefix},
+        session,
+        actor=actor,
+        action="create",
+        entity="api_token",
+        entity_id=token.id,
+        partner_id=actor.partner_id,
+        after={"name": token.name, "prefix": token.prefix},
     )
     return IssuedToken(token, secret)
 
@@ -188,14 +230,21 @@ def revoke_token(session: Session, *, actor: Actor, token_id: int) -> None:
         token.revoked_at = utcnow()
         session.flush()
         audit.record(
-            session, actor=actor, action="revoke", entity="api_token", entity_id=token.id,
-            partner_id=actor.partner_id, after={"name": token.name},
+            session,
+            actor=actor,
+            action="revoke",
+            entity="api_token",
+            entity_id=token.id,
+            partner_id=actor.partner_id,
+            after={"name": token.name},
         )
 
 
 def user_for_token(session: Session, secret: str) -> User | None:
     token = session.execute(
-        select(ApiToken).where(ApiToken.token_hash == hash_api_token(secret), ApiToken.revoked_at.is_(None))
+        select(ApiToken).where(
+            ApiToken.token_hash == hash_api_token(secret), ApiToken.revoked_at.is_(None)
+        )
     ).scalar_one_or_none()
     if token is None:
         return None

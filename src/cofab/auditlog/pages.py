@@ -8,16 +8,15 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
 from cofab.auditlog import service
 from cofab.core.access import Actor
 from cofab.core.pagination import Page, paginate
-from cofab.core.web import db_session, page_actor, render
+from cofab.core.web import DbSession, page_actor, render
 from cofab.partners.api import tabular_response
 
 router = APIRouter(include_in_schema=False)
-SessionDep = Annotated[Session, Depends(db_session)]
+SessionDep = DbSession
 ActorDep = Annotated[Actor, Depends(page_actor)]
 
 
@@ -32,28 +31,45 @@ def _filters(request: Request) -> service.AuditFilters:
 
     pid = q.get("partner_id") or ""
     return service.AuditFilters(
-        actor=q.get("actor") or None, action=q.get("action") or None, entity=q.get("entity") or None,
-        partner_id=int(pid) if pid.isdigit() else None, since=as_date(q.get("since")),
+        actor=q.get("actor") or None,
+        action=q.get("action") or None,
+        entity=q.get("entity") or None,
+        partner_id=int(pid) if pid.isdigit() else None,
+        since=as_date(q.get("since")),
         until=as_date(q.get("until")),
     )
 
 
 @router.get("/audit", response_class=HTMLResponse)
-def audit_log(request: Request, session: SessionDep, actor: ActorDep, page: int = 1, verify: int = 0) -> Response:
+def audit_log(
+    request: Request, session: SessionDep, actor: ActorDep, page: int = 1, verify: int = 0
+) -> Response:
     filters = _filters(request)
     items, total = paginate(session, service.audit_query(actor, filters), page=page, size=50)
     report = service.verify(session, actor=actor) if verify else None
-    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "verify") and v])
-    return render(request, "audit.html", {
-        "result": Page[Any](items=items, total=total, page=max(page, 1), size=50),
-        "filters": filters, "query": query, "report": report,
-    })
+    query = urlencode(
+        [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "verify") and v]
+    )
+    return render(
+        request,
+        "audit.html",
+        {
+            "result": Page[Any](items=items, total=total, page=max(page, 1), size=50),
+            "filters": filters,
+            "query": query,
+            "report": report,
+        },
+    )
 
 
 @router.get("/audit/export")
-def audit_export(request: Request, session: SessionDep, actor: ActorDep, format: str = "csv") -> Response:
+def audit_export(
+    request: Request, session: SessionDep, actor: ActorDep, format: str = "csv"
+) -> Response:
     stmt = service.audit_query(actor, _filters(request)).limit(100_000)
-    rows = [[e.id, e.at, e.actor_label, e.action, e.entity, e.entity_id, e.partner_id, e.hash]
-            for e in session.execute(stmt).scalars()]
+    rows = [
+        [e.id, e.at, e.actor_label, e.action, e.entity, e.entity_id, e.partner_id, e.hash]
+        for e in session.execute(stmt).scalars()
+    ]
     headers = ["id", "at", "actor", "action", "entity", "entity_id", "partner_id", "hash"]
     return tabular_response(headers, rows, "audit", "xlsx" if format == "xlsx" else "csv")

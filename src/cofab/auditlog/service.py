@@ -39,7 +39,9 @@ def audit_query(actor: Actor, filters: AuditFilters) -> Select[tuple[AuditEntry]
     if filters.since:
         stmt = stmt.where(AuditEntry.at >= datetime.combine(filters.since, time.min, UTC))
     if filters.until:
-        stmt = stmt.where(AuditEntry.at < datetime.combine(filters.until + timedelta(days=1), time.min, UTC))
+        stmt = stmt.where(
+            AuditEntry.at < datetime.combine(filters.until + timedelta(days=1), time.min, UTC)
+        )
     return stmt.order_by(AuditEntry.id.desc())
 
 

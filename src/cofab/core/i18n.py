@@ -8,7 +8,7 @@ first use; no compile step is needed, so a fresh clone works without ``pybabel c
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from babel.messages.pofile import read_po
@@ -22,7 +22,7 @@ def N_(message: str) -> str:
     return message
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(locale: str) -> dict[str, str]:
     """Merged msgid → msgstr of every domain's .po file for ``locale``."""
     merged: dict[str, str] = {}

@@ -25,11 +25,11 @@ class Page(BaseModel, Generic[ItemT]):
         return max(1, -(-self.total // self.size))
 
 
-def paginate(
-    session: Session, stmt: Select[Any], *, page: int, size: int
-) -> tuple[list[Any], int]:
+def paginate(session: Session, stmt: Select[Any], *, page: int, size: int) -> tuple[list[Any], int]:
     size = max(1, min(size, MAX_PAGE_SIZE))
     page = max(1, page)
-    total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    total = session.execute(
+        select(func.count()).select_from(stmt.order_by(None).subquery())
+    ).scalar_one()
     rows = session.execute(stmt.limit(size).offset((page - 1) * size)).scalars().all()
     return list(rows), int(total)

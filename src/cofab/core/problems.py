@@ -41,13 +41,22 @@ def _locale(request: Request) -> str:
 
 def wants_problem_json(request: Request) -> bool:
     path = request.url.path
-    return path.startswith("/api/") or path in ("/openapi.json",) or (
-        "application/json" in request.headers.get("accept", "") and "text/html" not in request.headers.get("accept", "")
+    return (
+        path.startswith("/api/")
+        or path in ("/openapi.json",)
+        or (
+            "application/json" in request.headers.get("accept", "")
+            and "text/html" not in request.headers.get("accept", "")
+        )
     )
 
 
 def problem_response(
-    request: Request, status: int, code: str, message: str, params: dict[str, Any],
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    params: dict[str, Any],
     problems: list[FieldProblem],
 ) -> Response:
     locale = _locale(request)
@@ -60,8 +69,12 @@ def problem_response(
             return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
         from cofab.core.web import render
 
-        return render(request, "error.html", {"status": status, "detail": detail, "errors": errors},
-                      status_code=status)
+        return render(
+            request,
+            "error.html",
+            {"status": status, "detail": detail, "errors": errors},
+            status_code=status,
+        )
     body: dict[str, Any] = {
         "type": f"https://cofab.dev/problems/{code}",
         "title": translate(HTTP_TITLES.get(status, HTTP_TITLES[400]), locale),
@@ -79,7 +92,9 @@ def problem_response(
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(CofabError)
     async def cofab_error(request: Request, exc: CofabError) -> Response:
-        return problem_response(request, exc.status, exc.code, exc.message, exc.params, exc.problems)
+        return problem_response(
+            request, exc.status, exc.code, exc.message, exc.params, exc.problems
+        )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -101,7 +116,9 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = HTTP_TITLES.get(exc.status_code, HTTP_TITLES[400])
-        return problem_response(request, exc.status_code, f"http_{exc.status_code}", message, {}, [])
+        return problem_response(
+            request, exc.status_code, f"http_{exc.status_code}", message, {}, []
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

@@ -39,7 +39,9 @@ def _cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
@@ -90,9 +92,7 @@ def _rows_from_records(records: list[list[str]]) -> list[Row]:
         if not any(cell.strip() for cell in record):
             continue
         if len(record) > len(headers) and any(c.strip() for c in record[len(headers) :]):
-            raise BadRequest(
-                N_("Row {row} has more cells than the header has columns."), row=index
-            )
+            raise BadRequest(N_("Row {row} has more cells than the header has columns."), row=index)
         values = {h: (record[i].strip() if i < len(record) else "") for i, h in enumerate(headers)}
         rows.append(Row(index, values))
     return rows
@@ -115,7 +115,9 @@ def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "export") -> bytes:
+def write_xlsx(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "export"
+) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(list(headers))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
@@ -17,8 +17,8 @@ from cofab.accounts import service as accounts_service
 from cofab.accounts.models import User
 from cofab.core.access import Actor
 from cofab.core.errors import CofabError, Forbidden, Unauthorized
-from cofab.core.labels import label_msgid
 from cofab.core.i18n import N_, locale_from_accept_language, normalise_locale, translate
+from cofab.core.labels import label_msgid
 from cofab.core.security import csrf_ok, csrf_token
 from cofab.db.session import unit_of_work
 
@@ -95,7 +95,12 @@ def check_csrf(request: Request, form_token: str | None = None) -> None:
         raise Forbidden(N_("The form has expired. Reload the page and try again."))
 
 
-async def api_actor(request: Request, session: Session = Depends(db_session)) -> Actor:
+# scope="function": commit before the response is sent, so a client that gets 2xx and asks
+# again at once always sees its own write.
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
+
+
+async def api_actor(request: Request, session: DbSession) -> Actor:
     actor = resolve_actor(request, session)
     if actor is None:
         raise Unauthorized()
@@ -103,7 +108,7 @@ async def api_actor(request: Request, session: Session = Depends(db_session)) ->
     return actor
 
 
-async def page_actor(request: Request, session: Session = Depends(db_session)) -> Actor:
+async def page_actor(request: Request, session: DbSession) -> Actor:
     actor = resolve_actor(request, session)
     if actor is None:
         raise LoginRequired()
@@ -121,7 +126,9 @@ async def page_actor(request: Request, session: Session = Depends(db_session)) -
 def build_templates() -> Jinja2Templates:
     loaders = [PackageLoader(pkg, "templates") for pkg in TEMPLATE_PACKAGES]
     env = Environment(
-        loader=ChoiceLoader(loaders), autoescape=select_autoescape(["html", "xml"]), trim_blocks=True,
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(["html", "xml"]),
+        trim_blocks=True,
         lstrip_blocks=True,
     )
     return Jinja2Templates(env=env)
@@ -142,7 +149,11 @@ def local_time(value: Any, tz: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def render(
-    request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
 ) -> HTMLResponse:
     locale = getattr(request.state, "locale", None) or request_locale(request)
     actor: Actor | None = getattr(request.state, "actor", None)
@@ -175,3 +186,7 @@ def error_context(exc: CofabError, locale: str) -> dict[str, Any]:
             for p in exc.problems
         ],
     }
+
+
+ApiActor = Annotated[Actor, Depends(api_actor)]
+PageActor = Annotated[Actor, Depends(page_actor)]

@@ -1,4 +1,4 @@
-"""Declarative base with a naming convention so Alembic diffs are stable on SQLite and PostgreSQL."""
+"""Declarative base with a naming convention, so Alembic diffs are stable on every backend."""
 
 from __future__ import annotations
 

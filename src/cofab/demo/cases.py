@@ -16,118 +16,638 @@ CASES: dict[str, dict[str, Any]] = {
         "title": "Hanbit Electronics — smartphones and tablets built by contract manufacturers",
         "domain": "hanbit.example",
         "partners": [
-            ("E-SGP", "사이공 정밀조립", "Saigon Precision Assembly", ["contract_manufacturer"], "vertical", "active", "VN", [
-                ("Binh Duong Plant 1", "Lot A2, VSIP II, Binh Duong", "VN", "Southeast", 11.0753, 106.6918, "Asia/Ho_Chi_Minh",
-                 [("SMT assembly", ["smartphone", "tablet"], 1_200_000, "boards", "month"),
-                  ("Final assembly", ["smartphone"], 900_000, "units", "month")],
-                 [("ISO 9001", 420), ("ISO 14001", 65)]),
-                ("Bac Ninh Plant 2", "Que Vo Industrial Park, Bac Ninh", "VN", "North", 21.1424, 106.1578, "Asia/Ho_Chi_Minh",
-                 [("Final assembly", ["tablet", "wearable"], 400_000, "units", "month")],
-                 [("ISO 45001", 300)])]),
-            ("E-SZE", "선전 에버브라이트 EMS", "Shenzhen Everbright EMS", ["contract_manufacturer"], "vertical", "active", "CN", [
-                ("Longhua Campus", "Longhua District, Shenzhen", "CN", "Guangdong", 22.6563, 114.0301, "Asia/Shanghai",
-                 [("SMT assembly", ["smartphone", "wearable"], 2_000_000, "boards", "month"),
-                  ("Final assembly", ["smartphone", "tablet"], 1_500_000, "units", "month"),
-                  ("Injection moulding", ["enclosures"], 3_000_000, "parts", "month")],
-                 [("ISO 9001", 35), ("ISO 27001", 500), ("ISO 14001", 700)])]),
-            ("E-GDL", "과달라하라 테크 제조", "Guadalajara Tech Manufacturing", ["contract_manufacturer"], "horizontal", "approved", "MX", [
-                ("El Salto Plant", "Parque Industrial El Salto, Jalisco", "MX", "Jalisco", 20.5186, -103.1788, "America/Mexico_City",
-                 [("Final assembly", ["tablet", "laptop"], 250_000, "units", "month"),
-                  ("Repair and refurbishment", ["smartphone"], 60_000, "units", "month")],
-                 [("ISO 9001", 210)])]),
-            ("E-CHN", "첸나이 서킷웍스", "Chennai Circuit Works", ["contract_manufacturer"], "vertical", "qualifying", "IN", [
-                ("Sriperumbudur Plant", "SIPCOT, Sriperumbudur, Tamil Nadu", "IN", "Tamil Nadu", 12.9675, 79.9419, "Asia/Kolkata",
-                 [("SMT assembly", ["smartphone"], 600_000, "boards", "month")],
-                 [("ISO 9001", 80)])]),
-            ("E-PNG", "페낭 마이크로시스템즈", "Penang Microsystems", ["contract_manufacturer", "technology"], "strategic_alliance", "active", "MY", [
-                ("Bayan Lepas FTZ", "Bayan Lepas Free Industrial Zone, Penang", "MY", "Penang", 5.2946, 100.2594, "Asia/Kuala_Lumpur",
-                 [("Camera module assembly", ["camera module"], 3_500_000, "modules", "month"),
-                  ("Functional test", ["smartphone", "tablet"], 2_000_000, "units", "month")],
-                 [("ISO 9001", 610), ("IATF 16949", 45)])]),
-            ("E-KGC", "규슈 글라스 컴포넌츠", "Kyushu Glass Components", ["supplier"], "vertical", "active", "JP", [
-                ("Kumamoto Works", "Kikuyo, Kumamoto", "JP", "Kyushu", 32.8625, 130.7800, "Asia/Tokyo",
-                 [("Cover glass strengthening", ["cover glass"], 5_000_000, "pieces", "month")],
-                 [("ISO 9001", 365), ("ISO 14001", 20)])]),
-            ("E-TBP", "타오위안 배터리팩", "Taoyuan Battery Pack", ["supplier"], "vertical", "suspended", "TW", [
-                ("Guishan Plant", "Guishan District, Taoyuan", "TW", "Taoyuan", 25.0330, 121.3570, "Asia/Taipei",
-                 [("Battery pack assembly", ["battery pack"], 1_800_000, "packs", "month")],
-                 [("ISO 9001", -10), ("UL 2054", 150)])]),
-            ("E-BWL", "블루웨이브 로지스틱스", "BlueWave Logistics", ["logistics"], "vertical", "active", "SG", [
-                ("Tuas Distribution Hub", "Tuas South Avenue, Singapore", "SG", "West", 1.3190, 103.6370, "Asia/Singapore",
-                 [("Regional distribution", ["all"], 250_000, "cartons", "week")],
-                 [("TAPA FSR", 240), ("ISO 9001", 88)])]),
-            ("E-DDL", "대전 디스플레이 랩스", "Daejeon Display Labs", ["technology"], "strategic_alliance", "prospect", "KR", [
-                ("Daedeok Research Centre", "Daedeok Innopolis, Daejeon", "KR", "Chungcheong", 36.3725, 127.3628, "Asia/Seoul",
-                 [("Micro-LED prototyping", ["display"], 2_000, "panels", "month")],
-                 [("ISO 27001", 400)])]),
+            (
+                "E-SGP",
+                "사이공 정밀조립",
+                "Saigon Precision Assembly",
+                ["contract_manufacturer"],
+                "vertical",
+                "active",
+                "VN",
+                [
+                    (
+                        "Binh Duong Plant 1",
+                        "Lot A2, VSIP II, Binh Duong",
+                        "VN",
+                        "Southeast",
+                        11.0753,
+                        106.6918,
+                        "Asia/Ho_Chi_Minh",
+                        [
+                            (
+                                "SMT assembly",
+                                ["smartphone", "tablet"],
+                                1_200_000,
+                                "boards",
+                                "month",
+                            ),
+                            ("Final assembly", ["smartphone"], 900_000, "units", "month"),
+                        ],
+                        [("ISO 9001", 420), ("ISO 14001", 65)],
+                    ),
+                    (
+                        "Bac Ninh Plant 2",
+                        "Que Vo Industrial Park, Bac Ninh",
+                        "VN",
+                        "North",
+                        21.1424,
+                        106.1578,
+                        "Asia/Ho_Chi_Minh",
+                        [("Final assembly", ["tablet", "wearable"], 400_000, "units", "month")],
+                        [("ISO 45001", 300)],
+                    ),
+                ],
+            ),
+            (
+                "E-SZE",
+                "선전 에버브라이트 EMS",
+                "Shenzhen Everbright EMS",
+                ["contract_manufacturer"],
+                "vertical",
+                "active",
+                "CN",
+                [
+                    (
+                        "Longhua Campus",
+                        "Longhua District, Shenzhen",
+                        "CN",
+                        "Guangdong",
+                        22.6563,
+                        114.0301,
+                        "Asia/Shanghai",
+                        [
+                            (
+                                "SMT assembly",
+                                ["smartphone", "wearable"],
+                                2_000_000,
+                                "boards",
+                                "month",
+                            ),
+                            (
+                                "Final assembly",
+                                ["smartphone", "tablet"],
+                                1_500_000,
+                                "units",
+                                "month",
+                            ),
+                            ("Injection moulding", ["enclosures"], 3_000_000, "parts", "month"),
+                        ],
+                        [("ISO 9001", 35), ("ISO 27001", 500), ("ISO 14001", 700)],
+                    )
+                ],
+            ),
+            (
+                "E-GDL",
+                "과달라하라 테크 제조",
+                "Guadalajara Tech Manufacturing",
+                ["contract_manufacturer"],
+                "horizontal",
+                "approved",
+                "MX",
+                [
+                    (
+                        "El Salto Plant",
+                        "Parque Industrial El Salto, Jalisco",
+                        "MX",
+                        "Jalisco",
+                        20.5186,
+                        -103.1788,
+                        "America/Mexico_City",
+                        [
+                            ("Final assembly", ["tablet", "laptop"], 250_000, "units", "month"),
+                            ("Repair and refurbishment", ["smartphone"], 60_000, "units", "month"),
+                        ],
+                        [("ISO 9001", 210)],
+                    )
+                ],
+            ),
+            (
+                "E-CHN",
+                "첸나이 서킷웍스",
+                "Chennai Circuit Works",
+                ["contract_manufacturer"],
+                "vertical",
+                "qualifying",
+                "IN",
+                [
+                    (
+                        "Sriperumbudur Plant",
+                        "SIPCOT, Sriperumbudur, Tamil Nadu",
+                        "IN",
+                        "Tamil Nadu",
+                        12.9675,
+                        79.9419,
+                        "Asia/Kolkata",
+                        [("SMT assembly", ["smartphone"], 600_000, "boards", "month")],
+                        [("ISO 9001", 80)],
+                    )
+                ],
+            ),
+            (
+                "E-PNG",
+                "페낭 마이크로시스템즈",
+                "Penang Microsystems",
+                ["contract_manufacturer", "technology"],
+                "strategic_alliance",
+                "active",
+                "MY",
+                [
+                    (
+                        "Bayan Lepas FTZ",
+                        "Bayan Lepas Free Industrial Zone, Penang",
+                        "MY",
+                        "Penang",
+                        5.2946,
+                        100.2594,
+                        "Asia/Kuala_Lumpur",
+                        [
+                            (
+                                "Camera module assembly",
+                                ["camera module"],
+                                3_500_000,
+                                "modules",
+                                "month",
+                            ),
+                            (
+                                "Functional test",
+                                ["smartphone", "tablet"],
+                                2_000_000,
+                                "units",
+                                "month",
+                            ),
+                        ],
+                        [("ISO 9001", 610), ("IATF 16949", 45)],
+                    )
+                ],
+            ),
+            (
+                "E-KGC",
+                "규슈 글라스 컴포넌츠",
+                "Kyushu Glass Components",
+                ["supplier"],
+                "vertical",
+                "active",
+                "JP",
+                [
+                    (
+                        "Kumamoto Works",
+                        "Kikuyo, Kumamoto",
+                        "JP",
+                        "Kyushu",
+                        32.8625,
+                        130.7800,
+                        "Asia/Tokyo",
+                        [
+                            (
+                                "Cover glass strengthening",
+                                ["cover glass"],
+                                5_000_000,
+                                "pieces",
+                                "month",
+                            )
+                        ],
+                        [("ISO 9001", 365), ("ISO 14001", 20)],
+                    )
+                ],
+            ),
+            (
+                "E-TBP",
+                "타오위안 배터리팩",
+                "Taoyuan Battery Pack",
+                ["supplier"],
+                "vertical",
+                "suspended",
+                "TW",
+                [
+                    (
+                        "Guishan Plant",
+                        "Guishan District, Taoyuan",
+                        "TW",
+                        "Taoyuan",
+                        25.0330,
+                        121.3570,
+                        "Asia/Taipei",
+                        [("Battery pack assembly", ["battery pack"], 1_800_000, "packs", "month")],
+                        [("ISO 9001", -10), ("UL 2054", 150)],
+                    )
+                ],
+            ),
+            (
+                "E-BWL",
+                "블루웨이브 로지스틱스",
+                "BlueWave Logistics",
+                ["logistics"],
+                "vertical",
+                "active",
+                "SG",
+                [
+                    (
+                        "Tuas Distribution Hub",
+                        "Tuas South Avenue, Singapore",
+                        "SG",
+                        "West",
+                        1.3190,
+                        103.6370,
+                        "Asia/Singapore",
+                        [("Regional distribution", ["all"], 250_000, "cartons", "week")],
+                        [("TAPA FSR", 240), ("ISO 9001", 88)],
+                    )
+                ],
+            ),
+            (
+                "E-DDL",
+                "대전 디스플레이 랩스",
+                "Daejeon Display Labs",
+                ["technology"],
+                "strategic_alliance",
+                "prospect",
+                "KR",
+                [
+                    (
+                        "Daedeok Research Centre",
+                        "Daedeok Innopolis, Daejeon",
+                        "KR",
+                        "Chungcheong",
+                        36.3725,
+                        127.3628,
+                        "Asia/Seoul",
+                        [("Micro-LED prototyping", ["display"], 2_000, "panels", "month")],
+                        [("ISO 27001", 400)],
+                    )
+                ],
+            ),
         ],
     },
     "automotive": {
         "title": "Hanul Motors — battery-cell joint venture and long-term cell supply",
         "domain": "hanul-motors.example",
         "partners": [
-            ("A-NCP", "노르딕 셀파워 합작법인", "Nordic Cell Power JV", ["contract_manufacturer", "technology"], "joint_venture", "active", "SE", [
-                ("Skellefteå Gigafactory", "Skellefteå, Västerbotten", "SE", "Norrland", 64.7507, 20.9528, "Europe/Stockholm",
-                 [("Cell manufacturing", ["NMC pouch cell"], 2_500_000, "cells", "month"),
-                  ("Formation and ageing", ["NMC pouch cell"], 2_400_000, "cells", "month")],
-                 [("IATF 16949", 55), ("ISO 14001", 400), ("ISO 45001", 380)])]),
-            ("A-UCW", "울산 셀웍스", "Ulsan Cell Works", ["contract_manufacturer"], "vertical", "active", "KR", [
-                ("Onsan Plant", "Onsan Industrial Complex, Ulsan", "KR", "Yeongnam", 35.4300, 129.3400, "Asia/Seoul",
-                 [("Cell manufacturing", ["LFP prismatic cell"], 1_200_000, "cells", "month"),
-                  ("Module assembly", ["battery module"], 60_000, "modules", "month")],
-                 [("IATF 16949", 600), ("ISO 9001", 75)])]),
-            ("A-PCM", "포항 양극재", "Pohang Cathode Materials", ["supplier"], "vertical", "active", "KR", [
-                ("Yeongil Bay Plant", "Yeongil Bay Industrial Complex, Pohang", "KR", "Yeongnam", 36.1000, 129.4200, "Asia/Seoul",
-                 [("Cathode active material", ["NCM cathode"], 4_000, "tonnes", "month")],
-                 [("ISO 9001", 300), ("ISO 14001", 12)])]),
-            ("A-SBM", "실레시아 배터리 모듈", "Silesia Battery Modules", ["contract_manufacturer"], "horizontal", "qualifying", "PL", [
-                ("Wrocław Plant", "Biskupice Podgórne, Wrocław", "PL", "Lower Silesia", 51.0700, 16.8700, "Europe/Warsaw",
-                 [("Module assembly", ["battery module"], 45_000, "modules", "month"),
-                  ("Pack assembly", ["battery pack"], 8_000, "packs", "month")],
-                 [("IATF 16949", 140)])]),
-            ("A-BAL", "발틱 오토 로지스틱스", "Baltic Auto Logistics", ["logistics"], "vertical", "approved", "DE", [
-                ("Bremerhaven Terminal", "Kaiserhafen, Bremerhaven", "DE", "Bremen", 53.5700, 8.5600, "Europe/Berlin",
-                 [("Dangerous-goods transport (UN3480)", ["battery module", "battery pack"], 12_000, "pallets", "month")],
-                 [("ISO 9001", 500), ("ADR certification", 60)])]),
-            ("A-GTR", "그린 리사이클링 테크", "GreenLoop Battery Recycling", ["technology", "supplier"], "strategic_alliance", "prospect", "NO", [
-                ("Fredrikstad Pilot Plant", "Øra Industrial Area, Fredrikstad", "NO", "Viken", 59.2100, 10.9400, "Europe/Oslo",
-                 [("Hydrometallurgical recycling", ["black mass"], 800, "tonnes", "month")],
-                 [("ISO 14001", 700)])]),
+            (
+                "A-NCP",
+                "노르딕 셀파워 합작법인",
+                "Nordic Cell Power JV",
+                ["contract_manufacturer", "technology"],
+                "joint_venture",
+                "active",
+                "SE",
+                [
+                    (
+                        "Skellefteå Gigafactory",
+                        "Skellefteå, Västerbotten",
+                        "SE",
+                        "Norrland",
+                        64.7507,
+                        20.9528,
+                        "Europe/Stockholm",
+                        [
+                            ("Cell manufacturing", ["NMC pouch cell"], 2_500_000, "cells", "month"),
+                            (
+                                "Formation and ageing",
+                                ["NMC pouch cell"],
+                                2_400_000,
+                                "cells",
+                                "month",
+                            ),
+                        ],
+                        [("IATF 16949", 55), ("ISO 14001", 400), ("ISO 45001", 380)],
+                    )
+                ],
+            ),
+            (
+                "A-UCW",
+                "울산 셀웍스",
+                "Ulsan Cell Works",
+                ["contract_manufacturer"],
+                "vertical",
+                "active",
+                "KR",
+                [
+                    (
+                        "Onsan Plant",
+                        "Onsan Industrial Complex, Ulsan",
+                        "KR",
+                        "Yeongnam",
+                        35.4300,
+                        129.3400,
+                        "Asia/Seoul",
+                        [
+                            (
+                                "Cell manufacturing",
+                                ["LFP prismatic cell"],
+                                1_200_000,
+                                "cells",
+                                "month",
+                            ),
+                            ("Module assembly", ["battery module"], 60_000, "modules", "month"),
+                        ],
+                        [("IATF 16949", 600), ("ISO 9001", 75)],
+                    )
+                ],
+            ),
+            (
+                "A-PCM",
+                "포항 양극재",
+                "Pohang Cathode Materials",
+                ["supplier"],
+                "vertical",
+                "active",
+                "KR",
+                [
+                    (
+                        "Yeongil Bay Plant",
+                        "Yeongil Bay Industrial Complex, Pohang",
+                        "KR",
+                        "Yeongnam",
+                        36.1000,
+                        129.4200,
+                        "Asia/Seoul",
+                        [("Cathode active material", ["NCM cathode"], 4_000, "tonnes", "month")],
+                        [("ISO 9001", 300), ("ISO 14001", 12)],
+                    )
+                ],
+            ),
+            (
+                "A-SBM",
+                "실레시아 배터리 모듈",
+                "Silesia Battery Modules",
+                ["contract_manufacturer"],
+                "horizontal",
+                "qualifying",
+                "PL",
+                [
+                    (
+                        "Wrocław Plant",
+                        "Biskupice Podgórne, Wrocław",
+                        "PL",
+                        "Lower Silesia",
+                        51.0700,
+                        16.8700,
+                        "Europe/Warsaw",
+                        [
+                            ("Module assembly", ["battery module"], 45_000, "modules", "month"),
+                            ("Pack assembly", ["battery pack"], 8_000, "packs", "month"),
+                        ],
+                        [("IATF 16949", 140)],
+                    )
+                ],
+            ),
+            (
+                "A-BAL",
+                "발틱 오토 로지스틱스",
+                "Baltic Auto Logistics",
+                ["logistics"],
+                "vertical",
+                "approved",
+                "DE",
+                [
+                    (
+                        "Bremerhaven Terminal",
+                        "Kaiserhafen, Bremerhaven",
+                        "DE",
+                        "Bremen",
+                        53.5700,
+                        8.5600,
+                        "Europe/Berlin",
+                        [
+                            (
+                                "Dangerous-goods transport (UN3480)",
+                                ["battery module", "battery pack"],
+                                12_000,
+                                "pallets",
+                                "month",
+                            )
+                        ],
+                        [("ISO 9001", 500), ("ADR certification", 60)],
+                    )
+                ],
+            ),
+            (
+                "A-GTR",
+                "그린 리사이클링 테크",
+                "GreenLoop Battery Recycling",
+                ["technology", "supplier"],
+                "strategic_alliance",
+                "prospect",
+                "NO",
+                [
+                    (
+                        "Fredrikstad Pilot Plant",
+                        "Øra Industrial Area, Fredrikstad",
+                        "NO",
+                        "Viken",
+                        59.2100,
+                        10.9400,
+                        "Europe/Oslo",
+                        [("Hydrometallurgical recycling", ["black mass"], 800, "tonnes", "month")],
+                        [("ISO 14001", 700)],
+                    )
+                ],
+            ),
         ],
     },
     "pharma": {
         "title": "Seoul BioPharm — biologics and clinical supply through CDMOs",
         "domain": "seoulbiopharm.example",
         "partners": [
-            ("P-IBL", "인천 바이오로직스 CDMO", "Incheon BioLogics CDMO", ["contract_manufacturer"], "vertical", "active", "KR", [
-                ("Songdo Plant 3", "Songdo Bio Cluster, Incheon", "KR", "Incheon", 37.3800, 126.6600, "Asia/Seoul",
-                 [("Mammalian cell culture (15,000 L)", ["monoclonal antibody"], 45_000, "litres", "month"),
-                  ("Downstream purification", ["monoclonal antibody"], 120, "kg", "month")],
-                 [("GMP", 400), ("ISO 14001", 200)]),
-                ("Songdo Fill-Finish Line", "Songdo Bio Cluster, Incheon", "KR", "Incheon", 37.3810, 126.6620, "Asia/Seoul",
-                 [("Aseptic fill-finish", ["vial", "prefilled syringe"], 2_000_000, "units", "month")],
-                 [("GMP", 70)])]),
-            ("P-BFF", "바젤 필피니시", "Basel Fill-Finish AG", ["contract_manufacturer"], "vertical", "active", "CH", [
-                ("Stein Site", "Stein AG, Aargau", "CH", "Aargau", 47.5400, 7.9500, "Europe/Zurich",
-                 [("Aseptic fill-finish", ["vial", "cartridge"], 1_500_000, "units", "month"),
-                  ("Lyophilisation", ["vial"], 300_000, "units", "month")],
-                 [("GMP", 30), ("ISO 13485", 500)])]),
-            ("P-HAL", "하이데라바드 API 랩스", "Hyderabad API Labs", ["supplier", "contract_manufacturer"], "vertical", "qualifying", "IN", [
-                ("Genome Valley Unit 2", "Genome Valley, Hyderabad", "IN", "Telangana", 17.4200, 78.6000, "Asia/Kolkata",
-                 [("Small-molecule API synthesis", ["API"], 20, "tonnes", "month")],
-                 [("GMP", 150), ("ISO 9001", 50)])]),
-            ("P-NCC", "노스캐롤라이나 임상공급", "North Carolina Clinical Supply", ["contract_manufacturer", "logistics"], "vertical", "approved", "US", [
-                ("Research Triangle Park", "RTP, Durham, North Carolina", "US", "North Carolina", 35.9000, -78.8600, "America/New_York",
-                 [("Clinical packaging and labelling", ["clinical kit"], 80_000, "kits", "month")],
-                 [("GMP", 260)])]),
-            ("P-CCL", "콜드체인 파마 로지스틱스", "ColdChain Pharma Logistics", ["logistics"], "vertical", "active", "NL", [
-                ("Schiphol Cool Centre", "Schiphol-Rijk, Haarlemmermeer", "NL", "North Holland", 52.2900, 4.7500, "Europe/Amsterdam",
-                 [("2–8 °C distribution", ["vial", "prefilled syringe"], 15_000, "pallets", "month")],
-                 [("GDP", 90), ("ISO 9001", 330)])]),
-            ("P-SCT", "싱가포르 세포치료 센터", "Singapore CellTherapy Centre", ["technology", "contract_manufacturer"], "strategic_alliance", "prospect", "SG", [
-                ("Biopolis Suite", "Biopolis, Singapore", "SG", "Central", 1.3040, 103.7910, "Asia/Singapore",
-                 [("Autologous cell therapy manufacturing", ["cell therapy"], 40, "batches", "month")],
-                 [("GMP", 25)])]),
+            (
+                "P-IBL",
+                "인천 바이오로직스 CDMO",
+                "Incheon BioLogics CDMO",
+                ["contract_manufacturer"],
+                "vertical",
+                "active",
+                "KR",
+                [
+                    (
+                        "Songdo Plant 3",
+                        "Songdo Bio Cluster, Incheon",
+                        "KR",
+                        "Incheon",
+                        37.3800,
+                        126.6600,
+                        "Asia/Seoul",
+                        [
+                            (
+                                "Mammalian cell culture (15,000 L)",
+                                ["monoclonal antibody"],
+                                45_000,
+                                "litres",
+                                "month",
+                            ),
+                            (
+                                "Downstream purification",
+                                ["monoclonal antibody"],
+                                120,
+                                "kg",
+                                "month",
+                            ),
+                        ],
+                        [("GMP", 400), ("ISO 14001", 200)],
+                    ),
+                    (
+                        "Songdo Fill-Finish Line",
+                        "Songdo Bio Cluster, Incheon",
+                        "KR",
+                        "Incheon",
+                        37.3810,
+                        126.6620,
+                        "Asia/Seoul",
+                        [
+                            (
+                                "Aseptic fill-finish",
+                                ["vial", "prefilled syringe"],
+                                2_000_000,
+                                "units",
+                                "month",
+                            )
+                        ],
+                        [("GMP", 70)],
+                    ),
+                ],
+            ),
+            (
+                "P-BFF",
+                "바젤 필피니시",
+                "Basel Fill-Finish AG",
+                ["contract_manufacturer"],
+                "vertical",
+                "active",
+                "CH",
+                [
+                    (
+                        "Stein Site",
+                        "Stein AG, Aargau",
+                        "CH",
+                        "Aargau",
+                        47.5400,
+                        7.9500,
+                        "Europe/Zurich",
+                        [
+                            (
+                                "Aseptic fill-finish",
+                                ["vial", "cartridge"],
+                                1_500_000,
+                                "units",
+                                "month",
+                            ),
+                            ("Lyophilisation", ["vial"], 300_000, "units", "month"),
+                        ],
+                        [("GMP", 30), ("ISO 13485", 500)],
+                    )
+                ],
+            ),
+            (
+                "P-HAL",
+                "하이데라바드 API 랩스",
+                "Hyderabad API Labs",
+                ["supplier", "contract_manufacturer"],
+                "vertical",
+                "qualifying",
+                "IN",
+                [
+                    (
+                        "Genome Valley Unit 2",
+                        "Genome Valley, Hyderabad",
+                        "IN",
+                        "Telangana",
+                        17.4200,
+                        78.6000,
+                        "Asia/Kolkata",
+                        [("Small-molecule API synthesis", ["API"], 20, "tonnes", "month")],
+                        [("GMP", 150), ("ISO 9001", 50)],
+                    )
+                ],
+            ),
+            (
+                "P-NCC",
+                "노스캐롤라이나 임상공급",
+                "North Carolina Clinical Supply",
+                ["contract_manufacturer", "logistics"],
+                "vertical",
+                "approved",
+                "US",
+                [
+                    (
+                        "Research Triangle Park",
+                        "RTP, Durham, North Carolina",
+                        "US",
+                        "North Carolina",
+                        35.9000,
+                        -78.8600,
+                        "America/New_York",
+                        [
+                            (
+                                "Clinical packaging and labelling",
+                                ["clinical kit"],
+                                80_000,
+                                "kits",
+                                "month",
+                            )
+                        ],
+                        [("GMP", 260)],
+                    )
+                ],
+            ),
+            (
+                "P-CCL",
+                "콜드체인 파마 로지스틱스",
+                "ColdChain Pharma Logistics",
+                ["logistics"],
+                "vertical",
+                "active",
+                "NL",
+                [
+                    (
+                        "Schiphol Cool Centre",
+                        "Schiphol-Rijk, Haarlemmermeer",
+                        "NL",
+                        "North Holland",
+                        52.2900,
+                        4.7500,
+                        "Europe/Amsterdam",
+                        [
+                            (
+                                "2–8 °C distribution",
+                                ["vial", "prefilled syringe"],
+                                15_000,
+                                "pallets",
+                                "month",
+                            )
+                        ],
+                        [("GDP", 90), ("ISO 9001", 330)],
+                    )
+                ],
+            ),
+            (
+                "P-SCT",
+                "싱가포르 세포치료 센터",
+                "Singapore CellTherapy Centre",
+                ["technology", "contract_manufacturer"],
+                "strategic_alliance",
+                "prospect",
+                "SG",
+                [
+                    (
+                        "Biopolis Suite",
+                        "Biopolis, Singapore",
+                        "SG",
+                        "Central",
+                        1.3040,
+                        103.7910,
+                        "Asia/Singapore",
+                        [
+                            (
+                                "Autologous cell therapy manufacturing",
+                                ["cell therapy"],
+                                40,
+                                "batches",
+                                "month",
+                            )
+                        ],
+                        [("GMP", 25)],
+                    )
+                ],
+            ),
         ],
     },
 }
@@ -135,4 +655,7 @@ CASES: dict[str, dict[str, Any]] = {
 # Which partner gets the case's partner-user login.
 PARTNER_LOGIN = {"electronics": "E-SGP", "automotive": "A-NCP", "pharma": "P-IBL"}
 OWNER_ROLES = ("admin", "manager", "quality", "viewer")
-CONTACT_TITLES = (("Account manager", "Key account manager"), ("Quality manager", "Head of quality"))
+CONTACT_TITLES = (
+    ("Account manager", "Key account manager"),
+    ("Quality manager", "Head of quality"),
+)

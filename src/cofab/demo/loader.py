@@ -18,6 +18,8 @@ from cofab.partners import service as partners_service
 from cofab.partners.models import Capability, Certification, Contact, Partner, Site
 
 CASE_NAMES = (*CASES.keys(), "all")
+SURNAMES = ("Lee", "Nguyen", "Garcia", "Kim", "Tan", "Sato")
+GIVEN_NAMES = ("Minji", "Anh", "Lucia", "Jisoo", "Wei", "Hiro")
 DemoLogin = tuple[str, str, str]
 
 
@@ -25,8 +27,11 @@ def _case_names(name: str) -> list[str]:
     if name == "all":
         return list(CASES)
     if name not in CASES:
-        raise NotFound("Unknown demo case {name}; choose one of: {choices}.", name=name,
-                       choices=", ".join(CASE_NAMES))
+        raise NotFound(
+            "Unknown demo case {name}; choose one of: {choices}.",
+            name=name,
+            choices=", ".join(CASE_NAMES),
+        )
     return [name]
 
 
@@ -39,12 +44,21 @@ def load_case(session: Session, name: str, *, today: date | None = None) -> list
     return logins
 
 
-def _ensure_user(session: Session, email: str, display: str, role: str, partner_id: int | None,
-                 locale: str) -> None:
+def _ensure_user(
+    session: Session, email: str, display: str, role: str, partner_id: int | None, locale: str
+) -> None:
     if session.execute(select(User.id).where(User.email == email)).first():
         return
-    accounts_service.create_user(session, actor=None, email=email, password=DEMO_PASSWORD,
-                                 display_name=display, role=role, partner_id=partner_id, locale=locale)
+    accounts_service.create_user(
+        session,
+        actor=None,
+        email=email,
+        password=DEMO_PASSWORD,
+        display_name=display,
+        role=role,
+        partner_id=partner_id,
+        locale=locale,
+    )
 
 
 def _load_one(session: Session, case_name: str, today: date) -> list[DemoLogin]:
@@ -52,51 +66,112 @@ def _load_one(session: Session, case_name: str, today: date) -> list[DemoLogin]:
     domain = case["domain"]
     actor = SYSTEM_ACTOR
     refs: dict[str, int] = {}
-    for index, (ref, name_ko, name_en, types, form, status, country, sites) in enumerate(case["partners"]):
+    for index, (ref, name_ko, name_en, types, form, status, country, sites) in enumerate(
+        case["partners"]
+    ):
         ref = f"DEMO-{ref}"
-        existing = session.execute(select(Partner).where(Partner.external_ref == ref)).scalar_one_or_none()
+        existing = session.execute(
+            select(Partner).where(Partner.external_ref == ref)
+        ).scalar_one_or_none()
         if existing is not None:
             refs[ref] = existing.id
             continue
-        partner = partners_service.create_partner(session, actor=actor, data=schemas.PartnerCreate(
-            name_ko=name_ko, name_en=name_en, types=types, form=form, country=country,
-            website=f"https://www.{name_en.lower().replace(' ', '-').replace('.', '')}.example",
-            notes=case["title"], external_ref=ref,
-        ))
+        partner = partners_service.create_partner(
+            session,
+            actor=actor,
+            data=schemas.PartnerCreate(
+                name_ko=name_ko,
+                name_en=name_en,
+                types=types,
+                form=form,
+                country=country,
+                website=f"https://www.{name_en.lower().replace(' ', '-').replace('.', '')}.example",
+                notes=case["title"],
+                external_ref=ref,
+            ),
+        )
         refs[ref] = partner.id
         for step in _path_to(status):
-            partners_service.change_status(session, actor=actor, partner_id=partner.id, new_status=step,
-                                           reason="demo data")
+            partners_service.change_status(
+                session, actor=actor, partner_id=partner.id, new_status=step, reason="demo data"
+            )
         slug = name_en.split()[0].lower()
         for title_index, (title, _long) in enumerate(CONTACT_TITLES):
-            partners_service.add_child(session, actor=actor, model=Contact, partner_id=partner.id, values={
-                "name": f"{['Lee', 'Nguyen', 'Garcia', 'Kim', 'Tan', 'Sato'][(index + title_index) % 6]} "
-                        f"{['Minji', 'Anh', 'Lucia', 'Jisoo', 'Wei', 'Hiro'][(index * 2 + title_index) % 6]}",
-                "title": title, "email": f"{title.split()[0].lower()}@{slug}.example",
-                "phone": f"+00 {100 + index} {5550 + title_index}",
-            })
-        for site_index, (site_name, address, s_country, region, lat, lon, tz, caps, certs) in enumerate(sites):
-            site = partners_service.add_child(session, actor=actor, model=Site, partner_id=partner.id, values={
-                "name": site_name, "address": address, "country": s_country, "region": region,
-                "latitude": lat, "longitude": lon, "timezone": tz,
-                "external_ref": f"{ref}-S{site_index + 1}",
-            })
+            partners_service.add_child(
+                session,
+                actor=actor,
+                model=Contact,
+                partner_id=partner.id,
+                values={
+                    "name": f"{SURNAMES[(index + title_index) % 6]} "
+                    f"{GIVEN_NAMES[(index * 2 + title_index) % 6]}",
+                    "title": title,
+                    "email": f"{title.split()[0].lower()}@{slug}.example",
+                    "phone": f"+00 {100 + index} {5550 + title_index}",
+                },
+            )
+        for site_index, (
+            site_name,
+            address,
+            s_country,
+            region,
+            lat,
+            lon,
+            tz,
+            caps,
+            certs,
+        ) in enumerate(sites):
+            site = partners_service.add_child(
+                session,
+                actor=actor,
+                model=Site,
+                partner_id=partner.id,
+                values={
+                    "name": site_name,
+                    "address": address,
+                    "country": s_country,
+                    "region": region,
+                    "latitude": lat,
+                    "longitude": lon,
+                    "timezone": tz,
+                    "external_ref": f"{ref}-S{site_index + 1}",
+                },
+            )
             for cap_index, (process, families, capacity, unit, period) in enumerate(caps):
-                partners_service.add_child(session, actor=actor, model=Capability, partner_id=partner.id,
-                                           site_id=site.id, values={
-                    "process": process, "product_families": families, "capacity": Decimal(capacity),
-                    "capacity_unit": unit, "capacity_period": period,
-                    "external_ref": f"{ref}-S{site_index + 1}-C{cap_index + 1}",
-                })
+                partners_service.add_child(
+                    session,
+                    actor=actor,
+                    model=Capability,
+                    partner_id=partner.id,
+                    site_id=site.id,
+                    values={
+                        "process": process,
+                        "product_families": families,
+                        "capacity": Decimal(capacity),
+                        "capacity_unit": unit,
+                        "capacity_period": period,
+                        "external_ref": f"{ref}-S{site_index + 1}-C{cap_index + 1}",
+                    },
+                )
             for cert_index, (standard, days_left) in enumerate(certs):
                 valid_to = today + timedelta(days=days_left)
-                partners_service.add_child(session, actor=actor, model=Certification, partner_id=partner.id,
-                                           values={
-                    "standard": standard, "number": f"{standard.split()[0][:4].upper()}-{index:02d}{site_index}{cert_index}-{valid_to.year}",
-                    "issuer": ["TÜV SÜD", "BSI", "DNV", "SGS", "Bureau Veritas"][(index + cert_index) % 5],
-                    "site_id": site.id if site_index > 0 or cert_index % 2 == 0 else None,
-                    "valid_from": valid_to - timedelta(days=3 * 365), "valid_to": valid_to,
-                })
+                partners_service.add_child(
+                    session,
+                    actor=actor,
+                    model=Certification,
+                    partner_id=partner.id,
+                    values={
+                        "standard": standard,
+                        "number": f"{standard.split()[0][:4].upper()}-"
+                        f"{index:02d}{site_index}{cert_index}-{valid_to.year}",
+                        "issuer": ["TÜV SÜD", "BSI", "DNV", "SGS", "Bureau Veritas"][
+                            (index + cert_index) % 5
+                        ],
+                        "site_id": site.id if site_index > 0 or cert_index % 2 == 0 else None,
+                        "valid_from": valid_to - timedelta(days=3 * 365),
+                        "valid_to": valid_to,
+                    },
+                )
     locale = "ko"
     logins: list[DemoLogin] = []
     for role in OWNER_ROLES:

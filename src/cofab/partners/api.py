@@ -6,18 +6,17 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
-from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
 from cofab.core.pagination import Page, paginate
 from cofab.core.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, read_table, write_csv, write_xlsx
 from cofab.core.uploads import read_limited
-from cofab.core.web import api_actor, db_session
+from cofab.core.web import DbSession, api_actor
 from cofab.partners import exporting, importing, schemas, service
 from cofab.partners.models import Capability, Certification, Contact, Site
 
 router = APIRouter(prefix="/api/v1", tags=["partners"])
-SessionDep = Annotated[Session, Depends(db_session)]
+SessionDep = DbSession
 ActorDep = Annotated[Actor, Depends(api_actor)]
 
 
@@ -39,12 +38,18 @@ FiltersDep = Annotated[service.PartnerFilters, Depends(filters_dep)]
 
 @router.get("/partners", response_model=Page[schemas.PartnerRead])
 def list_partners(
-    session: SessionDep, actor: ActorDep, filters: FiltersDep,
-    page: Annotated[int, Query(ge=1)] = 1, size: Annotated[int, Query(ge=1, le=200)] = 25,
+    session: SessionDep,
+    actor: ActorDep,
+    filters: FiltersDep,
+    page: Annotated[int, Query(ge=1)] = 1,
+    size: Annotated[int, Query(ge=1, le=200)] = 25,
 ) -> Page[schemas.PartnerRead]:
     items, total = paginate(session, service.partner_query(actor, filters), page=page, size=size)
     return Page[schemas.PartnerRead](
-        items=[schemas.PartnerRead.model_validate(p) for p in items], total=total, page=page, size=size
+        items=[schemas.PartnerRead.model_validate(p) for p in items],
+        total=total,
+        page=page,
+        size=size,
     )
 
 
@@ -55,7 +60,9 @@ def create_partner(session: SessionDep, actor: ActorDep, body: schemas.PartnerCr
 
 @router.get("/partners/export")
 def export_partners(
-    session: SessionDep, actor: ActorDep, filters: FiltersDep,
+    session: SessionDep,
+    actor: ActorDep,
+    filters: FiltersDep,
     kind: Literal["partners", "sites", "capabilities", "certifications"] = "partners",
     format: Literal["csv", "xlsx"] = "csv",
 ) -> Response:
@@ -74,8 +81,11 @@ def tabular_response(headers: list[str], rows: list[list[Any]], name: str, forma
 
 @router.post("/partners/import", response_model=schemas.ImportReport)
 async def import_partners(
-    request: Request, session: SessionDep, actor: ActorDep,
-    file: Annotated[UploadFile, File()], kind: Literal["partners", "sites", "capabilities"] = "partners",
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    file: Annotated[UploadFile, File()],
+    kind: Literal["partners", "sites", "capabilities"] = "partners",
 ) -> Any:
     content = await read_limited(file, request.app.state.settings.max_upload_mb)
     rows = read_table(content, file.filename or "upload.csv")
@@ -101,7 +111,11 @@ def change_status(
     session: SessionDep, actor: ActorDep, partner_id: int, body: schemas.StatusChange
 ) -> Any:
     return service.change_status(
-        session, actor=actor, partner_id=partner_id, new_status=body.status.value, reason=body.reason
+        session,
+        actor=actor,
+        partner_id=partner_id,
+        new_status=body.status.value,
+        reason=body.reason,
     )
 
 
@@ -115,14 +129,21 @@ def delete_partner(session: SessionDep, actor: ActorDep, partner_id: int) -> Res
 def expiring(
     session: SessionDep, actor: ActorDep, days: Annotated[int, Query(ge=1, le=3650)] = 90
 ) -> Any:
-    rows = service.expiring_certifications(session, actor=actor, today=date.today(), within_days=days)
+    rows = service.expiring_certifications(
+        session, actor=actor, today=date.today(), within_days=days
+    )
     return [cert for cert, _partner in rows]
 
 
 # --- child collections: one generic set of routes per child type -----------------------------
 
+
 def _child_routes(
-    model: type[Any], plural: str, singular: str, in_schema: type[Any], read_schema: type[Any],
+    model: type[Any],
+    plural: str,
+    singular: str,
+    in_schema: type[Any],
+    read_schema: type[Any],
     parent: str = "partners",
 ) -> None:
     parent_param = "site_id" if parent == "sites" else "partner_id"
@@ -130,46 +151,86 @@ def _child_routes(
     def list_children(session: SessionDep, actor: ActorDep, parent_id: int) -> Any:
         if parent == "sites":
             site = service.get_child(session, actor=actor, model=Site, child_id=parent_id)
-            return [c for c in service.list_children(
-                session, actor=actor, model=model, partner_id=site.partner_id) if c.site_id == site.id]
+            return [
+                c
+                for c in service.list_children(
+                    session, actor=actor, model=model, partner_id=site.partner_id
+                )
+                if c.site_id == site.id
+            ]
         return service.list_children(session, actor=actor, model=model, partner_id=parent_id)
 
     def create_child(session: SessionDep, actor: ActorDep, parent_id: int, body: Any) -> Any:
         values = body.model_dump()
         if parent == "sites":
             site = service.get_child(session, actor=actor, model=Site, child_id=parent_id)
-            return service.add_child(session, actor=actor, model=model, partner_id=site.partner_id,
-                                     values=values, site_id=site.id)
-        return service.add_child(session, actor=actor, model=model, partner_id=parent_id, values=values)
+            return service.add_child(
+                session,
+                actor=actor,
+                model=model,
+                partner_id=site.partner_id,
+                values=values,
+                site_id=site.id,
+            )
+        return service.add_child(
+            session, actor=actor, model=model, partner_id=parent_id, values=values
+        )
 
     def get_child(session: SessionDep, actor: ActorDep, child_id: int) -> Any:
         return service.get_child(session, actor=actor, model=model, child_id=child_id)
 
     def put_child(session: SessionDep, actor: ActorDep, child_id: int, body: Any) -> Any:
-        return service.update_child(session, actor=actor, model=model, child_id=child_id,
-                                    values=body.model_dump())
+        return service.update_child(
+            session, actor=actor, model=model, child_id=child_id, values=body.model_dump()
+        )
 
     def delete_child(session: SessionDep, actor: ActorDep, child_id: int) -> Response:
         service.delete_child(session, actor=actor, model=model, child_id=child_id)
         return Response(status_code=204)
 
-    for func, name in ((list_children, "list"), (create_child, "create"), (get_child, "get"),
-                       (put_child, "update"), (delete_child, "delete")):
+    for func, name in (
+        (list_children, "list"),
+        (create_child, "create"),
+        (get_child, "get"),
+        (put_child, "update"),
+        (delete_child, "delete"),
+    ):
         func.__name__ = f"{name}_{singular}"
     create_child.__annotations__["body"] = in_schema
     put_child.__annotations__["body"] = in_schema
     base = f"/{parent}/{{{parent_param}}}/{plural}"
     item = f"/{plural}/{{{singular}_id}}"
-    router.add_api_route(base, _rename(list_children, parent_param), methods=["GET"],
-                         response_model=list[read_schema])
-    router.add_api_route(base, _rename(create_child, parent_param), methods=["POST"],
-                         response_model=read_schema, status_code=201)
-    router.add_api_route(item, _rename(get_child, f"{singular}_id", "child_id"), methods=["GET"],
-                         response_model=read_schema)
-    router.add_api_route(item, _rename(put_child, f"{singular}_id", "child_id"), methods=["PUT"],
-                         response_model=read_schema)
-    router.add_api_route(item, _rename(delete_child, f"{singular}_id", "child_id"), methods=["DELETE"],
-                         status_code=204)
+    router.add_api_route(
+        base,
+        _rename(list_children, parent_param),
+        methods=["GET"],
+        response_model=list[read_schema],
+    )
+    router.add_api_route(
+        base,
+        _rename(create_child, parent_param),
+        methods=["POST"],
+        response_model=read_schema,
+        status_code=201,
+    )
+    router.add_api_route(
+        item,
+        _rename(get_child, f"{singular}_id", "child_id"),
+        methods=["GET"],
+        response_model=read_schema,
+    )
+    router.add_api_route(
+        item,
+        _rename(put_child, f"{singular}_id", "child_id"),
+        methods=["PUT"],
+        response_model=read_schema,
+    )
+    router.add_api_route(
+        item,
+        _rename(delete_child, f"{singular}_id", "child_id"),
+        methods=["DELETE"],
+        status_code=204,
+    )
 
 
 def _rename(func: Any, new: str, old: str = "parent_id") -> Any:
@@ -191,7 +252,18 @@ def _rename(func: Any, new: str, old: str = "parent_id") -> Any:
 
 _child_routes(Contact, "contacts", "contact", schemas.ContactIn, schemas.ContactRead)
 _child_routes(Site, "sites", "site", schemas.SiteIn, schemas.SiteRead)
-_child_routes(Capability, "capabilities", "capability", schemas.CapabilityIn, schemas.CapabilityRead,
-              parent="sites")
-_child_routes(Certification, "certifications", "certification", schemas.CertificationIn,
-              schemas.CertificationRead)
+_child_routes(
+    Capability,
+    "capabilities",
+    "capability",
+    schemas.CapabilityIn,
+    schemas.CapabilityRead,
+    parent="sites",
+)
+_child_routes(
+    Certification,
+    "certifications",
+    "certification",
+    schemas.CertificationIn,
+    schemas.CertificationRead,
+)

@@ -24,13 +24,34 @@ from cofab.partners.models import Capability, Partner, Site
 
 IMPORT_KINDS = ("partners", "sites", "capabilities")
 COLUMNS: dict[str, list[str]] = {
-    "partners": ["external_ref", "name_ko", "name_en", "types", "form", "country", "website", "notes"],
+    "partners": [
+        "external_ref",
+        "name_ko",
+        "name_en",
+        "types",
+        "form",
+        "country",
+        "website",
+        "notes",
+    ],
     "sites": [
-        "external_ref", "partner_ref", "name", "address", "country", "region", "latitude",
-        "longitude", "timezone",
+        "external_ref",
+        "partner_ref",
+        "name",
+        "address",
+        "country",
+        "region",
+        "latitude",
+        "longitude",
+        "timezone",
     ],
     "capabilities": [
-        "external_ref", "site_ref", "process", "product_families", "capacity", "capacity_unit",
+        "external_ref",
+        "site_ref",
+        "process",
+        "product_families",
+        "capacity",
+        "capacity_unit",
         "capacity_period",
     ],
 }
@@ -55,14 +76,18 @@ def _validate(
         return model.model_validate(data)
     except ValidationError as exc:
         for problem in problems_from(exc):
-            problems.append(FieldProblem(f"row {row.number}: {problem.field}", problem.message, problem.params))
+            problems.append(
+                FieldProblem(f"row {row.number}: {problem.field}", problem.message, problem.params)
+            )
         return None
 
 
 def _require_ref(row: Row, problems: list[FieldProblem]) -> str | None:
     ref = row.values.get("external_ref", "").strip()
     if not ref:
-        problems.append(FieldProblem(f"row {row.number}: external_ref", N_("This field is required.")))
+        problems.append(
+            FieldProblem(f"row {row.number}: external_ref", N_("This field is required."))
+        )
         return None
     return ref
 
@@ -74,12 +99,18 @@ def _unknown_columns(rows: list[Row], kind: str) -> list[FieldProblem]:
     return [FieldProblem(f"column {name}", N_("Unknown column.")) for name in extra]
 
 
-def import_rows(session: Session, *, actor: Actor, kind: str, rows: list[Row]) -> schemas.ImportReport:
+def import_rows(
+    session: Session, *, actor: Actor, kind: str, rows: list[Row]
+) -> schemas.ImportReport:
     """Validate every row, then upsert them all; raise with every problem if any row is bad."""
     require_roles(actor, REGISTRY_WRITERS)
     if kind not in IMPORT_KINDS:
         raise ValidationFailed(
-            problems=[FieldProblem("kind", N_("Must be one of: {expected}."), {"expected": ", ".join(IMPORT_KINDS)})]
+            problems=[
+                FieldProblem(
+                    "kind", N_("Must be one of: {expected}."), {"expected": ", ".join(IMPORT_KINDS)}
+                )
+            ]
         )
     problems = _unknown_columns(rows, kind)
     if problems:
@@ -100,7 +131,9 @@ Apply = Callable[[Actor], str]
 def _seen_twice(ref: str, seen: set[str], row: Row, problems: list[FieldProblem]) -> bool:
     if ref in seen:
         problems.append(
-            FieldProblem(f"row {row.number}: external_ref", N_("Appears more than once in this file."))
+            FieldProblem(
+                f"row {row.number}: external_ref", N_("Appears more than once in this file.")
+            )
         )
         return True
     seen.add(ref)
@@ -108,7 +141,11 @@ def _seen_twice(ref: str, seen: set[str], row: Row, problems: list[FieldProblem]
 
 
 def _upsert(
-    session: Session, model: type[Any], existing: Any, values: dict[str, Any], entity: str,
+    session: Session,
+    model: type[Any],
+    existing: Any,
+    values: dict[str, Any],
+    entity: str,
     partner_id_of: Callable[[Any], int],
 ) -> Apply:
     def apply(actor: Actor) -> str:
@@ -119,8 +156,13 @@ def _upsert(
             session.add(row)
             session.flush()
             audit.record(
-                session, actor=actor, action="import", entity=entity, entity_id=row.id,
-                partner_id=partner_id_of(row), after=audit.snapshot(row),
+                session,
+                actor=actor,
+                action="import",
+                entity=entity,
+                entity_id=row.id,
+                partner_id=partner_id_of(row),
+                after=audit.snapshot(row),
             )
             return "created"
         before = audit.snapshot(existing)
@@ -134,8 +176,14 @@ def _upsert(
                 setattr(existing, key, value)
         session.flush()
         audit.record(
-            session, actor=actor, action="import", entity=entity, entity_id=existing.id,
-            partner_id=partner_id_of(existing), before=before, after=audit.snapshot(existing),
+            session,
+            actor=actor,
+            action="import",
+            entity=entity,
+            entity_id=existing.id,
+            partner_id=partner_id_of(existing),
+            before=before,
+            after=audit.snapshot(existing),
         )
         return "updated"
 
@@ -152,15 +200,20 @@ def _plan_partners(session: Session, rows: list[Row], problems: list[FieldProble
         parsed = _validate(schemas.PartnerCreate, data, row, problems)
         if ref is None or parsed is None or _seen_twice(ref, seen, row, problems):
             continue
-        existing = session.execute(select(Partner).where(Partner.external_ref == ref)).scalar_one_or_none()
+        existing = session.execute(
+            select(Partner).where(Partner.external_ref == ref)
+        ).scalar_one_or_none()
         clash = session.execute(
             select(Partner.id).where(Partner.name_en == parsed.name_en)  # type: ignore[attr-defined]
         ).scalar_one_or_none()
         lowered = parsed.name_en.lower()  # type: ignore[attr-defined]
         if (clash is not None and (existing is None or clash != existing.id)) or lowered in names:
             problems.append(
-                FieldProblem(f"row {row.number}: name_en", N_("A partner named {name} already exists."),
-                             {"name": parsed.name_en})  # type: ignore[attr-defined]
+                FieldProblem(
+                    f"row {row.number}: name_en",
+                    N_("A partner named {name} already exists."),
+                    {"name": parsed.name_en},
+                )  # type: ignore[attr-defined]
             )
             continue
         names[lowered] = row.number
@@ -180,25 +233,42 @@ def _plan_sites(session: Session, rows: list[Row], problems: list[FieldProblem])
         parsed = _validate(schemas.SiteIn, data, row, problems)
         partner = None
         if not partner_ref:
-            problems.append(FieldProblem(f"row {row.number}: partner_ref", N_("This field is required.")))
+            problems.append(
+                FieldProblem(f"row {row.number}: partner_ref", N_("This field is required."))
+            )
         else:
             partner = session.execute(
                 select(Partner).where(Partner.external_ref == partner_ref)
             ).scalar_one_or_none()
             if partner is None:
                 problems.append(
-                    FieldProblem(f"row {row.number}: partner_ref", N_("No partner has the reference {ref}."),
-                                 {"ref": partner_ref})
+                    FieldProblem(
+                        f"row {row.number}: partner_ref",
+                        N_("No partner has the reference {ref}."),
+                        {"ref": partner_ref},
+                    )
                 )
-        if ref is None or parsed is None or partner is None or _seen_twice(ref, seen, row, problems):
+        if (
+            ref is None
+            or parsed is None
+            or partner is None
+            or _seen_twice(ref, seen, row, problems)
+        ):
             continue
-        existing = session.execute(select(Site).where(Site.external_ref == ref)).scalar_one_or_none()
-        values = parsed.model_dump(exclude_none=True) | {"partner_id": partner.id, "external_ref": ref}
+        existing = session.execute(
+            select(Site).where(Site.external_ref == ref)
+        ).scalar_one_or_none()
+        values = parsed.model_dump(exclude_none=True) | {
+            "partner_id": partner.id,
+            "external_ref": ref,
+        }
         plan.append(_upsert(session, Site, existing, values, "site", lambda s: s.partner_id))
     return plan
 
 
-def _plan_capabilities(session: Session, rows: list[Row], problems: list[FieldProblem]) -> list[Apply]:
+def _plan_capabilities(
+    session: Session, rows: list[Row], problems: list[FieldProblem]
+) -> list[Apply]:
     plan: list[Apply] = []
     seen: set[str] = set()
     for row in rows:
@@ -208,13 +278,20 @@ def _plan_capabilities(session: Session, rows: list[Row], problems: list[FieldPr
         parsed = _validate(schemas.CapabilityIn, data, row, problems)
         site = None
         if not site_ref:
-            problems.append(FieldProblem(f"row {row.number}: site_ref", N_("This field is required.")))
+            problems.append(
+                FieldProblem(f"row {row.number}: site_ref", N_("This field is required."))
+            )
         else:
-            site = session.execute(select(Site).where(Site.external_ref == site_ref)).scalar_one_or_none()
+            site = session.execute(
+                select(Site).where(Site.external_ref == site_ref)
+            ).scalar_one_or_none()
             if site is None:
                 problems.append(
-                    FieldProblem(f"row {row.number}: site_ref", N_("No site has the reference {ref}."),
-                                 {"ref": site_ref})
+                    FieldProblem(
+                        f"row {row.number}: site_ref",
+                        N_("No site has the reference {ref}."),
+                        {"ref": site_ref},
+                    )
                 )
         if ref is None or parsed is None or site is None or _seen_twice(ref, seen, row, problems):
             continue
@@ -222,9 +299,13 @@ def _plan_capabilities(session: Session, rows: list[Row], problems: list[FieldPr
             select(Capability).where(Capability.external_ref == ref)
         ).scalar_one_or_none()
         values = parsed.model_dump(exclude_none=True) | {
-            "partner_id": site.partner_id, "site_id": site.id, "external_ref": ref,
+            "partner_id": site.partner_id,
+            "site_id": site.id,
+            "external_ref": ref,
         }
-        plan.append(_upsert(session, Capability, existing, values, "capability", lambda c: c.partner_id))
+        plan.append(
+            _upsert(session, Capability, existing, values, "capability", lambda c: c.partner_id)
+        )
     return plan
 
 

@@ -1,4 +1,7 @@
-"""Partner registry tables. Every child row carries ``partner_id`` so access checks are one join-free filter."""
+"""Partner registry tables.
+
+Every child row carries ``partner_id`` so an access check is one join-free filter.
+"""
 
 from __future__ import annotations
 
@@ -44,7 +47,9 @@ class Partner(Timestamped, Base):
     name_en: Mapped[str] = mapped_column(String(200), unique=True)
     types: Mapped[list[str]] = mapped_column(JSON, default=list)
     form: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16), default=PartnerStatus.PROSPECT.value, index=True)
+    status: Mapped[str] = mapped_column(
+        String(16), default=PartnerStatus.PROSPECT.value, index=True
+    )
     country: Mapped[str] = mapped_column(String(2), index=True)
     website: Mapped[str | None] = mapped_column(String(300))
     notes: Mapped[str | None] = mapped_column(Text)

@@ -18,7 +18,7 @@ from cofab.core.i18n import N_, translate
 from cofab.core.pagination import Page, paginate
 from cofab.core.tabular import read_table
 from cofab.core.uploads import read_limited
-from cofab.core.web import db_session, error_context, page_actor, render
+from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.partners import exporting, importing, schemas, service
 from cofab.partners.api import tabular_response
 from cofab.partners.models import (
@@ -33,7 +33,7 @@ from cofab.partners.models import (
 )
 
 router = APIRouter(include_in_schema=False)
-SessionDep = Annotated[Session, Depends(db_session)]
+SessionDep = DbSession
 ActorDep = Annotated[Actor, Depends(page_actor)]
 PAGE_SIZE = 20
 CHOICES = {
@@ -52,9 +52,13 @@ def register_dashboard_widget(widget: Any) -> None:
 def _filters(request: Request) -> service.PartnerFilters:
     q = request.query_params
     return service.PartnerFilters(
-        q=q.get("q") or None, type=q.get("type") or None, form=q.get("form") or None,
-        status=q.get("status") or None, country=q.get("country") or None,
-        capability=q.get("capability") or None, certification=q.get("certification") or None,
+        q=q.get("q") or None,
+        type=q.get("type") or None,
+        form=q.get("form") or None,
+        status=q.get("status") or None,
+        country=q.get("country") or None,
+        capability=q.get("capability") or None,
+        certification=q.get("certification") or None,
         sort=q.get("sort") or "name",
     )
 
@@ -68,44 +72,72 @@ def dashboard(request: Request, session: SessionDep, actor: ActorDep) -> Respons
     if actor.is_partner:
         return RedirectResponse(f"/partners/{actor.partner_id}", status_code=303)
     counts = dict(
-        session.execute(select(Partner.status, func.count()).group_by(Partner.status)).tuples().all()
+        session.execute(select(Partner.status, func.count()).group_by(Partner.status)).all()
     )
     by_country = session.execute(
-        select(Partner.country, func.count()).group_by(Partner.country).order_by(func.count().desc())
-    ).tuples().all()
+        select(Partner.country, func.count())
+        .group_by(Partner.country)
+        .order_by(func.count().desc())
+    ).all()
     expiring = service.expiring_certifications(session, actor=actor, today=date.today())
     widgets = [w(session, actor) for w in DASHBOARD_WIDGETS]
-    return render(request, "dashboard.html", {
-        "counts": counts, "statuses": CHOICES["statuses"], "by_country": by_country,
-        "expiring": expiring[:10], "expiring_total": len(expiring), "today": date.today(),
-        "widgets": [w for w in widgets if w],
-    })
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "counts": counts,
+            "statuses": CHOICES["statuses"],
+            "by_country": by_country,
+            "expiring": expiring[:10],
+            "expiring_total": len(expiring),
+            "today": date.today(),
+            "widgets": [w for w in widgets if w],
+        },
+    )
 
 
 @router.get("/partners", response_class=HTMLResponse)
 def partner_list(request: Request, session: SessionDep, actor: ActorDep, page: int = 1) -> Response:
     filters = _filters(request)
-    items, total = paginate(session, service.partner_query(actor, filters), page=page, size=PAGE_SIZE)
+    items, total = paginate(
+        session, service.partner_query(actor, filters), page=page, size=PAGE_SIZE
+    )
     result = Page[Any](items=items, total=total, page=max(page, 1), size=PAGE_SIZE)
-    return render(request, "partners/list.html", {
-        "result": result, "filters": filters, "query": _query_string(request), **CHOICES,
-        "can_write": actor.role in REGISTRY_WRITERS,
-    })
+    return render(
+        request,
+        "partners/list.html",
+        {
+            "result": result,
+            "filters": filters,
+            "query": _query_string(request),
+            **CHOICES,
+            "can_write": actor.role in REGISTRY_WRITERS,
+        },
+    )
 
 
 @router.get("/partners/export")
 def partner_export(
-    request: Request, session: SessionDep, actor: ActorDep, kind: str = "partners", format: str = "csv"
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    kind: str = "partners",
+    format: str = "csv",
 ) -> Response:
     kind = kind if kind in exporting.EXPORT_KINDS else "partners"
-    headers, rows = exporting.export_table(session, actor=actor, kind=kind, filters=_filters(request))
+    headers, rows = exporting.export_table(
+        session, actor=actor, kind=kind, filters=_filters(request)
+    )
     return tabular_response(headers, rows, kind, "xlsx" if format == "xlsx" else "csv")
 
 
 @router.post("/partners/import", response_class=HTMLResponse)
 async def partner_import(
-    request: Request, session: SessionDep, actor: ActorDep,
-    file: Annotated[UploadFile, File()], kind: Annotated[str, Form()] = "partners",
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    file: Annotated[UploadFile, File()],
+    kind: Annotated[str, Form()] = "partners",
 ) -> Response:
     locale = request.state.locale
     try:
@@ -115,8 +147,12 @@ async def partner_import(
         )
     except CofabError as exc:
         session.rollback()
-        return render(request, "partners/import_result.html", error_context(exc, locale) | {"kind": kind},
-                      status_code=exc.status)
+        return render(
+            request,
+            "partners/import_result.html",
+            error_context(exc, locale) | {"kind": kind},
+            status_code=exc.status,
+        )
     return render(request, "partners/import_result.html", {"report": report, "kind": kind})
 
 
@@ -129,11 +165,17 @@ def partner_new(request: Request, actor: ActorDep) -> Response:
 async def partner_create(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     data = await read_form(request, lists=("types",))
     try:
-        partner = service.create_partner(session, actor=actor, data=parse(schemas.PartnerCreate, data))
+        partner = service.create_partner(
+            session, actor=actor, data=parse(schemas.PartnerCreate, data)
+        )
     except CofabError as exc:
         session.rollback()
-        return render(request, "partners/form.html", {"partner": None, "form": data, **CHOICES}
-                      | error_context(exc, request.state.locale), status_code=exc.status)
+        return render(
+            request,
+            "partners/form.html",
+            {"partner": None, "form": data, **CHOICES} | error_context(exc, request.state.locale),
+            status_code=exc.status,
+        )
     return RedirectResponse(f"/partners/{partner.id}?created=1", status_code=303)
 
 
@@ -144,8 +186,12 @@ def _detail_ctx(session: Session, actor: Actor, partner_id: int) -> dict[str, An
     return detail | {
         "transitions": sorted(service.ALLOWED_TRANSITIONS.get(partner.status, frozenset())),
         "today": today,
-        "expiring_ids": {c.id for c, _p in service.expiring_certifications(
-            session, actor=actor, today=today, partner_id=partner_id)},
+        "expiring_ids": {
+            c.id
+            for c, _p in service.expiring_certifications(
+                session, actor=actor, today=today, partner_id=partner_id
+            )
+        },
         "sites_by_id": {s.id: s for s in detail["sites"]},
         "can_edit": actor.is_partner or actor.role in REGISTRY_WRITERS,
         "can_change_status": actor.role in REGISTRY_WRITERS,
@@ -164,23 +210,33 @@ def partner_detail(
 
 
 @router.get("/partners/{partner_id}/edit", response_class=HTMLResponse)
-def partner_edit(request: Request, session: SessionDep, actor: ActorDep, partner_id: int) -> Response:
+def partner_edit(
+    request: Request, session: SessionDep, actor: ActorDep, partner_id: int
+) -> Response:
     partner = service.get_partner(session, actor=actor, partner_id=partner_id)
     form = schemas.PartnerRead.model_validate(partner).model_dump()
     return render(request, "partners/form.html", {"partner": partner, "form": form, **CHOICES})
 
 
 @router.post("/partners/{partner_id}/edit", response_class=HTMLResponse)
-async def partner_update(request: Request, session: SessionDep, actor: ActorDep, partner_id: int) -> Response:
+async def partner_update(
+    request: Request, session: SessionDep, actor: ActorDep, partner_id: int
+) -> Response:
     data = await read_form(request, lists=("types",))
     try:
-        service.update_partner(session, actor=actor, partner_id=partner_id,
-                               data=parse(schemas.PartnerUpdate, data))
+        service.update_partner(
+            session, actor=actor, partner_id=partner_id, data=parse(schemas.PartnerUpdate, data)
+        )
     except CofabError as exc:
         session.rollback()
         partner = service.get_partner(session, actor=actor, partner_id=partner_id)
-        return render(request, "partners/form.html", {"partner": partner, "form": data, **CHOICES}
-                      | error_context(exc, request.state.locale), status_code=exc.status)
+        return render(
+            request,
+            "partners/form.html",
+            {"partner": partner, "form": data, **CHOICES}
+            | error_context(exc, request.state.locale),
+            status_code=exc.status,
+        )
     return RedirectResponse(f"/partners/{partner_id}?created=1", status_code=303)
 
 
@@ -198,11 +254,23 @@ def _detail_or_error(
 
 
 @router.post("/partners/{partner_id}/status", response_class=HTMLResponse)
-async def partner_status(request: Request, session: SessionDep, actor: ActorDep, partner_id: int) -> Response:
+async def partner_status(
+    request: Request, session: SessionDep, actor: ActorDep, partner_id: int
+) -> Response:
     data = await read_form(request)
-    return _detail_or_error(request, session, actor, partner_id, lambda: service.change_status(
-        session, actor=actor, partner_id=partner_id, new_status=str(data.get("status", "")),
-        reason=data.get("reason")))
+    return _detail_or_error(
+        request,
+        session,
+        actor,
+        partner_id,
+        lambda: service.change_status(
+            session,
+            actor=actor,
+            partner_id=partner_id,
+            new_status=str(data.get("status", "")),
+            reason=data.get("reason"),
+        ),
+    )
 
 
 @router.post("/partners/{partner_id}/delete")
@@ -212,15 +280,31 @@ def partner_delete(session: SessionDep, actor: ActorDep, partner_id: int) -> Res
 
 
 def _child_create_route(collection: str, model: type[Any], schema: type[Any]) -> None:
-    async def create(request: Request, session: SessionDep, actor: ActorDep, partner_id: int) -> Response:
+    async def create(
+        request: Request, session: SessionDep, actor: ActorDep, partner_id: int
+    ) -> Response:
         data = await read_form(request)
-        return _detail_or_error(request, session, actor, partner_id, lambda: service.add_child(
-            session, actor=actor, model=model, partner_id=partner_id,
-            values=parse(schema, data).model_dump()))
+        return _detail_or_error(
+            request,
+            session,
+            actor,
+            partner_id,
+            lambda: service.add_child(
+                session,
+                actor=actor,
+                model=model,
+                partner_id=partner_id,
+                values=parse(schema, data).model_dump(),
+            ),
+        )
 
     create.__name__ = f"create_{collection}_page"
-    router.add_api_route(f"/partners/{{partner_id}}/{collection}", create, methods=["POST"],
-                         response_class=HTMLResponse)
+    router.add_api_route(
+        f"/partners/{{partner_id}}/{collection}",
+        create,
+        methods=["POST"],
+        response_class=HTMLResponse,
+    )
 
 
 _child_create_route("contacts", Contact, schemas.ContactIn)
@@ -229,55 +313,101 @@ _child_create_route("certifications", Certification, schemas.CertificationIn)
 
 
 @router.post("/sites/{site_id}/capabilities", response_class=HTMLResponse)
-async def capability_create(request: Request, session: SessionDep, actor: ActorDep, site_id: int) -> Response:
+async def capability_create(
+    request: Request, session: SessionDep, actor: ActorDep, site_id: int
+) -> Response:
     site = service.get_child(session, actor=actor, model=Site, child_id=site_id)
     data = await read_form(request)
     data.pop("site", None)
     if "product_families" in data:
-        data["product_families"] = [p.strip() for p in str(data["product_families"]).split(",") if p.strip()]
-    return _detail_or_error(request, session, actor, site.partner_id, lambda: service.add_child(
-        session, actor=actor, model=Capability, partner_id=site.partner_id,
-        values=parse(schemas.CapabilityIn, data).model_dump(), site_id=site.id))
+        data["product_families"] = [
+            p.strip() for p in str(data["product_families"]).split(",") if p.strip()
+        ]
+    return _detail_or_error(
+        request,
+        session,
+        actor,
+        site.partner_id,
+        lambda: service.add_child(
+            session,
+            actor=actor,
+            model=Capability,
+            partner_id=site.partner_id,
+            values=parse(schemas.CapabilityIn, data).model_dump(),
+            site_id=site.id,
+        ),
+    )
 
 
 def _child_delete_route(collection: str, model: type[Any]) -> None:
     def delete(request: Request, session: SessionDep, actor: ActorDep, child_id: int) -> Response:
         row = service.get_child(session, actor=actor, model=model, child_id=child_id)
-        return _detail_or_error(request, session, actor, row.partner_id, lambda: service.delete_child(
-            session, actor=actor, model=model, child_id=child_id))
+        return _detail_or_error(
+            request,
+            session,
+            actor,
+            row.partner_id,
+            lambda: service.delete_child(session, actor=actor, model=model, child_id=child_id),
+        )
 
     delete.__name__ = f"delete_{collection}_page"
-    router.add_api_route(f"/{collection}/{{child_id}}/delete", delete, methods=["POST"],
-                         response_class=HTMLResponse)
+    router.add_api_route(
+        f"/{collection}/{{child_id}}/delete", delete, methods=["POST"], response_class=HTMLResponse
+    )
 
 
-for _collection, _model in (("contacts", Contact), ("sites", Site), ("capabilities", Capability),
-                            ("certifications", Certification)):
+for _collection, _model in (
+    ("contacts", Contact),
+    ("sites", Site),
+    ("capabilities", Capability),
+    ("certifications", Certification),
+):
     _child_delete_route(_collection, _model)
 
 
 @router.get("/sites/{site_id}/edit", response_class=HTMLResponse)
 def site_edit(request: Request, session: SessionDep, actor: ActorDep, site_id: int) -> Response:
     site = service.get_child(session, actor=actor, model=Site, child_id=site_id)
-    return render(request, "partners/site_form.html", {"site": site, "form": schemas.SiteRead.model_validate(site).model_dump()})
+    return render(
+        request,
+        "partners/site_form.html",
+        {"site": site, "form": schemas.SiteRead.model_validate(site).model_dump()},
+    )
 
 
 @router.post("/sites/{site_id}/edit", response_class=HTMLResponse)
-async def site_update(request: Request, session: SessionDep, actor: ActorDep, site_id: int) -> Response:
+async def site_update(
+    request: Request, session: SessionDep, actor: ActorDep, site_id: int
+) -> Response:
     site = service.get_child(session, actor=actor, model=Site, child_id=site_id)
     data = await read_form(request)
     try:
-        service.update_child(session, actor=actor, model=Site, child_id=site_id,
-                             values=parse(schemas.SiteIn, data).model_dump(exclude={"external_ref"}))
+        service.update_child(
+            session,
+            actor=actor,
+            model=Site,
+            child_id=site_id,
+            values=parse(schemas.SiteIn, data).model_dump(exclude={"external_ref"}),
+        )
     except CofabError as exc:
         session.rollback()
-        return render(request, "partners/site_form.html", {"site": site, "form": data}
-                      | error_context(exc, request.state.locale), status_code=exc.status)
+        return render(
+            request,
+            "partners/site_form.html",
+            {"site": site, "form": data} | error_context(exc, request.state.locale),
+            status_code=exc.status,
+        )
     return RedirectResponse(f"/partners/{site.partner_id}?created=1", status_code=303)
 
 
 @router.get("/certifications", response_class=HTMLResponse)
-def certifications(request: Request, session: SessionDep, actor: ActorDep, days: int = 90) -> Response:
+def certifications(
+    request: Request, session: SessionDep, actor: ActorDep, days: int = 90
+) -> Response:
     days = max(1, min(days, 3650))
-    rows = service.expiring_certifications(session, actor=actor, today=date.today(), within_days=days)
-    return render(request, "partners/certifications.html", {"rows": rows, "days": days, "today": date.today()})
+    rows = service.expiring_certifications(
+        session, actor=actor, today=date.today(), within_days=days
+    )
+    return render(
+        request, "partners/certifications.html", {"rows": rows, "days": days, "today": date.today()}
+    )

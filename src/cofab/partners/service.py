@@ -14,7 +14,12 @@ from sqlalchemy import Select, asc, desc, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from cofab.core import audit
-from cofab.core.access import Actor, ensure_partner_visible, ensure_partner_writable, scope_to_partner
+from cofab.core.access import (
+    Actor,
+    ensure_partner_visible,
+    ensure_partner_writable,
+    scope_to_partner,
+)
 from cofab.core.errors import Conflict, Forbidden, InvalidTransition, NotFound
 from cofab.core.i18n import N_
 from cofab.partners import schemas
@@ -99,7 +104,9 @@ def partner_query(actor: Actor, filters: PartnerFilters) -> Select[tuple[Partner
     if filters.capability:
         like = f"%{filters.capability.strip().lower()}%"
         stmt = stmt.where(
-            exists().where(Capability.partner_id == Partner.id, func.lower(Capability.process).like(like))
+            exists().where(
+                Capability.partner_id == Partner.id, func.lower(Capability.process).like(like)
+            )
         )
     if filters.certification:
         like = f"%{filters.certification.strip().lower()}%"
@@ -156,8 +163,13 @@ def create_partner(session: Session, *, actor: Actor, data: schemas.PartnerCreat
     session.add(partner)
     session.flush()
     audit.record(
-        session, actor=actor, action="create", entity="partner", entity_id=partner.id,
-        partner_id=partner.id, after=audit.snapshot(partner),
+        session,
+        actor=actor,
+        action="create",
+        entity="partner",
+        entity_id=partner.id,
+        partner_id=partner.id,
+        after=audit.snapshot(partner),
     )
     return partner
 
@@ -182,8 +194,14 @@ def update_partner(
             setattr(partner, key, value)
     session.flush()
     audit.record(
-        session, actor=actor, action="update", entity="partner", entity_id=partner.id,
-        partner_id=partner.id, before=before, after=audit.snapshot(partner),
+        session,
+        actor=actor,
+        action="update",
+        entity="partner",
+        entity_id=partner.id,
+        partner_id=partner.id,
+        before=before,
+        after=audit.snapshot(partner),
     )
     return partner
 
@@ -200,7 +218,8 @@ def change_status(
     if new_status not in allowed:
         raise InvalidTransition(
             N_("A partner cannot move from {current} to {target}."),
-            current=partner.status, target=new_status,
+            current=partner.status,
+            target=new_status,
         )
     for guard in _transition_guards:
         guard(session, partner, new_status)
@@ -209,8 +228,14 @@ def change_status(
     session.flush()
     after = audit.snapshot(partner) | {"reason": reason}
     audit.record(
-        session, actor=actor, action="status", entity="partner", entity_id=partner.id,
-        partner_id=partner.id, before=before, after=after,
+        session,
+        actor=actor,
+        action="status",
+        entity="partner",
+        entity_id=partner.id,
+        partner_id=partner.id,
+        before=before,
+        after=after,
     )
     return partner
 
@@ -223,8 +248,13 @@ def delete_partner(session: Session, *, actor: Actor, partner_id: int) -> None:
     session.delete(partner)
     session.flush()
     audit.record(
-        session, actor=actor, action="delete", entity="partner", entity_id=partner_id,
-        partner_id=partner_id, before=before,
+        session,
+        actor=actor,
+        action="delete",
+        entity="partner",
+        entity_id=partner_id,
+        partner_id=partner_id,
+        before=before,
     )
 
 
@@ -232,7 +262,10 @@ def delete_partner(session: Session, *, actor: Actor, partner_id: int) -> None:
 
 Child = TypeVar("Child", Contact, Site, Capability, Certification)
 ENTITY_NAMES: dict[type[Any], str] = {
-    Contact: "contact", Site: "site", Capability: "capability", Certification: "certification",
+    Contact: "contact",
+    Site: "site",
+    Capability: "capability",
+    Certification: "certification",
 }
 
 
@@ -263,7 +296,9 @@ def _check_site_belongs(session: Session, partner_id: int, site_id: int | None) 
 def _ensure_unique_site_name(
     session: Session, partner_id: int, name: str, exclude_id: int | None = None
 ) -> None:
-    stmt = select(Site.id).where(Site.partner_id == partner_id, func.lower(Site.name) == name.lower())
+    stmt = select(Site.id).where(
+        Site.partner_id == partner_id, func.lower(Site.name) == name.lower()
+    )
     if exclude_id is not None:
         stmt = stmt.where(Site.id != exclude_id)
     if session.execute(stmt).first():
@@ -291,8 +326,13 @@ def add_child(
     session.add(row)
     session.flush()
     audit.record(
-        session, actor=actor, action="create", entity=ENTITY_NAMES[model], entity_id=row.id,
-        partner_id=partner_id, after=audit.snapshot(row),
+        session,
+        actor=actor,
+        action="create",
+        entity=ENTITY_NAMES[model],
+        entity_id=row.id,
+        partner_id=partner_id,
+        after=audit.snapshot(row),
     )
     return row
 
@@ -311,8 +351,14 @@ def update_child(
         setattr(row, key, value)
     session.flush()
     audit.record(
-        session, actor=actor, action="update", entity=ENTITY_NAMES[model], entity_id=row.id,
-        partner_id=row.partner_id, before=before, after=audit.snapshot(row),
+        session,
+        actor=actor,
+        action="update",
+        entity=ENTITY_NAMES[model],
+        entity_id=row.id,
+        partner_id=row.partner_id,
+        before=before,
+        after=audit.snapshot(row),
     )
     return row
 
@@ -325,8 +371,13 @@ def delete_child(session: Session, *, actor: Actor, model: type[Child], child_id
     session.delete(row)
     session.flush()
     audit.record(
-        session, actor=actor, action="delete", entity=ENTITY_NAMES[model], entity_id=child_id,
-        partner_id=partner_id, before=before,
+        session,
+        actor=actor,
+        action="delete",
+        entity=ENTITY_NAMES[model],
+        entity_id=child_id,
+        partner_id=partner_id,
+        before=before,
     )
 
 
@@ -336,7 +387,9 @@ def partner_detail(session: Session, *, actor: Actor, partner_id: int) -> dict[s
         "partner": partner,
         "contacts": list_children(session, actor=actor, model=Contact, partner_id=partner_id),
         "sites": list_children(session, actor=actor, model=Site, partner_id=partner_id),
-        "capabilities": list_children(session, actor=actor, model=Capability, partner_id=partner_id),
+        "capabilities": list_children(
+            session, actor=actor, model=Capability, partner_id=partner_id
+        ),
         "certifications": list_children(
             session, actor=actor, model=Certification, partner_id=partner_id
         ),
@@ -344,7 +397,11 @@ def partner_detail(session: Session, *, actor: Actor, partner_id: int) -> dict[s
 
 
 def expiring_certifications(
-    session: Session, *, actor: Actor, today: date, within_days: int = CERT_EXPIRY_WINDOW_DAYS,
+    session: Session,
+    *,
+    actor: Actor,
+    today: date,
+    within_days: int = CERT_EXPIRY_WINDOW_DAYS,
     partner_id: int | None = None,
 ) -> list[tuple[Certification, Partner]]:
     """Certificates that expire within the window (and already-expired ones still listed)."""
@@ -352,7 +409,9 @@ def expiring_certifications(
     stmt = (
         select(Certification, Partner)
         .join(Partner, Partner.id == Certification.partner_id)
-        .where(Certification.valid_to <= horizon, Certification.valid_to >= today - timedelta(days=30))
+        .where(
+            Certification.valid_to <= horizon, Certification.valid_to >= today - timedelta(days=30)
+        )
         .order_by(Certification.valid_to, Certification.id)
     )
     stmt = scope_to_partner(stmt, actor, Certification.partner_id)

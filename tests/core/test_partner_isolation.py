@@ -1,0 +1,287 @@
+"""A partner user never sees or changes another partner's data — on every route the app has.
+
+Routes are enumerated from the app itself, so a new route is covered the day it is added: a
+route whose path parameter has no entry in ``OTHER_PARTNER_IDS`` (or whose JSON body model has no
+sample in ``SAMPLE_BODIES``) fails this test until someone adds one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.routing import APIRoute
+from sqlalchemy import Engine, select
+from starlette.routing import Mount
+from tests.conftest import World, csrf_of, login
+
+from cofab.accounts.models import ApiToken, User
+from cofab.core.audit import AuditEntry
+from cofab.db.session import unit_of_work
+
+# Routes that are not about any partner's data (public, or the caller's own session).
+NOT_PARTNER_DATA = {
+    "/login",
+    "/logout",
+    "/lang",
+    "/openapi.json",
+    "/docs",
+    "/docs/oauth2-redirect",
+    "/redoc",
+}
+
+# Path parameter → how to find partner B's object of that kind. ``child_id`` and other generic
+# names are resolved by the path's first segment.
+IdResolver = Callable[[World, Engine], int]
+
+
+def _b(key: str) -> IdResolver:
+    return lambda world, engine: world.ids["b"][key]
+
+
+def _b_token(world: World, engine: Engine) -> int:
+    from tests.conftest import token_for
+
+    token_for(engine, world.users["partner_b"])
+    with unit_of_work(engine) as session:
+        user = session.execute(
+            select(User).where(User.email == world.users["partner_b"])
+        ).scalar_one()
+        return (
+            session.execute(select(ApiToken.id).where(ApiToken.user_id == user.id))
+            .scalars()
+            .first()
+        )  # type: ignore[return-value]
+
+
+OTHER_PARTNER_IDS: dict[str, IdResolver] = {
+    "partner_id": _b("partner_id"),
+    "site_id": _b("site_id"),
+    "contact_id": _b("contact_id"),
+    "capability_id": _b("capability_id"),
+    "certification_id": _b("certification_id"),
+    "token_id": _b_token,
+    "contacts:child_id": _b("contact_id"),
+    "sites:child_id": _b("site_id"),
+    "capabilities:child_id": _b("capability_id"),
+    "certifications:child_id": _b("certification_id"),
+}
+# Other domains add their resolvers here (see notes/HELPERS.md).
+EXTRA_RESOLVERS: list[Callable[[World, Engine], dict[str, IdResolver]]] = []
+
+SAMPLE_BODIES: dict[str, dict[str, Any]] = {
+    "PartnerCreate": {
+        "name_ko": "침입",
+        "name_en": "Intruder Co",
+        "types": ["supplier"],
+        "form": "vertical",
+        "country": "KR",
+    },
+    "PartnerUpdate": {"notes": "hijacked"},
+    "StatusChange": {"status": "qualifying"},
+    "ContactIn": {"name": "Intruder"},
+    "SiteIn": {"name": "Intruder site", "country": "KR"},
+    "CapabilityIn": {"process": "Intrusion"},
+    "CertificationIn": {
+        "standard": "ISO 9001",
+        "number": "X",
+        "valid_from": "2026-01-01",
+        "valid_to": "2027-01-01",
+    },
+    "TokenCreate": {"name": "mine"},
+    "LocaleChange": {"locale": "ko"},
+    "UserCreate": {
+        "email": "new@x.test",
+        "display_name": "N",
+        "password": "long-enough-1",
+        "role": "viewer",
+    },
+}
+# An upload that tries to add a site to partner B.
+MULTIPART_SAMPLE = {
+    "file": ("x.csv", b"external_ref,partner_ref,name,country\nX1,REF-Bravo Bioworks,Evil,KR\n")
+}
+FORM_SAMPLE = {
+    "name": "Intruder",
+    "status": "qualifying",
+    "country": "KR",
+    "standard": "ISO 9001",
+    "number": "X",
+    "valid_from": "2026-01-01",
+    "valid_to": "2027-01-01",
+    "process": "Intrusion",
+    "notes": "hijacked",
+    "name_en": "Intruder Co",
+    "name_ko": "침입",
+    "form": "vertical",
+    "types": "supplier",
+}
+
+
+def _flatten(routes: list[Any]) -> list[Any]:
+    """FastAPI may keep included routers as one entry each; open them up (no prefixes are added
+    at include time in cofab, so each route's own path is its full path)."""
+    flat: list[Any] = []
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        flat.extend(_flatten(list(inner.routes)) if inner is not None else [route])
+    return flat
+
+
+def _routes(app) -> list[tuple[str, str, APIRoute]]:  # type: ignore[no-untyped-def]
+    found = []
+    for route in _flatten(list(app.routes)):
+        if isinstance(route, Mount) or not isinstance(route, APIRoute):
+            continue
+        if route.path in NOT_PARTNER_DATA:
+            continue
+        for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
+            found.append((method, route.path, route))
+    return found
+
+
+def _resolve(path: str, world: World, engine: Engine, resolvers: dict[str, IdResolver]) -> str:
+    first = path.strip("/").split("/")[0]
+    if first == "api":
+        first = path.strip("/").split("/")[2]
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        resolver = resolvers.get(f"{first}:{name}") or resolvers.get(name)
+        if resolver is None:
+            pytest.fail(
+                f"{path}: no partner-B id for path parameter '{name}' — add it to OTHER_PARTNER_IDS"
+            )
+        return str(resolver(world, engine))
+
+    return re.sub(r"\{([a-z_]+)(?::[a-z]+)?\}", replace, path)
+
+
+def _json_body(route: APIRoute) -> dict[str, Any] | None:
+    body_field = route.body_field
+    if body_field is None:
+        return None
+    annotation = getattr(body_field.field_info, "annotation", None) or getattr(
+        body_field, "type_", None
+    )
+    name = getattr(annotation, "__name__", "")
+    if name in SAMPLE_BODIES:
+        return SAMPLE_BODIES[name]
+    schema_name = body_field.name
+    if name.startswith("Body_") or schema_name.startswith("Body_"):
+        return None  # form/multipart body: sent as MULTIPART_SAMPLE
+    pytest.fail(
+        f"{route.path}: no sample body for {name or schema_name} — add one to SAMPLE_BODIES"
+    )
+
+
+def _partner_b_fingerprint(engine: Engine, world: World) -> str:
+    """Everything partner B owns, serialised — must be byte-identical before and after the sweep."""
+    from cofab.db.registry import load_all_models
+
+    parts = []
+    with engine.connect() as conn:
+        for table in load_all_models().sorted_tables:
+            if table.name in ("audit_log", "login_failures", "api_tokens", "users"):
+                continue
+            column = table.c.get("partner_id") if table.name != "partners" else table.c.id
+            if column is None:
+                continue
+            rows = conn.execute(
+                table.select().where(column == world.partner_b).order_by(*table.primary_key.columns)
+            ).all()
+            parts.append(f"{table.name}:{[tuple(map(str, r)) for r in rows]}")
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("channel", ["api", "pages"])
+def test_partner_user_cannot_reach_another_partners_objects(
+    channel: str,
+    world: World,
+    app,
+    base_url: str,
+    engine: Engine,
+    api,  # type: ignore[no-untyped-def]
+) -> None:
+    resolvers = dict(OTHER_PARTNER_IDS)
+    for extra in EXTRA_RESOLVERS:
+        resolvers.update(extra(world, engine))
+    if channel == "api":
+        client: httpx.Client = api(world.users["partner_a"])
+        csrf = ""
+    else:
+        client = login(base_url, world.users["partner_a"])
+        csrf = csrf_of(client, f"/partners/{world.partner_a}")
+    before = _partner_b_fingerprint(engine, world)
+    b_names = [
+        "Bravo Bioworks",
+        "Bravo Bioworks Site",
+        "CERT-b",
+        "Bravo Bioworks Contact",
+        "Bravo Bioworks process",
+    ]
+    checked = 0
+    for method, path, route in _routes(app):
+        is_api = path.startswith("/api/")
+        if is_api != (channel == "api"):
+            continue
+        url = _resolve(path, world, engine, resolvers)
+        has_params = "{" in path
+        kwargs: dict[str, Any] = {}
+        if method != "GET":
+            if is_api:
+                body = _json_body(route)
+                if body is not None:
+                    kwargs["json"] = body | (
+                        {"partner_id": world.partner_b} if "partner_id" in body else {}
+                    )
+                elif route.body_field is not None:
+                    kwargs["files"] = MULTIPART_SAMPLE
+            else:
+                kwargs["data"] = FORM_SAMPLE | {"csrf_token": csrf}
+        response = client.request(method, url, **kwargs)
+        checked += 1
+        if has_params and "token_id" not in path:
+            assert response.status_code in (403, 404), (
+                f"{method} {url} → {response.status_code}: {response.text[:200]}"
+            )
+        elif has_params:
+            assert response.status_code in (403, 404), f"{method} {url} → {response.status_code}"
+        if response.status_code < 400:
+            text = (
+                response.text
+                if "text" in response.headers.get("content-type", "")
+                or "json" in response.headers.get("content-type", "")
+                else response.content.decode("utf-8", "ignore")
+            )
+            for name in b_names:
+                assert name not in text, f"{method} {url} leaked '{name}'"
+    assert checked > 10
+    assert _partner_b_fingerprint(engine, world) == before, (
+        "partner B's data changed during the sweep"
+    )
+    with unit_of_work(engine) as session:
+        leaked = session.execute(
+            select(AuditEntry).where(
+                AuditEntry.partner_id == world.partner_b,
+                AuditEntry.actor_label == world.users["partner_a"],
+            )
+        ).first()
+    assert leaked is None
+
+
+def test_positive_control_partner_sees_its_own_records(world: World, api) -> None:
+    """Guards against a sweep that passes only because everything is refused."""
+    client = api(world.users["partner_a"])
+    assert client.get(f"/api/v1/partners/{world.partner_a}").status_code == 200
+    assert client.get(f"/api/v1/sites/{world.ids['a']['site_id']}").status_code == 200
+    assert (
+        client.put(
+            f"/api/v1/contacts/{world.ids['a']['contact_id']}", json={"name": "Renamed"}
+        ).status_code
+        == 200
+    )
+    assert client.get(f"/api/v1/partners/{world.partner_b}").status_code == 404
