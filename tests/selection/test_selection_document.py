@@ -211,3 +211,12 @@ def test_not_json_and_unreadable_files(tmp_path: Path) -> None:
     with pytest.raises(SelectionInputError) as caught:
         parse_evaluation(json.loads("[1, 2]"))
     assert caught.value.problems[0].code == "not_object"
+
+
+def test_a_single_complete_candidate_is_first_with_nothing_to_flip() -> None:
+    data = small()
+    data["candidates"][1]["scores"].pop("otd")
+    result = analyse(parse_evaluation(data), draws=50)
+    assert result.rankings["weighted_sum"].rank.tolist() == [1, 0]
+    assert result.monte_carlo["topsis"].first[0] == 1.0
+    assert np.isnan(result.flips["weighted_sum"].smallest_change).all()

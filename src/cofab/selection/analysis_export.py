@@ -66,7 +66,7 @@ def analysis_as_dict(analysis: Analysis, locale: str) -> dict[str, object]:
     return {
         "title": ev.title(locale),
         "aggregation": ev.aggregation,
-        "evaluators": list(ev.evaluators),
+        "evaluators": [name for name in ev.evaluators if name],
         "weights": weights,
         "candidates": candidates,
         "incomplete": [
