@@ -59,14 +59,21 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     from cofab.accounts import pages as accounts_pages
     from cofab.auditlog import api as audit_api
     from cofab.auditlog import pages as audit_pages
+    from cofab.jobs import api as jobs_api
+    from cofab.jobs import pages as jobs_pages
     from cofab.partners import api as partners_api
     from cofab.partners import pages as partners_pages
 
-    for package in ("cofab.partners", "cofab.accounts", "cofab.auditlog"):
+    for package in ("cofab.partners", "cofab.accounts", "cofab.auditlog", "cofab.jobs"):
         add_template_package(package)
-    for router in (accounts_api.router, partners_api.router, audit_api.router):
+    for router in (accounts_api.router, partners_api.router, audit_api.router, jobs_api.router):
         app.include_router(router)
-    for router in (accounts_pages.router, partners_pages.router, audit_pages.router):
+    for router in (
+        accounts_pages.router,
+        partners_pages.router,
+        audit_pages.router,
+        jobs_pages.router,
+    ):
         app.include_router(router)
 
     # --- domain routers (one block per domain) ---------------------------------------------

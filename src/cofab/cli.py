@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -237,11 +239,32 @@ def partners_export(
     console.print(translate("Wrote {n} rows to {path}.", cli_locale(), n=len(rows), path=str(out)))
 
 
+@app.command("worker")
+def worker(
+    once: Annotated[bool, typer.Option(help="Run queued jobs, then exit")] = False,
+    poll: Annotated[float, typer.Option(help="Seconds between polls of an empty queue")] = 1.0,
+) -> None:
+    """Run background jobs (plan solves, simulations, big imports). Start as many as you like."""
+    from cofab.core.jobs import work
+
+    migrate()
+    ran = work(_engine(), poll_seconds=poll, once=once)
+    console.print(translate("Ran {n} jobs.", cli_locale(), n=ran))
+
+
+def start_worker_process() -> subprocess.Popen[bytes]:
+    """On SQLite, ``cofab up`` runs one worker beside the server so jobs need no extra step."""
+    return subprocess.Popen([sys.executable, "-m", "cofab", "worker"], env=os.environ.copy())
+
+
 @app.command("up")
 def up(
     host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     port: Annotated[int | None, typer.Option(help="Port")] = None,
     demo: Annotated[bool, typer.Option(help="Load demo data into an empty database")] = True,
+    worker: Annotated[
+        bool, typer.Option(help="Start a background-job worker beside the server")
+    ] = True,
 ) -> None:
     """Migrate, load demo data into an empty database, print demo logins and serve cofab."""
     import uvicorn
@@ -271,7 +294,13 @@ def up(
     application = create_app(settings)
     if demo:
         application.state.demo_logins = demo_logins()
-    uvicorn.run(application, host=bind_host, port=bind_port, log_level="info")
+    worker_process = start_worker_process() if worker else None
+    try:
+        uvicorn.run(application, host=bind_host, port=bind_port, log_level="info")
+    finally:
+        if worker_process is not None:
+            worker_process.terminate()
+            worker_process.wait(timeout=10)
 
 
 def main() -> None:  # pragma: no cover - console entry point

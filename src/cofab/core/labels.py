@@ -28,6 +28,12 @@ LABELS: dict[str, str] = {
     "active": N_("Active"),
     "suspended": N_("Suspended"),
     "exited": N_("Exited"),
+    # job states
+    "queued": N_("Queued"),
+    "running": N_("Running"),
+    "succeeded": N_("Finished"),
+    "failed": N_("Failed"),
+    "cancelled": N_("Cancelled"),
     # capacity periods
     "day": N_("per day"),
     "week": N_("per week"),

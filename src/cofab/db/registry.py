@@ -12,6 +12,7 @@ MODEL_MODULES = [
     "cofab.partners.models",
     "cofab.accounts.models",
     "cofab.core.audit",
+    "cofab.core.jobs",
     # --- domain model modules (one line each) ---
     # --- end of domain model modules ---
 ]
