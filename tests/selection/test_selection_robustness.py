@@ -111,7 +111,7 @@ def test_monte_carlo_is_reproducible_with_a_seed_and_chunking_free() -> None:
     rng = np.random.default_rng(0)
     r = rng.random((40, 6))
     w = rng.dirichlet(np.ones(6))
-    run = lambda seed, chunk: monte_carlo(  # noqa: E731
+    run = lambda seed, chunk, workers=None: monte_carlo(  # noqa: E731
         [weighted_sum_scorer(r, w)],
         40,
         w,
@@ -120,13 +120,18 @@ def test_monte_carlo_is_reproducible_with_a_seed_and_chunking_free() -> None:
         seed=seed,
         rank_depth=3,
         chunk_bytes=chunk,
+        workers=workers,
     )[0]
     first = run(11, 16 * 2**20)
     again = run(11, 16 * 2**20)
     small_chunks = run(11, 40 * 8 * 4 * 7)  # seven draws per chunk
+    one_thread = run(11, 40 * 8 * 4 * 7, 1)
+    three_threads = run(11, 40 * 8 * 4 * 7, 3)
     other_seed = run(12, 16 * 2**20)
     np.testing.assert_array_equal(first.rank_probability, again.rank_probability)
     np.testing.assert_array_equal(first.rank_probability, small_chunks.rank_probability)
+    np.testing.assert_array_equal(one_thread.rank_probability, three_threads.rank_probability)
+    np.testing.assert_array_equal(first.rank_probability, three_threads.rank_probability)
     assert not np.array_equal(first.first, other_seed.first)
     np.testing.assert_allclose(first.rank_probability.sum(axis=0), 1.0)
 
@@ -167,3 +172,12 @@ def test_zero_weights_stay_zero_and_bad_settings_raise() -> None:
     with pytest.raises(SelectionInputError) as caught:
         monte_carlo([weighted_sum_scorer(r, w)], 2, w, draws=0, concentration=-1)
     assert {p.code for p in caught.value.problems} == {"mc_draws", "mc_concentration"}
+
+
+def test_blas_thread_setting_is_restored() -> None:
+    from cofab.selection.blas_threads import _openblas_controls, single_threaded_blas
+
+    before = [get() for get, _ in _openblas_controls()]
+    with single_threaded_blas(), single_threaded_blas():
+        assert all(get() == 1 for get, _ in _openblas_controls())
+    assert [get() for get, _ in _openblas_controls()] == before

@@ -13,13 +13,17 @@ Ties (identical scores to 12 decimals) share the better rank, as in the ranking 
 
 from __future__ import annotations
 
+import os
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from cofab.core.i18n import N_
+from cofab.selection.blas_threads import single_threaded_blas
 from cofab.selection.problems import Problem, raise_if_errors
 from cofab.selection.scoring import TIE_DECIMALS, TopsisParts
 
@@ -116,11 +120,14 @@ def monte_carlo(
     rank_depth: int = 1,
     chunk_bytes: int = DEFAULT_CHUNK_BYTES,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> list[MonteCarloResult]:
     """Rank-first probability and the distribution over ranks 1 … ``rank_depth`` per scorer.
 
     Every scorer sees the same weight draws, so weighted sum and TOPSIS are compared on
     identical uncertainty. ``progress`` receives the number of draws done after each chunk.
+    Chunks are scored by ``workers`` threads (default: the usable CPUs), each with one BLAS
+    thread; numpy releases the GIL in the heavy parts.
     """
     problems: list[Problem] = []
     if draws < 1:
@@ -140,22 +147,64 @@ def monte_carlo(
     depth = max(1, min(rank_depth, candidates))
     rng = np.random.default_rng(seed)
     chunk = max(1, min(draws, chunk_bytes // (8 * max(1, candidates) * _WORK_ARRAYS)))
-    counts = [np.zeros((candidates, depth), dtype=np.int64) for _ in scorers]
     classes = [_tie_classes(scorer.identity) for scorer in scorers]
+    counts = [np.zeros((candidates, depth), dtype=np.int64) for _ in scorers]
+    threads = max(1, min(workers or _cpu_count(), -(-draws // chunk)))
     done = 0
-    while done < draws:
-        size = min(chunk, draws - done)
-        sample = dirichlet_weights(rng, w, concentration, size)
-        for scorer, count, tie_class in zip(scorers, counts, classes, strict=True):
-            scores = scorer.score(sample)
-            winners = tie_class[np.argmax(scores, axis=1)]
-            count[:, 0] += np.bincount(winners, minlength=candidates)[tie_class]
-            if depth > 1:
-                _count_lower_ranks(scores, depth, count)
+
+    def score(sample: FloatArray) -> list[npt.NDArray[np.int64]]:
+        return [
+            _chunk_ranks(scorer.score(sample), tie_class, depth, candidates)
+            for scorer, tie_class in zip(scorers, classes, strict=True)
+        ]
+
+    def collect(found: list[npt.NDArray[np.int64]], size: int) -> None:
+        nonlocal done
+        for total, part in zip(counts, found, strict=True):
+            total += part
         done += size
         if progress is not None:
             progress(done)
+
+    drawn = 0
+    with single_threaded_blas(), ThreadPoolExecutor(max_workers=threads) as pool:
+        # Draws are generated here, in order, so the result does not depend on the chunking or
+        # the thread count; scoring runs in the pool, at most two chunks per thread in flight.
+        pending: deque[tuple[Future[list[npt.NDArray[np.int64]]], int]] = deque()
+        while drawn < draws:
+            size = min(chunk, draws - drawn)
+            sample = dirichlet_weights(rng, w, concentration, size)
+            drawn += size
+            if threads == 1:
+                collect(score(sample), size)
+                continue
+            pending.append((pool.submit(score, sample), size))
+            if len(pending) >= 2 * threads:
+                future, finished = pending.popleft()
+                collect(future.result(), finished)
+        while pending:
+            future, finished = pending.popleft()
+            collect(future.result(), finished)
     return [MonteCarloResult(draws, count[:, 0] / draws, count / draws) for count in counts]
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _chunk_ranks(
+    scores: FloatArray, tie_class: npt.NDArray[np.int64], depth: int, candidates: int
+) -> npt.NDArray[np.int64]:
+    """This chunk's counts of ranks 1 … depth per candidate (candidates, depth)."""
+    count = np.zeros((candidates, depth), dtype=np.int64)
+    winners = tie_class[np.argmax(scores, axis=1)]
+    count[:, 0] = np.bincount(winners, minlength=candidates)[tie_class]
+    if depth > 1:
+        _count_lower_ranks(scores, depth, count)
+    return count
 
 
 def _tie_classes(identity: FloatArray) -> npt.NDArray[np.int64]:
