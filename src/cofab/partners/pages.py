@@ -184,7 +184,11 @@ def _detail_ctx(session: Session, actor: Actor, partner_id: int) -> dict[str, An
     partner: Partner = detail["partner"]
     today = date.today()
     return detail | {
-        "transitions": sorted(service.ALLOWED_TRANSITIONS.get(partner.status, frozenset())),
+        "transitions": [
+            s
+            for s in CHOICES["statuses"]
+            if s in service.ALLOWED_TRANSITIONS.get(partner.status, ())
+        ],
         "today": today,
         "expiring_ids": {
             c.id
