@@ -1,0 +1,1 @@
+"""Contracts, quality agreements and NDAs as living, versioned documents."""
