@@ -170,7 +170,7 @@ def encrypt_stream(
     context: bytes = b"",
     max_size: int | None = None,
 ) -> EncryptedInfo:
-    """Encrypt ``src`` into ``sink`` chunk by chunk, holding about three chunks in memory.
+    """Encrypt ``src`` into ``sink`` chunk by chunk; memory is five chunks whatever the size.
 
     ``max_size`` is the plaintext upload limit: the stream is refused with ``UploadTooLarge``
     as soon as it is crossed, before the over-limit chunk reaches ``sink``; the caller's

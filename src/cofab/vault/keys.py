@@ -137,14 +137,15 @@ def rotate_master_key(
         current_id = keyring.current.key_id
         if all(wrapped_key_id(wrapped) == current_id for _, wrapped in pairs):
             raise MasterKeyError(MSG_ENV_ROTATION)
+    # open every data key before anything changes on disk: one that cannot be opened stops
+    # the rotation with the key files exactly as they were
+    data_keys = [(ref, keyring.unwrap(wrapped)) for ref, wrapped in pairs]
+    if keyring.from_environment:
         new_master = keyring.current
     else:
         new_master = MasterKey.from_secret(secrets.token_bytes(KEY_BYTES))
         _archive(data_dir, keyring.current)
-        _archive(data_dir, new_master)
-    # unwrap everything before changing the current key file: a wrapped key that cannot be
-    # opened stops the rotation while nothing has changed yet
-    data_keys = [(ref, keyring.unwrap(wrapped)) for ref, wrapped in pairs]
+        _archive(data_dir, new_master)  # archived first, so it is never lost if we stop here
     result = [(ref, wrap_key(data_key, new_master)) for ref, data_key in data_keys]
     if not keyring.from_environment:
         _write_key_file(data_dir / MASTER_KEY_FILE, new_master, replace=True)
