@@ -11,7 +11,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from cofab.config import get_settings
 from cofab.core.access import SYSTEM_ACTOR
@@ -57,7 +57,7 @@ def fail_with(exc: CofabError) -> NoReturn:
     raise typer.Exit(1)
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> Engine:
     return engine_for(get_settings().database_url)
 
 

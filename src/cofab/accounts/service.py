@@ -76,7 +76,7 @@ def authenticate(
         burn_password_check(password)
     if user is None or not user.is_active or not verify_password(user.password_hash, password):
         # Recorded in its own transaction: the request's own one is rolled back by the error.
-        with unit_of_work(session.get_bind().engine) as failures:  # type: ignore[union-attr]
+        with unit_of_work(session.get_bind().engine) as failures:
             failures.add(LoginFailure(email=email, client=client[:64]))
         raise Unauthorized(N_("E-mail or password is wrong."))
     session.execute(delete(LoginFailure).where(LoginFailure.email == email))

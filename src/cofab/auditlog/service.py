@@ -25,7 +25,7 @@ class AuditFilters:
     until: date | None = None
 
 
-def audit_query(actor: Actor, filters: AuditFilters) -> Select[tuple[AuditEntry]]:
+def audit_query(actor: Actor, filters: AuditFilters) -> Select[AuditEntry]:
     require_roles(actor, AUDITORS)
     stmt = select(AuditEntry)
     if filters.actor:

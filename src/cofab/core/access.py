@@ -16,7 +16,7 @@ from cofab.core.errors import Forbidden, NotFound
 OWNER_ROLES = frozenset({"admin", "manager", "quality", "viewer"})
 REGISTRY_WRITERS = frozenset({"admin", "manager"})
 
-T = TypeVar("T", bound=tuple[Any, ...])
+SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Actor:
 SYSTEM_ACTOR = Actor(0, "system", "system", "admin", None)
 
 
-def scope_to_partner(stmt: Select[T], actor: Actor, partner_column: Any) -> Select[T]:
+def scope_to_partner(stmt: SelectT, actor: Actor, partner_column: Any) -> SelectT:
     """Filter a query on a partner-owned table to what the actor may see."""
     if actor.is_partner:
         return stmt.where(partner_column == actor.partner_id)

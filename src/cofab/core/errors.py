@@ -5,7 +5,8 @@ Messages are English msgids translated at render time, so one raise serves both 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from cofab.core.i18n import N_
@@ -17,7 +18,7 @@ class FieldProblem:
 
     field: str
     message: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclass_field(default_factory=dict)
 
 
 class CofabError(Exception):

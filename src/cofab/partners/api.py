@@ -204,7 +204,7 @@ def _child_routes(
         base,
         _rename(list_children, parent_param),
         methods=["GET"],
-        response_model=list[read_schema],
+        response_model=list[read_schema],  # type: ignore[valid-type]
     )
     router.add_api_route(
         base,

@@ -32,7 +32,7 @@ def export_table(
             "website",
             "notes",
         ]
-        rows = [
+        rows: list[list[Any]] = [
             [
                 p.external_ref or f"P{p.id}",
                 p.name_ko,
@@ -78,7 +78,7 @@ def export_table(
         ]
         return headers, rows
     if kind == "capabilities":
-        stmt = scope_to_partner(
+        pairs = scope_to_partner(
             select(Capability, Site)
             .join(Site, Site.id == Capability.site_id)
             .where(Capability.partner_id.in_(ids)),
@@ -106,7 +106,7 @@ def export_table(
                 c.capacity_unit,
                 c.capacity_period,
             ]
-            for c, s in session.execute(stmt.order_by(Capability.id))
+            for c, s in session.execute(pairs.order_by(Capability.id))
         ]
         return headers, rows
     stmt_c = scope_to_partner(

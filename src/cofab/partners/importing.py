@@ -7,7 +7,7 @@ The whole file is validated before anything is written, and every row is matched
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from cofab.core.validation import problems_from
 from cofab.partners import schemas, service
 from cofab.partners.models import Capability, Partner, Site
 
+ModelT = TypeVar("ModelT", bound=BaseModel)
 IMPORT_KINDS = ("partners", "sites", "capabilities")
 COLUMNS: dict[str, list[str]] = {
     "partners": [
@@ -70,8 +71,8 @@ def _clean(values: dict[str, str], kind: str) -> dict[str, Any]:
 
 
 def _validate(
-    model: type[BaseModel], data: dict[str, Any], row: Row, problems: list[FieldProblem]
-) -> BaseModel | None:
+    model: type[ModelT], data: dict[str, Any], row: Row, problems: list[FieldProblem]
+) -> ModelT | None:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -204,16 +205,16 @@ def _plan_partners(session: Session, rows: list[Row], problems: list[FieldProble
             select(Partner).where(Partner.external_ref == ref)
         ).scalar_one_or_none()
         clash = session.execute(
-            select(Partner.id).where(Partner.name_en == parsed.name_en)  # type: ignore[attr-defined]
+            select(Partner.id).where(Partner.name_en == parsed.name_en)
         ).scalar_one_or_none()
-        lowered = parsed.name_en.lower()  # type: ignore[attr-defined]
+        lowered = parsed.name_en.lower()
         if (clash is not None and (existing is None or clash != existing.id)) or lowered in names:
             problems.append(
                 FieldProblem(
                     f"row {row.number}: name_en",
                     N_("A partner named {name} already exists."),
                     {"name": parsed.name_en},
-                )  # type: ignore[attr-defined]
+                )
             )
             continue
         names[lowered] = row.number

@@ -82,7 +82,7 @@ class PartnerFilters:
 # --- partners -------------------------------------------------------------------------------
 
 
-def partner_query(actor: Actor, filters: PartnerFilters) -> Select[tuple[Partner]]:
+def partner_query(actor: Actor, filters: PartnerFilters) -> Select[Partner]:
     stmt = scope_to_partner(select(Partner), actor, Partner.id)
     if filters.q:
         like = f"%{filters.q.strip().lower()}%"
@@ -322,7 +322,7 @@ def add_child(
     _check_site_belongs(session, partner_id, site_ref)
     row = model(partner_id=partner_id, **values)
     if site_id is not None:
-        row.site_id = site_id  # type: ignore[union-attr]
+        setattr(row, "site_id", site_id)  # noqa: B010 - only capabilities have a site
     session.add(row)
     session.flush()
     audit.record(
