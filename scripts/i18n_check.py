@@ -12,6 +12,7 @@ Usable as a module (the i18n catalog test imports it) and as ``python scripts/i1
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import re
 import string
@@ -154,9 +155,14 @@ def _python_messages(package: Path) -> Iterator[tuple[str, int, str]]:
     for path, text in sources.items():
         if not calls.search(text):
             continue
-        for lineno, message, _comments, _context in extract(
-            "python", io.BytesIO(text.encode("utf-8")), keywords=keywords
-        ):
+        noise = io.StringIO()
+        with path.open("rb") as handle, contextlib.redirect_stderr(noise):
+            found = list(extract("python", handle, keywords=keywords))
+        for line in noise.getvalue().splitlines():
+            # ``FieldProblem(path, name or "")`` is no msgid; Babel's warning about it is noise.
+            if "Empty msgid" not in line:
+                print(line, file=sys.stderr)
+        for lineno, message, _comments, _context in found:
             if isinstance(message, str):
                 yield _relative(path), lineno, message
 
