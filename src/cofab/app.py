@@ -77,6 +77,18 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.include_router(router)
 
     # --- domain routers (one block per domain) ---------------------------------------------
+    # operations: orders, progress, shipments, inventory, KPIs, scorecards, reviews
+    from cofab.operations import api as operations_api
+    from cofab.operations import pages as operations_pages
+
+    add_template_package("cofab.operations")
+    app.include_router(operations_api.router)
+    for router in operations_pages.routers:
+        app.include_router(router)
+    register_nav("/operations", N_("Operations"), "all")
+    register_nav("/kpis", N_("KPIs"), "all")
+    register_nav("/scorecards", N_("Scorecards"), "all")
+    # end operations
     # --- end of domain routers -------------------------------------------------------------
 
     app.state.templates = build_templates()

@@ -115,6 +115,60 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
         "role": "viewer",
     },
 }
+# --- operations: partner B's orders, ASN, receipt, stock, ticket, scorecard, review ---------
+SAMPLE_BODIES.update(
+    {
+        "OrderCreate": {
+            "partner_id": 0,
+            "external_ref": "INTRUDE-1",
+            "currency": "USD",
+            "incoterm": "FCA",
+            "lines": [
+                {"product": "X", "quantity": "1", "unit_price": "1", "requested_date": "2030-01-01"}
+            ],
+        },
+        "LineChange": {"quantity": "999"},
+        "AckAction": {"action": "reject", "reason": "hijacked"},
+        "ProposalDecision": {"decision": "accept"},
+        "ProgressIn": {"stage": "packed", "quantity": "1"},
+        "ShipmentCreate": {"external_ref": "EVIL-ASN", "ship_date": "2025-02-01", "lines": []},
+        "ReceiptCreate": {"received_date": "2025-02-26", "lines": []},
+        "InventorySnapshotIn": {"site_id": 0, "item": "Widget", "on_hand": "999"},
+        "SupportTicketCreate": {"partner_id": 0, "subject": "hijacked"},
+        "TicketNote": {"note": "hijacked"},
+        "ScorecardTemplateIn": {
+            "name": "Evil",
+            "metrics": [{"kpi": "otd_lines", "weight": 1, "full_at": 0, "zero_at": 100}],
+            "bands": [{"grade": "A", "min_score": 0}],
+        },
+        "ScorecardCompute": {"period_start": "2025-01-01", "partner_id": 0},
+        "ScorecardCommentIn": {"kind": "dispute", "body": "hijacked"},
+        "DisputeResolution": {"decision": "upheld", "note": "x", "adjusted_score": 100},
+        "ReviewCreate": {
+            "partner_id": 0,
+            "title": "x",
+            "held_on": "2025-04-01",
+            "period_start": "2025-01-01",
+            "period_end": "2025-03-31",
+        },
+        "ReviewDecisionIn": {"text": "hijacked"},
+        "ActionItemIn": {"title": "x", "owner_side": "owner", "due_date": "2025-01-01"},
+        "ActionItemUpdate": {"status": "done"},
+    }
+)
+
+
+def _operations(world: World, engine: Engine) -> dict[str, IdResolver]:
+    from tests.operations.ops_factories import isolation_resolvers
+
+    return isolation_resolvers(world, engine, SAMPLE_BODIES)
+
+
+EXTRA_RESOLVERS.append(_operations)
+
+
+# --- end operations -------------------------------------------------------------------------
+
 # An upload that tries to add a site to partner B.
 MULTIPART_SAMPLE = {
     "file": ("x.csv", b"external_ref,partner_ref,name,country\nX1,REF-Bravo Bioworks,Evil,KR\n")

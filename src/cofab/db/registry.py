@@ -14,6 +14,7 @@ MODEL_MODULES = [
     "cofab.core.audit",
     "cofab.core.jobs",
     # --- domain model modules (one line each) ---
+    "cofab.operations.models",
     "cofab.contracts.models",
     # --- end of domain model modules ---
 ]

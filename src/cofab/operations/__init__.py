@@ -1,0 +1,1 @@
+"""Operations with partners: orders, progress, shipments, inventory, KPIs, scorecards."""

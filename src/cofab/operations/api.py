@@ -1,0 +1,585 @@
+"""Operations JSON API under /api/v1: parse, call one service function, return.
+
+Posts that carry an external reference (orders, ASNs, receipts, inventory snapshots, progress at
+a given time) are idempotent: the first answers 201, a repeat with the same content 200 and
+changes nothing, a repeat with different content 409.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+
+from cofab.core.access import Actor
+from cofab.core.i18n import translate
+from cofab.core.pagination import Page, paginate
+from cofab.core.tabular import read_table
+from cofab.core.uploads import read_limited
+from cofab.core.web import DbSession, api_actor
+from cofab.operations import (
+    dashboard,
+    drilldown,
+    exporting,
+    importing,
+    inventory,
+    kpis,
+    orders,
+    progress,
+    reviews,
+    schemas,
+    scorecards,
+    shipments,
+    tickets,
+)
+from cofab.operations.downloads import tabular_response
+from cofab.operations.periods import parse_period
+
+router = APIRouter(prefix="/api/v1", tags=["operations"])
+SessionDep = DbSession
+ActorDep = Annotated[Actor, Depends(api_actor)]
+PageNo = Annotated[int, Query(ge=1)]
+PageSize = Annotated[int, Query(ge=1, le=200)]
+
+
+def _created(response: Response, created: bool) -> None:
+    response.status_code = 201 if created else 200
+
+
+def _order_detail(session: Any, actor: Actor, order_id: int) -> schemas.OrderDetail:
+    detail = orders.order_detail(session, actor=actor, order_id=order_id)
+    base = schemas.OrderRead.model_validate(detail["order"]).model_dump()
+    return schemas.OrderDetail.model_validate(base | {"lines": detail["lines"]})
+
+
+# --- orders -----------------------------------------------------------------------------------
+
+
+@router.get("/orders", response_model=Page[schemas.OrderRead])
+def list_orders(
+    session: SessionDep,
+    actor: ActorDep,
+    partner_id: int | None = None,
+    status: str | None = None,
+    q: str | None = None,
+    page: PageNo = 1,
+    size: PageSize = 25,
+) -> Any:
+    stmt = orders.order_query(actor, partner_id=partner_id, status=status, q=q)
+    items, total = paginate(session, stmt, page=page, size=size)
+    return Page[schemas.OrderRead](
+        items=[schemas.OrderRead.model_validate(o) for o in items],
+        total=total,
+        page=page,
+        size=size,
+    )
+
+
+@router.post("/orders", response_model=schemas.OrderDetail, status_code=201)
+def create_order(
+    session: SessionDep, actor: ActorDep, body: schemas.OrderCreate, response: Response
+) -> Any:
+    order, created = orders.create_order(session, actor=actor, data=body)
+    _created(response, created)
+    return _order_detail(session, actor, order.id)
+
+
+@router.get("/orders/{order_id}", response_model=schemas.OrderDetail)
+def get_order(session: SessionDep, actor: ActorDep, order_id: int) -> Any:
+    return _order_detail(session, actor, order_id)
+
+
+@router.post("/orders/{order_id}/approve", response_model=schemas.OrderRead)
+def approve_order(session: SessionDep, actor: ActorDep, order_id: int) -> Any:
+    return orders.approve_order(session, actor=actor, order_id=order_id)
+
+
+@router.post("/orders/{order_id}/cancel", response_model=schemas.OrderRead)
+def cancel_order(session: SessionDep, actor: ActorDep, order_id: int) -> Any:
+    return orders.cancel_order(session, actor=actor, order_id=order_id)
+
+
+@router.get("/order-lines/{line_id}", response_model=schemas.OrderLineRead)
+def get_line(session: SessionDep, actor: ActorDep, line_id: int) -> Any:
+    return orders.get_line(session, actor=actor, line_id=line_id)
+
+
+@router.patch("/order-lines/{line_id}", response_model=schemas.OrderLineRead)
+def change_line(
+    session: SessionDep, actor: ActorDep, line_id: int, body: schemas.LineChange
+) -> Any:
+    return orders.change_line(session, actor=actor, line_id=line_id, data=body)
+
+
+@router.post("/order-lines/{line_id}/ack", response_model=schemas.OrderLineRead)
+def acknowledge(session: SessionDep, actor: ActorDep, line_id: int, body: schemas.AckAction) -> Any:
+    return orders.acknowledge(session, actor=actor, line_id=line_id, data=body)
+
+
+@router.post("/order-lines/{line_id}/proposal", response_model=schemas.OrderLineRead)
+def decide_proposal(
+    session: SessionDep, actor: ActorDep, line_id: int, body: schemas.ProposalDecision
+) -> Any:
+    return orders.decide_proposal(session, actor=actor, line_id=line_id, data=body)
+
+
+@router.get("/order-lines/{line_id}/history", response_model=schemas.LineHistory)
+def line_history(
+    session: SessionDep, actor: ActorDep, line_id: int, as_of: datetime | None = None
+) -> Any:
+    return orders.line_history(session, actor=actor, line_id=line_id, as_of=as_of)
+
+
+# --- progress ---------------------------------------------------------------------------------
+
+
+@router.get("/order-lines/{line_id}/progress", response_model=list[schemas.ProgressRead])
+def list_progress(session: SessionDep, actor: ActorDep, line_id: int) -> Any:
+    return progress.line_progress(session, actor=actor, line_id=line_id)
+
+
+@router.post(
+    "/order-lines/{line_id}/progress", response_model=schemas.ProgressRead, status_code=201
+)
+def post_progress(
+    session: SessionDep,
+    actor: ActorDep,
+    line_id: int,
+    body: schemas.ProgressIn,
+    response: Response,
+) -> Any:
+    event, created = progress.post_progress(session, actor=actor, line_id=line_id, data=body)
+    _created(response, created)
+    return event
+
+
+@router.get("/progress/summary", response_model=dict[str, float])
+def progress_summary(session: SessionDep, actor: ActorDep, partner_id: int | None = None) -> Any:
+    return progress.latest_stage_quantities(session, actor=actor, partner_id=partner_id)
+
+
+# --- shipments and receipts -------------------------------------------------------------------
+
+
+def _shipment_detail(session: Any, actor: Actor, shipment_id: int) -> schemas.ShipmentDetail:
+    shipment = shipments.get_shipment(session, actor=actor, shipment_id=shipment_id)
+    base = schemas.ShipmentRead.model_validate(shipment).model_dump()
+    lines = shipments.shipment_lines(session, shipment.id)
+    return schemas.ShipmentDetail.model_validate(base | {"lines": lines})
+
+
+@router.get("/shipments", response_model=Page[schemas.ShipmentRead])
+def list_shipments(
+    session: SessionDep,
+    actor: ActorDep,
+    partner_id: int | None = None,
+    page: PageNo = 1,
+    size: PageSize = 25,
+) -> Any:
+    items, total = paginate(
+        session, shipments.shipment_query(actor, partner_id=partner_id), page=page, size=size
+    )
+    return Page[schemas.ShipmentRead](
+        items=[schemas.ShipmentRead.model_validate(s) for s in items],
+        total=total,
+        page=page,
+        size=size,
+    )
+
+
+@router.post("/shipments", response_model=schemas.ShipmentDetail, status_code=201)
+def post_shipment(
+    session: SessionDep, actor: ActorDep, body: schemas.ShipmentCreate, response: Response
+) -> Any:
+    shipment, outcome = shipments.post_shipment(session, actor=actor, data=body)
+    _created(response, outcome == "created")
+    return _shipment_detail(session, actor, shipment.id)
+
+
+@router.get("/shipments/{shipment_id}", response_model=schemas.ShipmentDetail)
+def get_shipment(session: SessionDep, actor: ActorDep, shipment_id: int) -> Any:
+    return _shipment_detail(session, actor, shipment_id)
+
+
+@router.post(
+    "/shipments/{shipment_id}/receipts", response_model=list[schemas.ReceiptRead], status_code=201
+)
+def post_receipts(
+    session: SessionDep,
+    actor: ActorDep,
+    shipment_id: int,
+    body: schemas.ReceiptCreate,
+    response: Response,
+) -> Any:
+    result = shipments.post_receipts(session, actor=actor, shipment_id=shipment_id, data=body)
+    _created(response, any(created for _r, created in result))
+    return [receipt for receipt, _created_flag in result]
+
+
+@router.get("/receipts", response_model=Page[schemas.ReceiptRead])
+def list_receipts(
+    session: SessionDep,
+    actor: ActorDep,
+    partner_id: int | None = None,
+    page: PageNo = 1,
+    size: PageSize = 25,
+) -> Any:
+    items, total = paginate(
+        session, shipments.receipt_query(actor, partner_id=partner_id), page=page, size=size
+    )
+    return Page[schemas.ReceiptRead](
+        items=[schemas.ReceiptRead.model_validate(r) for r in items],
+        total=total,
+        page=page,
+        size=size,
+    )
+
+
+# --- inventory --------------------------------------------------------------------------------
+
+
+@router.get("/inventory", response_model=list[schemas.InventoryCover])
+def current_inventory(session: SessionDep, actor: ActorDep, partner_id: int | None = None) -> Any:
+    rows = inventory.current_inventory(session, actor=actor, partner_id=partner_id)
+    return [
+        schemas.InventoryCover.model_validate(
+            schemas.InventoryRead.model_validate(r["snapshot"]).model_dump()
+            | {"daily_demand": r["daily_demand"], "cover_days": r["cover_days"]}
+        )
+        for r in rows
+    ]
+
+
+@router.post("/inventory", response_model=schemas.InventoryRead, status_code=201)
+def post_inventory(
+    session: SessionDep, actor: ActorDep, body: schemas.InventorySnapshotIn, response: Response
+) -> Any:
+    snap, created = inventory.post_snapshot(session, actor=actor, data=body)
+    _created(response, created)
+    return snap
+
+
+@router.get("/sites/{site_id}/inventory", response_model=list[schemas.InventoryRead])
+def inventory_history(
+    session: SessionDep, actor: ActorDep, site_id: int, item: str | None = None
+) -> Any:
+    return inventory.history(session, actor=actor, site_id=site_id, item=item)
+
+
+# --- support tickets --------------------------------------------------------------------------
+
+
+@router.get("/tickets", response_model=Page[schemas.TicketRead])
+def list_tickets(
+    session: SessionDep,
+    actor: ActorDep,
+    partner_id: int | None = None,
+    open_only: bool = False,
+    page: PageNo = 1,
+    size: PageSize = 25,
+) -> Any:
+    stmt = tickets.ticket_query(actor, partner_id=partner_id, open_only=open_only)
+    items, total = paginate(session, stmt, page=page, size=size)
+    return Page[schemas.TicketRead](
+        items=[schemas.TicketRead.model_validate(t) for t in items],
+        total=total,
+        page=page,
+        size=size,
+    )
+
+
+@router.post("/tickets", response_model=schemas.TicketRead, status_code=201)
+def open_ticket(
+    session: SessionDep, actor: ActorDep, body: schemas.SupportTicketCreate, response: Response
+) -> Any:
+    ticket, created = tickets.open_ticket(session, actor=actor, data=body)
+    _created(response, created)
+    return ticket
+
+
+@router.get("/tickets/{ticket_id}", response_model=schemas.TicketRead)
+def get_ticket(session: SessionDep, actor: ActorDep, ticket_id: int) -> Any:
+    return tickets.get_ticket(session, actor=actor, ticket_id=ticket_id)
+
+
+@router.post("/tickets/{ticket_id}/respond", response_model=schemas.TicketRead)
+def respond_ticket(
+    session: SessionDep, actor: ActorDep, ticket_id: int, body: schemas.TicketNote
+) -> Any:
+    return tickets.respond(session, actor=actor, ticket_id=ticket_id, note=body.note)
+
+
+@router.post("/tickets/{ticket_id}/resolve", response_model=schemas.TicketRead)
+def resolve_ticket(
+    session: SessionDep, actor: ActorDep, ticket_id: int, body: schemas.TicketNote
+) -> Any:
+    return tickets.resolve(session, actor=actor, ticket_id=ticket_id, note=body.note)
+
+
+# --- KPIs -------------------------------------------------------------------------------------
+
+
+@router.get("/kpis", response_model=schemas.KpiReport)
+def kpi_report(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    start: date | None = None,
+    end: date | None = None,
+    period: str | None = None,
+    group_by: Literal["partner", "site", "family", "all"] = "partner",
+    tolerance_days: Annotated[int, Query(ge=0, le=60)] = 0,
+    partner_id: int | None = None,
+) -> Any:
+    first, last = parse_period(start, end, period)
+    query = kpis.KpiQuery(
+        first, last, group_by, tolerance_days, [partner_id] if partner_id else None
+    )
+    locale = request.state.locale
+    groups = kpis.compute(session, actor=actor, query=query, locale=locale)
+    return schemas.KpiReport(
+        start=first,
+        end=last,
+        group_by=group_by,
+        tolerance_days=tolerance_days,
+        groups=[
+            schemas.KpiGroupRead(
+                key=g.key,
+                label=g.label,
+                values=g.values,
+                counts=g.counts,
+                price_variance=g.price_variance,
+            )
+            for g in groups
+        ],
+        definitions={k: translate(v, locale) for k, v in kpis.DEFINITIONS.items()},
+    )
+
+
+# --- scorecards -------------------------------------------------------------------------------
+
+
+@router.get("/scorecard-templates", response_model=list[schemas.ScorecardTemplateRead])
+def list_templates(session: SessionDep, actor: ActorDep) -> Any:
+    return scorecards.list_templates(session)
+
+
+@router.post("/scorecard-templates", response_model=schemas.ScorecardTemplateRead, status_code=201)
+def create_template(session: SessionDep, actor: ActorDep, body: schemas.ScorecardTemplateIn) -> Any:
+    return scorecards.save_template(session, actor=actor, data=body)
+
+
+@router.put("/scorecard-templates/{template_id}", response_model=schemas.ScorecardTemplateRead)
+def update_template(
+    session: SessionDep, actor: ActorDep, template_id: int, body: schemas.ScorecardTemplateIn
+) -> Any:
+    return scorecards.save_template(session, actor=actor, data=body, template_id=template_id)
+
+
+@router.post("/scorecards/compute", response_model=schemas.ComputeResult)
+def compute_scorecards(session: SessionDep, actor: ActorDep, body: schemas.ScorecardCompute) -> Any:
+    return scorecards.compute_scorecards(
+        session,
+        actor=actor,
+        period_start=body.period_start,
+        template_id=body.template_id,
+        partner_id=body.partner_id,
+    )
+
+
+@router.get("/scorecards", response_model=Page[schemas.ScorecardRead])
+def list_scorecards(
+    session: SessionDep,
+    actor: ActorDep,
+    partner_id: int | None = None,
+    template_id: int | None = None,
+    page: PageNo = 1,
+    size: PageSize = 25,
+) -> Any:
+    stmt = scorecards.scorecard_query(actor, partner_id=partner_id, template_id=template_id)
+    items, total = paginate(session, stmt, page=page, size=size)
+    return Page[schemas.ScorecardRead](
+        items=[schemas.ScorecardRead.model_validate(s) for s in items],
+        total=total,
+        page=page,
+        size=size,
+    )
+
+
+@router.get("/scorecards/{scorecard_id}", response_model=schemas.ScorecardRead)
+def get_scorecard(session: SessionDep, actor: ActorDep, scorecard_id: int) -> Any:
+    return scorecards.get_scorecard(session, actor=actor, scorecard_id=scorecard_id)
+
+
+@router.get("/scorecards/{scorecard_id}/drilldown")
+def scorecard_drilldown(
+    session: SessionDep, actor: ActorDep, scorecard_id: int, kpi: str = "otd_lines"
+) -> dict[str, Any]:
+    card = scorecards.get_scorecard(session, actor=actor, scorecard_id=scorecard_id)
+    result = drilldown.drill(
+        session,
+        actor=actor,
+        partner_id=card.partner_id,
+        start=card.period_start,
+        end=card.period_end,
+        tolerance_days=int(card.kpis.get("tolerance_days", 0)),
+        kpi=kpi,
+    )
+    return {"kpi": kpi, "kind": result.kind, "truncated": result.truncated, "rows": result.rows}
+
+
+@router.get(
+    "/scorecards/{scorecard_id}/comments", response_model=list[schemas.ScorecardCommentRead]
+)
+def list_comments(session: SessionDep, actor: ActorDep, scorecard_id: int) -> Any:
+    return scorecards.comments(session, actor=actor, scorecard_id=scorecard_id)
+
+
+@router.post(
+    "/scorecards/{scorecard_id}/comments",
+    response_model=schemas.ScorecardCommentRead,
+    status_code=201,
+)
+def add_comment(
+    session: SessionDep, actor: ActorDep, scorecard_id: int, body: schemas.ScorecardCommentIn
+) -> Any:
+    return scorecards.add_comment(session, actor=actor, scorecard_id=scorecard_id, data=body)
+
+
+@router.post("/scorecards/{scorecard_id}/resolve", response_model=schemas.ScorecardRead)
+def resolve_dispute(
+    session: SessionDep, actor: ActorDep, scorecard_id: int, body: schemas.DisputeResolution
+) -> Any:
+    return scorecards.resolve_dispute(session, actor=actor, scorecard_id=scorecard_id, data=body)
+
+
+# --- reviews ----------------------------------------------------------------------------------
+
+
+@router.get("/reviews", response_model=Page[schemas.ReviewRead])
+def list_reviews(
+    session: SessionDep,
+    actor: ActorDep,
+    partner_id: int | None = None,
+    page: PageNo = 1,
+    size: PageSize = 25,
+) -> Any:
+    items, total = paginate(
+        session, reviews.review_query(actor, partner_id=partner_id), page=page, size=size
+    )
+    return Page[schemas.ReviewRead](
+        items=[schemas.ReviewRead.model_validate(r) for r in items],
+        total=total,
+        page=page,
+        size=size,
+    )
+
+
+@router.post("/reviews", response_model=schemas.ReviewRead, status_code=201)
+def create_review(session: SessionDep, actor: ActorDep, body: schemas.ReviewCreate) -> Any:
+    return reviews.create_review(session, actor=actor, data=body)
+
+
+@router.get("/reviews/{review_id}", response_model=schemas.ReviewDetail)
+def get_review(session: SessionDep, actor: ActorDep, review_id: int) -> Any:
+    detail = reviews.review_detail(session, actor=actor, review_id=review_id)
+    base = schemas.ReviewRead.model_validate(detail["review"]).model_dump()
+    return schemas.ReviewDetail.model_validate(base | {"action_items": detail["action_items"]})
+
+
+@router.post("/reviews/{review_id}/decisions", response_model=schemas.ReviewRead)
+def add_decision(
+    session: SessionDep, actor: ActorDep, review_id: int, body: schemas.ReviewDecisionIn
+) -> Any:
+    return reviews.add_decision(session, actor=actor, review_id=review_id, text=body.text)
+
+
+@router.post(
+    "/reviews/{review_id}/action-items", response_model=schemas.ActionItemRead, status_code=201
+)
+def add_action_item(
+    session: SessionDep, actor: ActorDep, review_id: int, body: schemas.ActionItemIn
+) -> Any:
+    return reviews.add_action_item(session, actor=actor, review_id=review_id, data=body)
+
+
+@router.patch("/action-items/{action_item_id}", response_model=schemas.ActionItemRead)
+def update_action_item(
+    session: SessionDep, actor: ActorDep, action_item_id: int, body: schemas.ActionItemUpdate
+) -> Any:
+    return reviews.update_action_item(session, actor=actor, item_id=action_item_id, data=body)
+
+
+@router.get("/action-items/overdue", response_model=list[schemas.ActionItemRead])
+def overdue_action_items(session: SessionDep, actor: ActorDep) -> Any:
+    return reviews.overdue_items(session, actor=actor)
+
+
+# --- live view, import, export ----------------------------------------------------------------
+
+
+@router.get("/operations/live", response_model=schemas.LiveSummary)
+def live(request: Request, session: SessionDep, actor: ActorDep, response: Response) -> Any:
+    """Conditional GET: send ``If-None-Match`` with the last ETag; unchanged data answers 304."""
+    from cofab.operations import change_feed
+
+    version = change_feed.current_version(session, actor=actor)
+    etag = f'"ops-{actor.partner_id or 0}-{version}"'
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers={"ETag": etag})
+    view = dashboard.live_view(session, actor=actor)
+    response.headers["ETag"] = etag
+    return schemas.LiveSummary(
+        version=version,
+        at_risk=[
+            {
+                "line_id": r["line"].id,
+                "order_ref": r["order_ref"],
+                "line_no": r["line"].line_no,
+                "product": r["line"].product,
+                "partner": r["partner_en"],
+                "promised_date": r["line"].promised_date.isoformat(),
+                "reason": r["reason"],
+                "received": r["received"],
+                "shipped": r["shipped"],
+            }
+            for r in view["at_risk"]
+        ],
+        stages=view["stages"],
+        inventory=[
+            {
+                "site": r["site_name"],
+                "item": r["snapshot"].item,
+                "on_hand": float(r["snapshot"].on_hand),
+                "cover_days": r["cover_days"],
+            }
+            for r in view["inventory"]
+        ],
+        overdue_actions=len(view["overdue"]),
+    )
+
+
+@router.get("/operations/export")
+def export(
+    session: SessionDep,
+    actor: ActorDep,
+    kind: Literal["orders", "progress", "shipments", "receipts", "inventory"] = "orders",
+    format: Literal["csv", "xlsx"] = "csv",
+    partner_id: int | None = None,
+) -> Response:
+    headers, rows = exporting.export_table(session, actor=actor, kind=kind, partner_id=partner_id)
+    return tabular_response(headers, rows, kind, format)
+
+
+@router.post("/operations/import", response_model=schemas.ImportReport)
+async def import_file(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    file: Annotated[UploadFile, File()],
+    kind: Literal["orders", "progress", "shipments", "receipts", "inventory"] = "orders",
+) -> Any:
+    content = await read_limited(file, request.app.state.settings.max_upload_mb)
+    rows = read_table(content, file.filename or "upload.csv")
+    return importing.import_rows(session, actor=actor, kind=kind, rows=rows)

@@ -1,0 +1,137 @@
+"""The live operations view: lines at risk of being late, progress by stage, inventory cover.
+
+A line is at risk when it is open, not fully received, and its promised date is past or within
+the look-ahead window; the reason names what is missing (not shipped, ETA after the promise,
+overdue). The view is recomputed only when the change counter moved.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cofab.core.access import Actor, scope_to_partner
+from cofab.core.i18n import N_
+from cofab.operations import change_feed, inventory, progress, reviews, rules
+from cofab.operations.models import (
+    AckStatus,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Receipt,
+    Shipment,
+    ShipmentLine,
+)
+from cofab.partners.models import Partner
+
+LOOK_AHEAD_DAYS = 7
+MAX_AT_RISK = 25
+RISK_REASONS = {
+    "overdue": N_("Overdue"),
+    "not_shipped": N_("Not shipped yet"),
+    "eta_late": N_("ETA after the promised date"),
+    "partly_shipped": N_("Only partly shipped"),
+}
+
+
+def at_risk(
+    session: Session, *, actor: Actor, today: date | None = None, partner_id: int | None = None
+) -> list[dict[str, Any]]:
+    today = today or rules.now_utc().date()
+    horizon = today + timedelta(days=LOOK_AHEAD_DAYS)
+    candidates = scope_to_partner(
+        select(OrderLine.id)
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(
+            Order.status == OrderStatus.OPEN,
+            OrderLine.ack_status.not_in([AckStatus.CANCELLED, AckStatus.REJECTED]),
+            OrderLine.promised_date <= horizon,
+        ),
+        actor,
+        OrderLine.partner_id,
+    )
+    if partner_id is not None:
+        candidates = candidates.where(OrderLine.partner_id == partner_id)
+    cand = candidates.subquery()
+    received = (
+        select(Receipt.line_id, func.sum(Receipt.received_qty).label("qty"))
+        .where(Receipt.line_id.in_(select(cand.c.id)))
+        .group_by(Receipt.line_id)
+        .subquery()
+    )
+    shipped = (
+        select(
+            ShipmentLine.line_id,
+            func.sum(ShipmentLine.quantity).label("qty"),
+            func.max(Shipment.eta).label("eta"),
+        )
+        .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
+        .where(ShipmentLine.line_id.in_(select(cand.c.id)))
+        .group_by(ShipmentLine.line_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            OrderLine,
+            Order.external_ref,
+            Partner.name_en,
+            Partner.name_ko,
+            func.coalesce(received.c.qty, 0),
+            func.coalesce(shipped.c.qty, 0),
+            shipped.c.eta,
+        )
+        .join(cand, cand.c.id == OrderLine.id)
+        .join(Order, Order.id == OrderLine.order_id)
+        .join(Partner, Partner.id == OrderLine.partner_id)
+        .outerjoin(received, received.c.line_id == OrderLine.id)
+        .outerjoin(shipped, shipped.c.line_id == OrderLine.id)
+        .where(func.coalesce(received.c.qty, 0) < OrderLine.promised_qty)
+        .order_by(OrderLine.promised_date, OrderLine.id)
+        .limit(MAX_AT_RISK * 4)
+    )
+    rows: list[dict[str, Any]] = []
+    for line, ref, name_en, name_ko, got, sent, eta in session.execute(stmt):
+        promised = Decimal(line.promised_qty)
+        if line.promised_date < today:
+            reason = "overdue"
+        elif Decimal(str(sent)) <= 0:
+            reason = "not_shipped"
+        elif eta is not None and eta > line.promised_date:
+            reason = "eta_late"
+        elif Decimal(str(sent)) < promised:
+            reason = "partly_shipped"
+        else:
+            continue
+        rows.append(
+            {
+                "line": line,
+                "order_ref": ref,
+                "partner_en": name_en,
+                "partner_ko": name_ko,
+                "received": float(got),
+                "shipped": float(sent),
+                "eta": eta,
+                "reason": reason,
+                "days_left": (line.promised_date - today).days,
+            }
+        )
+        if len(rows) >= MAX_AT_RISK:
+            break
+    return rows
+
+
+def live_view(session: Session, *, actor: Actor, partner_id: int | None = None) -> dict[str, Any]:
+    stock = inventory.current_inventory(session, actor=actor, partner_id=partner_id)
+    stock.sort(key=lambda r: (r["cover_days"] is None, r["cover_days"] or 0))
+    return {
+        "version": change_feed.current_version(session, actor=actor, partner_id=partner_id),
+        "at_risk": at_risk(session, actor=actor, partner_id=partner_id),
+        "stages": progress.latest_stage_quantities(session, actor=actor, partner_id=partner_id),
+        "inventory": stock[:20],
+        "overdue": reviews.overdue_items(session, actor=actor, partner_id=partner_id),
+        "reasons": RISK_REASONS,
+    }

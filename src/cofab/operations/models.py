@@ -1,0 +1,382 @@
+"""Operations tables: orders and their lines, acknowledgements with a version history, production
+progress, shipping notices and receipts, inventory snapshots, support tickets, and the
+scorecards / performance reviews built on top of them.
+
+Every partner-owned row carries ``partner_id`` so ``core.access`` can scope it with one filter.
+Order lines repeat the order's ``site_id`` and ``currency``: KPI queries over a million lines then
+group and filter without joining the order headers.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cofab.db.base import Base, Timestamped, UTCDateTime, utcnow
+
+QTY = Numeric(18, 3)
+MONEY = Numeric(18, 4)
+
+
+class OrderStatus(enum.StrEnum):
+    OPEN = "open"
+    PENDING_APPROVAL = "pending_approval"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class AckStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    PROPOSED = "proposed"
+    CANCELLED = "cancelled"
+
+
+class Stage(enum.StrEnum):
+    MATERIALS_READY = "materials_ready"
+    IN_PRODUCTION = "in_production"
+    QUALITY_CHECK = "quality_check"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+
+
+STAGES: tuple[str, ...] = tuple(s.value for s in Stage)
+
+
+class Order(Timestamped, Base):
+    __tablename__ = "ops_orders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    site_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner_sites.id", ondelete="SET NULL"), index=True
+    )
+    external_ref: Mapped[str] = mapped_column(String(64), unique=True)
+    order_date: Mapped[date] = mapped_column(Date, index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    incoterm: Mapped[str] = mapped_column(String(3))
+    incoterm_place: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default=OrderStatus.OPEN.value, index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(254), default="system")
+    approved_by: Mapped[str | None] = mapped_column(String(254))
+
+
+class OrderLine(Timestamped, Base):
+    __tablename__ = "ops_order_lines"
+    __table_args__ = (
+        UniqueConstraint("order_id", "line_no"),
+        Index("ix_ops_order_lines_partner_promised", "partner_id", "promised_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    order_id: Mapped[int] = mapped_column(
+        ForeignKey("ops_orders.id", ondelete="CASCADE"), index=True
+    )
+    site_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner_sites.id", ondelete="SET NULL"), index=True
+    )
+    line_no: Mapped[int] = mapped_column(Integer)
+    product: Mapped[str] = mapped_column(String(100), index=True)
+    product_family: Mapped[str | None] = mapped_column(String(100), index=True)
+    quantity: Mapped[Decimal] = mapped_column(QTY)
+    unit_price: Mapped[Decimal] = mapped_column(MONEY)
+    currency: Mapped[str] = mapped_column(String(3))
+    order_date: Mapped[date] = mapped_column(Date, index=True)
+    requested_date: Mapped[date] = mapped_column(Date)
+    promised_date: Mapped[date] = mapped_column(Date, index=True)
+    promised_qty: Mapped[Decimal] = mapped_column(QTY)
+    ack_status: Mapped[str] = mapped_column(String(12), default=AckStatus.PENDING.value, index=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reject_reason: Mapped[str | None] = mapped_column(String(500))
+    proposed_date: Mapped[date | None] = mapped_column(Date)
+    proposed_qty: Mapped[Decimal | None] = mapped_column(QTY)
+    proposal_note: Mapped[str | None] = mapped_column(String(500))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class LineVersion(Base):
+    """One row per state of an order line: ``valid_from``/``valid_to`` answer "what was promised
+    on day D" with one indexed query instead of replaying the audit log."""
+
+    __tablename__ = "ops_line_versions"
+    __table_args__ = (UniqueConstraint("line_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    line_id: Mapped[int] = mapped_column(
+        ForeignKey("ops_order_lines.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    change: Mapped[str] = mapped_column(String(24))
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    valid_to: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    quantity: Mapped[Decimal] = mapped_column(QTY)
+    unit_price: Mapped[Decimal] = mapped_column(MONEY)
+    requested_date: Mapped[date] = mapped_column(Date)
+    promised_date: Mapped[date] = mapped_column(Date)
+    promised_qty: Mapped[Decimal] = mapped_column(QTY)
+    ack_status: Mapped[str] = mapped_column(String(12))
+    proposed_date: Mapped[date | None] = mapped_column(Date)
+    proposed_qty: Mapped[Decimal | None] = mapped_column(QTY)
+    note: Mapped[str | None] = mapped_column(String(500))
+    changed_by: Mapped[str] = mapped_column(String(254))
+
+
+class ProgressEvent(Base):
+    """Quantity of a line that has reached a stage, as reported at ``at`` (latest report wins)."""
+
+    __tablename__ = "ops_progress"
+    __table_args__ = (UniqueConstraint("line_id", "stage", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    line_id: Mapped[int] = mapped_column(
+        ForeignKey("ops_order_lines.id", ondelete="CASCADE"), index=True
+    )
+    stage: Mapped[str] = mapped_column(String(20))
+    quantity: Mapped[Decimal] = mapped_column(QTY)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str | None] = mapped_column(String(500))
+    posted_by: Mapped[str] = mapped_column(String(254))
+
+
+class Shipment(Timestamped, Base):
+    """An advance shipping notice; ``external_ref`` is the ASN number (unique per partner)."""
+
+    __tablename__ = "ops_shipments"
+    __table_args__ = (UniqueConstraint("partner_id", "external_ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    external_ref: Mapped[str] = mapped_column(String(64))
+    ship_date: Mapped[date] = mapped_column(Date, index=True)
+    eta: Mapped[date | None] = mapped_column(Date)
+    carrier: Mapped[str | None] = mapped_column(String(100))
+    tracking: Mapped[str | None] = mapped_column(String(100))
+    created_by: Mapped[str] = mapped_column(String(254))
+
+
+class ShipmentLine(Base):
+    __tablename__ = "ops_shipment_lines"
+    __table_args__ = (UniqueConstraint("shipment_id", "line_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    shipment_id: Mapped[int] = mapped_column(
+        ForeignKey("ops_shipments.id", ondelete="CASCADE"), index=True
+    )
+    line_id: Mapped[int] = mapped_column(
+        ForeignKey("ops_order_lines.id", ondelete="CASCADE"), index=True
+    )
+    quantity: Mapped[Decimal] = mapped_column(QTY)
+
+
+class Receipt(Base):
+    """Goods received at the owner against one shipment line; the basis of OTD, PPM and cost."""
+
+    __tablename__ = "ops_receipts"
+    __table_args__ = (Index("ix_ops_receipts_line_date", "line_id", "received_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    external_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    shipment_line_id: Mapped[int] = mapped_column(
+        ForeignKey("ops_shipment_lines.id", ondelete="CASCADE"), index=True
+    )
+    line_id: Mapped[int] = mapped_column(ForeignKey("ops_order_lines.id", ondelete="CASCADE"))
+    received_date: Mapped[date] = mapped_column(Date, index=True)
+    received_qty: Mapped[Decimal] = mapped_column(QTY)
+    accepted_qty: Mapped[Decimal] = mapped_column(QTY)
+    rejected_qty: Mapped[Decimal] = mapped_column(QTY)
+    reject_reason: Mapped[str | None] = mapped_column(String(500))
+    landed_unit_cost: Mapped[Decimal | None] = mapped_column(MONEY)
+    currency: Mapped[str] = mapped_column(String(3))
+    created_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class InventorySnapshot(Base):
+    """Append-only: the newest snapshot per site and item is the current stock, the rest history."""
+
+    __tablename__ = "ops_inventory"
+    __table_args__ = (
+        UniqueConstraint("site_id", "item", "at"),
+        Index("ix_ops_inventory_site_item_at", "site_id", "item", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    site_id: Mapped[int] = mapped_column(ForeignKey("partner_sites.id", ondelete="CASCADE"))
+    item: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    on_hand: Mapped[Decimal] = mapped_column(QTY)
+    reserved: Mapped[Decimal] = mapped_column(QTY)
+    in_transit: Mapped[Decimal] = mapped_column(QTY)
+    posted_by: Mapped[str] = mapped_column(String(254))
+
+
+class SupportTicket(Timestamped, Base):
+    __tablename__ = "ops_tickets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sites.id", ondelete="SET NULL"))
+    product_family: Mapped[str | None] = mapped_column(String(100))
+    external_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str | None] = mapped_column(Text)
+    priority: Mapped[str] = mapped_column(String(10), default="normal")
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    response_note: Mapped[str | None] = mapped_column(Text)
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+    opened_by: Mapped[str] = mapped_column(String(254))
+
+
+class ChangeCounter(Base):
+    """Bumped in the same transaction as every operations write: live views compare one integer
+    per poll instead of re-running their queries."""
+
+    __tablename__ = "ops_change_counters"
+
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- scorecards and reviews ------------------------------------------------------------------
+
+
+class ScorecardTemplate(Timestamped, Base):
+    """Weighted KPIs with linear scoring curves, grade bands and the action each grade triggers.
+    Owner configuration, not partner data."""
+
+    __tablename__ = "perf_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    period: Mapped[str] = mapped_column(String(10), default="quarter")
+    tolerance_days: Mapped[int] = mapped_column(Integer, default=0)
+    metrics: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    bands: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Scorecard(Timestamped, Base):
+    __tablename__ = "perf_scorecards"
+    __table_args__ = (UniqueConstraint("partner_id", "template_id", "period_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    template_id: Mapped[int] = mapped_column(
+        ForeignKey("perf_templates.id", ondelete="CASCADE"), index=True
+    )
+    period_start: Mapped[date] = mapped_column(Date, index=True)
+    period_end: Mapped[date] = mapped_column(Date)
+    computed_score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    grade: Mapped[str | None] = mapped_column(String(4))
+    action: Mapped[str] = mapped_column(String(12), default="none")
+    kpis: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    dispute_status: Mapped[str | None] = mapped_column(String(10))
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ScorecardComment(Base):
+    __tablename__ = "perf_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    scorecard_id: Mapped[int] = mapped_column(
+        ForeignKey("perf_scorecards.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(10))
+    body: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(254))
+    author_side: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str | None] = mapped_column(String(10))
+    resolution: Mapped[str | None] = mapped_column(Text)
+    resolved_by: Mapped[str | None] = mapped_column(String(254))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Review(Timestamped, Base):
+    """A performance review meeting; ``kpi_snapshot`` is frozen when the review is created."""
+
+    __tablename__ = "perf_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[date] = mapped_column(Date)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    tolerance_days: Mapped[int] = mapped_column(Integer, default=0)
+    kpi_snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    decisions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_by: Mapped[str] = mapped_column(String(254))
+
+
+class ActionItem(Timestamped, Base):
+    __tablename__ = "perf_action_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("perf_reviews.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    owner_side: Mapped[str] = mapped_column(String(10))
+    owner_name: Mapped[str | None] = mapped_column(String(200))
+    due_date: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    note: Mapped[str | None] = mapped_column(Text)
