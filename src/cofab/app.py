@@ -89,6 +89,15 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     register_nav("/kpis", N_("KPIs"), "all")
     register_nav("/scorecards", N_("Scorecards"), "all")
     # end operations
+    # selection: templates, evaluations, results, due diligence, qualification gate
+    from cofab.selection import api as selection_api
+    from cofab.selection import pages as selection_pages
+
+    add_template_package("cofab.selection")
+    app.include_router(selection_api.router)
+    app.include_router(selection_pages.router)
+    register_nav("/selection", N_("Selection"), "owner")
+    # end selection
     # --- end of domain routers -------------------------------------------------------------
 
     app.state.templates = build_templates()

@@ -169,6 +169,22 @@ EXTRA_RESOLVERS.append(_operations)
 
 # --- end operations -------------------------------------------------------------------------
 
+# --- selection: partner B as a candidate, its checklist item and evidence ---------------------
+def _selection(world: World, engine: Engine) -> dict[str, IdResolver]:
+    from tests.selection.selection_world import isolation_resolvers
+
+    return isolation_resolvers(world, engine)
+
+
+def _selection_bodies() -> None:
+    from tests.selection.selection_world import SELECTION_SAMPLE_BODIES
+
+    SAMPLE_BODIES.update(SELECTION_SAMPLE_BODIES)
+
+
+_selection_bodies()
+EXTRA_RESOLVERS.append(_selection)
+# --- end selection --------------------------------------------------------------------------
 # An upload that tries to add a site to partner B.
 MULTIPART_SAMPLE = {
     "file": ("x.csv", b"external_ref,partner_ref,name,country\nX1,REF-Bravo Bioworks,Evil,KR\n")

@@ -16,6 +16,7 @@ MODEL_MODULES = [
     # --- domain model modules (one line each) ---
     "cofab.operations.models",
     "cofab.contracts.models",
+    "cofab.selection.models",
     # --- end of domain model modules ---
 ]
 

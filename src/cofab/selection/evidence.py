@@ -1,0 +1,182 @@
+"""Evidence files for candidates and checklist items, encrypted at rest through the vault.
+
+Audit reports, financial statements and questionnaires are confidential: the bytes go through
+``cofab.vault.storage.store_encrypted`` (a fresh data key per file, wrapped by the master key)
+under ``<data dir>/selection-evidence``; the row keeps the wrapped key and the object id. Every
+download is a read of a confidential record and is audit-logged.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from cofab.config import Settings
+from cofab.core import audit
+from cofab.core.access import Actor
+from cofab.core.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
+from cofab.core.i18n import N_
+from cofab.selection.due_diligence import MSG_SIGNED
+from cofab.selection.models import Candidate, DueDiligenceItem, Evidence
+from cofab.selection.permissions import ensure_evaluator, ensure_reader
+from cofab.vault.errors import UploadTooLarge
+from cofab.vault.keys import Keyring, load_keyring
+from cofab.vault.storage import FileSystemStorage, open_decrypted, store_encrypted
+
+CONTEXT = b"cofab.selection.evidence"
+MSG_EMPTY = N_("The file is empty.")
+
+
+@dataclass(frozen=True)
+class EvidenceStore:
+    storage: FileSystemStorage
+    keyring: Keyring
+    limit_mb: int
+
+    @property
+    def limit_bytes(self) -> int:
+        return self.limit_mb * 1024 * 1024
+
+
+def evidence_store(settings: Settings) -> EvidenceStore:
+    data_dir = Path(settings.data_dir)
+    return EvidenceStore(
+        FileSystemStorage(data_dir / "selection-evidence"),
+        load_keyring(data_dir),
+        settings.max_upload_mb,
+    )
+
+
+def safe_filename(name: str | None) -> str:
+    """The user's file name for display and download headers only, never for a path."""
+    base = (name or "evidence").replace("\\", "/").rsplit("/", 1)[-1]
+    base = re.sub(r"[\x00-\x1f\x7f\"]", "", base).strip() or "evidence"
+    return base[:255]
+
+
+def add_evidence(
+    session: Session,
+    *,
+    actor: Actor,
+    store: EvidenceStore,
+    candidate_id: int,
+    content: bytes,
+    filename: str | None,
+    content_type: str | None = None,
+    dd_item_id: int | None = None,
+) -> Evidence:
+    ensure_evaluator(actor)
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None:
+        raise NotFound()
+    if dd_item_id is not None:
+        item = session.get(DueDiligenceItem, dd_item_id)
+        if item is None or item.candidate_id != candidate.id:
+            raise NotFound()
+        if item.signed_off_at is not None:
+            raise Conflict(MSG_SIGNED)
+    if not content:
+        raise BadRequest(MSG_EMPTY)
+    if len(content) > store.limit_bytes:
+        raise PayloadTooLarge(limit_mb=store.limit_mb)
+    name = safe_filename(filename)
+    media = (content_type or "").split(";")[0].strip() or (
+        mimetypes.guess_type(name)[0] or "application/octet-stream"
+    )
+    try:
+        stored = store_encrypted(
+            store.storage, [content], store.keyring, max_size=store.limit_bytes, context=CONTEXT
+        )
+    except UploadTooLarge as error:
+        raise PayloadTooLarge(limit_mb=store.limit_mb) from error
+    row = Evidence(
+        candidate_id=candidate.id,
+        partner_id=candidate.partner_id,
+        dd_item_id=dd_item_id,
+        filename=name,
+        content_type=media[:100],
+        size_bytes=len(content),
+        object_key=stored.object_key,
+        wrapped_key=stored.wrapped_key,
+        key_id=stored.key_id,
+        uploaded_by=actor.user_id or None,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="create",
+        entity="selection_evidence",
+        entity_id=row.id,
+        partner_id=row.partner_id,
+        after=_describe(row),
+    )
+    return row
+
+
+def _describe(row: Evidence) -> dict[str, object]:
+    return {
+        "candidate_id": row.candidate_id,
+        "dd_item_id": row.dd_item_id,
+        "filename": row.filename,
+        "size_bytes": row.size_bytes,
+        "object_key": row.object_key,
+    }
+
+
+def get_evidence(session: Session, *, actor: Actor, evidence_id: int) -> Evidence:
+    ensure_reader(actor)
+    row = session.get(Evidence, evidence_id)
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def open_evidence(
+    session: Session, *, actor: Actor, store: EvidenceStore, evidence_id: int
+) -> tuple[Evidence, Iterator[bytes]]:
+    """The file's plaintext chunks; the read itself is recorded in the audit log."""
+    row = get_evidence(session, actor=actor, evidence_id=evidence_id)
+    chunks = open_decrypted(
+        store.storage, row.object_key, row.wrapped_key, store.keyring, context=CONTEXT
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="read",
+        entity="selection_evidence",
+        entity_id=row.id,
+        partner_id=row.partner_id,
+    )
+    return row, chunks
+
+
+def delete_evidence(
+    session: Session, *, actor: Actor, store: EvidenceStore, evidence_id: int
+) -> Evidence:
+    ensure_evaluator(actor)
+    row = get_evidence(session, actor=actor, evidence_id=evidence_id)
+    if row.dd_item_id is not None:
+        item = session.get(DueDiligenceItem, row.dd_item_id)
+        if item is not None and item.signed_off_at is not None:
+            raise Conflict(MSG_SIGNED)
+    before = _describe(row)
+    session.delete(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="delete",
+        entity="selection_evidence",
+        entity_id=evidence_id,
+        partner_id=row.partner_id,
+        before=before,
+    )
+    store.storage.delete(row.object_key)
+    return row
