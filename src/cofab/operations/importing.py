@@ -102,8 +102,8 @@ class Plan:
     problems: list[FieldProblem] = field(default_factory=list)
     steps: list[Apply] = field(default_factory=list)
 
-    def problem(self, row: int, column: str, message: str, **params: Any) -> None:
-        self.problems.append(FieldProblem(f"row {row}: {column}", message, params))
+    def problem(self, at_row: int, column: str, message: str, /, **params: Any) -> None:
+        self.problems.append(FieldProblem(f"row {at_row}: {column}", message, params))
 
 
 # --- shared row handling ----------------------------------------------------------------------
