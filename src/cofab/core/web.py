@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from importlib import resources
 from collections.abc import Iterator
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -124,7 +125,11 @@ async def page_actor(request: Request, session: DbSession) -> Actor:
 
 
 def build_templates() -> Jinja2Templates:
-    loaders = [PackageLoader(pkg, "templates") for pkg in TEMPLATE_PACKAGES]
+    loaders = [
+        PackageLoader(pkg, "templates")
+        for pkg in TEMPLATE_PACKAGES
+        if (resources.files(pkg) / "templates").is_dir()
+    ]
     env = Environment(
         loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(["html", "xml"]),
