@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from importlib import resources
 from collections.abc import Iterator
+from importlib import resources
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
