@@ -49,6 +49,28 @@ def register_dashboard_widget(widget: Any) -> None:
     DASHBOARD_WIDGETS.append(widget)
 
 
+STATUS_COLOURS = {
+    "prospect": "#8a96a3",
+    "qualifying": "#c98a00",
+    "approved": "#0b5cad",
+    "active": "#1e7b45",
+    "suspended": "#d2691e",
+    "exited": "#b3261e",
+}
+
+
+def map_point(site: Site, partner: Partner, locale: str) -> dict[str, Any]:
+    """One dot on a site map: where, what colour (partner status) and a hover label."""
+    name = partner.name_ko if locale == "ko" else partner.name_en
+    return {
+        "lat": site.latitude,
+        "lon": site.longitude,
+        "label": f"{name} · {site.name}",
+        "url": f"/partners/{partner.id}",
+        "color": STATUS_COLOURS.get(partner.status, "#0b5cad"),
+    }
+
+
 def _filters(request: Request) -> service.PartnerFilters:
     q = request.query_params
     return service.PartnerFilters(
@@ -80,12 +102,18 @@ def dashboard(request: Request, session: SessionDep, actor: ActorDep) -> Respons
         .order_by(func.count().desc())
     ).all()
     expiring = service.expiring_certifications(session, actor=actor, today=date.today())
+    site_rows = session.execute(
+        select(Site, Partner).join(Partner, Partner.id == Site.partner_id).order_by(Site.id)
+    ).all()
     widgets = [w(session, actor) for w in DASHBOARD_WIDGETS]
     return render(
         request,
         "dashboard.html",
         {
             "counts": counts,
+            "map_sites": [
+                map_point(site, partner, request.state.locale) for site, partner in site_rows
+            ],
             "statuses": CHOICES["statuses"],
             "by_country": by_country,
             "expiring": expiring[:10],
@@ -197,6 +225,7 @@ def _detail_ctx(session: Session, actor: Actor, partner_id: int) -> dict[str, An
             )
         },
         "sites_by_id": {s.id: s for s in detail["sites"]},
+        "map_sites": [map_point(s, partner, "en") | {"label": s.name} for s in detail["sites"]],
         "can_edit": actor.is_partner or actor.role in REGISTRY_WRITERS,
         "can_change_status": actor.role in REGISTRY_WRITERS,
         **CHOICES,
