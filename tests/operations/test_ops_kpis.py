@@ -22,78 +22,12 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine
 from tests.conftest import World
-from tests.operations.ops_factories import (
-    deliver,
-    line_ids,
-    make_order,
-    make_ticket,
-    receive,
-    set_ack_times,
-    ship,
-)
+from tests.operations.ops_factories import AS_OF, FEB
+from tests.operations.ops_factories import build_february as build
 
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.db.session import unit_of_work
-from cofab.operations import kpis, orders, schemas
-
-FEB = (date(2025, 2, 1), date(2025, 2, 28))
-AS_OF = date(2025, 4, 1)
-
-
-def build(engine: Engine, world: World) -> dict[str, int]:
-    a = world.partner_a
-    with unit_of_work(engine) as session:
-        order = make_order(
-            session,
-            a,
-            "KPI-1",
-            [
-                ("P1", 100, 2.0, date(2025, 2, 10)),
-                ("P2", 100, 1.0, date(2025, 2, 10)),
-                ("P3", 50, 1.0, date(2025, 2, 15)),
-                ("P4", 80, 1.0, date(2025, 2, 20)),
-                ("P5", 40, 1.0, date(2025, 2, 25)),
-                ("P6", 10, 1.0, date(2025, 3, 5)),
-                ("P7", 20, 1.0, date(2025, 2, 20)),
-            ],
-            order_date=date(2025, 1, 20),
-            site_id=world.ids["a"]["site_id"],
-        )
-        l1, l2, l3, l4, l5, l6, l7 = line_ids(session, order)
-        line4 = orders.get_line(session, actor=SYSTEM_ACTOR, line_id=l4)
-        line4.product_family = "F2"
-        orders.acknowledge(
-            session,
-            actor=SYSTEM_ACTOR,
-            line_id=l7,
-            data=schemas.AckAction(action="reject", reason="no capacity"),
-        )
-        deliver(session, l1, "A1", date(2025, 2, 10), 100, cost=2.2)
-        asn2 = ship(session, "A2", [(l2, 100)], date(2025, 2, 9))
-        receive(session, asn2, l2, date(2025, 2, 9), 60)
-        receive(session, asn2, l2, date(2025, 2, 12), 40)
-        deliver(session, l3, "A3", date(2025, 2, 15), 40, rejected=10)
-        deliver(session, l4, "A4", date(2025, 2, 18), 100, cost=0.9)
-
-        placed = make_order(
-            session,
-            a,
-            "KPI-2",
-            [("Q1", 5, 1.0, date(2025, 4, 20)), ("Q2", 5, 1.0, date(2025, 4, 20))],
-            order_date=date(2025, 2, 3),
-        )
-        qa, qb = line_ids(session, placed)
-        set_ack_times(session, qa, "2025-02-03T08:00:00", "2025-02-03T14:00:00")
-        set_ack_times(session, qb, "2025-02-03T08:00:00", None)
-
-        make_ticket(session, a, "2025-02-03T08:00:00", "2025-02-03T10:00:00", "2025-02-04T08:00:00")
-        make_ticket(session, a, "2025-02-05T09:00:00", "2025-02-05T13:00:00", "2025-02-07T09:00:00")
-        make_ticket(session, a, "2025-02-10T00:00:00", "2025-02-10T01:00:00")
-        make_ticket(session, a, "2025-02-12T00:00:00", "2025-02-13T00:00:00", "2025-02-14T00:00:00")
-        make_ticket(session, a, "2025-02-20T00:00:00")
-        make_ticket(session, a, "2025-03-01T00:00:00", "2025-03-01T05:00:00")
-        make_ticket(session, world.partner_b, "2025-02-11T00:00:00", "2025-02-11T03:00:00")
-    return {"l5": l5, "l6": l6}
+from cofab.operations import kpis
 
 
 def compute(

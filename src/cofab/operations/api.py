@@ -425,6 +425,7 @@ def scorecard_drilldown(
         end=card.period_end,
         tolerance_days=int(card.kpis.get("tolerance_days", 0)),
         kpi=kpi,
+        as_of=scorecards.evaluated_on(card),
     )
     return {"kpi": kpi, "kind": result.kind, "truncated": result.truncated, "rows": result.rows}
 

@@ -244,6 +244,7 @@ def compute_scorecards(
             "counts": group.counts if group else {},
             "price_variance": group.price_variance if group else {},
             "tolerance_days": template.tolerance_days,
+            "as_of": (as_of or now.date()).isoformat(),
         }
         card = existing.get(pid)
         if card is None:
@@ -306,6 +307,12 @@ def scorecard_query(
 def get_scorecard(session: Session, *, actor: Actor, scorecard_id: int) -> Scorecard:
     card: Scorecard = rules.visible_or_404(actor, session.get(Scorecard, scorecard_id))
     return card
+
+
+def evaluated_on(card: Scorecard) -> date | None:
+    """The day the card's open lines were judged on, so a drill-down matches its score."""
+    raw = (card.kpis or {}).get("as_of")
+    return date.fromisoformat(raw) if raw else None
 
 
 def trend(session: Session, *, actor: Actor, card: Scorecard, periods: int = 8) -> list[Scorecard]:
