@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cofab.config import Settings
@@ -180,3 +181,15 @@ def delete_evidence(
     )
     store.storage.delete(row.object_key)
     return row
+
+
+def candidate_evidence(session: Session, *, actor: Actor, candidate_id: int) -> list[Evidence]:
+    """Files attached to the candidate itself rather than to one checklist item."""
+    ensure_reader(actor)
+    return list(
+        session.execute(
+            select(Evidence)
+            .where(Evidence.candidate_id == candidate_id, Evidence.dd_item_id.is_(None))
+            .order_by(Evidence.id)
+        ).scalars()
+    )

@@ -32,6 +32,7 @@ from cofab.selection.evaluations import (
 )
 from cofab.selection.evidence import (
     add_evidence,
+    candidate_evidence,
     delete_evidence,
     evidence_store,
     get_evidence,
@@ -42,6 +43,7 @@ from cofab.selection.results import compute_results, needs_justification, result
 from cofab.selection.templates_service import (
     ahp_summary,
     create_template,
+    default_checklist,
     ensure_default_templates,
     get_template,
     get_version,
@@ -55,10 +57,12 @@ __all__ = [
     "add_evidence",
     "ahp_summary",
     "assignable_users",
+    "candidate_evidence",
     "close_evaluation",
     "compute_results",
     "create_evaluation",
     "create_template",
+    "default_checklist",
     "delete_evidence",
     "ensure_default_templates",
     "evaluation_view",
