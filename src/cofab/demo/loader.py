@@ -185,6 +185,9 @@ def _load_one(session: Session, case_name: str, today: date) -> list[DemoLogin]:
     email = f"partner@{partner_name.name_en.split()[0].lower()}.example"
     _ensure_user(session, email, f"{partner_name.name_en} (partner)", "partner", partner_id, "en")
     logins.append((email, DEMO_PASSWORD, "partner"))
+    from cofab.demo import selection_demo  # selection: demo evaluations, scores, due diligence
+
+    selection_demo.load(session, case_name, refs, today)
     return logins
 
 

@@ -115,7 +115,7 @@ class EvaluationCreate(Strict):
     template_id: int
     aggregation: AggregationIn = "mean"
     partner_ids: list[int] = Field(default_factory=list, max_length=200)
-    mc_draws: int = Field(default=10_000, ge=100, le=200_000)
+    mc_draws: int = Field(default=10_000, ge=100, le=50_000)
     mc_concentration: float = Field(default=100.0, gt=0, le=100_000)
     mc_seed: int = Field(default=0, ge=0, le=2**31 - 1)
 
@@ -123,7 +123,7 @@ class EvaluationCreate(Strict):
 class EvaluationUpdate(Strict):
     title: str | None = Field(default=None, min_length=1, max_length=200)
     aggregation: AggregationIn | None = None
-    mc_draws: int | None = Field(default=None, ge=100, le=200_000)
+    mc_draws: int | None = Field(default=None, ge=100, le=50_000)
     mc_concentration: float | None = Field(default=None, gt=0, le=100_000)
     mc_seed: int | None = Field(default=None, ge=0, le=2**31 - 1)
 
