@@ -58,3 +58,48 @@ def shipped_by_site(inp: PlanningInput, result: PlanResult) -> dict[str, float]:
         name = inp.site_ids[s]
         totals[name] = totals.get(name, 0.0) + q
     return {name: qty for name, qty in totals.items() if qty > 1e-6}
+
+
+def random_doc(
+    seed: int, *, products: int = 12, sites: int = 8, periods: int = 3
+) -> dict[str, Any]:
+    """A seeded mid-size instance with real engagement trade-offs (for strategy tests)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    period_ids = [f"T{t + 1}" for t in range(periods)]
+    families = ["F1", "F2", "F3"]
+    product_docs = [{"id": f"P{i}", "family": families[i % 3]} for i in range(products)]
+    site_docs = []
+    for s in range(sites):
+        made = [f for f in families if rng.random() < 0.7] or ["F1"]
+        site_docs.append(
+            {
+                "id": f"S{s}",
+                "region": f"R{s % 3}",
+                "capacity": {f: float(rng.integers(150, 400)) for f in made},
+                "fixed_cost": float(rng.integers(200, 2000)),
+                "unit_cost": {p["id"]: round(float(rng.uniform(1, 6)), 2) for p in product_docs},
+                "defect_rate": round(float(rng.uniform(0, 0.05)), 3),
+            }
+        )
+    market_docs = [
+        {
+            "id": f"M{m}",
+            "demand": {p["id"]: float(rng.integers(5, 40)) for p in product_docs},
+            "unmet_penalty": 40.0,
+        }
+        for m in range(3)
+    ]
+    lanes = [
+        {"site": sd["id"], "market": md["id"], "unit_cost": round(float(rng.uniform(0, 3)), 2)}
+        for sd in site_docs
+        for md in market_docs
+    ]
+    return {
+        "products": product_docs,
+        "periods": period_ids,
+        "sites": site_docs,
+        "markets": market_docs,
+        "lanes": lanes,
+    }

@@ -151,3 +151,17 @@ def test_capacity_per_family_pools() -> None:
     doc["markets"][0]["demand"]["P2"] = 100
     _, result = solve(doc)
     assert result.objective == pytest.approx(300.0)
+
+
+def test_max_share_counts_only_shipped_volume_when_demand_may_go_unmet() -> None:
+    """Share is of *shipped* volume: S0 alone at 60 % needs S1 for the other 40 %, so a bundle
+    costs 0.6·1 + 0.4·2 = 1.4 per unit; with penalty 1.45 shipping everything (140) beats
+    leaving it unmet (145), and S0 alone with 40 unmet (60 + 58 = 118) is not allowed."""
+    sites = [site("S0", 1000, 1.0), site("S1", 1000, 2.0)]
+    doc = one_product_doc(sites, 100, policy={"max_share_per_site": 0.6}, penalty=1.45)
+    inp, result = solve(doc)
+    assert result.objective == pytest.approx(140.0)
+    assert shipped_by_site(inp, result) == pytest.approx({"S0": 60.0, "S1": 40.0})
+    cheap_penalty = one_product_doc(sites, 100, policy={"max_share_per_site": 0.6}, penalty=1.3)
+    _, result = solve(cheap_penalty)
+    assert result.objective == pytest.approx(130.0)

@@ -143,6 +143,17 @@ def plan_document(inp: PlanningInput, result: PlanResult) -> dict[str, Any]:
         }
         for d, q in zip(result.unmet_demand.tolist(), result.unmet_qty.tolist(), strict=True)
     ]
+    site_volume = np.bincount(flows.site, weights=result.flow_qty, minlength=model.n_sites)
+    site_rows = [
+        {
+            "id": sites[s],
+            "kind": inp.site_kind[s],
+            "region": inp.region_ids[int(model.site_region[s])],
+            "engaged": bool(result.engaged[s]),
+            "shipped": _round(float(site_volume[s])),
+        }
+        for s in range(model.n_sites)
+    ]
     doc: dict[str, Any] = {
         "format": PLAN_FORMAT,
         "name": inp.name,
@@ -152,6 +163,7 @@ def plan_document(inp: PlanningInput, result: PlanResult) -> dict[str, Any]:
         "mip_gap": _round(result.mip_gap),
         "cost": {key: _round(value) for key, value in result.cost.items()},
         "engaged_sites": [sites[s] for s in np.flatnonzero(result.engaged).tolist()],
+        "sites": site_rows,
         "flows": flow_rows,
         "utilisation": utilisation,
         "pool_utilisation": pool_rows,

@@ -191,6 +191,7 @@ def build_planning_input(doc: dict[str, Any]) -> PlanningInput:
         mip_gap=float(policy_doc.get("mip_gap", 0.005)),
         time_limit_s=float(policy_doc.get("time_limit_s", DEFAULT_TIME_LIMIT_S)),
         threads=None if threads is None else int(threads),
+        strategy=str(policy_doc.get("strategy", "auto")),
     )
     first_period = np.array(
         [period_index[s["available_from"]] if "available_from" in s else 0 for s in sites],

@@ -8,8 +8,8 @@ Columns, in order:
   x  shipped quantity per eligible (site, market, product, period)
   y  engagement of each site (binary)
   u  unmet demand per demand entry (only where a penalty exists, or all in min-unmet mode)
-  v  total shipped volume per product   (only with max_share_per_site)
-  w  total shipped volume               (only with max_share_per_region)
+  q  shipped volume per site             (only with max_share_per_region; keeps the region
+                                          rows short instead of one row over every flow)
   z  "site is a source of product"      (binary; only with min_sources)
 """
 
@@ -205,12 +205,7 @@ def build_formulation(
 
     share = policy.max_share_per_site
     use_share = share is not None and share < 1.0 and n_flow > 0
-    v_start = next_col
-    v_product = np.zeros(0, dtype=np.int64)
-    flow_v = np.zeros(0, dtype=np.int64)
-    if use_share:
-        v_product, flow_v = np.unique(flows.product, return_inverse=True)
-        next_col += int(v_product.shape[0])
+    u_end = next_col
 
     region_cap = policy.max_share_per_region
     site_region = model.site_region
@@ -218,9 +213,10 @@ def build_formulation(
     if region_cap is not None and n_flow > 0:
         present = np.unique(site_region[np.flatnonzero(site_used)])
         capped_regions = present[np.isfinite(region_cap[present]) & (region_cap[present] < 1.0)]
-    w_col = next_col
+    q_start = next_col
+    q_sites = np.flatnonzero(site_used)
     if capped_regions.size:
-        next_col += 1
+        next_col += int(q_sites.shape[0])
 
     min_sources = policy.min_sources
     z_start = next_col
@@ -245,13 +241,13 @@ def build_formulation(
     if min_unmet:
         col_lower[y_cols] = site_used.astype(np.float64)
         col_upper[y_cols] = site_used.astype(np.float64)
-        col_cost[u_start:v_start] = 1.0
+        col_cost[u_start:u_end] = 1.0
     else:
         col_cost[x_cols] = flows.unit_cost * flows.scrap_factor + flows.transport_cost
         col_cost[y_cols] = model.site_fixed_cost + model.site_capex
         col_upper[y_cols] = site_used.astype(np.float64)
-        col_cost[u_start:v_start] = penalty[u_demand]
-    col_upper[u_start:v_start] = model.demand_qty[u_demand]
+        col_cost[u_start:u_end] = penalty[u_demand]
+    col_upper[u_start:u_end] = model.demand_qty[u_demand]
     z_cols = np.arange(z_start, n_cols)
     col_upper[z_cols] = 1.0
     integer_cols = np.concatenate([y_cols, z_cols]).astype(np.int64)
@@ -259,7 +255,7 @@ def build_formulation(
     # --- demand: shipped + unmet = demand --------------------------------------------------
     demand_start = rows.add(model.demand_qty, model.demand_qty, n_demand)
     cells.add(demand_start + flows.demand, x_cols, 1.0)
-    cells.add(demand_start + u_demand, np.arange(u_start, v_start), 1.0)
+    cells.add(demand_start + u_demand, np.arange(u_start, u_end), 1.0)
 
     # --- capacity: produced units <= capacity * engaged, per pool and period ---------------
     flow_cap_key = flows.pool * n_periods + flows.period
@@ -278,37 +274,48 @@ def build_formulation(
 
     # --- max share of a product's volume at one site ----------------------------------------
     if use_share:
+        # shipped volume of a product = its demand - its unmet demand, so
+        # x(product, site) <= share * (demand - unmet) needs no volume column
         assert share is not None
-        n_v = int(v_product.shape[0])
-        v_cols = v_start + np.arange(n_v)
-        vdef_start = rows.add(0.0, 0.0, n_v)
-        cells.add(vdef_start + np.arange(n_v), v_cols, 1.0)
-        cells.add(vdef_start + flow_v, x_cols, -1.0)
-        pair_keys_s, flow_pair = np.unique(
-            flows.product * n_sites + flows.site, return_inverse=True
+        pair_keys, flow_pair = np.unique(flows.product * n_sites + flows.site, return_inverse=True)
+        pair_product = pair_keys // n_sites
+        product_total = np.bincount(
+            model.demand_product, weights=model.demand_qty, minlength=model.n_products
         )
-        n_pairs = int(pair_keys_s.shape[0])
-        share_start = rows.add(-np.inf, 0.0, n_pairs)
+        n_pairs = int(pair_keys.shape[0])
+        share_start = rows.add(-np.inf, float(share) * product_total[pair_product], n_pairs)
         cells.add(share_start + flow_pair, x_cols, 1.0)
-        pair_v = np.searchsorted(v_product, pair_keys_s // n_sites)
-        cells.add(share_start + np.arange(n_pairs), v_start + pair_v, -float(share))
+        if u_demand.size:
+            # every pair row of a product gets + share * u for each unmet column of that product
+            u_product = model.demand_product[u_demand]
+            order = np.argsort(pair_product, kind="stable")
+            first = np.searchsorted(pair_product[order], u_product, side="left")
+            last = np.searchsorted(pair_product[order], u_product, side="right")
+            counts = last - first
+            u_rep = np.repeat(np.arange(u_demand.size), counts)
+            offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+            pair_rep = order[np.repeat(first, counts) + offsets]
+            cells.add(share_start + pair_rep, u_start + u_rep, float(share))
 
     # --- max share of total volume per region ---------------------------------------------
     if capped_regions.size:
         assert region_cap is not None
-        wdef = rows.add(0.0, 0.0, 1)
-        cells.add(np.array([wdef]), np.array([w_col]), 1.0)
-        cells.add(np.full(n_flow, wdef), x_cols, -1.0)
-        region_start = rows.add(-np.inf, 0.0, int(capped_regions.shape[0]))
-        region_row = np.full(model.n_regions, -1, dtype=np.int64)
-        region_row[capped_regions] = region_start + np.arange(capped_regions.shape[0])
-        flow_region_row = region_row[site_region[flows.site]]
-        in_capped = flow_region_row >= 0
-        cells.add(flow_region_row[in_capped], x_cols[in_capped], 1.0)
+        n_q = int(q_sites.shape[0])
+        q_cols = q_start + np.arange(n_q)
+        q_of_site = np.full(n_sites, -1, dtype=np.int64)
+        q_of_site[q_sites] = np.arange(n_q)
+        qdef_start = rows.add(0.0, 0.0, n_q)
+        cells.add(qdef_start + np.arange(n_q), q_cols, 1.0)
+        cells.add(qdef_start + q_of_site[flows.site], x_cols, -1.0)
+        # region r: sum of its sites' q <= cap_r * sum of all q
+        n_capped = int(capped_regions.shape[0])
+        region_start = rows.add(-np.inf, 0.0, n_capped)
+        q_region = site_region[q_sites]
         cells.add(
-            region_row[capped_regions],
-            np.full(capped_regions.shape[0], w_col),
-            -region_cap[capped_regions],
+            np.repeat(region_start + np.arange(n_capped), n_q),
+            np.tile(q_cols, n_capped),
+            (q_region[None, :] == capped_regions[:, None]).ravel()
+            - np.repeat(region_cap[capped_regions], n_q),
         )
 
     # --- minimum number of sources per product ------------------------------------------------

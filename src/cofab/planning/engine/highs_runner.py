@@ -109,6 +109,7 @@ class RunOutcome:
     row_dual: FloatArray
     objective: float
     mip_gap: float
+    dual_bound: float
     solve_s: float
 
 
@@ -175,5 +176,6 @@ def run(
         row_dual=row_dual,
         objective=float(info.objective_function_value) if has_solution else float("nan"),
         mip_gap=float(info.mip_gap),
+        dual_bound=float(info.mip_dual_bound),
         solve_s=solve_s,
     )

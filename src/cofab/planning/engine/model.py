@@ -35,6 +35,10 @@ class Policy:
     mip_gap: float = 0.005
     time_limit_s: float = 300.0
     threads: int | None = None
+    #: "mip": HiGHS branch-and-bound directly; "lp_first": relaxation, rounding and drop moves
+    #: first (see engine.lp_first); "auto": lp_first from LP_FIRST_MIN_FLOWS flow variables on,
+    #: when no min_sources rule adds per-product binaries
+    strategy: str = "auto"
 
 
 @dataclass(frozen=True, slots=True)

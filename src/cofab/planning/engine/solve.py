@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import highspy
 import numpy as np
 
 from cofab.planning.engine.formulation import (
@@ -31,6 +32,7 @@ from cofab.planning.engine.highs_runner import (
     run,
     set_integrality,
 )
+from cofab.planning.engine.lp_first import solve_lp_first
 from cofab.planning.engine.model import BoolArray, FloatArray, IntArray, PlanningModel
 
 #: quantities below this are solver noise, not flows
@@ -147,55 +149,46 @@ def solve_plan(
     }
 
     emit("solve")
-    outcome = run(
-        highs,
-        time_limit_s=policy.time_limit_s,
-        mip_gap=policy.mip_gap,
-        on_progress=(lambda mip: emit("solve", mip)) if progress is not None else None,
-    )
-    timings["solve_s"] = outcome.solve_s
+    started = time.perf_counter()
+    if _use_lp_first(model, form):
+        found = _run_lp_first(highs, model, form, emit)
+    else:
+        found = _run_mip(highs, model, form, shadow_prices, emit)
+    timings["solve_s"] = time.perf_counter() - started - found.shadow_s
+    if found.shadow_s:
+        timings["shadow_s"] = found.shadow_s
 
-    if outcome.infeasible:
+    if found.infeasible:
         emit("explain")
         started = time.perf_counter()
         explanation = explain_infeasibility(model, form.flows)
         timings["explain_s"] = time.perf_counter() - started
         emit("done")
         return _empty_result(
-            model, form.flows, "infeasible", outcome.model_status, explanation, timings, size
+            model, form.flows, "infeasible", found.solver_status, explanation, timings, size
         )
-    if not outcome.has_solution:
+    if found.values is None:
         emit("done")
         return _empty_result(
-            model, form.flows, "no_solution", outcome.model_status, None, timings, size
+            model, form.flows, "no_solution", found.solver_status, None, timings, size
         )
 
     started = time.perf_counter()
-    parts = _extract(model, form, outcome.col_value)
+    parts = _extract(model, form, found.values)
+    shadow = np.full((model.n_pools, model.n_periods), np.nan)
+    if shadow_prices and found.row_dual.size:
+        rows = form.cap_row_start + np.arange(form.cap_row_pool.size)
+        # HiGHS' row dual is d(objective)/d(row bound); one more unit of capacity relaxes the
+        # bound, so the saving is its negation (+ 0.0 turns -0.0 into 0.0).
+        shadow[form.cap_row_pool, form.cap_row_period] = -found.row_dual[rows] + 0.0
     timings["extract_s"] = time.perf_counter() - started
 
-    shadow = np.full((model.n_pools, model.n_periods), np.nan)
-    if shadow_prices and form.cap_row_pool.size:
-        emit("shadow_prices")
-        started = time.perf_counter()
-        ints = form.integer_cols
-        fix_columns(highs, ints, np.round(outcome.col_value[ints]))
-        set_integrality(highs, ints, integer=False)
-        lp = run(highs, time_limit_s=policy.time_limit_s, want_duals=True)
-        if lp.row_dual.size:
-            rows = form.cap_row_start + np.arange(form.cap_row_pool.size)
-            # HiGHS' row dual is d(objective)/d(row bound); one more unit of capacity relaxes
-            # the bound, so the saving is its negation.
-            shadow[form.cap_row_pool, form.cap_row_period] = -lp.row_dual[rows] + 0.0
-        timings["shadow_s"] = time.perf_counter() - started
-
     emit("done")
-    optimal = outcome.model_status.lower() == "optimal"
     return PlanResult(
-        status="optimal" if optimal else "feasible",
-        solver_status=outcome.model_status,
-        objective=outcome.objective,
-        mip_gap=outcome.mip_gap,
+        status="optimal" if found.within_gap else "feasible",
+        solver_status=found.solver_status,
+        objective=found.objective,
+        mip_gap=found.gap,
         flows=form.flows,
         shadow_price=shadow,
         infeasibility=None,
@@ -208,6 +201,100 @@ def solve_plan(
         pool_available=parts.pool_available,
         unmet_demand=parts.unmet_demand,
         unmet_qty=parts.unmet_qty,
+    )
+
+
+#: from this many flow variables on, "auto" solves the relaxation first (engine.lp_first)
+LP_FIRST_MIN_FLOWS = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    infeasible: bool
+    solver_status: str
+    values: FloatArray | None
+    objective: float
+    gap: float
+    within_gap: bool
+    row_dual: FloatArray  # of the fixed-binaries LP; empty when not computed
+    shadow_s: float
+
+
+def _use_lp_first(model: PlanningModel, form: Formulation) -> bool:
+    if form.z_product.size:  # min_sources binaries: rounding up could break the rules
+        return False
+    strategy = model.policy.strategy
+    if strategy == "lp_first":
+        return True
+    return strategy == "auto" and form.flows.size >= LP_FIRST_MIN_FLOWS
+
+
+def _run_lp_first(
+    highs: highspy.Highs,
+    model: PlanningModel,
+    form: Formulation,
+    emit: Callable[[str, MipProgress | None], None],
+) -> _Found:
+    outcome = solve_lp_first(highs, model, form, on_progress=lambda _stage, mip: emit("solve", mip))
+    if outcome.relaxation_infeasible:
+        return _Found(True, "Infeasible", None, float("nan"), float("nan"), False, np.zeros(0), 0.0)
+    best = outcome.best
+    if best is None:
+        return _Found(
+            False, "Time limit reached", None, float("nan"), float("nan"), False, np.zeros(0), 0.0
+        )
+    within = outcome.gap <= model.policy.mip_gap + 1e-12
+    status = "Optimal" if within else "Time limit reached"
+    return _Found(
+        False, status, best.col_value, best.objective, outcome.gap, within, best.row_dual, 0.0
+    )
+
+
+def _run_mip(
+    highs: highspy.Highs,
+    model: PlanningModel,
+    form: Formulation,
+    shadow_prices: bool,
+    emit: Callable[[str, MipProgress | None], None],
+) -> _Found:
+    policy = model.policy
+    outcome = run(
+        highs,
+        time_limit_s=policy.time_limit_s,
+        mip_gap=policy.mip_gap,
+        on_progress=lambda mip: emit("solve", mip),
+    )
+    if outcome.infeasible or not outcome.has_solution:
+        return _Found(
+            outcome.infeasible,
+            outcome.model_status,
+            None,
+            float("nan"),
+            float("nan"),
+            False,
+            np.zeros(0),
+            0.0,
+        )
+    row_dual = np.zeros(0)
+    shadow_s = 0.0
+    if shadow_prices and form.cap_row_pool.size:
+        emit("shadow_prices", None)
+        started = time.perf_counter()
+        ints = form.integer_cols
+        fix_columns(highs, ints, np.round(outcome.col_value[ints]))
+        set_integrality(highs, ints, integer=False)
+        row_dual = run(highs, time_limit_s=policy.time_limit_s, want_duals=True).row_dual
+        shadow_s = time.perf_counter() - started
+    within = outcome.model_status.lower() == "optimal"
+    return _Found(
+        False,
+        outcome.model_status,
+        outcome.col_value,
+        outcome.objective,
+        outcome.mip_gap,
+        within,
+        row_dual,
+        shadow_s,
     )
 
 

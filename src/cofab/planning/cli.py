@@ -1,0 +1,279 @@
+"""``cofab plan``: solve, simulate, compare and make-or-buy from JSON files."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from cofab.core.i18n import N_, cli_locale, translate
+from cofab.planning.cli_render import (
+    print_comparison,
+    print_make_or_buy,
+    print_plan,
+    print_simulation,
+)
+from cofab.planning.compare import plan_figures
+from cofab.planning.engine.disruption import simulate
+from cofab.planning.engine.make_or_buy import analyse
+from cofab.planning.engine.solve import SolveEvent, solve_plan
+from cofab.planning.loader import load_file, read_json_file
+from cofab.planning.make_or_buy_input import load_make_or_buy, make_or_buy_document
+from cofab.planning.plan_document import plan_document
+from cofab.planning.planning_input import PlanningInput
+from cofab.planning.problems import Problem, render
+from cofab.planning.simulation_setup import PLAN_NOT_A_PLAN, build_network, simulation_document
+
+app = typer.Typer(
+    help="Capacity planning: allocate demand over own plants and partners (HiGHS MILP), "
+    "disruption Monte Carlo, scenario comparison, make-or-buy.",
+    no_args_is_help=True,
+)
+
+INPUT_PROBLEMS = N_("{path} has {count} problem(s):")
+WRITE_FAILED = N_("Cannot write {path}: {detail}")
+WRITTEN = N_("Written to {path}")
+STAGES = {
+    "build": N_("Building the model"),
+    "solve": N_("Solving the MILP"),
+    "shadow_prices": N_("Computing shadow prices"),
+    "explain": N_("Explaining why the model is infeasible"),
+    "done": N_("Done"),
+}
+SOLVING_DETAIL = N_("Solving the MILP: best {best}, gap {gap}")
+SIMULATING = N_("Simulating disruptions")
+MAKE_OR_BUY_OPTIONS = N_(
+    "Give either --file or all of --capex, --own-unit-cost, --partner-price and --periods"
+)
+INVALID_LEVELS = N_("Invalid value: {detail}")
+PLAN_SECTION = N_("Simulation saved in {path} (section 'simulation')")
+
+
+def _consoles() -> tuple[Console, Console]:
+    return Console(), Console(stderr=True)
+
+
+def _fail(problems: list[Problem], path: Path, locale: str) -> typer.Exit:
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err.print(translate(INPUT_PROBLEMS, locale, path=str(path), count=len(problems)), markup=False)
+    for line in render(problems, locale):
+        err.print(f"  {line}", markup=False)
+    return typer.Exit(1)
+
+
+def _fail_line(message: str, locale: str, **params: object) -> typer.Exit:
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        translate(message, locale, **params), markup=False
+    )
+    return typer.Exit(1)
+
+
+def _load_input(path: Path, locale: str) -> PlanningInput:
+    loaded = load_file(path)
+    if isinstance(loaded, list):
+        raise _fail(loaded, path, locale)
+    return loaded
+
+
+def _read_json(path: Path, locale: str) -> Any:
+    doc, problems = read_json_file(path)
+    if problems:
+        raise _fail(problems, path, locale)
+    return doc
+
+
+def _write_json(path: Path, doc: dict[str, Any], locale: str) -> None:
+    try:
+        path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise _fail_line(WRITE_FAILED, locale, path=str(path), detail=str(error)) from error
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+@app.command("solve")
+def solve_command(
+    input_path: Path = typer.Argument(..., metavar="INPUT.json", help="Planner input document."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Write the plan here (default: print the JSON to stdout)."
+    ),
+    time_limit: float | None = typer.Option(
+        None, "--time-limit", help="Seconds for the solver (overrides policy.time_limit_s)."
+    ),
+    mip_gap: float | None = typer.Option(
+        None, "--mip-gap", help="Relative MIP gap to stop at (overrides policy.mip_gap)."
+    ),
+    shadow_prices: bool = typer.Option(
+        True, "--shadow-prices/--no-shadow-prices", help="Solve the fixed-binaries LP for duals."
+    ),
+) -> None:
+    """Allocate demand over sites at least cost and write the plan (status, cost, flows …)."""
+    locale = cli_locale()
+    console, err = _consoles()
+    inp = _load_input(input_path, locale)
+    policy = inp.model.policy
+    if time_limit is not None:
+        policy = replace(policy, time_limit_s=time_limit)
+    if mip_gap is not None:
+        policy = replace(policy, mip_gap=mip_gap)
+    model = replace(inp.model, policy=policy)
+
+    with _progress(err) as progress:
+        task = progress.add_task(translate(STAGES["build"], locale), total=None)
+
+        def report(event: SolveEvent) -> None:
+            if event.mip is not None and np.isfinite(event.mip.primal_bound):
+                text = translate(
+                    SOLVING_DETAIL,
+                    locale,
+                    best=f"{event.mip.primal_bound:,.0f}",
+                    gap=f"{event.mip.gap:.2%}",
+                )
+            else:
+                text = translate(STAGES.get(event.stage, event.stage), locale)
+            progress.update(task, description=text)
+
+        result = solve_plan(model, shadow_prices=shadow_prices, progress=report)
+    plan = plan_document(replace(inp, model=model), result)
+    if out is None:
+        console.print_json(json.dumps(plan, ensure_ascii=False))
+        return
+    _write_json(out, plan, locale)
+    print_plan(console, plan, locale)
+    console.print(translate(WRITTEN, locale, path=str(out)), markup=False, highlight=False)
+
+
+@app.command("simulate")
+def simulate_command(
+    input_path: Path = typer.Argument(..., metavar="INPUT.json", help="Planner input document."),
+    plan_path: Path = typer.Argument(
+        ..., metavar="PLAN.json", help="Plan from 'cofab plan solve'."
+    ),
+    scenarios: int = typer.Option(10_000, "--scenarios", "-n", min=1, help="Monte Carlo draws."),
+    seed: int = typer.Option(1, "--seed", "-s", help="Random seed; same seed, same result."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Also write the result here."),
+    save: bool = typer.Option(
+        True,
+        "--save/--no-save",
+        help="Store the result in PLAN.json under 'simulation' (used by 'cofab plan compare').",
+    ),
+) -> None:
+    """Disruption Monte Carlo of a plan: fill rate, lost units and cost, critical sites."""
+    locale = cli_locale()
+    console, err = _consoles()
+    inp = _load_input(input_path, locale)
+    plan = _read_json(plan_path, locale)
+    network = build_network(inp, plan)
+    if isinstance(network, list):
+        raise _fail(network, plan_path, locale)
+    with _progress(err) as progress:
+        task = progress.add_task(translate(SIMULATING, locale), total=scenarios)
+        result = simulate(
+            network,
+            inp.disruption,
+            scenarios=scenarios,
+            seed=seed,
+            progress=lambda done, _total: progress.update(task, completed=done),
+        )
+    doc = simulation_document(inp, result)
+    print_simulation(console, doc, locale)
+    if out is not None:
+        _write_json(out, doc, locale)
+        console.print(translate(WRITTEN, locale, path=str(out)), markup=False, highlight=False)
+    if save:
+        plan["simulation"] = doc
+        _write_json(plan_path, plan, locale)
+        console.print(translate(PLAN_SECTION, locale, path=str(plan_path)), markup=False)
+
+
+@app.command("compare")
+def compare_command(
+    plans: list[Path] = typer.Argument(..., metavar="PLAN.json...", help="Two or more plans."),
+) -> None:
+    """Side-by-side table: cost, engaged sites, concentration, fill rate p5 if simulated."""
+    locale = cli_locale()
+    console, _ = _consoles()
+    figures = []
+    for path in plans:
+        doc = _read_json(path, locale)
+        if not isinstance(doc, dict) or "status" not in doc:
+            raise _fail([Problem("$", PLAN_NOT_A_PLAN)], path, locale)
+        figures.append(plan_figures(path.stem, doc))
+    print_comparison(console, figures, locale)
+
+
+@app.command("make-or-buy")
+def make_or_buy_command(
+    file: Path | None = typer.Option(None, "--file", "-f", help="Case as JSON (see docs)."),
+    family: str | None = typer.Option(None, "--family", help="Product family (a label)."),
+    periods: int | None = typer.Option(None, "--periods", min=1, help="Horizon in periods."),
+    discount_rate: float = typer.Option(0.0, "--discount-rate", min=0, help="Per period."),
+    capex: float | None = typer.Option(None, "--capex", min=0, help="Own plant investment."),
+    fixed_opex: float = typer.Option(0.0, "--fixed-opex", min=0, help="Own fixed cost/period."),
+    own_unit_cost: float | None = typer.Option(None, "--own-unit-cost", min=0, help="Own."),
+    ramp_up: int = typer.Option(0, "--ramp-up", min=0, help="Own ramp-up periods."),
+    partner_price: float | None = typer.Option(None, "--partner-price", min=0, help="Per unit."),
+    partner_fee: float = typer.Option(0.0, "--partner-fee", min=0, help="Partner fee/period."),
+    setup_fee: float = typer.Option(0.0, "--setup-fee", min=0, help="One-off partner fee."),
+    levels: str | None = typer.Option(
+        None, "--levels", help="Volumes per period to compare, e.g. 500,1000,2000."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Own capacity or a contract manufacturer? Break-even volume and NPV per demand level."""
+    locale = cli_locale()
+    console, _ = _consoles()
+    doc: Any
+    source = file if file is not None else Path("--options")
+    if file is not None:
+        doc = _read_json(file, locale)
+    elif capex is None or own_unit_cost is None or partner_price is None or periods is None:
+        raise _fail_line(MAKE_OR_BUY_OPTIONS, locale)
+    else:
+        doc = {
+            "periods": periods,
+            "discount_rate": discount_rate,
+            "own": {
+                "capex": capex,
+                "fixed_opex": fixed_opex,
+                "unit_cost": own_unit_cost,
+                "ramp_up_periods": ramp_up,
+            },
+            "outsource": {
+                "unit_price": partner_price,
+                "fixed_fee": partner_fee,
+                "setup_fee": setup_fee,
+            },
+        }
+    if isinstance(doc, dict) and family is not None:
+        doc["family"] = family
+    if isinstance(doc, dict) and levels is not None:
+        try:
+            doc["levels"] = [float(v) for v in levels.split(",") if v.strip()]
+        except ValueError as error:
+            problem = Problem("$.levels", INVALID_LEVELS, {"detail": levels})
+            raise _fail([problem], source, locale) from error
+    loaded = load_make_or_buy(doc)
+    if isinstance(loaded, list):
+        raise _fail(loaded, source, locale)
+    result = analyse(loaded.case, None if loaded.levels is None else np.array(loaded.levels))
+    out = make_or_buy_document(loaded, result)
+    if as_json:
+        console.print_json(json.dumps(out, ensure_ascii=False))
+        return
+    print_make_or_buy(console, out, locale)
