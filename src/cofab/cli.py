@@ -18,6 +18,7 @@ from cofab.core.access import SYSTEM_ACTOR
 from cofab.core.errors import CofabError
 from cofab.core.i18n import cli_locale, translate
 from cofab.db.session import engine_for, unit_of_work
+from cofab.planning import cli as planning_cli
 from cofab.selection import cli as selection_cli
 
 app = typer.Typer(
@@ -309,4 +310,5 @@ def main() -> None:  # pragma: no cover - console entry point
 
 # --- domain sub-apps (one line each) ---------------------------------------------------------
 app.add_typer(selection_cli.app, name="select")
+app.add_typer(planning_cli.app, name="plan")
 # --- end of domain sub-apps ------------------------------------------------------------------
