@@ -19,12 +19,15 @@ import string
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract
 from babel.messages.pofile import escape, read_po, write_po
+from jinja2 import Environment, TemplateSyntaxError
+from jinja2.ext import extract_from_ast
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "cofab"
@@ -50,8 +53,7 @@ DYNAMIC_MSGIDS: dict[str, str] = {
     "capabilities": IMPORT_RESULT,
     "certifications": IMPORT_RESULT,
 }
-TEMPLATE_KEYWORDS: dict[str, Any] = {"_": None, "gettext": None}
-JINJA_EXTRACTOR = "jinja2.ext:babel_extract"
+TEMPLATE_FUNCTIONS = ("_", "gettext")
 
 # Fallback for a template Jinja cannot parse: the first literal inside _( ... ).
 TEMPLATE_CALL = re.compile(
@@ -180,28 +182,30 @@ def _regex_template_messages(text: str) -> Iterator[tuple[int, str]]:
         yield lineno, re.sub(r"\\(.)", r"\1", raw)
 
 
+@lru_cache(maxsize=1)
+def _jinja() -> Environment:
+    # One parsing environment for every template: Babel's jinja2 entry point builds a new one
+    # per file, which doubles the cost of the check.
+    return Environment(extensions=["jinja2.ext.i18n", "jinja2.ext.do"])
+
+
 def _template_messages(path: Path) -> Iterator[tuple[int, str]]:
     """Jinja's own extractor (real parse, so comments and raw blocks are honoured); a file it
     cannot parse still gets checked with the regex rather than silently yielding nothing."""
+    text = path.read_text(encoding="utf-8")
     try:
-        with path.open("rb") as handle:
-            found = [
-                (lineno, message)
-                for lineno, message, _comments, _context in extract(
-                    JINJA_EXTRACTOR,
-                    handle,
-                    keywords=TEMPLATE_KEYWORDS,
-                    options={"silent": "false", "extensions": "jinja2.ext.do"},
-                )
-                if isinstance(message, str)
-            ]
-    except Exception as exc:  # any template syntax error: fall back, but say so
+        tree = _jinja().parse(text)
+    except TemplateSyntaxError as exc:
         print(
             f"warning: {_relative(path)}: Jinja could not parse it ({exc}); using regex",
             file=sys.stderr,
         )
-        found = list(_regex_template_messages(path.read_text(encoding="utf-8")))
-    yield from found
+        yield from _regex_template_messages(text)
+        return
+    for lineno, _function, found in extract_from_ast(tree, TEMPLATE_FUNCTIONS):
+        message = found[0] if isinstance(found, tuple) else found
+        if isinstance(message, str):
+            yield lineno, message
 
 
 def collect_messages(package: Path = PACKAGE) -> dict[str, Message]:
