@@ -98,6 +98,15 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(selection_pages.router)
     register_nav("/selection", N_("Selection"), "owner")
     # end selection
+    # contracts: agreements, versions, RACI, penalties, clause library
+    from cofab.contracts import api as contracts_api
+    from cofab.contracts import pages as contracts_pages
+
+    add_template_package("cofab.contracts")
+    app.include_router(contracts_api.router)
+    app.include_router(contracts_pages.router)
+    register_nav("/contracts", N_("Contracts"), "all")
+    # end contracts
     # --- end of domain routers -------------------------------------------------------------
 
     app.state.templates = build_templates()

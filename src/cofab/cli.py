@@ -14,6 +14,7 @@ from rich.table import Table
 from sqlalchemy import Engine, func, select
 
 from cofab.config import get_settings
+from cofab.contracts import cli as contracts_cli
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.core.errors import CofabError
 from cofab.core.i18n import cli_locale, translate
@@ -311,4 +312,5 @@ def main() -> None:  # pragma: no cover - console entry point
 # --- domain sub-apps (one line each) ---------------------------------------------------------
 app.add_typer(selection_cli.app, name="select")
 app.add_typer(planning_cli.app, name="plan")
+app.add_typer(contracts_cli.app, name="contracts")
 # --- end of domain sub-apps ------------------------------------------------------------------

@@ -106,3 +106,29 @@ def make_active_contract(session: Session, partner_ids: list[int], **kwargs: Any
     contract = make_contract(session, partner_ids, **kwargs)
     activate(session, contract.id)
     return contract
+
+
+def isolation_resolvers(world: Any, engine: Any, sample_bodies: dict[str, Any]) -> dict[str, Any]:
+    """Partner B's contract (sent for partner review, so B's users could see it) and a library
+    clause, for the shared isolation sweep; sample bodies name partner B where they name one."""
+    from cofab.contracts import clauses
+    from cofab.db.session import unit_of_work
+
+    with unit_of_work(engine) as session:
+        contract = make_contract(session, [world.partner_b], title="Bravo Bioworks supply")
+        walk(session, contract.id, "internal_review", "partner_review")
+        clause = clauses.create_clause(
+            session,
+            actor=SYSTEM_ACTOR,
+            data=schemas.ClauseCreate(
+                code="ISO-1", title_en="t", title_ko="t", text_en="x", text_ko="x"
+            ),
+        )
+        contract_id, clause_id = contract.id, clause.id
+    sample_bodies["ContractCreate"]["partner_ids"] = [world.partner_b]
+    sample_bodies["RaciUpdate"]["matrix"] = {"design": {"owner": "R", str(world.partner_b): "A"}}
+    return {
+        "contracts:contract_id": lambda _w, _e: contract_id,
+        "contracts:version_no": lambda _w, _e: 1,
+        "contract-clauses:clause_id": lambda _w, _e: clause_id,
+    }

@@ -185,6 +185,47 @@ def _selection_bodies() -> None:
 _selection_bodies()
 EXTRA_RESOLVERS.append(_selection)
 # --- end selection --------------------------------------------------------------------------
+
+# --- contracts: partner B's contract in partner review, a library clause -------------------
+_CONTRACT_TERMS = {"term": {"start": "2026-01-01", "end": "2027-01-01"}}
+SAMPLE_BODIES.update(
+    {
+        "ContractCreate": {
+            "kind": "nda",
+            "title": "Intrusion",
+            "partner_ids": [0],
+            "terms": _CONTRACT_TERMS,
+        },
+        "ContractUpdate": {"title": "hijacked"},
+        "DraftUpdate": {"terms": _CONTRACT_TERMS},
+        "AmendmentCreate": {
+            "summary": "hijacked",
+            "effective_from": "2026-06-01",
+            "terms": _CONTRACT_TERMS,
+        },
+        "TransitionRequest": {"to": "approved"},
+        "CommentCreate": {"body": "hijacked"},
+        "RaciUpdate": {"matrix": {}},
+        "ClauseCreate": {
+            "code": "EVIL",
+            "title_en": "x",
+            "title_ko": "x",
+            "text_en": "x",
+            "text_ko": "x",
+        },
+        "ClauseUpdate": {"text_en": "hijacked"},
+    }
+)
+
+
+def _contracts(world: World, engine: Engine) -> dict[str, IdResolver]:
+    from tests.contracts.contract_factories import isolation_resolvers
+
+    return isolation_resolvers(world, engine, SAMPLE_BODIES)
+
+
+EXTRA_RESOLVERS.append(_contracts)
+# --- end contracts --------------------------------------------------------------------------
 # An upload that tries to add a site to partner B.
 MULTIPART_SAMPLE = {
     "file": ("x.csv", b"external_ref,partner_ref,name,country\nX1,REF-Bravo Bioworks,Evil,KR\n")

@@ -153,9 +153,13 @@ def compare_versions(
     session: DbSession,
     actor: ApiActor,
     contract_id: int,
-    from_version: Annotated[int, Query(alias="from", ge=1)],
-    to_version: Annotated[int, Query(alias="to", ge=1)],
+    from_version: Annotated[int | None, Query(alias="from", ge=1)] = None,
+    to_version: Annotated[int | None, Query(alias="to", ge=1)] = None,
 ) -> Any:
+    """Without ``from``/``to``: the version before the latest against the latest."""
+    from_version, to_version = service.default_comparison(
+        session, actor=actor, contract_id=contract_id, old=from_version, new=to_version
+    )
     changes, text = service.compare_versions(
         session,
         actor=actor,
@@ -225,6 +229,7 @@ async def compute_penalties(
     end: Annotated[date | None, Form()] = None,
     format: Literal["json", "csv", "xlsx"] = "json",
 ) -> Response:
+    get_contract(session, actor=actor, contract_id=contract_id)
     content = await read_limited(file, request.app.state.settings.max_upload_mb)
     report = penalty_runs.run_for_contract(
         session,
@@ -234,6 +239,28 @@ async def compute_penalties(
         filename=file.filename or "input.json",
         start=start,
         end=end,
+    )
+    return penalty_runs.report_response(report, format, request.state.locale, contract_id)
+
+
+@router.get("/contracts/{contract_id}/penalties")
+def penalties_from_operations(
+    request: Request,
+    session: DbSession,
+    actor: ApiActor,
+    contract_id: int,
+    start: date | None = None,
+    end: date | None = None,
+    format: Literal["json", "csv", "xlsx"] = "json",
+) -> Response:
+    """Receipts and inspections booked in operations (default period: last calendar month)."""
+    default_start, default_end = penalty_runs.previous_month(date.today())
+    report = penalty_runs.run_from_operations(
+        session,
+        actor=actor,
+        contract_id=contract_id,
+        start=start or default_start,
+        end=end or default_end,
     )
     return penalty_runs.report_response(report, format, request.state.locale, contract_id)
 

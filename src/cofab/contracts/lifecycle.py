@@ -35,10 +35,26 @@ from cofab.core import audit
 from cofab.core.access import Actor
 from cofab.core.errors import Conflict, FieldProblem, Forbidden, InvalidTransition, ValidationFailed
 from cofab.core.i18n import N_
+from cofab.core.labels import register_labels
 from cofab.db.base import utcnow
 
 S = ContractStatus
 MANAGERS = frozenset({"admin", "manager"})
+register_labels(
+    {
+        "event_created": N_("Created"),
+        "event_submitted": N_("Submitted for internal review"),
+        "event_internal_approval": N_("Approved internally, sent to the partner"),
+        "event_returned": N_("Returned to draft"),
+        "event_changes_requested": N_("Changes requested"),
+        "event_partner_approved": N_("Partner approved"),
+        "event_approved": N_("Approved by all parties"),
+        "event_activated": N_("Put in force"),
+        "event_terminated": N_("Terminated"),
+        "event_non_renewal_notice": N_("Notice of non-renewal"),
+        "event_amendment": N_("Amendment drafted"),
+    }
+)
 
 
 def editors(kind: str) -> frozenset[str]:

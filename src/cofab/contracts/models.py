@@ -70,6 +70,19 @@ register_labels(
         "terminated": N_("Terminated"),
         "superseded": N_("Superseded"),
         "owner": N_("Our company"),
+        "ip_each_party_keeps": N_("Each party keeps its own"),
+        "ip_owner": N_("Our company"),
+        "ip_partner": N_("The partner"),
+        "ip_joint": N_("Jointly owned"),
+        "ip_grant_back": N_("Partner owns, licence back to us"),
+        "party_owner": N_("Our company"),
+        "party_partner": N_("The partner"),
+        "party_shared": N_("Shared"),
+        "party_third_party": N_("A third party"),
+        "per_unit": N_("Per defective unit"),
+        "per_ppm": N_("Per PPM over target"),
+        "arbitration": N_("Arbitration"),
+        "courts": N_("Courts"),
     }
 )
 

@@ -117,6 +117,11 @@ def _fmt(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _money(value: Decimal, step: Decimal) -> str:
+    """Money in explanations: rounded to the currency's minor unit, zeros kept (12.50)."""
+    return format(_round(value, step), "f")
+
+
 def compute_penalties(
     terms: ContractTerms,
     receipts: Sequence[ReceiptLine],
@@ -188,14 +193,14 @@ def _late_delivery_line(
         "qty": _fmt(receipt.quantity),
         "price": _fmt(price),
         "price_source": price_source,
-        "value": _fmt(_round(value, step)),
+        "value": _money(value, step),
         "rate": _fmt(late.rate_pct_per_day),
         "days": days_late,
         "grace": late.grace_days,
-        "raw": _fmt(_round(raw, step)),
+        "raw": _money(raw, step),
         "cap_pct": _fmt(late.cap_pct),
-        "cap": _fmt(_round(cap, step)),
-        "amount": _fmt(amount),
+        "cap": _money(cap, step),
+        "amount": _money(amount, step),
         "currency": currency,
         "due": receipt.due_date.isoformat(),
         "until": until.isoformat(),
@@ -277,7 +282,7 @@ def _chargeback_lines(
                         "day": inspection.inspected_on.isoformat(),
                         "rate": _fmt(chargeback.amount),
                         "currency": currency,
-                        "amount": _fmt(amount),
+                        "amount": _money(amount, step),
                     },
                 )
             )
@@ -312,7 +317,7 @@ def _chargeback_lines(
                             "over": _fmt(over),
                             "rate": _fmt(chargeback.amount),
                             "currency": currency,
-                            "amount": _fmt(amount),
+                            "amount": _money(amount, step),
                         },
                     )
                 )
@@ -334,9 +339,9 @@ def _chargeback_lines(
                     "{excess} is waived."
                 ),
                 params={
-                    "total": _fmt(total),
-                    "cap": _fmt(cap),
-                    "excess": _fmt(excess),
+                    "total": _money(total, step),
+                    "cap": _money(cap, step),
+                    "excess": _money(excess, step),
                     "currency": currency,
                 },
             )

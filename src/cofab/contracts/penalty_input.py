@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from pydantic import Field, ValidationError
@@ -21,7 +20,7 @@ from cofab.contracts.penalties import (
     ReceiptLine,
     explain,
 )
-from cofab.contracts.terms import ContractTerms, Strict, check_terms
+from cofab.contracts.terms import ContractTerms, Money, Quantity, Strict, check_terms
 from cofab.core.errors import BadRequest, FieldProblem, ValidationFailed
 from cofab.core.i18n import N_, translate
 from cofab.core.tabular import read_table
@@ -47,8 +46,8 @@ class ReceiptIn(Strict):
     item: str = Field(default="", max_length=200)
     due_date: date
     received_date: date | None = None
-    quantity: Decimal = Field(ge=0, max_digits=18, decimal_places=3)
-    unit_price: Decimal | None = Field(default=None, ge=0, max_digits=18, decimal_places=4)
+    quantity: Quantity
+    unit_price: Money | None = None
 
 
 class InspectionIn(Strict):

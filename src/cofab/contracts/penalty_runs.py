@@ -3,13 +3,14 @@ the result as JSON, CSV or XLSX. A run only reads: nothing is written, so it can
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from cofab.contracts.models import Contract, ContractVersion
-from cofab.contracts.penalties import PenaltyReport, compute_penalties
+from cofab.contracts.penalties import PenaltyReport, Period, compute_penalties
 from cofab.contracts.penalty_input import (
     engine_lines,
     read_penalty_input,
@@ -66,6 +67,39 @@ def run_for_contract(
     terms = terms_in_force(session, actor=actor, contract=contract, day=period.end)
     receipts, inspections = engine_lines(parsed)
     return compute_penalties(terms, receipts, inspections, period)
+
+
+def run_from_operations(
+    session: Session,
+    *,
+    actor: Actor,
+    contract_id: int,
+    start: date,
+    end: date,
+) -> PenaltyReport:
+    """Receipts and inspection results booked in the operations module for the period."""
+    from cofab.contracts.operations_feed import lines_from_operations
+
+    contract = get_contract(session, actor=actor, contract_id=contract_id)
+    if actor.is_partner:
+        raise Forbidden()
+    if end < start:
+        raise ValidationFailed(
+            problems=[FieldProblem("end", N_("Must not be before the start date."))]
+        )
+    period = Period(start, end)
+    terms = terms_in_force(session, actor=actor, contract=contract, day=end)
+    currency = terms.cost.currency if terms.cost is not None else "XXX"
+    receipts, inspections, skipped = lines_from_operations(
+        session, actor=actor, contract=contract, period=period, currency=currency
+    )
+    report = compute_penalties(terms, receipts, inspections, period)
+    return replace(report, skipped=report.skipped + skipped)
+
+
+def previous_month(today: date) -> tuple[date, date]:
+    last = today.replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last
 
 
 def run_file(

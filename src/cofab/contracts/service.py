@@ -10,7 +10,7 @@ functions other domains call, so they import one place:
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -57,31 +57,41 @@ from cofab.db.base import utcnow
 from cofab.partners.models import Partner
 
 __all__ = [
+    "COMMENTERS",
     "AgreementWindow",
     "ContractFilters",
     "active_agreements_for_partner",
     "add_comment",
     "agreement_windows",
     "agreements_ended_for_partner",
+    "comments_of",
     "compare_versions",
     "contract_detail",
     "contract_query",
+    "contract_read",
     "create_amendment",
     "create_contract",
+    "default_comparison",
     "delete_contract",
+    "events_of",
     "get_contract",
     "get_version",
     "give_non_renewal_notice",
+    "governing_version",
+    "latest_version",
+    "open_version",
     "partner_has_active_agreement",
+    "require_editor",
     "transition",
     "update_contract",
     "update_draft",
+    "versions_of",
 ]
 
 COMMENTERS = frozenset({"admin", "manager", "quality"})
 
 
-def _require_editor(actor: Actor, kind: str) -> None:
+def require_editor(actor: Actor, kind: str) -> None:
     if actor.is_partner or actor.role not in editors(kind):
         raise Forbidden()
 
@@ -129,7 +139,7 @@ def _check(terms: ContractTerms) -> None:
 def create_contract(
     session: Session, *, actor: Actor, data: schemas.ContractCreate, now: datetime | None = None
 ) -> Contract:
-    _require_editor(actor, data.kind)
+    require_editor(actor, data.kind)
     _check(data.terms)
     problems: list[FieldProblem] = []
     known = set(
@@ -216,7 +226,7 @@ def update_contract(
     session: Session, *, actor: Actor, contract_id: int, data: schemas.ContractUpdate
 ) -> Contract:
     contract = get_contract(session, actor=actor, contract_id=contract_id)
-    _require_editor(actor, contract.kind)
+    require_editor(actor, contract.kind)
     before = audit.snapshot(contract)
     for key, value in data.model_dump(exclude_unset=True).items():
         if key == "title" and value is None:
@@ -270,7 +280,7 @@ def update_draft(
     session: Session, *, actor: Actor, contract_id: int, data: schemas.DraftUpdate
 ) -> ContractVersion:
     contract = get_contract(session, actor=actor, contract_id=contract_id)
-    _require_editor(actor, contract.kind)
+    require_editor(actor, contract.kind)
     version = open_version(session, contract)
     if version is None or version.status != ContractStatus.DRAFT:
         raise InvalidTransition(N_("Only a draft can be edited; amend the contract instead."))
@@ -314,7 +324,7 @@ def create_amendment(
     now: datetime | None = None,
 ) -> ContractVersion:
     contract = get_contract(session, actor=actor, contract_id=contract_id)
-    _require_editor(actor, contract.kind)
+    require_editor(actor, contract.kind)
     if contract.status != ContractStatus.ACTIVE:
         raise InvalidTransition(
             N_("Only a contract in force can be amended; edit the draft instead.")
@@ -396,6 +406,22 @@ def compare_versions(
     )
 
 
+def default_comparison(
+    session: Session,
+    *,
+    actor: Actor,
+    contract_id: int,
+    old: int | None = None,
+    new: int | None = None,
+) -> tuple[int, int]:
+    """Fill in a missing side of a comparison: the latest version, and the one before it."""
+    contract = get_contract(session, actor=actor, contract_id=contract_id)
+    numbers = [v.number for v in versions_of(session, actor=actor, contract=contract)]
+    latest = new if new is not None else numbers[-1]
+    earlier = [n for n in numbers if n < latest]
+    return (old if old is not None else (earlier[-1] if earlier else latest)), latest
+
+
 def add_comment(
     session: Session, *, actor: Actor, contract_id: int, body: str, now: datetime | None = None
 ) -> ContractComment:
@@ -464,7 +490,7 @@ def events_of(session: Session, *, actor: Actor, contract: Contract) -> list[Con
 def delete_contract(session: Session, *, actor: Actor, contract_id: int) -> None:
     """Only a contract that was never sent to a partner can be deleted; others are terminated."""
     contract = get_contract(session, actor=actor, contract_id=contract_id)
-    _require_editor(actor, contract.kind)
+    require_editor(actor, contract.kind)
     if contract.shared_at is not None or contract.status not in (
         ContractStatus.DRAFT,
         ContractStatus.INTERNAL_REVIEW,
@@ -489,6 +515,7 @@ def delete_contract(session: Session, *, actor: Actor, contract_id: int) -> None
 
 def contract_read(contract: Contract, now: datetime) -> dict[str, Any]:
     """Header fields plus the read-time status (``expired`` is derived, never stored)."""
+    period_end = current_period_end(contract, now)
     return {
         "id": contract.id,
         "external_ref": contract.external_ref,
@@ -500,7 +527,11 @@ def contract_read(contract: Contract, now: datetime) -> dict[str, Any]:
         "effective_from": contract.effective_from,
         "effective_to": contract.effective_to,
         "renews_automatically": contract.renews_automatically,
-        "current_period_end": current_period_end(contract, now),
+        "current_period_end": period_end,
+        "last_day_in_force": (period_end - timedelta(microseconds=1)).date()
+        if period_end
+        else None,
+        "first_day_in_force": contract.effective_from.date() if contract.effective_from else None,
         "non_renewal_notice_at": contract.non_renewal_notice_at,
         "terminated_at": contract.terminated_at,
         "next_review_date": contract.next_review_date,

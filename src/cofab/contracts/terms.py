@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from cofab.core.errors import FieldProblem
 from cofab.core.i18n import N_
@@ -39,9 +40,46 @@ def _as_utc_instant(value: Any) -> Any:
     return value
 
 
+def at_least(bound: int) -> AfterValidator:
+    """``ge`` for decimals with an int bound in the error context, so the shared translation
+    "Must be at least {ge}." gets its number (pydantic puts a Decimal there, which is dropped)."""
+
+    def check(value: Decimal) -> Decimal:
+        if value < bound:
+            raise PydanticCustomError(
+                "greater_than_equal", "Input should be greater than or equal to {ge}", {"ge": bound}
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+def at_most(bound: int) -> AfterValidator:
+    def check(value: Decimal) -> Decimal:
+        if value > bound:
+            raise PydanticCustomError(
+                "less_than_equal", "Input should be less than or equal to {le}", {"le": bound}
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+def above(bound: int) -> AfterValidator:
+    def check(value: Decimal) -> Decimal:
+        if value <= bound:
+            raise PydanticCustomError(
+                "greater_than", "Input should be greater than {gt}", {"gt": bound}
+            )
+        return value
+
+    return AfterValidator(check)
+
+
 Instant = Annotated[datetime, BeforeValidator(_as_utc_instant)]
-Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=4)]
-Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=9, decimal_places=4)]
+Money = Annotated[Decimal, Field(max_digits=18, decimal_places=4), at_least(0)]
+Quantity = Annotated[Decimal, Field(max_digits=18, decimal_places=3), at_least(0)]
+Percent = Annotated[Decimal, Field(max_digits=9, decimal_places=4), at_least(0), at_most(100)]
 ShortText = Annotated[str, Field(max_length=200)]
 LongText = Annotated[str, Field(max_length=5000)]
 
@@ -66,12 +104,14 @@ class Renewal(Strict):
 class ProductionTarget(Strict):
     family: str = Field(min_length=1, max_length=100)
     period: Literal["week", "month", "quarter", "year"] = "month"
-    volume: Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=3)]
+    volume: Quantity
     unit: str = Field(default="units", min_length=1, max_length=32)
 
 
 class QualityStandards(Strict):
-    aql: Annotated[Decimal, Field(gt=0, le=1000, max_digits=8, decimal_places=3)] | None = None
+    aql: (
+        Annotated[Decimal, Field(max_digits=8, decimal_places=3), above(0), at_most(1000)] | None
+    ) = None
     max_ppm: int | None = Field(default=None, ge=0, le=1_000_000)
     required_certifications: list[ShortText] = Field(default_factory=list, max_length=50)
 
@@ -89,7 +129,7 @@ class Confidentiality(Strict):
 
 
 class PriceTier(Strict):
-    min_volume: Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=3)]
+    min_volume: Quantity
     unit_price: Money
 
 
