@@ -1,0 +1,47 @@
+"""Human labels for the codes operations stores (statuses, stages, actions)."""
+
+from __future__ import annotations
+
+from cofab.core.i18n import N_
+from cofab.core.labels import register_labels
+
+OPERATIONS_LABELS: dict[str, str] = {
+    # order and line states
+    "open": N_("Open"),
+    "pending_approval": N_("Waiting for approval"),
+    "closed": N_("Closed"),
+    "pending": N_("Waiting for answer"),
+    "accepted": N_("Accepted"),
+    "rejected": N_("Rejected"),
+    "proposed": N_("Change proposed"),
+    "cancelled": N_("Cancelled"),
+    # production stages
+    "materials_ready": N_("Materials ready"),
+    "in_production": N_("In production"),
+    "quality_check": N_("Quality check"),
+    "packed": N_("Packed"),
+    "shipped": N_("Shipped"),
+    # ticket priorities
+    "low": N_("Low"),
+    "normal": N_("Normal"),
+    "high": N_("High"),
+    "urgent": N_("Urgent"),
+    # grade actions
+    "none": N_("No action"),
+    "warning": N_("Warning"),
+    "approval": N_("New orders need approval"),
+    "block": N_("New orders blocked"),
+    # disputes and action items
+    "upheld": N_("Upheld"),
+    "in_progress": N_("In progress"),
+    "done": N_("Done"),
+    "comment": N_("Comment"),
+    "dispute": N_("Dispute"),
+    # scorecard periods
+    "quarter_period": N_("Quarter"),
+    "month_period": N_("Month"),
+}
+
+
+def register() -> None:
+    register_labels(OPERATIONS_LABELS)

@@ -1,0 +1,382 @@
+"""KPI, scorecard and performance-review pages."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from cofab.core.access import Actor
+from cofab.core.errors import CofabError, FieldProblem, ValidationFailed
+from cofab.core.forms import parse, read_form
+from cofab.core.i18n import N_
+from cofab.core.pagination import Page, paginate
+from cofab.core.validation import problems_from
+from cofab.core.web import DbSession, error_context, page_actor, render
+from cofab.operations import drilldown, kpis, periods, reviews, schemas, scorecards
+from cofab.operations.web_forms import act, can_write, flash, partner_choices, partner_names
+
+router = APIRouter(include_in_schema=False)
+SessionDep = DbSession
+ActorDep = Annotated[Actor, Depends(page_actor)]
+PAGE_SIZE = 30
+
+
+def _date(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+# --- KPIs -------------------------------------------------------------------------------------
+
+
+@router.get("/kpis", response_class=HTMLResponse)
+def kpi_page(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    q = request.query_params
+    group_by = q.get("group_by") if q.get("group_by") in kpis.GROUPINGS else "partner"
+    tol_raw = q.get("tolerance_days", "0")
+    tolerance = min(60, int(tol_raw)) if tol_raw.isdigit() else 0
+    partner_id = int(q["partner_id"]) if q.get("partner_id", "").isdigit() else None
+    ctx: dict[str, Any] = {
+        "group_by": group_by,
+        "tolerance": tolerance,
+        "partner_id": partner_id,
+        "period_text": q.get("period", ""),
+        "start_text": q.get("start", ""),
+        "end_text": q.get("end", ""),
+        "partner_options": partner_choices(session, actor),
+        "codes": kpis.KPI_CODES,
+        "names": kpis.KPI_NAMES,
+        "units": kpis.KPI_UNITS,
+        "definitions": kpis.DEFINITIONS,
+        "groups": [],
+    }
+    try:
+        start, end = periods.parse_period(
+            _date(q.get("start")), _date(q.get("end")), q.get("period") or None
+        )
+        query = kpis.KpiQuery(start, end, group_by, tolerance, [partner_id] if partner_id else None)
+        ctx["groups"] = kpis.compute(session, actor=actor, query=query, locale=request.state.locale)
+        ctx |= {"start": start, "end": end, "label": periods.label(start, end)}
+    except CofabError as exc:
+        return render(
+            request,
+            "operations/kpis.html",
+            ctx | error_context(exc, request.state.locale),
+            status_code=exc.status,
+        )
+    return render(request, "operations/kpis.html", ctx)
+
+
+# --- scorecards -------------------------------------------------------------------------------
+
+
+def _scorecards_ctx(session: Session, actor: Actor, page: int = 1) -> dict[str, Any]:
+    items, total = paginate(session, scorecards.scorecard_query(actor), page=page, size=PAGE_SIZE)
+    templates = scorecards.list_templates(session)
+    return {
+        "result": Page[Any](items=items, total=total, page=max(page, 1), size=PAGE_SIZE),
+        "partners": partner_names(session, {c.partner_id for c in items}),
+        "templates": templates,
+        "template_names": {t.id: t.name for t in templates},
+        "can_write": can_write(actor),
+        "default_json": json.dumps(scorecards.DEFAULT_TEMPLATE, indent=2, ensure_ascii=False),
+    }
+
+
+@router.get("/scorecards", response_class=HTMLResponse)
+def scorecard_list(
+    request: Request, session: SessionDep, actor: ActorDep, page: int = 1
+) -> Response:
+    ctx = _scorecards_ctx(session, actor, page) | flash(request)
+    return render(request, "operations/scorecards.html", ctx)
+
+
+@router.post("/scorecards/compute", response_class=HTMLResponse)
+async def scorecard_compute(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    data = await read_form(request)
+    return act(
+        request,
+        session,
+        lambda: scorecards.compute_scorecards(
+            session,
+            actor=actor,
+            **parse(schemas.ScorecardCompute, data).model_dump(),
+        ),
+        back="/scorecards",
+        page=lambda: ("operations/scorecards.html", _scorecards_ctx(session, actor)),
+    )
+
+
+@router.post("/scorecards/templates", response_class=HTMLResponse)
+async def template_create(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    data = await read_form(request)
+
+    def save() -> Any:
+        try:
+            raw = json.loads(str(data.get("definition", "")))
+        except json.JSONDecodeError as exc:
+            raise ValidationFailed(
+                problems=[FieldProblem("definition", N_("The body is not valid JSON."))]
+            ) from exc
+        try:
+            template = schemas.ScorecardTemplateIn.model_validate(raw)
+        except ValidationError as exc:
+            raise ValidationFailed(problems=problems_from(exc, "definition")) from exc
+        return scorecards.save_template(session, actor=actor, data=template)
+
+    return act(
+        request,
+        session,
+        save,
+        back="/scorecards",
+        page=lambda: ("operations/scorecards.html", _scorecards_ctx(session, actor)),
+    )
+
+
+def _scorecard_ctx(session: Session, actor: Actor, scorecard_id: int) -> dict[str, Any]:
+    card = scorecards.get_scorecard(session, actor=actor, scorecard_id=scorecard_id)
+    template = scorecards.get_template(session, card.template_id)
+    history = scorecards.trend(session, actor=actor, card=card)
+    return {
+        "card": card,
+        "template": template,
+        "partner": partner_names(session, {card.partner_id}).get(card.partner_id),
+        "comments": scorecards.comments(session, actor=actor, scorecard_id=card.id),
+        "trend": {
+            "labels": [periods.label(c.period_start, c.period_end) for c in history],
+            "scores": [None if c.score is None else float(c.score) for c in history],
+        },
+        "names": kpis.KPI_NAMES,
+        "units": kpis.KPI_UNITS,
+        "definitions": kpis.DEFINITIONS,
+        "period_label": periods.label(card.period_start, card.period_end),
+        "can_write": can_write(actor),
+    }
+
+
+@router.get("/scorecards/{scorecard_id}", response_class=HTMLResponse)
+def scorecard_page(
+    request: Request, session: SessionDep, actor: ActorDep, scorecard_id: int
+) -> Response:
+    ctx = _scorecard_ctx(session, actor, scorecard_id) | flash(request)
+    return render(request, "operations/scorecard.html", ctx)
+
+
+@router.get("/scorecards/{scorecard_id}/lines", response_class=HTMLResponse)
+def scorecard_lines(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    scorecard_id: int,
+    kpi: str = "otd_lines",
+) -> Response:
+    card = scorecards.get_scorecard(session, actor=actor, scorecard_id=scorecard_id)
+    kpi = kpi if kpi in kpis.KPI_CODES else "otd_lines"
+    result = drilldown.drill(
+        session,
+        actor=actor,
+        partner_id=card.partner_id,
+        start=card.period_start,
+        end=card.period_end,
+        tolerance_days=int(card.kpis.get("tolerance_days", 0)),
+        kpi=kpi,
+        as_of=scorecards.evaluated_on(card),
+    )
+    return render(
+        request,
+        "operations/scorecard_lines.html",
+        {
+            "card": card,
+            "kpi": kpi,
+            "drill": result,
+            "names": kpis.KPI_NAMES,
+            "definitions": kpis.DEFINITIONS,
+            "period_label": periods.label(card.period_start, card.period_end),
+            "partner": partner_names(session, {card.partner_id}).get(card.partner_id),
+        },
+    )
+
+
+async def _card_action(
+    request: Request, session: Session, actor: Actor, scorecard_id: int, run: Any
+) -> Response:
+    scorecards.get_scorecard(session, actor=actor, scorecard_id=scorecard_id)
+    data = await read_form(request)
+    return act(
+        request,
+        session,
+        lambda: run(data),
+        back=f"/scorecards/{scorecard_id}",
+        page=lambda: ("operations/scorecard.html", _scorecard_ctx(session, actor, scorecard_id)),
+    )
+
+
+@router.post("/scorecards/{scorecard_id}/comments", response_class=HTMLResponse)
+async def scorecard_comment(
+    request: Request, session: SessionDep, actor: ActorDep, scorecard_id: int
+) -> Response:
+    return await _card_action(
+        request,
+        session,
+        actor,
+        scorecard_id,
+        lambda data: scorecards.add_comment(
+            session,
+            actor=actor,
+            scorecard_id=scorecard_id,
+            data=parse(schemas.ScorecardCommentIn, data),
+        ),
+    )
+
+
+@router.post("/scorecards/{scorecard_id}/resolve", response_class=HTMLResponse)
+async def scorecard_resolve(
+    request: Request, session: SessionDep, actor: ActorDep, scorecard_id: int
+) -> Response:
+    return await _card_action(
+        request,
+        session,
+        actor,
+        scorecard_id,
+        lambda data: scorecards.resolve_dispute(
+            session,
+            actor=actor,
+            scorecard_id=scorecard_id,
+            data=parse(schemas.DisputeResolution, data),
+        ),
+    )
+
+
+# --- reviews ----------------------------------------------------------------------------------
+
+
+def _reviews_ctx(session: Session, actor: Actor, page: int = 1) -> dict[str, Any]:
+    items, total = paginate(session, reviews.review_query(actor), page=page, size=PAGE_SIZE)
+    return {
+        "result": Page[Any](items=items, total=total, page=max(page, 1), size=PAGE_SIZE),
+        "partners": partner_names(session, {r.partner_id for r in items}),
+        "partner_options": partner_choices(session, actor),
+        "overdue": reviews.overdue_items(session, actor=actor),
+        "can_write": can_write(actor),
+        "form": {},
+    }
+
+
+@router.get("/reviews", response_class=HTMLResponse)
+def review_list(request: Request, session: SessionDep, actor: ActorDep, page: int = 1) -> Response:
+    ctx = _reviews_ctx(session, actor, page) | flash(request)
+    return render(request, "operations/reviews.html", ctx)
+
+
+@router.post("/reviews/new", response_class=HTMLResponse)
+async def review_create(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    data = await read_form(request)
+    return act(
+        request,
+        session,
+        lambda: reviews.create_review(session, actor=actor, data=parse(schemas.ReviewCreate, data)),
+        back=lambda review: f"/reviews/{review.id}",
+        page=lambda: ("operations/reviews.html", _reviews_ctx(session, actor) | {"form": data}),
+    )
+
+
+def _review_ctx(session: Session, actor: Actor, review_id: int) -> dict[str, Any]:
+    detail = reviews.review_detail(session, actor=actor, review_id=review_id)
+    review = detail["review"]
+    return detail | {
+        "partner": partner_names(session, {review.partner_id}).get(review.partner_id),
+        "codes": kpis.KPI_CODES,
+        "names": kpis.KPI_NAMES,
+        "units": kpis.KPI_UNITS,
+        "definitions": kpis.DEFINITIONS,
+        "today": date.today(),
+        "done_states": reviews.DONE_STATES,
+        "can_write": can_write(actor),
+    }
+
+
+@router.get("/reviews/{review_id}", response_class=HTMLResponse)
+def review_page(request: Request, session: SessionDep, actor: ActorDep, review_id: int) -> Response:
+    ctx = _review_ctx(session, actor, review_id) | flash(request)
+    return render(request, "operations/review.html", ctx)
+
+
+async def _review_action(
+    request: Request, session: Session, actor: Actor, review_id: int, run: Any
+) -> Response:
+    reviews.get_review(session, actor=actor, review_id=review_id)
+    data = await read_form(request)
+    return act(
+        request,
+        session,
+        lambda: run(data),
+        back=f"/reviews/{review_id}",
+        page=lambda: ("operations/review.html", _review_ctx(session, actor, review_id)),
+    )
+
+
+@router.post("/reviews/{review_id}/decisions", response_class=HTMLResponse)
+async def review_decision(
+    request: Request, session: SessionDep, actor: ActorDep, review_id: int
+) -> Response:
+    return await _review_action(
+        request,
+        session,
+        actor,
+        review_id,
+        lambda data: reviews.add_decision(
+            session,
+            actor=actor,
+            review_id=review_id,
+            text=parse(schemas.ReviewDecisionIn, data).text,
+        ),
+    )
+
+
+@router.post("/reviews/{review_id}/action-items", response_class=HTMLResponse)
+async def review_action_item(
+    request: Request, session: SessionDep, actor: ActorDep, review_id: int
+) -> Response:
+    return await _review_action(
+        request,
+        session,
+        actor,
+        review_id,
+        lambda data: reviews.add_action_item(
+            session, actor=actor, review_id=review_id, data=parse(schemas.ActionItemIn, data)
+        ),
+    )
+
+
+@router.post("/action-items/{action_item_id}", response_class=HTMLResponse)
+async def action_item_update(
+    request: Request, session: SessionDep, actor: ActorDep, action_item_id: int
+) -> Response:
+    from cofab.operations.models import ActionItem
+
+    item = session.get(ActionItem, action_item_id)
+    if item is None:
+        from cofab.core.errors import NotFound
+
+        raise NotFound()
+    reviews.get_review(session, actor=actor, review_id=item.review_id)
+    return await _review_action(
+        request,
+        session,
+        actor,
+        item.review_id,
+        lambda data: reviews.update_action_item(
+            session,
+            actor=actor,
+            item_id=action_item_id,
+            data=parse(schemas.ActionItemUpdate, data),
+        ),
+    )
