@@ -56,6 +56,9 @@ def test_template_form_refuses_bad_weights_and_saves_a_version(world: World, bas
     assert saved.status_code == 303
     again = client.get(f"/selection/templates/{template_id}")
     assert "75.00 %" in again.text and "v2" in again.text
+    assert "1 3\n1/3 1" in client.get(edit_page).text
+    copy = client.get(f"/selection/templates/new?copy={template_id}")
+    assert copy.status_code == 200 and "Form template (copy)" in copy.text
     preview = post(
         client,
         "/selection/ahp-preview",

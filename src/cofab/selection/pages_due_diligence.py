@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, Request
+from fastapi import UploadFile as FastApiUpload
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
@@ -144,7 +145,8 @@ async def evidence_upload(
     async def store() -> None:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise BadRequest(MSG_NO_FILE)
-        content = await read_limited(upload, settings.max_upload_mb)
+        # read_limited only calls .read(); starlette's form gives its own UploadFile class.
+        content = await read_limited(cast(FastApiUpload, upload), settings.max_upload_mb)
         service.add_evidence(
             session,
             actor=actor,
