@@ -188,7 +188,7 @@ def attention_list(
             for i in items
         ]
     table = Table(title=translate(N_("Contracts needing attention"), locale))
-    for header in (N_("Contract"), N_("Title"), N_("What"), N_("Date"), N_("Days left")):
+    for header in (N_("Contract"), N_("Contract title"), N_("What"), N_("Date"), N_("Days left")):
         table.add_column(translate(header, locale))
     for cid, title, reason, due, left in rows:
         table.add_row(cid, title, translate(attention.REASONS[reason], locale), due, left)

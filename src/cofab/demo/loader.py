@@ -188,6 +188,9 @@ def _load_one(session: Session, case_name: str, today: date) -> list[DemoLogin]:
     from cofab.demo import selection_demo  # selection: demo evaluations, scores, due diligence
 
     selection_demo.load(session, case_name, refs, today)
+    from cofab.demo import contracts_demo  # contracts: clause library, agreements, RACI
+
+    contracts_demo.load(session, case_name, refs, today)
     return logins
 
 
