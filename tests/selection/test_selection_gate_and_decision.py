@@ -267,3 +267,22 @@ def test_evidence_is_encrypted_at_rest_limited_and_audited(
     assert wrong.status_code == 404
     assert manager.delete(f"/api/v1/selection/evidence/{evidence['id']}").status_code == 204
     assert manager.get(f"/api/v1/selection/evidence/{evidence['id']}").status_code == 404
+
+
+def test_removing_a_candidate_removes_its_checklist_and_evidence_files(
+    world: World, api, settings
+) -> None:  # type: ignore[no-untyped-def]
+    manager, _evaluation, ids = scored_evaluation(world, api)
+    cid = ids[world.partner_b]
+    folder = settings.data_dir / "selection-evidence"
+    before = {p for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
+    uploaded = manager.post(
+        f"/api/v1/selection/candidates/{cid}/evidence", files={"file": ("ref.txt", b"ok")}
+    )
+    assert uploaded.status_code == 201
+    added = {p for p in folder.rglob("*") if p.is_file()} - before
+    assert len(added) == 1
+    assert manager.delete(f"/api/v1/selection/candidates/{cid}").status_code == 204
+    assert not any(p.exists() for p in added)
+    assert manager.get(f"/api/v1/selection/candidates/{cid}/due-diligence").status_code == 404
+    assert manager.get(f"/api/v1/selection/evidence/{uploaded.json()['id']}").status_code == 404

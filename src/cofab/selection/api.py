@@ -224,8 +224,15 @@ def add_candidate(
 
 
 @router.delete("/candidates/{candidate_id}", status_code=204)
-def remove_candidate(session: DbSession, actor: ApiActor, candidate_id: int) -> Response:
-    service.remove_candidate(session, actor=actor, candidate_id=candidate_id)
+def remove_candidate(
+    request: Request, session: DbSession, actor: ApiActor, candidate_id: int
+) -> Response:
+    service.remove_candidate(
+        session,
+        actor=actor,
+        candidate_id=candidate_id,
+        store=service.evidence_store(request.app.state.settings),
+    )
     return Response(status_code=204)
 
 

@@ -22,6 +22,7 @@ from cofab.core.i18n import N_
 from cofab.partners import service as partners_service
 from cofab.partners.models import Partner, PartnerStatus
 from cofab.selection import schemas
+from cofab.selection.evidence import EvidenceStore
 from cofab.selection.models import (
     Candidate,
     DueDiligenceItem,
@@ -289,8 +290,12 @@ def add_candidate(
     return candidate
 
 
-def remove_candidate(session: Session, *, actor: Actor, candidate_id: int) -> int:
-    """Drop a candidate with its scores, checklist and evidence; returns the evaluation id."""
+def remove_candidate(
+    session: Session, *, actor: Actor, candidate_id: int, store: EvidenceStore | None = None
+) -> int:
+    """Drop a candidate with its scores, checklist and evidence; returns the evaluation id.
+
+    With ``store`` the evidence files go too; their object ids stay in the audit entry."""
     ensure_writer(actor)
     candidate = get_candidate(session, actor=actor, candidate_id=candidate_id)
     evaluation = get_evaluation(session, actor=actor, evaluation_id=candidate.evaluation_id)
@@ -312,6 +317,9 @@ def remove_candidate(session: Session, *, actor: Actor, candidate_id: int) -> in
         partner_id=candidate.partner_id,
         before=before,
     )
+    if store is not None:
+        for key in evidence_keys:
+            store.storage.delete(key)
     return evaluation.id
 
 

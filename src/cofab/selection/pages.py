@@ -177,7 +177,12 @@ def candidate_remove(
         session,
         actor,
         candidate.evaluation_id,
-        lambda: service.remove_candidate(session, actor=actor, candidate_id=candidate_id),
+        lambda: service.remove_candidate(
+            session,
+            actor=actor,
+            candidate_id=candidate_id,
+            store=service.evidence_store(request.app.state.settings),
+        ),
     )
 
 
