@@ -191,6 +191,9 @@ def _load_one(session: Session, case_name: str, today: date) -> list[DemoLogin]:
     from cofab.demo import contracts_demo  # contracts: clause library, agreements, RACI
 
     contracts_demo.load(session, case_name, refs, today)
+    from cofab.demo import operations_demo  # operations: orders, receipts, KPIs, scorecards
+
+    operations_demo.load(session, case_name, refs, today)
     return logins
 
 
