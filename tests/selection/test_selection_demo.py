@@ -6,19 +6,54 @@ from datetime import date
 
 from sqlalchemy import Engine, select
 
+from cofab.accounts import service as accounts_service
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.db.session import unit_of_work
-from cofab.demo.loader import load_case
+from cofab.demo import selection_demo
+from cofab.demo.cases import CASES, OWNER_ROLES
+from cofab.partners import schemas as partner_schemas
+from cofab.partners import service as partners_service
 from cofab.partners.models import Partner
 from cofab.selection import service
 from cofab.selection.models import Evaluation
 
+TODAY = date(2026, 11, 1)
+
+
+def _cases_without_other_domains(engine: Engine) -> None:
+    """The demo partners and owner users only, then the selection demo — the full demo loader
+    would also run every other domain's demo, which this test is not about."""
+    with unit_of_work(engine) as session:
+        for name, case in CASES.items():
+            refs = {}
+            for ref, name_ko, name_en, types, form, _status, country, _sites in case["partners"]:
+                refs[f"DEMO-{ref}"] = partners_service.create_partner(
+                    session,
+                    actor=SYSTEM_ACTOR,
+                    data=partner_schemas.PartnerCreate(
+                        name_ko=name_ko,
+                        name_en=name_en,
+                        types=types,
+                        form=form,
+                        country=country,
+                        external_ref=f"DEMO-{ref}",
+                    ),
+                ).id
+            for role in OWNER_ROLES:
+                accounts_service.create_user(
+                    session,
+                    actor=None,
+                    email=f"{role}@{case['domain']}",
+                    password="demo-password-1",
+                    display_name=f"{role.title()} ({name})",
+                    role=role,
+                )
+            selection_demo.load(session, name, refs, TODAY)
+            selection_demo.load(session, name, refs, TODAY)  # idempotent
+
 
 def test_demo_cases_load_evaluations_in_every_state(engine: Engine) -> None:
-    with unit_of_work(engine) as session:
-        load_case(session, "all", today=date(2026, 11, 1))
-    with unit_of_work(engine) as session:
-        load_case(session, "all", today=date(2026, 11, 1))  # idempotent
+    _cases_without_other_domains(engine)
     with unit_of_work(engine) as session:
         evaluations = {e.title: e for e in session.execute(select(Evaluation)).scalars()}
         assert len(evaluations) == 3
