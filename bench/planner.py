@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import argparse
 import gc
+import multiprocessing
 import resource
 import sys
 import time
-import tracemalloc
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -111,8 +111,7 @@ def generate(size: Size, seed: int = 2027) -> PlanningModel:
         market_unmet_penalty=np.full(m, 500.0),
         lane_cost=np.round(1.0 + 8.0 * distance, 2),
         policy=Policy(
-            max_share_per_site=0.6,
-            max_share_per_region=np.full(size.regions, 0.35),
+            max_share_per_region=np.full(size.regions, 0.3),
             mip_gap=0.01,
             time_limit_s=60.0,
         ),
@@ -120,12 +119,16 @@ def generate(size: Size, seed: int = 2027) -> PlanningModel:
 
 
 def pulp_build(model: PlanningModel, *, relax: bool) -> tuple[object, float]:
-    """The same rows and columns written the way PuLP is meant to be used."""
+    """The same rows and columns written the way PuLP is meant to be used.
+
+    The eligible flows come from cofab's vectorised eligibility step and are not timed, so the
+    figure is PuLP's model construction alone.
+    """
     import pulp
 
-    started = time.perf_counter()
-    form = build_formulation(model)  # only to read the eligible flows and column layout
+    form = build_formulation(model)
     flows = form.flows
+    started = time.perf_counter()
     prob = pulp.LpProblem("cofab_bench", pulp.LpMinimize)
     n_flow = flows.size
     x = [pulp.LpVariable(f"x{e}", lowBound=0) for e in range(n_flow)]
@@ -185,7 +188,7 @@ def monte_carlo(
     lanes = rng.random((sites, markets)) < 0.4
     lanes[np.arange(sites), rng.integers(0, markets, sites)] = True
     capacity = rng.uniform(800, 1200, (sites, 1)) * np.ones((1, weeks))
-    load = rng.uniform(0.6, 0.95, (sites, 1))
+    load = rng.uniform(0.9, 0.99, (sites, 1))
     shipments = np.zeros((weeks, sites, markets))
     share = lanes / lanes.sum(axis=1, keepdims=True)
     shipments[:] = (capacity[:, :1] * load * share)[None, :, :]
@@ -207,16 +210,21 @@ def monte_carlo(
         duration_b=np.ones(sites),
         capacity_loss=np.ones(sites),
     )
-    gc.collect()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    tracemalloc.start()
     started = time.perf_counter()
     result = simulate(network, profile, scenarios=scenarios, seed=42)
     elapsed = time.perf_counter() - started
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return elapsed, peak / 2**20, max(rss_after, rss_before), result.summary()
+    rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return elapsed, rss_before, rss_peak, result.summary()
+
+
+def monte_carlo_in_child(
+    sites: int, weeks: int, scenarios: int
+) -> tuple[float, float, float, dict[str, float]]:
+    """Run in a fresh process so its peak RSS is the Monte Carlo's, not the MILP's."""
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as pool:
+        return pool.apply(monte_carlo, (sites, weeks, scenarios))
 
 
 def _ratio(a: float, b: float) -> str:
@@ -248,9 +256,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     build_extract = t["build_s"] + t.get("extract_s", 0.0)
     rows.append(("cofab build (flows + CSC + passModel)", f"{t['build_s']:.2f} s", "", ""))
-    rows.append(("HiGHS MILP solve (1 % gap, 60 s limit)", f"{t['solve_s']:.2f} s", "", ""))
+    rows.append(
+        (
+            f"HiGHS solve to 1 % gap, 60 s limit ({result.strategy})",
+            f"{t['solve_s']:.2f} s",
+            "",
+            "goal ≤ 60 s",
+        )
+    )
     rows.append(("cofab extraction", f"{t.get('extract_s', 0.0):.3f} s", "", ""))
-    rows.append(("shadow-price LP (binaries fixed)", f"{t.get('shadow_s', 0.0):.2f} s", "", ""))
+    shadow = f"{t['shadow_s']:.2f} s" if "shadow_s" in t else "in the solve (final fixed LP)"
+    rows.append(("shadow prices (LP with engagement fixed)", shadow, "", ""))
     rows.append(
         (
             "(build + extraction) / solve",
@@ -261,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if not args.skip_pulp:
         gc.collect()
-        _, pulp_seconds = pulp_build(replace(model), relax=True)
+        _, pulp_seconds = pulp_build(model, relax=True)
         gc.collect()
         rows.append(
             (
@@ -271,25 +287,26 @@ def main(argv: list[str] | None = None) -> int:
                 f"PuLP/cofab {_ratio(pulp_seconds, t['build_s'])} (goal ≥ 10×)",
             )
         )
-        small_model = generate(small, seed=7)
-        small_model = replace(small_model, policy=replace(small_model.policy, mip_gap=0.0001))
+        small_model = generate(small, seed=7)  # same 1 % gap and 60 s limit as the big one
         small_result, small_total = cofab_run(small_model)
         import pulp
 
         prob, small_build = pulp_build(small_model, relax=False)
         started = time.perf_counter()
-        prob.solve(pulp.PULP_CBC_CMD(msg=False, gapRel=0.0001, timeLimit=600))  # type: ignore[attr-defined]
+        cbc = pulp.PULP_CBC_CMD(msg=False, gapRel=small_model.policy.mip_gap, timeLimit=600)
+        prob.solve(cbc)  # type: ignore[attr-defined]
         cbc_seconds = time.perf_counter() - started
         cbc_objective = pulp.value(prob.objective)  # type: ignore[attr-defined]
         rows.append(
             (
-                f"small MILP ({small_result.size['flow_variables']:,} flows), solve to 0.01 %",
-                f"{small_total:.2f} s (obj {small_result.objective:,.0f})",
+                f"small MILP ({small_result.size['flow_variables']:,} flows) to 1 % gap",
+                f"{small_total:.2f} s (obj {small_result.objective:,.0f}, "
+                f"gap {small_result.mip_gap:.2%})",
                 f"{small_build + cbc_seconds:.2f} s (obj {cbc_objective:,.0f})",
                 f"PuLP+CBC/cofab {_ratio(small_build + cbc_seconds, small_total)}",
             )
         )
-    elapsed, traced_mib, rss_mib, summary = monte_carlo(*mc)
+    elapsed, rss_start_mib, rss_mib, summary = monte_carlo_in_child(*mc)
     rows.append(
         (
             f"Monte Carlo {mc[0]} sites × {mc[1]} weeks × {mc[2]:,} scenarios",
@@ -301,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(
         (
             "Monte Carlo memory",
-            f"peak traced {traced_mib:,.0f} MiB, max RSS {rss_mib:,.0f} MiB",
+            f"peak RSS {rss_mib:,.0f} MiB (process start {rss_start_mib:,.0f} MiB)",
             "",
             "goal < 2 GiB",
         )

@@ -178,3 +178,30 @@ def test_proportional_sharing_of_scarce_spare() -> None:
     sim = simulate(network, prof, scenarios=4, seed=0)
     assert sim.lost_units.tolist() == pytest.approx([150.0] * 4)
     assert sim.lost_cost.tolist() == pytest.approx([75.0 * 1 + 75.0 * 2] * 4)
+
+
+def test_rerouting_respects_families_of_capacity_pools() -> None:
+    """S0 has an F1 and an F2 pool (full); S1 makes only F1 and has 150 spare. S0 out: P1's
+    100 move to S1, P2's 100 are lost → fill 150/250 = 0.6. S1 out: its 50 of P1 are lost."""
+    doc = one_product_doc(
+        [
+            {"id": "S0", "capacity": {"F1": 100, "F2": 100}, "unit_cost": {"P1": 1, "P2": 1}},
+            {"id": "S1", "capacity": {"F1": 200}, "unit_cost": {"P1": 2}},
+        ],
+        150,
+    )
+    doc["products"].append({"id": "P2", "family": "F2"})
+    doc["markets"][0]["demand"]["P2"] = 100
+    inp, result = solve(doc)
+    network = build_network(inp, plan_document(inp, result))
+    assert isinstance(network, SimulationNetwork)
+    s0_always_out = DisruptionProfile(
+        probability=np.array([1.0, 0.0]),
+        duration_kind=np.array([0, 0]),
+        duration_a=np.array([1.0, 1.0]),
+        duration_b=np.array([1.0, 1.0]),
+        capacity_loss=np.array([1.0, 1.0]),
+    )
+    sim = simulate(network, s0_always_out, scenarios=6, seed=0, threads=2)
+    assert sim.fill_rate.tolist() == pytest.approx([0.6] * 6)
+    assert sim.site_criticality.tolist() == pytest.approx([0.4, 0.2])

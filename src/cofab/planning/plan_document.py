@@ -159,6 +159,7 @@ def plan_document(inp: PlanningInput, result: PlanResult) -> dict[str, Any]:
         "name": inp.name,
         "status": result.status,
         "solver_status": result.solver_status,
+        "strategy": result.strategy,
         "objective": _round(result.objective),
         "mip_gap": _round(result.mip_gap),
         "cost": {key: _round(value) for key, value in result.cost.items()},

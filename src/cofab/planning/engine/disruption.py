@@ -18,18 +18,22 @@ Re-routed volume is assumed to cost the same as planned volume.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import IntEnum
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
 
 from cofab.planning.engine.model import BoolArray, FloatArray, IntArray
 
 Float32Array = npt.NDArray[np.float32]
 
-#: chunk so that the (periods × scenarios × sites) disruption mask stays near this many cells
+#: scenarios per chunk so that periods × scenarios × sites stays near this many cells
 _MASK_CELLS_PER_CHUNK = 12_000_000
 
 
@@ -103,13 +107,16 @@ def cvar(values: FloatArray, level: float) -> float:
 
 
 def _geometric(rng: np.random.Generator, p: FloatArray, never: int) -> IntArray:
-    """Trials up to the first success (1, 2, …); ``never`` where p == 0."""
+    """Trials up to the first success (1, 2, …), by inversion; ``never`` where p == 0."""
     uniform = 1.0 - rng.random(p.shape[0])  # (0, 1]
     with np.errstate(divide="ignore", invalid="ignore"):
-        draws = np.ceil(np.log(uniform) / np.log1p(-np.minimum(p, 1.0)))
-    draws = np.where(p >= 1.0, 1.0, draws)
-    draws = np.where(p <= 0.0, float(never), np.maximum(draws, 1.0))
-    return np.minimum(draws, float(never)).astype(np.int64)
+        draws: FloatArray = np.log(uniform) / np.log1p(-np.minimum(p, 1.0))  # +inf if p == 0
+    np.ceil(draws, out=draws)
+    np.clip(draws, 1.0, float(never), out=draws)  # p == 1 gives -0 → 1
+    never_fails = p <= 0.0
+    if never_fails.any():  # also covers 0 / 0 when the uniform draw is exactly 1
+        draws[never_fails] = float(never)
+    return draws.astype(np.int64)
 
 
 def _durations(rng: np.random.Generator, profile: DisruptionProfile, sites: IntArray) -> IntArray:
@@ -127,34 +134,92 @@ def _durations(rng: np.random.Generator, profile: DisruptionProfile, sites: IntA
     return out
 
 
-def sample_disrupted(
+@dataclass(frozen=True, slots=True)
+class DisruptedCells:
+    """Every (period, scenario, site) cell in which a site is disrupted, grouped by period.
+
+    Disruptions are rare, so the Monte Carlo works on this list instead of a dense
+    periods × scenarios × sites mask.
+    """
+
+    scenarios: int
+    n_periods: int
+    scenario: IntArray  # sorted by period
+    site: IntArray
+    period_start: IntArray  # (T + 1,) cells of period t are [period_start[t], period_start[t+1])
+
+    def dense(self, n_sites: int) -> Float32Array:
+        mask = np.zeros((self.n_periods, self.scenarios, n_sites), dtype=np.float32)
+        period = np.repeat(np.arange(self.n_periods), np.diff(self.period_start))
+        mask[period, self.scenario, self.site] = 1.0
+        return mask
+
+    @classmethod
+    def from_dense(cls, mask: Float32Array) -> DisruptedCells:
+        period, scenario, site = np.nonzero(mask)
+        starts = np.searchsorted(period, np.arange(mask.shape[0] + 1))
+        return cls(int(mask.shape[1]), int(mask.shape[0]), scenario, site, starts)
+
+
+def sample_cells(
     rng: np.random.Generator, profile: DisruptionProfile, scenarios: int, n_periods: int
-) -> Float32Array:
-    """(T, N, S) mask, 1.0 where a site is disrupted, built from interval end points."""
+) -> DisruptedCells:
+    """Draw disruption intervals per (scenario, site) as geometric gaps and durations."""
     n_sites = profile.probability.shape[0]
-    pairs = scenarios * n_sites
     site_of = np.tile(np.arange(n_sites), scenarios)
     p = profile.probability[site_of]
-    diff = np.zeros((n_periods + 1, pairs), dtype=np.float32)
     next_start = _geometric(rng, p, n_periods + 1) - 1
     active = np.flatnonzero(next_start < n_periods)
+    pairs: list[IntArray] = []
+    starts: list[IntArray] = []
+    ends: list[IntArray] = []
     while active.size:
         start = next_start[active]
         end = np.minimum(start + _durations(rng, profile, site_of[active]), n_periods)
-        diff[start, active] += 1.0
-        diff[end, active] -= 1.0
+        pairs.append(active)
+        starts.append(start)
+        ends.append(end)
         following = end + _geometric(rng, p[active], n_periods + 1) - 1
         next_start[active] = following
         active = active[following < n_periods]
-    mask = np.cumsum(diff[:n_periods], axis=0, dtype=np.float32)
-    return mask.reshape(n_periods, scenarios, n_sites)
+    if not pairs:
+        empty = np.zeros(0, dtype=np.int64)
+        return DisruptedCells(scenarios, n_periods, empty, empty, np.zeros(n_periods + 1, np.int64))
+    pair = np.concatenate(pairs)
+    start = np.concatenate(starts)
+    length = np.concatenate(ends) - start
+    interval = np.repeat(np.arange(pair.shape[0]), length)
+    offset = np.arange(interval.shape[0]) - np.repeat(np.cumsum(length) - length, length)
+    period = (start[interval] + offset).astype(np.int16)
+    order = np.argsort(period, kind="stable")  # radix sort on 16-bit keys
+    cell_pair = pair[interval[order]]
+    counts = np.bincount(period, minlength=n_periods)
+    period_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    return DisruptedCells(
+        scenarios, n_periods, cell_pair // n_sites, cell_pair % n_sites, period_start
+    )
+
+
+def sample_disrupted(
+    rng: np.random.Generator, profile: DisruptionProfile, scenarios: int, n_periods: int
+) -> Float32Array:
+    """(T, N, S) mask, 1.0 where a site is disrupted (small cases and tests)."""
+    n_sites = profile.probability.shape[0]
+    return sample_cells(rng, profile, scenarios, n_periods).dense(n_sites)
+
+
+#: precompute the per-period (site × pool) re-routing demand table up to this many cells
+_DENOM_TABLE_CELLS = 40_000_000
 
 
 class _Kernel:
-    """Per-period constants, so the scenario loop is three matrix products and a few ufuncs."""
+    """Per-period constants; per period only scenarios with a disruption are computed, as two
+    sparse products (lost volume, lost volume each pool could take), one dense product (what
+    pools offer) and a few ufuncs."""
 
     def __init__(self, network: SimulationNetwork, profile: DisruptionProfile) -> None:
         ship = network.shipments  # (T, K, G)
+        n_periods, n_pools, _ = ship.shape
         produced = ship.sum(axis=2) * network.pool_scrap_factor[None, :]  # (T, K)
         capacity = network.pool_capacity.T  # (T, K)
         loss = profile.capacity_loss[network.pool_site][None, :]
@@ -164,39 +229,72 @@ class _Kernel:
         good = 1.0 / network.pool_scrap_factor[None, :]
         spare_up = np.maximum(capacity - produced, 0.0) * good
         spare_down = np.maximum(remaining - produced, 0.0) * good
-        self.lost_ship = (lost_share[:, :, None] * ship).astype(np.float32)  # (T, K, G)
+        pool_lost = lost_share[:, :, None] * ship  # (T, K, G)
+        # pools → sites: (S, K) one-hot times (T, K, G)
+        one_hot = np.zeros((network.n_sites, n_pools))
+        one_hot[network.pool_site, np.arange(n_pools)] = 1.0
+        site_lost = np.einsum("sk,tkg->tsg", one_hot, pool_lost)
+        self.n_sites = network.n_sites
+        self.site_lost = site_lost.astype(np.float32)  # (T, S, G)
         self.spare_up = spare_up.astype(np.float32)  # (T, K)
         self.spare_drop = (spare_up - spare_down).astype(np.float32)  # (T, K)
         self.serve = network.can_serve.astype(np.float32)  # (K, G)
         self.serve_t = np.ascontiguousarray(self.serve.T)  # (G, K)
         self.cost = network.group_lost_cost.astype(np.float32)  # (G,)
-        self.pool_site = network.pool_site
-        self.identity_pools = bool(
-            network.pool_site.shape[0] == network.n_sites
-            and np.array_equal(network.pool_site, np.arange(network.n_sites))
+        # pools of each site, for cells → pool cells
+        order = np.argsort(network.pool_site, kind="stable")
+        self.site_pool_start = np.searchsorted(
+            network.pool_site[order], np.arange(network.n_sites + 1)
         )
+        self.site_pools = order
+        self.denom_table: Float32Array | None = None
+        if n_periods * network.n_sites * n_pools <= _DENOM_TABLE_CELLS:
+            # lost volume of site s that pool k could take = sum_g lost[s, g] * serve[k, g]
+            self.denom_table = np.ascontiguousarray(self.site_lost @ self.serve_t)  # (T, S, K)
 
-    def lost(self, disrupted_sites: Float32Array) -> tuple[FloatArray, FloatArray]:
-        """Lost units and cost per scenario for a (T, N, S) disruption mask."""
-        n = disrupted_sites.shape[1]
+    def _pool_cells(self, rows: IntArray, sites: IntArray) -> tuple[IntArray, IntArray]:
+        first = self.site_pool_start[sites]
+        count = self.site_pool_start[sites + 1] - first
+        rep = np.repeat(np.arange(sites.shape[0]), count)
+        offset = np.arange(rep.shape[0]) - np.repeat(np.cumsum(count) - count, count)
+        return rows[rep], self.site_pools[first[rep] + offset]
+
+    def lost(self, cells: DisruptedCells) -> tuple[FloatArray, FloatArray]:
+        """Lost units and cost per scenario after re-routing."""
+        n = cells.scenarios
         units = np.zeros(n)
         cost = np.zeros(n)
-        for t in range(disrupted_sites.shape[0]):
-            down = disrupted_sites[t]
-            if not self.identity_pools:
-                down = down[:, self.pool_site]
-            lost = down @ self.lost_ship[t]  # (N, G)
-            ratio = down * self.spare_drop[t]
-            np.subtract(self.spare_up[t], ratio, out=ratio)  # spare, shipped units
-            demand_seen = lost @ self.serve_t  # (N, K) lost volume each pool could serve
-            np.maximum(demand_seen, 1e-9, out=demand_seen)
-            np.divide(ratio, demand_seen, out=ratio)
-            recovered = ratio @ self.serve
+        for t in range(cells.n_periods):
+            begin, end = int(cells.period_start[t]), int(cells.period_start[t + 1])
+            if begin == end:
+                continue
+            scenario = cells.scenario[begin:end]
+            site = cells.site[begin:end]
+            hit = np.bincount(scenario, minlength=n) > 0
+            rows = np.flatnonzero(hit)
+            row_of = np.cumsum(hit) - 1
+            local = row_of[scenario]
+            down = sp.csr_array(
+                (np.ones(local.shape[0], dtype=np.float32), (local, site)),
+                shape=(rows.shape[0], self.n_sites),
+            )
+            lost = np.asarray(down @ self.site_lost[t])  # (R, G)
+            if self.denom_table is not None:
+                seen = np.asarray(down @ self.denom_table[t])  # (R, K)
+            else:
+                seen = lost @ self.serve_t
+            ratio = np.empty_like(seen)
+            ratio[:] = self.spare_up[t]
+            pool_row, pool = self._pool_cells(local, site)
+            ratio[pool_row, pool] -= self.spare_drop[t, pool]
+            seen += 1e-9
+            np.divide(ratio, seen, out=ratio)
+            recovered = ratio @ self.serve  # (R, G) offered
             np.multiply(recovered, lost, out=recovered)
             np.minimum(recovered, lost, out=recovered)
             np.subtract(lost, recovered, out=lost)
-            units += lost.sum(axis=1, dtype=np.float64)
-            cost += lost @ self.cost
+            units[rows] += lost.sum(axis=1, dtype=np.float64)
+            cost[rows] += lost @ self.cost
         return units, cost
 
 
@@ -207,6 +305,7 @@ def simulate(
     scenarios: int,
     seed: int,
     chunk_scenarios: int | None = None,
+    threads: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> SimulationResult:
     """Fill rate, lost units and lost cost over ``scenarios`` draws; same seed, same answer."""
@@ -221,13 +320,25 @@ def simulate(
     seeds = np.random.SeedSequence(seed).spawn(n_chunks)
     lost_units = np.empty(scenarios)
     lost_cost = np.empty(scenarios)
-    for index, child in enumerate(seeds):
+
+    def run_chunk(index: int) -> int:
         begin = index * chunk_scenarios
         end = min(begin + chunk_scenarios, scenarios)
-        mask = sample_disrupted(np.random.default_rng(child), profile, end - begin, n_periods)
-        lost_units[begin:end], lost_cost[begin:end] = kernel.lost(mask)
-        if progress is not None:
-            progress(end, scenarios)
+        rng = np.random.default_rng(seeds[index])
+        cells = sample_cells(rng, profile, end - begin, n_periods)
+        lost_units[begin:end], lost_cost[begin:end] = kernel.lost(cells)
+        return end - begin
+
+    # Chunks are independent (own seed, own output slice), so the result does not depend on
+    # the order they finish in. BLAS is kept single-threaded: its matrices are small and
+    # spinning BLAS threads fight the chunk threads for the same cores.
+    workers = max(1, min(n_chunks, threads if threads is not None else (os.cpu_count() or 1)))
+    done = 0
+    with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
+        for finished in pool.map(run_chunk, range(n_chunks)):
+            done += finished
+            if progress is not None:
+                progress(done, scenarios)
 
     demand = network.total_demand
     baseline = (demand - network.planned_unmet) / demand if demand > 0 else 1.0
@@ -240,7 +351,8 @@ def simulate(
         end = min(begin + block, n_sites)
         out_all = np.zeros((n_periods, end - begin, n_sites), dtype=np.float32)
         out_all[:, np.arange(end - begin), np.arange(begin, end)] = 1.0
-        site_lost[begin:end], _ = kernel.lost(out_all)
+        with threadpool_limits(1, user_api="blas"):
+            site_lost[begin:end], _ = kernel.lost(DisruptedCells.from_dense(out_all))
     criticality = site_lost / demand if demand > 0 else np.zeros(n_sites)
     return SimulationResult(
         scenarios=scenarios,

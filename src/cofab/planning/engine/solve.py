@@ -78,6 +78,7 @@ class PlanResult:
     infeasibility: Infeasibility | None
     timings: dict[str, float] = field(default_factory=dict)
     size: dict[str, int] = field(default_factory=dict)
+    strategy: str = "mip"  # which path solved it: "mip" or "lp_first"
 
     def shipped(self) -> IntArray:
         """Indices of flows that carry volume."""
@@ -150,7 +151,8 @@ def solve_plan(
 
     emit("solve")
     started = time.perf_counter()
-    if _use_lp_first(model, form):
+    strategy = "lp_first" if _use_lp_first(model, form) else "mip"
+    if strategy == "lp_first":
         found = _run_lp_first(highs, model, form, emit)
     else:
         found = _run_mip(highs, model, form, shadow_prices, emit)
@@ -194,6 +196,7 @@ def solve_plan(
         infeasibility=None,
         timings=timings,
         size=size,
+        strategy=strategy,
         cost=parts.cost,
         flow_qty=parts.flow_qty,
         engaged=parts.engaged,
