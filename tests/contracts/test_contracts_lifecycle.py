@@ -265,3 +265,27 @@ def test_only_unshared_drafts_can_be_deleted(db: Session, world: World) -> None:
     service.delete_contract(db, actor=owner("manager"), contract_id=dropped.id)
     with pytest.raises(NotFound):
         service.get_contract(db, actor=owner("manager"), contract_id=dropped.id)
+
+
+def test_periodic_review_moves_the_next_review_date(db: Session, world: World) -> None:
+    contract = make_contract(db, [world.partner_a])
+    contract.review_interval_months = 6
+    now = datetime(2026, 3, 31, 10, tzinfo=UTC)
+    service.mark_reviewed(
+        db, actor=owner("manager"), contract_id=contract.id, comment="Targets still right", now=now
+    )
+    assert str(contract.next_review_date) == "2026-09-30"  # 31 March + 6 months, clamped
+    with pytest.raises(ValidationFailed):
+        service.mark_reviewed(
+            db,
+            actor=owner("manager"),
+            contract_id=contract.id,
+            next_review_date=now.date(),
+            now=now,
+        )
+    with pytest.raises(Forbidden):
+        service.mark_reviewed(db, actor=owner("viewer"), contract_id=contract.id)
+    actions = db.execute(
+        select(ContractEvent.action).where(ContractEvent.contract_id == contract.id)
+    ).scalars()
+    assert "reviewed" in set(actions)

@@ -214,6 +214,7 @@ SAMPLE_BODIES.update(
             "text_ko": "x",
         },
         "ClauseUpdate": {"text_en": "hijacked"},
+        "ReviewDone": {"comment": "hijacked", "next_review_date": "2030-01-01"},
     }
 )
 

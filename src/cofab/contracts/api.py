@@ -135,6 +135,20 @@ def non_renewal_notice(
     return _read(contract)
 
 
+@router.post("/contracts/{contract_id}/reviews", response_model=schemas.ContractRead)
+def mark_reviewed(
+    session: DbSession, actor: ApiActor, contract_id: int, body: schemas.ReviewDone
+) -> Any:
+    contract = service.mark_reviewed(
+        session,
+        actor=actor,
+        contract_id=contract_id,
+        comment=body.comment,
+        next_review_date=body.next_review_date,
+    )
+    return _read(contract)
+
+
 @router.get("/contracts/{contract_id}/versions", response_model=list[schemas.VersionRead])
 def list_versions(session: DbSession, actor: ApiActor, contract_id: int) -> Any:
     contract = get_contract(session, actor=actor, contract_id=contract_id)

@@ -42,7 +42,7 @@ S = ContractStatus
 MANAGERS = frozenset({"admin", "manager"})
 register_labels(
     {
-        "event_created": N_("Created"),
+        "event_created": N_("Contract created"),
         "event_submitted": N_("Submitted for internal review"),
         "event_internal_approval": N_("Approved internally, sent to the partner"),
         "event_returned": N_("Returned to draft"),
@@ -53,6 +53,7 @@ register_labels(
         "event_terminated": N_("Terminated"),
         "event_non_renewal_notice": N_("Notice of non-renewal"),
         "event_amendment": N_("Amendment drafted"),
+        "event_reviewed": N_("Periodic review done"),
     }
 )
 

@@ -372,6 +372,29 @@ async def contract_non_renewal(
     )
 
 
+@router.post("/contracts/{contract_id}/reviews", response_class=HTMLResponse)
+async def contract_reviewed(
+    request: Request, session: DbSession, actor: PageActor, contract_id: int
+) -> Response:
+    data = await read_form(request)
+    get_contract(session, actor=actor, contract_id=contract_id)
+
+    def review() -> None:
+        parsed = parse(
+            schemas.ReviewDone,
+            {k: data[k] for k in ("comment", "next_review_date") if k in data},
+        )
+        service.mark_reviewed(
+            session,
+            actor=actor,
+            contract_id=contract_id,
+            comment=parsed.comment,
+            next_review_date=parsed.next_review_date,
+        )
+
+    return _act(request, session, actor, contract_id, review)
+
+
 @router.post("/contracts/{contract_id}/comments", response_class=HTMLResponse)
 async def contract_comment(
     request: Request, session: DbSession, actor: PageActor, contract_id: int

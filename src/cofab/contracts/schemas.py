@@ -80,6 +80,11 @@ class CommentCreate(Strict):
     body: str = Field(min_length=1, max_length=5000)
 
 
+class ReviewDone(Strict):
+    comment: str | None = Field(default=None, max_length=5000)
+    next_review_date: date | None = None
+
+
 class RaciUpdate(Strict):
     """``matrix[activity][party] = letters``; party is "owner" or a partner id as text."""
 

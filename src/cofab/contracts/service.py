@@ -10,7 +10,7 @@ functions other domains call, so they import one place:
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -37,6 +37,7 @@ from cofab.contracts.models import (
 )
 from cofab.contracts.queries import (
     ContractFilters,
+    add_months,
     contract_query,
     current_period_end,
     effective_status,
@@ -79,6 +80,7 @@ __all__ = [
     "give_non_renewal_notice",
     "governing_version",
     "latest_version",
+    "mark_reviewed",
     "open_version",
     "partner_has_active_agreement",
     "require_editor",
@@ -383,6 +385,56 @@ def create_amendment(
         after=audit.snapshot(version),
     )
     return version
+
+
+def mark_reviewed(
+    session: Session,
+    *,
+    actor: Actor,
+    contract_id: int,
+    comment: str | None = None,
+    next_review_date: date | None = None,
+    now: datetime | None = None,
+) -> Contract:
+    """Record that the periodic review took place and set the next one (by default the review
+    interval from today): the contract stays a living document (domain text §3.2)."""
+    contract = get_contract(session, actor=actor, contract_id=contract_id)
+    require_editor(actor, contract.kind)
+    if contract.status == ContractStatus.TERMINATED:
+        raise InvalidTransition(N_("A terminated contract cannot be changed."))
+    now = now or utcnow()
+    if next_review_date is None and contract.review_interval_months:
+        next_review_date = add_months(now, contract.review_interval_months).date()
+    if next_review_date is not None and next_review_date <= now.date():
+        raise ValidationFailed(
+            problems=[FieldProblem("next_review_date", N_("Must be a date in the future."))]
+        )
+    before = audit.snapshot(contract)
+    contract.next_review_date = next_review_date
+    session.add(
+        ContractEvent(
+            contract_id=contract.id,
+            version_id=None,
+            partner_id=contract.partner_id,
+            action="reviewed",
+            actor_user_id=actor.user_id or None,
+            actor_label=actor.email,
+            comment=comment,
+            at=now,
+        )
+    )
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="reviewed",
+        entity="contract",
+        entity_id=contract.id,
+        partner_id=contract.partner_id,
+        before=before,
+        after=audit.snapshot(contract),
+    )
+    return contract
 
 
 def compare_versions(
