@@ -107,6 +107,15 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(contracts_pages.router)
     register_nav("/contracts", N_("Contracts"), "all")
     # end contracts
+    # vault: encrypted documents, sharing, access reports, exit reports
+    from cofab.vault import api as vault_api
+    from cofab.vault import pages as vault_pages
+
+    add_template_package("cofab.vault")
+    app.include_router(vault_api.router)
+    app.include_router(vault_pages.router)
+    register_nav("/vault", N_("Documents"), "all")
+    # end vault
     # --- end of domain routers -------------------------------------------------------------
 
     app.state.templates = build_templates()

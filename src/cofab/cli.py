@@ -21,6 +21,7 @@ from cofab.core.i18n import cli_locale, translate
 from cofab.db.session import engine_for, unit_of_work
 from cofab.planning import cli as planning_cli
 from cofab.selection import cli as selection_cli
+from cofab.vault import cli as vault_cli
 
 app = typer.Typer(
     help="cofab — run manufacturing-expansion partnerships end to end.",
@@ -313,4 +314,5 @@ def main() -> None:  # pragma: no cover - console entry point
 app.add_typer(selection_cli.app, name="select")
 app.add_typer(planning_cli.app, name="plan")
 app.add_typer(contracts_cli.app, name="contracts")
+app.add_typer(vault_cli.app, name="vault")
 # --- end of domain sub-apps ------------------------------------------------------------------

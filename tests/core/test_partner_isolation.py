@@ -227,6 +227,28 @@ def _contracts(world: World, engine: Engine) -> dict[str, IdResolver]:
 
 EXTRA_RESOLVERS.append(_contracts)
 # --- end contracts --------------------------------------------------------------------------
+
+# --- vault: a confidential drawing shared with partner B only, its version, share, grant ------
+SAMPLE_BODIES.update(
+    {
+        "VaultDocumentCreate": {"title": "Evil", "kind": "drawing", "classification": "public"},
+        "VaultDocumentUpdate": {"classification": "public"},
+        "VaultShareCreate": {"partner_id": 0},
+        "VaultGrantCreate": {"user_id": 1},
+        "VaultExitReportCreate": {"partner_id": 0},
+        "VaultExitConfirmation": {"note": "hijacked"},
+    }
+)
+
+
+def _vault(world: World, engine: Engine) -> dict[str, IdResolver]:
+    from tests.vault.vault_factories import isolation_resolvers
+
+    return isolation_resolvers(world, engine, SAMPLE_BODIES)
+
+
+EXTRA_RESOLVERS.append(_vault)
+# --- end vault ------------------------------------------------------------------------------
 # An upload that tries to add a site to partner B.
 MULTIPART_SAMPLE = {
     "file": ("x.csv", b"external_ref,partner_ref,name,country\nX1,REF-Bravo Bioworks,Evil,KR\n")

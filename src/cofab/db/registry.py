@@ -17,6 +17,7 @@ MODEL_MODULES = [
     "cofab.operations.models",
     "cofab.contracts.models",
     "cofab.selection.models",
+    "cofab.vault.models",
     # --- end of domain model modules ---
 ]
 

@@ -1,0 +1,177 @@
+"""Vault JSON API under /api/v1/vault: parse, call one service function, return.
+
+Uploads take the file as the raw request body (any content type), streamed into the encryptor:
+``POST /api/v1/vault/documents/{id}/versions?filename=drawing.pdf`` with
+``--data-binary @drawing.pdf``. Downloads stream the decrypted file with its Content-Length.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import StreamingResponse
+
+from cofab.core.pagination import Page, paginate
+from cofab.core.web import ApiActor, DbSession
+from cofab.vault import documents, exits, reports, schemas, sharing
+from cofab.vault.downloads import prepare_download
+from cofab.vault.streaming import raw_chunks, refuse_declared_oversize, stream_upload
+from cofab.vault.web import LOG_REFUSALS, store_of, streaming_response
+
+router = APIRouter(prefix="/api/v1/vault", tags=["vault"], dependencies=[LOG_REFUSALS])
+
+
+def _detail(view: documents.DocumentView) -> schemas.DocumentDetail:
+    base = schemas.DocumentRead.model_validate(view.document).model_dump()
+    return schemas.DocumentDetail.model_validate(
+        base
+        | {
+            "versions": [schemas.VersionRead.model_validate(v) for v in view.versions],
+            "shares": [schemas.ShareRead.model_validate(s) for s in view.shares],
+            "grants": [schemas.GrantRead.model_validate(g) for g in view.grants],
+        }
+    )
+
+
+def _report(report: reports.AccessReport) -> schemas.AccessReportRead:
+    return schemas.AccessReportRead.model_validate(
+        {
+            "events": [e.__dict__ for e in report.events],
+            "documents": [d.__dict__ for d in report.documents],
+        }
+    )
+
+
+@router.get("/documents", response_model=Page[schemas.DocumentRead])
+def list_documents(
+    session: DbSession,
+    actor: ApiActor,
+    q: str | None = None,
+    classification: str | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    size: Annotated[int, Query(ge=1, le=200)] = 25,
+) -> Page[schemas.DocumentRead]:
+    stmt = documents.document_query(actor, session, q=q, classification=classification)
+    items, total = paginate(session, stmt, page=page, size=size)
+    documents.log_listing(session, actor=actor, documents=items)
+    return Page[schemas.DocumentRead](
+        items=[schemas.DocumentRead.model_validate(d) for d in items],
+        total=total,
+        page=page,
+        size=size,
+    )
+
+
+@router.post("/documents", response_model=schemas.DocumentRead, status_code=201)
+def create_document(session: DbSession, actor: ApiActor, body: schemas.VaultDocumentCreate) -> Any:
+    return documents.create_document(session, actor=actor, data=body)
+
+
+@router.get("/documents/{document_id}", response_model=schemas.DocumentDetail)
+def get_document(session: DbSession, actor: ApiActor, document_id: int) -> Any:
+    return _detail(documents.view_document(session, actor=actor, document_id=document_id))
+
+
+@router.patch("/documents/{document_id}", response_model=schemas.DocumentRead)
+def update_document(
+    session: DbSession, actor: ApiActor, document_id: int, body: schemas.VaultDocumentUpdate
+) -> Any:
+    return documents.update_document(session, actor=actor, document_id=document_id, data=body)
+
+
+@router.post(
+    "/documents/{document_id}/versions", response_model=schemas.VersionRead, status_code=201
+)
+async def upload_version(
+    request: Request,
+    session: DbSession,
+    actor: ApiActor,
+    document_id: int,
+    filename: Annotated[str | None, Query(max_length=255)] = None,
+    note: Annotated[str | None, Query(max_length=2000)] = None,
+) -> Any:
+    """The request body is the file itself, streamed (never buffered whole)."""
+    store = store_of(request)
+    pending = documents.begin_version(session, actor=actor, document_id=document_id)
+    refuse_declared_oversize(request, store.max_bytes)
+    return await stream_upload(
+        session,
+        actor=actor,
+        store=store,
+        pending=pending,
+        source=raw_chunks(request),
+        filename=filename,
+        content_type=request.headers.get("content-type"),
+        note=note,
+    )
+
+
+@router.get("/versions/{version_id}/download", response_class=StreamingResponse)
+def download_version(
+    request: Request, session: DbSession, actor: ApiActor, version_id: int
+) -> Response:
+    prepared = prepare_download(
+        session, actor=actor, store=store_of(request), version_id=version_id
+    )
+    return streaming_response(prepared)
+
+
+@router.post("/documents/{document_id}/shares", response_model=schemas.ShareRead, status_code=201)
+def share_document(
+    session: DbSession, actor: ApiActor, document_id: int, body: schemas.VaultShareCreate
+) -> Any:
+    return sharing.share_document(session, actor=actor, document_id=document_id, data=body)
+
+
+@router.delete("/shares/{share_id}", response_model=schemas.ShareRead)
+def revoke_share(session: DbSession, actor: ApiActor, share_id: int) -> Any:
+    return sharing.revoke_share(session, actor=actor, share_id=share_id)
+
+
+@router.post("/documents/{document_id}/grants", response_model=schemas.GrantRead, status_code=201)
+def grant_person(
+    session: DbSession, actor: ApiActor, document_id: int, body: schemas.VaultGrantCreate
+) -> Any:
+    return sharing.grant_person(session, actor=actor, document_id=document_id, data=body)
+
+
+@router.delete("/grants/{grant_id}", response_model=schemas.GrantRead)
+def revoke_grant(session: DbSession, actor: ApiActor, grant_id: int) -> Any:
+    return sharing.revoke_grant(session, actor=actor, grant_id=grant_id)
+
+
+@router.get("/documents/{document_id}/access-report", response_model=schemas.AccessReportRead)
+def document_access_report(session: DbSession, actor: ApiActor, document_id: int) -> Any:
+    return _report(reports.document_report(session, actor=actor, document_id=document_id))
+
+
+@router.get("/partners/{partner_id}/access-report", response_model=schemas.AccessReportRead)
+def partner_access_report(session: DbSession, actor: ApiActor, partner_id: int) -> Any:
+    return _report(reports.partner_report(session, actor=actor, partner_id=partner_id))
+
+
+@router.get("/exit-reports", response_model=list[schemas.ExitReportRead])
+def list_exit_reports(session: DbSession, actor: ApiActor) -> Any:
+    return exits.list_exit_reports(session, actor=actor)
+
+
+@router.post("/exit-reports", response_model=schemas.ExitReportRead, status_code=201)
+def issue_exit_report(
+    session: DbSession, actor: ApiActor, body: schemas.VaultExitReportCreate
+) -> Any:
+    return exits.issue_exit_report(
+        session, actor=actor, partner_id=body.partner_id, contract_id=body.contract_id
+    )
+
+
+@router.get("/exit-reports/{exit_report_id}", response_model=schemas.ExitReportRead)
+def get_exit_report(session: DbSession, actor: ApiActor, exit_report_id: int) -> Any:
+    return exits.get_exit_report(session, actor=actor, report_id=exit_report_id)
+
+
+@router.post("/exit-reports/{exit_report_id}/confirm", response_model=schemas.ExitReportRead)
+def confirm_exit_report(
+    session: DbSession, actor: ApiActor, exit_report_id: int, body: schemas.VaultExitConfirmation
+) -> Any:
+    return exits.confirm_exit_report(session, actor=actor, report_id=exit_report_id, note=body.note)

@@ -1,0 +1,147 @@
+"""``cofab vault``: master-key rotation and a full readability check of the stored files."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+from sqlalchemy import Engine, select
+
+from cofab.config import Settings, get_settings
+from cofab.core.access import SYSTEM_ACTOR
+from cofab.core.errors import CofabError
+from cofab.core.i18n import N_, cli_locale, translate
+from cofab.db.session import engine_for, unit_of_work
+from cofab.vault import rotation
+from cofab.vault.documents import vault_store, version_context
+from cofab.vault.models import VaultVersion
+from cofab.vault.storage import open_decrypted
+
+app = typer.Typer(help="The encrypted document vault.", no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+
+MSG_ROTATED = N_(
+    "Master key rotated to {key_id}: {count} file keys re-wrapped, no file re-encrypted."
+)
+MSG_VERIFIED = N_("All {count} stored files open and match their SHA-256.")
+MSG_BROKEN = N_("{count} of {total} stored files cannot be read:")
+
+
+@dataclass(frozen=True)
+class Target:
+    engine: Engine
+    settings: Settings
+
+
+def target() -> Target:
+    """The database and data folder from the settings (tests replace this function)."""
+    settings = get_settings()
+    from cofab.db.migrate import upgrade
+
+    engine = engine_for(settings.database_url)
+    upgrade(engine)
+    return Target(engine, settings)
+
+
+def _fail(exc: CofabError) -> NoReturn:
+    message = translate(exc.message, cli_locale(), **exc.params)
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(1)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+@app.command("rotate-master-key")
+def rotate_master_key(
+    verify: Annotated[
+        bool, typer.Option(help="Decrypt every file afterwards to prove it is still readable")
+    ] = True,
+) -> None:
+    """Make a new master key and re-wrap every file's data key under it, in one transaction.
+
+    Files are not re-encrypted. The old key stays archived in the data folder, so nothing
+    becomes unreadable if the run stops half-way. With COFAB_MASTER_KEY set, put the new key
+    there and the old one in COFAB_MASTER_KEY_PREVIOUS first.
+    """
+    where = target()
+    locale = cli_locale()
+    try:
+        with _progress() as progress:
+            task = progress.add_task(translate("Re-wrapping file keys", locale), total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            with unit_of_work(where.engine) as session:
+                result = rotation.rotate(
+                    session,
+                    actor=SYSTEM_ACTOR,
+                    data_dir=Path(where.settings.data_dir),
+                    progress=advance,
+                )
+    except CofabError as exc:
+        _fail(exc)
+    console.print(
+        translate(MSG_ROTATED, locale, key_id=result.new_key_id, count=result.rewrapped),
+        highlight=False,
+    )
+    if verify:
+        _verify(where)
+
+
+@app.command("verify")
+def verify_files() -> None:
+    """Decrypt every stored file version (without writing it anywhere) and check its SHA-256."""
+    _verify(target())
+
+
+def _verify(where: Target) -> None:
+    locale = cli_locale()
+    store = vault_store(where.settings)
+    with unit_of_work(where.engine) as session:
+        versions = list(session.execute(select(VaultVersion).order_by(VaultVersion.id)).scalars())
+    broken: list[str] = []
+    with _progress() as progress:
+        task = progress.add_task(
+            translate("Checking files", locale), total=sum(v.size for v in versions) or 1
+        )
+        for version in versions:
+            digest = hashlib.sha256()
+            try:
+                for chunk in open_decrypted(
+                    store.storage,
+                    version.object_key,
+                    version.wrapped_key,
+                    store.keyring,
+                    context=version_context(version.document_id, version.uid),
+                ):
+                    digest.update(chunk)
+                    progress.advance(task, len(chunk))
+                if digest.hexdigest() != version.sha256:
+                    broken.append(f"{version.id} {version.filename}: SHA-256")
+            except CofabError as exc:
+                broken.append(
+                    f"{version.id} {version.filename}: "
+                    + translate(exc.message, locale, **exc.params)
+                )
+    if broken:
+        err.print(translate(MSG_BROKEN, locale, count=len(broken), total=len(versions)))
+        for line in broken:
+            err.print(f"  {line}", highlight=False)
+        raise typer.Exit(1)
+    console.print(translate(MSG_VERIFIED, locale, count=len(versions)), highlight=False)

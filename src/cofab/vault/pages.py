@@ -1,0 +1,433 @@
+"""Vault pages: thin routes that parse a form, call one service function and render.
+
+Every route carries ``LOG_REFUSALS``, so a refused view or download is written to the audit
+chain even though the page answers 403/404. The upload route reads its multipart body as a
+stream (``StreamedForm``) and checks the CSRF token itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cofab.accounts.models import User
+from cofab.contracts.models import Contract
+from cofab.core.access import Actor
+from cofab.core.errors import CofabError, FieldProblem, ValidationFailed
+from cofab.core.forms import parse, read_form
+from cofab.core.i18n import N_, translate
+from cofab.core.pagination import Page, paginate
+from cofab.core.web import DbSession, PageActor, check_csrf, error_context, render
+from cofab.db.base import UTC, utcnow
+from cofab.partners.models import Partner
+from cofab.vault import documents, exits, reports, schemas, sharing
+from cofab.vault.access import REPORT_READERS, WRITERS, AccessRefused
+from cofab.vault.downloads import prepare_download
+from cofab.vault.exits import ISSUERS
+from cofab.vault.models import Classification, DocumentKind, VaultShare
+from cofab.vault.streaming import StreamedForm, refuse_declared_oversize, stream_upload
+from cofab.vault.web import LOG_REFUSALS, page_actor_keep_body, store_of, streaming_response
+
+router = APIRouter(include_in_schema=False, dependencies=[LOG_REFUSALS])
+StreamActor = Annotated[Actor, Depends(page_actor_keep_body)]
+PAGE_SIZE = 25
+CHOICES = {
+    "kinds": [k.value for k in DocumentKind],
+    "classifications": [c.value for c in Classification],
+}
+MSG_BAD_TIME = N_("Enter a date and time like 2026-12-31T17:00.")
+
+
+def _flash(request: Request, done: int) -> dict[str, Any]:
+    return {"flash": translate(N_("Saved."), request.state.locale)} if done else {}
+
+
+def local_to_utc(value: str | None, tz: str, field: str = "expires_at") -> datetime | None:
+    """A ``datetime-local`` form value, read in the viewer's time zone, as UTC."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed(problems=[FieldProblem(field, MSG_BAD_TIME)]) from None
+    if moment.tzinfo is None:
+        try:
+            moment = moment.replace(tzinfo=ZoneInfo(tz))
+        except (KeyError, ValueError):
+            moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _names(
+    session: Session, model: Any, ids: set[int], label: Callable[[Any], str]
+) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.execute(select(model).where(model.id.in_(ids))).scalars()
+    return {row.id: label(row) for row in rows}
+
+
+def _partner_label(locale: str) -> Callable[[Partner], str]:
+    return lambda p: p.name_ko if locale == "ko" else p.name_en
+
+
+# --- list and create ------------------------------------------------------------------------
+
+
+@router.get("/vault", response_class=HTMLResponse)
+def document_list(
+    request: Request,
+    session: DbSession,
+    actor: PageActor,
+    page: int = 1,
+    q: str = "",
+    classification: str = "",
+) -> Response:
+    stmt = documents.document_query(
+        actor, session, q=q or None, classification=classification or None
+    )
+    items, total = paginate(session, stmt, page=page, size=PAGE_SIZE)
+    documents.log_listing(session, actor=actor, documents=items)
+    contracts = _names(
+        session, Contract, {d.contract_id for d in items if d.contract_id}, lambda c: c.title
+    )
+    return render(
+        request,
+        "vault/list.html",
+        {
+            "result": Page[Any](items=items, total=total, page=max(page, 1), size=PAGE_SIZE),
+            "q": q,
+            "classification": classification,
+            "query": f"q={q}&classification={classification}",
+            "contracts": contracts,
+            "can_write": actor.role in WRITERS,
+            "contract_choices": _contract_choices(session, actor),
+            **CHOICES,
+        },
+    )
+
+
+def _contract_choices(session: Session, actor: Actor) -> list[Contract]:
+    if actor.is_partner:
+        return []
+    return list(session.execute(select(Contract).order_by(Contract.title).limit(500)).scalars())
+
+
+@router.get("/vault/new", response_class=HTMLResponse)
+def document_new(request: Request, session: DbSession, actor: PageActor) -> Response:
+    return render(
+        request,
+        "vault/new.html",
+        {"form": {}, "contract_choices": _contract_choices(session, actor), **CHOICES},
+    )
+
+
+@router.post("/vault/documents", response_class=HTMLResponse)
+async def document_create(request: Request, session: DbSession, actor: PageActor) -> Response:
+    data = await read_form(request)
+    try:
+        document = documents.create_document(
+            session, actor=actor, data=parse(schemas.VaultDocumentCreate, data)
+        )
+    except AccessRefused:
+        raise
+    except CofabError as exc:
+        session.rollback()
+        return render(
+            request,
+            "vault/new.html",
+            {"form": data, "contract_choices": _contract_choices(session, actor), **CHOICES}
+            | error_context(exc, request.state.locale),
+            status_code=exc.status,
+        )
+    return RedirectResponse(f"/vault/documents/{document.id}?done=1", status_code=303)
+
+
+# --- one document ---------------------------------------------------------------------------
+
+
+def _detail_ctx(session: Session, actor: Actor, document_id: int, locale: str) -> dict[str, Any]:
+    view = documents.view_document(session, actor=actor, document_id=document_id)
+    document = view.document
+    partner_ids = {s.partner_id for s in view.shares} | {
+        g.partner_id for g in view.grants if g.partner_id
+    }
+    ctx: dict[str, Any] = {
+        "view": view,
+        "document": document,
+        "now": utcnow(),
+        "partners": _names(session, Partner, partner_ids, _partner_label(locale)),
+        "users": _names(session, User, {g.user_id for g in view.grants}, lambda u: u.email),
+        "contract": session.get(Contract, document.contract_id) if document.contract_id else None,
+        "owner": session.get(User, document.owner_user_id) if document.owner_user_id else None,
+        "can_write": actor.role in WRITERS,
+        "can_report": actor.role in REPORT_READERS,
+        "contract_choices": _contract_choices(session, actor),
+        **CHOICES,
+    }
+    share_id = view.decision.basis.get("share_id")
+    ctx["my_share"] = session.get(VaultShare, share_id) if actor.is_partner and share_id else None
+    if actor.role in WRITERS:
+        ctx["partner_choices"] = list(
+            session.execute(select(Partner).order_by(Partner.name_en)).scalars()
+        )
+        ctx["user_choices"] = sharing.grant_candidates(session)
+    return ctx
+
+
+@router.get("/vault/documents/{document_id}", response_class=HTMLResponse)
+def document_detail(
+    request: Request, session: DbSession, actor: PageActor, document_id: int, done: int = 0
+) -> Response:
+    ctx = _detail_ctx(session, actor, document_id, request.state.locale)
+    return render(request, "vault/detail.html", ctx | _flash(request, done))
+
+
+def _change_or_error(
+    request: Request, session: Session, actor: Actor, document_id: int, action: Callable[[], Any]
+) -> Response:
+    """Run a change; on a broken rule re-render the document with the reason (refusals propagate
+    so they are logged)."""
+    try:
+        action()
+    except AccessRefused:
+        raise
+    except CofabError as exc:
+        session.rollback()
+        ctx = _detail_ctx(session, actor, document_id, request.state.locale)
+        ctx |= error_context(exc, request.state.locale)
+        return render(request, "vault/detail.html", ctx, status_code=exc.status)
+    return RedirectResponse(f"/vault/documents/{document_id}?done=1", status_code=303)
+
+
+@router.post("/vault/documents/{document_id}/edit", response_class=HTMLResponse)
+async def document_edit(
+    request: Request, session: DbSession, actor: PageActor, document_id: int
+) -> Response:
+    data = await read_form(request)
+    if "contract_id" not in data:
+        data["contract_id"] = None
+    return _change_or_error(
+        request,
+        session,
+        actor,
+        document_id,
+        lambda: documents.update_document(
+            session,
+            actor=actor,
+            document_id=document_id,
+            data=parse(schemas.VaultDocumentUpdate, data),
+        ),
+    )
+
+
+@router.post("/vault/documents/{document_id}/versions", response_class=HTMLResponse)
+async def version_upload(
+    request: Request, session: DbSession, actor: StreamActor, document_id: int
+) -> Response:
+    store = store_of(request)
+    pending = documents.begin_version(session, actor=actor, document_id=document_id)
+    refuse_declared_oversize(request, store.max_bytes, overhead=MAX_FORM_OVERHEAD)
+    form = StreamedForm(request)
+    await form.read_fields()
+    check_csrf(request, form.fields.get("csrf_token"))
+    try:
+        await stream_upload(
+            session,
+            actor=actor,
+            store=store,
+            pending=pending,
+            source=form.file_chunks(),
+            filename=form.filename,
+            content_type=form.content_type,
+            note=form.fields.get("note"),
+        )
+        await form.drain()
+    except AccessRefused:
+        raise
+    except CofabError as exc:
+        session.rollback()
+        ctx = _detail_ctx(session, actor, document_id, request.state.locale)
+        ctx |= error_context(exc, request.state.locale)
+        return render(request, "vault/detail.html", ctx, status_code=exc.status)
+    return RedirectResponse(f"/vault/documents/{document_id}?done=1", status_code=303)
+
+
+MAX_FORM_OVERHEAD = 128 * 1024  # the form's other fields and multipart framing
+
+
+@router.get("/vault/versions/{version_id}/download")
+def version_download(
+    request: Request, session: DbSession, actor: PageActor, version_id: int
+) -> Response:
+    prepared = prepare_download(
+        session, actor=actor, store=store_of(request), version_id=version_id
+    )
+    return streaming_response(prepared)
+
+
+@router.post("/vault/documents/{document_id}/shares", response_class=HTMLResponse)
+async def share_add(
+    request: Request, session: DbSession, actor: PageActor, document_id: int
+) -> Response:
+    data = await read_form(request)
+
+    def action() -> Any:
+        data["expires_at"] = local_to_utc(data.get("expires_at"), actor.timezone)
+        return sharing.share_document(
+            session,
+            actor=actor,
+            document_id=document_id,
+            data=parse(schemas.VaultShareCreate, data),
+        )
+
+    return _change_or_error(request, session, actor, document_id, action)
+
+
+@router.post("/vault/shares/{share_id}/revoke", response_class=HTMLResponse)
+def share_revoke(session: DbSession, actor: PageActor, share_id: int) -> Response:
+    share = sharing.revoke_share(session, actor=actor, share_id=share_id)
+    return RedirectResponse(f"/vault/documents/{share.document_id}?done=1", status_code=303)
+
+
+@router.post("/vault/documents/{document_id}/grants", response_class=HTMLResponse)
+async def grant_add(
+    request: Request, session: DbSession, actor: PageActor, document_id: int
+) -> Response:
+    data = await read_form(request)
+
+    def action() -> Any:
+        data["expires_at"] = local_to_utc(data.get("expires_at"), actor.timezone)
+        return sharing.grant_person(
+            session,
+            actor=actor,
+            document_id=document_id,
+            data=parse(schemas.VaultGrantCreate, data),
+        )
+
+    return _change_or_error(request, session, actor, document_id, action)
+
+
+@router.post("/vault/grants/{grant_id}/revoke", response_class=HTMLResponse)
+def grant_revoke(session: DbSession, actor: PageActor, grant_id: int) -> Response:
+    grant = sharing.revoke_grant(session, actor=actor, grant_id=grant_id)
+    return RedirectResponse(f"/vault/documents/{grant.document_id}?done=1", status_code=303)
+
+
+# --- reports --------------------------------------------------------------------------------
+
+
+def _report_ctx(session: Session, report: reports.AccessReport, locale: str) -> dict[str, Any]:
+    partner_ids = {e.partner_id for e in report.events if e.partner_id}
+    return {
+        "report": report,
+        "partners": _names(session, Partner, partner_ids, _partner_label(locale)),
+    }
+
+
+@router.get("/vault/documents/{document_id}/access", response_class=HTMLResponse)
+def document_access(
+    request: Request, session: DbSession, actor: PageActor, document_id: int
+) -> Response:
+    report = reports.document_report(session, actor=actor, document_id=document_id)
+    document = documents.require_document(session, document_id)
+    ctx = _report_ctx(session, report, request.state.locale)
+    return render(request, "vault/access.html", ctx | {"document": document, "partner": None})
+
+
+@router.get("/vault/partners/{partner_id}/access", response_class=HTMLResponse)
+def partner_access(
+    request: Request, session: DbSession, actor: PageActor, partner_id: int
+) -> Response:
+    report = reports.partner_report(session, actor=actor, partner_id=partner_id)
+    partner = session.get(Partner, partner_id)
+    ctx = _report_ctx(session, report, request.state.locale)
+    ctx |= {
+        "document": None,
+        "partner": partner,
+        "ended": exits.ended_agreements(session, partner_id=partner_id),
+        "can_issue": actor.role in ISSUERS,
+    }
+    return render(request, "vault/access.html", ctx)
+
+
+# --- exit reports ---------------------------------------------------------------------------
+
+
+def _exits_ctx(session: Session, actor: Actor, locale: str) -> dict[str, Any]:
+    items = exits.list_exit_reports(session, actor=actor)
+    return {
+        "reports": items,
+        "partners": _names(session, Partner, {r.partner_id for r in items}, _partner_label(locale)),
+        "can_issue": actor.role in ISSUERS,
+        "partner_choices": (
+            list(session.execute(select(Partner).order_by(Partner.name_en)).scalars())
+            if actor.role in ISSUERS
+            else []
+        ),
+    }
+
+
+@router.get("/vault/exit-reports", response_class=HTMLResponse)
+def exit_list(request: Request, session: DbSession, actor: PageActor, done: int = 0) -> Response:
+    ctx = _exits_ctx(session, actor, request.state.locale)
+    return render(request, "vault/exits.html", ctx | _flash(request, done))
+
+
+@router.post("/vault/exit-reports", response_class=HTMLResponse)
+async def exit_issue(request: Request, session: DbSession, actor: PageActor) -> Response:
+    data = await read_form(request)
+    try:
+        body = parse(schemas.VaultExitReportCreate, data)
+        report = exits.issue_exit_report(
+            session, actor=actor, partner_id=body.partner_id, contract_id=body.contract_id
+        )
+    except CofabError as exc:
+        session.rollback()
+        ctx = _exits_ctx(session, actor, request.state.locale)
+        ctx |= error_context(exc, request.state.locale)
+        return render(request, "vault/exits.html", ctx, status_code=exc.status)
+    return RedirectResponse(f"/vault/exit-reports/{report.id}?done=1", status_code=303)
+
+
+def _exit_ctx(session: Session, actor: Actor, report_id: int, locale: str) -> dict[str, Any]:
+    report = exits.get_exit_report(session, actor=actor, report_id=report_id)
+    partner = session.get(Partner, report.partner_id)
+    return {
+        "report": report,
+        "partner_name": _partner_label(locale)(partner) if partner else "",
+        "contract": session.get(Contract, report.contract_id) if report.contract_id else None,
+        "can_confirm": report.status == "open" and (actor.is_partner or actor.role in ISSUERS),
+    }
+
+
+@router.get("/vault/exit-reports/{exit_report_id}", response_class=HTMLResponse)
+def exit_detail(
+    request: Request, session: DbSession, actor: PageActor, exit_report_id: int, done: int = 0
+) -> Response:
+    ctx = _exit_ctx(session, actor, exit_report_id, request.state.locale)
+    return render(request, "vault/exit.html", ctx | _flash(request, done))
+
+
+@router.post("/vault/exit-reports/{exit_report_id}/confirm", response_class=HTMLResponse)
+async def exit_confirm(
+    request: Request, session: DbSession, actor: PageActor, exit_report_id: int
+) -> Response:
+    data = await read_form(request)
+    try:
+        exits.confirm_exit_report(
+            session, actor=actor, report_id=exit_report_id, note=data.get("note")
+        )
+    except CofabError as exc:
+        session.rollback()
+        ctx = _exit_ctx(session, actor, exit_report_id, request.state.locale)
+        ctx |= error_context(exc, request.state.locale)
+        return render(request, "vault/exit.html", ctx, status_code=exc.status)
+    return RedirectResponse(f"/vault/exit-reports/{exit_report_id}?done=1", status_code=303)

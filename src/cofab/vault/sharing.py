@@ -1,0 +1,181 @@
+"""Sharing a document with a partner company, and named-person grants for secret documents.
+
+A partner has at most one open share per document: sharing again replaces the end date
+(audited as an update) instead of piling up rows. Revoking keeps the row with ``revoked_at``,
+so reports can still say when the partner had access.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cofab.accounts.models import User
+from cofab.core import audit
+from cofab.core.access import Actor, require_roles
+from cofab.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from cofab.core.i18n import N_
+from cofab.db.base import utcnow
+from cofab.partners.models import Partner
+from cofab.vault import schemas
+from cofab.vault.access import WRITERS, as_utc
+from cofab.vault.documents import writable_document
+from cofab.vault.models import VaultGrant, VaultShare
+
+MSG_PAST = N_("The end must be in the future.")
+MSG_NO_PARTNER = N_("No partner has the id {id}.")
+MSG_NO_USER = N_("No active user has the id {id}.")
+MSG_REVOKED = N_("This was already revoked.")
+
+
+def _check_future(expires_at: datetime | None, now: datetime) -> datetime | None:
+    if expires_at is None:
+        return None
+    expires_at = as_utc(expires_at)
+    if expires_at <= now:
+        raise ValidationFailed(problems=[FieldProblem("expires_at", MSG_PAST)])
+    return expires_at
+
+
+def share_document(
+    session: Session,
+    *,
+    actor: Actor,
+    document_id: int,
+    data: schemas.VaultShareCreate,
+    now: datetime | None = None,
+) -> VaultShare:
+    now = as_utc(now or utcnow())
+    document = writable_document(session, actor=actor, document_id=document_id)
+    if session.get(Partner, data.partner_id) is None:
+        raise ValidationFailed(
+            problems=[FieldProblem("partner_id", MSG_NO_PARTNER, {"id": data.partner_id})]
+        )
+    expires_at = _check_future(data.expires_at, now)
+    existing = session.execute(
+        select(VaultShare).where(
+            VaultShare.document_id == document.id,
+            VaultShare.partner_id == data.partner_id,
+            VaultShare.revoked_at.is_(None),
+        )
+    ).scalars()
+    share = next((s for s in existing if s.expires_at is None or as_utc(s.expires_at) > now), None)
+    before = audit.snapshot(share) if share is not None else None
+    if share is None:
+        share = VaultShare(
+            document_id=document.id,
+            partner_id=data.partner_id,
+            shared_by_user_id=actor.user_id or None,
+        )
+        session.add(share)
+    share.expires_at = expires_at
+    share.note = data.note
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="share" if before is None else "update",
+        entity="vault_share",
+        entity_id=share.id,
+        partner_id=share.partner_id,
+        before=before,
+        after=audit.snapshot(share) | {"document_title": document.title},
+    )
+    return share
+
+
+def revoke_share(
+    session: Session, *, actor: Actor, share_id: int, now: datetime | None = None
+) -> VaultShare:
+    require_roles(actor, WRITERS)
+    share = session.get(VaultShare, share_id)
+    if share is None:
+        raise NotFound()
+    writable_document(session, actor=actor, document_id=share.document_id)
+    if share.revoked_at is not None:
+        raise Conflict(MSG_REVOKED)
+    before = audit.snapshot(share)
+    share.revoked_at = as_utc(now or utcnow())
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="revoke",
+        entity="vault_share",
+        entity_id=share.id,
+        partner_id=share.partner_id,
+        before=before,
+        after=audit.snapshot(share),
+    )
+    return share
+
+
+def grant_person(
+    session: Session,
+    *,
+    actor: Actor,
+    document_id: int,
+    data: schemas.VaultGrantCreate,
+    now: datetime | None = None,
+) -> VaultGrant:
+    now = as_utc(now or utcnow())
+    document = writable_document(session, actor=actor, document_id=document_id)
+    user = session.get(User, data.user_id)
+    if user is None or not user.is_active:
+        raise ValidationFailed(
+            problems=[FieldProblem("user_id", MSG_NO_USER, {"id": data.user_id})]
+        )
+    grant = VaultGrant(
+        document_id=document.id,
+        user_id=user.id,
+        partner_id=user.partner_id,
+        expires_at=_check_future(data.expires_at, now),
+        granted_by_user_id=actor.user_id or None,
+    )
+    session.add(grant)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="grant",
+        entity="vault_grant",
+        entity_id=grant.id,
+        partner_id=grant.partner_id,
+        after=audit.snapshot(grant) | {"user": user.email, "document_title": document.title},
+    )
+    return grant
+
+
+def revoke_grant(
+    session: Session, *, actor: Actor, grant_id: int, now: datetime | None = None
+) -> VaultGrant:
+    require_roles(actor, WRITERS)
+    grant = session.get(VaultGrant, grant_id)
+    if grant is None:
+        raise NotFound()
+    writable_document(session, actor=actor, document_id=grant.document_id)
+    if grant.revoked_at is not None:
+        raise Conflict(MSG_REVOKED)
+    before = audit.snapshot(grant)
+    grant.revoked_at = as_utc(now or utcnow())
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="revoke",
+        entity="vault_grant",
+        entity_id=grant.id,
+        partner_id=grant.partner_id,
+        before=before,
+        after=audit.snapshot(grant),
+    )
+    return grant
+
+
+def grant_candidates(session: Session) -> list[User]:
+    """People a grant can name (active users), for the document page's picker."""
+    return list(
+        session.execute(select(User).where(User.is_active.is_(True)).order_by(User.email)).scalars()
+    )
