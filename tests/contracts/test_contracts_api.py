@@ -48,17 +48,31 @@ def test_create_read_and_walk_the_lifecycle(world: World, api) -> None:  # type:
         api(world.users["admin"]),
         api(world.users["partner_a"]),
     )
-    created = manager.post("/api/v1/contracts", json=body(world))
+    created = manager.post("/api/v1/contracts", json=body(world, notes="Walk away above 13.00"))
     assert created.status_code == 201, created.text
     cid = created.json()["id"]
     assert created.json()["status"] == "draft"
     assert partner.get(f"/api/v1/contracts/{cid}").status_code == 404  # internal draft
     assert partner.get("/api/v1/contracts").json()["total"] == 0
+    secret = "We could accept a 12 % cap"
+    assert (
+        manager.post(f"/api/v1/contracts/{cid}/comments", json={"body": secret}).status_code == 201
+    )
     for step in ("internal_review", "partner_review"):
-        assert (
-            manager.post(f"/api/v1/contracts/{cid}/transitions", json={"to": step}).status_code
-            == 200
+        moved = manager.post(
+            f"/api/v1/contracts/{cid}/transitions", json={"to": step, "comment": secret}
         )
+        assert moved.status_code == 200
+    seen = "".join(
+        partner.get(path).text
+        for path in (
+            f"/api/v1/contracts/{cid}",
+            f"/api/v1/contracts/{cid}/comments",
+            "/api/v1/contracts",
+        )
+    )
+    assert secret not in seen and "Walk away" not in seen  # internal deliberation stays inside
+    assert secret in manager.get(f"/api/v1/contracts/{cid}/comments").text
     assert partner.get("/api/v1/contracts").json()["total"] == 1
     assert (
         partner.post(f"/api/v1/contracts/{cid}/comments", json={"body": "Fine"}).status_code == 201

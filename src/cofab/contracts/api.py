@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
 from cofab.contracts import attention, clauses, penalty_runs, raci, schemas, service
 from cofab.contracts.queries import ContractFilters, get_contract, versions_of
+from cofab.core.access import Actor
 from cofab.core.pagination import Page, paginate
 from cofab.core.uploads import read_limited
 from cofab.core.web import ApiActor, DbSession
@@ -17,8 +18,10 @@ from cofab.db.base import utcnow
 router = APIRouter(prefix="/api/v1", tags=["contracts"])
 
 
-def _read(contract: Any) -> schemas.ContractRead:
-    return schemas.ContractRead.model_validate(service.contract_read(contract, utcnow()))
+def _read(contract: Any, actor: Actor) -> schemas.ContractRead:
+    return schemas.ContractRead.model_validate(
+        service.contract_read(contract, utcnow(), internal=not actor.is_partner)
+    )
 
 
 @router.get("/contracts", response_model=Page[schemas.ContractRead])
@@ -37,13 +40,13 @@ def list_contracts(
     )
     items, total = paginate(session, stmt, page=page, size=size)
     return Page[schemas.ContractRead](
-        items=[_read(c) for c in items], total=total, page=page, size=size
+        items=[_read(c, actor) for c in items], total=total, page=page, size=size
     )
 
 
 @router.post("/contracts", response_model=schemas.ContractRead, status_code=201)
 def create_contract(session: DbSession, actor: ApiActor, body: schemas.ContractCreate) -> Any:
-    return _read(service.create_contract(session, actor=actor, data=body))
+    return _read(service.create_contract(session, actor=actor, data=body), actor)
 
 
 @router.get("/contracts/attention", response_model=list[schemas.AttentionItem])
@@ -85,7 +88,9 @@ def get_contract_detail(session: DbSession, actor: ApiActor, contract_id: int) -
 def update_contract(
     session: DbSession, actor: ApiActor, contract_id: int, body: schemas.ContractUpdate
 ) -> Any:
-    return _read(service.update_contract(session, actor=actor, contract_id=contract_id, data=body))
+    return _read(
+        service.update_contract(session, actor=actor, contract_id=contract_id, data=body), actor
+    )
 
 
 @router.delete("/contracts/{contract_id}", status_code=204)
@@ -122,7 +127,7 @@ def transition(
         comment=body.comment,
         at=body.at,
     )
-    return _read(contract)
+    return _read(contract, actor)
 
 
 @router.post("/contracts/{contract_id}/non-renewal", response_model=schemas.ContractRead)
@@ -132,7 +137,7 @@ def non_renewal_notice(
     contract = service.give_non_renewal_notice(
         session, actor=actor, contract_id=contract_id, comment=body.body
     )
-    return _read(contract)
+    return _read(contract, actor)
 
 
 @router.post("/contracts/{contract_id}/reviews", response_model=schemas.ContractRead)
@@ -146,7 +151,7 @@ def mark_reviewed(
         comment=body.comment,
         next_review_date=body.next_review_date,
     )
-    return _read(contract)
+    return _read(contract, actor)
 
 
 @router.get("/contracts/{contract_id}/versions", response_model=list[schemas.VersionRead])

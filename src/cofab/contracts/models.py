@@ -185,6 +185,8 @@ class ContractEvent(Base):
 
 
 class ContractComment(Base):
+    """Discussion on a version. Partners see the comments made during partner review only."""
+
     __tablename__ = "contract_comments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -199,6 +201,8 @@ class ContractComment(Base):
     author_label: Mapped[str] = mapped_column(String(254))
     author_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
     body: Mapped[str] = mapped_column(Text)
+    # Written by owner staff while the version was not in partner review: never shown to partners.
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -76,7 +76,11 @@ def contract_list(
     items, total = paginate(
         session, service.contract_query(actor, filters, now), page=page, size=PAGE_SIZE
     )
-    rows = [service.contract_read(c, now) | {"parties": party_names(session, c)} for c in items]
+    rows = [
+        service.contract_read(c, now, internal=not actor.is_partner)
+        | {"parties": party_names(session, c)}
+        for c in items
+    ]
     query = urlencode([(k, v) for k, v in q.multi_items() if k != "page" and v])
     return render(
         request,

@@ -494,6 +494,8 @@ def add_comment(
         author_label=actor.email,
         author_partner_id=actor.partner_id,
         body=body,
+        internal=not actor.is_partner
+        and (version is None or version.status != ContractStatus.PARTNER_REVIEW),
         created_at=now or utcnow(),
     )
     session.add(comment)
@@ -518,11 +520,20 @@ def comments_of(session: Session, *, actor: Actor, contract_id: int) -> list[Con
         .order_by(ContractComment.created_at, ContractComment.id)
     )
     if actor.is_partner:
-        shared = select(ContractVersion.id).where(
-            ContractVersion.contract_id == contract.id, ContractVersion.shared_at.isnot(None)
-        )
-        stmt = stmt.where(ContractComment.version_id.in_(shared))
+        stmt = stmt.where(ContractComment.internal.is_(False))
     return list(session.execute(stmt).scalars())
+
+
+def _without_comment(event: ContractEvent) -> ContractEvent:
+    """A transient copy (never added to the session) with the internal comment left out."""
+    columns = {c.key: getattr(event, c.key) for c in ContractEvent.__table__.columns}
+    return ContractEvent(**(columns | {"comment": None}))
+
+
+# Event comments a partner may read; the others are the owner's internal deliberation.
+PARTNER_READABLE_ACTIONS = frozenset(
+    {"partner_approved", "approved", "activated", "terminated", "changes_requested"}
+)
 
 
 def events_of(session: Session, *, actor: Actor, contract: Contract) -> list[ContractEvent]:
@@ -536,6 +547,10 @@ def events_of(session: Session, *, actor: Actor, contract: Contract) -> list[Con
             ContractVersion.contract_id == contract.id, ContractVersion.shared_at.isnot(None)
         )
         stmt = stmt.where(ContractEvent.version_id.in_(shared))
+        return [
+            event if event.action in PARTNER_READABLE_ACTIONS else _without_comment(event)
+            for event in session.execute(stmt).scalars()
+        ]
     return list(session.execute(stmt).scalars())
 
 
@@ -565,8 +580,9 @@ def delete_contract(session: Session, *, actor: Actor, contract_id: int) -> None
     )
 
 
-def contract_read(contract: Contract, now: datetime) -> dict[str, Any]:
-    """Header fields plus the read-time status (``expired`` is derived, never stored)."""
+def contract_read(contract: Contract, now: datetime, *, internal: bool = True) -> dict[str, Any]:
+    """Header fields plus the read-time status (``expired`` is derived, never stored).
+    ``internal=False`` (partner readers) leaves out the owner's internal notes."""
     period_end = current_period_end(contract, now)
     return {
         "id": contract.id,
@@ -588,7 +604,7 @@ def contract_read(contract: Contract, now: datetime) -> dict[str, Any]:
         "terminated_at": contract.terminated_at,
         "next_review_date": contract.next_review_date,
         "review_interval_months": contract.review_interval_months,
-        "notes": contract.notes,
+        "notes": contract.notes if internal else None,
     }
 
 
@@ -604,7 +620,7 @@ def contract_detail(
     if actor.is_partner and current.shared_at is None:  # pragma: no cover - shared implies one
         current = versions[-1]
     parties = party_names(session, contract)
-    return contract_read(contract, now) | {
+    return contract_read(contract, now, internal=not actor.is_partner) | {
         "contract": contract,
         "parties": [
             {"partner_id": p.id, "name_en": p.name_en, "name_ko": p.name_ko} for p in parties

@@ -215,6 +215,7 @@ def upgrade() -> None:
         sa.Column("author_label", sa.String(length=254), nullable=False),
         sa.Column("author_partner_id", sa.Integer(), nullable=True),
         sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("internal", sa.Boolean(), nullable=False),
         sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["author_partner_id"],
