@@ -78,6 +78,7 @@ def test_extractor_reads_python_keywords_and_templates(tmp_path: Path) -> None:
         "def f(locale):\n"
         "    fail('No file {path}.', path='x')\n"
         "    raise Gone('Gone since {day}.', day=1)\n"
+        "    print(f\"{N_('Inside an f-string')}: {translate(STAGES['build'], locale)}\")\n"
         "    return translate('Hello {name}.', locale, name='a') + translate(locale, 'x')\n",
         encoding="utf-8",
     )
@@ -95,6 +96,7 @@ def test_extractor_reads_python_keywords_and_templates(tmp_path: Path) -> None:
         "No file {path}.",
         "Gone since {day}.",
         "Hello {name}.",
+        "Inside an f-string",
         "Title here",
         "{n} rows",
     }
