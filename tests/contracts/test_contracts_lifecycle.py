@@ -289,3 +289,44 @@ def test_periodic_review_moves_the_next_review_date(db: Session, world: World) -
         select(ContractEvent.action).where(ContractEvent.contract_id == contract.id)
     ).scalars()
     assert "reviewed" in set(actions)
+
+
+def test_draft_edits_keep_clauses_and_append_library_ones(db: Session, world: World) -> None:
+    from cofab.contracts import clauses
+
+    clauses.create_clause(
+        db,
+        actor=owner("admin"),
+        data=schemas.ClauseCreate(
+            code="AUDIT",
+            title_en="Audit",
+            title_ko="감사",
+            text_en="We audit.",
+            text_ko="감사한다.",
+        ),
+    )
+    contract = make_contract(db, [world.partner_a])
+    edit = {"terms": terms(), "clause_codes": ["AUDIT"]}
+    version = service.update_draft(
+        db,
+        actor=owner("manager"),
+        contract_id=contract.id,
+        data=schemas.DraftUpdate.model_validate(edit),
+    )
+    assert [c["code"] for c in version.clauses] == ["CONF-1", "AUDIT"]
+    service.update_draft(
+        db,
+        actor=owner("manager"),
+        contract_id=contract.id,
+        data=schemas.DraftUpdate.model_validate(edit),
+    )
+    assert [c["code"] for c in version.clauses] == ["CONF-1", "AUDIT"]  # not twice
+    replaced = service.update_draft(
+        db,
+        actor=owner("manager"),
+        contract_id=contract.id,
+        data=schemas.DraftUpdate.model_validate(
+            {"terms": terms(), "clauses": [{"title_en": "Only this"}]}
+        ),
+    )
+    assert [c["title_en"] for c in replaced.clauses] == ["Only this"]

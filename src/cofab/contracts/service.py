@@ -132,6 +132,20 @@ def _resolve_clauses(
     return found + [t.model_dump() for t in texts]
 
 
+def _merged_clauses(
+    session: Session,
+    current: list[dict[str, Any]],
+    replacement: list[schemas.ClauseText] | None,
+    codes: list[str],
+) -> list[dict[str, Any]]:
+    """``replacement`` given: exactly those texts plus the library ``codes``. Otherwise keep the
+    current clauses and append the library clauses not already there."""
+    if replacement is not None:
+        return _resolve_clauses(session, codes, replacement)
+    present = {c.get("code") for c in current if c.get("code")}
+    return list(current) + _resolve_clauses(session, [c for c in codes if c not in present], [])
+
+
 def _check(terms: ContractTerms) -> None:
     problems = check_terms(terms)
     if problems:
@@ -293,8 +307,7 @@ def update_draft(
         effective_from = data.effective_from or version.effective_from
         _check_amendment_start(session, contract, effective_from, data.terms)
     before = audit.snapshot(version)
-    if data.clauses is not None or data.clause_codes:
-        version.clauses = _resolve_clauses(session, data.clause_codes, data.clauses or [])
+    version.clauses = _merged_clauses(session, version.clauses, data.clauses, data.clause_codes)
     version.terms = terms_document(data.terms)
     version.effective_from = effective_from
     version.effective_to = data.terms.term.end
@@ -341,13 +354,7 @@ def create_amendment(
     _check(data.terms)
     _check_amendment_start(session, contract, data.effective_from, data.terms)
     previous = latest_version(session, contract)
-    clauses = (
-        previous.clauses
-        if data.clauses is None and not data.clause_codes
-        else _resolve_clauses(session, data.clause_codes, data.clauses or [])
-    )
-    if data.clauses is None and data.clause_codes:
-        clauses = list(previous.clauses) + clauses
+    clauses = _merged_clauses(session, previous.clauses, data.clauses, data.clause_codes)
     version = ContractVersion(
         contract_id=contract.id,
         partner_id=contract.partner_id,
