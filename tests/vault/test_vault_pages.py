@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import Engine, select
 from tests.conftest import World, csrf_of, login
-from tests.vault.vault_factories import make_agreement
+from tests.vault.vault_factories import make_agreement, make_document
 
 from cofab.config import Settings
 from cofab.core.audit import AuditEntry
@@ -107,7 +107,9 @@ def test_owner_uploads_through_the_form_and_shares_with_a_partner(
     assert world.users["partner_a"] in report.text
 
 
-def test_pages_speak_korean_and_reject_bad_forms(world: World, base_url: str) -> None:
+def test_pages_speak_korean_and_reject_bad_forms(
+    world: World, base_url: str, engine: Engine
+) -> None:
     owner = login(base_url, world.users["quality"])
     owner.cookies.set("cofab_lang", "ko")
     csrf = csrf_of(owner, "/vault")
@@ -133,3 +135,17 @@ def test_pages_speak_korean_and_reject_bad_forms(world: World, base_url: str) ->
     viewer = login(base_url, world.users["viewer"])
     assert viewer.get(f"/vault/documents/{document_id}").status_code == 404
     assert "/vault/new" not in viewer.get("/vault").text
+
+    with unit_of_work(engine) as session:
+        secret_id = make_document(session, classification="secret", title="Alloy recipe").id
+    assert owner.get(f"/vault/documents/{secret_id}/access").status_code == 404
+    with unit_of_work(engine) as session:
+        denials = (
+            session.execute(select(AuditEntry.after).where(AuditEntry.action == "deny"))
+            .scalars()
+            .all()
+        )
+    assert denials == [  # the viewer's look at a confidential document, then this one — once each
+        {"attempt": "read", "reason": "classification", "version": None},
+        {"attempt": "report", "reason": "classification", "version": None},
+    ]

@@ -8,9 +8,7 @@ stream (``StreamedForm``) and checks the CSRF token itself.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -20,20 +18,27 @@ from sqlalchemy.orm import Session
 from cofab.accounts.models import User
 from cofab.contracts.models import Contract
 from cofab.core.access import Actor
-from cofab.core.errors import CofabError, FieldProblem, ValidationFailed
+from cofab.core.errors import CofabError
 from cofab.core.forms import parse, read_form
-from cofab.core.i18n import N_, translate
 from cofab.core.pagination import Page, paginate
 from cofab.core.web import DbSession, PageActor, check_csrf, error_context, render
-from cofab.db.base import UTC, utcnow
+from cofab.db.base import utcnow
 from cofab.partners.models import Partner
-from cofab.vault import documents, exits, reports, schemas, sharing
+from cofab.vault import documents, pages_reports, schemas, sharing
 from cofab.vault.access import REPORT_READERS, WRITERS, AccessRefused
 from cofab.vault.downloads import prepare_download
-from cofab.vault.exits import ISSUERS
 from cofab.vault.models import Classification, DocumentKind, VaultShare
 from cofab.vault.streaming import StreamedForm, refuse_declared_oversize, stream_upload
-from cofab.vault.web import LOG_REFUSALS, page_actor_keep_body, store_of, streaming_response
+from cofab.vault.web import (
+    LOG_REFUSALS,
+    flash,
+    local_to_utc,
+    names,
+    page_actor_keep_body,
+    partner_label,
+    store_of,
+    streaming_response,
+)
 
 router = APIRouter(include_in_schema=False, dependencies=[LOG_REFUSALS])
 StreamActor = Annotated[Actor, Depends(page_actor_keep_body)]
@@ -42,40 +47,6 @@ CHOICES = {
     "kinds": [k.value for k in DocumentKind],
     "classifications": [c.value for c in Classification],
 }
-MSG_BAD_TIME = N_("Enter a date and time like 2026-12-31T17:00.")
-
-
-def _flash(request: Request, done: int) -> dict[str, Any]:
-    return {"flash": translate(N_("Saved."), request.state.locale)} if done else {}
-
-
-def local_to_utc(value: str | None, tz: str, field: str = "expires_at") -> datetime | None:
-    """A ``datetime-local`` form value, read in the viewer's time zone, as UTC."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed(problems=[FieldProblem(field, MSG_BAD_TIME)]) from None
-    if moment.tzinfo is None:
-        try:
-            moment = moment.replace(tzinfo=ZoneInfo(tz))
-        except (KeyError, ValueError):
-            moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
-def _names(
-    session: Session, model: Any, ids: set[int], label: Callable[[Any], str]
-) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = session.execute(select(model).where(model.id.in_(ids))).scalars()
-    return {row.id: label(row) for row in rows}
-
-
-def _partner_label(locale: str) -> Callable[[Partner], str]:
-    return lambda p: p.name_ko if locale == "ko" else p.name_en
 
 
 # --- list and create ------------------------------------------------------------------------
@@ -95,7 +66,7 @@ def document_list(
     )
     items, total = paginate(session, stmt, page=page, size=PAGE_SIZE)
     documents.log_listing(session, actor=actor, documents=items)
-    contracts = _names(
+    contracts = names(
         session, Contract, {d.contract_id for d in items if d.contract_id}, lambda c: c.title
     )
     return render(
@@ -163,8 +134,8 @@ def _detail_ctx(session: Session, actor: Actor, document_id: int, locale: str) -
         "view": view,
         "document": document,
         "now": utcnow(),
-        "partners": _names(session, Partner, partner_ids, _partner_label(locale)),
-        "users": _names(session, User, {g.user_id for g in view.grants}, lambda u: u.email),
+        "partners": names(session, Partner, partner_ids, partner_label(locale)),
+        "users": names(session, User, {g.user_id for g in view.grants}, lambda u: u.email),
         "contract": session.get(Contract, document.contract_id) if document.contract_id else None,
         "owner": session.get(User, document.owner_user_id) if document.owner_user_id else None,
         "can_write": actor.role in WRITERS,
@@ -187,7 +158,7 @@ def document_detail(
     request: Request, session: DbSession, actor: PageActor, document_id: int, done: int = 0
 ) -> Response:
     ctx = _detail_ctx(session, actor, document_id, request.state.locale)
-    return render(request, "vault/detail.html", ctx | _flash(request, done))
+    return render(request, "vault/detail.html", ctx | flash(request, done))
 
 
 def _change_or_error(
@@ -321,113 +292,4 @@ def grant_revoke(session: DbSession, actor: PageActor, grant_id: int) -> Respons
     return RedirectResponse(f"/vault/documents/{grant.document_id}?done=1", status_code=303)
 
 
-# --- reports --------------------------------------------------------------------------------
-
-
-def _report_ctx(session: Session, report: reports.AccessReport, locale: str) -> dict[str, Any]:
-    partner_ids = {e.partner_id for e in report.events if e.partner_id}
-    return {
-        "report": report,
-        "partners": _names(session, Partner, partner_ids, _partner_label(locale)),
-    }
-
-
-@router.get("/vault/documents/{document_id}/access", response_class=HTMLResponse)
-def document_access(
-    request: Request, session: DbSession, actor: PageActor, document_id: int
-) -> Response:
-    report = reports.document_report(session, actor=actor, document_id=document_id)
-    document = documents.require_document(session, document_id)
-    ctx = _report_ctx(session, report, request.state.locale)
-    return render(request, "vault/access.html", ctx | {"document": document, "partner": None})
-
-
-@router.get("/vault/partners/{partner_id}/access", response_class=HTMLResponse)
-def partner_access(
-    request: Request, session: DbSession, actor: PageActor, partner_id: int
-) -> Response:
-    report = reports.partner_report(session, actor=actor, partner_id=partner_id)
-    partner = session.get(Partner, partner_id)
-    ctx = _report_ctx(session, report, request.state.locale)
-    ctx |= {
-        "document": None,
-        "partner": partner,
-        "ended": exits.ended_agreements(session, partner_id=partner_id),
-        "can_issue": actor.role in ISSUERS,
-    }
-    return render(request, "vault/access.html", ctx)
-
-
-# --- exit reports ---------------------------------------------------------------------------
-
-
-def _exits_ctx(session: Session, actor: Actor, locale: str) -> dict[str, Any]:
-    items = exits.list_exit_reports(session, actor=actor)
-    return {
-        "reports": items,
-        "partners": _names(session, Partner, {r.partner_id for r in items}, _partner_label(locale)),
-        "can_issue": actor.role in ISSUERS,
-        "partner_choices": (
-            list(session.execute(select(Partner).order_by(Partner.name_en)).scalars())
-            if actor.role in ISSUERS
-            else []
-        ),
-    }
-
-
-@router.get("/vault/exit-reports", response_class=HTMLResponse)
-def exit_list(request: Request, session: DbSession, actor: PageActor, done: int = 0) -> Response:
-    ctx = _exits_ctx(session, actor, request.state.locale)
-    return render(request, "vault/exits.html", ctx | _flash(request, done))
-
-
-@router.post("/vault/exit-reports", response_class=HTMLResponse)
-async def exit_issue(request: Request, session: DbSession, actor: PageActor) -> Response:
-    data = await read_form(request)
-    try:
-        body = parse(schemas.VaultExitReportCreate, data)
-        report = exits.issue_exit_report(
-            session, actor=actor, partner_id=body.partner_id, contract_id=body.contract_id
-        )
-    except CofabError as exc:
-        session.rollback()
-        ctx = _exits_ctx(session, actor, request.state.locale)
-        ctx |= error_context(exc, request.state.locale)
-        return render(request, "vault/exits.html", ctx, status_code=exc.status)
-    return RedirectResponse(f"/vault/exit-reports/{report.id}?done=1", status_code=303)
-
-
-def _exit_ctx(session: Session, actor: Actor, report_id: int, locale: str) -> dict[str, Any]:
-    report = exits.get_exit_report(session, actor=actor, report_id=report_id)
-    partner = session.get(Partner, report.partner_id)
-    return {
-        "report": report,
-        "partner_name": _partner_label(locale)(partner) if partner else "",
-        "contract": session.get(Contract, report.contract_id) if report.contract_id else None,
-        "can_confirm": report.status == "open" and (actor.is_partner or actor.role in ISSUERS),
-    }
-
-
-@router.get("/vault/exit-reports/{exit_report_id}", response_class=HTMLResponse)
-def exit_detail(
-    request: Request, session: DbSession, actor: PageActor, exit_report_id: int, done: int = 0
-) -> Response:
-    ctx = _exit_ctx(session, actor, exit_report_id, request.state.locale)
-    return render(request, "vault/exit.html", ctx | _flash(request, done))
-
-
-@router.post("/vault/exit-reports/{exit_report_id}/confirm", response_class=HTMLResponse)
-async def exit_confirm(
-    request: Request, session: DbSession, actor: PageActor, exit_report_id: int
-) -> Response:
-    data = await read_form(request)
-    try:
-        exits.confirm_exit_report(
-            session, actor=actor, report_id=exit_report_id, note=data.get("note")
-        )
-    except CofabError as exc:
-        session.rollback()
-        ctx = _exit_ctx(session, actor, exit_report_id, request.state.locale)
-        ctx |= error_context(exc, request.state.locale)
-        return render(request, "vault/exit.html", ctx, status_code=exc.status)
-    return RedirectResponse(f"/vault/exit-reports/{exit_report_id}?done=1", status_code=303)
+router.include_router(pages_reports.router)
