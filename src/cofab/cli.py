@@ -18,6 +18,7 @@ from cofab.contracts import cli as contracts_cli
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.core.errors import CofabError
 from cofab.core.i18n import cli_locale, translate
+from cofab.core.labels import label_msgid
 from cofab.db.session import engine_for, unit_of_work
 from cofab.planning import cli as planning_cli
 from cofab.selection import cli as selection_cli
@@ -141,7 +142,7 @@ def print_logins(logins: list[tuple[str, str, str]]) -> None:
     table.add_column(translate("Password", locale))
     table.add_column(translate("Role", locale))
     for email, password, role in logins:
-        table.add_row(email, password, role)
+        table.add_row(email, password, translate(label_msgid(role), locale))
     console.print(table)
 
 

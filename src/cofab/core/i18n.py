@@ -53,11 +53,24 @@ def translate(message: str, locale: str, /, **params: object) -> str:
     """Translate an English msgid and fill ``{placeholders}``."""
     text = catalog(locale).get(message, message) if locale != DEFAULT_LOCALE else message
     if params:
+        params = _label_codes(params, locale)
         try:
             return text.format(**params)
         except (KeyError, IndexError, ValueError):
             return message.format(**params)
     return text
+
+
+def _label_codes(params: dict[str, object], locale: str) -> dict[str, object]:
+    """Stored codes passed as parameters ("active", "supplier") are shown by their label."""
+    from cofab.core.labels import LABELS  # labels imports this module, so import late
+
+    def shown(value: object) -> object:
+        if isinstance(value, str) and value in LABELS:
+            return translate(LABELS[value], locale)
+        return value
+
+    return {key: shown(value) for key, value in params.items()}
 
 
 def locale_from_accept_language(header: str | None) -> str:

@@ -28,6 +28,17 @@ LABELS: dict[str, str] = {
     "active": N_("Active"),
     "suspended": N_("Suspended"),
     "exited": N_("Exited"),
+    # audit actions
+    "create": N_("Created"),
+    "update": N_("Changed"),
+    "delete": N_("Deleted"),
+    "status": N_("Status change"),
+    "import": N_("Imported"),
+    "revoke": N_("Revoked"),
+    "read": N_("Viewed"),
+    "download": N_("Downloaded"),
+    "deny": N_("Refused"),
+    "cancel": N_("Cancelled"),
     # job states
     "queued": N_("Queued"),
     "running": N_("Running"),
