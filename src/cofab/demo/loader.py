@@ -194,6 +194,9 @@ def _load_one(session: Session, case_name: str, today: date) -> list[DemoLogin]:
     from cofab.demo import operations_demo  # operations: orders, receipts, KPIs, scorecards
 
     operations_demo.load(session, case_name, refs, today)
+    from cofab.demo import vault_demo  # vault: documents shared with the partner login
+
+    vault_demo.load(session, case_name, refs, today)
     return logins
 
 
