@@ -105,6 +105,9 @@ def test_owner_uploads_through_the_form_and_shares_with_a_partner(
     report = owner.get(f"/vault/partners/{world.partner_a}/access")
     assert report.status_code == 200
     assert world.users["partner_a"] in report.text
+    card = re.search(r'data-testid="vault-widget".*?</div>', owner.get("/").text, re.S)
+    assert card and "No NDA or contract in force" in card.group(0)
+    assert re.search(r'class="badge bad">2<', card.group(0))
 
 
 def test_pages_speak_korean_and_reject_bad_forms(

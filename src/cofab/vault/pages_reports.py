@@ -6,21 +6,27 @@ Included into ``pages.router``; the router carries the same refusal-logging depe
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cofab.contracts.models import Contract
 from cofab.core.access import Actor
+from cofab.core.audit import AuditEntry
 from cofab.core.errors import CofabError
 from cofab.core.forms import parse, read_form
 from cofab.core.web import DbSession, PageActor, error_context, render
+from cofab.db.base import utcnow
 from cofab.partners.models import Partner
+from cofab.partners.pages import register_dashboard_widget
 from cofab.vault import documents, exits, reports, schemas
+from cofab.vault.access import ENTITY, REPORT_READERS
 from cofab.vault.exits import ISSUERS
+from cofab.vault.models import ExitStatus, VaultExitReport
 from cofab.vault.web import LOG_REFUSALS, flash, names, partner_label
 
 router = APIRouter(include_in_schema=False, dependencies=[LOG_REFUSALS])
@@ -136,3 +142,36 @@ async def exit_confirm(
         ctx |= error_context(exc, request.state.locale)
         return render(request, "vault/exit.html", ctx, status_code=exc.status)
     return RedirectResponse(f"/vault/exit-reports/{exit_report_id}?done=1", status_code=303)
+
+
+# --- dashboard card -------------------------------------------------------------------------
+WIDGET_DAYS = 7
+
+
+def dashboard_widget(session: Session, actor: Actor) -> tuple[str, dict[str, Any]] | None:
+    """Refused vault accesses of the last week and exit reports still awaiting confirmation."""
+    if actor.role not in REPORT_READERS:
+        return None
+    since = utcnow() - timedelta(days=WIDGET_DAYS)
+    denials = list(
+        session.execute(
+            select(AuditEntry)
+            .where(AuditEntry.entity == ENTITY, AuditEntry.action == "deny", AuditEntry.at >= since)
+            .order_by(AuditEntry.id.desc())
+            .limit(200)
+        ).scalars()
+    )
+    waiting = session.execute(
+        select(func.count())
+        .select_from(VaultExitReport)
+        .where(VaultExitReport.status == ExitStatus.OPEN.value)
+    ).scalar_one()
+    return "vault/widget.html", {
+        "denials": denials[:6],
+        "denial_total": len(denials),
+        "exits_waiting": int(waiting),
+        "days": WIDGET_DAYS,
+    }
+
+
+register_dashboard_widget(dashboard_widget)
