@@ -116,6 +116,15 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(vault_pages.router)
     register_nav("/vault", N_("Documents"), "all")
     # end vault
+    # planning: scenarios, background solves and simulations, what-ifs, compare, make-or-buy
+    from cofab.planning import api as planning_api
+    from cofab.planning import pages as planning_pages
+
+    add_template_package("cofab.planning")
+    app.include_router(planning_api.router)
+    app.include_router(planning_pages.router)
+    register_nav("/planning", N_("Planning"), "owner")
+    # end planning
     # --- end of domain routers -------------------------------------------------------------
 
     app.state.templates = build_templates()

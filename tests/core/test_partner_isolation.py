@@ -249,6 +249,23 @@ def _vault(world: World, engine: Engine) -> dict[str, IdResolver]:
 
 EXTRA_RESOLVERS.append(_vault)
 # --- end vault ------------------------------------------------------------------------------
+
+# --- planning: an owner scenario built on partner B's site (every planning route is 404) -----
+def _planning(world: World, engine: Engine) -> dict[str, IdResolver]:
+    from tests.planning.planning_web_factories import isolation_resolvers
+
+    return isolation_resolvers(world, engine)
+
+
+def _planning_bodies() -> None:
+    from tests.planning.planning_web_factories import PLANNING_SAMPLE_BODIES
+
+    SAMPLE_BODIES.update(PLANNING_SAMPLE_BODIES)
+
+
+_planning_bodies()
+EXTRA_RESOLVERS.append(_planning)
+# --- end planning ---------------------------------------------------------------------------
 # An upload that tries to add a site to partner B.
 MULTIPART_SAMPLE = {
     "file": ("x.csv", b"external_ref,partner_ref,name,country\nX1,REF-Bravo Bioworks,Evil,KR\n")

@@ -50,6 +50,7 @@ FINISHED = frozenset({SUCCEEDED, FAILED, CANCELLED})
 # Modules that register job handlers; the worker imports them all (one line per domain).
 HANDLER_MODULES: list[str] = [
     # --- job handler modules (one line each) ---
+    "cofab.planning.jobs",
     # --- end of job handler modules ---
 ]
 

@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "cofab.contracts.models",
     "cofab.selection.models",
     "cofab.vault.models",
+    "cofab.planning.models",
     # --- end of domain model modules ---
 ]
 

@@ -1,0 +1,122 @@
+"""Planning JSON API under /api/v1/plans: parse, call one service function, return."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from cofab.core.errors import Conflict
+from cofab.core.i18n import N_
+from cofab.core.jobs import Job
+from cofab.core.web import ApiActor, DbSession
+from cofab.planning import schemas, service
+
+router = APIRouter(prefix="/api/v1/plans", tags=["planning"])
+NO_RESULT = N_("This scenario has no plan yet: solve it first.")
+
+
+def _started(scenario_id: int, job: Job) -> schemas.JobStarted:
+    url = f"/api/v1/jobs/{job.id}"
+    return schemas.JobStarted(scenario_id=scenario_id, job_id=job.id, job_url=url)
+
+
+@router.get("", response_model=list[schemas.ScenarioSummary])
+def list_scenarios(session: DbSession, actor: ApiActor) -> list[schemas.ScenarioSummary]:
+    return [schemas.ScenarioSummary.of(s) for s in service.list_scenarios(session, actor=actor)]
+
+
+@router.post("", response_model=schemas.ScenarioRead, status_code=201)
+def create_scenario(
+    session: DbSession, actor: ApiActor, body: schemas.ScenarioCreate
+) -> schemas.ScenarioRead:
+    scenario = service.create_scenario(
+        session, actor=actor, document=body.input, name=body.name, description=body.description
+    )
+    return schemas.ScenarioRead.full(scenario)
+
+
+@router.post("/from-registry", response_model=schemas.ScenarioRead, status_code=201)
+def create_from_registry(
+    session: DbSession, actor: ApiActor, body: schemas.RegistryScenarioCreate
+) -> schemas.ScenarioRead:
+    scenario = service.create_from_registry(session, actor=actor, request=body.request())
+    return schemas.ScenarioRead.full(scenario)
+
+
+@router.get("/compare", response_model=list[schemas.CompareRow])
+def compare(
+    session: DbSession, actor: ApiActor, ids: Annotated[list[int], Query()]
+) -> list[schemas.CompareRow]:
+    rows = service.compare(session, actor=actor, scenario_ids=ids)
+    return [
+        schemas.CompareRow(
+            scenario_id=scenario.id,
+            name=scenario.name,
+            state=scenario.state,
+            figures=None if figures is None else asdict(figures),
+        )
+        for scenario, figures in rows
+    ]
+
+
+@router.post("/make-or-buy")
+def make_or_buy(actor: ApiActor, body: schemas.MakeOrBuyCase) -> dict[str, Any]:
+    return service.make_or_buy(actor=actor, case=body.root)
+
+
+@router.get("/{scenario_id}", response_model=schemas.ScenarioRead)
+def get_scenario(session: DbSession, actor: ApiActor, scenario_id: int) -> schemas.ScenarioRead:
+    return schemas.ScenarioRead.full(
+        service.get_scenario(session, actor=actor, scenario_id=scenario_id)
+    )
+
+
+@router.delete("/{scenario_id}", status_code=204)
+def delete_scenario(session: DbSession, actor: ApiActor, scenario_id: int) -> Response:
+    service.delete_scenario(session, actor=actor, scenario_id=scenario_id)
+    return Response(status_code=204)
+
+
+@router.post("/{scenario_id}/solve", response_model=schemas.JobStarted, status_code=202)
+def solve(session: DbSession, actor: ApiActor, scenario_id: int) -> schemas.JobStarted:
+    job = service.enqueue_solve(session, actor=actor, scenario_id=scenario_id)
+    return _started(scenario_id, job)
+
+
+@router.get("/{scenario_id}/result")
+def get_result(session: DbSession, actor: ApiActor, scenario_id: int) -> dict[str, Any]:
+    scenario = service.get_scenario(session, actor=actor, scenario_id=scenario_id)
+    plan = service.plan_with_simulation(scenario)
+    if plan is None:
+        raise Conflict(NO_RESULT)
+    return plan
+
+
+@router.post("/{scenario_id}/simulate", response_model=schemas.JobStarted, status_code=202)
+def simulate(
+    session: DbSession, actor: ApiActor, scenario_id: int, body: schemas.SimulateRequest
+) -> schemas.JobStarted:
+    job = service.enqueue_simulate(
+        session, actor=actor, scenario_id=scenario_id, scenarios=body.scenarios, seed=body.seed
+    )
+    return _started(scenario_id, job)
+
+
+@router.post("/{scenario_id}/what-if", response_model=schemas.WhatIfCreated, status_code=201)
+def what_if(
+    session: DbSession, actor: ApiActor, scenario_id: int, body: schemas.WhatIfRequest
+) -> schemas.WhatIfCreated:
+    change = service.WhatIf(
+        kind=body.kind,
+        partner_id=body.partner_id,
+        site_ids=tuple(body.site_ids),
+        factor=body.factor,
+    )
+    child, job = service.what_if(
+        session, actor=actor, scenario_id=scenario_id, change=change, solve=body.solve
+    )
+    return schemas.WhatIfCreated(
+        scenario=schemas.ScenarioSummary.of(child), job_id=None if job is None else job.id
+    )

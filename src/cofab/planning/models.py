@@ -1,0 +1,55 @@
+"""Planning scenarios: an input document, its latest plan and simulation, and where it came from.
+
+Scenarios compare partners with each other (volumes, costs, what-ifs that drop one), so they are
+owner data: no ``partner_id`` column, and every route answers 404 to a partner user. The input
+and result are kept as the same JSON documents ``cofab plan`` reads and writes, so a scenario can
+be downloaded and re-solved on the command line and vice versa.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cofab.db.base import Base, Timestamped
+
+
+class ScenarioSource(enum.StrEnum):
+    UPLOAD = "upload"
+    REGISTRY = "registry"
+    WHAT_IF = "what_if"
+
+
+class ScenarioState(enum.StrEnum):
+    DRAFT = "draft"  # no plan yet
+    QUEUED = "queued"  # a solve job is waiting or running
+    SOLVED = "solved"  # ``result`` holds the latest plan (which may say "infeasible")
+    FAILED = "failed"  # the solve job failed; ``error`` says why
+
+
+class Scenario(Timestamped, Base):
+    __tablename__ = "plan_scenarios"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16), default=ScenarioSource.UPLOAD.value)
+    state: Mapped[str] = mapped_column(String(16), default=ScenarioState.DRAFT.value, index=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_scenarios.id", ondelete="SET NULL"), index=True
+    )
+    #: what a what-if changed relative to its parent, e.g. {"kind": "partner_out", ...}
+    what_if: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    input_doc: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: input site id -> registry partner id, for "partner X out" (empty for uploads)
+    site_partners: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    result_doc: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    simulation_doc: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    plan_status: Mapped[str | None] = mapped_column(String(16))
+    solve_job_id: Mapped[int | None] = mapped_column(Integer)
+    simulate_job_id: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

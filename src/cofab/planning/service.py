@@ -1,0 +1,319 @@
+"""Scenario rules: who may plan, validation before anything is stored, jobs, what-ifs, compare.
+
+The maths lives in ``cofab.planning`` (loader, engine, plan_document, compare); this module only
+decides what is allowed, stores documents and queues work. A partner user gets 404 everywhere:
+scenarios rank partners against each other and drop them in what-ifs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cofab.core import audit, jobs
+from cofab.core.access import Actor, require_roles
+from cofab.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from cofab.core.i18n import N_
+from cofab.planning.compare import PlanFigures, plan_figures
+from cofab.planning.engine.make_or_buy import analyse
+from cofab.planning.loader import load_document
+from cofab.planning.make_or_buy_input import load_make_or_buy, make_or_buy_document
+from cofab.planning.models import Scenario, ScenarioSource, ScenarioState
+from cofab.planning.problems import Problem
+from cofab.planning.registry_scenario import RegistryRequest, build_from_registry
+from cofab.planning.what_if import scale_demand, without_sites
+
+WRITERS = frozenset({"admin", "manager"})
+SOLVE_JOB = "planning.solve"
+SIMULATE_JOB = "planning.simulate"
+SOLVED_STATUSES = frozenset({"optimal", "feasible"})
+
+NO_REGISTRY_SITES = N_(
+    "No active or approved partner has a site with a capacity per product family."
+)
+NOT_SOLVED = N_("Solve the scenario first: there is no feasible plan to simulate.")
+NO_PARTNER_SITES = N_("This scenario has no sites of that partner.")
+NO_SITES_CHOSEN = N_("Choose at least one site.")
+COMPARE_NEEDS_TWO = N_("Choose at least two scenarios to compare.")
+WHAT_IF_INVALID = N_("The what-if scenario is not valid: {count} problem(s).")
+INPUT_INVALID = N_("The input document has {count} problem(s).")
+SOLVE_RUNNING = N_("A solve of this scenario is already queued or running.")
+DEMAND_FACTOR = N_("The demand factor must be between 0 and 10.")
+
+
+def ensure_reader(actor: Actor) -> None:
+    if not actor.is_owner_staff:
+        raise NotFound()
+
+
+def ensure_writer(actor: Actor) -> None:
+    ensure_reader(actor)
+    require_roles(actor, WRITERS)
+
+
+def _field_problems(problems: Sequence[Problem]) -> list[FieldProblem]:
+    return [FieldProblem(p.path, p.message, dict(p.params)) for p in problems]
+
+
+def validate_input(document: Any, message: str = INPUT_INVALID) -> None:
+    """Raise ValidationFailed listing every problem the loader finds (nothing is stored)."""
+    loaded = load_document(document)
+    if isinstance(loaded, list):
+        raise ValidationFailed(message, problems=_field_problems(loaded), count=len(loaded))
+
+
+def _summary(scenario: Scenario) -> dict[str, Any]:
+    return {"name": scenario.name, "source": scenario.source, "state": scenario.state}
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def list_scenarios(session: Session, *, actor: Actor) -> list[Scenario]:
+    ensure_reader(actor)
+    return list(session.execute(select(Scenario).order_by(Scenario.id.desc()).limit(500)).scalars())
+
+
+def get_scenario(session: Session, *, actor: Actor, scenario_id: int) -> Scenario:
+    ensure_reader(actor)
+    scenario = session.get(Scenario, scenario_id)
+    if scenario is None:
+        raise NotFound()
+    return scenario
+
+
+def children(session: Session, *, actor: Actor, scenario_id: int) -> list[Scenario]:
+    ensure_reader(actor)
+    return list(
+        session.execute(
+            select(Scenario).where(Scenario.parent_id == scenario_id).order_by(Scenario.id)
+        ).scalars()
+    )
+
+
+def plan_with_simulation(scenario: Scenario) -> dict[str, Any] | None:
+    """The stored plan with its simulation attached, the shape ``compare`` reads."""
+    if scenario.result_doc is None:
+        return None
+    plan = dict(scenario.result_doc)
+    if scenario.simulation_doc is not None:
+        plan["simulation"] = scenario.simulation_doc
+    return plan
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def create_scenario(
+    session: Session,
+    *,
+    actor: Actor,
+    document: Any,
+    name: str | None = None,
+    description: str | None = None,
+    source: ScenarioSource = ScenarioSource.UPLOAD,
+    site_partners: dict[str, int] | None = None,
+    parent: Scenario | None = None,
+    what_if: dict[str, Any] | None = None,
+    invalid_message: str = INPUT_INVALID,
+) -> Scenario:
+    ensure_writer(actor)
+    validate_input(document, invalid_message)
+    label = name or (document.get("name") if isinstance(document, dict) else None) or "Scenario"
+    scenario = Scenario(
+        name=str(label)[:200],
+        description=description or document.get("description"),
+        source=source.value,
+        state=ScenarioState.DRAFT.value,
+        parent_id=parent.id if parent is not None else None,
+        what_if=what_if,
+        input_doc=document,
+        site_partners=site_partners or {},
+        created_by=actor.user_id or None,
+    )
+    session.add(scenario)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="create",
+        entity="plan_scenario",
+        entity_id=scenario.id,
+        after=_summary(scenario) | ({"what_if": what_if} if what_if else {}),
+    )
+    return scenario
+
+
+def create_from_registry(session: Session, *, actor: Actor, request: RegistryRequest) -> Scenario:
+    ensure_writer(actor)
+    built = build_from_registry(session, actor=actor, request=request)
+    if built is None:
+        raise ValidationFailed(NO_REGISTRY_SITES)
+    return create_scenario(
+        session,
+        actor=actor,
+        document=built.document,
+        name=request.name,
+        source=ScenarioSource.REGISTRY,
+        site_partners=built.site_partners,
+    )
+
+
+def delete_scenario(session: Session, *, actor: Actor, scenario_id: int) -> None:
+    scenario = get_scenario(session, actor=actor, scenario_id=scenario_id)
+    ensure_writer(actor)
+    before = _summary(scenario)
+    session.delete(scenario)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="delete",
+        entity="plan_scenario",
+        entity_id=scenario_id,
+        before=before,
+    )
+
+
+def enqueue_solve(session: Session, *, actor: Actor, scenario_id: int) -> jobs.Job:
+    scenario = get_scenario(session, actor=actor, scenario_id=scenario_id)
+    ensure_writer(actor)
+    if scenario.solve_job_id is not None:
+        running = session.get(jobs.Job, scenario.solve_job_id)
+        if running is not None and running.status not in jobs.FINISHED:
+            raise Conflict(SOLVE_RUNNING)
+    job = jobs.enqueue(
+        session,
+        actor=actor,
+        kind=SOLVE_JOB,
+        payload={"scenario_id": scenario.id, "locale": actor.locale},
+    )
+    scenario.solve_job_id = job.id
+    scenario.state = ScenarioState.QUEUED.value
+    scenario.error = None
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="solve",
+        entity="plan_scenario",
+        entity_id=scenario.id,
+        after={"job_id": job.id},
+    )
+    return job
+
+
+def enqueue_simulate(
+    session: Session, *, actor: Actor, scenario_id: int, scenarios: int, seed: int
+) -> jobs.Job:
+    scenario = get_scenario(session, actor=actor, scenario_id=scenario_id)
+    ensure_writer(actor)
+    if scenario.plan_status not in SOLVED_STATUSES or scenario.result_doc is None:
+        raise Conflict(NOT_SOLVED)
+    job = jobs.enqueue(
+        session,
+        actor=actor,
+        kind=SIMULATE_JOB,
+        payload={
+            "scenario_id": scenario.id,
+            "scenarios": scenarios,
+            "seed": seed,
+            "solve_job_id": scenario.solve_job_id,
+            "locale": actor.locale,
+        },
+    )
+    scenario.simulate_job_id = job.id
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="simulate",
+        entity="plan_scenario",
+        entity_id=scenario.id,
+        after={"job_id": job.id, "scenarios": scenarios, "seed": seed},
+    )
+    return job
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    kind: str  # partner_out | sites_out | demand_scale
+    partner_id: int | None = None
+    site_ids: tuple[str, ...] = ()
+    factor: float | None = None
+
+
+def what_if(
+    session: Session, *, actor: Actor, scenario_id: int, change: WhatIf, solve: bool = True
+) -> tuple[Scenario, jobs.Job | None]:
+    """Clone the scenario with one change, store it as a child and (by default) queue a solve."""
+    parent = get_scenario(session, actor=actor, scenario_id=scenario_id)
+    ensure_writer(actor)
+    doc = parent.input_doc
+    site_partners = dict(parent.site_partners or {})
+    record: dict[str, Any] = {"kind": change.kind}
+    if change.kind == "demand_scale":
+        factor = change.factor if change.factor is not None else 1.3
+        if not 0 < factor <= 10:
+            raise ValidationFailed(problems=[FieldProblem("factor", DEMAND_FACTOR)])
+        new_doc = scale_demand(doc, factor)
+        record["factor"] = factor
+        label = f"{parent.name} · demand {factor - 1:+.0%}"
+    else:
+        if change.kind == "partner_out":
+            gone = {site for site, pid in site_partners.items() if pid == change.partner_id}
+            if not gone:
+                raise ValidationFailed(problems=[FieldProblem("partner_id", NO_PARTNER_SITES)])
+            record["partner_id"] = change.partner_id
+        else:
+            gone = set(change.site_ids)
+            if not gone:
+                raise ValidationFailed(problems=[FieldProblem("site_ids", NO_SITES_CHOSEN)])
+        record["sites"] = sorted(gone)
+        new_doc = without_sites(doc, gone)
+        site_partners = {k: v for k, v in site_partners.items() if k not in gone}
+        label = f"{parent.name} · {', '.join(sorted(gone))} out"
+    new_doc["name"] = label[:200]
+    child = create_scenario(
+        session,
+        actor=actor,
+        document=new_doc,
+        name=label,
+        source=ScenarioSource.WHAT_IF,
+        site_partners=site_partners,
+        parent=parent,
+        what_if=record,
+        invalid_message=WHAT_IF_INVALID,
+    )
+    job = enqueue_solve(session, actor=actor, scenario_id=child.id) if solve else None
+    return child, job
+
+
+def compare(
+    session: Session, *, actor: Actor, scenario_ids: Sequence[int]
+) -> list[tuple[Scenario, PlanFigures | None]]:
+    ensure_reader(actor)
+    ids = list(dict.fromkeys(scenario_ids))
+    if len(ids) < 2:
+        raise ValidationFailed(problems=[FieldProblem("ids", COMPARE_NEEDS_TWO)])
+    rows = []
+    for scenario_id in ids:
+        scenario = get_scenario(session, actor=actor, scenario_id=scenario_id)
+        plan = plan_with_simulation(scenario)
+        rows.append((scenario, None if plan is None else plan_figures(scenario.name, plan)))
+    return rows
+
+
+def make_or_buy(*, actor: Actor, case: Any) -> dict[str, Any]:
+    """Own capacity or a contract manufacturer (no data stored, so nothing to audit)."""
+    ensure_reader(actor)
+    loaded = load_make_or_buy(case)
+    if isinstance(loaded, list):
+        raise ValidationFailed(INPUT_INVALID, problems=_field_problems(loaded), count=len(loaded))
+    levels = None if loaded.levels is None else np.array(loaded.levels)
+    return make_or_buy_document(loaded, analyse(loaded.case, levels))
