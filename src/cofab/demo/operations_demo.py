@@ -242,8 +242,8 @@ def _progress(
             session,
             actor=SYSTEM_ACTOR,
             line_id=line.id,
-            data=schemas.ProgressIn(
-                stage=stage, quantity=Decimal(str(round(qty * share))), at=moment
+            data=schemas.ProgressIn.model_validate(
+                {"stage": stage, "quantity": Decimal(str(round(qty * share))), "at": moment}
             ),
         )
 
@@ -359,5 +359,7 @@ def _review(
             session,
             actor=SYSTEM_ACTOR,
             review_id=review.id,
-            data=schemas.ActionItemIn(title=title, owner_side=side, due_date=due),
+            data=schemas.ActionItemIn.model_validate(
+                {"title": title, "owner_side": side, "due_date": due}
+            ),
         )

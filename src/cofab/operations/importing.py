@@ -333,7 +333,7 @@ def _plan_order_update(
         if line is None:
             additions.append((number, item))
             continue
-        change = {}
+        change: dict[str, Any] = {}
         if Decimal(line.quantity) != Decimal(item.quantity):
             change["quantity"] = item.quantity
         if Decimal(line.unit_price) != Decimal(item.unit_price):
@@ -371,8 +371,10 @@ def _plan_progress(session: Session, actor: Actor, rows: list[Row], plan: Plan) 
         line = _find_line(plan, session, actor, row, _line_no(plan, row))
         at = _parse_at(plan, row)
         cells = _cells(row)
-        data = {k: cells[k] for k in ("stage", "quantity", "note") if k in cells}
-        parsed = _validate(plan, schemas.ProgressIn, data | {"at": at} if at else data, row.number)
+        data: dict[str, Any] = {k: cells[k] for k in ("stage", "quantity", "note") if k in cells}
+        if at is not None:
+            data["at"] = at
+        parsed = _validate(plan, schemas.ProgressIn, data, row.number)
         if line is None or parsed is None or at is None:
             continue
         if line.ack_status in orders.CLOSED_LINE_STATES:

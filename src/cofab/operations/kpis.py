@@ -202,7 +202,13 @@ def _scope(stmt: Select[Any], column: Any, actor: Actor, query: KpiQuery) -> Sel
 
 
 def _group_column(kind: str, partner: Any, site: Any, family: Any) -> ColumnElement[Any] | None:
-    return {"partner": partner, "site": site, "family": family, "all": None}[kind]
+    column: ColumnElement[Any] | None = {
+        "partner": partner,
+        "site": site,
+        "family": family,
+        "all": None,
+    }[kind]
+    return column
 
 
 def _key(value: Any) -> str:
@@ -255,18 +261,19 @@ def per_line_outcomes(actor: Actor, query: KpiQuery, group: str) -> Select[Any]:
         line.c.ack_status.not_in(CLOSED),
     )
     due = _scope(due_stmt, line.c.partner_id, actor, query).cte("due")
-    window = {
-        "partition_by": receipt.c.line_id,
-        "order_by": (receipt.c.received_date, receipt.c.id),
-    }
+    part, order = receipt.c.line_id, (receipt.c.received_date, receipt.c.id)
     rc = (
         select(
             receipt.c.line_id,
             receipt.c.received_date,
             receipt.c.received_qty,
             receipt.c.accepted_qty,
-            func.sum(receipt.c.received_qty).over(**window).label("cum_recv"),
-            func.sum(receipt.c.accepted_qty).over(**window).label("cum_acc"),
+            func.sum(receipt.c.received_qty)
+            .over(partition_by=part, order_by=order)
+            .label("cum_recv"),
+            func.sum(receipt.c.accepted_qty)
+            .over(partition_by=part, order_by=order)
+            .label("cum_acc"),
         )
         .join(due, due.c.id == receipt.c.line_id)
         .where(receipt.c.received_date <= as_of)
@@ -418,15 +425,12 @@ def _lead_time(session: Session, actor: Actor, query: KpiQuery) -> dict[str, dic
         actor,
         query,
     ).cte("cand")
-    window = {
-        "partition_by": receipt.c.line_id,
-        "order_by": (receipt.c.received_date, receipt.c.id),
-    }
+    part, order = receipt.c.line_id, (receipt.c.received_date, receipt.c.id)
     rc = (
         select(
             receipt.c.line_id,
             receipt.c.received_date,
-            func.sum(receipt.c.received_qty).over(**window).label("cum"),
+            func.sum(receipt.c.received_qty).over(partition_by=part, order_by=order).label("cum"),
         )
         .join(candidates, candidates.c.line_id == receipt.c.line_id)
         .cte("rc2")
@@ -528,7 +532,7 @@ def _acknowledgement(session: Session, actor: Actor, query: KpiQuery) -> dict[st
     line = OrderLine.__table__
     grp = _group_column(query.group_by, line.c.partner_id, line.c.site_id, line.c.product_family)
     answered = line.c.acknowledged_at.is_not(None)
-    stmt = select(
+    stmt: Select[Any] = select(
         *([grp.label("g")] if grp is not None else []),
         func.count().label("ordered"),
         func.coalesce(func.sum(case((answered, 1), else_=0)), 0).label("answered"),

@@ -41,7 +41,7 @@ def order_query(
     partner_id: int | None = None,
     status: str | None = None,
     q: str | None = None,
-) -> Select[tuple[Order]]:
+) -> Select[Order]:
     stmt = scope_to_partner(select(Order), actor, Order.partner_id)
     if partner_id is not None:
         stmt = stmt.where(Order.partner_id == partner_id)

@@ -40,7 +40,7 @@ def _date(raw: str | None) -> date | None:
 @router.get("/kpis", response_class=HTMLResponse)
 def kpi_page(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     q = request.query_params
-    group_by = q.get("group_by") if q.get("group_by") in kpis.GROUPINGS else "partner"
+    group_by = str(q.get("group_by")) if q.get("group_by") in kpis.GROUPINGS else "partner"
     tol_raw = q.get("tolerance_days", "0")
     tolerance = min(60, int(tol_raw)) if tol_raw.isdigit() else 0
     partner_id = int(q["partner_id"]) if q.get("partner_id", "").isdigit() else None

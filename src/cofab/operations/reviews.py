@@ -21,7 +21,7 @@ from cofab.operations.models import ActionItem, Review
 DONE_STATES = ("done", "cancelled")
 
 
-def review_query(actor: Actor, *, partner_id: int | None = None) -> Select[tuple[Review]]:
+def review_query(actor: Actor, *, partner_id: int | None = None) -> Select[Review]:
     stmt = scope_to_partner(select(Review), actor, Review.partner_id)
     if partner_id is not None:
         stmt = stmt.where(Review.partner_id == partner_id)

@@ -295,7 +295,7 @@ def order_gate(session: Session, *, partner_id: int) -> str:
 
 def scorecard_query(
     actor: Actor, *, partner_id: int | None = None, template_id: int | None = None
-) -> Select[tuple[Scorecard]]:
+) -> Select[Scorecard]:
     stmt = scope_to_partner(select(Scorecard), actor, Scorecard.partner_id)
     if partner_id is not None:
         stmt = stmt.where(Scorecard.partner_id == partner_id)

@@ -34,7 +34,7 @@ from cofab.operations.models import (
 # --- reading ----------------------------------------------------------------------------------
 
 
-def shipment_query(actor: Actor, *, partner_id: int | None = None) -> Select[tuple[Shipment]]:
+def shipment_query(actor: Actor, *, partner_id: int | None = None) -> Select[Shipment]:
     stmt = scope_to_partner(select(Shipment), actor, Shipment.partner_id)
     if partner_id is not None:
         stmt = stmt.where(Shipment.partner_id == partner_id)
@@ -98,7 +98,7 @@ def shipment_detail(session: Session, *, actor: Actor, shipment_id: int) -> dict
     }
 
 
-def receipt_query(actor: Actor, *, partner_id: int | None = None) -> Select[tuple[Receipt]]:
+def receipt_query(actor: Actor, *, partner_id: int | None = None) -> Select[Receipt]:
     stmt = scope_to_partner(select(Receipt), actor, Receipt.partner_id)
     if partner_id is not None:
         stmt = stmt.where(Receipt.partner_id == partner_id)

@@ -19,7 +19,7 @@ from cofab.operations.models import SupportTicket
 
 def ticket_query(
     actor: Actor, *, partner_id: int | None = None, open_only: bool = False
-) -> Select[tuple[SupportTicket]]:
+) -> Select[SupportTicket]:
     stmt = scope_to_partner(select(SupportTicket), actor, SupportTicket.partner_id)
     if partner_id is not None:
         stmt = stmt.where(SupportTicket.partner_id == partner_id)
