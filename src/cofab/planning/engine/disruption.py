@@ -106,32 +106,54 @@ def cvar(values: FloatArray, level: float) -> float:
     return float(worst.mean())
 
 
-def _geometric(rng: np.random.Generator, p: FloatArray, never: int) -> IntArray:
-    """Trials up to the first success (1, 2, …), by inversion; ``never`` where p == 0."""
-    uniform = 1.0 - rng.random(p.shape[0])  # (0, 1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        draws: FloatArray = np.log(uniform) / np.log1p(-np.minimum(p, 1.0))  # +inf if p == 0
+def _log_fail(p: FloatArray) -> Float32Array:
+    """log(1 - p) per entry, the scale of a geometric draw by inversion (-inf where p >= 1)."""
+    with np.errstate(divide="ignore"):
+        out: Float32Array = np.log1p(-np.minimum(p, 1.0)).astype(np.float32)
+    return out
+
+
+def _geometric(rng: np.random.Generator, log_fail: Float32Array, never: int) -> IntArray:
+    """Trials up to the first success (1, 2, …), capped at ``never``; needs p > 0."""
+    draws: Float32Array = np.asarray(rng.random(log_fail.shape[0], dtype=np.float32))
+    np.subtract(np.float32(1.0), draws, out=draws)  # (0, 1]
+    np.log(draws, out=draws)
+    np.divide(draws, log_fail, out=draws)
     np.ceil(draws, out=draws)
-    np.clip(draws, 1.0, float(never), out=draws)  # p == 1 gives -0 → 1
-    never_fails = p <= 0.0
-    if never_fails.any():  # also covers 0 / 0 when the uniform draw is exactly 1
-        draws[never_fails] = float(never)
+    np.clip(draws, 1.0, float(never), out=draws)  # p == 1: 0 / -inf → 1
     return draws.astype(np.int64)
 
 
-def _durations(rng: np.random.Generator, profile: DisruptionProfile, sites: IntArray) -> IntArray:
-    kind = profile.duration_kind[sites]
-    a = profile.duration_a[sites]
-    out = np.maximum(np.rint(a), 1.0).astype(np.int64)  # FIXED
-    geometric = kind == DurationKind.GEOMETRIC
-    if geometric.any():
-        out[geometric] = _geometric(rng, 1.0 / np.maximum(a[geometric], 1.0), 1 << 30)
-    uniform = kind == DurationKind.UNIFORM
-    if uniform.any():
-        low = np.rint(a[uniform]).astype(np.int64)
-        high = np.rint(profile.duration_b[sites][uniform]).astype(np.int64)
-        out[uniform] = rng.integers(low, high + 1)
-    return out
+class _DurationDraws:
+    """Per-site duration parameters prepared once, so each draw is a gather and one pass."""
+
+    def __init__(self, profile: DisruptionProfile) -> None:
+        kind = profile.duration_kind
+        self.kind = kind
+        self.fixed = np.maximum(np.rint(profile.duration_a), 1.0).astype(np.int64)
+        self.log_fail = _log_fail(1.0 / np.maximum(profile.duration_a, 1.0))
+        self.low = np.rint(profile.duration_a).astype(np.int64)
+        self.high = np.rint(profile.duration_b).astype(np.int64)
+        kinds = np.unique(kind)
+        self.single_kind = int(kinds[0]) if kinds.shape[0] == 1 else None
+
+    def draw(self, rng: np.random.Generator, sites: IntArray) -> IntArray:
+        if self.single_kind == DurationKind.GEOMETRIC:
+            return _geometric(rng, self.log_fail[sites], 1 << 30)
+        if self.single_kind == DurationKind.FIXED:
+            return self.fixed[sites]
+        if self.single_kind == DurationKind.UNIFORM:
+            return rng.integers(self.low[sites], self.high[sites] + 1)
+        kind = self.kind[sites]
+        out = self.fixed[sites]
+        geometric = kind == DurationKind.GEOMETRIC
+        if geometric.any():
+            out[geometric] = _geometric(rng, self.log_fail[sites[geometric]], 1 << 30)
+        uniform = kind == DurationKind.UNIFORM
+        if uniform.any():
+            chosen = sites[uniform]
+            out[uniform] = rng.integers(self.low[chosen], self.high[chosen] + 1)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,24 +184,31 @@ class DisruptedCells:
 
 
 def sample_cells(
-    rng: np.random.Generator, profile: DisruptionProfile, scenarios: int, n_periods: int
+    rng: np.random.Generator,
+    profile: DisruptionProfile,
+    scenarios: int,
+    n_periods: int,
+    durations: _DurationDraws | None = None,
 ) -> DisruptedCells:
     """Draw disruption intervals per (scenario, site) as geometric gaps and durations."""
-    n_sites = profile.probability.shape[0]
-    site_of = np.tile(np.arange(n_sites), scenarios)
-    p = profile.probability[site_of]
-    next_start = _geometric(rng, p, n_periods + 1) - 1
+    if durations is None:
+        durations = _DurationDraws(profile)
+    exposed = np.flatnonzero(profile.probability > 0)  # the others are never disrupted
+    site_of = np.tile(exposed, scenarios)
+    scenario_of = np.repeat(np.arange(scenarios), exposed.shape[0])
+    log_fail = _log_fail(profile.probability)[site_of]
+    next_start = _geometric(rng, log_fail, n_periods + 1) - 1
     active = np.flatnonzero(next_start < n_periods)
     pairs: list[IntArray] = []
     starts: list[IntArray] = []
     ends: list[IntArray] = []
     while active.size:
         start = next_start[active]
-        end = np.minimum(start + _durations(rng, profile, site_of[active]), n_periods)
+        end = np.minimum(start + durations.draw(rng, site_of[active]), n_periods)
         pairs.append(active)
         starts.append(start)
         ends.append(end)
-        following = end + _geometric(rng, p[active], n_periods + 1) - 1
+        following = end + _geometric(rng, log_fail[active], n_periods + 1) - 1
         next_start[active] = following
         active = active[following < n_periods]
     if not pairs:
@@ -188,15 +217,16 @@ def sample_cells(
     pair = np.concatenate(pairs)
     start = np.concatenate(starts)
     length = np.concatenate(ends) - start
-    interval = np.repeat(np.arange(pair.shape[0]), length)
-    offset = np.arange(interval.shape[0]) - np.repeat(np.cumsum(length) - length, length)
-    period = (start[interval] + offset).astype(np.int16)
+    first_cell = np.cumsum(length) - length
+    # cell i of an interval sits in period start + i
+    period = (np.repeat(start - first_cell, length) + np.arange(int(length.sum()))).astype(np.int16)
     order = np.argsort(period, kind="stable")  # radix sort on 16-bit keys
-    cell_pair = pair[interval[order]]
+    cell_pair = np.repeat(pair, length)[order]
     counts = np.bincount(period, minlength=n_periods)
-    period_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    period_start = np.zeros(n_periods + 1, dtype=np.int64)
+    np.cumsum(counts, out=period_start[1:])
     return DisruptedCells(
-        scenarios, n_periods, cell_pair // n_sites, cell_pair % n_sites, period_start
+        scenarios, n_periods, scenario_of[cell_pair], site_of[cell_pair], period_start
     )
 
 
@@ -237,22 +267,29 @@ class _Kernel:
         self.n_sites = network.n_sites
         self.site_lost = site_lost.astype(np.float32)  # (T, S, G)
         self.spare_up = spare_up.astype(np.float32)  # (T, K)
-        self.spare_drop = (spare_up - spare_down).astype(np.float32)  # (T, K)
+        self.spare_down = spare_down.astype(np.float32)  # (T, K) while the pool is disrupted
         self.serve = network.can_serve.astype(np.float32)  # (K, G)
         self.serve_t = np.ascontiguousarray(self.serve.T)  # (G, K)
-        self.cost = network.group_lost_cost.astype(np.float32)  # (G,)
+        self.units_and_cost = np.stack(
+            [np.ones(ship.shape[2]), network.group_lost_cost], axis=1
+        ).astype(np.float32)  # (G, 2)
         # pools of each site, for cells → pool cells
         order = np.argsort(network.pool_site, kind="stable")
         self.site_pool_start = np.searchsorted(
             network.pool_site[order], np.arange(network.n_sites + 1)
         )
         self.site_pools = order
+        self.identity_pools = bool(
+            n_pools == network.n_sites and np.array_equal(network.pool_site, np.arange(n_pools))
+        )
         self.denom_table: Float32Array | None = None
         if n_periods * network.n_sites * n_pools <= _DENOM_TABLE_CELLS:
             # lost volume of site s that pool k could take = sum_g lost[s, g] * serve[k, g]
             self.denom_table = np.ascontiguousarray(self.site_lost @ self.serve_t)  # (T, S, K)
 
     def _pool_cells(self, rows: IntArray, sites: IntArray) -> tuple[IntArray, IntArray]:
+        if self.identity_pools:
+            return rows, sites
         first = self.site_pool_start[sites]
         count = self.site_pool_start[sites + 1] - first
         rep = np.repeat(np.arange(sites.shape[0]), count)
@@ -262,40 +299,40 @@ class _Kernel:
     def lost(self, cells: DisruptedCells) -> tuple[FloatArray, FloatArray]:
         """Lost units and cost per scenario after re-routing."""
         n = cells.scenarios
-        units = np.zeros(n)
-        cost = np.zeros(n)
+        totals = np.zeros((n, 2))  # lost units, lost cost
         for t in range(cells.n_periods):
             begin, end = int(cells.period_start[t]), int(cells.period_start[t + 1])
             if begin == end:
                 continue
             scenario = cells.scenario[begin:end]
             site = cells.site[begin:end]
-            hit = np.bincount(scenario, minlength=n) > 0
-            rows = np.flatnonzero(hit)
-            row_of = np.cumsum(hit) - 1
-            local = row_of[scenario]
+            counts = np.bincount(scenario, minlength=n)
+            rows = np.flatnonzero(counts)
+            order = np.argsort(scenario, kind="stable")  # cells come in a few sorted runs
+            indptr = np.zeros(rows.shape[0] + 1, dtype=np.int64)
+            np.cumsum(counts[rows], out=indptr[1:])
             down = sp.csr_array(
-                (np.ones(local.shape[0], dtype=np.float32), (local, site)),
+                (np.ones(order.shape[0], dtype=np.float32), site[order], indptr),
                 shape=(rows.shape[0], self.n_sites),
             )
-            lost = np.asarray(down @ self.site_lost[t])  # (R, G)
+            lost = np.asarray(down @ self.site_lost[t])  # (R, G) volume disrupted pools lose
             if self.denom_table is not None:
-                seen = np.asarray(down @ self.denom_table[t])  # (R, K)
+                seen = np.asarray(down @ self.denom_table[t])  # (R, K) of it each pool may take
             else:
                 seen = lost @ self.serve_t
-            ratio = np.empty_like(seen)
-            ratio[:] = self.spare_up[t]
+            local = (np.cumsum(counts > 0) - 1)[scenario]
             pool_row, pool = self._pool_cells(local, site)
-            ratio[pool_row, pool] -= self.spare_drop[t, pool]
             seen += 1e-9
-            np.divide(ratio, seen, out=ratio)
-            recovered = ratio @ self.serve  # (R, G) offered
-            np.multiply(recovered, lost, out=recovered)
-            np.minimum(recovered, lost, out=recovered)
-            np.subtract(lost, recovered, out=lost)
-            units[rows] += lost.sum(axis=1, dtype=np.float64)
-            cost[rows] += lost @ self.cost
-        return units, cost
+            seen_down = seen[pool_row, pool]
+            ratio = np.divide(self.spare_up[t], seen, out=seen)  # spare / what it is asked for
+            ratio[pool_row, pool] = self.spare_down[t, pool] / seen_down
+            # offered share per group; what is not covered stays lost
+            uncovered = ratio @ self.serve
+            np.subtract(1.0, uncovered, out=uncovered)
+            np.maximum(uncovered, 0.0, out=uncovered)
+            np.multiply(uncovered, lost, out=uncovered)
+            totals[rows] += uncovered @ self.units_and_cost
+        return totals[:, 0].copy(), totals[:, 1].copy()
 
 
 def simulate(
@@ -314,6 +351,7 @@ def simulate(
     n_sites = network.n_sites
     n_periods = network.n_periods
     kernel = _Kernel(network, profile)
+    durations = _DurationDraws(profile)
     if chunk_scenarios is None:
         chunk_scenarios = max(1, _MASK_CELLS_PER_CHUNK // max(1, n_periods * n_sites))
     n_chunks = -(-scenarios // chunk_scenarios)
@@ -325,7 +363,7 @@ def simulate(
         begin = index * chunk_scenarios
         end = min(begin + chunk_scenarios, scenarios)
         rng = np.random.default_rng(seeds[index])
-        cells = sample_cells(rng, profile, end - begin, n_periods)
+        cells = sample_cells(rng, profile, end - begin, n_periods, durations)
         lost_units[begin:end], lost_cost[begin:end] = kernel.lost(cells)
         return end - begin
 

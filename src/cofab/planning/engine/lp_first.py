@@ -42,6 +42,7 @@ class LpFirstOutcome:
     relaxation_infeasible: bool
     finished_by_mip: bool
     lp_solves: int
+    solver_status: str
 
 
 def _gap(objective: float, bound: float) -> float:
@@ -64,6 +65,84 @@ def _capacity_value(model: PlanningModel, form: Formulation, outcome: RunOutcome
     return np.bincount(site, weights=price * used, minlength=model.n_sites).astype(np.float64)
 
 
+def _usable(outcome: RunOutcome) -> bool:
+    return outcome.has_solution and outcome.model_status.lower() == "optimal"
+
+
+class _Search:
+    """State shared by the steps: one HiGHS object, the clock, the counters."""
+
+    def __init__(
+        self,
+        highs: highspy.Highs,
+        model: PlanningModel,
+        form: Formulation,
+        on_progress: Callable[[str, MipProgress | None], None] | None,
+    ) -> None:
+        self.highs = highs
+        self.model = model
+        self.form = form
+        self.on_progress = on_progress
+        self.started = time.perf_counter()
+        self.deadline = self.started + model.policy.time_limit_s
+        self.y_cols = form.integer_cols  # only engagement binaries here (no min_sources)
+        self.y_upper = form.col_upper[self.y_cols]
+        self.solves = 0
+
+    def left(self) -> float:
+        return max(0.0, self.deadline - time.perf_counter())
+
+    def report(self, stage: str, best: float, bound: float) -> None:
+        if self.on_progress is not None:
+            elapsed = time.perf_counter() - self.started
+            gap = _gap(best, bound) if np.isfinite(best) else float("inf")
+            self.on_progress(stage, MipProgress(elapsed, best, bound, gap))
+
+    def evaluate(self, engaged: BoolArray) -> RunOutcome:
+        """Exact LP with engagement fixed: a feasible plan, or none."""
+        fix_columns(self.highs, self.y_cols, engaged.astype(np.float64))
+        set_integrality(self.highs, self.y_cols, integer=False)
+        self.solves += 1
+        return run(self.highs, time_limit_s=max(self.left(), 1e-3), want_duals=True)
+
+    def branch_and_bound(self, best: RunOutcome | None, bound: float) -> LpFirstOutcome:
+        """HiGHS' MIP for the rest of the time, starting from ``best`` when there is one."""
+        highs, y_cols = self.highs, self.y_cols
+        self.report("branch_and_bound", best.objective if best else float("inf"), bound)
+        highs.changeColsBounds(
+            int(y_cols.size), y_cols.astype(np.int32), np.zeros(y_cols.size), self.y_upper
+        )
+        set_integrality(highs, y_cols, integer=True)
+        if best is not None:
+            all_cols = np.arange(self.form.n_cols, dtype=np.int32)
+            highs.setSolution(int(self.form.n_cols), all_cols, best.col_value)
+        mip = run(
+            highs,
+            time_limit_s=max(self.left(), 1e-3),
+            mip_gap=self.model.policy.mip_gap,
+            on_progress=lambda p: self.report(
+                "branch_and_bound", p.primal_bound, max(bound, p.dual_bound)
+            ),
+        )
+        self.solves += 1
+        if mip.infeasible:
+            return LpFirstOutcome(
+                None, float("nan"), float("nan"), True, True, self.solves, mip.model_status
+            )
+        if mip.has_solution and (best is None or mip.objective < best.objective - 1e-9):
+            polished = self.evaluate(mip.col_value[y_cols] > 0.5)
+            if _usable(polished):
+                best = polished
+        if best is None:
+            return LpFirstOutcome(
+                None, bound, float("inf"), False, True, self.solves, mip.model_status
+            )
+        if np.isfinite(mip.dual_bound):
+            bound = max(bound, mip.dual_bound) if np.isfinite(bound) else mip.dual_bound
+        gap = _gap(best.objective, bound) if np.isfinite(bound) else float("inf")
+        return LpFirstOutcome(best, bound, gap, False, True, self.solves, mip.model_status)
+
+
 def solve_lp_first(
     highs: highspy.Highs,
     model: PlanningModel,
@@ -71,66 +150,46 @@ def solve_lp_first(
     *,
     on_progress: Callable[[str, MipProgress | None], None] | None = None,
 ) -> LpFirstOutcome:
-    policy = model.policy
-    started = time.perf_counter()
-    deadline = started + policy.time_limit_s
-    target = policy.mip_gap
-    y_cols = form.integer_cols  # only engagement binaries on this path (no min_sources)
-    y_upper = form.col_upper[y_cols]
+    search = _Search(highs, model, form, on_progress)
+    target = model.policy.mip_gap
+    y_cols = search.y_cols
     fixed = model.site_fixed_cost + model.site_capex
-    solves = 0
 
-    def left() -> float:
-        return max(0.0, deadline - time.perf_counter())
-
-    def report(stage: str, best: float, bound: float) -> None:
-        if on_progress is not None:
-            elapsed = time.perf_counter() - started
-            gap = _gap(best, bound) if np.isfinite(best) else float("inf")
-            on_progress(stage, MipProgress(elapsed, best, bound, gap))
-
-    report("relaxation", float("inf"), float("-inf"))
+    search.report("relaxation", float("inf"), float("-inf"))
     set_integrality(highs, y_cols, integer=False)
-    relaxed = run(highs, time_limit_s=left(), want_duals=True)
-    solves += 1
+    relaxed = run(highs, time_limit_s=search.left(), want_duals=True)
+    search.solves += 1
     if relaxed.infeasible:
-        return LpFirstOutcome(None, float("nan"), float("nan"), True, False, solves)
-    if not relaxed.has_solution or relaxed.time_limit_hit:
-        set_integrality(highs, y_cols, integer=True)
-        return LpFirstOutcome(None, float("-inf"), float("inf"), False, False, solves)
+        return LpFirstOutcome(
+            None, float("nan"), float("nan"), True, False, 1, relaxed.model_status
+        )
+    if not _usable(relaxed):  # time or numerical trouble: let the MIP try with what is left
+        return search.branch_and_bound(None, float("-inf"))
     bound = relaxed.objective
     y_lp = relaxed.col_value[y_cols]
 
-    def evaluate(engaged: BoolArray) -> RunOutcome:
-        nonlocal solves
-        fix_columns(highs, y_cols, engaged.astype(np.float64))
-        solves += 1
-        return run(highs, time_limit_s=max(left(), 1e-3), want_duals=True)
-
     if np.all(np.minimum(y_lp, 1.0 - y_lp) <= INTEGRALITY_TOL):
-        exact = evaluate(y_lp > 0.5)
-        return LpFirstOutcome(exact, bound, _gap(exact.objective, bound), False, False, solves)
+        exact = search.evaluate(y_lp > 0.5)
+        if _usable(exact):
+            gap = _gap(exact.objective, bound)
+            return LpFirstOutcome(exact, bound, gap, False, False, search.solves, "Optimal")
 
     # rounding: every site the relaxation uses, and the same without its faintest users
     best: RunOutcome | None = None
     best_open = y_lp > INTEGRALITY_TOL
     for threshold in (INTEGRALITY_TOL, 0.1):
         engaged = y_lp > threshold
-        outcome = evaluate(engaged)
-        if (
-            outcome.has_solution
-            and not outcome.time_limit_hit
-            and (best is None or outcome.objective < best.objective)
-        ):
+        outcome = search.evaluate(engaged)
+        if _usable(outcome) and (best is None or outcome.objective < best.objective):
             best, best_open = outcome, engaged
-        report("rounding", best.objective if best else float("inf"), bound)
+        search.report("rounding", best.objective if best else float("inf"), bound)
     if best is None:
-        return LpFirstOutcome(None, bound, float("inf"), False, False, solves)
+        return search.branch_and_bound(None, bound)
 
     # drop moves: close the sites whose fixed cost most exceeds what their capacity earns
     tabu = np.zeros(model.n_sites, dtype=bool)
     batch = 8
-    while _gap(best.objective, bound) > target and left() > 0:
+    while _gap(best.objective, bound) > target and search.left() > 0:
         score = np.where(best_open & ~tabu, fixed - _capacity_value(model, form, best), -np.inf)
         ranked = np.argsort(-score, kind="stable")
         ranked = ranked[score[ranked] > 0][:batch]
@@ -138,41 +197,17 @@ def solve_lp_first(
             break
         trial_open = best_open.copy()
         trial_open[ranked] = False
-        trial = evaluate(trial_open)
-        if trial.has_solution and not trial.time_limit_hit and trial.objective < best.objective:
+        trial = search.evaluate(trial_open)
+        if _usable(trial) and trial.objective < best.objective:
             best, best_open = trial, trial_open
-            report("polish", best.objective, bound)
+            search.report("polish", best.objective, bound)
         elif batch > 1:
             batch = max(1, batch // 2)
         else:
             tabu[ranked] = True
 
     gap = _gap(best.objective, bound)
-    if gap <= target or left() < 0.25 * policy.time_limit_s:
-        return LpFirstOutcome(best, bound, gap, False, False, solves)
-
-    # still above the gap: HiGHS' branch-and-bound, starting from the best plan
-    report("branch_and_bound", best.objective, bound)
-    highs.changeColsBounds(
-        int(y_cols.size), y_cols.astype(np.int32), np.zeros(y_cols.size), y_upper
-    )
-    set_integrality(highs, y_cols, integer=True)
-    all_cols = np.arange(form.n_cols, dtype=np.int32)
-    highs.setSolution(int(form.n_cols), all_cols, best.col_value)
-    mip = run(
-        highs,
-        time_limit_s=left(),
-        mip_gap=target,
-        on_progress=(
-            lambda p: report("branch_and_bound", p.primal_bound, max(bound, p.dual_bound))
-        ),
-    )
-    solves += 1
-    if mip.has_solution and mip.objective < best.objective - 1e-9:
-        engaged = mip.col_value[y_cols] > 0.5
-        set_integrality(highs, y_cols, integer=False)
-        polished = evaluate(engaged)
-        if polished.has_solution:
-            best = polished
-    mip_bound = max(bound, mip.dual_bound) if np.isfinite(mip.dual_bound) else bound
-    return LpFirstOutcome(best, mip_bound, _gap(best.objective, mip_bound), False, True, solves)
+    if gap <= target or search.left() < 0.25 * model.policy.time_limit_s:
+        status = "Optimal" if gap <= target else "Time limit reached"
+        return LpFirstOutcome(best, bound, gap, False, False, search.solves, status)
+    return search.branch_and_bound(best, bound)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import highspy
 import numpy as np
@@ -166,13 +166,19 @@ def solve_plan(
         explanation = explain_infeasibility(model, form.flows)
         timings["explain_s"] = time.perf_counter() - started
         emit("done")
-        return _empty_result(
-            model, form.flows, "infeasible", found.solver_status, explanation, timings, size
+        return replace(
+            _empty_result(
+                model, form.flows, "infeasible", found.solver_status, explanation, timings, size
+            ),
+            strategy=strategy,
         )
     if found.values is None:
         emit("done")
-        return _empty_result(
-            model, form.flows, "no_solution", found.solver_status, None, timings, size
+        return replace(
+            _empty_result(
+                model, form.flows, "no_solution", found.solver_status, None, timings, size
+            ),
+            strategy=strategy,
         )
 
     started = time.perf_counter()
@@ -239,17 +245,22 @@ def _run_lp_first(
     emit: Callable[[str, MipProgress | None], None],
 ) -> _Found:
     outcome = solve_lp_first(highs, model, form, on_progress=lambda _stage, mip: emit("solve", mip))
+    empty = np.zeros(0)
     if outcome.relaxation_infeasible:
-        return _Found(True, "Infeasible", None, float("nan"), float("nan"), False, np.zeros(0), 0.0)
+        return _Found(True, outcome.solver_status, None, np.nan, np.nan, False, empty, 0.0)
     best = outcome.best
     if best is None:
-        return _Found(
-            False, "Time limit reached", None, float("nan"), float("nan"), False, np.zeros(0), 0.0
-        )
+        return _Found(False, outcome.solver_status, None, np.nan, np.nan, False, empty, 0.0)
     within = outcome.gap <= model.policy.mip_gap + 1e-12
-    status = "Optimal" if within else "Time limit reached"
     return _Found(
-        False, status, best.col_value, best.objective, outcome.gap, within, best.row_dual, 0.0
+        False,
+        outcome.solver_status,
+        best.col_value,
+        best.objective,
+        outcome.gap,
+        within,
+        best.row_dual,
+        0.0,
     )
 
 
