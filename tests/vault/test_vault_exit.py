@@ -51,6 +51,10 @@ def test_exit_report_after_termination(engine: Engine, world: World) -> None:
         unshared = make_document(session, title="Cost model")
         for doc in (drawing, brochure, recipe):
             share(session, doc.id, world.partner_a, now=T - 10 * HOUR)
+        with pytest.raises(access.AccessRefused) as probe:  # guessing an id of an unshared one
+            documents.view_document(session, actor=partner, document_id=unshared.id, at=T)
+        session.commit()
+        access.log_refusal(engine, probe.value.refusal)
 
         assert fetch(session, partner, store, v1.id, T - 5 * HOUR) == b"rev A"
         assert fetch(session, partner, store, v2.id, T - 4 * HOUR) == b"rev B"

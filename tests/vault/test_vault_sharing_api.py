@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select
-from tests.conftest import World
+from tests.conftest import World, login
 from tests.vault.test_vault_transfer_api import new_document, upload
 from tests.vault.vault_factories import make_agreement
 
@@ -120,3 +120,43 @@ def test_sharing_rules_reject_bad_input(world: World, api) -> None:  # type: ign
         "/api/v1/vault/documents", json={"title": "x", "kind": "bom", "classification": "top"}
     )
     assert bad_class.status_code == 422
+
+
+def test_a_partner_never_sees_another_partners_contract_on_a_document(
+    world: World,
+    api,  # type: ignore[no-untyped-def]
+    engine: Engine,
+    base_url: str,
+) -> None:
+    now = datetime.now(UTC)
+    with unit_of_work(engine) as session:
+        bravo_nda = make_agreement(
+            session,
+            [world.partner_b],
+            now - timedelta(days=1),
+            now + timedelta(days=9),
+            title="Bravo Bioworks NDA",
+        ).id
+    manager = api(world.users["manager"])
+    created = manager.post(
+        "/api/v1/vault/documents",
+        json={
+            "title": "Catalogue",
+            "kind": "other_document",
+            "classification": "public",
+            "contract_id": bravo_nda,
+        },
+    ).json()
+    manager.post(
+        f"/api/v1/vault/documents/{created['id']}/shares", json={"partner_id": world.partner_a}
+    )
+    alpha = api(world.users["partner_a"])
+    assert alpha.get(f"/api/v1/vault/documents/{created['id']}").json()["contract_id"] is None
+    assert alpha.get("/api/v1/vault/documents").json()["items"][0]["contract_id"] is None
+    assert (
+        manager.get(f"/api/v1/vault/documents/{created['id']}").json()["contract_id"] == bravo_nda
+    )
+    page = login(base_url, world.users["partner_a"])
+    for url in ("/vault", f"/vault/documents/{created['id']}"):
+        text = page.get(url).text
+        assert "Catalogue" in text and "Bravo" not in text

@@ -241,3 +241,14 @@ def test_a_key_wrapped_by_an_unknown_master_key_is_a_clear_error(
     body = response.json()
     assert body["code"] == "vault_wrong_master_key"
     assert stranger.key_id in body["detail"]
+
+
+def test_file_names_are_kept_for_display_and_never_used_as_paths(world: World, api) -> None:  # type: ignore[no-untyped-def]
+    manager = api(world.users["manager"])
+    document_id = new_document(manager)
+    version = upload(manager, document_id, b"x", '../../etc/"도면" A-1.pdf').json()
+    assert version["filename"] == "도면 A-1.pdf"
+    response = manager.get(f"/api/v1/vault/versions/{version['id']}/download")
+    disposition = response.headers["content-disposition"]
+    assert disposition.startswith('attachment; filename="__ A-1.pdf"')
+    assert "filename*=UTF-8''%EB%8F%84%EB%A9%B4%20A-1.pdf" in disposition

@@ -187,6 +187,23 @@ def partner_agreements(session: Session, partner_id: int, at: datetime) -> Partn
     return PartnerAgreements(frozenset(w.contract_id for w in windows), frozenset(signed))
 
 
+def signed_contracts(session: Session, actor: Actor) -> frozenset[int] | None:
+    """The contracts a partner user may see named on a document (its own); None = all."""
+    if not actor.is_partner:
+        return None
+    rows = session.execute(
+        select(ContractParty.contract_id).where(ContractParty.partner_id == actor.partner_id)
+    ).scalars()
+    return frozenset(rows)
+
+
+def shown_contract_id(contract_id: int | None, signed: frozenset[int] | None) -> int | None:
+    """A document's linked contract as shown to someone: hidden when it is another partner's."""
+    if contract_id is None or signed is None or contract_id in signed:
+        return contract_id
+    return None
+
+
 def decide(
     session: Session, *, actor: Actor, document: VaultDocument | None, at: datetime | None = None
 ) -> Decision:

@@ -15,15 +15,23 @@ from fastapi.responses import StreamingResponse
 from cofab.core.pagination import Page, paginate
 from cofab.core.web import ApiActor, DbSession
 from cofab.vault import documents, exits, reports, schemas, sharing
+from cofab.vault.access import shown_contract_id, signed_contracts
 from cofab.vault.downloads import prepare_download
+from cofab.vault.models import VaultDocument
 from cofab.vault.streaming import raw_chunks, refuse_declared_oversize, stream_upload
 from cofab.vault.web import LOG_REFUSALS, store_of, streaming_response
 
 router = APIRouter(prefix="/api/v1/vault", tags=["vault"], dependencies=[LOG_REFUSALS])
 
 
-def _detail(view: documents.DocumentView) -> schemas.DocumentDetail:
-    base = schemas.DocumentRead.model_validate(view.document).model_dump()
+def _read(document: VaultDocument, signed: frozenset[int] | None) -> schemas.DocumentRead:
+    read = schemas.DocumentRead.model_validate(document)
+    read.contract_id = shown_contract_id(document.contract_id, signed)
+    return read
+
+
+def _detail(view: documents.DocumentView, signed: frozenset[int] | None) -> schemas.DocumentDetail:
+    base = _read(view.document, signed).model_dump()
     return schemas.DocumentDetail.model_validate(
         base
         | {
@@ -55,8 +63,9 @@ def list_documents(
     stmt = documents.document_query(actor, session, q=q, classification=classification)
     items, total = paginate(session, stmt, page=page, size=size)
     documents.log_listing(session, actor=actor, documents=items)
+    signed = signed_contracts(session, actor)
     return Page[schemas.DocumentRead](
-        items=[schemas.DocumentRead.model_validate(d) for d in items],
+        items=[_read(d, signed) for d in items],
         total=total,
         page=page,
         size=size,
@@ -70,7 +79,8 @@ def create_document(session: DbSession, actor: ApiActor, body: schemas.VaultDocu
 
 @router.get("/documents/{document_id}", response_model=schemas.DocumentDetail)
 def get_document(session: DbSession, actor: ApiActor, document_id: int) -> Any:
-    return _detail(documents.view_document(session, actor=actor, document_id=document_id))
+    view = documents.view_document(session, actor=actor, document_id=document_id)
+    return _detail(view, signed_contracts(session, actor))
 
 
 @router.patch("/documents/{document_id}", response_model=schemas.DocumentRead)

@@ -74,8 +74,12 @@ def _scoped_document_ids(
             select(VaultShare.document_id).where(VaultShare.partner_id == partner_id)
         ).scalars()
     )
+    # refused attempts alone do not put a document in the report: the partner reads the report,
+    # and a title it only probed by id must not be revealed to it there
     accessed = {
-        int(e.entity_id) for e in partner_entries(session, partner_id) if e.entity_id.isdigit()
+        int(e.entity_id)
+        for e in partner_entries(session, partner_id)
+        if e.entity_id.isdigit() and e.action != "deny"
     }
     ids = shared | accessed
     if full_exit or not ids:

@@ -25,7 +25,13 @@ from cofab.core.web import DbSession, PageActor, check_csrf, error_context, rend
 from cofab.db.base import utcnow
 from cofab.partners.models import Partner
 from cofab.vault import documents, pages_reports, schemas, sharing
-from cofab.vault.access import REPORT_READERS, WRITERS, AccessRefused
+from cofab.vault.access import (
+    REPORT_READERS,
+    WRITERS,
+    AccessRefused,
+    shown_contract_id,
+    signed_contracts,
+)
 from cofab.vault.downloads import prepare_download
 from cofab.vault.models import Classification, DocumentKind, VaultShare
 from cofab.vault.streaming import StreamedForm, refuse_declared_oversize, stream_upload
@@ -66,9 +72,9 @@ def document_list(
     )
     items, total = paginate(session, stmt, page=page, size=PAGE_SIZE)
     documents.log_listing(session, actor=actor, documents=items)
-    contracts = names(
-        session, Contract, {d.contract_id for d in items if d.contract_id}, lambda c: c.title
-    )
+    signed = signed_contracts(session, actor)
+    shown = {c for d in items if (c := shown_contract_id(d.contract_id, signed)) is not None}
+    contracts = names(session, Contract, shown, lambda c: c.title)
     return render(
         request,
         "vault/list.html",
@@ -127,6 +133,7 @@ async def document_create(request: Request, session: DbSession, actor: PageActor
 def _detail_ctx(session: Session, actor: Actor, document_id: int, locale: str) -> dict[str, Any]:
     view = documents.view_document(session, actor=actor, document_id=document_id)
     document = view.document
+    contract_id = shown_contract_id(document.contract_id, signed_contracts(session, actor))
     partner_ids = {s.partner_id for s in view.shares} | {
         g.partner_id for g in view.grants if g.partner_id
     }
@@ -136,7 +143,7 @@ def _detail_ctx(session: Session, actor: Actor, document_id: int, locale: str) -
         "now": utcnow(),
         "partners": names(session, Partner, partner_ids, partner_label(locale)),
         "users": names(session, User, {g.user_id for g in view.grants}, lambda u: u.email),
-        "contract": session.get(Contract, document.contract_id) if document.contract_id else None,
+        "contract": session.get(Contract, contract_id) if contract_id else None,
         "owner": session.get(User, document.owner_user_id) if document.owner_user_id else None,
         "can_write": actor.role in WRITERS,
         "can_report": actor.role in REPORT_READERS,
