@@ -252,3 +252,22 @@ def test_file_names_are_kept_for_display_and_never_used_as_paths(world: World, a
     disposition = response.headers["content-disposition"]
     assert disposition.startswith('attachment; filename="__ A-1.pdf"')
     assert "filename*=UTF-8''%EB%8F%84%EB%A9%B4%20A-1.pdf" in disposition
+
+
+def test_the_download_is_logged_and_committed_before_the_first_byte(
+    world: World,
+    api,
+    engine: Engine,  # type: ignore[no-untyped-def]
+) -> None:
+    manager = api(world.users["manager"])
+    document_id = new_document(manager)
+    content = os.urandom(MIB + 1)
+    version = upload(manager, document_id, content).json()
+    with manager.stream("GET", f"/api/v1/vault/versions/{version['id']}/download") as response:
+        assert response.status_code == 200
+        with unit_of_work(engine) as session:  # another connection already sees the entry
+            logged = session.execute(
+                select(AuditEntry.id).where(AuditEntry.action == "download")
+            ).all()
+        assert len(logged) == 1
+        assert response.read() == content
