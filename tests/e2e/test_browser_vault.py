@@ -54,6 +54,8 @@ def test_partner_loses_a_shared_drawing_when_the_contract_ends(  # type: ignore[
     page.select_option("[data-testid=share-form] select[name=partner_id]", str(world.partner_a))
     page.click("[data-testid=share]")
     page.wait_for_selector("[data-testid=share-table] >> text=Alpha Assembly")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "vault-document.png"), full_page=True)
 
     # the partner finds it and downloads it
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
@@ -82,7 +84,6 @@ def test_partner_loses_a_shared_drawing_when_the_contract_ends(  # type: ignore[
     assert again is not None and again.status == 403
     partner.goto(f"{base_url}/vault")
     assert "Gearbox housing" not in partner.inner_text("[data-testid=document-table]")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     partner.screenshot(path=str(ARTIFACTS / "vault-partner-after-termination.png"), full_page=True)
     context.close()
 
