@@ -7,6 +7,7 @@ Korean, and keep the context values (limits, patterns) as parameters.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -62,7 +63,11 @@ def field_path(loc: Sequence[Any], *, drop_body: bool = True) -> str:
 
 def problem_for(error: dict[str, Any], prefix: str = "") -> FieldProblem:
     kind = str(error.get("type", ""))
-    ctx = {k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, str | int | float)}
+    ctx = {
+        k: (str(v) if isinstance(v, Decimal) else v)
+        for k, v in (error.get("ctx") or {}).items()
+        if isinstance(v, str | int | float | Decimal)
+    }
     path = field_path(error.get("loc", ()))
     if prefix:
         path = f"{prefix}.{path}" if path != "body" else prefix
