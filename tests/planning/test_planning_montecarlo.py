@@ -205,3 +205,11 @@ def test_rerouting_respects_families_of_capacity_pools() -> None:
     sim = simulate(network, s0_always_out, scenarios=6, seed=0, threads=2)
     assert sim.fill_rate.tolist() == pytest.approx([0.6] * 6)
     assert sim.site_criticality.tolist() == pytest.approx([0.4, 0.2])
+
+
+def test_result_does_not_depend_on_thread_count() -> None:
+    network = one_site_network(12)
+    prof = profile(0.1, DurationKind.GEOMETRIC, 2.0)
+    one = simulate(network, prof, scenarios=3000, seed=5, chunk_scenarios=500, threads=1)
+    two = simulate(network, prof, scenarios=3000, seed=5, chunk_scenarios=500, threads=2)
+    assert np.array_equal(one.lost_units, two.lost_units)

@@ -52,6 +52,10 @@ def print_plan(console: Console, plan: dict[str, Any], locale: str) -> None:
     table.add_column()
     table.add_column(justify="right")
     table.add_row(t(N_("Status")), t(STATUS.get(plan["status"], str(plan["status"]))))
+    if plan["status"] == "no_solution":
+        console.print(table)
+        console.print(t(N_("No plan was found within the time limit; raise --time-limit.")))
+        return
     if plan["status"] == "infeasible":
         console.print(table)
         console.print(t(N_("The model is infeasible:")))
