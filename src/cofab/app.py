@@ -82,6 +82,17 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     from cofab.operations import pages as operations_pages
 
     add_template_package("cofab.operations")
+    for router in (*operations_api.routers, *operations_pages.routers):
+        app.include_router(router)
+    register_nav("/operations", N_("Operations"), "all")
+    register_nav("/kpis", N_("KPIs"), "all")
+    register_nav("/scorecards", N_("Scorecards"), "all")
+    # end operations
+    # operations: orders, progress, shipments, inventory, KPIs, scorecards, reviews
+    from cofab.operations import api as operations_api
+    from cofab.operations import pages as operations_pages
+
+    add_template_package("cofab.operations")
     app.include_router(operations_api.router)
     for router in operations_pages.routers:
         app.include_router(router)

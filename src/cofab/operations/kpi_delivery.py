@@ -1,0 +1,199 @@
+"""Delivery KPIs in SQL: one row per due line with its completion dates (window sums over the
+receipts), then OTD by lines and quantity, OTIF, days late and fill rate per group; and the lead
+time of lines completed in the period."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from cofab.core.access import Actor
+from cofab.operations.kpi_sql import (
+    CLOSED,
+    KpiQuery,
+    group_column,
+    key_of,
+    min_of,
+    scope,
+)
+from cofab.operations.models import AckStatus, OrderLine, Receipt
+from cofab.operations.sql_time import days_between
+
+# --- delivery: OTD, OTIF, days late, fill rate -------------------------------------------------
+
+
+def per_line_outcomes(actor: Actor, query: KpiQuery, group: str) -> Select[Any]:
+    """One row per line due in the period with its completion dates and on-time quantity.
+    Exposed for the scorecard drill-down, which lists exactly the lines behind a score."""
+    line = OrderLine.__table__
+    receipt = Receipt.__table__
+    as_of = query.as_of or datetime.now(UTC).date()
+    tol = query.tolerance_days
+    group_col = group_column(group, line.c.partner_id, line.c.site_id, line.c.product_family)
+    due_cols = [
+        line.c.id,
+        line.c.partner_id,
+        line.c.promised_qty.label("qty"),
+        line.c.promised_date,
+    ]
+    if group_col is not None and group != "partner":
+        due_cols.append(group_col.label("grp"))
+    due_stmt = select(*due_cols).where(
+        line.c.promised_date >= query.start,
+        line.c.promised_date <= query.end,
+        line.c.ack_status.not_in(CLOSED),
+    )
+    due = scope(due_stmt, line.c.partner_id, actor, query).cte("due")
+    part, order = receipt.c.line_id, (receipt.c.received_date, receipt.c.id)
+    rc = (
+        select(
+            receipt.c.line_id,
+            receipt.c.received_date,
+            receipt.c.received_qty,
+            receipt.c.accepted_qty,
+            func.sum(receipt.c.received_qty)
+            .over(partition_by=part, order_by=order)
+            .label("cum_recv"),
+            func.sum(receipt.c.accepted_qty)
+            .over(partition_by=part, order_by=order)
+            .label("cum_acc"),
+        )
+        .join(due, due.c.id == receipt.c.line_id)
+        .where(receipt.c.received_date <= as_of)
+        .cte("rc")
+    )
+    grp = due.c.partner_id if group == "partner" else (due.c.grp if group_col is not None else None)
+    keys = [due.c.id, due.c.partner_id, due.c.qty, due.c.promised_date]
+    if grp is not None and group != "partner":
+        keys.append(grp)
+    on_time_qty = case(
+        (days_between(rc.c.received_date, due.c.promised_date) <= tol, rc.c.received_qty),
+        else_=0,
+    )
+    return (
+        select(
+            *keys,
+            func.min(case((rc.c.cum_recv >= due.c.qty, rc.c.received_date))).label("done_recv"),
+            func.min(case((rc.c.cum_acc >= due.c.qty, rc.c.received_date))).label("done_acc"),
+            func.coalesce(func.sum(on_time_qty), 0).label("recv_on_time"),
+            func.coalesce(func.sum(rc.c.received_qty), 0).label("recv_total"),
+            func.coalesce(func.sum(rc.c.accepted_qty), 0).label("acc_total"),
+        )
+        .select_from(due.outerjoin(rc, rc.c.line_id == due.c.id))
+        .group_by(*keys)
+    )
+
+
+def line_flags(pl: Any, query: KpiQuery) -> dict[str, ColumnElement[Any]]:
+    """SQL booleans and measures per line outcome row (shared by KPIs and drill-down)."""
+    as_of = query.as_of or datetime.now(UTC).date()
+    tol = query.tolerance_days
+    evaluable = or_(
+        pl.c.done_recv.is_not(None), days_between(literal(as_of), pl.c.promised_date) > tol
+    )
+    on_time = and_(
+        pl.c.done_recv.is_not(None), days_between(pl.c.done_recv, pl.c.promised_date) <= tol
+    )
+    in_full = and_(
+        pl.c.done_acc.is_not(None), days_between(pl.c.done_acc, pl.c.promised_date) <= tol
+    )
+    days_late = case(
+        (pl.c.done_recv.is_not(None), days_between(pl.c.done_recv, pl.c.promised_date)),
+        else_=days_between(literal(as_of), pl.c.promised_date),
+    )
+    return {
+        "evaluable": evaluable,
+        "on_time": on_time,
+        "in_full": in_full,
+        "late": and_(evaluable, ~on_time),
+        "days_late": days_late,
+    }
+
+
+def delivery_sums(session: Session, actor: Actor, query: KpiQuery) -> dict[str, dict[str, Any]]:
+    pl = per_line_outcomes(actor, query, query.group_by).subquery("pl")
+    flags = line_flags(pl, query)
+    grp = (
+        None
+        if query.group_by == "all"
+        else (pl.c.partner_id if query.group_by == "partner" else pl.c.grp)
+    )
+    ev = flags["evaluable"]
+
+    def when(cond: ColumnElement[Any], value: Any) -> ColumnElement[Any]:
+        return func.coalesce(func.sum(case((cond, value), else_=0)), 0)
+
+    cols = [
+        func.count().label("due"),
+        when(ev, 1).label("n_eval"),
+        when(flags["on_time"], 1).label("n_on_time"),
+        when(flags["in_full"], 1).label("n_otif"),
+        when(flags["late"], 1).label("n_late"),
+        when(flags["late"], flags["days_late"]).label("late_days"),
+        when(ev, pl.c.qty).label("qty_eval"),
+        when(ev, min_of(pl.c.recv_on_time, pl.c.qty)).label("qty_on_time"),
+        when(ev, min_of(pl.c.acc_total, pl.c.qty)).label("qty_filled"),
+    ]
+    stmt = select(*([grp.label("g")] if grp is not None else []), *cols).select_from(pl)
+    if grp is not None:
+        stmt = stmt.group_by(grp)
+    out: dict[str, dict[str, Any]] = {}
+    for row in session.execute(stmt).mappings():
+        out[key_of(row.get("g", "all")) if grp is not None else "all"] = dict(row)
+    return out
+
+
+# --- lead time --------------------------------------------------------------------------------
+
+
+def lead_time_sums(session: Session, actor: Actor, query: KpiQuery) -> dict[str, dict[str, Any]]:
+    line = OrderLine.__table__
+    receipt = Receipt.__table__
+    candidates = scope(
+        select(receipt.c.line_id)
+        .where(receipt.c.received_date >= query.start, receipt.c.received_date <= query.end)
+        .distinct(),
+        receipt.c.partner_id,
+        actor,
+        query,
+    ).cte("cand")
+    part, order = receipt.c.line_id, (receipt.c.received_date, receipt.c.id)
+    rc = (
+        select(
+            receipt.c.line_id,
+            receipt.c.received_date,
+            func.sum(receipt.c.received_qty).over(partition_by=part, order_by=order).label("cum"),
+        )
+        .join(candidates, candidates.c.line_id == receipt.c.line_id)
+        .cte("rc2")
+    )
+    grp = group_column(query.group_by, line.c.partner_id, line.c.site_id, line.c.product_family)
+    keys = [line.c.id, line.c.order_date, *([grp.label("g")] if grp is not None else [])]
+    group_keys = [line.c.id, line.c.order_date, *([grp] if grp is not None else [])]
+    done = (
+        select(
+            *keys,
+            func.min(case((rc.c.cum >= line.c.promised_qty, rc.c.received_date))).label("done"),
+        )
+        .select_from(rc.join(line, line.c.id == rc.c.line_id))
+        .where(line.c.ack_status != AckStatus.CANCELLED.value)
+        .group_by(*group_keys)
+        .subquery("done")
+    )
+    in_period = and_(done.c.done >= query.start, done.c.done <= query.end)
+    stmt = select(
+        *([done.c.g] if grp is not None else []),
+        func.count().label("completed"),
+        func.sum(days_between(done.c.done, done.c.order_date)).label("lead_days"),
+    ).where(in_period)
+    if grp is not None:
+        stmt = stmt.group_by(done.c.g)
+    out: dict[str, dict[str, Any]] = {}
+    for row in session.execute(stmt).mappings():
+        if not row["completed"]:
+            continue
+        out[key_of(row["g"]) if grp is not None else "all"] = dict(row)
+    return out
