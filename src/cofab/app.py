@@ -88,18 +88,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     register_nav("/kpis", N_("KPIs"), "all")
     register_nav("/scorecards", N_("Scorecards"), "all")
     # end operations
-    # operations: orders, progress, shipments, inventory, KPIs, scorecards, reviews
-    from cofab.operations import api as operations_api
-    from cofab.operations import pages as operations_pages
-
-    add_template_package("cofab.operations")
-    app.include_router(operations_api.router)
-    for router in operations_pages.routers:
-        app.include_router(router)
-    register_nav("/operations", N_("Operations"), "all")
-    register_nav("/kpis", N_("KPIs"), "all")
-    register_nav("/scorecards", N_("Scorecards"), "all")
-    # end operations
     # selection: templates, evaluations, results, due diligence, qualification gate
     from cofab.selection import api as selection_api
     from cofab.selection import pages as selection_pages
