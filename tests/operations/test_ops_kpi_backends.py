@@ -1,0 +1,82 @@
+"""The KPI queries give the same numbers on SQLite and on PostgreSQL (when
+COFAB_TEST_DATABASE_URL is set), and both agree with an independent DuckDB formulation of the
+same definitions (when duckdb is installed), on random data with partial, short, over- and late
+deliveries, rejects, landed costs and support tickets — the benchmark's generator, small."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import secrets
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from sqlalchemy import create_engine, event, text
+
+from cofab.db.registry import load_all_models
+from cofab.db.session import _sqlite_pragmas
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "kpis.py"
+SMALL = {"partners": 12, "lines": 4000, "tickets": 500, "requests": 0}
+
+
+def _bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_kpis", BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_kpis"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_kpis_agree_across_databases(tmp_path: Path) -> None:
+    bench = _bench()
+    data = bench.generate(SMALL, seed=7)
+    files = bench.write_csv_files(data, tmp_path)
+    results = {}
+
+    sqlite = create_engine(f"sqlite:///{tmp_path / 'kpis.db'}")
+    event.listen(sqlite, "connect", _sqlite_pragmas)
+    load_all_models().create_all(sqlite)
+    bench.load_sqlite(sqlite, data)
+    results["SQLite"] = bench.cofab_kpis(sqlite)
+    sqlite.dispose()
+
+    url = os.environ.get("COFAB_TEST_DATABASE_URL")
+    if url:
+        schema = f"kpi_cmp_{secrets.token_hex(3)}"
+        admin = create_engine(url)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        engine = create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+        try:
+            load_all_models().create_all(engine)
+            bench.load_postgres(engine, data, files)
+            results["PostgreSQL"] = bench.cofab_kpis(engine)
+        finally:
+            engine.dispose()
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+    try:
+        con = bench.load_duckdb(files)
+    except ImportError:
+        con = None
+    if con is not None:
+        results["DuckDB"] = bench.duckdb_kpis(con)
+    if len(results) < 2:
+        pytest.skip("needs PostgreSQL (COFAB_TEST_DATABASE_URL) or duckdb to compare against")
+
+    names = list(results)
+    first = results[names[0]]
+    assert len(first) == SMALL["partners"]
+    # the data set exercises every KPI: not all values may be None or equal across partners
+    for code in bench.kpis.KPI_CODES:
+        values = {v[code] for v in first.values()}
+        assert values - {None}, code
+    for other in names[1:]:
+        checked, problems = bench.compare(first, results[other])
+        assert checked == SMALL["partners"] * len(bench.kpis.KPI_CODES)
+        assert not problems, f"{names[0]} vs {other}:\n" + "\n".join(problems[:20])
