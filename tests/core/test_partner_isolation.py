@@ -168,7 +168,6 @@ EXTRA_RESOLVERS.append(_operations)
 
 
 # --- end operations -------------------------------------------------------------------------
-
 # --- selection: partner B as a candidate, its checklist item and evidence ---------------------
 def _selection(world: World, engine: Engine) -> dict[str, IdResolver]:
     from tests.selection.selection_world import isolation_resolvers
@@ -249,6 +248,7 @@ def _vault(world: World, engine: Engine) -> dict[str, IdResolver]:
 
 EXTRA_RESOLVERS.append(_vault)
 # --- end vault ------------------------------------------------------------------------------
+
 
 # --- planning: an owner scenario built on partner B's site (every planning route is 404) -----
 def _planning(world: World, engine: Engine) -> dict[str, IdResolver]:
