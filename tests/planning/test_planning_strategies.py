@@ -59,3 +59,18 @@ def test_auto_picks_lp_first_only_for_large_models_without_min_sources() -> None
     doc["policy"] = {"min_sources": 2, "strategy": "lp_first"}
     with_sources = load(doc).model
     assert not _use_lp_first(with_sources, build_formulation(with_sources))
+
+
+def test_time_limit_is_relative_to_each_run() -> None:
+    """HiGHS measures time_limit against its run time summed over all runs of one object, so
+    every run must extend it by its own budget (otherwise a slow first LP starves the rest)."""
+    from cofab.planning.engine.highs_runner import new_highs, pass_formulation, run
+
+    model = load(random_doc(2)).model
+    highs = new_highs()
+    pass_formulation(highs, build_formulation(model))
+    run(highs, time_limit_s=50.0)
+    spent = highs.getRunTime()
+    assert spent > 0
+    run(highs, time_limit_s=7.0)
+    assert highs.getOptionValue("time_limit") == pytest.approx(spent + 7.0, abs=1e-6)

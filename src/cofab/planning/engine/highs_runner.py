@@ -123,7 +123,8 @@ def run(
     progress_every_s: float = 0.25,
 ) -> RunOutcome:
     if time_limit_s is not None:
-        highs.setOptionValue("time_limit", float(time_limit_s))
+        # HiGHS compares time_limit with its run time accumulated over every run of this object
+        highs.setOptionValue("time_limit", float(highs.getRunTime()) + float(time_limit_s))
     if mip_gap is not None:
         highs.setOptionValue("mip_rel_gap", float(mip_gap))
     started = time.perf_counter()

@@ -88,6 +88,12 @@ class _Search:
         self.y_cols = form.integer_cols  # only engagement binaries here (no min_sources)
         self.y_upper = form.col_upper[self.y_cols]
         self.solves = 0
+        self.integer = True  # as passed; changing it needlessly would drop HiGHS' basis
+
+    def set_integer(self, integer: bool) -> None:
+        if integer != self.integer:
+            set_integrality(self.highs, self.y_cols, integer=integer)
+            self.integer = integer
 
     def left(self) -> float:
         return max(0.0, self.deadline - time.perf_counter())
@@ -101,7 +107,7 @@ class _Search:
     def evaluate(self, engaged: BoolArray) -> RunOutcome:
         """Exact LP with engagement fixed: a feasible plan, or none."""
         fix_columns(self.highs, self.y_cols, engaged.astype(np.float64))
-        set_integrality(self.highs, self.y_cols, integer=False)
+        self.set_integer(False)
         self.solves += 1
         return run(self.highs, time_limit_s=max(self.left(), 1e-3), want_duals=True)
 
@@ -112,7 +118,7 @@ class _Search:
         highs.changeColsBounds(
             int(y_cols.size), y_cols.astype(np.int32), np.zeros(y_cols.size), self.y_upper
         )
-        set_integrality(highs, y_cols, integer=True)
+        self.set_integer(True)
         if best is not None:
             all_cols = np.arange(self.form.n_cols, dtype=np.int32)
             highs.setSolution(int(self.form.n_cols), all_cols, best.col_value)
@@ -156,7 +162,7 @@ def solve_lp_first(
     fixed = model.site_fixed_cost + model.site_capex
 
     search.report("relaxation", float("inf"), float("-inf"))
-    set_integrality(highs, y_cols, integer=False)
+    search.set_integer(False)
     relaxed = run(highs, time_limit_s=search.left(), want_duals=True)
     search.solves += 1
     if relaxed.infeasible:
