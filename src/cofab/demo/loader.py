@@ -197,6 +197,9 @@ def _load_one(session: Session, case_name: str, today: date) -> list[DemoLogin]:
     from cofab.demo import vault_demo  # vault: documents shared with the partner login
 
     vault_demo.load(session, case_name, refs, today)
+    from cofab.demo import planning_demo  # planning: registry scenarios with solved plans
+
+    planning_demo.load(session, case_name, refs, today)
     return logins
 
 

@@ -7,6 +7,7 @@ the scenario still points at this job (a newer solve, or a deletion, wins).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ from cofab.planning.loader import load_document
 from cofab.planning.models import Scenario, ScenarioState
 from cofab.planning.plan_document import plan_document
 from cofab.planning.problems import render
-from cofab.planning.service import SIMULATE_JOB, SOLVE_JOB
+from cofab.planning.service import SIMULATE_JOB, SOLVE_JOB, record_plan
 from cofab.planning.simulation_setup import build_network, simulation_document
 
 STAGES = {
@@ -52,29 +53,35 @@ def _fail(context: JobContext, scenario_id: int, error: Exception) -> None:
             scenario.error = f"{type(error).__name__}: {error}"[:2000]
 
 
+def plan_for(
+    document: dict[str, Any], progress: Callable[[SolveEvent], None] | None = None
+) -> dict[str, Any]:
+    """Validate, solve and report one input document: the plan document ``cofab plan`` writes."""
+    loaded = load_document(document)
+    if isinstance(loaded, list):
+        raise ValueError("; ".join(render(loaded)))
+    return plan_document(loaded, solve_plan(loaded.model, progress=progress))
+
+
 @register(SOLVE_JOB)
 def solve_scenario(context: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
     scenario_id = int(payload["scenario_id"])
     locale = str(payload.get("locale") or "en")
+
+    def report(event: SolveEvent) -> None:
+        fraction, message = STAGES.get(event.stage, (0.5, event.stage))
+        text = translate(message, locale)
+        if event.mip is not None and np.isfinite(event.mip.primal_bound):
+            gap = event.mip.gap if np.isfinite(event.mip.gap) else 1.0
+            fraction = 0.15 + 0.7 * max(0.0, 1.0 - min(1.0, gap))
+            text = translate(
+                SOLVING_DETAIL, locale, best=f"{event.mip.primal_bound:,.0f}", gap=f"{gap:.2%}"
+            )
+        context.progress(fraction, text, force=event.mip is None)
+
     try:
         document, _ = _read(context, scenario_id)
-        loaded = load_document(document)
-        if isinstance(loaded, list):
-            raise ValueError("; ".join(render(loaded)))
-
-        def report(event: SolveEvent) -> None:
-            fraction, message = STAGES.get(event.stage, (0.5, event.stage))
-            text = translate(message, locale)
-            if event.mip is not None and np.isfinite(event.mip.primal_bound):
-                gap = event.mip.gap if np.isfinite(event.mip.gap) else 1.0
-                fraction = 0.15 + 0.7 * max(0.0, 1.0 - min(1.0, gap))
-                text = translate(
-                    SOLVING_DETAIL, locale, best=f"{event.mip.primal_bound:,.0f}", gap=f"{gap:.2%}"
-                )
-            context.progress(fraction, text, force=event.mip is None)
-
-        result = solve_plan(loaded.model, progress=report)
-        plan = plan_document(loaded, result)
+        plan = plan_for(document, report)
     except Exception as error:
         _fail(context, scenario_id, error)
         raise
@@ -83,19 +90,7 @@ def solve_scenario(context: JobContext, payload: dict[str, Any]) -> dict[str, An
         scenario = session.get(Scenario, scenario_id)
         stored = scenario is not None and scenario.solve_job_id == context.job_id
         if scenario is not None and stored:
-            scenario.result_doc = plan
-            scenario.simulation_doc = None
-            scenario.plan_status = plan["status"]
-            scenario.state = ScenarioState.SOLVED.value
-            scenario.error = None
-            audit.record(
-                session,
-                actor=None,
-                action="solved",
-                entity="plan_scenario",
-                entity_id=scenario_id,
-                after={"job_id": context.job_id, "status": plan["status"]},
-            )
+            record_plan(session, scenario=scenario, plan=plan)
     return {
         "scenario_id": scenario_id,
         "status": plan["status"],

@@ -5,11 +5,12 @@ demand, prices or freight. What is not entered is generated, always the same way
 
 - products: one product per product family found on the chosen sites (id = family name);
 - periods: ``periods`` months from ``start`` (default: next month), ids ``YYYY-MM``;
-- sites: every site of an active or approved partner (or of the partners chosen) with at least
-  one capability that has a capacity and product families. Capacity per family and month is the
-  smallest capacity among the site's capabilities that list the family (every unit passes each
-  of those processes, so the slowest one is the bottleneck), converted to a month
-  (day × 30.4, week × 52 / 12, quarter / 3, year / 12). Region = the site's country;
+- sites: every site of an active or approved contract manufacturer or supplier (or of the
+  partners chosen, if they make things: logistics and technology partners are left out) with
+  at least one capability that has a capacity and product families. Capacity per family and
+  month is the smallest capacity among the site's capabilities that list the family (every
+  unit passes each of those processes, so the slowest one is the bottleneck), converted to a
+  month (day × 30.4, week × 52 / 12, quarter / 3, year / 12). Region = the site's country;
 - unit cost: ``BASE_UNIT_COST`` × a country cost index (``COUNTRY_COST_INDEX``, 1.4 if unlisted);
 - fixed engagement cost: ``FIXED_COST_SHARE`` of one month of the site's capacity at its unit cost;
 - defect rate: ``DEFAULT_DEFECT_RATE``;
@@ -33,7 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor, scope_to_partner
-from cofab.partners.models import Capability, Partner, PartnerStatus, Site
+from cofab.partners.models import Capability, Partner, PartnerStatus, PartnerType, Site
 
 BASE_UNIT_COST = 10.0
 COUNTRY_COST_INDEX: dict[str, float] = {
@@ -94,6 +95,7 @@ PLACES: dict[str, tuple[float, float]] = {
 }
 DEFAULT_MARKETS: tuple[tuple[str, str], ...] = (("KR", "KR"), ("US", "US"), ("EU", "EU"))
 PLANNABLE_STATUSES = (PartnerStatus.ACTIVE.value, PartnerStatus.APPROVED.value)
+PRODUCING_TYPES = frozenset({PartnerType.CONTRACT_MANUFACTURER.value, PartnerType.SUPPLIER.value})
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,11 @@ def _site_rows(
         partners_stmt = partners_stmt.where(Partner.id.in_(partner_ids))
     else:
         partners_stmt = partners_stmt.where(Partner.status.in_(PLANNABLE_STATUSES))
-    partners = {p.id: p for p in session.execute(partners_stmt.order_by(Partner.id)).scalars()}
+    partners = {
+        p.id: p
+        for p in session.execute(partners_stmt.order_by(Partner.id)).scalars()
+        if PRODUCING_TYPES.intersection(p.types or [])
+    }
     if not partners:
         return []
     sites = session.execute(

@@ -208,6 +208,24 @@ def enqueue_solve(session: Session, *, actor: Actor, scenario_id: int) -> jobs.J
     return job
 
 
+def record_plan(session: Session, *, scenario: Scenario, plan: dict[str, Any]) -> None:
+    """Store a finished plan (by the solve job, or inline for small demo scenarios)."""
+    scenario.result_doc = plan
+    scenario.simulation_doc = None
+    scenario.plan_status = str(plan["status"])
+    scenario.state = ScenarioState.SOLVED.value
+    scenario.error = None
+    session.flush()
+    audit.record(
+        session,
+        actor=None,
+        action="solved",
+        entity="plan_scenario",
+        entity_id=scenario.id,
+        after={"job_id": scenario.solve_job_id, "status": plan["status"]},
+    )
+
+
 def enqueue_simulate(
     session: Session, *, actor: Actor, scenario_id: int, scenarios: int, seed: int
 ) -> jobs.Job:
