@@ -138,6 +138,7 @@ def test_pages_speak_korean_and_reject_bad_forms(
     viewer = login(base_url, world.users["viewer"])
     assert viewer.get(f"/vault/documents/{document_id}").status_code == 404
     assert "/vault/new" not in viewer.get("/vault").text
+    assert viewer.get("/vault/new").status_code == 403
 
     with unit_of_work(engine) as session:
         secret_id = make_document(session, classification="secret", title="Alloy recipe").id

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from cofab.accounts.models import User
 from cofab.contracts.models import Contract
-from cofab.core.access import Actor
+from cofab.core.access import Actor, require_roles
 from cofab.core.errors import CofabError
 from cofab.core.forms import parse, read_form
 from cofab.core.pagination import Page, paginate
@@ -99,6 +99,7 @@ def _contract_choices(session: Session, actor: Actor) -> list[Contract]:
 
 @router.get("/vault/new", response_class=HTMLResponse)
 def document_new(request: Request, session: DbSession, actor: PageActor) -> Response:
+    require_roles(actor, WRITERS)
     return render(
         request,
         "vault/new.html",
