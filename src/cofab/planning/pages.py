@@ -22,16 +22,12 @@ from cofab.core.errors import CofabError, FieldProblem, ValidationFailed
 from cofab.core.i18n import N_, translate
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, PageActor, error_context, render
-from cofab.partners.models import Partner
+from cofab.partners.models import Partner, PartnerStatus
 from cofab.planning import plan_views, service
 from cofab.planning.models import Scenario
 from cofab.planning.plan_document import infeasibility_messages
 from cofab.planning.problems import NOT_JSON
-from cofab.planning.registry_scenario import (
-    PLANNABLE_STATUSES,
-    MarketSpec,
-    RegistryRequest,
-)
+from cofab.planning.registry_scenario import PRODUCING_TYPES, MarketSpec, RegistryRequest
 
 router = APIRouter(include_in_schema=False)
 
@@ -95,8 +91,11 @@ def _page(
 
 
 def _partners(session: Session) -> list[Partner]:
-    stmt = select(Partner).where(Partner.status.in_(PLANNABLE_STATUSES)).order_by(Partner.name_en)
-    return list(session.execute(stmt).scalars())
+    """Partners that make things and have not exited: choosing a prospect on purpose plans
+    with a partner still being qualified."""
+    stmt = select(Partner).where(Partner.status != PartnerStatus.EXITED.value)
+    rows = session.execute(stmt.order_by(Partner.name_en)).scalars()
+    return [p for p in rows if PRODUCING_TYPES.intersection(p.types or [])]
 
 
 def _index(
@@ -199,7 +198,7 @@ async def _registry_request(request: Request) -> tuple[RegistryRequest, dict[str
         policy["min_sources"] = int(sources)
     periods = _float(values.get("periods", ""), "periods")
     demand_share = _float(values.get("demand_share", ""), "demand_share")
-    partner_ids = [int(v) for v in form.getlist("partner_ids") if str(v).isdigit()]
+    partner_ids = [int(str(v)) for v in form.getlist("partner_ids") if str(v).isdigit()]
     req = RegistryRequest(
         name=(values.get("name") or "Registry plan")[:200],
         periods=max(1, min(36, int(periods or 3))),

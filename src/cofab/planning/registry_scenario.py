@@ -243,12 +243,12 @@ def build_from_registry(
             }
         )
     lanes = []
-    for site in sites:
+    for site_doc in sites:
         for spec in specs:
-            km = _km(site_places[site["id"]], PLACES.get(spec.region.upper()))
+            km = _km(site_places[site_doc["id"]], PLACES.get(spec.region.upper()))
             lanes.append(
                 {
-                    "site": site["id"],
+                    "site": site_doc["id"],
                     "market": spec.id,
                     "unit_cost": round(FREIGHT_BASE + FREIGHT_PER_KM * km, 4),
                     "lead_time_days": round(1 + km / KM_PER_DAY, 1),
@@ -256,7 +256,8 @@ def build_from_registry(
             )
     document: dict[str, Any] = {
         "name": request.name,
-        "description": "Built from the partner registry (generated defaults: see docs).",
+        "description": "Built from the partner registry; demand, costs and freight that were not "
+        "entered are generated defaults.",
         "products": [{"id": family, "family": family} for family in families],
         "periods": periods,
         "sites": sites,
