@@ -167,3 +167,40 @@ def test_pages_speak_korean_and_hide_from_partner_users(
     assert partner.get("/planning").status_code == 404
     assert partner.get(f"/planning/{sid_value}").status_code == 404
     assert 'href="/planning"' not in partner.get("/").text
+
+
+def test_invalid_what_if_is_refused_with_its_problems(
+    world: World, base_url: str, engine: Engine
+) -> None:
+    client, csrf = manager(world, base_url)
+    sid = scenario_id(upload(client, csrf, two_site_doc()))
+    first = client.post(
+        f"/planning/{sid}/what-if", data={"csrf_token": csrf, "kind": "sites_out", "site_ids": "S1"}
+    )
+    child = scenario_id(first)
+    # taking the last site out of the child leaves a document the loader refuses
+    last = client.post(
+        f"/planning/{child}/what-if",
+        data={"csrf_token": csrf, "kind": "sites_out", "site_ids": "S2"},
+    )
+    assert last.status_code == 422
+    assert "The what-if scenario is not valid" in last.text and "$.sites" in last.text
+    empty = client.post(f"/planning/{sid}/what-if", data={"csrf_token": csrf, "kind": "sites_out"})
+    assert empty.status_code == 422 and "Choose at least one site." in empty.text
+    with unit_of_work(engine) as session:
+        assert session.execute(select(func.count(Scenario.id))).scalar_one() == 2
+
+
+def test_dashboard_card_and_cancelled_solve(world: World, base_url: str, api: Any) -> None:
+    manager_api = api(world.users["manager"])
+    scenario = manager_api.post("/api/v1/plans", json={"input": two_site_doc()}).json()
+    job = manager_api.post(f"/api/v1/plans/{scenario['id']}/solve").json()
+    assert manager_api.post(f"/api/v1/jobs/{job['job_id']}/cancel").status_code == 200
+    client, _ = manager(world, base_url)
+    page = client.get(f"/planning/{scenario['id']}").text
+    assert 'data-testid="scenario-state">Failed<' in page
+    assert 'data-testid="solve-progress"' not in page
+    dashboard = client.get("/").text
+    assert 'data-testid="planning-widget"' in dashboard and "Two sites" in dashboard
+    partner = login(base_url, world.users["partner_a"])
+    assert 'data-testid="planning-widget"' not in partner.get("/").text

@@ -23,6 +23,7 @@ from cofab.core.i18n import N_, translate
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, PageActor, error_context, render
 from cofab.partners.models import Partner, PartnerStatus
+from cofab.partners.pages import register_dashboard_widget
 from cofab.planning import plan_views, service
 from cofab.planning.models import Scenario
 from cofab.planning.plan_document import infeasibility_messages
@@ -268,8 +269,13 @@ def _detail(
         if partner_ids
         else []
     )
+    state = scenario.state
+    if state == "queued" and solve_job is not None and solve_job.status in jobs.FINISHED:
+        # the worker never stored a plan: the job failed before it started, or was cancelled
+        state = "failed" if solve_job.status != jobs.SUCCEEDED else "solved"
     ctx: dict[str, Any] = {
         "scenario": scenario,
+        "state": state,
         "plan": plan,
         "solve_job": solve_job,
         "solve_running": solve_job is not None and solve_job.status not in jobs.FINISHED,
@@ -437,3 +443,16 @@ def _mob_case(values: dict[str, str]) -> dict[str, Any]:
 def delete(session: DbSession, actor: PageActor, scenario_id: int) -> Response:
     service.delete_scenario(session, actor=actor, scenario_id=scenario_id)
     return RedirectResponse("/planning", status_code=303)
+
+
+def dashboard_widget(session: Session, actor: Actor) -> tuple[str, dict[str, Any]] | None:
+    """The latest scenarios with their plan status and cost, for owner staff."""
+    if not actor.is_owner_staff:
+        return None
+    latest = list(
+        session.execute(select(Scenario).order_by(Scenario.updated_at.desc()).limit(4)).scalars()
+    )
+    return ("planning/widget.html", {"scenarios": latest}) if latest else None
+
+
+register_dashboard_widget(dashboard_widget)
