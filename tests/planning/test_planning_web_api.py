@@ -228,3 +228,28 @@ def test_roles_viewer_reads_partner_users_get_404(world: World, api: Any) -> Non
     assert partner.get(f"/api/v1/plans/{scenario['id']}").status_code == 404
     assert partner.post("/api/v1/plans", json={"input": two_site_doc()}).status_code == 404
     assert partner.post(f"/api/v1/plans/{scenario['id']}/solve").status_code == 404
+
+
+def test_registry_plan_with_entered_lanes_and_an_empty_registry(
+    world: World, api: Any, engine: Engine
+) -> None:
+    client = api(world.users["manager"])
+    # the world's partners are prospects: nothing active or approved to plan with
+    empty = client.post("/api/v1/plans/from-registry", json={"name": "Nothing"})
+    assert empty.status_code == 422
+    assert "No active or approved partner" in empty.json()["detail"]
+
+    body = {
+        "name": "Only Bravo ships",
+        "periods": 1,
+        "partner_ids": [world.partner_a, world.partner_b],
+        "markets": [{"id": "KR", "region": "KR", "demand": 50, "unmet_penalty": 100}],
+        "lanes": [{"site": "Bravo Bioworks Site", "market": "KR", "unit_cost": 1}],
+    }
+    created = client.post("/api/v1/plans/from-registry", json=body)
+    assert created.status_code == 201, created.text
+    assert created.json()["input"]["lanes"] == [
+        {"site": "Bravo Bioworks Site", "market": "KR", "unit_cost": 1}
+    ]
+    plan = solved(client, engine, created.json()["id"])
+    assert plan["engaged_sites"] == ["Bravo Bioworks Site"]

@@ -17,9 +17,9 @@ demand, prices or freight. What is not entered is generated, always the same way
 - markets: the ones entered, else ``DEFAULT_MARKETS`` (Korea, United States, Europe). A market
   without a demand figure gets ``demand_share`` of the chosen sites' monthly capacity of each
   family, split evenly over the markets; unmet penalty ``DEFAULT_UNMET_PENALTY`` per unit;
-- lanes: every site to every market; freight = ``FREIGHT_BASE`` + ``FREIGHT_PER_KM`` × great
-  circle distance, lead time = 1 day + distance / ``KM_PER_DAY``. Unknown coordinates count as
-  ``UNKNOWN_DISTANCE_KM``.
+- lanes: the ones entered, else every site to every market with freight = ``FREIGHT_BASE`` +
+  ``FREIGHT_PER_KM`` × great circle distance and lead time = 1 day + distance / ``KM_PER_DAY``.
+  Unknown coordinates count as ``UNKNOWN_DISTANCE_KM``.
 """
 
 from __future__ import annotations
@@ -116,6 +116,8 @@ class RegistryRequest:
     markets: list[MarketSpec] = field(default_factory=list)
     demand_share: float = 0.6
     policy: dict[str, Any] = field(default_factory=dict)
+    #: lanes as in the input document; when given they replace the generated ones
+    lanes: list[dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -242,8 +244,8 @@ def build_from_registry(
                 ),
             }
         )
-    lanes = []
-    for site_doc in sites:
+    lanes: list[dict[str, Any]] = [dict(lane) for lane in request.lanes or []]
+    for site_doc in sites if request.lanes is None else []:
         for spec in specs:
             km = _km(site_places[site_doc["id"]], PLACES.get(spec.region.upper()))
             lanes.append(

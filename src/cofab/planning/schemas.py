@@ -28,6 +28,13 @@ class MarketIn(Strict):
     unmet_penalty: float | None = Field(default=None, ge=0)
 
 
+class LaneIn(Strict):
+    site: str = Field(min_length=1)
+    market: str = Field(min_length=1)
+    unit_cost: float | None = Field(default=None, ge=0)
+    lead_time_days: float | None = Field(default=None, ge=0)
+
+
 class RegistryScenarioCreate(Strict):
     name: str = Field(min_length=1, max_length=200)
     periods: int = Field(default=3, ge=1, le=36)
@@ -36,6 +43,9 @@ class RegistryScenarioCreate(Strict):
     markets: list[MarketIn] = Field(default_factory=list, max_length=50)
     demand_share: float = Field(default=0.6, ge=0, le=5)
     policy: dict[str, Any] = Field(default_factory=dict)
+    lanes: list[LaneIn] | None = Field(
+        default=None, description="Replace the generated lanes (site ids are site names)"
+    )
 
     def request(self) -> RegistryRequest:
         return RegistryRequest(
@@ -46,6 +56,9 @@ class RegistryScenarioCreate(Strict):
             markets=[MarketSpec(m.id, m.region, m.demand, m.unmet_penalty) for m in self.markets],
             demand_share=self.demand_share,
             policy=dict(self.policy),
+            lanes=None
+            if self.lanes is None
+            else [lane.model_dump(exclude_none=True) for lane in self.lanes],
         )
 
 
