@@ -95,7 +95,9 @@ def test_owner_uploads_through_the_form_and_shares_with_a_partner(
     assert other.get(f"/vault/documents/{document_id}").status_code == 404
     with unit_of_work(engine) as session:
         denials = session.execute(
-            select(AuditEntry.actor_label, AuditEntry.after).where(AuditEntry.action == "deny")
+            select(AuditEntry.actor_label, AuditEntry.after)
+            .where(AuditEntry.action == "deny")
+            .order_by(AuditEntry.id)
         ).all()
     assert [(label, after["reason"]) for label, after in denials] == [
         (world.users["partner_a"], "no_agreement"),
@@ -145,7 +147,9 @@ def test_pages_speak_korean_and_reject_bad_forms(
     assert owner.get(f"/vault/documents/{secret_id}/access").status_code == 404
     with unit_of_work(engine) as session:
         denials = (
-            session.execute(select(AuditEntry.after).where(AuditEntry.action == "deny"))
+            session.execute(
+                select(AuditEntry.after).where(AuditEntry.action == "deny").order_by(AuditEntry.id)
+            )
             .scalars()
             .all()
         )

@@ -112,9 +112,11 @@ def test_upload_is_streamed_encrypted_and_plaintext_never_reaches_disk(
     with unit_of_work(engine) as session:
         actions = (
             session.execute(
-                select(AuditEntry.action).where(
+                select(AuditEntry.action)
+                .where(
                     AuditEntry.entity == "vault_document", AuditEntry.entity_id == str(document_id)
                 )
+                .order_by(AuditEntry.id)
             )
             .scalars()
             .all()
