@@ -197,6 +197,8 @@ def test_simulation_runs_as_a_job_and_reaches_compare(
     ).json()
     assert rows[0]["figures"]["fill_rate_p5"] == plan["simulation"]["fill_rate"]["p5"]
     assert rows[1]["figures"]["fill_rate_p5"] is None
+    listed = {row["id"]: row["simulated"] for row in client.get("/api/v1/plans").json()}
+    assert listed == {first["id"]: True, second["id"]: False}
 
 
 def test_make_or_buy_break_even(world: World, api: Any) -> None:

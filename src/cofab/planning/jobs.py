@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 
-from cofab.core import audit
 from cofab.core.i18n import N_, translate
 from cofab.core.jobs import JobContext, register
 from cofab.db.session import unit_of_work
@@ -22,7 +21,7 @@ from cofab.planning.loader import load_document
 from cofab.planning.models import Scenario, ScenarioState
 from cofab.planning.plan_document import plan_document
 from cofab.planning.problems import render
-from cofab.planning.service import SIMULATE_JOB, SOLVE_JOB, record_plan
+from cofab.planning.service import SIMULATE_JOB, SOLVE_JOB, record_plan, record_simulation
 from cofab.planning.simulation_setup import build_network, simulation_document
 
 STAGES = {
@@ -126,13 +125,5 @@ def simulate_scenario(context: JobContext, payload: dict[str, Any]) -> dict[str,
         scenario = session.get(Scenario, scenario_id)
         stored = scenario is not None and scenario.solve_job_id == payload.get("solve_job_id")
         if scenario is not None and stored:
-            scenario.simulation_doc = doc
-            audit.record(
-                session,
-                actor=None,
-                action="simulated",
-                entity="plan_scenario",
-                entity_id=scenario_id,
-                after={"job_id": context.job_id, "scenarios": count, "seed": seed},
-            )
+            record_simulation(session, scenario=scenario, simulation=doc, job_id=context.job_id)
     return {"scenario_id": scenario_id, "fill_rate": doc["fill_rate"], "stored": stored}

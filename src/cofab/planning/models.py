@@ -49,6 +49,9 @@ class Scenario(Timestamped, Base):
     result_doc: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     simulation_doc: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     plan_status: Mapped[str | None] = mapped_column(String(16))
+    #: compare figures of the latest plan (cost, engaged sites, concentration, fill rate), so
+    #: lists and dashboards never load the plan document itself
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     solve_job_id: Mapped[int | None] = mapped_column(Integer)
     simulate_job_id: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)

@@ -450,7 +450,9 @@ def dashboard_widget(session: Session, actor: Actor) -> tuple[str, dict[str, Any
     if not actor.is_owner_staff:
         return None
     latest = list(
-        session.execute(select(Scenario).order_by(Scenario.updated_at.desc()).limit(4)).scalars()
+        session.execute(
+            select(Scenario).options(*service.LIGHT).order_by(Scenario.updated_at.desc()).limit(4)
+        ).scalars()
     )
     return ("planning/widget.html", {"scenarios": latest}) if latest else None
 

@@ -99,7 +99,7 @@ class ScenarioSummary(BaseModel):
 
     @classmethod
     def of(cls, scenario: Scenario) -> ScenarioSummary:
-        result = scenario.result_doc or {}
+        summary = scenario.summary or {}
         return cls(
             id=scenario.id,
             name=scenario.name,
@@ -109,9 +109,9 @@ class ScenarioSummary(BaseModel):
             parent_id=scenario.parent_id,
             what_if=scenario.what_if,
             plan_status=scenario.plan_status,
-            total_cost=(result.get("cost") or {}).get("total"),
-            engaged_sites=result.get("engaged_sites") if scenario.result_doc else None,
-            simulated=scenario.simulation_doc is not None,
+            total_cost=summary.get("total_cost"),
+            engaged_sites=summary.get("engaged_sites"),
+            simulated=summary.get("fill_rate_p5") is not None,
             solve_job_id=scenario.solve_job_id,
             simulate_job_id=scenario.simulate_job_id,
             error=scenario.error,

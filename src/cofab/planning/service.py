@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from cofab.core import audit, jobs
 from cofab.core.access import Actor, require_roles
@@ -74,9 +74,18 @@ def _summary(scenario: Scenario) -> dict[str, Any]:
 # --- reading --------------------------------------------------------------------------------
 
 
-def list_scenarios(session: Session, *, actor: Actor) -> list[Scenario]:
+#: plan documents can be megabytes: lists read the summary column instead
+LIGHT = (
+    defer(Scenario.input_doc, raiseload=True),
+    defer(Scenario.result_doc, raiseload=True),
+    defer(Scenario.simulation_doc, raiseload=True),
+)
+
+
+def list_scenarios(session: Session, *, actor: Actor, limit: int = 500) -> list[Scenario]:
     ensure_reader(actor)
-    return list(session.execute(select(Scenario).order_by(Scenario.id.desc()).limit(500)).scalars())
+    stmt = select(Scenario).options(*LIGHT).order_by(Scenario.id.desc()).limit(limit)
+    return list(session.execute(stmt).scalars())
 
 
 def get_scenario(session: Session, *, actor: Actor, scenario_id: int) -> Scenario:
@@ -89,11 +98,8 @@ def get_scenario(session: Session, *, actor: Actor, scenario_id: int) -> Scenari
 
 def children(session: Session, *, actor: Actor, scenario_id: int) -> list[Scenario]:
     ensure_reader(actor)
-    return list(
-        session.execute(
-            select(Scenario).where(Scenario.parent_id == scenario_id).order_by(Scenario.id)
-        ).scalars()
-    )
+    stmt = select(Scenario).options(*LIGHT).where(Scenario.parent_id == scenario_id)
+    return list(session.execute(stmt.order_by(Scenario.id)).scalars())
 
 
 def plan_with_simulation(scenario: Scenario) -> dict[str, Any] | None:
@@ -208,6 +214,22 @@ def enqueue_solve(session: Session, *, actor: Actor, scenario_id: int) -> jobs.J
     return job
 
 
+def _summarise(scenario: Scenario) -> None:
+    plan = plan_with_simulation(scenario)
+    if plan is None:
+        scenario.summary = None
+        return
+    figures = plan_figures(scenario.name, plan)
+    scenario.summary = {
+        "total_cost": figures.total_cost,
+        "engaged_sites": list(plan.get("engaged_sites") or []),
+        "unmet_units": figures.unmet_units,
+        "hhi_sites": figures.hhi_sites,
+        "largest_site_share": figures.largest_site_share,
+        "fill_rate_p5": figures.fill_rate_p5,
+    }
+
+
 def record_plan(session: Session, *, scenario: Scenario, plan: dict[str, Any]) -> None:
     """Store a finished plan (by the solve job, or inline for small demo scenarios)."""
     scenario.result_doc = plan
@@ -215,6 +237,7 @@ def record_plan(session: Session, *, scenario: Scenario, plan: dict[str, Any]) -
     scenario.plan_status = str(plan["status"])
     scenario.state = ScenarioState.SOLVED.value
     scenario.error = None
+    _summarise(scenario)
     session.flush()
     audit.record(
         session,
@@ -223,6 +246,23 @@ def record_plan(session: Session, *, scenario: Scenario, plan: dict[str, Any]) -
         entity="plan_scenario",
         entity_id=scenario.id,
         after={"job_id": scenario.solve_job_id, "status": plan["status"]},
+    )
+
+
+def record_simulation(
+    session: Session, *, scenario: Scenario, simulation: dict[str, Any], job_id: int | None
+) -> None:
+    """Attach a Monte Carlo result to the plan it was run on."""
+    scenario.simulation_doc = simulation
+    _summarise(scenario)
+    session.flush()
+    audit.record(
+        session,
+        actor=None,
+        action="simulated",
+        entity="plan_scenario",
+        entity_id=scenario.id,
+        after={"job_id": job_id, "scenarios": simulation.get("scenarios")},
     )
 
 
