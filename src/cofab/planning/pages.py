@@ -32,6 +32,8 @@ from cofab.planning.registry_scenario import PRODUCING_TYPES, MarketSpec, Regist
 
 router = APIRouter(include_in_schema=False)
 
+PREVIEW_CHARS = 200_000
+UNMET_ROWS_SHOWN = 50
 NO_DOCUMENT = N_("Choose a JSON file or paste the document.")
 NOT_A_NUMBER = N_("Must be a number.")
 COST_LABELS = {
@@ -289,19 +291,29 @@ def _detail(
         "simulation": scenario.simulation_doc,
         "make_or_buy": make_or_buy,
         "mob": mob_form or _mob_defaults(scenario),
+        "input_preview": _preview(scenario.input_doc),
     }
     if plan is not None:
         periods, heat = plan_views.heatmap(plan)
+        unmet = plan_views.unmet_rows(plan)
         ctx |= {
             "diagram": plan_views.flow_diagram(plan),
             "heat_periods": periods,
             "heat_rows": heat,
             "cost_rows": plan_views.cost_rows(plan),
             "prices": plan_views.shadow_price_rows(plan),
-            "unmet": plan_views.unmet_rows(plan),
+            "unmet": unmet[:UNMET_ROWS_SHOWN],
+            "unmet_total": sum(float(row["qty"]) for row in unmet),
+            "unmet_hidden": max(0, len(unmet) - UNMET_ROWS_SHOWN),
             "infeasible_lines": infeasibility_messages(plan, request.state.locale),
         }
     return _page(request, "planning/detail.html", ctx, error=error)
+
+
+def _preview(document: dict[str, Any]) -> str | None:
+    """The input document for the page, unless it is too big to be worth reading there."""
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    return text if len(text) <= PREVIEW_CHARS else None
 
 
 def _mob_defaults(scenario: Scenario) -> dict[str, Any]:
