@@ -238,10 +238,6 @@ def sample_disrupted(
     return sample_cells(rng, profile, scenarios, n_periods).dense(n_sites)
 
 
-#: precompute the per-period (site × pool) re-routing demand table up to this many cells
-_DENOM_TABLE_CELLS = 40_000_000
-
-
 class _Kernel:
     """Per-period constants; per period only scenarios with a disruption are computed, as two
     sparse products (lost volume, lost volume each pool could take), one dense product (what
@@ -249,7 +245,7 @@ class _Kernel:
 
     def __init__(self, network: SimulationNetwork, profile: DisruptionProfile) -> None:
         ship = network.shipments  # (T, K, G)
-        n_periods, n_pools, _ = ship.shape
+        n_pools = ship.shape[1]
         produced = ship.sum(axis=2) * network.pool_scrap_factor[None, :]  # (T, K)
         capacity = network.pool_capacity.T  # (T, K)
         loss = profile.capacity_loss[network.pool_site][None, :]
@@ -282,10 +278,6 @@ class _Kernel:
         self.identity_pools = bool(
             n_pools == network.n_sites and np.array_equal(network.pool_site, np.arange(n_pools))
         )
-        self.denom_table: Float32Array | None = None
-        if n_periods * network.n_sites * n_pools <= _DENOM_TABLE_CELLS:
-            # lost volume of site s that pool k could take = sum_g lost[s, g] * serve[k, g]
-            self.denom_table = np.ascontiguousarray(self.site_lost @ self.serve_t)  # (T, S, K)
 
     def _pool_cells(self, rows: IntArray, sites: IntArray) -> tuple[IntArray, IntArray]:
         if self.identity_pools:
@@ -315,11 +307,8 @@ class _Kernel:
                 (np.ones(order.shape[0], dtype=np.float32), site[order], indptr),
                 shape=(rows.shape[0], self.n_sites),
             )
-            lost = np.asarray(down @ self.site_lost[t])  # (R, G) volume disrupted pools lose
-            if self.denom_table is not None:
-                seen = np.asarray(down @ self.denom_table[t])  # (R, K) of it each pool may take
-            else:
-                seen = lost @ self.serve_t
+            lost = np.asarray(down @ self.site_lost[t])  # (R, G) volume disrupted sites lose
+            seen = lost @ self.serve_t  # (R, K) of it, what each pool could take over
             local = (np.cumsum(counts > 0) - 1)[scenario]
             pool_row, pool = self._pool_cells(local, site)
             seen += 1e-9
