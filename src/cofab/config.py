@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     max_upload_mb: int = 20
+    vault_max_upload_mb: int = 1024
     login_max_failures: int = 5
     login_lock_minutes: int = 15
     session_max_age_s: int = 60 * 60 * 12
