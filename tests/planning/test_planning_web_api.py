@@ -255,3 +255,32 @@ def test_registry_plan_with_entered_lanes_and_an_empty_registry(
     ]
     plan = solved(client, engine, created.json()["id"])
     assert plan["engaged_sites"] == ["Bravo Bioworks Site"]
+
+
+def test_uploaded_sites_named_like_registry_sites_can_be_taken_out_by_partner(
+    world: World, api: Any, engine: Engine
+) -> None:
+    doc = two_site_doc()
+    renames = {"S1": "SITE-a", "S2": "Bravo Bioworks Site"}  # external ref, then site name
+    for site in doc["sites"]:
+        site["id"] = renames[site["id"]]
+    for lane in doc["lanes"]:
+        lane["site"] = renames[lane["site"]]
+    client = api(world.users["manager"])
+    scenario = client.post("/api/v1/plans", json={"input": doc}).json()
+    assert scenario["site_partners"] == {
+        "SITE-a": world.partner_a,
+        "Bravo Bioworks Site": world.partner_b,
+    }
+    out = client.post(
+        f"/api/v1/plans/{scenario['id']}/what-if",
+        json={"kind": "partner_out", "partner_id": world.partner_b, "solve": False},
+    )
+    assert out.status_code == 201 and out.json()["job_id"] is None
+    child = client.get(f"/api/v1/plans/{out.json()['scenario']['id']}").json()
+    assert [s["id"] for s in child["input"]["sites"]] == ["SITE-a"]
+    assert child["what_if"] == {
+        "kind": "partner_out",
+        "partner_id": world.partner_b,
+        "sites": ["Bravo Bioworks Site"],
+    }

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor, scope_to_partner
@@ -268,3 +268,21 @@ def build_from_registry(
         "policy": {"mip_gap": 0.005, "time_limit_s": 60, **request.policy},
     }
     return RegistryScenario(document=document, site_partners=site_partners)
+
+
+def match_registry_sites(session: Session, *, actor: Actor, site_ids: list[str]) -> dict[str, int]:
+    """Partners of an uploaded document's sites, where a site id names one registry site (by
+    external reference or by a name no other partner uses), so "partner X out" works on
+    uploads too."""
+    wanted = {value for value in site_ids if value}
+    if not wanted:
+        return {}
+    stmt = scope_to_partner(select(Site), actor, Site.partner_id).where(
+        or_(Site.name.in_(wanted), Site.external_ref.in_(wanted))
+    )
+    owners: dict[str, set[int]] = defaultdict(set)
+    for site in session.execute(stmt).scalars():
+        for key in (site.name, site.external_ref):
+            if key in wanted:
+                owners[key].add(site.partner_id)
+    return {key: next(iter(ids)) for key, ids in owners.items() if len(ids) == 1}

@@ -25,7 +25,11 @@ from cofab.planning.loader import load_document
 from cofab.planning.make_or_buy_input import load_make_or_buy, make_or_buy_document
 from cofab.planning.models import Scenario, ScenarioSource, ScenarioState
 from cofab.planning.problems import Problem
-from cofab.planning.registry_scenario import RegistryRequest, build_from_registry
+from cofab.planning.registry_scenario import (
+    RegistryRequest,
+    build_from_registry,
+    match_registry_sites,
+)
 from cofab.planning.what_if import scale_demand, without_sites
 
 WRITERS = frozenset({"admin", "manager"})
@@ -130,6 +134,9 @@ def create_scenario(
 ) -> Scenario:
     ensure_writer(actor)
     validate_input(document, invalid_message)
+    if site_partners is None:
+        site_ids = [str(site.get("id")) for site in document.get("sites", [])]
+        site_partners = match_registry_sites(session, actor=actor, site_ids=site_ids)
     label = name or (document.get("name") if isinstance(document, dict) else None) or "Scenario"
     scenario = Scenario(
         name=str(label)[:200],
