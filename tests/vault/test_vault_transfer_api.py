@@ -130,7 +130,7 @@ def test_uploads_over_the_limit_are_refused_and_leave_nothing(
     settings: Settings,
     monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    monkeypatch.setattr(settings, "max_upload_mb", 1)
+    monkeypatch.setattr(settings, "vault_max_upload_mb", 1)
     manager = api(world.users["manager"])
     document_id = new_document(manager)
     storage_root = Path(settings.data_dir) / "vault"
