@@ -53,9 +53,12 @@ STATE_LABELS = {
     "feasible": N_("feasible"),
     "infeasible": N_("infeasible"),
     "no_solution": N_("no_solution"),
-    "upload": N_("Uploaded"),
+    "upload": N_("Uploaded document"),
     "registry": N_("From the registry"),
     "what_if": N_("What-if"),
+    "own": N_("Own plant"),
+    "partner": N_("Partner site"),
+    "new_plant": N_("Candidate new plant"),
 }
 
 
