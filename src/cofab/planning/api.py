@@ -1,4 +1,17 @@
-"""Planning JSON API under /api/v1/plans: parse, call one service function, return."""
+"""Planning JSON API under /api/v1/plans: parse, call one service function, return.
+
+A typical session with a personal API token (owner roles; admin/manager to write)::
+
+    POST /api/v1/plans {"name": "Q1", "input": {...planner input document...}}   → 201 scenario
+    POST /api/v1/plans/{id}/solve                        → 202 {"job_id", "job_url"}
+    GET  /api/v1/jobs/{job_id}                           → status, progress, message
+    GET  /api/v1/plans/{id}/result                       → the plan document (as `cofab plan solve`)
+    POST /api/v1/plans/{id}/simulate {"scenarios": 5000, "seed": 1}   → 202 job
+    POST /api/v1/plans/{id}/what-if {"kind": "partner_out", "partner_id": 7}  → 201 child + job
+    GET  /api/v1/plans/compare?ids=1&ids=2               → side-by-side figures
+
+A bad input document answers 422 problem+json listing every problem with its JSON path.
+"""
 
 from __future__ import annotations
 
