@@ -152,3 +152,18 @@ def test_partner_sees_only_its_own_kpis_over_the_api(world: World, api, engine) 
     assert quarter.json()["start"] == "2025-01-01" and quarter.json()["end"] == "2025-03-31"
     bad = api(world.users["viewer"]).get("/api/v1/kpis", params={"period": "2025-13"})
     assert bad.status_code == 422
+
+
+def test_kpis_see_rows_written_earlier_in_the_same_transaction(
+    engine: Engine, world: World
+) -> None:
+    """On PostgreSQL the KPI families run on helper connections sharing one snapshot; rows the
+    caller has not committed yet must still count (the helpers are not used then)."""
+    from tests.operations.ops_factories import deliver, line_ids, make_order
+
+    with unit_of_work(engine) as session:
+        order = make_order(session, world.partner_b, "SAME-TX", [("X", 10, 1.0, date(2025, 2, 10))])
+        deliver(session, line_ids(session, order)[0], "SAME-TX-ASN", date(2025, 2, 9), 10)
+        query = kpis.KpiQuery(FEB[0], FEB[1], "partner", 0, [world.partner_b], AS_OF)
+        found = kpis.compute(session, actor=SYSTEM_ACTOR, query=query)
+    assert [g.values["otd_lines"] for g in found] == [100.0]

@@ -27,33 +27,34 @@ from cofab.operations.sql_time import days_between
 
 def per_line_outcomes(actor: Actor, query: KpiQuery, group: str) -> Select[Any]:
     """One row per line due in the period with its completion dates and on-time quantity.
-    Exposed for the scorecard drill-down, which lists exactly the lines behind a score."""
+    Exposed for the scorecard drill-down, which lists exactly the lines behind a score.
+
+    The receipts of the due lines get running totals (a window over each line's receipts in date
+    order); the first receipt whose running total reaches the promised quantity completes the
+    line. Receipts are aggregated per line first and then joined to the due lines, so the due
+    lines are read twice through their index rather than materialised and grouped wide."""
     line = OrderLine.__table__
+    due_line = line.alias("l2")
     receipt = Receipt.__table__
     as_of = query.as_of or datetime.now(UTC).date()
     tol = query.tolerance_days
-    group_col = group_column(group, line.c.partner_id, line.c.site_id, line.c.product_family)
-    due_cols = [
-        line.c.id,
-        line.c.partner_id,
-        line.c.promised_qty.label("qty"),
-        line.c.promised_date,
-    ]
-    if group_col is not None and group != "partner":
-        due_cols.append(group_col.label("grp"))
-    due_stmt = select(*due_cols).where(
-        line.c.promised_date >= query.start,
-        line.c.promised_date <= query.end,
-        line.c.ack_status.not_in(CLOSED),
-    )
-    due = scope(due_stmt, line.c.partner_id, actor, query).cte("due")
+
+    def due(table: Any) -> list[ColumnElement[bool]]:
+        return [
+            table.c.promised_date >= query.start,
+            table.c.promised_date <= query.end,
+            table.c.ack_status.not_in(CLOSED),
+        ]
+
     part, order = receipt.c.line_id, (receipt.c.received_date, receipt.c.id)
-    rc = (
+    running = scope(
         select(
             receipt.c.line_id,
             receipt.c.received_date,
             receipt.c.received_qty,
             receipt.c.accepted_qty,
+            due_line.c.promised_qty.label("qty"),
+            due_line.c.promised_date,
             func.sum(receipt.c.received_qty)
             .over(partition_by=part, order_by=order)
             .label("cum_recv"),
@@ -61,30 +62,54 @@ def per_line_outcomes(actor: Actor, query: KpiQuery, group: str) -> Select[Any]:
             .over(partition_by=part, order_by=order)
             .label("cum_acc"),
         )
-        .join(due, due.c.id == receipt.c.line_id)
-        .where(receipt.c.received_date <= as_of)
-        .cte("rc")
-    )
-    grp = due.c.partner_id if group == "partner" else (due.c.grp if group_col is not None else None)
-    keys = [due.c.id, due.c.partner_id, due.c.qty, due.c.promised_date]
-    if grp is not None and group != "partner":
-        keys.append(grp)
+        .join(due_line, due_line.c.id == receipt.c.line_id)
+        .where(receipt.c.received_date <= as_of, *due(due_line)),
+        due_line.c.partner_id,
+        actor,
+        query,
+    ).subquery("rc")
     on_time_qty = case(
-        (days_between(rc.c.received_date, due.c.promised_date) <= tol, rc.c.received_qty),
+        (
+            days_between(running.c.received_date, running.c.promised_date) <= tol,
+            running.c.received_qty,
+        ),
         else_=0,
     )
-    return (
+    per_line = (
         select(
-            *keys,
-            func.min(case((rc.c.cum_recv >= due.c.qty, rc.c.received_date))).label("done_recv"),
-            func.min(case((rc.c.cum_acc >= due.c.qty, rc.c.received_date))).label("done_acc"),
-            func.coalesce(func.sum(on_time_qty), 0).label("recv_on_time"),
-            func.coalesce(func.sum(rc.c.received_qty), 0).label("recv_total"),
-            func.coalesce(func.sum(rc.c.accepted_qty), 0).label("acc_total"),
+            running.c.line_id,
+            func.min(case((running.c.cum_recv >= running.c.qty, running.c.received_date))).label(
+                "done_recv"
+            ),
+            func.min(case((running.c.cum_acc >= running.c.qty, running.c.received_date))).label(
+                "done_acc"
+            ),
+            func.sum(on_time_qty).label("recv_on_time"),
+            func.sum(running.c.received_qty).label("recv_total"),
+            func.sum(running.c.accepted_qty).label("acc_total"),
         )
-        .select_from(due.outerjoin(rc, rc.c.line_id == due.c.id))
-        .group_by(*keys)
+        .group_by(running.c.line_id)
+        .subquery("per_line")
     )
+    group_col = group_column(group, line.c.partner_id, line.c.site_id, line.c.product_family)
+    extra = [group_col.label("grp")] if group_col is not None and group != "partner" else []
+    stmt = (
+        select(
+            line.c.id,
+            line.c.partner_id,
+            line.c.promised_qty.label("qty"),
+            line.c.promised_date,
+            *extra,
+            per_line.c.done_recv,
+            per_line.c.done_acc,
+            func.coalesce(per_line.c.recv_on_time, 0).label("recv_on_time"),
+            func.coalesce(per_line.c.recv_total, 0).label("recv_total"),
+            func.coalesce(per_line.c.acc_total, 0).label("acc_total"),
+        )
+        .select_from(line.outerjoin(per_line, per_line.c.line_id == line.c.id))
+        .where(*due(line))
+    )
+    return scope(stmt, line.c.partner_id, actor, query)
 
 
 def line_flags(pl: Any, query: KpiQuery) -> dict[str, ColumnElement[Any]]:

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
+from cofab.operations import kpi_fanout
 from cofab.operations.kpi_definitions import (
     DEFINITIONS,
     KPI_CODES,
@@ -81,14 +82,22 @@ def compute(
     """Every KPI for every group with any activity in the period."""
     if query.group_by not in GROUPINGS:
         raise ValueError(query.group_by)
-    delivery = delivery_sums(session, actor, query)
-    receipts = receipt_sums(session, actor, query)
-    lead = lead_time_sums(session, actor, query)
     ticket = SupportTicket.__table__
-    response = ticket_percentiles(session, actor, query, ticket.c.first_response_at)
-    resolution = ticket_percentiles(session, actor, query, ticket.c.resolved_at)
-    opened = tickets_opened(session, actor, query)
-    ack = acknowledgement_sums(session, actor, query)
+    found = kpi_fanout.run(
+        session,
+        [  # longest first, so the helpers finish together
+            ("delivery", lambda s: delivery_sums(s, actor, query)),
+            ("lead", lambda s: lead_time_sums(s, actor, query)),
+            ("receipts", lambda s: receipt_sums(s, actor, query)),
+            ("ack", lambda s: acknowledgement_sums(s, actor, query)),
+            ("response", lambda s: ticket_percentiles(s, actor, query, ticket.c.first_response_at)),
+            ("resolution", lambda s: ticket_percentiles(s, actor, query, ticket.c.resolved_at)),
+            ("opened", lambda s: tickets_opened(s, actor, query)),
+        ],
+    )
+    delivery, receipts, lead = found["delivery"], found["receipts"], found["lead"]
+    response, resolution = found["response"], found["resolution"]
+    opened, ack = found["opened"], found["ack"]
     keys = set(delivery) | set(receipts) | set(lead) | set(response) | set(resolution)
     keys |= set(opened) | set(ack)
     groups: list[KpiGroup] = []

@@ -1,0 +1,56 @@
+"""Run the independent KPI queries side by side on PostgreSQL, all on one snapshot.
+
+The KPI families (delivery, receipts, lead time, support, acknowledgement) do not depend on each
+other. On PostgreSQL each can run in its own backend process, so a quarter for a thousand
+partners uses every core instead of one. The request's transaction exports its snapshot
+(``pg_export_snapshot``) and each helper connection imports it (``SET TRANSACTION SNAPSHOT``), so
+all families see exactly the same data. When the transaction has already written something (its
+own rows would be invisible to the helpers), or on SQLite, the families run one after another
+in the caller's session instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+Job = tuple[str, Callable[[Session], Any]]
+MAX_HELPERS = min(4, max(3, os.cpu_count() or 2))
+SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$", re.IGNORECASE)
+
+
+def run(session: Session, jobs: Sequence[Job]) -> dict[str, Any]:
+    snapshot = _exportable_snapshot(session)
+    if snapshot is None:
+        return {name: job(session) for name, job in jobs}
+    bind = session.get_bind()
+    engine: Engine = bind if isinstance(bind, Engine) else bind.engine
+
+    def on_snapshot(job: Job) -> Any:
+        with engine.connect() as raw:
+            conn = raw.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                conn.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
+                # the helpers already use the cores; per-query workers would only oversubscribe
+                conn.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+                with Session(bind=conn) as helper:
+                    return job[1](helper)
+
+    with ThreadPoolExecutor(max_workers=min(MAX_HELPERS, len(jobs))) as pool:
+        results = list(pool.map(on_snapshot, jobs))
+    return {name: result for (name, _job), result in zip(jobs, results, strict=True)}
+
+
+def _exportable_snapshot(session: Session) -> str | None:
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    if session.execute(text("SELECT pg_current_xact_id_if_assigned()")).scalar() is not None:
+        return None  # this transaction wrote rows the helpers could not see
+    snapshot = str(session.execute(text("SELECT pg_export_snapshot()")).scalar_one())
+    return snapshot if SNAPSHOT_ID.match(snapshot) else None
