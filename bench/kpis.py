@@ -742,8 +742,12 @@ def _free_port() -> int:
 
 
 def dashboard_latency(
-    url: str, tokens: list[str], requests: int, data_dir: Path
+    url: str, tokens: list[str], requests: int, data_dir: Path, workers: int
 ) -> dict[str, float]:
+    """``workers`` uvicorn processes: each holds one connection pool (PostgreSQL 10 + 20
+    overflow, SQLite 5 + 10), and together they must cover the concurrent users — with fewer
+    connections than requests in flight, cofab's async request dependencies (which query the
+    database on the event loop) can wait for a connection only the blocked loop could free."""
     import httpx
 
     port = _free_port()
@@ -766,6 +770,8 @@ def dashboard_latency(
             "--log-level",
             "warning",
             "--no-access-log",
+            "--workers",
+            str(workers),
         ],
         env=env,
     )

@@ -43,11 +43,10 @@ def at_risk(
 ) -> list[dict[str, Any]]:
     today = today or rules.now_utc().date()
     horizon = today + timedelta(days=LOOK_AHEAD_DAYS)
+    # lines only (indexed by partner and promised date); the order's status is checked on the
+    # few rows that survive, by primary key, instead of scanning every order
     candidates = scope_to_partner(
-        select(OrderLine.id)
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(
-            Order.status == OrderStatus.OPEN,
+        select(OrderLine.id).where(
             OrderLine.ack_status.not_in([AckStatus.CANCELLED, AckStatus.REJECTED]),
             OrderLine.promised_date <= horizon,
         ),
@@ -89,7 +88,10 @@ def at_risk(
         .join(Partner, Partner.id == OrderLine.partner_id)
         .outerjoin(received, received.c.line_id == OrderLine.id)
         .outerjoin(shipped, shipped.c.line_id == OrderLine.id)
-        .where(func.coalesce(received.c.qty, 0) < OrderLine.promised_qty)
+        .where(
+            Order.status == OrderStatus.OPEN,
+            func.coalesce(received.c.qty, 0) < OrderLine.promised_qty,
+        )
         .order_by(OrderLine.promised_date, OrderLine.id)
         .limit(MAX_AT_RISK * 4)
     )
