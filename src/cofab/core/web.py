@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
@@ -102,7 +103,8 @@ DbSession = Annotated[Session, Depends(db_session, scope="function")]
 
 
 async def api_actor(request: Request, session: DbSession) -> Actor:
-    actor = resolve_actor(request, session)
+    # Database work off the event loop: a blocked loop stalls every request in the process.
+    actor = await run_in_threadpool(resolve_actor, request, session)
     if actor is None:
         raise Unauthorized()
     check_csrf(request)
@@ -110,7 +112,8 @@ async def api_actor(request: Request, session: DbSession) -> Actor:
 
 
 async def page_actor(request: Request, session: DbSession) -> Actor:
-    actor = resolve_actor(request, session)
+    # Database work off the event loop: a blocked loop stalls every request in the process.
+    actor = await run_in_threadpool(resolve_actor, request, session)
     if actor is None:
         raise LoginRequired()
     form_token = None
