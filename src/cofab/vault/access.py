@@ -333,6 +333,7 @@ def record_access(
     action: str,
     decision: Decision,
     version: int | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> None:
     """An allowed view or download, in the request's own transaction (it commits with it)."""
     audit.record(
@@ -347,7 +348,8 @@ def record_access(
             "classification": document.classification,
             "version": version,
             "basis": decision.basis,
-        },
+        }
+        | (extra or {}),
     )
 
 

@@ -120,6 +120,7 @@ def create_document(
         external_ref=data.external_ref,
         owner_user_id=actor.user_id or None,
         latest_version=0,
+        watermark=data.watermark,
     )
     session.add(document)
     session.flush()
@@ -143,7 +144,7 @@ def update_document(
         _check_contract(session, changes["contract_id"])
     before = audit.snapshot(document)
     for name, value in changes.items():
-        if name == "title" and value is None:
+        if name in ("title", "watermark") and value is None:
             continue
         if name in ("kind", "classification"):
             if value is None:

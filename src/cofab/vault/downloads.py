@@ -15,6 +15,14 @@ Behaviour on a damaged file (documented for operators and partners):
 
 The ``download`` audit entry is recorded in the request's transaction, which commits when the
 route returns — before the first byte streams — so a download can never happen unlogged.
+
+Watermarked documents (``VaultDocument.watermark``): a PDF or PNG version is decrypted whole into
+memory (every record authenticated before the first byte is sent), stamped by
+``cofab.vault.watermark`` and delivered from memory. Content-Length and ``X-Content-SHA256`` then
+describe the stamped bytes actually sent (not the stored file's digest shown in the version
+list), ``X-Cofab-Watermark: applied`` says so, and the audit entry has ``watermarked: true``.
+A PDF/PNG above ``WATERMARK_MAX_BYTES`` or one that cannot be opened is refused (422), never
+delivered unstamped; other file types are delivered as stored (``watermarked: false``).
 """
 
 from __future__ import annotations
@@ -28,11 +36,18 @@ from urllib.parse import quote
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
+from cofab.db.base import utcnow
 from cofab.vault.access import record_access, require_access
 from cofab.vault.documents import VaultStore, get_version, version_context
-from cofab.vault.errors import VaultIntegrityError
+from cofab.vault.errors import VaultIntegrityError, WatermarkTooLarge
 from cofab.vault.models import VaultVersion
 from cofab.vault.storage import open_decrypted
+from cofab.vault.watermark import (
+    WATERMARK_MAX_BYTES,
+    apply_watermark,
+    stamp_text,
+    watermark_kind,
+)
 
 log = logging.getLogger("cofab.vault")
 
@@ -46,10 +61,11 @@ class PreparedDownload:
     size: int
     sha256: str
     chunks: Iterator[bytes]
+    watermarked: bool = False
 
     def headers(self) -> dict[str, str]:
         ascii_name = self.filename.encode("ascii", "replace").decode("ascii").replace("?", "_")
-        return {
+        headers = {
             "Content-Disposition": (
                 f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(self.filename)}"
             ),
@@ -58,6 +74,9 @@ class PreparedDownload:
             "Cache-Control": "no-store",
             "X-Content-Type-Options": "nosniff",
         }
+        if self.watermarked:
+            headers["X-Cofab-Watermark"] = "applied"
+        return headers
 
     def close(self) -> None:
         close = getattr(self.chunks, "close", None)
@@ -80,6 +99,15 @@ def prepare_download(
     )
     assert version is not None and document is not None
     chunks = open_decrypted_verified(store, version)
+    prepared = PreparedDownload(
+        filename=version.filename,
+        content_type=version.content_type,
+        size=version.size,
+        sha256=version.sha256,
+        chunks=chunks,
+    )
+    if document.watermark:
+        prepared = _watermarked(prepared, version, stamp_text(actor, at or utcnow()))
     record_access(
         session,
         actor=actor,
@@ -87,14 +115,64 @@ def prepare_download(
         action="download",
         decision=decision,
         version=version.number,
+        extra={"watermarked": prepared.watermarked},
     )
+    return prepared
+
+
+def _watermarked(prepared: PreparedDownload, version: VaultVersion, text: str) -> PreparedDownload:
+    """The stamped copy of a PDF/PNG, built in memory; other types pass through unchanged."""
+    chunks = prepared.chunks
+    try:
+        first = next(chunks)
+        kind = watermark_kind(version.content_type, first)
+        if kind is None:
+            prepared.chunks = _Prepended(first, chunks)
+            return prepared
+        limit_mb = f"{WATERMARK_MAX_BYTES / (1 << 20):g}"
+        if version.size > WATERMARK_MAX_BYTES:
+            raise WatermarkTooLarge(number=version.number, limit_mb=limit_mb)
+        content = bytearray(first)
+        for chunk in chunks:  # every record authenticates before anything is sent
+            content += chunk
+            if len(content) > WATERMARK_MAX_BYTES:
+                raise WatermarkTooLarge(number=version.number, limit_mb=limit_mb)
+    except BaseException:
+        prepared.close()
+        raise
+    prepared.close()
+    stamped = apply_watermark(kind, bytes(content), text, number=version.number)
+    del content
     return PreparedDownload(
-        filename=version.filename,
-        content_type=version.content_type,
-        size=version.size,
-        sha256=version.sha256,
-        chunks=chunks,
+        filename=prepared.filename,
+        content_type=prepared.content_type,
+        size=stamped.size,
+        sha256=stamped.sha256,
+        chunks=iter([stamped.content]),
+        watermarked=True,
     )
+
+
+class _Prepended:
+    """``first`` then ``rest``; ``close`` reaches ``rest`` even if iteration never started."""
+
+    def __init__(self, first: bytes, rest: Iterator[bytes]) -> None:
+        self._first: bytes | None = first
+        self._rest = rest
+
+    def __iter__(self) -> _Prepended:
+        return self
+
+    def __next__(self) -> bytes:
+        if self._first is not None:
+            first, self._first = self._first, None
+            return first
+        return next(self._rest)
+
+    def close(self) -> None:
+        close = getattr(self._rest, "close", None)
+        if close is not None:
+            close()
 
 
 def open_decrypted_verified(store: VaultStore, version: VaultVersion) -> Iterator[bytes]:

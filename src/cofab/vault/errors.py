@@ -74,3 +74,30 @@ class InvalidObjectKey(VaultError):
     status = 422
     code = "vault_invalid_object_key"
     title = N_("Invalid storage object key.")
+
+
+class WatermarkTooLarge(VaultError):
+    """The document must be stamped, but this file is over the in-memory stamping limit.
+
+    Refused rather than delivered unstamped: the owner asked for every PDF/PNG copy to name its
+    downloader. Turning the document's watermark off (an audited edit) releases the file.
+    """
+
+    status = 422
+    code = "vault_watermark_too_large"
+    title = N_(
+        "Downloads of this document are watermarked, but version {number} is larger than the "
+        "{limit_mb} MB that can be watermarked; nothing was delivered."
+    )
+
+
+class WatermarkFailed(VaultError):
+    """The file claims to be a PDF/PNG but cannot be opened to stamp it (damaged, encrypted)."""
+
+    status = 422
+    code = "vault_watermark_failed"
+    title = N_(
+        "Downloads of this document are watermarked, but version {number} could not be opened "
+        "as a PDF or PNG to stamp it (it may be damaged or password-protected); nothing was "
+        "delivered."
+    )

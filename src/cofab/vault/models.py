@@ -16,12 +16,14 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     ForeignKey,
     Integer,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -89,6 +91,8 @@ class VaultDocument(Timestamped, Base):
         ForeignKey("contracts.id", ondelete="SET NULL"), index=True
     )
     latest_version: Mapped[int] = mapped_column(Integer, default=0)
+    # PDF and PNG downloads carry a visible stamp naming the downloader (see vault/watermark.py)
+    watermark: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class VaultVersion(Base):

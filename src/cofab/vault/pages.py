@@ -193,6 +193,7 @@ async def document_edit(
     data = await read_form(request)
     if "contract_id" not in data:
         data["contract_id"] = None
+    data["watermark"] = "watermark" in data  # an unticked checkbox is not sent at all
     return _change_or_error(
         request,
         session,

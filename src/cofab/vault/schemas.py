@@ -25,6 +25,7 @@ class VaultDocumentCreate(Strict):
     description: str | None = Field(default=None, max_length=10_000)
     contract_id: int | None = None
     external_ref: str | None = Field(default=None, max_length=64)
+    watermark: bool = False
 
 
 class VaultDocumentUpdate(Strict):
@@ -33,6 +34,7 @@ class VaultDocumentUpdate(Strict):
     classification: Classification | None = None
     description: str | None = Field(default=None, max_length=10_000)
     contract_id: int | None = None
+    watermark: bool | None = None
 
 
 class VaultShareCreate(Strict):
@@ -78,6 +80,7 @@ class DocumentRead(Read):
     owner_user_id: int | None
     contract_id: int | None
     latest_version: int
+    watermark: bool
     created_at: datetime
     updated_at: datetime
 
