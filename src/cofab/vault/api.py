@@ -14,7 +14,7 @@ from fastapi.responses import StreamingResponse
 
 from cofab.core.pagination import Page, paginate
 from cofab.core.web import ApiActor, DbSession
-from cofab.vault import documents, exits, reports, schemas, sharing
+from cofab.vault import deletion, documents, exits, reports, schemas, sharing
 from cofab.vault.access import shown_contract_id, signed_contracts
 from cofab.vault.downloads import prepare_download
 from cofab.vault.models import VaultDocument
@@ -125,6 +125,26 @@ def download_version(
         session, actor=actor, store=store_of(request), version_id=version_id
     )
     return streaming_response(prepared)
+
+
+@router.delete("/versions/{version_id}", status_code=204)
+def delete_version(
+    request: Request, session: DbSession, actor: ApiActor, version_id: int
+) -> Response:
+    """Deleting the only version answers 409: delete the document instead."""
+    removal = deletion.delete_version(session, actor=actor, version_id=version_id)
+    deletion.commit_then_remove(session, store_of(request), removal)
+    return Response(status_code=204)
+
+
+@router.delete("/documents/{document_id}", status_code=204)
+def delete_document(
+    request: Request, session: DbSession, actor: ApiActor, document_id: int
+) -> Response:
+    """The document with every version, share and grant; the files go after the commit."""
+    removal = deletion.delete_document(session, actor=actor, document_id=document_id)
+    deletion.commit_then_remove(session, store_of(request), removal)
+    return Response(status_code=204)
 
 
 @router.post("/documents/{document_id}/shares", response_model=schemas.ShareRead, status_code=201)

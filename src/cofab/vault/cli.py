@@ -1,9 +1,11 @@
-"""``cofab vault``: master-key rotation and a full readability check of the stored files."""
+"""``cofab vault``: master-key rotation, a full readability check of the stored files, and the
+storage sweep that removes what a crash left behind."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -17,10 +19,10 @@ from cofab.core.access import SYSTEM_ACTOR
 from cofab.core.errors import CofabError
 from cofab.core.i18n import N_, cli_locale, translate
 from cofab.db.session import engine_for, unit_of_work
-from cofab.vault import rotation
+from cofab.vault import deletion, rotation
 from cofab.vault.documents import vault_store, version_context
 from cofab.vault.models import VaultVersion
-from cofab.vault.storage import open_decrypted
+from cofab.vault.storage import FileSystemStorage, open_decrypted
 
 app = typer.Typer(help="The encrypted document vault.", no_args_is_help=True)
 console = Console()
@@ -31,6 +33,15 @@ MSG_ROTATED = N_(
 )
 MSG_VERIFIED = N_("All {count} stored files open and match their SHA-256.")
 MSG_BROKEN = N_("{count} of {total} stored files cannot be read:")
+MSG_SWEPT = N_(
+    "Removed {orphans} orphaned objects ({size} bytes) and {temps} stale temp files; "
+    "{kept} file versions in the database keep their objects."
+)
+MSG_SWEEP_DRY = N_(
+    "Dry run: would remove {orphans} orphaned objects ({size} bytes) and {temps} stale temp "
+    "files; {kept} file versions in the database keep their objects."
+)
+MSG_NOT_FILESYSTEM = N_("The sweep only knows the filesystem storage.")
 
 
 @dataclass(frozen=True)
@@ -145,3 +156,40 @@ def _verify(where: Target) -> None:
             err.print(f"  {line}", highlight=False)
         raise typer.Exit(1)
     console.print(translate(MSG_VERIFIED, locale, count=len(versions)), highlight=False)
+
+
+@app.command("sweep")
+def sweep_storage(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only count what would be removed")
+    ] = False,
+    min_age_minutes: Annotated[
+        int,
+        typer.Option(min=0, help="Leave files younger than this alone (uploads still finishing)"),
+    ] = int(deletion.SWEEP_MIN_AGE.total_seconds() // 60),
+) -> None:
+    """Remove encrypted objects no file version points at (left by a crash between an upload or
+    a deletion and its database commit) and temp files of interrupted writes. The removed
+    objects are unreadable anyway: their keys were only ever in the missing rows."""
+    where = target()
+    locale = cli_locale()
+    storage = vault_store(where.settings).storage
+    if not isinstance(storage, FileSystemStorage):  # pragma: no cover - the only backend today
+        err.print(translate(MSG_NOT_FILESYSTEM, locale))
+        raise typer.Exit(1)
+    with unit_of_work(where.engine) as session:
+        report = deletion.sweep(
+            session, storage, dry_run=dry_run, min_age=timedelta(minutes=min_age_minutes)
+        )
+    message = MSG_SWEEP_DRY if dry_run else MSG_SWEPT
+    console.print(
+        translate(
+            message,
+            locale,
+            orphans=len(report.orphans),
+            size=f"{report.orphan_bytes:,}",
+            temps=report.temp_files,
+            kept=report.referenced,
+        ),
+        highlight=False,
+    )

@@ -301,12 +301,10 @@ def finish_version(
     if stored.info.size == 0:
         raise BadRequest(MSG_EMPTY)
     session.refresh(document, with_for_update=True)  # numbers stay unique under concurrency
-    number = (
-        session.execute(
-            select(func.max(VaultVersion.number)).where(VaultVersion.document_id == document.id)
-        ).scalar_one()
-        or 0
-    ) + 1
+    highest = session.execute(
+        select(func.max(VaultVersion.number)).where(VaultVersion.document_id == document.id)
+    ).scalar_one()
+    number = max(highest or 0, document.versions_issued or 0) + 1
     name = safe_filename(filename)
     version = VaultVersion(
         document_id=document.id,
@@ -327,6 +325,7 @@ def finish_version(
     )
     session.add(version)
     document.latest_version = number
+    document.versions_issued = number
     document.updated_at = utcnow()
     session.flush()
     after = audit.snapshot(version)

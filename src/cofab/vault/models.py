@@ -91,6 +91,9 @@ class VaultDocument(Timestamped, Base):
         ForeignKey("contracts.id", ondelete="SET NULL"), index=True
     )
     latest_version: Mapped[int] = mapped_column(Integer, default=0)
+    # highest number ever given to a version: a deleted version's number is never reused, so
+    # "version 3" in the audit log and access reports always means the same file
+    versions_issued: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # PDF and PNG downloads carry a visible stamp naming the downloader (see vault/watermark.py)
     watermark: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 

@@ -24,7 +24,7 @@ from cofab.core.pagination import Page, paginate
 from cofab.core.web import DbSession, PageActor, check_csrf, error_context, render
 from cofab.db.base import utcnow
 from cofab.partners.models import Partner
-from cofab.vault import documents, pages_reports, schemas, sharing
+from cofab.vault import deletion, documents, pages_reports, schemas, sharing
 from cofab.vault.access import (
     REPORT_READERS,
     WRITERS,
@@ -66,6 +66,7 @@ def document_list(
     page: int = 1,
     q: str = "",
     classification: str = "",
+    done: int = 0,
 ) -> Response:
     stmt = documents.document_query(
         actor, session, q=q or None, classification=classification or None
@@ -87,7 +88,8 @@ def document_list(
             "can_write": actor.role in WRITERS,
             "contract_choices": _contract_choices(session, actor),
             **CHOICES,
-        },
+        }
+        | flash(request, done),
     )
 
 
@@ -251,6 +253,57 @@ def version_download(
         session, actor=actor, store=store_of(request), version_id=version_id
     )
     return streaming_response(prepared)
+
+
+@router.post("/vault/versions/{version_id}/delete", response_class=HTMLResponse)
+async def version_delete(
+    request: Request, session: DbSession, actor: PageActor, version_id: int
+) -> Response:
+    data = await read_form(request)
+    _version, document = deletion.deletable_version(session, actor=actor, version_id=version_id)
+    document_id = document.id
+
+    def action() -> deletion.Removal:
+        deletion.require_confirmation(data)
+        return deletion.delete_version(session, actor=actor, version_id=version_id)
+
+    return _delete_or_error(request, session, actor, document_id, action)
+
+
+@router.post("/vault/documents/{document_id}/delete", response_class=HTMLResponse)
+async def document_delete(
+    request: Request, session: DbSession, actor: PageActor, document_id: int
+) -> Response:
+    data = await read_form(request)
+    documents.writable_document(session, actor=actor, document_id=document_id)
+
+    def action() -> deletion.Removal:
+        deletion.require_confirmation(data)
+        return deletion.delete_document(session, actor=actor, document_id=document_id)
+
+    return _delete_or_error(request, session, actor, document_id, action, to="/vault?done=1")
+
+
+def _delete_or_error(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    document_id: int,
+    action: Callable[[], deletion.Removal],
+    to: str | None = None,
+) -> Response:
+    """Delete, commit, then remove the files; a refusal (409, unticked box) re-renders the page."""
+    try:
+        removal = action()
+    except AccessRefused:
+        raise
+    except CofabError as exc:
+        session.rollback()
+        ctx = _detail_ctx(session, actor, document_id, request.state.locale)
+        ctx |= error_context(exc, request.state.locale)
+        return render(request, "vault/detail.html", ctx, status_code=exc.status)
+    deletion.commit_then_remove(session, store_of(request), removal)
+    return RedirectResponse(to or f"/vault/documents/{document_id}?done=1", status_code=303)
 
 
 @router.post("/vault/documents/{document_id}/shares", response_class=HTMLResponse)

@@ -141,14 +141,46 @@ class FileSystemStorage:
     def exists(self, key: str) -> bool:
         return self.path_for(key).is_file()
 
-    def remove_stale_temp_files(self) -> int:
-        """Drop temp files a crashed writer left (ciphertext only); returns how many."""
+    def remove_stale_temp_files(self, older_than: float | None = None) -> int:
+        """Drop temp files a crashed writer left (ciphertext only); returns how many.
+
+        ``older_than`` (a POSIX time) spares files modified since, i.e. uploads still running.
+        """
         count = 0
-        for temp in self.root.glob(f"*/.*{_TEMP_SUFFIX}"):
+        for temp in self.stale_temp_files(older_than):
             with contextlib.suppress(FileNotFoundError):
                 temp.unlink()
                 count += 1
         return count
+
+    def stale_temp_files(self, older_than: float | None = None) -> list[Path]:
+        found = []
+        for temp in self.root.glob(f"*/.*{_TEMP_SUFFIX}"):
+            with contextlib.suppress(FileNotFoundError):
+                if older_than is None or temp.stat().st_mtime < older_than:
+                    found.append(temp)
+        return found
+
+    def list_objects(self) -> Iterator[StoredFile]:
+        """Every published object (``<2 hex>/<32 hex>``); anything else in the folder is ignored."""
+        for folder in self.root.iterdir():
+            if not (folder.is_dir() and re.fullmatch(r"[0-9a-f]{2}", folder.name)):
+                continue
+            for path in folder.iterdir():
+                if not _OBJECT_KEY.fullmatch(path.name) or path.name[:2] != folder.name:
+                    continue
+                with contextlib.suppress(FileNotFoundError):
+                    info = path.stat()
+                    yield StoredFile(path.name, info.st_size, info.st_mtime)
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """One object as the sweep sees it: key, ciphertext size and last-modified POSIX time."""
+
+    key: str
+    size: int
+    modified: float
 
 
 @dataclass(frozen=True)
