@@ -30,6 +30,7 @@ from cofab.db.base import utcnow
 from cofab.vault.access import WRITERS, require_access
 from cofab.vault.documents import VaultStore, get_version, writable_document
 from cofab.vault.models import VaultDocument, VaultGrant, VaultShare, VaultVersion
+from cofab.vault.rotation import key_holders
 from cofab.vault.storage import FileSystemStorage
 
 log = logging.getLogger("cofab.vault")
@@ -190,7 +191,8 @@ def sweep(
     min_age: timedelta = SWEEP_MIN_AGE,
     now: datetime | None = None,
 ) -> SweepReport:
-    """Remove objects no version row names, and writers' leftover temp files.
+    """Remove objects no row names (vault versions, or any other table ``rotation.key_holders``
+    lists), and writers' leftover temp files.
 
     Only files older than ``min_age`` are touched: an upload publishes its object a moment
     before its row commits, and its temp file is in use until then. The object list is taken
@@ -198,7 +200,10 @@ def sweep(
     """
     cutoff = (now.timestamp() if now else time.time()) - min_age.total_seconds()
     files = [f for f in storage.list_objects() if f.modified < cutoff]
-    referenced = set(session.execute(select(VaultVersion.object_key)).scalars())
+    referenced: set[str] = set()
+    for holder in key_holders():  # every sealed-file table, should two ever share a folder
+        if hasattr(holder.model, "object_key"):
+            referenced.update(session.execute(select(holder.model.object_key)).scalars())
     orphans = [f for f in files if f.key not in referenced]
     temps = storage.stale_temp_files(cutoff)
     total_referenced = session.execute(select(func.count(VaultVersion.id))).scalar_one()
