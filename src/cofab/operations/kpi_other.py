@@ -26,7 +26,7 @@ from cofab.operations.sql_time import hours_between
 def receipt_sums(session: Session, actor: Actor, query: KpiQuery) -> dict[str, dict[str, Any]]:
     line = OrderLine.__table__
     receipt = Receipt.__table__
-    grp = group_column(query.group_by, line.c.partner_id, line.c.site_id, line.c.product_family)
+    grp = group_column(query.group_by, receipt.c.partner_id, line.c.site_id, line.c.product_family)
     costed = receipt.c.landed_unit_cost.is_not(None)
     cols = [
         receipt.c.currency.label("currency"),
@@ -36,15 +36,15 @@ def receipt_sums(session: Session, actor: Actor, query: KpiQuery) -> dict[str, d
         func.sum(
             case((costed, receipt.c.landed_unit_cost * receipt.c.received_qty), else_=0)
         ).label("landed"),
-        func.sum(case((costed, line.c.unit_price * receipt.c.received_qty), else_=0)).label(
-            "contract"
-        ),
+        func.sum(
+            case((costed, receipt.c.contract_unit_price * receipt.c.received_qty), else_=0)
+        ).label("contract"),
     ]
-    stmt = (
-        select(*([grp.label("g")] if grp is not None else []), *cols)
-        .select_from(receipt.join(line, line.c.id == receipt.c.line_id))
-        .where(receipt.c.received_date >= query.start, receipt.c.received_date <= query.end)
+    stmt = select(*([grp.label("g")] if grp is not None else []), *cols).where(
+        receipt.c.received_date >= query.start, receipt.c.received_date <= query.end
     )
+    if query.group_by in ("site", "family"):  # only these need the line; the rest is indexed
+        stmt = stmt.join_from(receipt, line, line.c.id == receipt.c.line_id)
     stmt = scope(stmt, receipt.c.partner_id, actor, query)
     stmt = stmt.group_by(*([grp] if grp is not None else []), receipt.c.currency)
     out: dict[str, dict[str, Any]] = {}

@@ -86,6 +86,42 @@ class OrderLine(Timestamped, Base):
     __table_args__ = (
         UniqueConstraint("order_id", "line_no"),
         Index("ix_ops_order_lines_partner_promised", "partner_id", "promised_date"),
+        # Covering indexes for the quarter KPIs (lines due / ordered / completed in a period):
+        # the period's entries sit together in the index, so a quarter is read without visiting
+        # a million scattered table rows.
+        Index(
+            "ix_ops_order_lines_due_kpi",
+            "promised_date",
+            "partner_id",
+            "ack_status",
+            "promised_qty",
+            "completed_on",
+            "filled_on",
+            "last_received_on",
+            "accepted_total",
+            "site_id",
+            "product_family",
+            "id",
+        ),
+        Index(
+            "ix_ops_order_lines_ordered_kpi",
+            "order_date",
+            "partner_id",
+            "ack_status",
+            "created_at",
+            "acknowledged_at",
+            "site_id",
+            "product_family",
+        ),
+        Index(
+            "ix_ops_order_lines_completed_kpi",
+            "completed_on",
+            "partner_id",
+            "ack_status",
+            "order_date",
+            "site_id",
+            "product_family",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -116,6 +152,13 @@ class OrderLine(Timestamped, Base):
     proposed_qty: Mapped[Decimal | None] = mapped_column(QTY)
     proposal_note: Mapped[str | None] = mapped_column(String(500))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Receipt totals kept by ``line_totals.refresh`` whenever a receipt or the promised quantity
+    # changes, so quarter KPIs read one row per line instead of windowing every receipt.
+    received_total: Mapped[Decimal] = mapped_column(QTY, default=Decimal(0), server_default="0")
+    accepted_total: Mapped[Decimal] = mapped_column(QTY, default=Decimal(0), server_default="0")
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    filled_on: Mapped[date | None] = mapped_column(Date)
+    last_received_on: Mapped[date | None] = mapped_column(Date)
 
 
 class LineVersion(Base):
@@ -207,7 +250,19 @@ class Receipt(Base):
     """Goods received at the owner against one shipment line; the basis of OTD, PPM and cost."""
 
     __tablename__ = "ops_receipts"
-    __table_args__ = (Index("ix_ops_receipts_line_date", "line_id", "received_date"),)
+    __table_args__ = (
+        Index("ix_ops_receipts_line_date", "line_id", "received_date"),
+        Index(  # covering: defect PPM and cost per partner for a period, from the index alone
+            "ix_ops_receipts_period_kpi",
+            "received_date",
+            "partner_id",
+            "currency",
+            "received_qty",
+            "rejected_qty",
+            "landed_unit_cost",
+            "contract_unit_price",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(
@@ -224,6 +279,8 @@ class Receipt(Base):
     rejected_qty: Mapped[Decimal] = mapped_column(QTY)
     reject_reason: Mapped[str | None] = mapped_column(String(500))
     landed_unit_cost: Mapped[Decimal | None] = mapped_column(MONEY)
+    # the order line's unit price when the goods arrived: what the cost index compares against
+    contract_unit_price: Mapped[Decimal | None] = mapped_column(MONEY)
     currency: Mapped[str] = mapped_column(String(3))
     created_by: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

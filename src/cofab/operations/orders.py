@@ -19,7 +19,7 @@ from cofab.core import audit
 from cofab.core.access import Actor, scope_to_partner
 from cofab.core.errors import Conflict, FieldProblem, InvalidTransition
 from cofab.core.i18n import N_
-from cofab.operations import rules, schemas
+from cofab.operations import line_totals, rules, schemas
 from cofab.operations.models import (
     AckStatus,
     LineVersion,
@@ -354,6 +354,7 @@ def acknowledge(
         line.proposal_note = data.reason
     line.version += 1
     session.flush()
+    line_totals.refresh(session, [line.id])  # the promised quantity may have changed
     _open_version(session, line, data.action, actor, data.reason)
     rules.record(
         session, actor=actor, action=data.action, entity="order_line", row=line, before=before
@@ -387,6 +388,7 @@ def decide_proposal(
     line.proposed_qty = None
     line.version += 1
     session.flush()
+    line_totals.refresh(session, [line.id])  # the promised quantity may have changed
     _open_version(session, line, change, actor, data.note)
     rules.record(session, actor=actor, action=change, entity="order_line", row=line, before=before)
     return line
@@ -417,6 +419,7 @@ def change_line(
     line.reject_reason = None
     line.version += 1
     session.flush()
+    line_totals.refresh(session, [line.id])  # the promised quantity may have changed
     _open_version(session, line, "changed", actor, data.note)
     rules.record(
         session, actor=actor, action="update", entity="order_line", row=line, before=before

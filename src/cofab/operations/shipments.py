@@ -20,7 +20,7 @@ from cofab.core import audit
 from cofab.core.access import Actor, scope_to_partner
 from cofab.core.errors import Conflict, FieldProblem
 from cofab.core.i18n import N_
-from cofab.operations import rules, schemas
+from cofab.operations import line_totals, rules, schemas
 from cofab.operations.models import (
     AckStatus,
     Order,
@@ -399,6 +399,7 @@ def apply_receipts(
             rejected_qty=item.rejected_qty,
             reject_reason=item.reject_reason,
             landed_unit_cost=item.landed_unit_cost,
+            contract_unit_price=plan.order_line.unit_price,
             currency=item.currency,
             created_by=actor.email,
         )
@@ -408,6 +409,7 @@ def apply_receipts(
             receipt.external_ref = f"R{receipt.id}"  # so an export can be imported back
         rules.record(session, actor=actor, action="create", entity="receipt", row=receipt)
         outcomes.append((receipt, True))
+    line_totals.refresh(session, {r.line_id for r, created in outcomes if created})
     return outcomes
 
 
