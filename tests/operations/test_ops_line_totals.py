@@ -153,3 +153,35 @@ def test_refresh_follows_a_changed_receipt(engines: list[Engine]) -> None:
             assert fresh.received_total == 0 and fresh.completed_on is None
             assert fresh.last_received_on is None
             session.rollback()
+
+
+def _migration() -> ModuleType:
+    path = (
+        Path(__file__).resolve().parents[2]
+        / "src/cofab/db/migrations/versions/0007_operations_line_totals.py"
+    )
+    spec = importlib.util.spec_from_file_location("migration_0007_ops", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_migration_backfill_matches_refresh(engines: list[Engine]) -> None:
+    """Databases upgraded with existing receipts get the same totals the service keeps."""
+    backfill = _migration()._BACKFILL
+    columns = ", ".join(line_totals.TOTAL_COLUMNS)
+    for engine in engines:
+        with engine.begin() as conn:
+            kept = conn.execute(text(f"SELECT id, {columns} FROM ops_order_lines ORDER BY id"))
+            expected = [tuple(row) for row in kept]
+            conn.execute(
+                text(
+                    "UPDATE ops_order_lines SET received_total = 0, accepted_total = 0, "
+                    "completed_on = NULL, filled_on = NULL, last_received_on = NULL"
+                )
+            )
+            conn.execute(text(backfill))
+            again = conn.execute(text(f"SELECT id, {columns} FROM ops_order_lines ORDER BY id"))
+            assert [tuple(row) for row in again] == expected, engine.dialect.name
+        assert any(row[3] is not None for row in expected)
