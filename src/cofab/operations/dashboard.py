@@ -22,7 +22,6 @@ from cofab.operations.models import (
     Order,
     OrderLine,
     OrderStatus,
-    Receipt,
     Shipment,
     ShipmentLine,
 )
@@ -49,6 +48,7 @@ def at_risk(
         select(OrderLine.id).where(
             OrderLine.ack_status.not_in([AckStatus.CANCELLED, AckStatus.REJECTED]),
             OrderLine.promised_date <= horizon,
+            OrderLine.received_total < OrderLine.promised_qty,  # kept by line_totals
         ),
         actor,
         OrderLine.partner_id,
@@ -56,12 +56,6 @@ def at_risk(
     if partner_id is not None:
         candidates = candidates.where(OrderLine.partner_id == partner_id)
     cand = candidates.subquery()
-    received = (
-        select(Receipt.line_id, func.sum(Receipt.received_qty).label("qty"))
-        .where(Receipt.line_id.in_(select(cand.c.id)))
-        .group_by(Receipt.line_id)
-        .subquery()
-    )
     shipped = (
         select(
             ShipmentLine.line_id,
@@ -79,19 +73,15 @@ def at_risk(
             Order.external_ref,
             Partner.name_en,
             Partner.name_ko,
-            func.coalesce(received.c.qty, 0),
+            OrderLine.received_total,
             func.coalesce(shipped.c.qty, 0),
             shipped.c.eta,
         )
         .join(cand, cand.c.id == OrderLine.id)
         .join(Order, Order.id == OrderLine.order_id)
         .join(Partner, Partner.id == OrderLine.partner_id)
-        .outerjoin(received, received.c.line_id == OrderLine.id)
         .outerjoin(shipped, shipped.c.line_id == OrderLine.id)
-        .where(
-            Order.status == OrderStatus.OPEN,
-            func.coalesce(received.c.qty, 0) < OrderLine.promised_qty,
-        )
+        .where(Order.status == OrderStatus.OPEN)
         .order_by(OrderLine.promised_date, OrderLine.id)
         .limit(MAX_AT_RISK * 4)
     )
