@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine
-from tests.conftest import World
+from tests.conftest import World, login
 from tests.operations.ops_factories import build_february, deliver, line_ids, make_order
 
 from cofab.db.session import unit_of_work
@@ -295,3 +295,31 @@ def test_review_freezes_kpis_and_flags_overdue_actions(world: World, api, engine
         ).status_code
         == 403
     )
+
+
+def test_warning_grade_lets_orders_through_flagged(
+    world: World, api, engine: Engine, base_url: str
+) -> None:
+    build_february(engine, world)
+    manager, cards = compute_february(world, api)
+    card_id = cards[world.partner_a]["id"]
+    api(world.users["partner_a"]).post(
+        f"/api/v1/scorecards/{card_id}/comments", json={"kind": "dispute", "body": "recount"}
+    )
+    resolved = manager.post(
+        f"/api/v1/scorecards/{card_id}/resolve",
+        json={"decision": "upheld", "note": "ok", "adjusted_score": 75},
+    )
+    assert resolved.json()["grade"] == "B" and resolved.json()["action"] == "warning"
+    created = manager.post("/api/v1/orders", json=order(world, "WARN-1"))
+    assert created.status_code == 201 and created.json()["status"] == "open"
+    assert created.headers["X-Cofab-Scorecard-Action"] == "warning"
+    owner_page = login(base_url, world.users["manager"]).get(f"/orders/{created.json()['id']}")
+    assert 'data-testid="grade-warning"' in owner_page.text
+    partner_page = login(base_url, world.users["partner_a"]).get(f"/orders/{created.json()['id']}")
+    assert partner_page.status_code == 200 and "grade-warning" not in partner_page.text
+    # a partner without a scorecard gets no flag
+    plain = manager.post(
+        "/api/v1/orders", json=order(world, "WARN-2") | {"partner_id": world.partner_b}
+    )
+    assert plain.status_code == 201 and "X-Cofab-Scorecard-Action" not in plain.headers

@@ -26,6 +26,7 @@ from cofab.operations import (
     orders,
     progress,
     schemas,
+    scorecards,
     shipments,
     tickets,
 )
@@ -77,6 +78,9 @@ def create_order(
 ) -> Any:
     order, created = orders.create_order(session, actor=actor, data=body)
     _created(response, created)
+    action = scorecards.order_gate(session, partner_id=order.partner_id)
+    if action != "none":  # "warning" or "approval": the caller's system can flag the order
+        response.headers["X-Cofab-Scorecard-Action"] = action
     return _order_detail(session, actor, order.id)
 
 

@@ -20,6 +20,7 @@ from cofab.operations import (
     progress,
     rules,
     schemas,
+    scorecards,
     shipments,
 )
 from cofab.operations.models import (
@@ -131,7 +132,9 @@ def _order_ctx(session: Session, actor: Actor, order_id: int) -> dict[str, Any]:
     else:
         shipped = {}
     partner_side = actor.is_partner or can_write(actor)
+    gate = None if actor.is_partner else scorecards.order_gate(session, partner_id=order.partner_id)
     return {
+        "scorecard_action": gate,
         "order": order,
         "lines": lines,
         "partner": partner_names(session, {order.partner_id}).get(order.partner_id),
