@@ -20,6 +20,7 @@ from cofab.core.errors import CofabError
 from cofab.core.i18n import cli_locale, translate
 from cofab.core.labels import label_msgid
 from cofab.db.session import engine_for, unit_of_work
+from cofab.operations import cli as operations_cli
 from cofab.planning import cli as planning_cli
 from cofab.selection import cli as selection_cli
 from cofab.vault import cli as vault_cli
@@ -316,4 +317,5 @@ app.add_typer(selection_cli.app, name="select")
 app.add_typer(planning_cli.app, name="plan")
 app.add_typer(contracts_cli.app, name="contracts")
 app.add_typer(vault_cli.app, name="vault")
+app.add_typer(operations_cli.app, name="ops")
 # --- end of domain sub-apps ------------------------------------------------------------------

@@ -1,0 +1,208 @@
+"""``cofab ops``: operations data in and out of files, and KPIs or scorecards for a period, from
+the shell — for the nightly job that loads an ERP extract or a partner's file, not only the
+browser."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine, select
+
+from cofab.config import get_settings
+from cofab.core.access import SYSTEM_ACTOR, Actor
+from cofab.core.errors import CofabError
+from cofab.core.i18n import N_, cli_locale, translate
+from cofab.core.tabular import read_table, write_csv, write_xlsx
+from cofab.db.session import engine_for, unit_of_work
+from cofab.operations import exporting, importing, kpis, scorecards
+from cofab.operations.import_plan import IMPORT_KINDS
+
+app = typer.Typer(help="Orders, shipments, receipts, inventory, KPIs and scorecards.")
+console = Console()
+err = Console(stderr=True)
+
+MSG_IMPORTED = N_("Imported {kind}: {created} created, {updated} updated, {unchanged} unchanged.")
+MSG_WROTE = N_("Wrote {n} rows to {path}.")
+MSG_NO_FILE = N_("File not found: {path}")
+MSG_NO_USER = N_("No user with e-mail {email}.")
+MSG_ONE_OF = N_("Must be one of: {expected}.")
+MSG_BAD_DATE = N_("{name} must be a date like 2026-03-31, got {value}.")
+MSG_END_BEFORE = N_("The end date is before the start date.")
+MSG_SCORED = N_("Scored {count} partners for the period starting {start}.")
+MSG_NO_DATA = N_("no data")
+
+
+def engine() -> Engine:
+    """The configured database, migrated (tests replace this function)."""
+    from cofab.db.migrate import upgrade
+
+    bound = engine_for(get_settings().database_url)
+    upgrade(bound)
+    return bound
+
+
+def _fail(message: str, **params: object) -> NoReturn:
+    err.print(f"[red]error:[/red] {translate(message, cli_locale(), **params)}", highlight=False)
+    raise typer.Exit(1)
+
+
+def _fail_with(exc: CofabError) -> NoReturn:
+    locale = cli_locale()
+    err.print(f"[red]error:[/red] {translate(exc.message, locale, **exc.params)}", highlight=False)
+    for problem in exc.problems:
+        message = translate(problem.message, locale, **problem.params)
+        err.print(f"  {problem.field}: {message}", highlight=False)
+    raise typer.Exit(1)
+
+
+def _date(name: str, value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _fail(MSG_BAD_DATE, name=name, value=value)
+
+
+def _write(out: Path, headers: list[str], rows: Sequence[Sequence[Any]], sheet: str) -> None:
+    xlsx = out.suffix.lower() == ".xlsx"
+    out.write_bytes(write_xlsx(headers, rows, sheet) if xlsx else write_csv(headers, rows))
+    console.print(translate(MSG_WROTE, cli_locale(), n=len(rows), path=str(out)), highlight=False)
+
+
+def _actor(bound: Engine, email: str | None) -> Actor:
+    if not email:
+        return SYSTEM_ACTOR
+    from cofab.accounts import service as accounts_service
+    from cofab.accounts.models import User
+
+    with unit_of_work(bound) as session:
+        user = session.execute(select(User).where(User.email == email.lower())).scalar_one_or_none()
+        if user is None:
+            _fail(MSG_NO_USER, email=email)
+        return accounts_service.actor_for(user)
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX file")],
+    kind: Annotated[str, typer.Option(help=", ".join(IMPORT_KINDS))],
+    as_user: Annotated[
+        str | None,
+        typer.Option("--as", help="Act as this user (a partner user imports for its company)"),
+    ] = None,
+) -> None:
+    """Import one kind of operations rows; every row is checked and all land or none do.
+
+    Rows already imported under the same external reference are left as they are, so running
+    the same file twice changes nothing."""
+    if kind not in IMPORT_KINDS:
+        _fail(MSG_ONE_OF, expected=", ".join(IMPORT_KINDS))
+    if not file.is_file():
+        _fail(MSG_NO_FILE, path=str(file))
+    bound = engine()
+    actor = _actor(bound, as_user)
+    try:
+        rows = read_table(file.read_bytes(), file.name)
+        with unit_of_work(bound) as session:
+            report = importing.import_rows(session, actor=actor, kind=kind, rows=rows)
+    except CofabError as exc:
+        _fail_with(exc)
+    console.print(
+        translate(
+            MSG_IMPORTED,
+            cli_locale(),
+            kind=kind,
+            created=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+        ),
+        highlight=False,
+    )
+
+
+@app.command("export")
+def export_file(
+    out: Annotated[Path, typer.Argument(help="Output file (.csv or .xlsx)")],
+    kind: Annotated[str, typer.Option(help=", ".join(exporting.EXPORT_KINDS))],
+    partner_id: Annotated[int | None, typer.Option(help="Only this partner's rows")] = None,
+) -> None:
+    """Export operations rows in the import format (an export can be imported back)."""
+    if kind not in exporting.EXPORT_KINDS:
+        _fail(MSG_ONE_OF, expected=", ".join(exporting.EXPORT_KINDS))
+    with unit_of_work(engine()) as session:
+        headers, rows = exporting.export_table(
+            session, actor=SYSTEM_ACTOR, kind=kind, partner_id=partner_id
+        )
+    _write(out, headers, rows, kind)
+
+
+@app.command("kpis")
+def show_kpis(
+    start: Annotated[str, typer.Option("--from", help="First day, e.g. 2026-01-01")],
+    end: Annotated[str, typer.Option("--to", help="Last day (inclusive), e.g. 2026-03-31")],
+    group_by: Annotated[str, typer.Option(help="partner, site, family or all")] = "partner",
+    tolerance: Annotated[int, typer.Option(help="Days late still counted on time")] = 0,
+    out: Annotated[
+        Path | None, typer.Option(help="Write a CSV or XLSX file instead of a table")
+    ] = None,
+) -> None:
+    """Every KPI for the period, one row per partner, site or product family.
+
+    A group with no activity for a KPI shows "no data", never 0."""
+    first, last = _date("--from", start), _date("--to", end)
+    if last < first:
+        _fail(MSG_END_BEFORE)
+    if group_by not in kpis.GROUPINGS:
+        _fail(MSG_ONE_OF, expected=", ".join(kpis.GROUPINGS))
+    if tolerance < 0:
+        _fail(MSG_ONE_OF, expected="0, 1, 2, …")
+    locale = cli_locale()
+    query = kpis.KpiQuery(first, last, group_by, tolerance)
+    with unit_of_work(engine()) as session:
+        groups = kpis.compute(session, actor=SYSTEM_ACTOR, query=query, locale=locale)
+    names = [translate(kpis.KPI_NAMES[code], locale) for code in kpis.KPI_CODES]
+    if out is not None:
+        rows = [[g.label, *(g.values.get(code) for code in kpis.KPI_CODES)] for g in groups]
+        _write(out, [group_by, *kpis.KPI_CODES], rows, "kpis")
+        return
+    table = Table(title=f"{first} – {last}")
+    table.add_column(group_by)
+    for name in names:
+        table.add_column(name, justify="right")
+    no_data = translate(MSG_NO_DATA, locale)
+    for group in groups:
+        cells = [
+            no_data if group.values.get(code) is None else f"{group.values[code]:,.2f}"
+            for code in kpis.KPI_CODES
+        ]
+        table.add_row(group.label, *cells)
+    Console(width=max(console.width, 220)).print(table)  # 14 KPI columns need the room
+
+
+@app.command("score")
+def score_period(
+    period_start: Annotated[str, typer.Option(help="First day of the month or quarter")],
+    template_id: Annotated[
+        int | None, typer.Option(help="Scorecard template (default: the default template)")
+    ] = None,
+) -> None:
+    """Compute (or recompute) every partner's scorecard for a period.
+
+    Scores that an upheld dispute adjusted keep their adjusted value."""
+    first = _date("--period-start", period_start)
+    try:
+        with unit_of_work(engine()) as session:
+            result = scorecards.compute_scorecards(
+                session, actor=SYSTEM_ACTOR, period_start=first, template_id=template_id
+            )
+    except CofabError as exc:
+        _fail_with(exc)
+    console.print(
+        translate(MSG_SCORED, cli_locale(), count=result.computed, start=str(first)),
+        highlight=False,
+    )
