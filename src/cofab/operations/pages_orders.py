@@ -35,6 +35,7 @@ from cofab.operations.web_forms import (
     act,
     can_write,
     flash,
+    line_slots,
     partner_choices,
     partner_names,
     rows_from,
@@ -97,7 +98,8 @@ async def order_create(request: Request, session: SessionDep, actor: ActorDep) -
         back=lambda order: f"/orders/{order.id}",
         page=lambda: (
             "operations/orders.html",
-            _orders_ctx(request, session, actor) | {"form": data},
+            _orders_ctx(request, session, actor)
+            | {"form": data, "blank_lines": range(line_slots(data, "line"))},
         ),
     )
 

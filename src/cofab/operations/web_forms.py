@@ -33,6 +33,13 @@ def rows_from(data: dict[str, Any], prefix: str, fields: tuple[str, ...]) -> lis
     return [grouped[i] for i in sorted(grouped)]
 
 
+def line_slots(data: dict[str, Any], prefix: str, minimum: int = 5) -> int:
+    """How many line rows a re-shown form needs so that no row the user added is lost."""
+    pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)-\w+$")
+    indexes = [int(m.group(1)) for key in data if (m := pattern.match(key))]
+    return max(minimum, max(indexes, default=-1) + 1)
+
+
 def partner_choices(session: Session, actor: Actor) -> list[Partner]:
     stmt = scope_to_partner(select(Partner), actor, Partner.id).order_by(Partner.name_en)
     return list(session.execute(stmt).scalars())
