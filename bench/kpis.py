@@ -765,9 +765,9 @@ def dashboard_latency(
     """Run ``workers`` uvicorn processes on ``url`` and time GET /operations for every user.
 
     Each worker holds one connection pool (PostgreSQL 10 + 20 overflow, SQLite 5 + 10) and
-    together they must cover the users in flight: cofab's async request dependencies query the
-    database on the event loop, so a worker with more requests than connections stalls until
-    the pool times out. Hence 4 workers on PostgreSQL and 12 on SQLite for 50 users.
+    together they cover the 50 users in flight without waiting for a pooled connection: 4
+    workers on PostgreSQL, 12 on SQLite. The load generator runs on the same machine, so the
+    figures include its share of the CPU.
     """
     import httpx
 
