@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -16,6 +16,7 @@ from sqlalchemy import Engine, func, select
 from cofab.config import get_settings
 from cofab.contracts import cli as contracts_cli
 from cofab.core.access import SYSTEM_ACTOR
+from cofab.core.cli_errors import fail, fail_with
 from cofab.core.errors import CofabError
 from cofab.core.i18n import cli_locale, translate
 from cofab.core.labels import label_msgid
@@ -43,23 +44,6 @@ app.add_typer(partners_app, name="partners")
 
 console = Console()
 err = Console(stderr=True)
-
-
-def fail(message: str, **params: object) -> NoReturn:
-    """One readable line on stderr and exit code 1 — never a traceback for bad input."""
-    err.print(f"[red]error:[/red] {translate(message, cli_locale(), **params)}", highlight=False)
-    raise typer.Exit(1)
-
-
-def fail_with(exc: CofabError) -> NoReturn:
-    locale = cli_locale()
-    err.print(f"[red]error:[/red] {translate(exc.message, locale, **exc.params)}", highlight=False)
-    for problem in exc.problems:
-        err.print(
-            f"  {problem.field}: {translate(problem.message, locale, **problem.params)}",
-            highlight=False,
-        )
-    raise typer.Exit(1)
 
 
 def _engine() -> Engine:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -20,6 +20,7 @@ from cofab.contracts import service as contracts_service
 from cofab.contracts.penalties import PenaltyReport, explain
 from cofab.contracts.penalty_input import KIND_LABELS, report_json, report_table
 from cofab.core.access import SYSTEM_ACTOR
+from cofab.core.cli_errors import fail, fail_with
 from cofab.core.errors import CofabError
 from cofab.core.i18n import N_, cli_locale, translate
 from cofab.core.tabular import write_csv, write_xlsx
@@ -30,23 +31,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 console = Console()
-err = Console(stderr=True)
-
-
-def _fail(exc: CofabError) -> NoReturn:
-    locale = cli_locale()
-    err.print(f"[red]error:[/red] {translate(exc.message, locale, **exc.params)}", highlight=False)
-    for problem in exc.problems:
-        err.print(
-            f"  {problem.field}: {translate(problem.message, locale, **problem.params)}",
-            highlight=False,
-        )
-    raise typer.Exit(1)
-
-
-def _fail_text(message: str, **params: object) -> NoReturn:
-    err.print(f"[red]error:[/red] {translate(message, cli_locale(), **params)}", highlight=False)
-    raise typer.Exit(1)
 
 
 def _engine() -> Engine:
@@ -133,11 +117,11 @@ def penalties(
         first = date.fromisoformat(start) if start else None
         last = date.fromisoformat(end) if end else None
     except ValueError:
-        _fail_text(N_("Must be a date (YYYY-MM-DD)."))
+        fail(N_("Must be a date (YYYY-MM-DD)."))
     try:
         if from_operations:
             if contract is None:
-                _fail_text(N_("--from-operations needs --contract."))
+                fail(N_("--from-operations needs --contract."))
             default_first, default_last = penalty_runs.previous_month(date.today())
             with unit_of_work(_engine()) as session:
                 report = penalty_runs.run_from_operations(
@@ -149,7 +133,7 @@ def penalties(
                 )
         else:
             if input_file is None or not input_file.is_file():
-                _fail_text(N_("File not found: {path}"), path=str(input_file or ""))
+                fail(N_("File not found: {path}"), path=str(input_file or ""))
             content = input_file.read_bytes()
             chosen = contract or penalty_runs.contract_id_in_file(content, input_file.name)
             if chosen is None:
@@ -166,7 +150,7 @@ def penalties(
                         end=last,
                     )
     except CofabError as exc:
-        _fail(exc)
+        fail_with(exc)
     _print_report(report, locale)
     if out is not None:
         _write(report, out, locale)
@@ -207,7 +191,7 @@ def coverage(
     try:
         moment = datetime.fromisoformat(at) if at else datetime.now(UTC)
     except ValueError:
-        _fail_text(N_("Must be a date and time (ISO 8601)."))
+        fail(N_("Must be a date and time (ISO 8601)."))
     with unit_of_work(_engine()) as session:
         covered = contracts_service.partner_has_active_agreement(
             session, partner_id=partner_id, at=moment

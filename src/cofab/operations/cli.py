@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select
 
 from cofab.config import get_settings
 from cofab.core.access import SYSTEM_ACTOR, Actor
+from cofab.core.cli_errors import fail, fail_with
 from cofab.core.errors import CofabError
 from cofab.core.i18n import N_, cli_locale, translate
 from cofab.core.tabular import read_table, write_csv, write_xlsx
@@ -25,7 +26,6 @@ from cofab.operations.import_plan import IMPORT_KINDS
 
 app = typer.Typer(help="Orders, shipments, receipts, inventory, KPIs and scorecards.")
 console = Console()
-err = Console(stderr=True)
 
 MSG_IMPORTED = N_("Imported {kind}: {created} created, {updated} updated, {unchanged} unchanged.")
 MSG_WROTE = N_("Wrote {n} rows to {path}.")
@@ -47,25 +47,11 @@ def engine() -> Engine:
     return bound
 
 
-def _fail(message: str, **params: object) -> NoReturn:
-    err.print(f"[red]error:[/red] {translate(message, cli_locale(), **params)}", highlight=False)
-    raise typer.Exit(1)
-
-
-def _fail_with(exc: CofabError) -> NoReturn:
-    locale = cli_locale()
-    err.print(f"[red]error:[/red] {translate(exc.message, locale, **exc.params)}", highlight=False)
-    for problem in exc.problems:
-        message = translate(problem.message, locale, **problem.params)
-        err.print(f"  {problem.field}: {message}", highlight=False)
-    raise typer.Exit(1)
-
-
 def _date(name: str, value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        _fail(MSG_BAD_DATE, name=name, value=value)
+        fail(MSG_BAD_DATE, name=name, value=value)
 
 
 def _write(out: Path, headers: list[str], rows: Sequence[Sequence[Any]], sheet: str) -> None:
@@ -83,7 +69,7 @@ def _actor(bound: Engine, email: str | None) -> Actor:
     with unit_of_work(bound) as session:
         user = session.execute(select(User).where(User.email == email.lower())).scalar_one_or_none()
         if user is None:
-            _fail(MSG_NO_USER, email=email)
+            fail(MSG_NO_USER, email=email)
         return accounts_service.actor_for(user)
 
 
@@ -101,9 +87,9 @@ def import_file(
     Rows already imported under the same external reference are left as they are, so running
     the same file twice changes nothing."""
     if kind not in IMPORT_KINDS:
-        _fail(MSG_ONE_OF, expected=", ".join(IMPORT_KINDS))
+        fail(MSG_ONE_OF, expected=", ".join(IMPORT_KINDS))
     if not file.is_file():
-        _fail(MSG_NO_FILE, path=str(file))
+        fail(MSG_NO_FILE, path=str(file))
     bound = engine()
     actor = _actor(bound, as_user)
     try:
@@ -111,7 +97,7 @@ def import_file(
         with unit_of_work(bound) as session:
             report = importing.import_rows(session, actor=actor, kind=kind, rows=rows)
     except CofabError as exc:
-        _fail_with(exc)
+        fail_with(exc)
     console.print(
         translate(
             MSG_IMPORTED,
@@ -133,7 +119,7 @@ def export_file(
 ) -> None:
     """Export operations rows in the import format (an export can be imported back)."""
     if kind not in exporting.EXPORT_KINDS:
-        _fail(MSG_ONE_OF, expected=", ".join(exporting.EXPORT_KINDS))
+        fail(MSG_ONE_OF, expected=", ".join(exporting.EXPORT_KINDS))
     with unit_of_work(engine()) as session:
         headers, rows = exporting.export_table(
             session, actor=SYSTEM_ACTOR, kind=kind, partner_id=partner_id
@@ -156,11 +142,11 @@ def show_kpis(
     A group with no activity for a KPI shows "no data", never 0."""
     first, last = _date("--from", start), _date("--to", end)
     if last < first:
-        _fail(MSG_END_BEFORE)
+        fail(MSG_END_BEFORE)
     if group_by not in kpis.GROUPINGS:
-        _fail(MSG_ONE_OF, expected=", ".join(kpis.GROUPINGS))
+        fail(MSG_ONE_OF, expected=", ".join(kpis.GROUPINGS))
     if tolerance < 0:
-        _fail(MSG_ONE_OF, expected="0, 1, 2, …")
+        fail(MSG_ONE_OF, expected="0, 1, 2, …")
     locale = cli_locale()
     query = kpis.KpiQuery(first, last, group_by, tolerance)
     with unit_of_work(engine()) as session:
@@ -201,7 +187,7 @@ def score_period(
                 session, actor=SYSTEM_ACTOR, period_start=first, template_id=template_id
             )
     except CofabError as exc:
-        _fail_with(exc)
+        fail_with(exc)
     console.print(
         translate(MSG_SCORED, cli_locale(), count=result.computed, start=str(first)),
         highlight=False,

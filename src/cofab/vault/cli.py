@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select
 
 from cofab.config import Settings, get_settings
 from cofab.core.access import SYSTEM_ACTOR
+from cofab.core.cli_errors import fail_with
 from cofab.core.errors import CofabError
 from cofab.core.i18n import N_, cli_locale, translate
 from cofab.db.session import engine_for, unit_of_work
@@ -60,12 +61,6 @@ def target() -> Target:
     return Target(engine, settings)
 
 
-def _fail(exc: CofabError) -> NoReturn:
-    message = translate(exc.message, cli_locale(), **exc.params)
-    err.print(f"[red]error:[/red] {message}", highlight=False)
-    raise typer.Exit(1)
-
-
 def _progress() -> Progress:
     return Progress(
         TextColumn("{task.description}"),
@@ -106,7 +101,7 @@ def rotate_master_key(
                     progress=advance,
                 )
     except CofabError as exc:
-        _fail(exc)
+        fail_with(exc)
     console.print(
         translate(MSG_ROTATED, locale, key_id=result.new_key_id, count=result.rewrapped),
         highlight=False,
