@@ -6,6 +6,7 @@ numbers behind each line are shown, and as the reference the tests compare again
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -107,6 +108,10 @@ def per_line_outcomes(actor: Actor, query: KpiQuery, group: str) -> Select[Any]:
             func.coalesce(per_line.c.recv_on_time, 0).label("recv_on_time"),
             func.coalesce(per_line.c.recv_total, 0).label("recv_total"),
             func.coalesce(per_line.c.acc_total, 0).label("acc_total"),
+            min_of(func.coalesce(per_line.c.recv_on_time, 0), line.c.promised_qty).label(
+                "qty_on_time"
+            ),
+            min_of(func.coalesce(per_line.c.acc_total, 0), line.c.promised_qty).label("qty_filled"),
         )
         .select_from(line.outerjoin(per_line, per_line.c.line_id == line.c.id))
         .where(*due(line))
@@ -199,8 +204,15 @@ def due_line_facts(actor: Actor, query: KpiQuery, group: str) -> Select[Any]:
     return scope(stmt, line.c.partner_id, actor, query)
 
 
-def delivery_sums(session: Session, actor: Actor, query: KpiQuery) -> dict[str, dict[str, Any]]:
-    pl = due_line_facts(actor, query, query.group_by).subquery("pl")
+LineSource = Callable[[Actor, KpiQuery, str], Select[Any]]
+
+
+def delivery_sums(
+    session: Session, actor: Actor, query: KpiQuery, lines: LineSource = due_line_facts
+) -> dict[str, dict[str, Any]]:
+    """Sums per group over one row per due line; ``lines`` is ``due_line_facts`` (the stored
+    totals) or ``per_line_outcomes`` (the receipts themselves), which must agree."""
+    pl = lines(actor, query, query.group_by).subquery("pl")
     flags = line_flags(pl, query)
     grp = (
         None
