@@ -47,3 +47,24 @@ def test_at_risk_follows_receipts(engine: Engine, world: World) -> None:
     with unit_of_work(engine) as session:
         rows = dashboard.at_risk(session, actor=SYSTEM_ACTOR, today=today)
     assert {row["line"].id for row in rows} == {unshipped}
+
+
+def test_lines_on_track_are_left_out(engine: Engine, world: World) -> None:
+    today = date(2025, 3, 10)
+    soon = today + timedelta(days=5)
+    with unit_of_work(engine) as session:
+        order = make_order(
+            session,
+            world.partner_a,
+            "RISK-2",
+            [("OnTrack", 10, 1, soon), ("Partly", 10, 1, soon), ("LateEta", 10, 1, soon)],
+            order_date=date(2025, 2, 1),
+        )
+        on_track, partly, late_eta = line_ids(session, order)
+        ship(session, "ASN-T1", [(on_track, 10)], today, eta=soon)
+        ship(session, "ASN-T2", [(partly, 4)], today, eta=soon)
+        ship(session, "ASN-T3", [(late_eta, 10)], today, eta=soon + timedelta(days=3))
+    with unit_of_work(engine) as session:
+        rows = dashboard.at_risk(session, actor=SYSTEM_ACTOR, today=today)
+    reasons = {row["line"].id: row["reason"] for row in rows}
+    assert reasons == {partly: "partly_shipped", late_eta: "eta_late"}

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Bundle, Session
 
 from cofab.core.access import Actor, scope_to_partner
 from cofab.core.i18n import N_
@@ -67,37 +67,51 @@ def at_risk(
         .group_by(ShipmentLine.line_id)
         .subquery()
     )
+    sent = func.coalesce(shipped.c.qty, 0)
+    on_track = and_(  # fully shipped, arriving in time, promise not yet passed
+        OrderLine.promised_date >= today,
+        sent >= OrderLine.promised_qty,
+        or_(shipped.c.eta.is_(None), shipped.c.eta <= OrderLine.promised_date),
+    )
+    line_fields: Bundle[Any] = (
+        Bundle(  # only what the panel shows: no ORM objects to build and track
+            "line",
+            OrderLine.id,
+            OrderLine.order_id,
+            OrderLine.line_no,
+            OrderLine.product,
+            OrderLine.promised_date,
+            OrderLine.promised_qty,
+        )
+    )
     stmt = (
         select(
-            OrderLine,
+            line_fields,
             Order.external_ref,
             Partner.name_en,
             Partner.name_ko,
             OrderLine.received_total,
-            func.coalesce(shipped.c.qty, 0),
+            sent,
             shipped.c.eta,
         )
         .join(cand, cand.c.id == OrderLine.id)
         .join(Order, Order.id == OrderLine.order_id)
         .join(Partner, Partner.id == OrderLine.partner_id)
         .outerjoin(shipped, shipped.c.line_id == OrderLine.id)
-        .where(Order.status == OrderStatus.OPEN)
+        .where(Order.status == OrderStatus.OPEN, ~on_track)
         .order_by(OrderLine.promised_date, OrderLine.id)
-        .limit(MAX_AT_RISK * 4)
+        .limit(MAX_AT_RISK)
     )
     rows: list[dict[str, Any]] = []
     for line, ref, name_en, name_ko, got, sent, eta in session.execute(stmt):
-        promised = Decimal(line.promised_qty)
         if line.promised_date < today:
             reason = "overdue"
         elif Decimal(str(sent)) <= 0:
             reason = "not_shipped"
         elif eta is not None and eta > line.promised_date:
             reason = "eta_late"
-        elif Decimal(str(sent)) < promised:
+        else:  # the query left out lines that are on track
             reason = "partly_shipped"
-        else:
-            continue
         rows.append(
             {
                 "line": line,
@@ -111,8 +125,6 @@ def at_risk(
                 "days_left": (line.promised_date - today).days,
             }
         )
-        if len(rows) >= MAX_AT_RISK:
-            break
     return rows
 
 
