@@ -42,66 +42,62 @@ def at_risk(
 ) -> list[dict[str, Any]]:
     today = today or rules.now_utc().date()
     horizon = today + timedelta(days=LOOK_AHEAD_DAYS)
-    # lines only (indexed by partner and promised date); the order's status is checked on the
-    # few rows that survive, by primary key, instead of scanning every order
-    candidates = scope_to_partner(
-        select(OrderLine.id).where(
-            OrderLine.ack_status.not_in([AckStatus.CANCELLED, AckStatus.REJECTED]),
-            OrderLine.promised_date <= horizon,
-            OrderLine.received_total < OrderLine.promised_qty,  # kept by line_totals
-        ),
-        actor,
-        OrderLine.partner_id,
+    # Walk the open, not fully received lines in promise order (``completed_on`` is empty until
+    # the receipts reach the promise; both are in a covering index) and stop at the first
+    # MAX_AT_RISK that are at risk. What was shipped is looked up per visited line, so the
+    # cost follows the rows shown, not the million lines behind them; overdue lines need no
+    # lookup at all to qualify.
+    shipped_qty = (
+        select(func.coalesce(func.sum(ShipmentLine.quantity), 0))
+        .where(ShipmentLine.line_id == OrderLine.id)
+        .scalar_subquery()
     )
-    if partner_id is not None:
-        candidates = candidates.where(OrderLine.partner_id == partner_id)
-    cand = candidates.subquery()
-    shipped = (
-        select(
-            ShipmentLine.line_id,
-            func.sum(ShipmentLine.quantity).label("qty"),
-            func.max(Shipment.eta).label("eta"),
-        )
-        .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
-        .where(ShipmentLine.line_id.in_(select(cand.c.id)))
-        .group_by(ShipmentLine.line_id)
-        .subquery()
+    latest_eta = (
+        select(func.max(Shipment.eta))
+        .join(ShipmentLine, ShipmentLine.shipment_id == Shipment.id)
+        .where(ShipmentLine.line_id == OrderLine.id)
+        .scalar_subquery()
     )
-    sent = func.coalesce(shipped.c.qty, 0)
-    on_track = and_(  # fully shipped, arriving in time, promise not yet passed
+    on_track = and_(  # promise not yet passed, fully shipped, arriving in time
         OrderLine.promised_date >= today,
-        sent >= OrderLine.promised_qty,
-        or_(shipped.c.eta.is_(None), shipped.c.eta <= OrderLine.promised_date),
+        shipped_qty >= OrderLine.promised_qty,
+        or_(latest_eta.is_(None), latest_eta <= OrderLine.promised_date),
     )
-    line_fields: Bundle[Any] = (
-        Bundle(  # only what the panel shows: no ORM objects to build and track
-            "line",
-            OrderLine.id,
-            OrderLine.order_id,
-            OrderLine.line_no,
-            OrderLine.product,
-            OrderLine.promised_date,
-            OrderLine.promised_qty,
-        )
+    line_fields: Bundle[Any] = Bundle(  # only what the panel shows: no ORM objects to track
+        "line",
+        OrderLine.id,
+        OrderLine.order_id,
+        OrderLine.line_no,
+        OrderLine.product,
+        OrderLine.promised_date,
+        OrderLine.promised_qty,
     )
-    stmt = (
+    stmt = scope_to_partner(
         select(
             line_fields,
             Order.external_ref,
             Partner.name_en,
             Partner.name_ko,
             OrderLine.received_total,
-            sent,
-            shipped.c.eta,
+            shipped_qty,
+            latest_eta,
         )
-        .join(cand, cand.c.id == OrderLine.id)
         .join(Order, Order.id == OrderLine.order_id)
         .join(Partner, Partner.id == OrderLine.partner_id)
-        .outerjoin(shipped, shipped.c.line_id == OrderLine.id)
-        .where(Order.status == OrderStatus.OPEN, ~on_track)
+        .where(
+            OrderLine.promised_date <= horizon,
+            OrderLine.completed_on.is_(None),  # kept by line_totals
+            OrderLine.ack_status.not_in([AckStatus.CANCELLED, AckStatus.REJECTED]),
+            Order.status == OrderStatus.OPEN,
+            ~on_track,
+        )
         .order_by(OrderLine.promised_date, OrderLine.id)
-        .limit(MAX_AT_RISK)
+        .limit(MAX_AT_RISK),
+        actor,
+        OrderLine.partner_id,
     )
+    if partner_id is not None:
+        stmt = stmt.where(OrderLine.partner_id == partner_id)
     rows: list[dict[str, Any]] = []
     for line, ref, name_en, name_ko, got, sent, eta in session.execute(stmt):
         if line.promised_date < today:
