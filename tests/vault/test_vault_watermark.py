@@ -244,7 +244,11 @@ def test_stamp_text_and_kind_detection() -> None:
     latin = Actor(7, "kim@example.com", "Kim Chul-soo", "manager", None)
     hangul = Actor(7, "kim@example.com", "김철수", "manager", None)
     assert stamp_text(latin, at) == "Kim Chul-soo \u00b7 2026-11-27 09:30:05 UTC \u00b7 cofab"
-    assert stamp_text(hangul, at).startswith("kim@example.com \u00b7 ")  # font cannot draw it
+    assert stamp_text(hangul, at, "pdf").startswith("김철수 \u00b7 ")  # the Korean CID font
+    png_label = "김철수" if watermark.cjk_font_file() else "kim@example.com"
+    assert stamp_text(hangul, at, "png").startswith(f"{png_label} \u00b7 ")
+    thai = Actor(7, "som@example.com", "สมชาย", "manager", None)  # no stamp font draws it
+    assert stamp_text(thai, at, "pdf").startswith("som@example.com \u00b7 ")
     assert watermark_kind("application/octet-stream", b"%PDF-1.7\n") == "pdf"
     assert watermark_kind("application/octet-stream", small_png()[:16]) == "png"
     assert watermark_kind("image/png; charset=x", b"GIF89a") == "png"  # declared: refused later
@@ -252,3 +256,22 @@ def test_stamp_text_and_kind_detection() -> None:
     assert watermark.WATERMARK_MAX_BYTES == 64 << 20
     stamped = apply_watermark("png", small_png(), "x \u00b7 y \u00b7 cofab")
     assert stamped.sha256 == hashlib.sha256(stamped.content).hexdigest()
+
+
+def test_korean_names_are_stamped_in_korean() -> None:
+    at = datetime(2026, 11, 27, 9, 30, 5, tzinfo=UTC)
+    hangul = Actor(7, "kim@example.com", "김철수", "manager", None)
+    stamped = apply_watermark("pdf", two_page_pdf(), stamp_text(hangul, at, "pdf"))
+    pages = PdfReader(io.BytesIO(stamped.content)).pages
+    assert len(pages) == 2
+    assert all("김철수" in page.extract_text() for page in pages)
+    if watermark.cjk_font_file() is None:
+        pytest.skip("no CJK font on this machine (fonts-noto-cjk): PNG stamps use the e-mail")
+    original = Image.open(io.BytesIO(small_png())).convert("RGB")
+    korean = apply_watermark("png", small_png(), stamp_text(hangul, at, "png"))
+    korean_image = Image.open(io.BytesIO(korean.content)).convert("RGB")
+    assert korean_image.size == original.size
+    assert ImageChops.difference(korean_image, original).getbbox() is not None
+    font = watermark._png_font("김철수", 20)  # Hangul glyphs, not the built-in Latin font's boxes
+    assert getattr(font, "path", None) == watermark.cjk_font_file()
+    assert font.getbbox("김")[2] > 0

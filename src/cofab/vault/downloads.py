@@ -107,7 +107,7 @@ def prepare_download(
         chunks=chunks,
     )
     if document.watermark:
-        prepared = _watermarked(prepared, version, stamp_text(actor, at or utcnow()))
+        prepared = _watermarked(prepared, version, actor, at or utcnow())
     record_access(
         session,
         actor=actor,
@@ -120,7 +120,9 @@ def prepare_download(
     return prepared
 
 
-def _watermarked(prepared: PreparedDownload, version: VaultVersion, text: str) -> PreparedDownload:
+def _watermarked(
+    prepared: PreparedDownload, version: VaultVersion, actor: Actor, at: datetime
+) -> PreparedDownload:
     """The stamped copy of a PDF/PNG, built in memory; other types pass through unchanged."""
     chunks = prepared.chunks
     try:
@@ -141,6 +143,7 @@ def _watermarked(prepared: PreparedDownload, version: VaultVersion, text: str) -
         prepared.close()
         raise
     prepared.close()
+    text = stamp_text(actor, at, kind)
     stamped = apply_watermark(kind, bytes(content), text, number=version.number)
     del content
     return PreparedDownload(

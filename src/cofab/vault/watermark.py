@@ -9,13 +9,15 @@ stamped result are ``bytes``/``BytesIO``, never a temporary file, so no plaintex
 server's disk. The cap bounds that memory; a PNG is additionally capped by its pixel count,
 because a small compressed PNG can decode to gigabytes.
 
-Fonts: the stamp uses the PDF standard font Helvetica and Pillow's built-in font, which cover
-Latin-1 only; a display name they cannot draw (e.g. in Hangul) is replaced by the e-mail address,
-so the stamp always stays legible.
+Fonts: Latin names use the PDF standard font Helvetica and Pillow's built-in font. Korean names
+(most of cofab's users) use reportlab's built-in Korean CID font in PDFs and a CJK OpenType font
+from the system (Noto Sans CJK, Nanum) in PNGs. A name no available font can draw is replaced by
+the e-mail address, so the stamp always stays legible.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import math
@@ -23,6 +25,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from cofab.core.access import Actor
@@ -30,6 +33,12 @@ from cofab.db.base import UTC
 from cofab.vault.errors import WatermarkFailed, WatermarkTooLarge
 
 WATERMARK_MAX_BYTES = 64 << 20
+PDF_KOREAN_FONT = "HYGothic-Medium"  # reportlab's Korean CID font: nothing to ship or embed
+CJK_FONT_FILES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJKkr-Regular.otf",
+    "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
+)
 WATERMARK_MAX_PIXELS = 40_000_000
 PDF_MAGIC = b"%PDF-"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -49,20 +58,38 @@ def watermark_kind(content_type: str, head: bytes) -> str | None:
     return KINDS.get(content_type.split(";")[0].strip().lower())
 
 
-def stamp_label(actor: Actor) -> str:
+def _encodes(text: str, codec: str) -> bool:
+    try:
+        text.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@functools.cache
+def cjk_font_file() -> str | None:
+    return next((path for path in CJK_FONT_FILES if Path(path).is_file()), None)
+
+
+def can_draw(text: str, kind: str) -> bool:
+    """Whether the stamp fonts for ``kind`` ("pdf"/"png") have a glyph for every character."""
+    if _encodes(text, "latin-1"):
+        return True
+    if kind == "pdf":
+        return _encodes(text, "euc_kr")  # what the Korean CID font covers
+    return cjk_font_file() is not None
+
+
+def stamp_label(actor: Actor, kind: str = "pdf") -> str:
     """The downloader as the stamp shows them: the display name if the fonts can draw it, else
     the e-mail address."""
     name = (actor.display_name or "").strip()
-    try:
-        name.encode("latin-1")
-    except UnicodeEncodeError:
-        name = ""
-    return name or actor.email
+    return name if name and can_draw(name, kind) else actor.email
 
 
-def stamp_text(actor: Actor, at: datetime) -> str:
+def stamp_text(actor: Actor, at: datetime, kind: str = "pdf") -> str:
     moment = at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    return f"{stamp_label(actor)} \u00b7 {moment} \u00b7 cofab"
+    return f"{stamp_label(actor, kind)} \u00b7 {moment} \u00b7 cofab"
 
 
 @dataclass(frozen=True)
@@ -95,27 +122,40 @@ def _overlay(width: float, height: float, text: str) -> Any:
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen.canvas import Canvas
 
+    bold, regular = _pdf_fonts(text)
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(width, height))
     diagonal = math.hypot(width, height)
-    size = max(8.0, min(48.0, 0.8 * diagonal / max(stringWidth(text, "Helvetica-Bold", 1), 1)))
+    size = max(8.0, min(48.0, 0.8 * diagonal / max(stringWidth(text, bold, 1), 1)))
     canvas.saveState()
     canvas.setFillColorRGB(0.55, 0.55, 0.55)
     canvas.setFillAlpha(0.3)
-    canvas.setFont("Helvetica-Bold", size)
+    canvas.setFont(bold, size)
     canvas.translate(width / 2, height / 2)
     canvas.rotate(math.degrees(math.atan2(height, width)))
     canvas.drawCentredString(0, -size / 3, text)
     canvas.restoreState()
-    footer = max(5.0, min(8.0, 0.9 * width / max(stringWidth(text, "Helvetica", 1), 1)))
+    footer = max(5.0, min(8.0, 0.9 * width / max(stringWidth(text, regular, 1), 1)))
     canvas.setFillColorRGB(0.3, 0.3, 0.3)
     canvas.setFillAlpha(0.8)
-    canvas.setFont("Helvetica", footer)
+    canvas.setFont(regular, footer)
     canvas.drawCentredString(width / 2, max(4.0, footer), text)
     canvas.showPage()
     canvas.save()
     buffer.seek(0)
     return PdfReader(buffer).pages[0]
+
+
+def _pdf_fonts(text: str) -> tuple[str, str]:
+    """(stamp font, footer font): Helvetica for Latin text, the Korean CID font otherwise."""
+    if _encodes(text, "latin-1"):
+        return "Helvetica-Bold", "Helvetica"
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    if PDF_KOREAN_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(PDF_KOREAN_FONT))
+    return PDF_KOREAN_FONT, PDF_KOREAN_FONT
 
 
 def _stamp_pdf(content: bytes, text: str, number: int) -> bytes:
@@ -153,7 +193,7 @@ def _stamp_pdf(content: bytes, text: str, number: int) -> bytes:
 
 
 def _stamp_png(content: bytes, text: str, number: int) -> bytes:
-    from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+    from PIL import Image, ImageDraw, UnidentifiedImageError
 
     too_large = WatermarkTooLarge(number=number, limit_mb=f"{WATERMARK_MAX_BYTES / (1 << 20):g}")
     try:
@@ -174,7 +214,7 @@ def _stamp_png(content: bytes, text: str, number: int) -> bytes:
         raise WatermarkFailed(number=number) from None
 
     size = max(10, min(width, height) // 24)
-    font = ImageFont.load_default(size=size)
+    font = _png_font(text, size)
     left, top, right, bottom = (int(v) for v in font.getbbox(text))
     tile = Image.new("RGBA", (right - left + size, bottom - top + size), (0, 0, 0, 0))
     ImageDraw.Draw(tile).text((size // 2 - left, size // 2 - top), text, font=font, fill=_INK)
@@ -185,7 +225,7 @@ def _stamp_png(content: bytes, text: str, number: int) -> bytes:
             image.paste(tile, (x, y), tile)
 
     footer_size = max(8, min(size, 14))
-    footer_font = ImageFont.load_default(size=footer_size)
+    footer_font = _png_font(text, footer_size)
     band = Image.new("RGBA", (width, footer_size + 6), (255, 255, 255, 150))
     ImageDraw.Draw(band).text((4, 2), text, font=footer_font, fill=(40, 40, 40, 230))
     image.paste(band, (0, max(0, height - band.height)), band)
@@ -196,3 +236,10 @@ def _stamp_png(content: bytes, text: str, number: int) -> bytes:
 
 
 _INK = (128, 128, 128, 90)
+
+
+def _png_font(text: str, size: int) -> Any:
+    from PIL import ImageFont
+
+    path = None if _encodes(text, "latin-1") else cjk_font_file()
+    return ImageFont.truetype(path, size) if path else ImageFont.load_default(size=size)
