@@ -52,6 +52,9 @@ DYNAMIC_MSGIDS: dict[str, str] = {
     "certifications": IMPORT_RESULT,
 }
 TEMPLATE_FUNCTIONS = ("_", "gettext")
+# Location prefix of the ``cofab`` command line's --help texts, read from the built command tree
+# (Typer cleans docstrings up, so the msgid is the tree's text, not the source literal).
+CLI_LOCATION = "<cli> "
 
 # Fallback for a template Jinja cannot parse: the first literal inside _( ... ).
 TEMPLATE_CALL = re.compile(
@@ -95,6 +98,8 @@ class PlaceholderMismatch:
 
 def domain_of(path: str) -> str:
     """'planning' for src/cofab/planning/..., 'core' for every foundation file."""
+    if path.startswith(CLI_LOCATION):
+        return "cli"
     parts = Path(path).parts
     if len(parts) > 3 and parts[:2] == ("src", "cofab") and parts[2] in DOMAIN_FOLDERS:
         return parts[2]
@@ -225,6 +230,21 @@ def _template_messages(path: Path) -> Iterator[tuple[int, str]]:
             yield lineno, message
 
 
+def _cli_help_messages() -> Iterator[tuple[str, int, str]]:
+    """Help texts of every ``cofab`` command, option and argument (shown in Korean by
+    ``cofab.core.cli_help``); located as ``<cli> cofab <group> <command> --option``."""
+    try:
+        from cofab.cli import app
+        from cofab.core.cli_help import TYPER_STRINGS, command_tree, help_texts
+    except ImportError as exc:
+        print(f"warning: CLI help texts not checked ({exc})", file=sys.stderr)
+        return
+    for slot in help_texts(command_tree(app)):
+        yield CLI_LOCATION + slot.where, 0, slot.text
+    for name, msgid in TYPER_STRINGS.items():
+        yield CLI_LOCATION + "typer.rich_utils." + name, 0, msgid
+
+
 def collect_messages(package: Path = PACKAGE) -> dict[str, Message]:
     """Every translatable msgid in Python code and templates under ``package``."""
     messages: dict[str, Message] = {}
@@ -243,6 +263,8 @@ def collect_messages(package: Path = PACKAGE) -> dict[str, Message]:
         for msgid, path in DYNAMIC_MSGIDS.items():
             if (ROOT / path).exists():
                 add(msgid, path, 0)
+        for path, lineno, msgid in _cli_help_messages():
+            add(msgid, path, lineno)
     return messages
 
 

@@ -292,8 +292,11 @@ def up(
             worker_process.wait(timeout=10)
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    sys.exit(app())
+def main() -> None:
+    """The ``cofab`` script: ``app`` with its ``--help`` in the CLI language (Korean or English)."""
+    from cofab.core.cli_help import run
+
+    sys.exit(run(app))
 
 
 # --- domain sub-apps (one line each) ---------------------------------------------------------
