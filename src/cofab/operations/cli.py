@@ -36,6 +36,12 @@ MSG_BAD_DATE = N_("{name} must be a date like 2026-03-31, got {value}.")
 MSG_END_BEFORE = N_("The end date is before the start date.")
 MSG_SCORED = N_("Scored {count} partners for the period starting {start}.")
 MSG_NO_DATA = N_("no data")
+GROUP_HEADERS = {
+    "partner": N_("Partner"),
+    "site": N_("Site"),
+    "family": N_("Product family"),
+    "all": N_("All"),
+}
 
 
 def engine() -> Engine:
@@ -157,7 +163,7 @@ def show_kpis(
         _write(out, [group_by, *kpis.KPI_CODES], rows, "kpis")
         return
     table = Table(title=f"{first} – {last}")
-    table.add_column(group_by)
+    table.add_column(translate(GROUP_HEADERS[group_by], locale))
     for name in names:
         table.add_column(name, justify="right")
     no_data = translate(MSG_NO_DATA, locale)
