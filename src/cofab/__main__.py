@@ -1,5 +1,5 @@
 """``python -m cofab`` is the same as the ``cofab`` command."""
 
-from cofab.cli import app
+from cofab.cli import main
 
-app()
+main()
