@@ -35,6 +35,7 @@ it comes from the environment or a file, and a reader knows which master key to 
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import hashlib
 import hmac
@@ -43,6 +44,7 @@ import queue
 import secrets
 import threading
 from collections.abc import Generator, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -64,6 +66,7 @@ DEFAULT_CHUNK_SIZE = 1 << 20
 MIN_CHUNK_SIZE = 16
 MAX_CHUNK_SIZE = 64 << 20  # bounds what a crafted header can make the decoder allocate
 MAX_RECORDS = 1 << 32
+HASH_AHEAD = 2
 
 WRAP_FORMAT = 1
 KEY_ID_BYTES = 8
@@ -259,13 +262,21 @@ def decrypt_to_path(
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     hasher = hashlib.sha256()
     size = chunks = 0
+    # SHA-256 releases the GIL: hashing chunk i on its own thread while chunk i+1 is decrypted
+    # and written keeps the digest off the critical path (at most HASH_AHEAD chunks in flight).
+    hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cofab-vault-hash")
+    in_flight: collections.deque[Future[None]] = collections.deque()
     try:
         with os.fdopen(fd, "wb") as out:
             for plain in decrypt_stream(src, data_key, context=context):
+                in_flight.append(hashing.submit(hasher.update, plain))
                 out.write(plain)
-                hasher.update(plain)
                 size += len(plain)
                 chunks += 1
+                while len(in_flight) > HASH_AHEAD:
+                    in_flight.popleft().result()
+            while in_flight:
+                in_flight.popleft().result()
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, dest)
@@ -273,6 +284,8 @@ def decrypt_to_path(
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
+    finally:
+        hashing.shutdown(wait=True, cancel_futures=True)
     return EncryptedInfo(
         size=size,
         sha256=hasher.hexdigest(),
