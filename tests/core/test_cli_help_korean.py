@@ -6,11 +6,9 @@ option or argument without a Korean help text fails here by name.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
-import sys
 import sysconfig
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Annotated
 
 import pytest
 import typer
+from tests.file_modules import load_file_module
 from typer import rich_utils
 
 from cofab.cli import app
@@ -31,7 +30,6 @@ from cofab.core.cli_help import (
 )
 from cofab.core.i18n import translate
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "i18n_check.py"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -111,12 +109,7 @@ def test_typer_panel_titles_follow_the_locale(monkeypatch: pytest.MonkeyPatch) -
 
 
 def _load_checker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("i18n_check_cli", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["i18n_check_cli"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_file_module("scripts/i18n_check.py", "i18n_check_cli")
 
 
 def test_i18n_check_sees_the_cli_help_texts() -> None:

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from tests.file_modules import load_file_module
 
 from cofab.core.i18n import catalog, translate
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "i18n_check.py"
-
 
 def _load_checker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("i18n_check", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["i18n_check"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_file_module("scripts/i18n_check.py", "i18n_check")
 
 
 checker = _load_checker()

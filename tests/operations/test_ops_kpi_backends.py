@@ -5,30 +5,23 @@ deliveries, rejects, landed costs and support tickets — the benchmark's genera
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import secrets
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from sqlalchemy import create_engine, event, text
+from tests.file_modules import load_file_module
 
 from cofab.db.registry import load_all_models
 from cofab.db.session import _sqlite_pragmas
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "kpis.py"
 SMALL = {"partners": 12, "lines": 4000, "tickets": 500, "requests": 0}
 
 
 def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_kpis", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_kpis"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_file_module("bench/kpis.py", "bench_kpis")
 
 
 def test_kpis_agree_across_databases(tmp_path: Path) -> None:

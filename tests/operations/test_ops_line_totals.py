@@ -5,19 +5,17 @@ receipts, where the stored completion dates are in the future and must not count
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import secrets
-import sys
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.orm import Session
+from tests.file_modules import load_file_module
 
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.db.registry import load_all_models
@@ -27,7 +25,6 @@ from cofab.operations.kpi_delivery import delivery_sums, per_line_outcomes
 from cofab.operations.kpi_sql import KpiQuery
 from cofab.operations.models import OrderLine, Receipt
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "kpis.py"
 SMALL = {"partners": 8, "lines": 3000, "tickets": 10, "requests": 0}
 QUERIES = [
     KpiQuery(date(2025, 7, 1), date(2025, 9, 30), "partner", 2, None, date(2026, 1, 15)),
@@ -39,12 +36,7 @@ QUERIES = [
 
 
 def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_kpis_totals", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_kpis_totals"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_file_module("bench/kpis.py", "bench_kpis_totals")
 
 
 @pytest.fixture(scope="module")
@@ -123,15 +115,9 @@ def test_refresh_follows_a_changed_receipt(engines: list[Engine]) -> None:
 
 
 def _migration() -> ModuleType:
-    path = (
-        Path(__file__).resolve().parents[2]
-        / "src/cofab/db/migrations/versions/0007_operations_line_totals.py"
+    return load_file_module(
+        "src/cofab/db/migrations/versions/0007_operations_line_totals.py", "migration_0007_ops"
     )
-    spec = importlib.util.spec_from_file_location("migration_0007_ops", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_migration_backfill_matches_refresh(engines: list[Engine]) -> None:
