@@ -97,7 +97,7 @@ def _receipts(session: Session, actor: Actor, query: kpis.KpiQuery) -> Drill:
             Order.id.label("order_id"),
             OrderLine.line_no,
             OrderLine.product,
-            OrderLine.unit_price,
+            Receipt.contract_unit_price.label("unit_price"),  # the price the cost KPI used
             Receipt.received_date,
             Receipt.received_qty,
             Receipt.accepted_qty,
