@@ -15,9 +15,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
 from cofab.core.errors import BadRequest
 from cofab.core.i18n import N_
 
@@ -73,6 +70,11 @@ def _read_csv(content: bytes) -> list[Row]:
 
 
 def _read_xlsx(content: bytes) -> list[Row]:
+    # openpyxl is imported where a workbook is read or written: at module level it adds a
+    # tenth of a second to every CLI call and server start
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -118,6 +120,8 @@ def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 def write_xlsx(
     headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "export"
 ) -> bytes:
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(list(headers))

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import rankdata
 
 from cofab.core.i18n import N_
 from cofab.selection.problems import (
@@ -334,6 +333,10 @@ def competition_ranks(values: npt.ArrayLike) -> IntArray:
     ranks = np.zeros(v.shape, dtype=np.int64)
     present = ~np.isnan(v)
     if present.any():
+        # imported here: scipy.stats costs about half a second, paid by every CLI call and
+        # server start if imported with the module, and ranks are only needed when scoring
+        from scipy.stats import rankdata
+
         ranks[present] = rankdata(-np.round(v[present], TIE_DECIMALS), method="min").astype(
             np.int64
         )
