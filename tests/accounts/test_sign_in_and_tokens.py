@@ -153,3 +153,18 @@ def test_admin_creates_users_with_valid_roles_only(world: World, api) -> None:
         .status_code
         == 403
     )
+
+
+def test_signing_out_ends_copied_session_cookies(world: World, base_url: str) -> None:
+    """A cookie copied before sign-out (another tab, a stolen copy) is refused afterwards."""
+    browser = login(base_url, world.users["manager"])
+    copy = httpx.Client(base_url=base_url, cookies=dict(browser.cookies))
+    assert copy.get("/partners").status_code == 200
+    assert copy.get("/api/v1/me").status_code == 200
+    assert browser.post("/logout", data={"csrf_token": csrf_of(browser)}).status_code == 303
+    assert copy.get("/partners").status_code == 303  # to the login page
+    assert copy.get("/api/v1/me").status_code == 401
+    again = login(base_url, world.users["manager"])  # signing in again works
+    assert again.get("/partners").status_code == 200
+    other = login(base_url, world.users["viewer"])  # other users are not affected
+    assert other.get("/partners").status_code == 200

@@ -35,6 +35,9 @@ class User(Timestamped, Base):
     locale: Mapped[str | None] = mapped_column(String(5))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Session cookies are signed, not stored; a cookie is honoured only while it carries the
+    # user's current epoch, so signing out (which bumps it) ends every copy of every session.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ApiToken(Base):

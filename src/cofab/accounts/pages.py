@@ -92,6 +92,7 @@ def login(
         )
     request.session.clear()
     request.session["uid"] = user.id
+    request.session["epoch"] = user.session_epoch
     session_id(request)
     response = RedirectResponse(_safe_next(next), status_code=303)
     if user.locale is None and request.cookies.get("cofab_lang"):
@@ -101,10 +102,12 @@ def login(
 
 @router.post("/logout")
 async def logout(request: Request, session: SessionDep) -> Response:
-    resolve_actor(request, session)
+    actor = resolve_actor(request, session)
     form = await request.form()
     token = form.get("csrf_token")
     check_csrf(request, token if isinstance(token, str) else None)
+    if actor is not None:
+        service.end_sessions(session, actor.user_id)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

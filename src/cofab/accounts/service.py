@@ -253,3 +253,11 @@ def user_for_token(session: Session, secret: str) -> User | None:
         return None
     token.last_used_at = utcnow()
     return user
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """Sign the user out everywhere: every session cookie issued so far stops being honoured,
+    including a copy taken from the browser before the user signed out."""
+    user = session.get(User, user_id)
+    if user is not None:
+        user.session_epoch += 1

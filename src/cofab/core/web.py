@@ -76,9 +76,12 @@ def resolve_actor(request: Request, session: Session) -> Actor | None:
         uid = request.session.get("uid")
         if uid is not None:
             user = session.get(User, int(uid))
-            via_cookie = user is not None
-            if user is not None and not user.is_active:
+            if user is not None and (
+                not user.is_active or request.session.get("epoch", 0) != user.session_epoch
+            ):
+                request.session.clear()  # signed out elsewhere, or deactivated
                 user = None
+            via_cookie = user is not None
     locale = request_locale(request, user)
     request.state.locale = locale
     if user is None:
