@@ -109,3 +109,26 @@ def test_partner_loses_a_shared_drawing_when_the_contract_ends(  # type: ignore[
     events = page.inner_text("[data-testid=access-events]")
     assert "Refused" in events and "Downloaded" in events
     page.screenshot(path=str(ARTIFACTS / "vault-access-report.png"), full_page=True)
+
+    # the owner uploads revision D, then deletes revision C (confirmation required)
+    page.goto(document_url)
+    page.set_input_files(
+        "[data-testid=upload-form] input[type=file]",
+        {"name": "GH-200-rev-D.pdf", "mimeType": "application/pdf", "buffer": DRAWING + b"%D"},
+    )
+    page.click("[data-testid=upload]")
+    page.wait_for_selector("[data-testid=version-table] >> text=GH-200-rev-D.pdf")
+    page.click("[data-testid=version-table] tr:has-text('GH-200-rev-C.pdf') summary")
+    form = page.locator("[data-testid=delete-v1]")
+    form.locator("input[name=confirm]").check()
+    form.locator("button").click()
+    page.wait_for_load_state()
+    versions = page.inner_text("[data-testid=version-table]")
+    assert "GH-200-rev-D.pdf" in versions and "GH-200-rev-C.pdf" not in versions
+    with unit_of_work(engine) as session:
+        deleted = session.execute(
+            select(AuditEntry.before).where(
+                AuditEntry.entity == "vault_version", AuditEntry.action == "delete"
+            )
+        ).scalars()
+        assert [(before or {}).get("filename") for before in deleted] == ["GH-200-rev-C.pdf"]
