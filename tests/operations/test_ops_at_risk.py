@@ -68,3 +68,9 @@ def test_lines_on_track_are_left_out(engine: Engine, world: World) -> None:
         rows = dashboard.at_risk(session, actor=SYSTEM_ACTOR, today=today)
     reasons = {row["line"].id: row["reason"] for row in rows}
     assert reasons == {partly: "partly_shipped", late_eta: "eta_late"}
+
+
+def test_a_full_list_says_there_may_be_more() -> None:
+    rows = [{}] * dashboard.MAX_AT_RISK
+    assert dashboard.at_risk_count(rows) == f"{dashboard.MAX_AT_RISK}+"
+    assert dashboard.at_risk_count(rows[:3]) == "3"

@@ -124,14 +124,21 @@ def at_risk(
     return rows
 
 
+def at_risk_count(rows: list[dict[str, Any]]) -> str:
+    """ "25+" when the list was cut at MAX_AT_RISK: a full list is not the whole count."""
+    return f"{len(rows)}+" if len(rows) >= MAX_AT_RISK else str(len(rows))
+
+
 def live_view(session: Session, *, actor: Actor, partner_id: int | None = None) -> dict[str, Any]:
     stock = inventory.current_inventory(session, actor=actor, partner_id=partner_id)
     stock.sort(key=lambda r: (r["cover_days"] is None, r["cover_days"] or 0))
+    rows_at_risk = at_risk(session, actor=actor, partner_id=partner_id)
     return {
         "version": change_feed.current_version(session, actor=actor, partner_id=partner_id),
-        "at_risk": at_risk(session, actor=actor, partner_id=partner_id),
+        "at_risk": rows_at_risk,
         "stages": progress.latest_stage_quantities(session, actor=actor, partner_id=partner_id),
         "inventory": stock[:20],
         "overdue": reviews.overdue_items(session, actor=actor, partner_id=partner_id),
         "reasons": RISK_REASONS,
+        "at_risk_count": at_risk_count(rows_at_risk),
     }

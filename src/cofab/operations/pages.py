@@ -61,7 +61,7 @@ def overdue_widget(session: Session, actor: Actor) -> tuple[str, dict[str, Any]]
     return "operations/widget.html", {
         "ops_overdue": items[:8],
         "ops_overdue_total": len(items),
-        "ops_at_risk": len(at_risk),
+        "ops_at_risk": dashboard.at_risk_count(at_risk),
     }
 
 
