@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 ItemT = TypeVar("ItemT")
+ModelT = TypeVar("ModelT", bound=BaseModel)
 MAX_PAGE_SIZE = 200
 
 
@@ -33,3 +34,13 @@ def paginate(session: Session, stmt: Select[Any], *, page: int, size: int) -> tu
     ).scalar_one()
     rows = session.execute(stmt.limit(size).offset((page - 1) * size)).scalars().all()
     return list(rows), int(total)
+
+
+def page_of(
+    session: Session, stmt: Select[Any], schema: type[ModelT], *, page: int, size: int
+) -> Page[ModelT]:
+    """One page of ``stmt`` as ``schema`` objects: what every list endpoint answers."""
+    items, total = paginate(session, stmt, page=page, size=size)
+    return Page[schema](  # type: ignore[valid-type]
+        items=[schema.model_validate(item) for item in items], total=total, page=page, size=size
+    )

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 
 from cofab.core.access import Actor
-from cofab.core.pagination import Page, paginate
+from cofab.core.pagination import Page, page_of
 from cofab.core.tabular import read_table
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, api_actor
@@ -63,13 +63,7 @@ def list_orders(
     size: PageSize = 25,
 ) -> Any:
     stmt = orders.order_query(actor, partner_id=partner_id, status=status, q=q)
-    items, total = paginate(session, stmt, page=page, size=size)
-    return Page[schemas.OrderRead](
-        items=[schemas.OrderRead.model_validate(o) for o in items],
-        total=total,
-        page=page,
-        size=size,
-    )
+    return page_of(session, stmt, schemas.OrderRead, page=page, size=size)
 
 
 @router.post("/orders", response_model=schemas.OrderDetail, status_code=201)
@@ -176,12 +170,10 @@ def list_shipments(
     page: PageNo = 1,
     size: PageSize = 25,
 ) -> Any:
-    items, total = paginate(
-        session, shipments.shipment_query(actor, partner_id=partner_id), page=page, size=size
-    )
-    return Page[schemas.ShipmentRead](
-        items=[schemas.ShipmentRead.model_validate(s) for s in items],
-        total=total,
+    return page_of(
+        session,
+        shipments.shipment_query(actor, partner_id=partner_id),
+        schemas.ShipmentRead,
         page=page,
         size=size,
     )
@@ -224,12 +216,10 @@ def list_receipts(
     page: PageNo = 1,
     size: PageSize = 25,
 ) -> Any:
-    items, total = paginate(
-        session, shipments.receipt_query(actor, partner_id=partner_id), page=page, size=size
-    )
-    return Page[schemas.ReceiptRead](
-        items=[schemas.ReceiptRead.model_validate(r) for r in items],
-        total=total,
+    return page_of(
+        session,
+        shipments.receipt_query(actor, partner_id=partner_id),
+        schemas.ReceiptRead,
         page=page,
         size=size,
     )
@@ -279,13 +269,7 @@ def list_tickets(
     size: PageSize = 25,
 ) -> Any:
     stmt = tickets.ticket_query(actor, partner_id=partner_id, open_only=open_only)
-    items, total = paginate(session, stmt, page=page, size=size)
-    return Page[schemas.TicketRead](
-        items=[schemas.TicketRead.model_validate(t) for t in items],
-        total=total,
-        page=page,
-        size=size,
-    )
+    return page_of(session, stmt, schemas.TicketRead, page=page, size=size)
 
 
 @router.post("/tickets", response_model=schemas.TicketRead, status_code=201)

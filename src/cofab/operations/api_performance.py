@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from cofab.core.access import Actor
 from cofab.core.i18n import translate
-from cofab.core.pagination import Page, paginate
+from cofab.core.pagination import Page, page_of
 from cofab.core.web import DbSession, api_actor
 from cofab.operations import drilldown, kpis, reviews, schemas, scorecards
 from cofab.operations.periods import parse_period
@@ -103,13 +103,7 @@ def list_scorecards(
     size: PageSize = 25,
 ) -> Any:
     stmt = scorecards.scorecard_query(actor, partner_id=partner_id, template_id=template_id)
-    items, total = paginate(session, stmt, page=page, size=size)
-    return Page[schemas.ScorecardRead](
-        items=[schemas.ScorecardRead.model_validate(s) for s in items],
-        total=total,
-        page=page,
-        size=size,
-    )
+    return page_of(session, stmt, schemas.ScorecardRead, page=page, size=size)
 
 
 @router.get("/scorecards/{scorecard_id}", response_model=schemas.ScorecardRead)
@@ -171,12 +165,10 @@ def list_reviews(
     page: PageNo = 1,
     size: PageSize = 25,
 ) -> Any:
-    items, total = paginate(
-        session, reviews.review_query(actor, partner_id=partner_id), page=page, size=size
-    )
-    return Page[schemas.ReviewRead](
-        items=[schemas.ReviewRead.model_validate(r) for r in items],
-        total=total,
+    return page_of(
+        session,
+        reviews.review_query(actor, partner_id=partner_id),
+        schemas.ReviewRead,
         page=page,
         size=size,
     )

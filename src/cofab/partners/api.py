@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 
 from cofab.core.access import Actor
-from cofab.core.pagination import Page, paginate
+from cofab.core.pagination import Page, page_of
 from cofab.core.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, read_table, write_csv, write_xlsx
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, api_actor
@@ -44,12 +44,8 @@ def list_partners(
     page: Annotated[int, Query(ge=1)] = 1,
     size: Annotated[int, Query(ge=1, le=200)] = 25,
 ) -> Page[schemas.PartnerRead]:
-    items, total = paginate(session, service.partner_query(actor, filters), page=page, size=size)
-    return Page[schemas.PartnerRead](
-        items=[schemas.PartnerRead.model_validate(p) for p in items],
-        total=total,
-        page=page,
-        size=size,
+    return page_of(
+        session, service.partner_query(actor, filters), schemas.PartnerRead, page=page, size=size
     )
 
 
