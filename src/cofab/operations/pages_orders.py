@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor, scope_to_partner
@@ -29,6 +29,7 @@ from cofab.operations.models import (
     Order,
     OrderLine,
     OrderStatus,
+    ShipmentLine,
 )
 from cofab.operations.schemas import INCOTERMS_2020
 from cofab.operations.web_forms import (
@@ -109,30 +110,15 @@ def _order_ctx(session: Session, actor: Actor, order_id: int) -> dict[str, Any]:
     order: Order = detail["order"]
     lines: list[OrderLine] = detail["lines"]
     ids = [line.id for line in lines]
-    received: dict[int, float] = {}
-    if ids:
-        from sqlalchemy import func
-
-        from cofab.operations.models import Receipt, ShipmentLine
-
-        received = {
-            lid: float(q)
-            for lid, q in session.execute(
-                select(Receipt.line_id, func.sum(Receipt.received_qty))
-                .where(Receipt.line_id.in_(ids))
-                .group_by(Receipt.line_id)
-            )
-        }
-        shipped = {
-            lid: float(q)
-            for lid, q in session.execute(
-                select(ShipmentLine.line_id, func.sum(ShipmentLine.quantity))
-                .where(ShipmentLine.line_id.in_(ids))
-                .group_by(ShipmentLine.line_id)
-            )
-        }
-    else:
-        shipped = {}
+    received = {line.id: float(line.received_total) for line in lines}  # kept by line_totals
+    shipped = {
+        lid: float(q)
+        for lid, q in session.execute(
+            select(ShipmentLine.line_id, func.sum(ShipmentLine.quantity))
+            .where(ShipmentLine.line_id.in_(ids))
+            .group_by(ShipmentLine.line_id)
+        )
+    }
     partner_side = actor.is_partner or can_write(actor)
     gate = None if actor.is_partner else scorecards.order_gate(session, partner_id=order.partner_id)
     return {
