@@ -214,6 +214,8 @@ def partners_export(
 
     if kind not in exporting.EXPORT_KINDS:
         fail("Must be one of: {expected}.", expected=", ".join(exporting.EXPORT_KINDS))
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        fail("Name the output file .csv or .xlsx (got {path}).", path=str(out))
     migrate()
     with unit_of_work(_engine()) as session:
         headers, rows = exporting.export_table(

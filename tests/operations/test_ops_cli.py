@@ -69,10 +69,13 @@ def test_bad_input_is_one_line_and_exit_1(run, world: World, tmp_path: Path) -> 
         (("kpis", "--from", "2025-13-01", "--to", "2025-12-31"), "must be a date"),
         (("kpis", "--from", "2025-03-01", "--to", "2025-02-01"), "before the start"),
         (("kpis", "--from", "2025-03-01", "--to", "2025-03-31", "--group-by", "x"), "one of"),
+        (("kpis", "--from", "2025-03-01", "--to", "2025-03-31", "--tolerance", "-1"), "0 or more"),
+        (("export", str(tmp_path / "orders.pdf"), "--kind", "orders"), ".csv or .xlsx"),
     ]
     for args, message in cases:
         result = run(*args)
         assert result.exit_code == 1, (args, result.output)
         assert message in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "orders.pdf").exists()
     refused = run("import", str(bad), "--kind", "receipts")
     assert refused.exit_code == 1 and "row 2" in refused.output.lower()

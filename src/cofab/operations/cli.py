@@ -36,6 +36,8 @@ MSG_BAD_DATE = N_("{name} must be a date like 2026-03-31, got {value}.")
 MSG_END_BEFORE = N_("The end date is before the start date.")
 MSG_SCORED = N_("Scored {count} partners for the period starting {start}.")
 MSG_NO_DATA = N_("no data")
+MSG_OUTPUT_TYPE = N_("Name the output file .csv or .xlsx (got {path}).")
+MSG_TOLERANCE = N_("--tolerance must be 0 or more days.")
 GROUP_HEADERS = {
     "partner": N_("Partner"),
     "site": N_("Site"),
@@ -58,6 +60,12 @@ def _date(name: str, value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         fail(MSG_BAD_DATE, name=name, value=value)
+
+
+def _check_output(out: Path) -> None:
+    """Before any work: the file type follows the name, and only CSV and XLSX are written."""
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        fail(MSG_OUTPUT_TYPE, path=str(out))
 
 
 def _write(out: Path, headers: list[str], rows: Sequence[Sequence[Any]], sheet: str) -> None:
@@ -126,6 +134,7 @@ def export_file(
     """Export operations rows in the import format (an export can be imported back)."""
     if kind not in exporting.EXPORT_KINDS:
         fail(MSG_ONE_OF, expected=", ".join(exporting.EXPORT_KINDS))
+    _check_output(out)
     with unit_of_work(engine()) as session:
         headers, rows = exporting.export_table(
             session, actor=SYSTEM_ACTOR, kind=kind, partner_id=partner_id
@@ -152,7 +161,9 @@ def show_kpis(
     if group_by not in kpis.GROUPINGS:
         fail(MSG_ONE_OF, expected=", ".join(kpis.GROUPINGS))
     if tolerance < 0:
-        fail(MSG_ONE_OF, expected="0, 1, 2, …")
+        fail(MSG_TOLERANCE)
+    if out is not None:
+        _check_output(out)
     locale = cli_locale()
     query = kpis.KpiQuery(first, last, group_by, tolerance)
     with unit_of_work(engine()) as session:
