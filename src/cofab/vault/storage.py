@@ -27,6 +27,7 @@ from cofab.vault.crypto import (
 )
 from cofab.vault.errors import InvalidObjectKey, ObjectNotFound, UploadTooLarge
 from cofab.vault.keys import Keyring
+from cofab.vault.writeback import WriteBehind
 
 _OBJECT_KEY = re.compile(r"^[0-9a-f]{32}$")
 _TEMP_SUFFIX = ".tmp"
@@ -70,10 +71,13 @@ def check_object_key(key: str) -> str:
 
 
 class _LimitedFileWriter:
-    def __init__(self, handle: BinaryIO, max_bytes: int | None) -> None:
+    def __init__(
+        self, handle: BinaryIO, max_bytes: int | None, write_behind: WriteBehind | None = None
+    ) -> None:
         self._handle = handle
         self._max_bytes = max_bytes
         self._written = 0
+        self._write_behind = write_behind
 
     @property
     def written(self) -> int:
@@ -85,6 +89,8 @@ class _LimitedFileWriter:
             raise UploadTooLarge(limit_bytes=self._max_bytes)
         self._handle.write(data)
         self._written += size
+        if self._write_behind is not None:
+            self._write_behind.wrote(size)
         return size
 
 
@@ -92,7 +98,8 @@ class FileSystemStorage:
     """Objects as files under ``root/<first two hex digits>/<key>``, written atomically.
 
     A write goes to a 0600 temp file in the object's folder, is fsynced, then ``os.replace``d
-    into place, so readers see a whole object or none, even after a crash. ``fsync=False`` is
+    into place, so readers see a whole object or none, even after a crash. Write-back starts
+    while the object streams in (``WriteBehind``), so the closing fsync is short. ``fsync=False`` is
     only for benchmarks and tests that measure the cipher, not the disk.
     """
 
@@ -113,7 +120,8 @@ class FileSystemStorage:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with os.fdopen(fd, "wb") as handle:
-                yield _LimitedFileWriter(handle, max_bytes)
+                behind = WriteBehind(fd) if self.fsync else None
+                yield _LimitedFileWriter(handle, max_bytes, behind)
                 handle.flush()
                 if self.fsync:
                     os.fsync(handle.fileno())

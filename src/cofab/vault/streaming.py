@@ -28,6 +28,7 @@ from cofab.vault import documents
 from cofab.vault.models import VaultVersion
 
 MAX_FIELD_BYTES = 64 * 1024
+BATCH_BYTES = 1 << 20
 MSG_NOT_MULTIPART = N_("Send the file as multipart/form-data with a field named {name}.")
 MSG_NO_FILE = N_("Choose a file to upload.")
 MSG_FIELD_AFTER_FILE = N_("Form fields must come before the file.")
@@ -52,21 +53,29 @@ async def raw_chunks(request: Request) -> AsyncIterator[bytes]:
 
 
 def blocking_chunks(
-    source: AsyncIterator[bytes], loop: asyncio.AbstractEventLoop
+    source: AsyncIterator[bytes], loop: asyncio.AbstractEventLoop, batch_bytes: int = BATCH_BYTES
 ) -> Iterator[bytes]:
-    """The async ``source`` as a plain iterator, for code running in a worker thread."""
+    """The async ``source`` as a plain iterator, for code running in a worker thread.
 
-    async def pull() -> bytes | None:
-        try:
-            return await anext(source)
-        except StopAsyncIteration:
-            return None
+    Each trip to the event loop brings back up to ``batch_bytes`` of body, not one message:
+    a server hands the body over in pieces of around 64 KiB, and one cross-thread round trip
+    per piece cost more than encrypting it (16,000 trips per GiB).
+    """
 
-    while True:
-        chunk = asyncio.run_coroutine_threadsafe(pull(), loop).result()
-        if chunk is None:
-            return
-        yield chunk
+    async def pull() -> list[bytes]:
+        parts: list[bytes] = []
+        size = 0
+        while size < batch_bytes:
+            try:
+                chunk = await anext(source)
+            except StopAsyncIteration:
+                break
+            parts.append(chunk)
+            size += len(chunk)
+        return parts
+
+    while parts := asyncio.run_coroutine_threadsafe(pull(), loop).result():
+        yield from parts
 
 
 @dataclass
