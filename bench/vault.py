@@ -36,7 +36,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -200,7 +199,7 @@ def run_bench(size_mib: int, repeat: int, base_dir: Path, http: bool = True) -> 
     }
     if http:
         rows["http-upload"] = Row(
-            "HTTP upload: API → encrypt → disk (fsync)", "http-upload", "", []
+            "HTTP upload: API → encrypt → disk (fsync)", "http-upload", "copyfile+fsync", []
         )
         rows["http-download"] = Row(
             "HTTP download: API → decrypt → client", "http-download", "", []
@@ -257,6 +256,8 @@ class HttpServer:
     """A real uvicorn running cofab on SQLite, its data folder beside the other paths' files."""
 
     def __init__(self, work: Path, size_mib: int) -> None:
+        import urllib.request
+
         url = f"sqlite:///{work / 'cofab.db'}"
         # The database and token are made in a child so this process stays small: a child's
         # ru_maxrss starts from its parent's, which would inflate every other row's figure.
@@ -378,6 +379,8 @@ class HttpServer:
 
     def _api(self, method: str, path: str, body: object = None) -> dict[str, object]:
         """A small JSON call with the standard library, so this process stays small."""
+        import urllib.request
+
         data = json.dumps(body).encode() if body is not None else None
         headers = self.headers | ({"Content-Type": "application/json"} if data else {})
         request = urllib.request.Request(self.base + path, data, headers, method=method)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,10 @@ def run_blocking_in_thread(parts: list[bytes], batch_bytes: int) -> tuple[list[b
         finally:
             asyncio.run_coroutine_threadsafe = original  # type: ignore[assignment]
 
-    return asyncio.run(main()), trips
+    # A fresh thread for the loop: the browser tests' Playwright may own this thread's loop.
+    with ThreadPoolExecutor(max_workers=1) as runner:
+        seen = runner.submit(asyncio.run, main()).result()
+    return seen, trips
 
 
 def test_body_arrives_whole_and_in_order_in_few_trips() -> None:
