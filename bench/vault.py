@@ -14,7 +14,6 @@ The last two rows are the product as a user meets it: the file goes up through
 a real uvicorn server (SQLite, API token), with curl as the client (httpx if curl is
 missing); their peak RSS is the server's (``VmHWM``).
 
-Before anything is timed, ``--warm-gib`` of memory is touched once (see ``touch_memory``).
 Speeds are the median of ``--repeat`` rounds. A round runs every path once, and ratios are
 the median of the per-round ratios: on a shared VM a plain copy swings 2-4x between minutes,
 and pairing each path with the reference measured beside it keeps that swing out of the
@@ -70,8 +69,6 @@ def run_child(step: str, work: Path, extra: dict[str, str]) -> dict[str, object]
     started = time.perf_counter()
     if step == "idle":
         pass
-    elif step == "warm-memory":
-        touch_memory(int(extra["bytes"]))
     elif step == "http-setup":
         result["token"] = make_api_token(extra["url"])
     elif step in ("copyfile", "copyfile+fsync"):
@@ -111,30 +108,6 @@ def run_child(step: str, work: Path, extra: dict[str, str]) -> dict[str, object]
     result["maxrss_kib"] = usage.ru_maxrss
     result["cpu_seconds"] = (usage.ru_utime - before.ru_utime) + (usage.ru_stime - before.ru_stime)
     return result
-
-
-def touch_memory(size: int) -> None:
-    """Write one byte per page of ``size`` bytes, then let the memory go.
-
-    Why: in a virtual machine, guest memory the kernel has not used since boot is backed by
-    the host only on first touch, and that costs about as much as copying the page (seen here:
-    12 GiB took 30 s). Whichever step first gets such pages for its page cache or buffers
-    pays it, which made the first user-space pass over a fresh file up to 2x slower than the
-    next one. Touching the memory once, before anything is timed, takes that out of every row.
-    """
-    block = bytearray(size)
-    block[::4096] = bytes(len(range(0, size, 4096)))
-    del block
-
-
-def available_memory() -> int:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
 
 
 def make_api_token(url: str) -> str:
@@ -206,16 +179,8 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def run_bench(
-    size_mib: int, repeat: int, base_dir: Path, http: bool = True, warm_gib: float = 8.0
-) -> list[Row]:
+def run_bench(size_mib: int, repeat: int, base_dir: Path, http: bool = True) -> list[Row]:
     work = Path(tempfile.mkdtemp(prefix="cofab-vault-bench-", dir=base_dir))
-    warm_bytes = int(min(warm_gib * (1 << 30), available_memory() // 2))
-    if warm_bytes > 0:
-        started = time.perf_counter()
-        spawn("warm-memory", work, {"bytes": str(warm_bytes)})
-        took = time.perf_counter() - started
-        print(f"memory touched before timing: {warm_bytes / (1 << 30):.1f} GiB in {took:.1f} s")
     rows = {
         "copyfile": Row("plain copy: shutil.copyfile", "copyfile", "", []),
         "rw-loop": Row("plain copy: 1 MiB read/write loop", "rw-loop", "", []),
@@ -528,9 +493,6 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per path (median shown)")
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP round trip")
-    parser.add_argument(
-        "--warm-gib", type=float, default=8.0, help="memory to touch once before timing (0: none)"
-    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--extra", default="{}", help=argparse.SUPPRESS)
@@ -539,9 +501,7 @@ def main() -> None:
         print(json.dumps(run_child(args.child, args.work, json.loads(args.extra))))
         return
     size_mib = 64 if args.quick else args.size_mib
-    rows = run_bench(
-        size_mib, max(1, args.repeat), args.dir, http=not args.no_http, warm_gib=args.warm_gib
-    )
+    rows = run_bench(size_mib, max(1, args.repeat), args.dir, http=not args.no_http)
     print_table(rows, size_mib, max(1, args.repeat))
 
 
