@@ -99,8 +99,8 @@ class FileSystemStorage:
 
     A write goes to a 0600 temp file in the object's folder, is fsynced, then ``os.replace``d
     into place, so readers see a whole object or none, even after a crash. Write-back starts
-    while the object streams in (``WriteBehind``), so the closing fsync is short. ``fsync=False`` is
-    only for benchmarks and tests that measure the cipher, not the disk.
+    while the object streams in (``WriteBehind``), so the closing fsync is short.
+    ``fsync=False`` is only for benchmarks and tests that measure the cipher, not the disk.
     """
 
     def __init__(self, root: Path, *, fsync: bool = True) -> None:

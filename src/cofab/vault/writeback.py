@@ -19,12 +19,12 @@ STEP_BYTES = 32 << 20
 class WriteBehind:
     """Counts bytes written to ``fd`` and starts write-back of each full ``step``."""
 
-    def __init__(self, fd: int, *, step: int | None = None, enabled: bool = True) -> None:
+    def __init__(self, fd: int, *, step: int | None = None) -> None:
         self._fd = fd
         self._step = step or STEP_BYTES
         self._start = 0
         self._pending = 0
-        self._enabled = enabled and hasattr(os, "posix_fadvise")
+        self._enabled = hasattr(os, "posix_fadvise")
 
     def wrote(self, count: int) -> None:
         if not self._enabled:
