@@ -18,6 +18,12 @@ Speeds are the median of ``--repeat`` rounds. A round runs every path once, and 
 the median of the per-round ratios: on a shared VM a plain copy swings 2-4x between minutes,
 and pairing each path with the reference measured beside it keeps that swing out of the
 ratio. Goals from the issue: encrypted ≥ 50 % of plain copy, peak RSS < 150 MiB.
+
+On the project's VMs, user-space copies of a file freshly written by ``write()`` (the source
+made here, a just-uploaded object) ran at about half the speed they reach on the same bytes
+written by ``cp``; ``perf`` puts the time in the kernel's page-cache copies, and
+``copyfile`` is not affected. The read/write loop and the download rows carry that effect
+alike, which is why the like-for-like column is shown beside "vs copyfile".
 """
 
 from __future__ import annotations
