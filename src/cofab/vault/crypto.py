@@ -524,18 +524,12 @@ def _mapped_blocks(
             yield block, stop == end
             offset = stop
             while live and (len(live) > HASH_AHEAD or live[0][2] is None):
-                _, done, pending = live.popleft()
-                if pending is not None:
-                    pending.result()
-                done.release()
+                _retire(live.popleft())
             consumed = live[0][0] if live else offset
             if consumed - dropped >= DROP_EVERY:
                 dropped = _drop_pages(mapped, dropped, consumed)
         while live:
-            _, done, pending = live.popleft()
-            if pending is not None:
-                pending.result()
-            done.release()
+            _retire(live.popleft())
         src.seek(end)  # type: ignore[attr-defined]
     finally:
         if hashing is not None:
@@ -544,6 +538,14 @@ def _mapped_blocks(
             block.release()
         view.release()
         mapped.close()
+
+
+def _retire(entry: tuple[int, memoryview, Future[None] | None]) -> None:
+    """Wait for a block's hash (if any), then release its view of the map."""
+    _, block, hashed = entry
+    if hashed is not None:
+        hashed.result()
+    block.release()
 
 
 def _drop_pages(mapped: mmap.mmap, start: int, upto: int) -> int:
