@@ -14,6 +14,7 @@ from cofab.accounts import service
 from cofab.accounts.models import Role, User
 from cofab.core.access import Actor
 from cofab.core.errors import CofabError, Forbidden
+from cofab.core.forms import FormDep
 from cofab.core.i18n import SUPPORTED_LOCALES, translate
 from cofab.core.security import csrf_ok
 from cofab.core.web import (
@@ -101,9 +102,8 @@ def login(
 
 
 @router.post("/logout")
-async def logout(request: Request, session: SessionDep) -> Response:
+def logout(request: Request, session: SessionDep, form: FormDep) -> Response:
     actor = resolve_actor(request, session)
-    form = await request.form()
     token = form.get("csrf_token")
     check_csrf(request, token if isinstance(token, str) else None)
     if actor is not None:
@@ -113,10 +113,9 @@ async def logout(request: Request, session: SessionDep) -> Response:
 
 
 @router.post("/lang")
-async def switch_language(request: Request, session: SessionDep) -> Response:
+def switch_language(request: Request, session: SessionDep, form: FormDep) -> Response:
     """Works signed in (saved as the user's preference) and signed out (a cookie)."""
     actor = resolve_actor(request, session)
-    form = await request.form()
     token = form.get("csrf_token")
     check_csrf(request, token if isinstance(token, str) else None)
     locale = str(form.get("locale", "en"))

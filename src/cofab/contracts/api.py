@@ -238,7 +238,7 @@ def put_raci(
 
 
 @router.post("/contracts/{contract_id}/penalties")
-async def compute_penalties(
+def compute_penalties(
     request: Request,
     session: DbSession,
     actor: ApiActor,
@@ -249,7 +249,7 @@ async def compute_penalties(
     format: Literal["json", "csv", "xlsx"] = "json",
 ) -> Response:
     get_contract(session, actor=actor, contract_id=contract_id)
-    content = await read_limited(file, request.app.state.settings.max_upload_mb)
+    content = read_limited(file, request.app.state.settings.max_upload_mb)
     report = penalty_runs.run_for_contract(
         session,
         actor=actor,

@@ -21,7 +21,7 @@ from cofab.contracts.queries import ContractFilters, get_contract, open_version,
 from cofab.contracts.term_forms import default_form, form_from_terms, terms_from_form
 from cofab.core.access import REGISTRY_WRITERS, Actor
 from cofab.core.errors import CofabError, FieldProblem, Forbidden, ValidationFailed
-from cofab.core.forms import parse, read_form
+from cofab.core.forms import FormDep, fields, parse
 from cofab.core.i18n import N_, translate
 from cofab.core.pagination import Page, paginate
 from cofab.core.uploads import read_limited
@@ -160,9 +160,11 @@ def contract_new(request: Request, session: DbSession, actor: PageActor) -> Resp
 
 
 @router.post("/contracts/new", response_class=HTMLResponse)
-async def contract_create(request: Request, session: DbSession, actor: PageActor) -> Response:
+def contract_create(
+    request: Request, session: DbSession, actor: PageActor, form: FormDep
+) -> Response:
     _require_owner_staff(actor)
-    data = await read_form(request, lists=("partner_ids", "clause_codes"))
+    data = fields(form, lists=("partner_ids", "clause_codes"))
     try:
         body = {
             k: data[k]
@@ -204,11 +206,11 @@ def contract_edit(
 
 
 @router.post("/contracts/{contract_id}/edit", response_class=HTMLResponse)
-async def contract_update(
-    request: Request, session: DbSession, actor: PageActor, contract_id: int
+def contract_update(
+    request: Request, session: DbSession, actor: PageActor, form: FormDep, contract_id: int
 ) -> Response:
     contract = get_contract(session, actor=actor, contract_id=contract_id)
-    data = await read_form(request, lists=("clause_codes",))
+    data = fields(form, lists=("clause_codes",))
     try:
         header = {
             k: data.get(k) for k in ("title", "next_review_date", "review_interval_months", "notes")
@@ -258,11 +260,11 @@ def contract_amend_form(
 
 
 @router.post("/contracts/{contract_id}/amend", response_class=HTMLResponse)
-async def contract_amend(
-    request: Request, session: DbSession, actor: PageActor, contract_id: int
+def contract_amend(
+    request: Request, session: DbSession, actor: PageActor, form: FormDep, contract_id: int
 ) -> Response:
     contract = get_contract(session, actor=actor, contract_id=contract_id)
-    data = await read_form(request, lists=("clause_codes",))
+    data = fields(form, lists=("clause_codes",))
     try:
         body: dict[str, Any] = {
             "summary": data.get("summary", ""),
@@ -336,10 +338,10 @@ def _act(
 
 
 @router.post("/contracts/{contract_id}/transitions", response_class=HTMLResponse)
-async def contract_transition(
-    request: Request, session: DbSession, actor: PageActor, contract_id: int
+def contract_transition(
+    request: Request, session: DbSession, actor: PageActor, form: FormDep, contract_id: int
 ) -> Response:
-    data = await read_form(request)
+    data = fields(form)
 
     def move() -> None:
         parsed = parse(
@@ -360,10 +362,10 @@ async def contract_transition(
 
 
 @router.post("/contracts/{contract_id}/non-renewal", response_class=HTMLResponse)
-async def contract_non_renewal(
-    request: Request, session: DbSession, actor: PageActor, contract_id: int
+def contract_non_renewal(
+    request: Request, session: DbSession, actor: PageActor, form: FormDep, contract_id: int
 ) -> Response:
-    data = await read_form(request)
+    data = fields(form)
     get_contract(session, actor=actor, contract_id=contract_id)
     return _act(
         request,
@@ -377,10 +379,10 @@ async def contract_non_renewal(
 
 
 @router.post("/contracts/{contract_id}/reviews", response_class=HTMLResponse)
-async def contract_reviewed(
-    request: Request, session: DbSession, actor: PageActor, contract_id: int
+def contract_reviewed(
+    request: Request, session: DbSession, actor: PageActor, form: FormDep, contract_id: int
 ) -> Response:
-    data = await read_form(request)
+    data = fields(form)
     get_contract(session, actor=actor, contract_id=contract_id)
 
     def review() -> None:
@@ -400,10 +402,10 @@ async def contract_reviewed(
 
 
 @router.post("/contracts/{contract_id}/comments", response_class=HTMLResponse)
-async def contract_comment(
-    request: Request, session: DbSession, actor: PageActor, contract_id: int
+def contract_comment(
+    request: Request, session: DbSession, actor: PageActor, form: FormDep, contract_id: int
 ) -> Response:
-    data = await read_form(request)
+    data = fields(form)
     get_contract(session, actor=actor, contract_id=contract_id)
     return _act(
         request,
@@ -498,12 +500,12 @@ def contract_raci(
 
 
 @router.post("/contracts/{contract_id}/raci", response_class=HTMLResponse)
-async def contract_raci_save(
-    request: Request, session: DbSession, actor: PageActor, contract_id: int
+def contract_raci_save(
+    request: Request, session: DbSession, actor: PageActor, form: FormDep, contract_id: int
 ) -> Response:
     """Cells arrive as ``cell.<row>.<party>`` with the activity name in ``activity.<row>``."""
     get_contract(session, actor=actor, contract_id=contract_id)
-    data = await read_form(request)
+    data = fields(form)
     matrix: dict[str, dict[str, str]] = {}
     rows = sorted(
         {int(k.split(".")[1]) for k in data if k.startswith("activity.") and k[9:].isdigit()}
@@ -587,7 +589,7 @@ def _penalty_result(
 
 
 @router.post("/contracts/{contract_id}/penalties", response_class=HTMLResponse)
-async def contract_penalties_run(
+def contract_penalties_run(
     request: Request,
     session: DbSession,
     actor: PageActor,
@@ -606,7 +608,7 @@ async def contract_penalties_run(
             raise ValidationFailed(problems=[FieldProblem("file", N_("This field is required."))])
         first = _date_field("start", start)
         last = _date_field("end", end)
-        content = await read_limited(file, request.app.state.settings.max_upload_mb)
+        content = read_limited(file, request.app.state.settings.max_upload_mb)
         report = penalty_runs.run_for_contract(
             session,
             actor=actor,
@@ -662,8 +664,10 @@ def clause_library(
 
 
 @router.post("/contract-clauses", response_class=HTMLResponse)
-async def clause_create(request: Request, session: DbSession, actor: PageActor) -> Response:
-    data = await read_form(request)
+def clause_create(
+    request: Request, session: DbSession, actor: PageActor, form: FormDep
+) -> Response:
+    data = fields(form)
     try:
         clauses.create_clause(session, actor=actor, data=parse(schemas.ClauseCreate, data))
     except CofabError as exc:
@@ -689,11 +693,11 @@ def clause_edit(request: Request, session: DbSession, actor: PageActor, clause_i
 
 
 @router.post("/contract-clauses/{clause_id}/edit", response_class=HTMLResponse)
-async def clause_update(
-    request: Request, session: DbSession, actor: PageActor, clause_id: int
+def clause_update(
+    request: Request, session: DbSession, actor: PageActor, form: FormDep, clause_id: int
 ) -> Response:
     clause = clauses.get_clause(session, actor=actor, clause_id=clause_id)
-    data = await read_form(request)
+    data = fields(form)
     data.pop("code", None)
     try:
         clauses.update_clause(

@@ -357,14 +357,14 @@ def export(
 
 
 @router.post("/operations/import", response_model=schemas.ImportReport)
-async def import_file(
+def import_file(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
     file: Annotated[UploadFile, File()],
     kind: Literal["orders", "progress", "shipments", "receipts", "inventory"] = "orders",
 ) -> Any:
-    content = await read_limited(file, request.app.state.settings.max_upload_mb)
+    content = read_limited(file, request.app.state.settings.max_upload_mb)
     rows = read_table(content, file.filename or "upload.csv")
     return importing.import_rows(session, actor=actor, kind=kind, rows=rows)
 

@@ -10,9 +10,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from cofab.core.access import Actor, scope_to_partner
-from cofab.core.forms import parse, read_form
+from cofab.core.forms import FormDep, fields, parse
 from cofab.core.pagination import Page, paginate
 from cofab.core.web import DbSession, page_actor, render
 from cofab.operations import (
@@ -81,8 +82,8 @@ def order_list(request: Request, session: SessionDep, actor: ActorDep, page: int
 
 
 @router.post("/orders/new", response_class=HTMLResponse)
-async def order_create(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    data = await read_form(request)
+def order_create(request: Request, session: SessionDep, actor: ActorDep, form: FormDep) -> Response:
+    data = fields(form)
     body = {k: v for k, v in data.items() if not k.startswith("line-")}
     body["lines"] = rows_from(data, "line", LINE_FIELDS)
 
@@ -185,20 +186,21 @@ def order_cancel(request: Request, session: SessionDep, actor: ActorDep, order_i
 # --- lines ------------------------------------------------------------------------------------
 
 
-async def _line_action(
-    request: Request, session: Session, actor: Actor, line_id: int, run: Any
+def _line_action(
+    request: Request, form: FormData, session: Session, actor: Actor, line_id: int, run: Any
 ) -> Response:
     line = orders.get_line(session, actor=actor, line_id=line_id)
-    data = await read_form(request)
+    data = fields(form)
     return _order_action(request, session, actor, line.order_id, lambda: run(data))
 
 
 @router.post("/order-lines/{line_id}/ack", response_class=HTMLResponse)
-async def line_ack(
-    request: Request, session: SessionDep, actor: ActorDep, line_id: int
+def line_ack(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep, line_id: int
 ) -> Response:
-    return await _line_action(
+    return _line_action(
         request,
+        form,
         session,
         actor,
         line_id,
@@ -209,11 +211,12 @@ async def line_ack(
 
 
 @router.post("/order-lines/{line_id}/proposal", response_class=HTMLResponse)
-async def line_proposal(
-    request: Request, session: SessionDep, actor: ActorDep, line_id: int
+def line_proposal(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep, line_id: int
 ) -> Response:
-    return await _line_action(
+    return _line_action(
         request,
+        form,
         session,
         actor,
         line_id,
@@ -224,11 +227,12 @@ async def line_proposal(
 
 
 @router.post("/order-lines/{line_id}/progress", response_class=HTMLResponse)
-async def line_progress(
-    request: Request, session: SessionDep, actor: ActorDep, line_id: int
+def line_progress(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep, line_id: int
 ) -> Response:
-    return await _line_action(
+    return _line_action(
         request,
+        form,
         session,
         actor,
         line_id,
@@ -310,8 +314,10 @@ def shipment_list(
 
 
 @router.post("/shipments/new", response_class=HTMLResponse)
-async def shipment_create(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    data = await read_form(request)
+def shipment_create(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    data = fields(form)
     body = {k: v for k, v in data.items() if not k.startswith("line-")}
     body["lines"] = rows_from(data, "line", ("line_id", "quantity"))
 
@@ -350,12 +356,12 @@ def shipment_page(
 
 
 @router.post("/shipments/{shipment_id}/receipts", response_class=HTMLResponse)
-async def receipt_create(
-    request: Request, session: SessionDep, actor: ActorDep, shipment_id: int
+def receipt_create(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep, shipment_id: int
 ) -> Response:
     shipments.get_shipment(session, actor=actor, shipment_id=shipment_id)
     rules.ensure_owner_writer(actor, rules.RECEIVERS)
-    data = await read_form(request)
+    data = fields(form)
     lines = rows_from(
         data,
         "line",

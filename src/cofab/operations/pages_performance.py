@@ -10,10 +10,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from cofab.core.access import Actor
 from cofab.core.errors import CofabError, FieldProblem, ValidationFailed
-from cofab.core.forms import parse, read_form
+from cofab.core.forms import FormDep, fields, parse
 from cofab.core.i18n import N_
 from cofab.core.pagination import Page, paginate
 from cofab.core.validation import problems_from
@@ -100,8 +101,10 @@ def scorecard_list(
 
 
 @router.post("/scorecards/compute", response_class=HTMLResponse)
-async def scorecard_compute(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    data = await read_form(request)
+def scorecard_compute(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    data = fields(form)
     return act(
         request,
         session,
@@ -116,8 +119,10 @@ async def scorecard_compute(request: Request, session: SessionDep, actor: ActorD
 
 
 @router.post("/scorecards/templates", response_class=HTMLResponse)
-async def template_create(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    data = await read_form(request)
+def template_create(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    data = fields(form)
 
     def save() -> Any:
         try:
@@ -205,11 +210,11 @@ def scorecard_lines(
     )
 
 
-async def _card_action(
-    request: Request, session: Session, actor: Actor, scorecard_id: int, run: Any
+def _card_action(
+    request: Request, form: FormData, session: Session, actor: Actor, scorecard_id: int, run: Any
 ) -> Response:
     scorecards.get_scorecard(session, actor=actor, scorecard_id=scorecard_id)
-    data = await read_form(request)
+    data = fields(form)
     return act(
         request,
         session,
@@ -220,11 +225,12 @@ async def _card_action(
 
 
 @router.post("/scorecards/{scorecard_id}/comments", response_class=HTMLResponse)
-async def scorecard_comment(
-    request: Request, session: SessionDep, actor: ActorDep, scorecard_id: int
+def scorecard_comment(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep, scorecard_id: int
 ) -> Response:
-    return await _card_action(
+    return _card_action(
         request,
+        form,
         session,
         actor,
         scorecard_id,
@@ -238,11 +244,12 @@ async def scorecard_comment(
 
 
 @router.post("/scorecards/{scorecard_id}/resolve", response_class=HTMLResponse)
-async def scorecard_resolve(
-    request: Request, session: SessionDep, actor: ActorDep, scorecard_id: int
+def scorecard_resolve(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep, scorecard_id: int
 ) -> Response:
-    return await _card_action(
+    return _card_action(
         request,
+        form,
         session,
         actor,
         scorecard_id,
@@ -277,8 +284,10 @@ def review_list(request: Request, session: SessionDep, actor: ActorDep, page: in
 
 
 @router.post("/reviews/new", response_class=HTMLResponse)
-async def review_create(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    data = await read_form(request)
+def review_create(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    data = fields(form)
     return act(
         request,
         session,
@@ -309,11 +318,11 @@ def review_page(request: Request, session: SessionDep, actor: ActorDep, review_i
     return render(request, "operations/review.html", ctx)
 
 
-async def _review_action(
-    request: Request, session: Session, actor: Actor, review_id: int, run: Any
+def _review_action(
+    request: Request, form: FormData, session: Session, actor: Actor, review_id: int, run: Any
 ) -> Response:
     reviews.get_review(session, actor=actor, review_id=review_id)
-    data = await read_form(request)
+    data = fields(form)
     return act(
         request,
         session,
@@ -324,11 +333,12 @@ async def _review_action(
 
 
 @router.post("/reviews/{review_id}/decisions", response_class=HTMLResponse)
-async def review_decision(
-    request: Request, session: SessionDep, actor: ActorDep, review_id: int
+def review_decision(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep, review_id: int
 ) -> Response:
-    return await _review_action(
+    return _review_action(
         request,
+        form,
         session,
         actor,
         review_id,
@@ -342,11 +352,12 @@ async def review_decision(
 
 
 @router.post("/reviews/{review_id}/action-items", response_class=HTMLResponse)
-async def review_action_item(
-    request: Request, session: SessionDep, actor: ActorDep, review_id: int
+def review_action_item(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep, review_id: int
 ) -> Response:
-    return await _review_action(
+    return _review_action(
         request,
+        form,
         session,
         actor,
         review_id,
@@ -357,8 +368,8 @@ async def review_action_item(
 
 
 @router.post("/action-items/{action_item_id}", response_class=HTMLResponse)
-async def action_item_update(
-    request: Request, session: SessionDep, actor: ActorDep, action_item_id: int
+def action_item_update(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep, action_item_id: int
 ) -> Response:
     from cofab.operations.models import ActionItem
 
@@ -368,8 +379,9 @@ async def action_item_update(
 
         raise NotFound()
     reviews.get_review(session, actor=actor, review_id=item.review_id)
-    return await _review_action(
+    return _review_action(
         request,
+        form,
         session,
         actor,
         item.review_id,

@@ -7,10 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from cofab.core.access import Actor
 from cofab.core.errors import CofabError
-from cofab.core.forms import parse, read_form
+from cofab.core.forms import FormDep, fields, parse
 from cofab.core.pagination import Page, paginate
 from cofab.core.tabular import read_table
 from cofab.core.uploads import read_limited
@@ -58,8 +59,10 @@ def inventory_page(request: Request, session: SessionDep, actor: ActorDep) -> Re
 
 
 @router.post("/inventory", response_class=HTMLResponse)
-async def inventory_post(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    data = await read_form(request)
+def inventory_post(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    data = fields(form)
     return act(
         request,
         session,
@@ -99,8 +102,10 @@ def ticket_list(request: Request, session: SessionDep, actor: ActorDep, page: in
 
 
 @router.post("/tickets/new", response_class=HTMLResponse)
-async def ticket_create(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    data = await read_form(request)
+def ticket_create(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    data = fields(form)
     return act(
         request,
         session,
@@ -115,11 +120,11 @@ async def ticket_create(request: Request, session: SessionDep, actor: ActorDep) 
     )
 
 
-async def _ticket_action(
-    request: Request, session: Session, actor: Actor, ticket_id: int, resolve: bool
+def _ticket_action(
+    request: Request, form: FormData, session: Session, actor: Actor, ticket_id: int, resolve: bool
 ) -> Response:
     tickets.get_ticket(session, actor=actor, ticket_id=ticket_id)
-    data = await read_form(request)
+    data = fields(form)
     note = parse(schemas.TicketNote, {k: v for k, v in data.items() if k == "note"}).note
     run = tickets.resolve if resolve else tickets.respond
     return act(
@@ -132,17 +137,17 @@ async def _ticket_action(
 
 
 @router.post("/tickets/{ticket_id}/respond", response_class=HTMLResponse)
-async def ticket_respond(
-    request: Request, session: SessionDep, actor: ActorDep, ticket_id: int
+def ticket_respond(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep, ticket_id: int
 ) -> Response:
-    return await _ticket_action(request, session, actor, ticket_id, resolve=False)
+    return _ticket_action(request, form, session, actor, ticket_id, resolve=False)
 
 
 @router.post("/tickets/{ticket_id}/resolve", response_class=HTMLResponse)
-async def ticket_resolve(
-    request: Request, session: SessionDep, actor: ActorDep, ticket_id: int
+def ticket_resolve(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep, ticket_id: int
 ) -> Response:
-    return await _ticket_action(request, session, actor, ticket_id, resolve=True)
+    return _ticket_action(request, form, session, actor, ticket_id, resolve=True)
 
 
 # --- files ------------------------------------------------------------------------------------
@@ -158,7 +163,7 @@ def export_page(
 
 
 @router.post("/operations/import", response_class=HTMLResponse)
-async def import_page(
+def import_page(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
@@ -166,7 +171,7 @@ async def import_page(
     kind: Annotated[str, Form()] = "orders",
 ) -> Response:
     try:
-        content = await read_limited(file, request.app.state.settings.max_upload_mb)
+        content = read_limited(file, request.app.state.settings.max_upload_mb)
         report = importing.import_rows(
             session, actor=actor, kind=kind, rows=read_table(content, file.filename or "f.csv")
         )

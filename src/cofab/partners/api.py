@@ -76,14 +76,14 @@ def tabular_response(headers: list[str], rows: list[list[Any]], name: str, forma
 
 
 @router.post("/partners/import", response_model=schemas.ImportReport)
-async def import_partners(
+def import_partners(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
     file: Annotated[UploadFile, File()],
     kind: Literal["partners", "sites", "capabilities"] = "partners",
 ) -> Any:
-    content = await read_limited(file, request.app.state.settings.max_upload_mb)
+    content = read_limited(file, request.app.state.settings.max_upload_mb)
     rows = read_table(content, file.filename or "upload.csv")
     return importing.import_rows(session, actor=actor, kind=kind, rows=rows)
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from cofab.core.access import REGISTRY_WRITERS, Actor
 from cofab.core.errors import CofabError
-from cofab.core.forms import parse, read_form
+from cofab.core.forms import FormDep, fields, parse
 from cofab.core.i18n import N_, translate
 from cofab.core.pagination import Page, paginate
 from cofab.core.tabular import read_table
@@ -160,7 +160,7 @@ def partner_export(
 
 
 @router.post("/partners/import", response_class=HTMLResponse)
-async def partner_import(
+def partner_import(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
@@ -169,7 +169,7 @@ async def partner_import(
 ) -> Response:
     locale = request.state.locale
     try:
-        content = await read_limited(file, request.app.state.settings.max_upload_mb)
+        content = read_limited(file, request.app.state.settings.max_upload_mb)
         report = importing.import_rows(
             session, actor=actor, kind=kind, rows=read_table(content, file.filename or "upload.csv")
         )
@@ -190,8 +190,10 @@ def partner_new(request: Request, actor: ActorDep) -> Response:
 
 
 @router.post("/partners/new", response_class=HTMLResponse)
-async def partner_create(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    data = await read_form(request, lists=("types",))
+def partner_create(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    data = fields(form, lists=("types",))
     try:
         partner = service.create_partner(
             session, actor=actor, data=parse(schemas.PartnerCreate, data)
@@ -252,10 +254,10 @@ def partner_edit(
 
 
 @router.post("/partners/{partner_id}/edit", response_class=HTMLResponse)
-async def partner_update(
-    request: Request, session: SessionDep, actor: ActorDep, partner_id: int
+def partner_update(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep, partner_id: int
 ) -> Response:
-    data = await read_form(request, lists=("types",))
+    data = fields(form, lists=("types",))
     try:
         service.update_partner(
             session, actor=actor, partner_id=partner_id, data=parse(schemas.PartnerUpdate, data)
@@ -287,10 +289,10 @@ def _detail_or_error(
 
 
 @router.post("/partners/{partner_id}/status", response_class=HTMLResponse)
-async def partner_status(
-    request: Request, session: SessionDep, actor: ActorDep, partner_id: int
+def partner_status(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep, partner_id: int
 ) -> Response:
-    data = await read_form(request)
+    data = fields(form)
     return _detail_or_error(
         request,
         session,
@@ -313,10 +315,10 @@ def partner_delete(session: SessionDep, actor: ActorDep, partner_id: int) -> Res
 
 
 def _child_create_route(collection: str, model: type[Any], schema: type[Any]) -> None:
-    async def create(
-        request: Request, session: SessionDep, actor: ActorDep, partner_id: int
+    def create(
+        request: Request, session: SessionDep, actor: ActorDep, form: FormDep, partner_id: int
     ) -> Response:
-        data = await read_form(request)
+        data = fields(form)
         return _detail_or_error(
             request,
             session,
@@ -346,11 +348,11 @@ _child_create_route("certifications", Certification, schemas.CertificationIn)
 
 
 @router.post("/sites/{site_id}/capabilities", response_class=HTMLResponse)
-async def capability_create(
-    request: Request, session: SessionDep, actor: ActorDep, site_id: int
+def capability_create(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep, site_id: int
 ) -> Response:
     site = service.get_child(session, actor=actor, model=Site, child_id=site_id)
-    data = await read_form(request)
+    data = fields(form)
     data.pop("site", None)
     if "product_families" in data:
         data["product_families"] = [
@@ -409,11 +411,11 @@ def site_edit(request: Request, session: SessionDep, actor: ActorDep, site_id: i
 
 
 @router.post("/sites/{site_id}/edit", response_class=HTMLResponse)
-async def site_update(
-    request: Request, session: SessionDep, actor: ActorDep, site_id: int
+def site_update(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep, site_id: int
 ) -> Response:
     site = service.get_child(session, actor=actor, model=Site, child_id=site_id)
-    data = await read_form(request)
+    data = fields(form)
     try:
         service.update_child(
             session,

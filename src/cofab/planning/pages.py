@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Any, cast
+from typing import Any
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from cofab.core import jobs
 from cofab.core.access import Actor
 from cofab.core.errors import CofabError, FieldProblem, ValidationFailed
+from cofab.core.forms import FormDep
 from cofab.core.i18n import N_, translate
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, PageActor, error_context, render
@@ -131,13 +133,12 @@ def index(request: Request, session: DbSession, actor: PageActor) -> Response:
     return _index(request, session, actor)
 
 
-async def _document_from_form(request: Request) -> tuple[Any, str | None]:
-    form = await request.form()
+def _document_from_form(request: Request, form: FormData) -> tuple[Any, str | None]:
     upload = form.get("file")
     text = str(form.get("document") or "").strip()
     if isinstance(upload, StarletteUpload) and upload.filename:
         limit = request.app.state.settings.max_upload_mb
-        raw = await read_limited(cast(UploadFile, upload), limit)
+        raw = read_limited(upload, limit)
         text = raw.decode("utf-8", errors="replace")
     if not text:
         raise ValidationFailed(problems=[FieldProblem("file", NO_DOCUMENT)])
@@ -151,10 +152,10 @@ async def _document_from_form(request: Request) -> tuple[Any, str | None]:
 
 
 @router.post("/planning/upload", response_class=HTMLResponse)
-async def upload(request: Request, session: DbSession, actor: PageActor) -> Response:
+def upload(request: Request, session: DbSession, actor: PageActor, form: FormDep) -> Response:
     service.ensure_writer(actor)
     try:
-        document, name = await _document_from_form(request)
+        document, name = _document_from_form(request, form)
         scenario = service.create_scenario(session, actor=actor, document=document, name=name)
     except CofabError as exc:
         session.rollback()
@@ -171,8 +172,7 @@ def _float(value: str, field: str) -> float | None:
         raise ValidationFailed(problems=[FieldProblem(field, NOT_A_NUMBER)]) from exc
 
 
-async def _registry_request(request: Request) -> tuple[RegistryRequest, dict[str, Any]]:
-    form = await request.form()
+def _registry_request(form: FormData) -> tuple[RegistryRequest, dict[str, Any]]:
     values = {key: str(form.get(key) or "").strip() for key in form if key != "csrf_token"}
     markets = []
     for row, (m_id, region, demand, penalty) in enumerate(
@@ -218,11 +218,13 @@ async def _registry_request(request: Request) -> tuple[RegistryRequest, dict[str
 
 
 @router.post("/planning/from-registry", response_class=HTMLResponse)
-async def from_registry(request: Request, session: DbSession, actor: PageActor) -> Response:
+def from_registry(
+    request: Request, session: DbSession, actor: PageActor, form: FormDep
+) -> Response:
     service.ensure_writer(actor)
     values: dict[str, Any] = {}
     try:
-        req, values = await _registry_request(request)
+        req, values = _registry_request(form)
         scenario = service.create_from_registry(session, actor=actor, request=req)
     except (CofabError, ValueError) as exc:
         session.rollback()
@@ -367,11 +369,10 @@ def solve(session: DbSession, actor: PageActor, scenario_id: int) -> Response:
 
 
 @router.post("/planning/{scenario_id}/simulate")
-async def simulate(
-    request: Request, session: DbSession, actor: PageActor, scenario_id: int
+def simulate(
+    request: Request, session: DbSession, actor: PageActor, form: FormDep, scenario_id: int
 ) -> Response:
     service.get_scenario(session, actor=actor, scenario_id=scenario_id)
-    form = await request.form()
     count = _float(str(form.get("scenarios") or "2000"), "scenarios") or 2000
     seed = _float(str(form.get("seed") or "1"), "seed") or 1
     service.enqueue_simulate(
@@ -385,11 +386,10 @@ async def simulate(
 
 
 @router.post("/planning/{scenario_id}/what-if", response_class=HTMLResponse)
-async def what_if(
-    request: Request, session: DbSession, actor: PageActor, scenario_id: int
+def what_if(
+    request: Request, session: DbSession, actor: PageActor, form: FormDep, scenario_id: int
 ) -> Response:
     scenario = service.get_scenario(session, actor=actor, scenario_id=scenario_id)
-    form = await request.form()
     kind = str(form.get("kind") or "")
     partner = str(form.get("partner_id") or "")
     try:
@@ -410,11 +410,10 @@ async def what_if(
 
 
 @router.post("/planning/{scenario_id}/make-or-buy", response_class=HTMLResponse)
-async def make_or_buy(
-    request: Request, session: DbSession, actor: PageActor, scenario_id: int
+def make_or_buy(
+    request: Request, session: DbSession, actor: PageActor, form: FormDep, scenario_id: int
 ) -> Response:
     scenario = service.get_scenario(session, actor=actor, scenario_id=scenario_id)
-    form = await request.form()
     values = {key: str(form.get(key) or "").strip() for key in form if key != "csrf_token"}
     try:
         case = _mob_case(values)

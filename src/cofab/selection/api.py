@@ -343,7 +343,7 @@ def reopen(session: DbSession, actor: ApiActor, dd_item_id: int) -> Any:
 @router.post(
     "/candidates/{candidate_id}/evidence", response_model=schemas.EvidenceRead, status_code=201
 )
-async def upload_evidence(
+def upload_evidence(
     request: Request,
     session: DbSession,
     actor: ApiActor,
@@ -353,7 +353,7 @@ async def upload_evidence(
 ) -> Any:
     ensure_evaluator(actor)
     settings = request.app.state.settings
-    content = await read_limited(file, settings.max_upload_mb)
+    content = read_limited(file, settings.max_upload_mb)
     row = service.add_evidence(
         session,
         actor=actor,

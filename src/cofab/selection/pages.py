@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
 from cofab.core.errors import CofabError, FieldProblem, ValidationFailed
-from cofab.core.forms import parse, read_form
+from cofab.core.forms import FormDep, fields, parse
 from cofab.core.i18n import N_
 from cofab.core.web import DbSession, page_actor
 from cofab.partners.models import Partner, PartnerStatus
@@ -67,9 +67,11 @@ def evaluation_new(request: Request, session: DbSession, actor: ActorDep) -> Res
 
 
 @router.post("/selection/evaluations/new", response_class=HTMLResponse)
-async def evaluation_create(request: Request, session: DbSession, actor: ActorDep) -> Response:
+def evaluation_create(
+    request: Request, session: DbSession, actor: ActorDep, form: FormDep
+) -> Response:
     ensure_reader(actor)
-    data = await read_form(request, lists=("partner_ids",))
+    data = fields(form, lists=("partner_ids",))
     try:
         evaluation = service.create_evaluation(
             session, actor=actor, data=parse(schemas.EvaluationCreate, data)
@@ -128,11 +130,11 @@ def _evaluation_or_error(
 
 
 @router.post("/selection/evaluations/{evaluation_id}/settings", response_class=HTMLResponse)
-async def evaluation_settings(
-    request: Request, session: DbSession, actor: ActorDep, evaluation_id: int
+def evaluation_settings(
+    request: Request, session: DbSession, actor: ActorDep, form: FormDep, evaluation_id: int
 ) -> Response:
     service.get_evaluation(session, actor=actor, evaluation_id=evaluation_id)
-    data = await read_form(request)
+    data = fields(form)
     return _evaluation_or_error(
         request,
         session,
@@ -148,11 +150,11 @@ async def evaluation_settings(
 
 
 @router.post("/selection/evaluations/{evaluation_id}/candidates", response_class=HTMLResponse)
-async def candidate_add(
-    request: Request, session: DbSession, actor: ActorDep, evaluation_id: int
+def candidate_add(
+    request: Request, session: DbSession, actor: ActorDep, form: FormDep, evaluation_id: int
 ) -> Response:
     service.get_evaluation(session, actor=actor, evaluation_id=evaluation_id)
-    data = await read_form(request)
+    data = fields(form)
     return _evaluation_or_error(
         request,
         session,
@@ -216,12 +218,11 @@ def score_sheet(
 
 
 @router.post("/selection/evaluations/{evaluation_id}/scores", response_class=HTMLResponse)
-async def score_sheet_save(
-    request: Request, session: DbSession, actor: ActorDep, evaluation_id: int
+def score_sheet_save(
+    request: Request, session: DbSession, actor: ActorDep, form: FormDep, evaluation_id: int
 ) -> Response:
     ensure_evaluator(actor)
     view = service.evaluation_view(session, actor=actor, evaluation_id=evaluation_id)
-    form = await request.form()
     values = {k: str(v) for k, v in form.items() if k.startswith(("v_", "j_"))}
     rows: list[dict[str, Any]] = []
     unreadable: list[FieldProblem] = []
@@ -322,11 +323,11 @@ def results(request: Request, session: DbSession, actor: ActorDep, evaluation_id
 
 
 @router.post("/selection/evaluations/{evaluation_id}/close", response_class=HTMLResponse)
-async def close(
-    request: Request, session: DbSession, actor: ActorDep, evaluation_id: int
+def close(
+    request: Request, session: DbSession, actor: ActorDep, form: FormDep, evaluation_id: int
 ) -> Response:
     service.get_evaluation(session, actor=actor, evaluation_id=evaluation_id)
-    data = await read_form(request, lists=("selected_candidate_ids",))
+    data = fields(form, lists=("selected_candidate_ids",))
     return _evaluation_or_error(
         request,
         session,

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi import UploadFile as FastApiUpload
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from cofab.core.access import Actor
 from cofab.core.errors import BadRequest, CofabError
-from cofab.core.forms import parse
+from cofab.core.forms import FormDep, parse
 from cofab.core.i18n import N_
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, page_actor
@@ -75,11 +74,10 @@ def _candidate_or_error(
 
 
 @router.post("/selection/due-diligence/{dd_item_id}", response_class=HTMLResponse)
-async def item_update(
-    request: Request, session: DbSession, actor: ActorDep, dd_item_id: int
+def item_update(
+    request: Request, session: DbSession, actor: ActorDep, form: FormDep, dd_item_id: int
 ) -> Response:
     item = service.get_item(session, actor=actor, dd_item_id=dd_item_id)
-    form = await request.form()
     body: dict[str, Any] = {
         "status": str(form.get("status") or item.status),
         "owner_id": str(form.get("owner_id") or "") or None,
@@ -132,21 +130,19 @@ def item_reopen(request: Request, session: DbSession, actor: ActorDep, dd_item_i
 
 
 @router.post("/selection/candidates/{candidate_id}/evidence", response_class=HTMLResponse)
-async def evidence_upload(
-    request: Request, session: DbSession, actor: ActorDep, candidate_id: int
+def evidence_upload(
+    request: Request, session: DbSession, actor: ActorDep, form: FormDep, candidate_id: int
 ) -> Response:
     ensure_evaluator(actor)
     service.get_candidate(session, actor=actor, candidate_id=candidate_id)
-    form = await request.form()
     upload = form.get("file")
     raw_item = str(form.get("dd_item_id") or "")
     settings = request.app.state.settings
 
-    async def store() -> None:
+    def store() -> None:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise BadRequest(MSG_NO_FILE)
-        # read_limited only calls .read(); starlette's form gives its own UploadFile class.
-        content = await read_limited(cast(FastApiUpload, upload), settings.max_upload_mb)
+        content = read_limited(upload, settings.max_upload_mb)
         service.add_evidence(
             session,
             actor=actor,
@@ -159,7 +155,7 @@ async def evidence_upload(
         )
 
     try:
-        await store()
+        store()
     except CofabError as exc:
         session.rollback()
         ctx = _candidate_ctx(session, actor, candidate_id)

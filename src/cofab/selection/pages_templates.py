@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 
 from cofab.core.access import Actor
 from cofab.core.errors import CofabError
-from cofab.core.forms import parse
+from cofab.core.forms import FormDep, parse
 from cofab.core.web import DbSession, error_context, page_actor
 from cofab.selection import schemas, service
 from cofab.selection.page_helpers import form_lists, page, page_with_error, saved
@@ -58,9 +58,10 @@ def template_new(
 
 
 @router.post("/selection/templates/new", response_class=HTMLResponse)
-async def template_create(request: Request, session: DbSession, actor: ActorDep) -> Response:
+def template_create(
+    request: Request, session: DbSession, actor: ActorDep, form: FormDep
+) -> Response:
     ensure_writer(actor)
-    form = await request.form()
     data = _document_from_form(form)
     try:
         view = service.create_template(
@@ -110,12 +111,11 @@ def template_edit(
 
 
 @router.post("/selection/templates/{template_id}/edit", response_class=HTMLResponse)
-async def template_update(
-    request: Request, session: DbSession, actor: ActorDep, template_id: int
+def template_update(
+    request: Request, session: DbSession, actor: ActorDep, form: FormDep, template_id: int
 ) -> Response:
     ensure_writer(actor)
     service.get_template(session, actor=actor, template_id=template_id)
-    form = await request.form()
     data = _document_from_form(form)
     try:
         service.update_template(
@@ -131,10 +131,9 @@ async def template_update(
 
 
 @router.post("/selection/ahp-preview", response_class=HTMLResponse)
-async def ahp_preview(request: Request, actor: ActorDep) -> Response:
+def ahp_preview(request: Request, actor: ActorDep, form: FormDep) -> Response:
     """The form's live AHP panel: weights, CR and the pair to revisit, or what is wrong."""
     ensure_reader(actor)
-    form = await request.form()
     locale = request.state.locale
     rows = form_lists(form, ("c_key", "c_name_en", "c_name_ko"), ("c_key", "c_name_en"))
     names = [r[f"c_name_{locale}"] or r["c_name_en"] or r["c_key"] for r in rows]

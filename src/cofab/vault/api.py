@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from cofab.core.pagination import Page, paginate
@@ -101,9 +102,14 @@ async def upload_version(
     filename: Annotated[str | None, Query(max_length=255)] = None,
     note: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> Any:
-    """The request body is the file itself, streamed (never buffered whole)."""
-    store = store_of(request)
-    pending = documents.begin_version(session, actor=actor, document_id=document_id)
+    """The request body is the file itself, streamed (never buffered whole).
+
+    ``async`` so the body can stream into the encryptor; every database call goes through the
+    threadpool (a blocked loop would stop every other request from committing)."""
+    store = await run_in_threadpool(store_of, request)  # reads key files
+    pending = await run_in_threadpool(
+        documents.begin_version, session, actor=actor, document_id=document_id
+    )
     refuse_declared_oversize(request, store.max_bytes)
     return await stream_upload(
         session,

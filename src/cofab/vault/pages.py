@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ from cofab.accounts.models import User
 from cofab.contracts.models import Contract
 from cofab.core.access import Actor, require_roles
 from cofab.core.errors import CofabError
-from cofab.core.forms import parse, read_form
+from cofab.core.forms import FormDep, fields, parse
 from cofab.core.pagination import Page, paginate
 from cofab.core.web import DbSession, PageActor, check_csrf, error_context, render
 from cofab.db.base import utcnow
@@ -110,8 +111,10 @@ def document_new(request: Request, session: DbSession, actor: PageActor) -> Resp
 
 
 @router.post("/vault/documents", response_class=HTMLResponse)
-async def document_create(request: Request, session: DbSession, actor: PageActor) -> Response:
-    data = await read_form(request)
+def document_create(
+    request: Request, session: DbSession, actor: PageActor, form: FormDep
+) -> Response:
+    data = fields(form)
     try:
         document = documents.create_document(
             session, actor=actor, data=parse(schemas.VaultDocumentCreate, data)
@@ -189,10 +192,10 @@ def _change_or_error(
 
 
 @router.post("/vault/documents/{document_id}/edit", response_class=HTMLResponse)
-async def document_edit(
-    request: Request, session: DbSession, actor: PageActor, document_id: int
+def document_edit(
+    request: Request, session: DbSession, actor: PageActor, form: FormDep, document_id: int
 ) -> Response:
-    data = await read_form(request)
+    data = fields(form)
     if "contract_id" not in data:
         data["contract_id"] = None
     data["watermark"] = "watermark" in data  # an unticked checkbox is not sent at all
@@ -214,8 +217,12 @@ async def document_edit(
 async def version_upload(
     request: Request, session: DbSession, actor: StreamActor, document_id: int
 ) -> Response:
-    store = store_of(request)
-    pending = documents.begin_version(session, actor=actor, document_id=document_id)
+    """``async`` so the form streams into the encryptor; every database call goes through the
+    threadpool (a blocked loop would stop every other request from committing)."""
+    store = await run_in_threadpool(store_of, request)  # reads key files
+    pending = await run_in_threadpool(
+        documents.begin_version, session, actor=actor, document_id=document_id
+    )
     refuse_declared_oversize(request, store.max_bytes, overhead=MAX_FORM_OVERHEAD)
     form = StreamedForm(request)
     await form.read_fields()
@@ -235,11 +242,17 @@ async def version_upload(
     except AccessRefused:
         raise
     except CofabError as exc:
-        session.rollback()
-        ctx = _detail_ctx(session, actor, document_id, request.state.locale)
-        ctx |= error_context(exc, request.state.locale)
-        return render(request, "vault/detail.html", ctx, status_code=exc.status)
+        return await run_in_threadpool(_upload_refused, request, session, actor, document_id, exc)
     return RedirectResponse(f"/vault/documents/{document_id}?done=1", status_code=303)
+
+
+def _upload_refused(
+    request: Request, session: Session, actor: Actor, document_id: int, exc: CofabError
+) -> Response:
+    session.rollback()
+    ctx = _detail_ctx(session, actor, document_id, request.state.locale)
+    ctx |= error_context(exc, request.state.locale)
+    return render(request, "vault/detail.html", ctx, status_code=exc.status)
 
 
 MAX_FORM_OVERHEAD = 128 * 1024  # the form's other fields and multipart framing
@@ -256,10 +269,10 @@ def version_download(
 
 
 @router.post("/vault/versions/{version_id}/delete", response_class=HTMLResponse)
-async def version_delete(
-    request: Request, session: DbSession, actor: PageActor, version_id: int
+def version_delete(
+    request: Request, session: DbSession, actor: PageActor, form: FormDep, version_id: int
 ) -> Response:
-    data = await read_form(request)
+    data = fields(form)
     _version, document = deletion.deletable_version(session, actor=actor, version_id=version_id)
     document_id = document.id
 
@@ -271,10 +284,10 @@ async def version_delete(
 
 
 @router.post("/vault/documents/{document_id}/delete", response_class=HTMLResponse)
-async def document_delete(
-    request: Request, session: DbSession, actor: PageActor, document_id: int
+def document_delete(
+    request: Request, session: DbSession, actor: PageActor, form: FormDep, document_id: int
 ) -> Response:
-    data = await read_form(request)
+    data = fields(form)
     documents.writable_document(session, actor=actor, document_id=document_id)
 
     def action() -> deletion.Removal:
@@ -307,10 +320,10 @@ def _delete_or_error(
 
 
 @router.post("/vault/documents/{document_id}/shares", response_class=HTMLResponse)
-async def share_add(
-    request: Request, session: DbSession, actor: PageActor, document_id: int
+def share_add(
+    request: Request, session: DbSession, actor: PageActor, form: FormDep, document_id: int
 ) -> Response:
-    data = await read_form(request)
+    data = fields(form)
 
     def action() -> Any:
         data["expires_at"] = local_to_utc(data.get("expires_at"), actor.timezone)
@@ -331,10 +344,10 @@ def share_revoke(session: DbSession, actor: PageActor, share_id: int) -> Respons
 
 
 @router.post("/vault/documents/{document_id}/grants", response_class=HTMLResponse)
-async def grant_add(
-    request: Request, session: DbSession, actor: PageActor, document_id: int
+def grant_add(
+    request: Request, session: DbSession, actor: PageActor, form: FormDep, document_id: int
 ) -> Response:
-    data = await read_form(request)
+    data = fields(form)
 
     def action() -> Any:
         data["expires_at"] = local_to_utc(data.get("expires_at"), actor.timezone)

@@ -18,7 +18,7 @@ from cofab.contracts.models import Contract
 from cofab.core.access import Actor
 from cofab.core.audit import AuditEntry
 from cofab.core.errors import CofabError
-from cofab.core.forms import parse, read_form
+from cofab.core.forms import FormDep, fields, parse
 from cofab.core.web import DbSession, PageActor, error_context, render
 from cofab.db.base import utcnow
 from cofab.partners.models import Partner
@@ -93,8 +93,8 @@ def exit_list(request: Request, session: DbSession, actor: PageActor, done: int 
 
 
 @router.post("/vault/exit-reports", response_class=HTMLResponse)
-async def exit_issue(request: Request, session: DbSession, actor: PageActor) -> Response:
-    data = await read_form(request)
+def exit_issue(request: Request, session: DbSession, actor: PageActor, form: FormDep) -> Response:
+    data = fields(form)
     try:
         body = parse(schemas.VaultExitReportCreate, data)
         report = exits.issue_exit_report(
@@ -128,10 +128,10 @@ def exit_detail(
 
 
 @router.post("/vault/exit-reports/{exit_report_id}/confirm", response_class=HTMLResponse)
-async def exit_confirm(
-    request: Request, session: DbSession, actor: PageActor, exit_report_id: int
+def exit_confirm(
+    request: Request, session: DbSession, actor: PageActor, form: FormDep, exit_report_id: int
 ) -> Response:
-    data = await read_form(request)
+    data = fields(form)
     try:
         exits.confirm_exit_report(
             session, actor=actor, report_id=exit_report_id, note=data.get("note")

@@ -13,6 +13,7 @@ next body chunk from the event loop, so memory stays at a few chunks whatever th
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 
@@ -234,22 +235,28 @@ async def stream_upload(
     note: str | None,
 ) -> VaultVersion:
     """Commit the request's reads (so no lock is held while the file streams in), encrypt in a
-    worker thread, then record the version; ``pending`` comes from ``begin_version``."""
-    session.commit()
+    worker thread, then record the version; ``pending`` comes from ``begin_version``.
+
+    Every session call runs in a worker thread: one waiting on a lock on the event loop would
+    stop every other request from committing."""
+    await anyio.to_thread.run_sync(session.commit)
     loop = asyncio.get_running_loop()
     stored = await anyio.to_thread.run_sync(
         documents.store_file, store, pending, blocking_chunks(source, loop)
     )
     try:
-        return documents.finish_version(
-            session,
-            actor=actor,
-            pending=pending,
-            stored=stored,
-            filename=filename,
-            content_type=content_type,
-            note=note,
+        return await anyio.to_thread.run_sync(
+            functools.partial(
+                documents.finish_version,
+                session,
+                actor=actor,
+                pending=pending,
+                stored=stored,
+                filename=filename,
+                content_type=content_type,
+                note=note,
+            )
         )
     except BaseException:
-        documents.discard(store, stored)
+        await anyio.to_thread.run_sync(documents.discard, store, stored)
         raise

@@ -35,8 +35,9 @@ def store_of(request: Request) -> VaultStore:
 
 async def page_actor_keep_body(request: Request, session: DbSession) -> Actor:
     """Like ``core.web.page_actor`` but leaves the body unread: the upload route streams it and
-    checks the CSRF token itself (``page_actor`` would spool the whole file to parse the form)."""
-    actor = resolve_actor(request, session)
+    checks the CSRF token itself (``page_actor`` would spool the whole file to parse the form).
+    The lookup runs in the threadpool like every database call of an async route."""
+    actor = await run_in_threadpool(resolve_actor, request, session)
     if actor is None:
         raise LoginRequired()
     return actor
