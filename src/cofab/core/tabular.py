@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from cofab.core.cell_safety import inert, restored
 from cofab.core.errors import BadRequest
 from cofab.core.i18n import N_
 
@@ -95,23 +96,27 @@ def _rows_from_records(records: list[list[str]]) -> list[Row]:
             continue
         if len(record) > len(headers) and any(c.strip() for c in record[len(headers) :]):
             raise BadRequest(N_("Row {row} has more cells than the header has columns."), row=index)
-        values = {h: (record[i].strip() if i < len(record) else "") for i, h in enumerate(headers)}
+        values = {
+            h: (restored(record[i].strip()) if i < len(record) else "")
+            for i, h in enumerate(headers)
+        }
         rows.append(Row(index, values))
     return rows
 
 
 def _export_value(value: Any) -> Any:
+    # every writer passes here, so no exported cell can hold a live formula (see cell_safety)
     if isinstance(value, list | tuple):
-        return "; ".join(str(v) for v in value)
+        return inert("; ".join(str(v) for v in value))
     if isinstance(value, Decimal):
-        return float(value)
-    return value
+        return float(value) if value.is_finite() else str(value)
+    return inert(value)
 
 
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers)
+    writer.writerow([inert(h) for h in headers])
     for row in rows:
         writer.writerow(["" if v is None else _export_value(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -124,7 +129,7 @@ def write_xlsx(
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(list(headers))
+    sheet.append([inert(h) for h in headers])
     for row in rows:
         sheet.append([_export_value(v) for v in row])
     buffer = io.BytesIO()
