@@ -624,44 +624,12 @@ def duckdb_kpis(con: Any) -> dict[int, dict[str, float | None]]:
         return {int(row[0]): dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
     parts = {name: fetch(name) for name in DUCK_SQL}
-    out: dict[int, dict[str, float | None]] = {}
-    for pid in set().union(*parts.values()):
-        d, r, lt = (
-            parts["delivery"].get(pid, {}),
-            parts["receipts"].get(pid, {}),
-            parts["lead"].get(pid, {}),
-        )
-        rs, rv, a = (
-            parts["response"].get(pid, {}),
-            parts["resolution"].get(pid, {}),
-            parts["ack"].get(pid, {}),
-        )
-        n_eval, n_late = int(d.get("n_eval") or 0), int(d.get("n_late") or 0)
-
-        def ratio(num: Any, den: Any, scale: float = 1.0) -> float | None:
-            return None if not den else float(num or 0) / float(den) * scale
-
-        out[pid] = {
-            "otd_lines": ratio(d.get("n_on_time"), n_eval, 100),
-            "otd_qty": ratio(d.get("qty_on_time"), d.get("qty_eval"), 100),
-            "otif": ratio(d.get("n_otif"), n_eval, 100),
-            "avg_days_late": None if not n_eval else (ratio(d.get("late_days"), n_late) or 0.0),
-            "fill_rate": ratio(d.get("qty_filled"), d.get("qty_eval"), 100),
-            "defect_ppm": ratio(r.get("rejected"), r.get("received"), 1e6),
-            "cost_index": ratio(r.get("landed"), r.get("contract"), 100),
-            "lead_time_days": ratio(lt.get("lead_days"), lt.get("completed")),
-            "response_median_h": _float(rs.get("median")),
-            "response_p90_h": _float(rs.get("p90")),
-            "resolution_median_h": _float(rv.get("median")),
-            "resolution_p90_h": _float(rv.get("p90")),
-            "ack_rate": ratio(a.get("answered"), a.get("ordered"), 100),
-            "ack_hours": ratio(a.get("ack_hours"), a.get("answered")),
-        }
-    return out
-
-
-def _float(value: Any) -> float | None:
-    return None if value is None else float(value)
+    # The SQL above is written independently; the step from sums to values is each KPI's row of
+    # kpi_definitions, so the table (not a second copy of the formulas) is what gets checked.
+    return {
+        pid: kpis.values_of({name: rows.get(pid, {}) for name, rows in parts.items()})
+        for pid in set().union(*parts.values())
+    }
 
 
 def compare(

@@ -7,6 +7,7 @@ drill-down cannot disagree with the number it explains.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,12 +19,6 @@ from cofab.core.access import Actor
 from cofab.operations import kpis
 from cofab.operations.models import Order, OrderLine, Receipt, SupportTicket
 
-LINE_KPIS = frozenset({"otd_lines", "otd_qty", "otif", "avg_days_late", "fill_rate"})
-RECEIPT_KPIS = frozenset({"defect_ppm", "cost_index", "lead_time_days"})
-TICKET_KPIS = frozenset(
-    {"response_median_h", "response_p90_h", "resolution_median_h", "resolution_p90_h"}
-)
-ACK_KPIS = frozenset({"ack_rate", "ack_hours"})
 MAX_ROWS = 500
 
 
@@ -45,14 +40,10 @@ def drill(
     kpi: str,
     as_of: date | None = None,
 ) -> Drill:
+    """The records behind ``kpi`` (its row's ``family``); an unknown code lists the due lines."""
     query = kpis.KpiQuery(start, end, "partner", tolerance_days, [partner_id], as_of)
-    if kpi in RECEIPT_KPIS:
-        return _receipts(session, actor, query)
-    if kpi in TICKET_KPIS:
-        return _tickets(session, actor, query)
-    if kpi in ACK_KPIS:
-        return _ordered(session, actor, query)
-    return _lines(session, actor, query)
+    family = kpis.KPIS[kpi].family if kpi in kpis.KPIS else "lines"
+    return FAMILIES[family](session, actor, query)
 
 
 def _lines(session: Session, actor: Actor, query: kpis.KpiQuery) -> Drill:
@@ -182,3 +173,11 @@ def _ordered(session: Session, actor: Actor, query: kpis.KpiQuery) -> Drill:
     for row in rows:
         row["ack_h"] = _hours(row["created_at"], row["acknowledged_at"])
     return Drill("ordered", rows[:MAX_ROWS], len(rows) > MAX_ROWS)
+
+
+FAMILIES: dict[str, Callable[[Session, Actor, kpis.KpiQuery], Drill]] = {
+    "lines": _lines,
+    "receipts": _receipts,
+    "tickets": _tickets,
+    "ordered": _ordered,
+}

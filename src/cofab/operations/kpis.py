@@ -14,6 +14,7 @@ therefore its lower middle value.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -28,7 +29,10 @@ from cofab.operations.kpi_definitions import (
     KPI_CODES,
     KPI_NAMES,
     KPI_UNITS,
+    KPIS,
     LOWER_IS_BETTER,
+    KpiDef,
+    values_of,
 )
 from cofab.operations.kpi_delivery import (
     delivery_sums,
@@ -42,17 +46,20 @@ from cofab.operations.kpi_other import (
     ticket_percentiles,
     tickets_opened,
 )
-from cofab.operations.kpi_sql import GROUPINGS, KpiQuery, period_instants, ratio
+from cofab.operations.kpi_sql import GROUPINGS, KpiQuery, period_instants
 from cofab.operations.models import SupportTicket
 from cofab.partners.models import Partner, Site
 
 __all__ = [
     "DEFINITIONS",
     "GROUPINGS",
+    "KPIS",
     "KPI_CODES",
     "KPI_NAMES",
     "KPI_UNITS",
     "LOWER_IS_BETTER",
+    "SOURCE_QUERIES",
+    "KpiDef",
     "KpiGroup",
     "KpiQuery",
     "compute",
@@ -60,8 +67,22 @@ __all__ = [
     "line_flags",
     "per_line_outcomes",
     "period_instants",
+    "values_of",
 ]
 GroupBy = Literal["partner", "site", "family", "all"]
+SourceQuery = Callable[[Session, Actor, KpiQuery], dict[str, Any]]
+_ticket = SupportTicket.__table__
+
+# The SQL query behind each KPI source (``KpiDef.source``), longest first so that on PostgreSQL
+# the helpers running them side by side finish together.
+SOURCE_QUERIES: dict[str, SourceQuery] = {
+    "delivery": delivery_sums,
+    "lead": lead_time_sums,
+    "receipts": receipt_sums,
+    "ack": acknowledgement_sums,
+    "response": lambda s, a, q: ticket_percentiles(s, a, q, _ticket.c.first_response_at),
+    "resolution": lambda s, a, q: ticket_percentiles(s, a, q, _ticket.c.resolved_at),
+}
 
 
 @dataclass
@@ -82,52 +103,22 @@ def compute(
     """Every KPI for every group with any activity in the period."""
     if query.group_by not in GROUPINGS:
         raise ValueError(query.group_by)
-    ticket = SupportTicket.__table__
     found = kpi_fanout.run(
         session,
-        [  # longest first, so the helpers finish together
-            ("delivery", lambda s: delivery_sums(s, actor, query)),
-            ("lead", lambda s: lead_time_sums(s, actor, query)),
-            ("receipts", lambda s: receipt_sums(s, actor, query)),
-            ("ack", lambda s: acknowledgement_sums(s, actor, query)),
-            ("response", lambda s: ticket_percentiles(s, actor, query, ticket.c.first_response_at)),
-            ("resolution", lambda s: ticket_percentiles(s, actor, query, ticket.c.resolved_at)),
-            ("opened", lambda s: tickets_opened(s, actor, query)),
+        [
+            *((name, _bound(run, actor, query)) for name, run in SOURCE_QUERIES.items()),
+            ("opened", _bound(tickets_opened, actor, query)),
         ],
     )
-    delivery, receipts, lead = found["delivery"], found["receipts"], found["lead"]
-    response, resolution = found["response"], found["resolution"]
-    opened, ack = found["opened"], found["ack"]
-    keys = set(delivery) | set(receipts) | set(lead) | set(response) | set(resolution)
-    keys |= set(opened) | set(ack)
+    opened: dict[str, int] = found.pop("opened")
+    keys = set(opened).union(*found.values())
     groups: list[KpiGroup] = []
     for key in keys:
-        d = delivery.get(key, {})
-        r = receipts.get(key, {})
-        lt = lead.get(key, {})
-        rs = response.get(key, {})
-        rv = resolution.get(key, {})
-        a = ack.get(key, {})
+        d, r = found["delivery"].get(key, {}), found["receipts"].get(key, {})
+        lt, a = found["lead"].get(key, {}), found["ack"].get(key, {})
+        values = values_of({source: sums.get(key, {}) for source, sums in found.items()})
         n_eval = int(d.get("n_eval") or 0)
         n_late = int(d.get("n_late") or 0)
-        values: dict[str, float | None] = {
-            "otd_lines": ratio(d.get("n_on_time"), n_eval, 100),
-            "otd_qty": ratio(d.get("qty_on_time"), d.get("qty_eval"), 100),
-            "otif": ratio(d.get("n_otif"), n_eval, 100),
-            "avg_days_late": (
-                None if n_eval == 0 else (ratio(d.get("late_days"), n_late) if n_late else 0.0)
-            ),
-            "fill_rate": ratio(d.get("qty_filled"), d.get("qty_eval"), 100),
-            "defect_ppm": ratio(r.get("rejected"), r.get("received"), 1_000_000),
-            "cost_index": ratio(r.get("landed"), r.get("contract"), 100),
-            "lead_time_days": ratio(lt.get("lead_days"), lt.get("completed")),
-            "response_median_h": _hours(rs.get("median")),
-            "response_p90_h": _hours(rs.get("p90")),
-            "resolution_median_h": _hours(rv.get("median")),
-            "resolution_p90_h": _hours(rv.get("p90")),
-            "ack_rate": ratio(a.get("answered"), a.get("ordered"), 100),
-            "ack_hours": ratio(a.get("ack_hours"), a.get("answered")),
-        }
         counts = {
             "lines_due": int(d.get("due") or 0),
             "lines_evaluated": n_eval,
@@ -144,8 +135,10 @@ def compute(
     return sorted(groups, key=lambda g: (g.label.lower(), g.key))
 
 
-def _hours(value: Any) -> float | None:
-    return None if value is None else round(float(value), 4)
+def _bound(
+    run: Callable[[Session, Actor, KpiQuery], Any], actor: Actor, query: KpiQuery
+) -> Callable[[Session], Any]:
+    return lambda session: run(session, actor, query)
 
 
 def _label(session: Session, groups: list[KpiGroup], group_by: str, locale: str) -> None:
