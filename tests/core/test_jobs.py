@@ -61,10 +61,11 @@ def test_two_workers_never_claim_the_same_job(engine: Engine) -> None:
 
 def test_job_status_api_is_scoped_and_cancellable(world: World, api, engine: Engine) -> None:  # type: ignore[no-untyped-def]
     job_id = enqueue(engine, n=3)
-    owner = api(world.users["viewer"])
-    body = owner.get(f"/api/v1/jobs/{job_id}").json()
+    viewer, owner = api(world.users["viewer"]), api(world.users["manager"])
+    body = viewer.get(f"/api/v1/jobs/{job_id}").json()
     assert body["status"] == "queued" and body["kind"] == "test.square"
     assert api(world.users["partner_a"]).get(f"/api/v1/jobs/{job_id}").status_code == 404
+    assert viewer.post(f"/api/v1/jobs/{job_id}/cancel").status_code == 403
     assert owner.post(f"/api/v1/jobs/{job_id}/cancel").json()["status"] == "cancelled"
     assert owner.post(f"/api/v1/jobs/{job_id}/cancel").status_code == 409
     assert jobs.work(engine, once=True, kinds={"test.square"}) == 0

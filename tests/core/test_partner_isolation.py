@@ -455,3 +455,106 @@ def test_positive_control_partner_sees_its_own_records(world: World, api) -> Non
         == 200
     )
     assert client.get(f"/api/v1/partners/{world.partner_b}").status_code == 404
+
+
+# --- role axis: a viewer reads everything and writes nothing --------------------------------
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# The caller's own account (language, personal API tokens), not the company's data.
+SELF_SERVICE = {
+    "/api/v1/me/locale",
+    "/api/v1/me/tokens",
+    "/api/v1/me/tokens/{token_id}",
+    "/account/tokens",
+    "/account/tokens/{token_id}/revoke",
+}
+# Calculators that answer from the request alone and store nothing: a viewer may use them; the
+# unchanged database below proves they stored nothing.
+PURE_CALCULATORS = {
+    "/api/v1/selection/ahp",
+    "/selection/ahp-preview",
+    "/api/v1/plans/make-or-buy",
+    "/planning/{scenario_id}/make-or-buy",
+    "/api/v1/contracts/{contract_id}/penalties",
+    "/contracts/{contract_id}/penalties",
+}
+
+
+def _database_fingerprint(engine: Engine) -> dict[str, str]:
+    """Every table's rows, serialised — except the caller's own login traces (users, tokens)."""
+    from cofab.db.registry import load_all_models
+
+    skipped = {"users", "api_tokens", "login_failures"}
+    found: dict[str, str] = {}
+    with engine.connect() as conn:
+        for table in load_all_models().sorted_tables:
+            if table.name in skipped:
+                continue
+            rows = conn.execute(table.select().order_by(*table.primary_key.columns)).all()
+            found[table.name] = repr([tuple(map(str, row)) for row in rows])
+    return found
+
+
+@pytest.mark.parametrize("channel", ["api", "pages"])
+def test_viewer_writes_nothing_on_any_route(
+    channel: str,
+    world: World,
+    app,
+    base_url: str,
+    engine: Engine,
+    api,  # type: ignore[no-untyped-def]
+) -> None:
+    resolvers = dict(OTHER_PARTNER_IDS)
+    for extra in EXTRA_RESOLVERS:
+        resolvers.update(extra(world, engine))
+    cache: dict[str, int] = {}
+    cached = {
+        k: (lambda w, e, k=k, f=f: cache.setdefault(k, f(w, e))) for k, f in resolvers.items()
+    }
+    plan = [
+        (m, p, r, _resolve(p, world, engine, cached))
+        for m, p, r in _routes(app)
+        if m in UNSAFE_METHODS
+        and p not in SELF_SERVICE
+        and p.startswith("/api/") == (channel == "api")
+    ]
+    if channel == "api":
+        client: httpx.Client = api(world.users["viewer"])
+        csrf = ""
+    else:
+        client = login(base_url, world.users["viewer"])
+        csrf = csrf_of(client, f"/partners/{world.partner_a}")
+    before = _database_fingerprint(engine)
+    wrong: list[str] = []
+    for method, path, route, url in plan:
+        kwargs: dict[str, Any] = {}
+        if channel == "api":
+            body = _json_body(route)
+            if body is not None:
+                kwargs["json"] = body | (
+                    {"partner_id": world.partner_b} if "partner_id" in body else {}
+                )
+            elif route.body_field is not None:
+                kwargs["files"] = MULTIPART_SAMPLE
+        else:
+            kwargs["data"] = FORM_SAMPLE | {"csrf_token": csrf}
+        status = client.request(method, url, **kwargs).status_code
+        allowed = (403, 404) if path not in PURE_CALCULATORS else tuple(range(200, 500))
+        if status not in allowed:
+            wrong.append(f"{method} {url} → {status}")
+    assert not wrong, "a viewer was not refused:\n" + "\n".join(wrong)
+    assert len(plan) > 30
+    after = _database_fingerprint(engine)
+    changed = [name for name in before if before[name] != after.get(name)]
+    assert not changed, f"a viewer's requests changed {changed}"
+
+
+def test_positive_control_viewer_reads_and_a_manager_writes(world: World, api) -> None:
+    """Guards the viewer sweep against passing only because every request is refused."""
+    viewer, manager = api(world.users["viewer"]), api(world.users["manager"])
+    assert viewer.get(f"/api/v1/partners/{world.partner_b}").status_code == 200
+    assert (
+        viewer.patch(f"/api/v1/partners/{world.partner_b}", json={"notes": "x"}).status_code == 403
+    )
+    assert (
+        manager.patch(f"/api/v1/partners/{world.partner_b}", json={"notes": "x"}).status_code == 200
+    )

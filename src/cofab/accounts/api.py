@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Response
 
 from cofab.accounts import schemas, service
 from cofab.accounts.models import User
-from cofab.core.access import Actor
+from cofab.core.access import Actor, viewer_may_call
 from cofab.core.web import DbSession, api_actor
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
@@ -22,6 +22,7 @@ def me(session: SessionDep, actor: ActorDep) -> Any:
 
 
 @router.put("/me/locale", status_code=204)
+@viewer_may_call
 def set_locale(session: SessionDep, actor: ActorDep, body: schemas.LocaleChange) -> Response:
     service.set_locale(session, actor=actor, locale=body.locale)
     return Response(status_code=204)
@@ -33,6 +34,7 @@ def list_tokens(session: SessionDep, actor: ActorDep) -> Any:
 
 
 @router.post("/me/tokens", response_model=schemas.TokenIssued, status_code=201)
+@viewer_may_call
 def create_token(session: SessionDep, actor: ActorDep, body: schemas.TokenCreate) -> Any:
     issued = service.create_token(session, actor=actor, name=body.name)
     return schemas.TokenIssued.model_validate(
@@ -41,6 +43,7 @@ def create_token(session: SessionDep, actor: ActorDep, body: schemas.TokenCreate
 
 
 @router.delete("/me/tokens/{token_id}", status_code=204)
+@viewer_may_call
 def revoke_token(session: SessionDep, actor: ActorDep, token_id: int) -> Response:
     service.revoke_token(session, actor=actor, token_id=token_id)
     return Response(status_code=204)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from cofab.accounts import service
 from cofab.accounts.models import Role, User
-from cofab.core.access import Actor
+from cofab.core.access import Actor, viewer_may_call
 from cofab.core.errors import CofabError, Forbidden
 from cofab.core.forms import FormDep
 from cofab.core.i18n import SUPPORTED_LOCALES, translate
@@ -134,6 +134,7 @@ def account(request: Request, session: SessionDep, actor: ActorDep) -> Response:
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
+@viewer_may_call
 def create_token(
     request: Request, session: SessionDep, actor: ActorDep, name: Annotated[str, Form()] = ""
 ) -> Response:
@@ -158,6 +159,7 @@ def create_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke")
+@viewer_may_call
 def revoke_token(session: SessionDep, actor: ActorDep, token_id: int) -> Response:
     service.revoke_token(session, actor=actor, token_id=token_id)
     return RedirectResponse("/account", status_code=303)

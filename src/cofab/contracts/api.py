@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
 from cofab.contracts import attention, clauses, penalty_runs, raci, schemas, service
 from cofab.contracts.queries import ContractFilters, get_contract, versions_of
-from cofab.core.access import Actor
+from cofab.core.access import Actor, viewer_may_call
 from cofab.core.pagination import Page, paginate
 from cofab.core.uploads import read_limited
 from cofab.core.web import ApiActor, DbSession
@@ -238,6 +238,7 @@ def put_raci(
 
 
 @router.post("/contracts/{contract_id}/penalties")
+@viewer_may_call
 def compute_penalties(
     request: Request,
     session: DbSession,

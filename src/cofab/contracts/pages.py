@@ -19,7 +19,7 @@ from cofab.contracts.penalties import explain
 from cofab.contracts.penalty_input import KIND_LABELS
 from cofab.contracts.queries import ContractFilters, get_contract, open_version, party_names
 from cofab.contracts.term_forms import default_form, form_from_terms, terms_from_form
-from cofab.core.access import REGISTRY_WRITERS, Actor
+from cofab.core.access import REGISTRY_WRITERS, Actor, viewer_may_call
 from cofab.core.errors import CofabError, FieldProblem, Forbidden, ValidationFailed
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.i18n import N_, translate
@@ -589,6 +589,7 @@ def _penalty_result(
 
 
 @router.post("/contracts/{contract_id}/penalties", response_class=HTMLResponse)
+@viewer_may_call
 def contract_penalties_run(
     request: Request,
     session: DbSession,

@@ -6,6 +6,7 @@ their own company. Another partner's rows answer 404, not 403, so ids cannot be 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -64,4 +65,28 @@ def ensure_partner_writable(actor: Actor, partner_id: int | None) -> None:
 
 def require_roles(actor: Actor, roles: frozenset[str] | set[str]) -> None:
     if actor.role not in roles:
+        raise Forbidden()
+
+
+# The viewer role reads everything and changes nothing. That is decided here, once, for every
+# route: a route that validates its form before its service checks the role would otherwise
+# answer a viewer 422 (or, with a forgotten check, write). Routes that change only the caller's
+# own account, or calculate without storing, are marked with ``viewer_may_call``.
+READ_ONLY_ROLES = frozenset({"viewer"})
+_VIEWER_MAY_CALL = "__cofab_viewer_may_call__"
+EndpointT = TypeVar("EndpointT", bound=Callable[..., Any])
+
+
+def viewer_may_call(endpoint: EndpointT) -> EndpointT:
+    """Mark a write-method route that a read-only user may call (own account, pure calculator)."""
+    setattr(endpoint, _VIEWER_MAY_CALL, True)
+    return endpoint
+
+
+def refuse_read_only_writes(actor: Actor, method: str, endpoint: Any) -> None:
+    if (
+        actor.role in READ_ONLY_ROLES
+        and method in {"POST", "PUT", "PATCH", "DELETE"}
+        and not getattr(endpoint, _VIEWER_MAY_CALL, False)
+    ):
         raise Forbidden()

@@ -30,7 +30,7 @@ from sqlalchemy import JSON, Engine, Float, ForeignKey, Integer, String, Text, s
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from cofab.core import audit
-from cofab.core.access import Actor
+from cofab.core.access import Actor, require_roles
 from cofab.core.errors import Conflict, NotFound
 from cofab.core.i18n import N_
 from cofab.db.base import Base, UTCDateTime, utcnow
@@ -46,6 +46,7 @@ QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = (
     "cancelled",
 )
 FINISHED = frozenset({SUCCEEDED, FAILED, CANCELLED})
+JOB_CANCELLERS = frozenset({"admin", "manager"})
 
 # Modules that register job handlers; the worker imports them all (one line per domain).
 HANDLER_MODULES: list[str] = [
@@ -164,7 +165,11 @@ def get_job(session: Session, *, actor: Actor, job_id: int) -> Job:
 
 
 def cancel(session: Session, *, actor: Actor, job_id: int) -> Job:
+    """The one who started a job may stop it, and so may admins and managers — never a viewer,
+    who may read everything and change nothing."""
     job = get_job(session, actor=actor, job_id=job_id)
+    if job.created_by != actor.user_id or actor.role == "viewer":
+        require_roles(actor, JOB_CANCELLERS)
     if job.status in FINISHED:
         raise Conflict(N_("This job has already finished."))
     job.status = CANCELLED

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from cofab.accounts import service as accounts_service
 from cofab.accounts.models import User
-from cofab.core.access import Actor
+from cofab.core.access import Actor, refuse_read_only_writes
 from cofab.core.errors import CofabError, Forbidden, Unauthorized
 from cofab.core.i18n import N_, locale_from_accept_language, normalise_locale, translate
 from cofab.core.labels import label_msgid
@@ -110,6 +110,7 @@ async def api_actor(request: Request, session: DbSession) -> Actor:
     actor = await run_in_threadpool(resolve_actor, request, session)
     if actor is None:
         raise Unauthorized()
+    refuse_read_only_writes(actor, request.method, request.scope.get("endpoint"))
     check_csrf(request)
     return actor
 
@@ -119,6 +120,7 @@ async def page_actor(request: Request, session: DbSession) -> Actor:
     actor = await run_in_threadpool(resolve_actor, request, session)
     if actor is None:
         raise LoginRequired()
+    refuse_read_only_writes(actor, request.method, request.scope.get("endpoint"))
     form_token = None
     if request.method in UNSAFE_METHODS and not request.headers.get("x-csrf-token"):
         content_type = request.headers.get("content-type", "")

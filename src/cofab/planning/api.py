@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
+from cofab.core.access import viewer_may_call
 from cofab.core.errors import Conflict
 from cofab.core.i18n import N_
 from cofab.core.jobs import Job
@@ -75,6 +76,7 @@ def compare(
 
 
 @router.post("/make-or-buy")
+@viewer_may_call
 def make_or_buy(actor: ApiActor, body: schemas.MakeOrBuyCase) -> dict[str, Any]:
     return service.make_or_buy(actor=actor, case=body.root)
 

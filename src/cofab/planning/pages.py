@@ -18,7 +18,7 @@ from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from cofab.core import jobs
-from cofab.core.access import Actor
+from cofab.core.access import Actor, viewer_may_call
 from cofab.core.errors import CofabError, FieldProblem, ValidationFailed
 from cofab.core.forms import FormDep
 from cofab.core.i18n import N_, translate
@@ -410,6 +410,7 @@ def what_if(
 
 
 @router.post("/planning/{scenario_id}/make-or-buy", response_class=HTMLResponse)
+@viewer_may_call
 def make_or_buy(
     request: Request, session: DbSession, actor: PageActor, form: FormDep, scenario_id: int
 ) -> Response:

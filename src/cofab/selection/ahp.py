@@ -199,6 +199,9 @@ def ahp_weights(matrix: npt.ArrayLike) -> AhpResult:
     a = np.asarray(matrix, dtype=np.float64)
     size = a.shape[0] if a.ndim == 2 else 0
     raise_if_errors(check_pairwise_matrix(a, size))
+    if size == 0:
+        # No criteria yet (an empty form's preview): nothing to weigh, nothing inconsistent.
+        return AhpResult(np.zeros(0), 0.0, 0.0, 0.0, 0.0, None, 1.0, 1.0)
     eigenvalues, eigenvectors = np.linalg.eig(a)
     k = int(np.argmax(eigenvalues.real))
     lambda_max = float(eigenvalues[k].real)

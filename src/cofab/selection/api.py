@@ -13,6 +13,7 @@ from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
+from cofab.core.access import viewer_may_call
 from cofab.core.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, write_csv, write_xlsx
 from cofab.core.uploads import read_limited
 from cofab.core.web import ApiActor, DbSession
@@ -162,6 +163,7 @@ def get_template_version(
 
 
 @router.post("/ahp", response_model=schemas.AhpRead)
+@viewer_may_call
 def ahp_preview(actor: ApiActor, body: schemas.AhpPreviewIn) -> Any:
     """Weights, consistency ratio and the most inconsistent pair for a matrix, nothing saved."""
     ensure_reader(actor)

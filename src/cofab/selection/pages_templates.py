@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from cofab.core.access import Actor
+from cofab.core.access import Actor, viewer_may_call
 from cofab.core.errors import CofabError
 from cofab.core.forms import FormDep, parse
 from cofab.core.web import DbSession, error_context, page_actor
@@ -131,6 +131,7 @@ def template_update(
 
 
 @router.post("/selection/ahp-preview", response_class=HTMLResponse)
+@viewer_may_call
 def ahp_preview(request: Request, actor: ActorDep, form: FormDep) -> Response:
     """The form's live AHP panel: weights, CR and the pair to revisit, or what is wrong."""
     ensure_reader(actor)
