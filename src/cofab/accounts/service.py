@@ -29,7 +29,7 @@ from cofab.core.security import (
     verify_password,
 )
 from cofab.db.base import utcnow
-from cofab.db.session import unit_of_work
+from cofab.db.session import side_unit_of_work
 from cofab.partners.models import Partner
 
 ADMIN_ONLY = frozenset({"admin"})
@@ -76,7 +76,7 @@ def authenticate(
         burn_password_check(password)
     if user is None or not user.is_active or not verify_password(user.password_hash, password):
         # Recorded in its own transaction: the request's own one is rolled back by the error.
-        with unit_of_work(session.get_bind().engine) as failures:
+        with side_unit_of_work(session) as failures:
             failures.add(LoginFailure(email=email, client=client[:64]))
         raise Unauthorized(N_("E-mail or password is wrong."))
     session.execute(delete(LoginFailure).where(LoginFailure.email == email))

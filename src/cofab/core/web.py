@@ -22,7 +22,7 @@ from cofab.core.errors import CofabError, Forbidden, Unauthorized
 from cofab.core.i18n import N_, locale_from_accept_language, normalise_locale, translate
 from cofab.core.labels import label_msgid
 from cofab.core.security import csrf_ok, csrf_token
-from cofab.db.session import unit_of_work
+from cofab.db.session import begin_writing, unit_of_work
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 TEMPLATE_PACKAGES = ["cofab"]
@@ -35,8 +35,14 @@ class LoginRequired(CofabError):
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    """One unit of work per request: committed when the route returns, rolled back on error."""
-    with unit_of_work(request.app.state.engine) as session:
+    """One unit of work per request: committed when the route returns, rolled back on error.
+
+    POST/PUT/PATCH/DELETE are writers (on SQLite ``BEGIN IMMEDIATE``: they queue for the write
+    lock instead of failing to upgrade a stale read); every other method reads (DEFERRED, never
+    waits). A read route that writes anyway takes ``WriteSession`` (see ``writing_session``).
+    """
+    writes = request.method in UNSAFE_METHODS
+    with unit_of_work(request.app.state.engine, write=writes) as session:
         yield session
 
 
@@ -103,6 +109,21 @@ def check_csrf(request: Request, form_token: str | None = None) -> None:
 # scope="function": commit before the response is sent, so a client that gets 2xx and asks
 # again at once always sees its own write.
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
+
+
+def writing_session(session: DbSession) -> Session:
+    """The request's unit of work, declared a writer: for GET routes that write (an audited read).
+
+    A declaration rather than a retry: a retry would run the route twice (two audit entries,
+    two responses' worth of work) and could still lose to the next writer. The declaration
+    may come after the actor was read (``begin_writing`` ends that read-only transaction), so
+    the order of a route's parameters does not matter.
+    """
+    begin_writing(session)
+    return session
+
+
+WriteSession = Annotated[Session, Depends(writing_session)]
 
 
 async def api_actor(request: Request, session: DbSession) -> Actor:
