@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 
 from fastapi import FastAPI
@@ -32,9 +35,22 @@ def register_nav(path: str, label: str, audience: str = "owner") -> None:
         NAV.append((path, label, audience))
 
 
+@asynccontextmanager
+async def audit_sealer_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Each server process seals the audit entries its writers (and others) commit."""
+    from cofab.core.audit_sealer import start_sealer
+
+    sealer = start_sealer(app.state.engine, app.state.settings.data_dir)
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(sealer.stop)
+
+
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
+        lifespan=audit_sealer_lifespan,
         title="cofab",
         version=__version__,
         description="Manufacturing-expansion partnerships: partners, plans, operations, quality.",

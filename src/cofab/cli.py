@@ -132,29 +132,78 @@ def print_logins(logins: list[tuple[str, str, str]]) -> None:
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Recompute the audit hash chain; exit 1 naming the first broken entry."""
-    from cofab.core.audit import verify_chain
+def audit_verify(
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoint",
+            help="Check against this checkpoint file (an export or a JSON-lines copy) "
+            "instead of the data folder's",
+        ),
+    ] = None,
+) -> None:
+    """Check every audit entry, its seal and the signed checkpoints; exit 1 naming the first fault."""
+    from cofab.core.audit_verify import verify_audit
+
+    if checkpoint is not None and not checkpoint.is_file():
+        fail("File not found: {path}", path=str(checkpoint))
+    migrate()
+    try:
+        verdict = verify_audit(_engine(), get_settings().data_dir, checkpoint_file=checkpoint)
+    except (OSError, ValueError):
+        fail("Not a cofab checkpoint file: {path}", path=str(checkpoint))
+    locale = cli_locale()
+    if verdict.ok:
+        console.print(verdict.message(locale), highlight=False)
+        return
+    err.print(verdict.message(locale), highlight=False)
+    raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(
+    export: Annotated[
+        Path | None,
+        typer.Option(
+            "--export",
+            help="Also write the latest checkpoints and the public key to this JSON file "
+            "for an auditor to keep",
+        ),
+    ] = None,
+) -> None:
+    """Sign a checkpoint of the sealed chain's head now and print it."""
+    import json
+
+    from cofab.core import audit_checkpoint as checkpoints
+    from cofab.core.audit_sealer import CheckpointRefused, write_checkpoint
 
     migrate()
-    with unit_of_work(_engine()) as session:
-        report = verify_chain(session)
-    locale = cli_locale()
-    if report.ok:
-        console.print(
-            translate("Audit chain intact: {n} entries checked.", locale, n=report.checked)
+    data_dir = get_settings().data_dir
+    try:
+        written = write_checkpoint(_engine(), data_dir)
+    except CheckpointRefused:
+        fail(
+            "The audit chain does not verify, so no checkpoint was signed: run cofab audit verify."
         )
-        return
-    err.print(
-        translate(
-            "Audit chain broken at entry {id}: {reason}",
-            locale,
-            id=report.first_broken_id,
-            reason=report.reason,
-        ),
-        highlight=False,
-    )
-    raise typer.Exit(1)
+    if written is None:
+        fail("The audit log is empty: nothing to checkpoint.")
+    console.print(written.to_json(), highlight=False, soft_wrap=True)
+    if export is not None:
+        document = checkpoints.export_document(
+            data_dir, checkpoints.read_local(data_dir).checkpoints
+        )
+        try:
+            export.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        except OSError:
+            fail("Cannot write {path}.", path=str(export))
+        console.print(
+            translate(
+                "Wrote the checkpoints and the public key to {path}.",
+                cli_locale(),
+                path=str(export),
+            ),
+            highlight=False,
+        )
 
 
 @partners_app.command("import")
@@ -236,10 +285,15 @@ def worker(
     poll: Annotated[float, typer.Option(help="Seconds between polls of an empty queue")] = 1.0,
 ) -> None:
     """Run background jobs (plan solves, simulations, big imports). Start as many as you like."""
+    from cofab.core.audit_sealer import start_sealer
     from cofab.core.jobs import work
 
     migrate()
-    ran = work(_engine(), poll_seconds=poll, once=once)
+    sealer = start_sealer(_engine(), get_settings().data_dir)
+    try:
+        ran = work(_engine(), poll_seconds=poll, once=once)
+    finally:
+        sealer.stop()
     console.print(translate("Ran {n} jobs.", cli_locale(), n=ran))
 
 

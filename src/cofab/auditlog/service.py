@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor, require_roles
 from cofab.core.audit import AuditEntry, ChainReport, verify_chain
+from cofab.core.search_text import LIKE_ESCAPE, contains_pattern
 from cofab.db.base import UTC
 
 AUDITORS = frozenset({"admin"})
@@ -29,7 +30,11 @@ def audit_query(actor: Actor, filters: AuditFilters) -> Select[AuditEntry]:
     require_roles(actor, AUDITORS)
     stmt = select(AuditEntry)
     if filters.actor:
-        stmt = stmt.where(AuditEntry.actor_label.like(f"%{filters.actor.strip().lower()}%"))
+        stmt = stmt.where(
+            AuditEntry.actor_label.like(
+                contains_pattern(filters.actor, field="actor", lower=True), escape=LIKE_ESCAPE
+            )
+        )
     if filters.action:
         stmt = stmt.where(AuditEntry.action == filters.action)
     if filters.entity:

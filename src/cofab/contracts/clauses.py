@@ -15,6 +15,7 @@ from cofab.core import audit
 from cofab.core.access import REGISTRY_WRITERS, Actor
 from cofab.core.errors import Conflict, Forbidden, NotFound
 from cofab.core.i18n import N_
+from cofab.core.search_text import LIKE_ESCAPE, contains_pattern
 
 
 def _require_owner(actor: Actor) -> None:
@@ -30,11 +31,11 @@ def list_clauses(
     if category:
         stmt = stmt.where(Clause.category == category)
     if q:
-        like = f"%{q.strip().lower()}%"
+        like = contains_pattern(q, lower=True)
         stmt = stmt.where(
-            func.lower(Clause.code).like(like)
-            | func.lower(Clause.title_en).like(like)
-            | func.lower(Clause.title_ko).like(like)
+            func.lower(Clause.code).like(like, escape=LIKE_ESCAPE)
+            | func.lower(Clause.title_en).like(like, escape=LIKE_ESCAPE)
+            | func.lower(Clause.title_ko).like(like, escape=LIKE_ESCAPE)
         )
     return list(session.execute(stmt).scalars())
 

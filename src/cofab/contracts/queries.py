@@ -23,6 +23,7 @@ from cofab.contracts.models import (
 )
 from cofab.core.access import Actor, ensure_partner_visible, scope_to_partner
 from cofab.core.errors import NotFound
+from cofab.core.search_text import LIKE_ESCAPE, contains_pattern
 from cofab.partners.models import Partner
 
 OPEN_STATES = frozenset(
@@ -90,20 +91,23 @@ def contract_query(actor: Actor, filters: ContractFilters, now: datetime) -> Sel
             Contract.id.in_(visible_contract_ids(actor)), Contract.shared_at.isnot(None)
         )
     if filters.q:
-        like = f"%{filters.q.strip().lower()}%"
+        like = contains_pattern(filters.q, lower=True)
         names = (
             select(ContractParty.contract_id)
             .join(Partner, Partner.id == ContractParty.partner_id)
             .where(
-                or_(func.lower(Partner.name_en).like(like), func.lower(Partner.name_ko).like(like))
+                or_(
+                    func.lower(Partner.name_en).like(like, escape=LIKE_ESCAPE),
+                    func.lower(Partner.name_ko).like(like, escape=LIKE_ESCAPE),
+                )
             )
         )
         if actor.is_partner:
             names = names.where(ContractParty.partner_id == actor.partner_id)
         stmt = stmt.where(
             or_(
-                func.lower(Contract.title).like(like),
-                func.lower(func.coalesce(Contract.external_ref, "")).like(like),
+                func.lower(Contract.title).like(like, escape=LIKE_ESCAPE),
+                func.lower(func.coalesce(Contract.external_ref, "")).like(like, escape=LIKE_ESCAPE),
                 Contract.id.in_(names),
             )
         )

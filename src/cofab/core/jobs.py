@@ -20,7 +20,6 @@ import os
 import socket
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -227,9 +226,10 @@ def run_job(engine: Engine, job_id: int) -> str:
         result = handler(context, payload)
         status, error = SUCCEEDED, None
     except Exception as exc:
-        log.warning("job %s (%s) failed: %s", job_id, kind, exc)
+        # the traceback (server paths, code) goes to the log; users see the reason only
+        log.warning("job %s (%s) failed", job_id, kind, exc_info=True)
         result, status = None, FAILED
-        error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"
+        error = f"{type(exc).__name__}: {exc}"[:2000]
     with unit_of_work(engine) as session:
         session.execute(
             update(Job)

@@ -9,11 +9,14 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cofab.core.errors import CofabError, Conflict, FieldProblem, ValidationFailed
 from cofab.core.i18n import N_, locale_from_accept_language, translate
+from cofab.core.input_guard import install_input_guard
+from cofab.core.openapi_problems import install_problem_openapi
 from cofab.core.validation import problem_for
 
 log = logging.getLogger("cofab")
@@ -31,6 +34,32 @@ HTTP_TITLES = {
     500: N_("Something went wrong on our side."),
     503: N_("The service is busy. Try again shortly."),
 }
+VALUE_OUT_OF_RANGE = N_("A value is out of range or cannot be stored.")
+RETRY_AFTER_S = "2"
+# SQLSTATEs that mean "try again": lock wait, deadlock, serialization, statement timeout,
+# server shutting down; class 08 is a lost or refused connection
+_TRANSIENT_SQLSTATES = {"55P03", "40P01", "40001", "57014", "57P01", "57P02", "57P03", "53300"}
+_TRANSIENT_SQLITE = ("database is locked", "database table is locked", "unable to open database")
+
+
+def database_cause(exc: BaseException) -> str:
+    """The driver's error class and SQLSTATE, for the log: never the SQL or its parameters."""
+    orig = getattr(exc, "orig", None) or exc
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    name = f"{type(orig).__module__}.{type(orig).__name__}"
+    return f"{name} [{sqlstate}]" if sqlstate else name
+
+
+def is_transient(exc: OperationalError) -> bool:
+    """A lock, timeout or connection problem that goes away on retry (answered 503)."""
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    sqlstate = str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
+    if sqlstate:
+        return sqlstate in _TRANSIENT_SQLSTATES or sqlstate.startswith("08")
+    text = str(orig).lower()
+    return any(marker in text for marker in _TRANSIENT_SQLITE)
 
 
 def _locale(request: Request) -> str:
@@ -86,10 +115,15 @@ def problem_response(
     if errors:
         body["errors"] = errors
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 503:
+        headers = {"Retry-After": RETRY_AFTER_S}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
+    install_input_guard(app)
+    install_problem_openapi(app)
+
     @app.exception_handler(CofabError)
     async def cofab_error(request: Request, exc: CofabError) -> Response:
         return problem_response(
@@ -110,8 +144,27 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def operational_error(request: Request, exc: OperationalError) -> Response:
-        log.warning("database busy on %s", request.url.path)
+        if is_transient(exc):
+            log.warning("database busy on %s: %s", request.url.path, database_cause(exc))
+            return problem_response(request, 503, "busy", HTTP_TITLES[503], {}, [])
+        log.error("database error on %s: %s", request.url.path, database_cause(exc))
+        return problem_response(request, 500, "internal", HTTP_TITLES[500], {}, [])
+
+    @app.exception_handler(PoolTimeout)
+    async def pool_timeout(request: Request, exc: PoolTimeout) -> Response:
+        log.warning("no free database connection on %s", request.url.path)
         return problem_response(request, 503, "busy", HTTP_TITLES[503], {}, [])
+
+    @app.exception_handler(DataError)
+    async def data_error(request: Request, exc: DataError) -> Response:
+        # the input guard stops what it can name; this is the database refusing a value
+        log.info("data error on %s: %s", request.url.path, database_cause(exc))
+        return problem_response(request, 422, ValidationFailed.code, VALUE_OUT_OF_RANGE, {}, [])
+
+    @app.exception_handler(OverflowError)
+    async def overflow_error(request: Request, exc: OverflowError) -> Response:
+        log.info("number overflow on %s", request.url.path)
+        return problem_response(request, 422, ValidationFailed.code, VALUE_OUT_OF_RANGE, {}, [])
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -19,6 +19,7 @@ from cofab.core import audit
 from cofab.core.access import Actor, scope_to_partner
 from cofab.core.errors import Conflict, FieldProblem, InvalidTransition
 from cofab.core.i18n import N_
+from cofab.core.search_text import LIKE_ESCAPE, contains_pattern
 from cofab.operations import line_totals, rules, schemas
 from cofab.operations.models import (
     AckStatus,
@@ -48,7 +49,7 @@ def order_query(
     if status:
         stmt = stmt.where(Order.status == status)
     if q:
-        stmt = stmt.where(Order.external_ref.ilike(f"%{q.strip()}%"))
+        stmt = stmt.where(Order.external_ref.ilike(contains_pattern(q), escape=LIKE_ESCAPE))
     return stmt.order_by(Order.order_date.desc(), Order.id.desc())
 
 

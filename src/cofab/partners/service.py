@@ -22,6 +22,7 @@ from cofab.core.access import (
 )
 from cofab.core.errors import Conflict, Forbidden, InvalidTransition, NotFound
 from cofab.core.i18n import N_
+from cofab.core.search_text import LIKE_ESCAPE, contains_pattern
 from cofab.partners import schemas
 from cofab.partners.models import (
     Capability,
@@ -85,9 +86,12 @@ class PartnerFilters:
 def partner_query(actor: Actor, filters: PartnerFilters) -> Select[Partner]:
     stmt = scope_to_partner(select(Partner), actor, Partner.id)
     if filters.q:
-        like = f"%{filters.q.strip().lower()}%"
+        like = contains_pattern(filters.q, lower=True)
         stmt = stmt.where(
-            or_(func.lower(Partner.name_en).like(like), func.lower(Partner.name_ko).like(like))
+            or_(
+                func.lower(Partner.name_en).like(like, escape=LIKE_ESCAPE),
+                func.lower(Partner.name_ko).like(like, escape=LIKE_ESCAPE),
+            )
         )
     if filters.type:
         stmt = stmt.where(
@@ -102,18 +106,19 @@ def partner_query(actor: Actor, filters: PartnerFilters) -> Select[Partner]:
     if filters.country:
         stmt = stmt.where(Partner.country == filters.country.upper())
     if filters.capability:
-        like = f"%{filters.capability.strip().lower()}%"
+        like = contains_pattern(filters.capability, field="capability", lower=True)
         stmt = stmt.where(
             exists().where(
-                Capability.partner_id == Partner.id, func.lower(Capability.process).like(like)
+                Capability.partner_id == Partner.id,
+                func.lower(Capability.process).like(like, escape=LIKE_ESCAPE),
             )
         )
     if filters.certification:
-        like = f"%{filters.certification.strip().lower()}%"
+        like = contains_pattern(filters.certification, field="certification", lower=True)
         stmt = stmt.where(
             exists().where(
                 Certification.partner_id == Partner.id,
-                func.lower(Certification.standard).like(like),
+                func.lower(Certification.standard).like(like, escape=LIKE_ESCAPE),
             )
         )
     key = filters.sort.lstrip("-")

@@ -14,6 +14,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from cofab.planning.input_bounds import model_size, non_finite
 from cofab.planning.planning_input import PlanningInput, build_planning_input
 from cofab.planning.problems import (
     FILE_UNREADABLE,
@@ -39,7 +40,9 @@ def _validator() -> Draft202012Validator:
 
 def validate_document(doc: Any) -> list[Problem]:
     """Every problem in the document: schema violations, then broken references."""
-    problems: list[Problem] = []
+    problems: list[Problem] = non_finite(doc) + model_size(doc)
+    if problems:
+        return problems
     errors = sorted(_validator().iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path])
     for error in errors:
         problems.extend(problems_from_schema_error(error))

@@ -14,9 +14,13 @@ from cofab.planning.engine.make_or_buy import (
     Outsourcing,
     OwnCapacity,
 )
+from cofab.planning.input_bounds import non_finite
 from cofab.planning.problems import Problem, problems_from_schema_error
 
 _NUMBER = {"type": "number", "minimum": 0}
+# a century of months, and a chart's worth of volume levels: the answer comes inside a request
+MAX_PERIODS = 1200
+MAX_LEVELS = 1000
 
 MAKE_OR_BUY_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -26,7 +30,7 @@ MAKE_OR_BUY_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
     "properties": {
         "family": {"type": "string"},
-        "periods": {"type": "integer", "minimum": 1},
+        "periods": {"type": "integer", "minimum": 1, "maximum": MAX_PERIODS},
         "discount_rate": {"type": "number", "minimum": 0, "maximum": 1},
         "own": {
             "type": "object",
@@ -45,7 +49,7 @@ MAKE_OR_BUY_SCHEMA: dict[str, Any] = {
             "additionalProperties": False,
             "properties": {"unit_price": _NUMBER, "fixed_fee": _NUMBER, "setup_fee": _NUMBER},
         },
-        "levels": {"type": "array", "minItems": 1, "items": _NUMBER},
+        "levels": {"type": "array", "minItems": 1, "maxItems": MAX_LEVELS, "items": _NUMBER},
     },
 }
 
@@ -58,6 +62,9 @@ class MakeOrBuyInput:
 
 
 def load_make_or_buy(doc: Any) -> MakeOrBuyInput | list[Problem]:
+    finite = non_finite(doc)
+    if finite:
+        return finite
     validator = Draft202012Validator(MAKE_OR_BUY_SCHEMA)
     problems = [
         problem

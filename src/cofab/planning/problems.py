@@ -26,6 +26,7 @@ ABOVE_MAXIMUM = N_("Must be at most {limit} (got {value})")
 NOT_BELOW = N_("Must be less than {limit} (got {value})")
 NOT_ONE_OF = N_("Must be one of {allowed} (got {value})")
 TOO_FEW_ITEMS = N_("Needs at least {limit} item(s)")
+TOO_MANY_ITEMS = N_("At most {limit} item(s) allowed")
 NOT_UNIQUE = N_("Items must be unique")
 EMPTY_TEXT = N_("Must not be empty")
 INVALID_VALUE = N_("Invalid value: {detail}")
@@ -117,6 +118,8 @@ def problems_from_schema_error(error: ValidationError) -> Iterator[Problem]:
         yield Problem(path, NOT_ONE_OF, {"allowed": allowed_text, "value": value})
     elif kind == "minItems":
         yield Problem(path, TOO_FEW_ITEMS, {"limit": limit})
+    elif kind == "maxItems":
+        yield Problem(path, TOO_MANY_ITEMS, {"limit": limit})
     elif kind == "uniqueItems":
         yield Problem(path, NOT_UNIQUE)
     elif kind == "minLength":

@@ -29,6 +29,7 @@ from cofab.core import audit
 from cofab.core.access import Actor, require_roles
 from cofab.core.errors import BadRequest, FieldProblem, NotFound, ValidationFailed
 from cofab.core.i18n import N_
+from cofab.core.search_text import LIKE_ESCAPE, contains_pattern
 from cofab.db.base import utcnow
 from cofab.vault import schemas
 from cofab.vault.access import (
@@ -184,7 +185,7 @@ def document_query(
     at = as_utc(at or utcnow())
     stmt = select(VaultDocument).where(visible_documents_clause(session, actor, at))
     if q:
-        stmt = stmt.where(VaultDocument.title.ilike(f"%{q.strip()}%"))
+        stmt = stmt.where(VaultDocument.title.ilike(contains_pattern(q), escape=LIKE_ESCAPE))
     if classification:
         stmt = stmt.where(VaultDocument.classification == classification)
     return stmt.order_by(VaultDocument.updated_at.desc(), VaultDocument.id.desc())
