@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from cofab.accounts.models import ApiToken, LoginFailure, Role, User
 from cofab.core import audit
@@ -33,6 +36,7 @@ from cofab.db.session import side_unit_of_work
 from cofab.partners.models import Partner
 
 ADMIN_ONLY = frozenset({"admin"})
+log = logging.getLogger("cofab.accounts")
 
 
 def actor_for(user: User, locale: str | None = None) -> Actor:
@@ -251,8 +255,35 @@ def user_for_token(session: Session, secret: str) -> User | None:
     user = session.get(User, token.user_id)
     if user is None or not user.is_active:
         return None
-    token.last_used_at = utcnow()
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION:
+        _note_token_use(session, token, now)
     return user
+
+
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
+def _note_token_use(session: Session, token: ApiToken, now: datetime) -> None:
+    """Record token use at most once a minute, in a short transaction of its own.
+
+    Writing ``last_used_at`` on every request turned every API read into a write transaction
+    and made concurrent requests of one token queue on its row. The conditional UPDATE lets only
+    one of several simultaneous requests write; the request's own session never becomes a
+    writer. Losing a use to a busy database is fine: the next request a minute on records it.
+    """
+    stale = or_(
+        ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - TOKEN_USE_RESOLUTION
+    )
+    try:
+        with side_unit_of_work(session) as side:
+            side.execute(
+                update(ApiToken).where(ApiToken.id == token.id, stale).values(last_used_at=now)
+            )
+    except OperationalError:
+        log.warning("could not record the use of API token %s (database busy)", token.id)
+        return
+    set_committed_value(token, "last_used_at", now)
 
 
 def end_sessions(session: Session, user_id: int) -> None:

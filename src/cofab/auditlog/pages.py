@@ -45,8 +45,10 @@ def audit_log(
     request: Request, session: SessionDep, actor: ActorDep, page: int = 1, verify: int = 0
 ) -> Response:
     filters = _filters(request)
+    state = request.app.state
+    service.seal_before_reading(session, state.settings.data_dir, actor=actor)
     items, total = paginate(session, service.audit_query(actor, filters), page=page, size=50)
-    report = service.verify(session, actor=actor) if verify else None
+    report = service.verify(state.engine, state.settings.data_dir, actor=actor) if verify else None
     query = urlencode(
         [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "verify") and v]
     )
@@ -58,6 +60,9 @@ def audit_log(
             "filters": filters,
             "query": query,
             "report": report,
+            "report_message": report.message(getattr(request.state, "locale", "en"))
+            if report
+            else None,
         },
     )
 

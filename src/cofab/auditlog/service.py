@@ -1,15 +1,22 @@
-"""Audit queries for admins: filter by who, what, which partner and when."""
+"""Audit queries for admins: filter by who, what, which partner and when.
+
+Entries are chained by the sealer shortly after they commit; the readers here seal what is
+pending first, so what an admin sees or verifies is never behind the writes already made.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
-from sqlalchemy import Select, select
+from sqlalchemy import Engine, Select, select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor, require_roles
-from cofab.core.audit import AuditEntry, ChainReport, verify_chain
+from cofab.core.audit import AuditEntry
+from cofab.core.audit_sealer import seal_pending
+from cofab.core.audit_verify import AuditVerdict, verify_audit
 from cofab.core.search_text import LIKE_ESCAPE, contains_pattern
 from cofab.db.base import UTC
 
@@ -50,6 +57,21 @@ def audit_query(actor: Actor, filters: AuditFilters) -> Select[AuditEntry]:
     return stmt.order_by(AuditEntry.id.desc())
 
 
-def verify(session: Session, *, actor: Actor) -> ChainReport:
+def seal_before_reading(session: Session, data_dir: Path, *, actor: Actor) -> None:
+    """Chain what has been committed but not sealed yet (in a short transaction of its own).
+
+    The reading session's transaction, which has only read (who is asking), is ended after the
+    sealing: on SQLite a reader keeps the snapshot of its first read and would not see the seals.
+    """
     require_roles(actor, AUDITORS)
-    return verify_chain(session)
+    seal_pending(session.get_bind().engine, data_dir)
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        session.commit()
+
+
+def verify(engine: Engine, data_dir: Path, *, actor: Actor) -> AuditVerdict:
+    """Seal, walk the whole chain with its seals, and check it against the signed checkpoints.
+
+    Runs in sessions of its own, so the caller's open transaction cannot hide fresh seals."""
+    require_roles(actor, AUDITORS)
+    return verify_audit(engine, data_dir)

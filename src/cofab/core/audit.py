@@ -1,24 +1,32 @@
-"""Hash-chained audit log.
+"""Hash-chained audit log, appended by writers and sealed into the chain by a sealer.
 
-Every entry stores the SHA-256 of the previous entry, so editing or deleting a row by hand breaks
-the chain at that point, and ``cofab audit verify`` names it. Entries are appended inside the
-caller's transaction: a change and its audit record land together or not at all.
+Writers only INSERT: an entry gets its id from the table's sequence and lands in the caller's
+transaction (a change and its audit record commit together or not at all), with its chain fields
+empty. Chaining at write time needed the last entry's hash, so every audited write in the system
+waited for every other one under a global lock until commit; now nothing is shared between
+writers. ``cofab.core.audit_sealer`` appends committed entries to the chain shortly afterwards
+(``seq``, ``prev_hash``, ``hash``, and an HMAC ``seal`` with a key kept outside the database), in
+the order it finds them committed. ``verify_chain`` walks the chain by ``seq`` and names the first
+entry that is missing or does not fit.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, inspect, select, text
+from sqlalchemy import JSON, ForeignKey, Integer, String, func, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from cofab.core.access import Actor
+from cofab.core.i18n import N_
 from cofab.db.base import Base, UTCDateTime, utcnow
 
 GENESIS_HASH = "0" * 64
@@ -39,8 +47,15 @@ class AuditEntry(Base):
     partner_id: Mapped[int | None] = mapped_column(Integer, index=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Chain fields, empty until the sealer appends the entry to the chain.
+    seq: Mapped[int | None] = mapped_column(Integer, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    seal: Mapped[str | None] = mapped_column(String(64))
+
+    @property
+    def sealed(self) -> bool:
+        return self.seal is not None
 
 
 def to_jsonable(value: Any) -> Any:
@@ -64,7 +79,13 @@ def snapshot(obj: Any) -> dict[str, Any]:
 
 
 def entry_digest(entry: AuditEntry) -> str:
-    payload = {
+    """SHA-256 over the canonical JSON of the entry's content and its place in the chain.
+
+    ``seq`` joins the payload only where it differs from ``id``: entries chained before the
+    sealer existed were chained by id (the migration set ``seq = id``) and keep their original
+    hashes, and their position is still covered, because ``id`` is in the payload.
+    """
+    payload: dict[str, Any] = {
         "id": entry.id,
         "at": entry.at.isoformat(timespec="microseconds"),
         "actor_user_id": entry.actor_user_id,
@@ -77,14 +98,16 @@ def entry_digest(entry: AuditEntry) -> str:
         "after": entry.after,
         "prev_hash": entry.prev_hash,
     }
+    if entry.seq is not None and entry.seq != entry.id:
+        payload["seq"] = entry.seq
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _lock_chain(session: Session) -> None:
-    """Serialise appenders so two transactions never chain onto the same predecessor."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(724201)"))
+def seal_of(entry_hash: str, seal_key: bytes) -> str:
+    """HMAC-SHA256 of an entry's hash: only a holder of the key (kept outside the database) can
+    make it, so recomputing hashes after an edit does not make the edit pass."""
+    return hmac.new(seal_key, entry_hash.encode("ascii"), hashlib.sha256).hexdigest()
 
 
 def record(
@@ -98,14 +121,11 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain inside the current transaction."""
-    session.flush()
-    _lock_chain(session)
-    last = session.execute(
-        select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
-    ).first()
+    """Add one entry inside the current transaction; the sealer chains it after commit.
+
+    No lock and no read of other entries: concurrent writers never wait for each other here.
+    """
     entry = AuditEntry(
-        id=(last.id + 1) if last else 1,
         at=utcnow(),
         actor_user_id=actor.user_id if actor and actor.user_id else None,
         actor_label=actor.email if actor else "system",
@@ -115,9 +135,7 @@ def record(
         partner_id=partner_id,
         before=to_jsonable(before) if before is not None else None,
         after=to_jsonable(after) if after is not None else None,
-        prev_hash=last.hash if last else GENESIS_HASH,
     )
-    entry.hash = entry_digest(entry)
     session.add(entry)
     session.flush()
     return entry
@@ -125,45 +143,106 @@ def record(
 
 @dataclass(frozen=True)
 class ChainReport:
+    """What a walk over the sealed chain found. ``reason`` is an English msgid with
+    ``reason_params``; ``first_broken_seq`` names the chain position, ``first_broken_id`` the row
+    (None when the row is gone)."""
+
     checked: int
     first_broken_id: int | None
     reason: str | None
+    first_broken_seq: int | None = None
+    reason_params: Mapping[str, object] = field(default_factory=dict)
+    head_seq: int = 0
+    head_hash: str = GENESIS_HASH
+    pending: int = 0
+    hashes_at: Mapping[int, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return self.first_broken_id is None
+        return self.reason is None
 
 
-def verify_chain(session: Session, *, batch: int = 5000) -> ChainReport:
-    """Recompute every hash in id order; report the first entry that does not fit."""
-    expected_prev = GENESIS_HASH
-    expected_id = 1
+MISSING = N_("entries {first}..{last} are missing")
+BAD_LINK = N_("previous-hash link does not match")
+BAD_HASH = N_("content does not match its hash")
+NO_SEAL = N_("entry has no seal")
+BAD_SEAL = N_("seal does not match: the entry was altered or rehashed")
+
+
+def verify_chain(
+    session: Session,
+    *,
+    seal_key: bytes | None = None,
+    remember: frozenset[int] = frozenset(),
+    after: tuple[int, str] | None = None,
+    batch: int = 5000,
+) -> ChainReport:
+    """Recompute every sealed entry in ``seq`` order; report the first one that does not fit.
+
+    Without ``seal_key`` only the hash chain is checked, which anyone with write access to the
+    database can recompute; with it every entry's HMAC seal is checked too. The hashes at the
+    positions in ``remember`` are returned so checkpoints can be compared without a second pass.
+    ``after=(seq, hash)`` starts behind an already trusted position (a checkpoint).
+    """
+    pending = session.execute(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.seq.is_(None))
+    ).scalar_one()
+    expected_seq, expected_prev = (after[0] + 1, after[1]) if after else (1, GENESIS_HASH)
     checked = 0
-    last_id = 0
+    hashes_at: dict[int, str] = {}
+
+    def broken(
+        entry: AuditEntry, reason: str, at_seq: int | None = None, **params: object
+    ) -> ChainReport:
+        return ChainReport(
+            checked,
+            entry.id,
+            reason,
+            first_broken_seq=at_seq or entry.seq,
+            reason_params=params,
+            head_seq=expected_seq - 1,
+            head_hash=expected_prev,
+            pending=pending,
+            hashes_at=hashes_at,
+        )
+
     while True:
         rows = (
             session.execute(
                 select(AuditEntry)
-                .where(AuditEntry.id > last_id)
-                .order_by(AuditEntry.id)
+                .where(AuditEntry.seq >= expected_seq)
+                .order_by(AuditEntry.seq)
                 .limit(batch)
             )
             .scalars()
             .all()
         )
         if not rows:
-            return ChainReport(checked, None, None)
+            return ChainReport(
+                checked,
+                None,
+                None,
+                head_seq=expected_seq - 1,
+                head_hash=expected_prev,
+                pending=pending,
+                hashes_at=hashes_at,
+            )
         for entry in rows:
-            if entry.id != expected_id:
-                return ChainReport(
-                    checked, entry.id, f"entries {expected_id}..{entry.id - 1} are missing"
-                )
+            seq = entry.seq or 0
+            if seq != expected_seq:
+                return broken(entry, MISSING, expected_seq, first=expected_seq, last=seq - 1)
             if entry.prev_hash != expected_prev:
-                return ChainReport(checked, entry.id, "previous-hash link does not match")
+                return broken(entry, BAD_LINK)
             if entry_digest(entry) != entry.hash:
-                return ChainReport(checked, entry.id, "content does not match its hash")
+                return broken(entry, BAD_HASH)
+            if seal_key is not None:
+                if entry.seal is None:
+                    return broken(entry, NO_SEAL)
+                if not hmac.compare_digest(entry.seal, seal_of(entry.hash, seal_key)):
+                    return broken(entry, BAD_SEAL)
+            if seq in remember:
+                hashes_at[seq] = entry.hash
             expected_prev = entry.hash
-            expected_id += 1
+            expected_seq += 1
             checked += 1
-            last_id = entry.id
         session.expunge_all()
