@@ -70,6 +70,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         https_only=settings.secure_cookies,
     )
     install_problem_handlers(app)
+    from cofab.maintenance import health
+
+    app.include_router(health.router)  # /healthz, /readyz: no login, no data
 
     from cofab.accounts import api as accounts_api
     from cofab.accounts import pages as accounts_pages

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -285,6 +283,9 @@ def worker(
     poll: Annotated[float, typer.Option(help="Seconds between polls of an empty queue")] = 1.0,
 ) -> None:
     """Run background jobs (plan solves, simulations, big imports). Start as many as you like."""
+    from cofab.maintenance.runtime import exit_on_stop_signal
+
+    exit_on_stop_signal()  # SIGTERM: an interrupted job goes back to the queue
     from cofab.core.audit_sealer import start_sealer
     from cofab.core.jobs import work
 
@@ -297,11 +298,6 @@ def worker(
     console.print(translate("Ran {n} jobs.", cli_locale(), n=ran))
 
 
-def start_worker_process() -> subprocess.Popen[bytes]:
-    """On SQLite, ``cofab up`` runs one worker beside the server so jobs need no extra step."""
-    return subprocess.Popen([sys.executable, "-m", "cofab", "worker"], env=os.environ.copy())
-
-
 @app.command("up")
 def up(
     host: Annotated[str | None, typer.Option(help="Bind address")] = None,
@@ -310,10 +306,11 @@ def up(
     worker: Annotated[
         bool, typer.Option(help="Start a background-job worker beside the server")
     ] = True,
+    graceful_timeout: Annotated[
+        float, typer.Option(help="Seconds open requests get to finish after SIGTERM")
+    ] = 10.0,
 ) -> None:
     """Migrate, load demo data into an empty database, print demo logins and serve cofab."""
-    import uvicorn
-
     from cofab.accounts.models import User
     from cofab.demo.loader import demo_logins, load_case
 
@@ -339,13 +336,66 @@ def up(
     application = create_app(settings)
     if demo:
         application.state.demo_logins = demo_logins()
-    worker_process = start_worker_process() if worker else None
-    try:
-        uvicorn.run(application, host=bind_host, port=bind_port, log_level="info")
-    finally:
-        if worker_process is not None:
-            worker_process.terminate()
-            worker_process.wait(timeout=10)
+    from cofab.maintenance import runtime
+
+    runtime.serve(
+        application,
+        host=bind_host,
+        port=bind_port,
+        graceful_timeout=graceful_timeout,
+        worker=runtime.start_worker_process() if worker else None,
+    )
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address")] = None,
+    port: Annotated[int | None, typer.Option(help="Port")] = None,
+    workers: Annotated[
+        int, typer.Option(help="Server processes (PostgreSQL; 2 cores: 3, plus one cofab worker)")
+    ] = 1,
+    graceful_timeout: Annotated[
+        float, typer.Option(help="Seconds open requests get to finish after SIGTERM")
+    ] = 10.0,
+) -> None:
+    """Serve cofab without demo data or a job worker: run `cofab worker` separately, anywhere."""
+    settings = get_settings()
+    if workers < 1:
+        fail("--workers must be 1 or more.")
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        fail("Several server processes need PostgreSQL; on SQLite use cofab up.")
+    migrate()
+    bind_host, bind_port = host or settings.host, port or settings.port
+    console.print(
+        translate(
+            "cofab is running at http://{host}:{port} (API docs at /docs).",
+            cli_locale(),
+            host=bind_host,
+            port=bind_port,
+        )
+    )
+    from cofab.maintenance import runtime
+
+    if workers == 1:
+        runtime.serve(
+            "cofab.app:create_app",
+            host=bind_host,
+            port=bind_port,
+            graceful_timeout=graceful_timeout,
+            factory=True,
+        )
+        return
+    import uvicorn
+
+    uvicorn.run(
+        "cofab.app:create_app",
+        factory=True,
+        host=bind_host,
+        port=bind_port,
+        workers=workers,
+        timeout_graceful_shutdown=int(max(1, graceful_timeout)),
+        log_level="info",
+    )
 
 
 def main() -> None:

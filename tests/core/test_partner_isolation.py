@@ -31,6 +31,8 @@ NOT_PARTNER_DATA = {
     "/docs",
     "/docs/oauth2-redirect",
     "/redoc",
+    "/healthz",  # probes: no login, no data (tests/core/test_runtime_health.py)
+    "/readyz",
 }
 
 # Path parameter → how to find partner B's object of that kind. ``child_id`` and other generic

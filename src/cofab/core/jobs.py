@@ -275,8 +275,25 @@ def work(
         if job_id is None:
             if once:
                 return ran
-            time.sleep(poll_seconds)
+            if stop is None:
+                time.sleep(poll_seconds)
+            else:
+                stop.wait(poll_seconds)
             continue
-        run_job(engine, job_id)
+        try:
+            run_job(engine, job_id)
+        except BaseException:
+            release(engine, job_id)  # the worker is stopping: another one runs it
+            raise
         ran += 1
     return ran
+
+
+def release(engine: Engine, job_id: int) -> None:
+    """Put a job this worker was running back in the queue (it was interrupted, not failed)."""
+    with unit_of_work(engine) as session:
+        session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status == RUNNING)
+            .values(status=QUEUED, worker=None, progress=0.0)
+        )

@@ -1,0 +1,1 @@
+"""Running cofab for real: processes, shutdown, health probes, backup and restore."""
