@@ -152,9 +152,9 @@ def audit_verify(
         fail("Not a cofab checkpoint file: {path}", path=str(checkpoint))
     locale = cli_locale()
     if verdict.ok:
-        console.print(verdict.message(locale), highlight=False)
+        console.print(verdict.message(locale), highlight=False, soft_wrap=True)
         return
-    err.print(verdict.message(locale), highlight=False)
+    err.print(verdict.message(locale), highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 

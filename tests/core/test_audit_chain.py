@@ -3,6 +3,7 @@ detected."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select, text
@@ -64,7 +65,7 @@ def test_sealer_chains_every_entry_once_with_a_keyed_seal(
     key = audit_keys.seal_key(settings.data_dir)
     assert [e.seq for e in sealed] == list(range(1, pending + 1))
     assert sealed[0].prev_hash == GENESIS_HASH
-    for prev, entry in zip(sealed, sealed[1:], strict=False):
+    for prev, entry in itertools.pairwise(sealed):
         assert entry.prev_hash == prev.hash
     for entry in sealed:
         assert entry.hash == entry_digest(entry)

@@ -90,11 +90,12 @@ def _fail(
     chain: ChainReport | None,
     checkpoints: CheckpointFile | None,
     reason: str,
-    seq: int | None = None,
-    entry_id: int | None = None,
+    broken_seq: int | None = None,
+    broken_id: int | None = None,
+    /,
     **params: object,
 ) -> AuditVerdict:
-    return AuditVerdict(chain, checkpoints, reason, dict(params), seq, entry_id)
+    return AuditVerdict(chain, checkpoints, reason, dict(params), broken_seq, broken_id)
 
 
 def verify_audit(
