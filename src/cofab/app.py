@@ -15,6 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from cofab import __version__
 from cofab.config import Settings, get_settings
+from cofab.core.body_limit import BodyLimitMiddleware
 from cofab.core.i18n import N_
 from cofab.core.problems import install_problem_handlers
 from cofab.core.web import add_template_package, build_templates
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = engine or engine_for(settings.database_url)
     app.state.secret_key = settings.resolved_secret_key()
     app.state.nav = NAV
+    app.add_middleware(BodyLimitMiddleware, settings=settings)  # inside the session layer
     app.add_middleware(
         SessionMiddleware,
         secret_key=app.state.secret_key,

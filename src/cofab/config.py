@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     max_upload_mb: int = 20
+    # imports: what one spreadsheet may unpack to (a 300 KB XLSX can hold 200k rows)
+    max_import_rows: int = 100_000
+    max_import_cells: int = 3_000_000
+    max_unzipped_mb: int = 200
     vault_max_upload_mb: int = 1024
     login_max_failures: int = 5
     login_lock_minutes: int = 15

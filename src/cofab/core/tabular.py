@@ -9,14 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from cofab.core.cell_safety import inert, restored
-from cofab.core.errors import BadRequest
+from cofab.core.errors import BadRequest, PayloadTooLarge
 from cofab.core.i18n import N_
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -47,51 +47,117 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_table(content: bytes, filename: str) -> list[Row]:
-    """Parse an uploaded CSV or XLSX file; a malformed file is a 400 with a readable reason."""
+@dataclass(frozen=True)
+class TableLimits:
+    """What one imported file may hold once unpacked. A 300 KB XLSX can hold 200k rows and a
+    zip bomb gigabytes of XML: both are refused before they fill memory or hold a worker."""
+
+    rows: int = 100_000
+    cells: int = 3_000_000
+    unzipped_mb: int = 200
+
+    @classmethod
+    def of(cls, settings: Any) -> TableLimits:
+        return cls(settings.max_import_rows, settings.max_import_cells, settings.max_unzipped_mb)
+
+
+# Spreadsheet XML deflates about 10-70:1; far beyond that is a bomb, not a sheet.
+MAX_COMPRESSION_RATIO = 100
+MSG_TOO_MANY_ROWS = N_("The file has more than {limit} rows; split it into smaller files.")
+MSG_TOO_MANY_CELLS = N_("The file has more than {limit} cells; split it into smaller files.")
+MSG_UNZIPPED = N_("The XLSX file unpacks to more than {limit_mb} MB; it was not opened.")
+MSG_BOMB = N_("The XLSX file is packed more than {ratio}:1, which no spreadsheet needs.")
+MSG_BAD_XLSX = N_("The XLSX file could not be read.")
+
+
+def read_table(content: bytes, filename: str, limits: TableLimits | None = None) -> list[Row]:
+    """Parse an uploaded CSV or XLSX file; a malformed file is a 400 with a readable reason,
+    one past ``limits`` a 413 naming the limit. Synchronous and slow for big files: call it
+    from a threadpool route, never on the event loop."""
+    limits = limits or TableLimits()
     lower = filename.lower()
     if lower.endswith(".xlsx"):
-        return _read_xlsx(content)
+        return _read_xlsx(content, limits)
     if lower.endswith(".csv") or lower.endswith(".txt"):
-        return _read_csv(content)
+        return _read_csv(content, limits)
     raise BadRequest(N_("Unsupported file type: use .csv or .xlsx."))
 
 
-def _read_csv(content: bytes) -> list[Row]:
+def _capped(records: Iterable[list[str]], limits: TableLimits) -> Iterator[list[str]]:
+    """Pass records through, stopping at the row and cell limits (the header row is free)."""
+    cells = 0
+    for count, record in enumerate(records):
+        if count > limits.rows:
+            raise PayloadTooLarge(MSG_TOO_MANY_ROWS, limit=limits.rows)
+        cells += len(record)
+        if cells > limits.cells:
+            raise PayloadTooLarge(MSG_TOO_MANY_CELLS, limit=limits.cells)
+        yield record
+
+
+def _read_csv(content: bytes, limits: TableLimits) -> list[Row]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BadRequest(N_("The CSV file is not UTF-8 text.")) from exc
     try:
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        records = list(reader)
+        return _rows_from_records(_capped(reader, limits))
     except csv.Error as exc:
         raise BadRequest(N_("The CSV file is malformed: {reason}"), reason=str(exc)) from exc
-    return _rows_from_records(records)
 
 
-def _read_xlsx(content: bytes) -> list[Row]:
+def _check_unpacked_size(content: bytes, limits: TableLimits) -> None:
+    """Read the zip's directory (not its data) and refuse a bomb before openpyxl opens it.
+    zipfile never inflates a member past its declared size, so the declared sizes bound it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise BadRequest(MSG_BAD_XLSX) from exc
+    if sum(m.file_size for m in members) > limits.unzipped_mb << 20:
+        raise PayloadTooLarge(MSG_UNZIPPED, limit_mb=limits.unzipped_mb)
+    for member in members:
+        packed = max(member.compress_size, 1)
+        if member.file_size > 1 << 20 and member.file_size / packed > MAX_COMPRESSION_RATIO:
+            raise PayloadTooLarge(MSG_BOMB, ratio=MAX_COMPRESSION_RATIO)
+
+
+def _read_xlsx(content: bytes, limits: TableLimits) -> list[Row]:
     # openpyxl is imported where a workbook is read or written: at module level it adds a
     # tenth of a second to every CLI call and server start
+    from xml.etree.ElementTree import ParseError
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_unpacked_size(content, limits)
+    unreadable = (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise BadRequest(N_("The XLSX file could not be read.")) from exc
-    sheet = workbook.worksheets[0]
-    records = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return _rows_from_records(records)
+    except unreadable as exc:
+        raise BadRequest(MSG_BAD_XLSX) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        # the sheet's own <dimension> may claim A1:XFD1048576: pad no row to it
+        sheet.reset_dimensions()  # type: ignore[union-attr]
+        records = ([_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True))
+        return _rows_from_records(_capped(records, limits))
+    except (*unreadable, ParseError) as exc:
+        raise BadRequest(MSG_BAD_XLSX) from exc
+    finally:
+        workbook.close()
 
 
-def _rows_from_records(records: list[list[str]]) -> list[Row]:
-    if not records or not any(cell.strip() for cell in records[0]):
+def _rows_from_records(records: Iterable[list[str]]) -> list[Row]:
+    """Rows are built as records stream in: the whole sheet is never held twice."""
+    stream = iter(records)
+    header = next(stream, None)
+    if header is None or not any(cell.strip() for cell in header):
         raise BadRequest(N_("The file has no header row."))
-    headers = [_normalise_header(h) for h in records[0]]
+    headers = [_normalise_header(h) for h in header]
     rows: list[Row] = []
-    for index, record in enumerate(records[1:], start=2):
+    for index, record in enumerate(stream, start=2):
         if not any(cell.strip() for cell in record):
             continue
         if len(record) > len(headers) and any(c.strip() for c in record[len(headers) :]):

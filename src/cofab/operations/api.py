@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFi
 
 from cofab.core.access import Actor
 from cofab.core.pagination import Page, page_of
-from cofab.core.tabular import read_table
+from cofab.core.tabular import TableLimits, read_table
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, api_actor
 from cofab.operations import (
@@ -365,7 +365,9 @@ def import_file(
     kind: Literal["orders", "progress", "shipments", "receipts", "inventory"] = "orders",
 ) -> Any:
     content = read_limited(file, request.app.state.settings.max_upload_mb)
-    rows = read_table(content, file.filename or "upload.csv")
+    rows = read_table(
+        content, file.filename or "upload.csv", TableLimits.of(request.app.state.settings)
+    )
     return importing.import_rows(session, actor=actor, kind=kind, rows=rows)
 
 

@@ -13,7 +13,7 @@ from cofab.core.access import Actor
 from cofab.core.errors import CofabError
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.pagination import Page, paginate
-from cofab.core.tabular import read_table
+from cofab.core.tabular import TableLimits, read_table
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.operations import exporting, importing, inventory, rules, schemas, tickets
@@ -171,10 +171,10 @@ def import_page(
     kind: Annotated[str, Form()] = "orders",
 ) -> Response:
     try:
-        content = read_limited(file, request.app.state.settings.max_upload_mb)
-        report = importing.import_rows(
-            session, actor=actor, kind=kind, rows=read_table(content, file.filename or "f.csv")
-        )
+        settings = request.app.state.settings
+        content = read_limited(file, settings.max_upload_mb)
+        rows = read_table(content, file.filename or "f.csv", TableLimits.of(settings))
+        report = importing.import_rows(session, actor=actor, kind=kind, rows=rows)
     except CofabError as exc:
         session.rollback()
         return render(

@@ -9,7 +9,14 @@ from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFi
 
 from cofab.core.access import Actor
 from cofab.core.pagination import Page, page_of
-from cofab.core.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, read_table, write_csv, write_xlsx
+from cofab.core.tabular import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    TableLimits,
+    read_table,
+    write_csv,
+    write_xlsx,
+)
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, api_actor
 from cofab.partners import exporting, importing, schemas, service
@@ -84,7 +91,9 @@ def import_partners(
     kind: Literal["partners", "sites", "capabilities"] = "partners",
 ) -> Any:
     content = read_limited(file, request.app.state.settings.max_upload_mb)
-    rows = read_table(content, file.filename or "upload.csv")
+    rows = read_table(
+        content, file.filename or "upload.csv", TableLimits.of(request.app.state.settings)
+    )
     return importing.import_rows(session, actor=actor, kind=kind, rows=rows)
 
 

@@ -16,7 +16,7 @@ from cofab.core.errors import CofabError
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.i18n import N_, translate
 from cofab.core.pagination import Page, paginate
-from cofab.core.tabular import read_table
+from cofab.core.tabular import TableLimits, read_table
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.partners import exporting, importing, schemas, service
@@ -169,10 +169,10 @@ def partner_import(
 ) -> Response:
     locale = request.state.locale
     try:
-        content = read_limited(file, request.app.state.settings.max_upload_mb)
-        report = importing.import_rows(
-            session, actor=actor, kind=kind, rows=read_table(content, file.filename or "upload.csv")
-        )
+        settings = request.app.state.settings
+        content = read_limited(file, settings.max_upload_mb)
+        rows = read_table(content, file.filename or "upload.csv", TableLimits.of(settings))
+        report = importing.import_rows(session, actor=actor, kind=kind, rows=rows)
     except CofabError as exc:
         session.rollback()
         return render(

@@ -14,19 +14,22 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from cofab.core.access import Actor
+from cofab.core.body_limit import register_body_limit
 from cofab.core.errors import FieldProblem, ValidationFailed
 from cofab.core.i18n import N_, translate
 from cofab.core.web import DbSession, LoginRequired, resolve_actor
 from cofab.db.base import UTC
 from cofab.partners.models import Partner
 from cofab.vault.access import refusals_logged
-from cofab.vault.documents import VaultStore, vault_store
+from cofab.vault.documents import VaultStore, upload_limit_mb, vault_store
 from cofab.vault.downloads import PreparedDownload
 
 MSG_BAD_TIME = N_("Enter a date and time like 2026-12-31T17:00.")
 
 # On every vault router: a refused access is logged in its own transaction after the rollback.
 LOG_REFUSALS = Depends(refusals_logged, scope="function")
+# Version uploads stream into the encryptor, so they may be as large as the vault allows.
+register_body_limit(r"(/api/v1)?/vault/documents/[^/]+/versions", upload_limit_mb)
 
 
 def store_of(request: Request) -> VaultStore:
