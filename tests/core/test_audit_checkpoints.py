@@ -251,3 +251,97 @@ def test_the_sealer_thread_seals_soon_and_stops_promptly(engine: Engine, tmp_pat
         sealer.stop()
     assert not sealer.thread.is_alive() and time.monotonic() - started < 2.0
     assert audit_checkpoint.read_local(tmp_path).latest is not None
+
+
+@pytest.fixture
+def fresh_engine(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """An empty database of its own, to migrate step by step."""
+    import os
+    import secrets
+
+    from sqlalchemy import create_engine
+
+    url = os.environ.get("COFAB_TEST_DATABASE_URL")
+    if not url:
+        eng = create_engine(f"sqlite:///{tmp_path / 'legacy.db'}")
+        yield eng
+        eng.dispose()
+        return
+    schema = f"cofab_legacy_{secrets.token_hex(4)}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    eng = create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    yield eng
+    eng.dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def test_entries_chained_before_the_migration_keep_their_hashes_and_get_sealed(
+    fresh_engine: Engine, tmp_path: Path
+) -> None:
+    from sqlalchemy import insert
+
+    from cofab.db.base import utcnow
+    from cofab.db.migrate import upgrade
+
+    upgrade(fresh_engine, "0001_foundation")
+    prev = audit.GENESIS_HASH
+    with fresh_engine.begin() as conn:
+        for i in range(1, 4):  # chained by id, the way record() used to do it
+            entry = AuditEntry(
+                id=i,
+                at=utcnow(),
+                actor_label="system",
+                action="create",
+                entity="legacy",
+                entity_id=str(i),
+                before=None,
+                after={"n": i},
+                prev_hash=prev,
+            )
+            entry.hash = entry_digest(entry)
+            columns = ("id", "at", "actor_label", "action", "entity", "entity_id", "after")
+            values = {c: getattr(entry, c) for c in (*columns, "prev_hash", "hash")}
+            conn.execute(insert(AuditEntry.__table__).values(**values))
+            prev = entry.hash
+    upgrade(fresh_engine)
+    with unit_of_work(fresh_engine) as session:
+        assert session.execute(select(AuditEntry.seq).order_by(AuditEntry.id)).scalars().all() == [
+            1,
+            2,
+            3,
+        ]
+        audit.record(session, actor=None, action="create", entity="new", entity_id=4)
+    verdict = verify_audit(fresh_engine, tmp_path)
+    assert verdict.ok and verdict.checked == 4
+    chain = sealed(fresh_engine)
+    assert [(e.id, e.seq) for e in chain] == [(1, 1), (2, 2), (3, 3), (4, 4)]
+    assert chain[3].prev_hash == prev and all(e.seal for e in chain)
+
+
+def test_the_audit_api_and_page_report_the_checkpoint(
+    world: World, api, engine: Engine, settings, base_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import login
+
+    data_dir = settings.data_dir
+    admin = api(world.users["admin"])  # issuing its token is audited too
+    browser = login(base_url, world.users["admin"])
+    try:
+        checkpoint = checkpointed(engine, data_dir)
+        verdict = admin.get("/api/v1/audit/verify").json()
+        assert verdict["ok"] is True and verdict["checkpoints"] == 1
+        assert verdict["checkpoint"]["seq"] == checkpoint.seq == verdict["head_seq"]
+        assert verdict["checkpoint"]["hash"] == checkpoint.hash
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM audit_log WHERE seq > :s"), {"s": checkpoint.seq - 5})
+        broken = admin.get("/api/v1/audit/verify").json()
+        assert (broken["ok"], broken["first_broken_seq"]) == (False, checkpoint.seq - 4)
+        page = browser.get("/audit", params={"verify": 1})
+        assert page.status_code == 200
+        assert f"entries from {checkpoint.seq - 4} on are missing" in page.text
+    finally:
+        audit_checkpoint.checkpoints_path(data_dir).unlink(missing_ok=True)
