@@ -105,3 +105,14 @@ def test_the_quote_rule_is_an_identity_after_restore() -> None:
     for text in [FORMULA, "-5", "+1.5e3", "'", "''-x", "\tx", "\rx", "@", "a=b", "", "-"]:
         assert restored(inert(text)) == text
     assert inert("-5") == "-5" and inert(-5) == -5 and inert("-x") == "'-x"
+
+
+def test_control_characters_do_not_break_an_xlsx_export(world: World, api) -> None:
+    manager = api(world.users["manager"])
+    body = {"name_ko": "제어", "name_en": "Ctl\u0001\u001fCo", "types": ["supplier"]}
+    body |= {"form": "vertical", "country": "KR"}
+    assert manager.post("/api/v1/partners", json=body).status_code == 201
+    exported = manager.get("/api/v1/partners/export", params={"format": "xlsx"})
+    assert exported.status_code == 200
+    sheet = load_workbook(io.BytesIO(exported.content)).worksheets[0]
+    assert "CtlCo" in {cell.value for cell in sheet["C"]}

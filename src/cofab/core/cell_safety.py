@@ -16,6 +16,8 @@ from typing import Any
 
 _NEEDS_QUOTE = re.compile(r"^'*[=+\-@\t\r]")
 _QUOTED = re.compile(r"^'+[=+\-@\t\r]")
+# the control characters XLSX cannot store (openpyxl's ILLEGAL_CHARACTERS_RE, without importing it)
+_NOT_IN_XLSX = re.compile(r"[\000-\010\013\014\016-\037]")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -31,3 +33,8 @@ def inert(value: Any) -> Any:
 def restored(text: str) -> str:
     """The text an importer should use for a cell that :func:`inert` may have quoted."""
     return text[1:] if _QUOTED.match(text) else text
+
+
+def xlsx_safe(value: Any) -> Any:
+    """XLSX cannot hold most control characters (openpyxl refuses the whole file): drop them."""
+    return _NOT_IN_XLSX.sub("", value) if isinstance(value, str) else value

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from cofab.core.cell_safety import inert, restored
+from cofab.core.cell_safety import inert, restored, xlsx_safe
 from cofab.core.errors import BadRequest, PayloadTooLarge
 from cofab.core.i18n import N_
 
@@ -195,9 +195,9 @@ def write_xlsx(
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([inert(h) for h in headers])
+    sheet.append([xlsx_safe(inert(h)) for h in headers])
     for row in rows:
-        sheet.append([_export_value(v) for v in row])
+        sheet.append([xlsx_safe(_export_value(v)) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
