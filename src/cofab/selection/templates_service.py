@@ -21,6 +21,7 @@ from cofab.core import audit
 from cofab.core.access import SYSTEM_ACTOR, Actor
 from cofab.core.errors import FieldProblem, NotFound, ValidationFailed
 from cofab.core.i18n import N_
+from cofab.db.session import begin_writing
 from cofab.selection import schemas
 from cofab.selection.ahp import AhpResult, ahp_weights, check_pairwise_matrix
 from cofab.selection.checklist_default import ALL_TYPES, DEFAULT_CHECKLIST, checklist_for
@@ -77,6 +78,7 @@ def ensure_default_templates(session: Session) -> None:
             }
             for c in default.criteria
         ]
+        begin_writing(session)  # reached from GET list pages: a reader becomes a writer here
         template = SelectionTemplate(
             key=key,
             partner_type=default.partner_type,
