@@ -3,6 +3,8 @@
 Why envelope encryption: rotating the master key only re-wraps 49-byte data keys instead of
 re-encrypting every stored file, and each file version is sealed by a key nobody else shares.
 All primitives come from the ``cryptography`` package; this module only fixes the framing.
+How the bytes are read and written (memory maps, read-ahead, write-back) is ``chunk_io``'s
+business: this module is the format, which every stored object depends on.
 
 Stored object format ("CFV1"), streamed in chunks so a 1 GiB file never sits in memory::
 
@@ -35,19 +37,11 @@ it comes from the environment or a file, and a reader knows which master key to 
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import hashlib
 import hmac
-import io
-import mmap
-import os
-import queue
 import secrets
-import stat
-import threading
 from collections.abc import Generator, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -57,8 +51,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
 
 from cofab.core.i18n import N_
+from cofab.vault import chunk_io
 from cofab.vault.errors import UploadTooLarge, VaultIntegrityError, WrongMasterKey
-from cofab.vault.writeback import WriteBehind
 
 KEY_BYTES = 32
 TAG_BYTES = 16
@@ -70,8 +64,6 @@ DEFAULT_CHUNK_SIZE = 1 << 20
 MIN_CHUNK_SIZE = 16
 MAX_CHUNK_SIZE = 64 << 20  # bounds what a crafted header can make the decoder allocate
 MAX_RECORDS = 1 << 32
-HASH_AHEAD = 2
-DROP_EVERY = 8 << 20  # a mapped file's pages leave the process's RSS in steps this big
 
 WRAP_FORMAT = 1
 KEY_ID_BYTES = 8
@@ -197,8 +189,8 @@ def encrypt_stream(
     sink.write(header)
     size = 0
     index = 0
-    reader = src if hasattr(src, "read") else _IterableReader(src)
-    with contextlib.closing(_blocks(reader, chunk_size, hasher)) as blocks:
+    reader = src if hasattr(src, "read") else chunk_io.IterableReader(src)
+    with contextlib.closing(chunk_io.blocks(reader, chunk_size, hasher)) as blocks:
         for plain, final in blocks:
             size += len(plain)
             if max_size is not None and size > max_size:
@@ -229,7 +221,7 @@ def decrypt_stream(
     ``decrypt_to_path`` and a streaming HTTP response must abort the connection on the error.
     """
     _check_key(data_key)
-    header = _read_full(src, HEADER_BYTES)
+    header = chunk_io.read_full(src, HEADER_BYTES)
     if len(header) < HEADER_BYTES:
         raise VaultIntegrityError(MSG_TRUNCATED)
     if header[: len(MAGIC)] != MAGIC or header[len(MAGIC)] != FORMAT_VERSION:
@@ -239,7 +231,7 @@ def decrypt_stream(
         raise VaultIntegrityError()
     prefix = header[-NONCE_PREFIX_BYTES:]
     aead = AESGCM(data_key)
-    with contextlib.closing(_blocks(src, chunk_size + TAG_BYTES, None)) as records:
+    with contextlib.closing(chunk_io.blocks(src, chunk_size + TAG_BYTES, None)) as records:
         for index, (record, final) in enumerate(records):
             if len(record) < TAG_BYTES:  # a stub shorter than a tag cannot be a record
                 raise VaultIntegrityError(MSG_TRUNCATED)
@@ -259,45 +251,17 @@ def decrypt_to_path(
 ) -> EncryptedInfo:
     """Decrypt into ``dest`` so that ``dest`` appears only when every record verified.
 
-    Plaintext goes to a 0600 temporary file beside ``dest`` that is removed on any error and
-    renamed over ``dest`` after the final record authenticated: no partial plaintext survives.
+    A record that fails authentication stops ``decrypt_stream`` with an error, which
+    ``write_complete_file`` turns into removing its temporary file: no partial plaintext
+    survives.
     """
-    dest = Path(dest)
-    temp = dest.parent / f".{dest.name}.{secrets.token_hex(8)}.part"
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-    hasher = hashlib.sha256()
-    size = chunks = 0
-    # SHA-256 releases the GIL: hashing chunk i on its own thread while chunk i+1 is decrypted
-    # and written keeps the digest off the critical path (at most HASH_AHEAD chunks in flight).
-    hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cofab-vault-hash")
-    in_flight: collections.deque[Future[None]] = collections.deque()
-    try:
-        with os.fdopen(fd, "wb") as out:
-            behind = WriteBehind(fd)
-            for plain in decrypt_stream(src, data_key, context=context):
-                in_flight.append(hashing.submit(hasher.update, plain))
-                out.write(plain)
-                behind.wrote(len(plain))
-                size += len(plain)
-                chunks += 1
-                while len(in_flight) > HASH_AHEAD:
-                    in_flight.popleft().result()
-            while in_flight:
-                in_flight.popleft().result()
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, dest)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
-    finally:
-        hashing.shutdown(wait=True, cancel_futures=True)
+    with contextlib.closing(decrypt_stream(src, data_key, context=context)) as chunks:
+        written = chunk_io.write_complete_file(chunks, dest)
     return EncryptedInfo(
-        size=size,
-        sha256=hasher.hexdigest(),
-        chunks=chunks,
-        ciphertext_size=HEADER_BYTES + size + chunks * TAG_BYTES,
+        size=written.size,
+        sha256=written.sha256,
+        chunks=written.chunks,
+        ciphertext_size=HEADER_BYTES + written.size + written.chunks * TAG_BYTES,
     )
 
 
@@ -307,251 +271,3 @@ def decrypt_to_path(
 def _check_key(key: bytes) -> None:
     if len(key) != KEY_BYTES:
         raise ValueError(MSG_BAD_KEY.format(expected=KEY_BYTES, actual=len(key)))
-
-
-class _IterableReader:
-    """``readinto`` over an iterable of byte strings of any size (e.g. an upload's parts)."""
-
-    def __init__(self, parts: Iterable[bytes]) -> None:
-        self._parts = iter(parts)
-        self._pending = memoryview(b"")
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:
-        while not self._pending:
-            part = next(self._parts, None)
-            if part is None:
-                return 0
-            self._pending = memoryview(part).cast("B")
-        count = min(len(buffer), len(self._pending))
-        buffer[:count] = self._pending[:count]
-        self._pending = self._pending[count:]
-        return count
-
-
-def _fill(src: object, buffer: bytearray) -> int:
-    """Fill ``buffer`` completely unless the stream ends; returns the byte count."""
-    view = memoryview(buffer)
-    total = 0
-    readinto = getattr(src, "readinto", None)
-    while total < len(buffer):
-        if readinto is not None:
-            count = readinto(view[total:])
-        else:
-            data = src.read(len(buffer) - total)  # type: ignore[attr-defined]
-            count = len(data)
-            view[total : total + count] = data
-        if not count:
-            break
-        total += count
-    return total
-
-
-def _read_full(src: BinaryIO, count: int) -> bytes:
-    buffer = bytearray(count)
-    return bytes(buffer[: _fill(src, buffer)])
-
-
-class _Hasher(Protocol):
-    def update(self, data: memoryview, /) -> None: ...
-
-
-class _ReadAhead:
-    """Reads fixed-size blocks on one background thread and hashes them on another.
-
-    Disk reads and SHA-256 release the GIL, AES-GCM does not; so reading block i+2, hashing
-    block i+1 and sealing block i on different threads is what lets two cores approach
-    plain-copy speed. Buffers come from a small pool, so memory stays at ``depth + 2`` blocks
-    whatever the file size. A buffer returns to the pool only after the caller is done with it
-    and the hasher has consumed it (blocks are hashed in order, one semaphore permit each).
-    """
-
-    def __init__(
-        self, src: object, block_size: int, hasher: _Hasher | None, depth: int = 2
-    ) -> None:
-        self._src = src
-        self._hasher = hasher
-        self._stop = threading.Event()
-        self._free: queue.SimpleQueue[bytearray | None] = queue.SimpleQueue()
-        self._full: queue.SimpleQueue[tuple[bytearray, int] | BaseException] = queue.SimpleQueue()
-        self._hash_jobs: queue.SimpleQueue[memoryview | None] = queue.SimpleQueue()
-        self._hashed = threading.Semaphore(0)
-        for _ in range(depth + 2):
-            self._free.put(bytearray(block_size))
-        self._threads = [threading.Thread(target=self._read, name="cofab-vault-read", daemon=True)]
-        if hasher is not None:
-            self._threads.append(
-                threading.Thread(target=self._hash, name="cofab-vault-hash", daemon=True)
-            )
-        for thread in self._threads:
-            thread.start()
-
-    def _read(self) -> None:
-        try:
-            while True:
-                buffer = self._free.get()
-                if buffer is None or self._stop.is_set():
-                    return
-                filled = _fill(self._src, buffer)
-                if self._hasher is not None:
-                    self._hash_jobs.put(memoryview(buffer)[:filled])
-                self._full.put((buffer, filled))
-                if filled < len(buffer):
-                    return
-        except BaseException as error:
-            self._full.put(error)
-
-    def _hash(self) -> None:
-        assert self._hasher is not None
-        while (job := self._hash_jobs.get()) is not None:
-            if job.nbytes:
-                self._hasher.update(job)
-            self._hashed.release()
-
-    def take(self) -> tuple[bytearray, int]:
-        """The next block in order; never called again after a short (end) block."""
-        item = self._full.get()
-        if isinstance(item, BaseException):
-            raise item
-        return item
-
-    def give_back(self, buffer: bytearray) -> None:
-        if self._hasher is not None:
-            self._hashed.acquire()
-        self._free.put(buffer)
-
-    def close(self) -> None:
-        """Stop reading and wait until every block read so far has been hashed."""
-        self._stop.set()
-        self._free.put(None)
-        self._threads[0].join()
-        if self._hasher is not None:
-            self._hash_jobs.put(None)
-            self._threads[1].join()
-
-
-def _blocks(
-    src: object, block_size: int, hasher: _Hasher | None
-) -> Generator[tuple[memoryview, bool], None, None]:
-    """Exact ``block_size`` views (the last may be shorter) plus a final flag.
-
-    The final flag needs one block of look-ahead: a full block is final only if the stream
-    ends right after it. A yielded view is valid until the consumer asks for the next one.
-    A regular file is read through a memory map, anything else through ``_ReadAhead``.
-    """
-    mapped = _map_rest(src)
-    if mapped is None:
-        yield from _read_blocks(src, block_size, hasher)
-    else:
-        yield from _mapped_blocks(src, mapped, block_size, hasher)
-
-
-def _read_blocks(
-    src: object, block_size: int, hasher: _Hasher | None
-) -> Generator[tuple[memoryview, bool], None, None]:
-    ahead = _ReadAhead(src, block_size, hasher)
-    try:
-        current, filled = ahead.take()
-        while True:
-            if filled < block_size:
-                yield memoryview(current)[:filled], True
-                return
-            following, following_filled = ahead.take()
-            if following_filled == 0:
-                yield memoryview(current), True
-                return
-            yield memoryview(current), False
-            ahead.give_back(current)
-            current, filled = following, following_filled
-    finally:
-        ahead.close()
-
-
-def _map_rest(src: object) -> mmap.mmap | None:
-    """A read-only map of a regular file with bytes left after its position, else ``None``.
-
-    Why map: reading copies every byte from the page cache into a buffer before the cipher
-    copies it again; a map lets AES-GCM and SHA-256 read the page cache directly, which cut
-    the CPU per MiB enough to matter on two cores (bench/vault.py). The files read this way
-    are vault objects, which are never changed in place (written once, then renamed), and a
-    caller's own upload file, which must not shrink while it is being uploaded: a mapped
-    file cut short under the reader faults (SIGBUS) instead of reading short.
-    """
-    try:
-        fd = src.fileno()  # type: ignore[attr-defined]
-        position = src.tell()  # type: ignore[attr-defined]
-        info = os.fstat(fd)
-    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
-        return None
-    if not stat.S_ISREG(info.st_mode) or info.st_size <= position:
-        return None
-    try:
-        mapped = mmap.mmap(fd, info.st_size, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):
-        return None
-    if hasattr(mapped, "madvise") and hasattr(mmap, "MADV_SEQUENTIAL"):
-        mapped.madvise(mmap.MADV_SEQUENTIAL)
-    return mapped
-
-
-def _mapped_blocks(
-    src: object, mapped: mmap.mmap, block_size: int, hasher: _Hasher | None
-) -> Generator[tuple[memoryview, bool], None, None]:
-    """``_blocks`` over a memory map: no read copy, no reader thread, flat RSS.
-
-    Pages are handed back (``MADV_DONTNEED``) once both the consumer and the hasher are past
-    them; the page cache keeps them, but they stop counting towards this process's memory,
-    so a 1 GiB file costs a few MiB of RSS, not 1 GiB. On normal exhaustion ``src`` is left
-    at its end, as a read loop would leave it.
-    """
-    start = src.tell()  # type: ignore[attr-defined]
-    end = len(mapped)
-    view = memoryview(mapped)
-    hashing = (
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="cofab-vault-hash")
-        if hasher is not None
-        else None
-    )
-    # Blocks not yet released: (start offset, view, hash future or None), oldest first.
-    live: collections.deque[tuple[int, memoryview, Future[None] | None]] = collections.deque()
-    dropped = start - start % mmap.PAGESIZE
-    offset = start
-    try:
-        while offset < end:
-            stop = min(offset + block_size, end)
-            block = view[offset:stop]
-            hashed = hashing.submit(hasher.update, block) if hashing and hasher else None
-            live.append((offset, block, hashed))
-            yield block, stop == end
-            offset = stop
-            while live and (len(live) > HASH_AHEAD or live[0][2] is None):
-                _retire(live.popleft())
-            consumed = live[0][0] if live else offset
-            if consumed - dropped >= DROP_EVERY:
-                dropped = _drop_pages(mapped, dropped, consumed)
-        while live:
-            _retire(live.popleft())
-        src.seek(end)  # type: ignore[attr-defined]
-    finally:
-        if hashing is not None:
-            hashing.shutdown(wait=True, cancel_futures=True)
-        for _, block, _ in live:
-            block.release()
-        view.release()
-        mapped.close()
-
-
-def _retire(entry: tuple[int, memoryview, Future[None] | None]) -> None:
-    """Wait for a block's hash (if any), then release its view of the map."""
-    _, block, hashed = entry
-    if hashed is not None:
-        hashed.result()
-    block.release()
-
-
-def _drop_pages(mapped: mmap.mmap, start: int, upto: int) -> int:
-    """Unmap whole pages in ``[start, upto)`` from this process; returns the new start."""
-    aligned = upto - upto % mmap.PAGESIZE
-    if aligned > start and hasattr(mmap, "MADV_DONTNEED"):
-        mapped.madvise(mmap.MADV_DONTNEED, start, aligned - start)
-        return aligned
-    return start
