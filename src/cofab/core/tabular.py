@@ -140,7 +140,7 @@ def _read_xlsx(content: bytes, limits: TableLimits) -> list[Row]:
     try:
         sheet = workbook.worksheets[0]
         # the sheet's own <dimension> may claim A1:XFD1048576: pad no row to it
-        sheet.reset_dimensions()  # type: ignore[union-attr]
+        sheet.reset_dimensions()
         records = ([_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True))
         return _rows_from_records(_capped(records, limits))
     except (*unreadable, ParseError) as exc:
