@@ -133,13 +133,30 @@ def _seal_round(engine: Engine, key: bytes, *, backfill: bool) -> int:
         return done + len(pending)
 
 
-def seal_pending(engine: Engine, data_dir: Path) -> int:
+def _anything_to_seal(engine: Engine, *, backfill: bool) -> bool:
+    """A read first: the sealer runs twice a second, and on SQLite taking the write lock for
+    nothing would make every writer queue behind it."""
+    with unit_of_work(engine, write=False) as session:
+        if session.execute(select(AuditEntry.id).where(AuditEntry.seq.is_(None)).limit(1)).first():
+            return True
+        if not backfill:
+            return False
+        unsealed = select(AuditEntry.id).where(
+            AuditEntry.seq.is_not(None), AuditEntry.seal.is_(None)
+        )
+        return session.execute(unsealed.limit(1)).first() is not None
+
+
+def seal_pending(engine: Engine, data_dir: Path, *, backfill: bool = True) -> int:
     """Seal every committed entry that is not chained yet; return how many were sealed.
 
     Returns at once (0) when another sealer holds the chain: that one is doing the work.
+    ``backfill=False`` skips looking for old unsealed entries (the sealer thread looks once).
     """
+    backfill = backfill and not audit_checkpoint.has_checkpoints(data_dir)
+    if not _anything_to_seal(engine, backfill=backfill):
+        return 0
     key = audit_keys.seal_key(data_dir)
-    backfill = not audit_checkpoint.has_checkpoints(data_dir)
     total = 0
     while True:
         try:
@@ -219,9 +236,11 @@ def start_sealer(
 
     def run() -> None:
         next_checkpoint = time.monotonic() + checkpoint_every_s
+        backfill = True
         while not stop_event.is_set():
             try:
-                seal_pending(engine, data_dir)
+                seal_pending(engine, data_dir, backfill=backfill)
+                backfill = False
                 if time.monotonic() >= next_checkpoint:
                     next_checkpoint = time.monotonic() + checkpoint_every_s
                     write_checkpoint(engine, data_dir, only_if_moved=True)
