@@ -314,8 +314,8 @@ class KpiReport(BaseModel):
 class MetricIn(Strict):
     kpi: str = Field(min_length=1, max_length=40)
     weight: float = Field(gt=0, le=1000)
-    full_at: float
-    zero_at: float
+    full_at: float = Field(allow_inf_nan=False)
+    zero_at: float = Field(allow_inf_nan=False)
 
 
 class BandIn(Strict):

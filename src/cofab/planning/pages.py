@@ -7,6 +7,7 @@ simulations run in the worker; the page shows the job's progress fragment (htmx 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict
 from typing import Any
 
@@ -167,9 +168,12 @@ def _float(value: str, field: str) -> float | None:
     if not value.strip():
         return None
     try:
-        return float(value)
+        number = float(value)
     except ValueError as exc:
         raise ValidationFailed(problems=[FieldProblem(field, NOT_A_NUMBER)]) from exc
+    if not math.isfinite(number):  # float() reads "nan" and "inf"
+        raise ValidationFailed(problems=[FieldProblem(field, NOT_A_NUMBER)])
+    return number
 
 
 def _registry_request(form: FormData) -> tuple[RegistryRequest, dict[str, Any]]:
