@@ -29,8 +29,8 @@ class MarketIn(Strict):
 
 
 class LaneIn(Strict):
-    site: str = Field(min_length=1)
-    market: str = Field(min_length=1)
+    site: str = Field(min_length=1, max_length=200)
+    market: str = Field(min_length=1, max_length=64)
     unit_cost: float | None = Field(default=None, ge=0)
     lead_time_days: float | None = Field(default=None, ge=0)
 
@@ -39,12 +39,14 @@ class RegistryScenarioCreate(Strict):
     name: str = Field(min_length=1, max_length=200)
     periods: int = Field(default=3, ge=1, le=36)
     start: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
-    partner_ids: list[int] | None = None
+    partner_ids: list[int] | None = Field(default=None, max_length=1000)
     markets: list[MarketIn] = Field(default_factory=list, max_length=50)
     demand_share: float = Field(default=0.6, ge=0, le=5)
     policy: dict[str, Any] = Field(default_factory=dict)
     lanes: list[LaneIn] | None = Field(
-        default=None, description="Replace the generated lanes (site ids are site names)"
+        default=None,
+        max_length=20_000,
+        description="Replace the generated lanes (site ids are site names)",
     )
 
     def request(self) -> RegistryRequest:
@@ -70,7 +72,7 @@ class SimulateRequest(Strict):
 class WhatIfRequest(Strict):
     kind: Literal["partner_out", "sites_out", "demand_scale"]
     partner_id: int | None = None
-    site_ids: list[str] = Field(default_factory=list)
+    site_ids: list[str] = Field(default_factory=list, max_length=1000)
     factor: float | None = Field(default=None, gt=0, le=10)
     solve: bool = True
 
