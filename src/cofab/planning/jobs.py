@@ -8,9 +8,7 @@ the scenario still points at this job (a newer solve, or a deletion, wins).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from cofab.core.i18n import N_, translate
 from cofab.core.jobs import JobContext, register
@@ -23,6 +21,10 @@ from cofab.planning.plan_document import plan_document
 from cofab.planning.problems import render
 from cofab.planning.service import SIMULATE_JOB, SOLVE_JOB, record_plan, record_simulation
 from cofab.planning.simulation_setup import build_network, simulation_document
+
+if TYPE_CHECKING:
+    pass
+
 
 STAGES = {
     "build": (0.05, N_("Building the model")),
@@ -64,6 +66,8 @@ def plan_for(
 
 @register(SOLVE_JOB)
 def solve_scenario(context: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
+    import numpy as np
+
     scenario_id = int(payload["scenario_id"])
     locale = str(payload.get("locale") or "en")
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from jsonschema import Draft202012Validator
 
 from cofab.planning.engine.make_or_buy import (
@@ -16,6 +15,10 @@ from cofab.planning.engine.make_or_buy import (
 )
 from cofab.planning.input_bounds import non_finite
 from cofab.planning.problems import Problem, problems_from_schema_error
+
+if TYPE_CHECKING:
+    pass
+
 
 _NUMBER = {"type": "number", "minimum": 0}
 # a century of months, and a chart's worth of volume levels: the answer comes inside a request
@@ -94,6 +97,8 @@ def load_make_or_buy(doc: Any) -> MakeOrBuyInput | list[Problem]:
 
 
 def make_or_buy_document(inp: MakeOrBuyInput, result: MakeOrBuyResult) -> dict[str, Any]:
+    import numpy as np
+
     volume = result.break_even_volume
     return {
         "family": inp.family,

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from cofab.core.i18n import N_, translate
 from cofab.planning.engine.solve import QTY_TOL, PlanResult
 from cofab.planning.planning_input import PlanningInput
+
+if TYPE_CHECKING:
+    pass
+
 
 PLAN_FORMAT = "cofab-plan/1"
 
@@ -65,6 +67,8 @@ def infeasibility_messages(doc: dict[str, Any], locale: str = "en") -> list[str]
 
 
 def plan_document(inp: PlanningInput, result: PlanResult) -> dict[str, Any]:
+    import numpy as np
+
     model = inp.model
     flows = result.flows
     sites, markets, products, periods = (

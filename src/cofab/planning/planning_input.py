@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from cofab.planning.engine.disruption import DisruptionProfile, DurationKind
 from cofab.planning.engine.model import FloatArray, PlanningModel, Policy
+
+if TYPE_CHECKING:
+    pass
+
 
 SINGLE_PERIOD = "all"
 DEFAULT_REGION = "unknown"
@@ -44,6 +46,8 @@ def _first_seen(values: list[str]) -> tuple[str, ...]:
 
 def _per_period(quantity: Any, period_index: dict[str, int], n_periods: int) -> FloatArray:
     """A number applies to every period; a map gives some periods, the rest are 0."""
+    import numpy as np
+
     out = np.zeros(n_periods)
     if isinstance(quantity, dict):
         for period, value in quantity.items():
@@ -54,6 +58,8 @@ def _per_period(quantity: Any, period_index: dict[str, int], n_periods: int) -> 
 
 
 def _disruption_profile(doc: dict[str, Any], regions: list[str]) -> DisruptionProfile:
+    import numpy as np
+
     defaults = doc.get("disruption_defaults", {})
     sites = doc["sites"]
     n = len(sites)
@@ -88,6 +94,8 @@ def _disruption_profile(doc: dict[str, Any], regions: list[str]) -> DisruptionPr
 
 def build_planning_input(doc: dict[str, Any]) -> PlanningInput:
     """Map a document that passed the schema and the semantic checks onto arrays."""
+    import numpy as np
+
     products = doc["products"]
     sites = doc["sites"]
     markets = doc["markets"]

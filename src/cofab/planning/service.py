@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
@@ -31,6 +30,10 @@ from cofab.planning.registry_scenario import (
     match_registry_sites,
 )
 from cofab.planning.what_if import scale_demand, without_sites
+
+if TYPE_CHECKING:
+    pass
+
 
 WRITERS = frozenset({"admin", "manager"})
 SOLVE_JOB = "planning.solve"
@@ -376,6 +379,8 @@ def compare(
 
 def make_or_buy(*, actor: Actor, case: Any) -> dict[str, Any]:
     """Own capacity or a contract manufacturer (no data stored, so nothing to audit)."""
+    import numpy as np
+
     ensure_reader(actor)
     loaded = load_make_or_buy(case)
     if isinstance(loaded, list):

@@ -3,14 +3,16 @@ and its result back into a JSON-able summary."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from cofab.core.i18n import N_
 from cofab.planning.engine.disruption import SimulationNetwork, SimulationResult
 from cofab.planning.planning_input import PlanningInput
 from cofab.planning.problems import Problem, json_path
+
+if TYPE_CHECKING:
+    pass
+
 
 PLAN_NOT_SOLVED = N_("The plan has status '{status}'; only a solved plan can be simulated")
 PLAN_UNKNOWN_ID = N_("The plan does not match the input: unknown {kind} '{id}'")
@@ -22,6 +24,8 @@ def _index(ids: tuple[str, ...]) -> dict[str, int]:
 
 
 def build_network(inp: PlanningInput, plan: Any) -> SimulationNetwork | list[Problem]:
+    import numpy as np
+
     if not isinstance(plan, dict) or not isinstance(plan.get("flows"), list):
         return [Problem("$", PLAN_NOT_A_PLAN)]
     status = plan.get("status")
@@ -110,6 +114,8 @@ def build_network(inp: PlanningInput, plan: Any) -> SimulationNetwork | list[Pro
 
 
 def simulation_document(inp: PlanningInput, result: SimulationResult) -> dict[str, Any]:
+    import numpy as np
+
     summary = result.summary()
     order = np.argsort(-result.site_criticality, kind="stable")
     return {

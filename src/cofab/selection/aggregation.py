@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Literal
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from cofab.core.i18n import N_
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.int64]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+
+FloatArray: TypeAlias = "npt.NDArray[np.float64]"
+BoolArray: TypeAlias = "npt.NDArray[np.bool_]"
+IntArray: TypeAlias = "npt.NDArray[np.int64]"
 
 Aggregation = Literal["mean", "median"]
 AGGREGATIONS: tuple[Aggregation, ...] = ("mean", "median")
@@ -41,6 +43,8 @@ def aggregate(scores: npt.ArrayLike, method: Aggregation = "mean") -> Aggregated
 
     The median resists one evaluator's extreme score; the mean uses every opinion.
     """
+    import numpy as np
+
     values = np.asarray(scores, dtype=np.float64)
     if values.ndim == 2:
         values = values[np.newaxis]
@@ -79,6 +83,8 @@ def extreme_scores(
     candidate and criterion (so one outlier cannot pull the reference towards itself); it needs
     at least one other evaluator. Measured values have no scale ends and use a relative gap.
     """
+    import numpy as np
+
     values = np.asarray(scores, dtype=np.float64)
     if values.ndim == 2:
         values = values[np.newaxis]

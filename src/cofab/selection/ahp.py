@@ -14,14 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, TypeAlias
 
 from cofab.core.i18n import N_
 from cofab.selection.problems import Problem, pointer, raise_if_errors
 
-FloatArray = npt.NDArray[np.float64]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+
+FloatArray: TypeAlias = "npt.NDArray[np.float64]"
 CellField = Callable[[int, int], str]
 
 RANDOM_INDEX: dict[int, float] = {
@@ -80,6 +83,8 @@ def check_pairwise_matrix(
     matrix_field: str = "/ahp/matrix",
 ) -> list[Problem]:
     """Square, of the criteria's size, positive, unit diagonal, on Saaty's scale, reciprocal."""
+    import numpy as np
+
     try:
         a = np.asarray(matrix, dtype=np.float64)
     except (TypeError, ValueError):
@@ -196,6 +201,8 @@ class AhpResult:
 
 def ahp_weights(matrix: npt.ArrayLike) -> AhpResult:
     """Principal-eigenvector weights, λ_max, CI = (λ_max − n)/(n − 1), CR = CI / RI(n)."""
+    import numpy as np
+
     a = np.asarray(matrix, dtype=np.float64)
     size = a.shape[0] if a.ndim == 2 else 0
     raise_if_errors(check_pairwise_matrix(a, size))

@@ -17,15 +17,17 @@ Vectorised: pass arrays to score many partners at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from cofab.core.i18n import N_
 from cofab.selection.problems import Label, Problem, raise_if_errors
 
-FloatArray = npt.NDArray[np.float64]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+
+FloatArray: TypeAlias = "npt.NDArray[np.float64]"
 Model = Literal["public", "private"]
 Zone = Literal["safe", "grey", "distress"]
 
@@ -80,6 +82,8 @@ def altman_z(
     model: Model = "public",
 ) -> AltmanResult:
     """Z (or Z'') and its zone; ``equity`` is market value (public) or book value (private)."""
+    import numpy as np
+
     if model not in COEFFICIENTS:
         raise_if_errors([Problem("altman_model", "/model", MSG_UNKNOWN_MODEL, {"model": model})])
     figures = {
@@ -134,6 +138,8 @@ def altman_z(
 
 
 def zone_of(z: npt.ArrayLike, model: Model) -> npt.NDArray[np.str_]:
+    import numpy as np
+
     distress_below, safe_above = ZONES[model]
     values = np.asarray(z, dtype=np.float64)
     zones: npt.NDArray[np.str_] = np.where(

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, TypeAlias
 
 from cofab.core.i18n import N_
 from cofab.selection.aggregation import Aggregated, aggregate, extreme_scores
@@ -39,9 +37,14 @@ from cofab.selection.scoring import (
     weighted_sum,
 )
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+
+FloatArray: TypeAlias = "npt.NDArray[np.float64]"
+IntArray: TypeAlias = "npt.NDArray[np.int64]"
+BoolArray: TypeAlias = "npt.NDArray[np.bool_]"
 
 METHODS = ("weighted_sum", "topsis")
 RANK_DEPTH = 3
@@ -99,6 +102,8 @@ def analyse(
     progress: Callable[[int], None] | None = None,
 ) -> Analysis:
     """Everything the committee needs to see; raises with every input problem at once."""
+    import numpy as np
+
     ev = evaluation
     names = [c.key for c in ev.criteria]
     problems: list[Problem] = []
@@ -198,6 +203,8 @@ def analyse(
 
 
 def _to_global(table: FlipTable, rows: IntArray) -> FlipTable:
+    import numpy as np
+
     def remap(who: IntArray) -> IntArray:
         return np.where(who >= 0, rows[np.maximum(who, 0)], -1).astype(np.int64)
 
@@ -210,6 +217,8 @@ def _to_global(table: FlipTable, rows: IntArray) -> FlipTable:
 
 
 def _expand(result: MonteCarloResult, rows: IntArray, n: int) -> MonteCarloResult:
+    import numpy as np
+
     first = np.full(n, np.nan)
     first[rows] = result.first
     distribution = np.full((n, result.rank_probability.shape[1]), np.nan)
@@ -220,6 +229,8 @@ def _expand(result: MonteCarloResult, rows: IntArray, n: int) -> MonteCarloResul
 def _incomplete(
     ev: EvaluationInput, normalised: FloatArray, weights: FloatArray, complete: BoolArray
 ) -> tuple[IncompleteCandidate, ...]:
+    import numpy as np
+
     result: list[IncompleteCandidate] = []
     for i in np.flatnonzero(~complete):
         scored = ~np.isnan(normalised[i])
@@ -237,6 +248,8 @@ def _incomplete(
 
 
 def _justification_warnings(ev: EvaluationInput) -> list[Problem]:
+    import numpy as np
+
     flags = extreme_scores(ev.scores, ev.lower, ev.upper)
     warnings: list[Problem] = []
     needs = flags.any & ~ev.justified

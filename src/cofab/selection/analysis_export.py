@@ -8,11 +8,13 @@ null rather than a sentinel a reader could mistake for data.
 from __future__ import annotations
 
 import math
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from cofab.selection.analysis import METHODS, Analysis
 from cofab.selection.robustness import FlipTable
+
+if TYPE_CHECKING:
+    pass
 
 
 def _num(value: float) -> float | None:
@@ -91,6 +93,8 @@ def analysis_as_dict(analysis: Analysis, locale: str) -> dict[str, object]:
 
 
 def _flip_dict(table: FlipTable, analysis: Analysis, keys: list[str]) -> dict[str, object]:
+    import numpy as np
+
     rows = []
     smallest = table.smallest_change
     for j, criterion in enumerate(analysis.evaluation.criteria):

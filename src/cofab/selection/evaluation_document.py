@@ -11,16 +11,19 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, TypeAlias
 
 from cofab.core.i18n import N_
 from cofab.selection.aggregation import AGGREGATIONS, Aggregation
 from cofab.selection.problems import Problem, pointer, raise_if_errors
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+
+FloatArray: TypeAlias = "npt.NDArray[np.float64]"
+BoolArray: TypeAlias = "npt.NDArray[np.bool_]"
 
 SCALES: dict[str, tuple[float, float]] = {
     "1-5": (1.0, 5.0),
@@ -107,14 +110,20 @@ class EvaluationInput:
 
     @property
     def lower(self) -> FloatArray:
+        import numpy as np
+
         return np.array([c.lower for c in self.criteria])
 
     @property
     def upper(self) -> FloatArray:
+        import numpy as np
+
         return np.array([c.upper for c in self.criteria])
 
     @property
     def benefit(self) -> BoolArray:
+        import numpy as np
+
         return np.array([c.benefit for c in self.criteria], dtype=bool)
 
 
@@ -211,6 +220,8 @@ class _Reader:
 
 def parse_evaluation(data: object) -> EvaluationInput:
     """Validate the document's structure and turn it into arrays; raises with every problem."""
+    import numpy as np
+
     read = _Reader()
     root = read.obj(data, "")
     if root is None:
@@ -327,6 +338,8 @@ def _criteria(read: _Reader, root: dict[str, object]) -> list[CriterionSpec]:
 def _ahp(
     read: _Reader, root: dict[str, object], criteria: list[CriterionSpec]
 ) -> FloatArray | None:
+    import numpy as np
+
     weights_given = [c.weight_percent is not None for c in criteria]
     raw = root.get("ahp")
     if raw is None:

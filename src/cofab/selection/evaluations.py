@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -39,6 +38,10 @@ from cofab.selection.problem_mapping import field_problem
 from cofab.selection.problems import Problem
 from cofab.selection.scoring import check_scores
 from cofab.selection.templates_service import criterion_name, scale_bounds
+
+if TYPE_CHECKING:
+    pass
+
 
 MSG_CLOSED = N_("This evaluation is closed; its scores and candidates can no longer change.")
 MSG_ALREADY_CANDIDATE = N_("{partner} is already a candidate in this evaluation.")
@@ -327,6 +330,8 @@ def save_scores(
     session: Session, *, actor: Actor, evaluation_id: int, sheet: schemas.ScoreSheetIn
 ) -> int:
     """Write the caller's own scores; any problem rejects the whole sheet. Returns cells changed."""
+    import numpy as np
+
     ensure_evaluator(actor)
     evaluation = get_evaluation(session, actor=actor, evaluation_id=evaluation_id)
     _ensure_open(evaluation)

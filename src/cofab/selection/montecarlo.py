@@ -18,16 +18,19 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, TypeAlias
 
 from cofab.core.i18n import N_
 from cofab.selection.blas_threads import single_threaded_blas
 from cofab.selection.problems import Problem, raise_if_errors
 from cofab.selection.scoring import TIE_DECIMALS, TopsisParts
 
-FloatArray = npt.NDArray[np.float64]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+
+FloatArray: TypeAlias = "npt.NDArray[np.float64]"
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_CONCENTRATION = 100.0
@@ -57,6 +60,8 @@ class Scorer:
 
 
 def weighted_sum_scorer(normalised: npt.ArrayLike, weights: npt.ArrayLike) -> Scorer:
+    import numpy as np
+
     r = np.asarray(normalised, dtype=np.float64)
     r_t = np.ascontiguousarray(r.T)
     used = np.asarray(weights, dtype=np.float64) > 0
@@ -73,6 +78,8 @@ def topsis_scorer(parts: TopsisParts, weights: npt.ArrayLike) -> Scorer:
 
     That skips two square roots and keeps one division over the (draws × candidates) block.
     """
+    import numpy as np
+
     plus_t = np.ascontiguousarray(parts.ideal_gap.T)
     minus_t = np.ascontiguousarray(parts.anti_gap.T)
     used = np.asarray(weights, dtype=np.float64) > 0
@@ -100,6 +107,8 @@ def dirichlet_weights(
     rng: np.random.Generator, weights: FloatArray, concentration: float, size: int
 ) -> FloatArray:
     """``size`` weight vectors centred on ``weights``; zero weights stay zero."""
+    import numpy as np
+
     positive = weights > 0
     draws = np.zeros((size, weights.shape[0]))
     if positive.sum() == 1:
@@ -129,6 +138,8 @@ def monte_carlo(
     Chunks are scored by ``workers`` threads (default: the usable CPUs), each with one BLAS
     thread; numpy releases the GIL in the heavy parts.
     """
+    import numpy as np
+
     problems: list[Problem] = []
     if draws < 1:
         problems.append(Problem("mc_draws", "/draws", MSG_DRAWS, {"draws": draws}))
@@ -199,6 +210,8 @@ def _chunk_ranks(
     scores: FloatArray, tie_class: npt.NDArray[np.int64], depth: int, candidates: int
 ) -> npt.NDArray[np.int64]:
     """This chunk's counts of ranks 1 … depth per candidate (candidates, depth)."""
+    import numpy as np
+
     count = np.zeros((candidates, depth), dtype=np.int64)
     winners = tie_class[np.argmax(scores, axis=1)]
     count[:, 0] = np.bincount(winners, minlength=candidates)[tie_class]
@@ -209,6 +222,8 @@ def _chunk_ranks(
 
 def _tie_classes(identity: FloatArray) -> npt.NDArray[np.int64]:
     """Class id per candidate; candidates with equal identity rows (to 12 decimals) share it."""
+    import numpy as np
+
     if identity.shape[1] == 0:
         return np.zeros(identity.shape[0], dtype=np.int64)
     _, inverse = np.unique(np.round(identity, TIE_DECIMALS), axis=0, return_inverse=True)
@@ -220,6 +235,8 @@ def _count_lower_ranks(scores: FloatArray, depth: int, count: npt.NDArray[np.int
 
     Scores within a relative 1e-12 of each other share the better rank.
     """
+    import numpy as np
+
     n = scores.shape[1]
     top = -np.sort(-np.partition(scores, n - depth, axis=1)[:, n - depth :], axis=1)
     tol = _RELATIVE_TIE * np.abs(top[:, :1]) + _TINY

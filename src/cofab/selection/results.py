@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -36,6 +35,10 @@ from cofab.selection.models import Score, WeightMode
 from cofab.selection.problem_mapping import with_names
 from cofab.selection.problems import Problem, SelectionInputError
 from cofab.selection.templates_service import criterion_name
+
+if TYPE_CHECKING:
+    pass
+
 
 RANK_LABEL = N_("Rank {rank}")
 
@@ -71,6 +74,8 @@ class Results:
 
 def build_document(session: Session, view: EvaluationView) -> Built:
     """The evaluation as the pure module's input: (evaluators, candidates, criteria) arrays."""
+    import numpy as np
+
     version = view.version
     criteria = tuple(
         CriterionSpec(
@@ -129,6 +134,8 @@ def needs_justification(
     session: Session, view: EvaluationView, user_id: int
 ) -> set[tuple[int, str]]:
     """(candidate id, criterion) cells where this evaluator's score is extreme and unexplained."""
+    import numpy as np
+
     built = build_document(session, view)
     if user_id not in built.evaluator_ids or built.document.scores.size == 0:
         return set()

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, TypeAlias
 
 from cofab.selection.scoring import TIE_DECIMALS, TopsisParts
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+
+FloatArray: TypeAlias = "npt.NDArray[np.float64]"
+IntArray: TypeAlias = "npt.NDArray[np.int64]"
 
 TOPSIS_GRID = 4000
 """Grid steps over the whole [0, 1] weight range: a 0.025-point resolution for the scan."""
@@ -50,6 +53,8 @@ class FlipTable:
     @property
     def smallest_change(self) -> FloatArray:
         """Smallest |Δweight| (fraction) in either direction; NaN when nothing flips."""
+        import numpy as np
+
         down = self.weights - self.decrease_to
         up = self.increase_to - self.weights
         both = np.vstack([down, up])
@@ -60,6 +65,8 @@ class FlipTable:
 
 
 def _leader(scores: FloatArray) -> int:
+    import numpy as np
+
     return int(np.argmax(np.round(scores, TIE_DECIMALS)))
 
 
@@ -72,6 +79,8 @@ def weight_flip_weighted_sum(normalised: npt.ArrayLike, weights: npt.ArrayLike) 
     within [0, 1] is the answer; among rivals tying at the same t*, the one rising fastest in
     that direction takes the lead.
     """
+    import numpy as np
+
     r = np.asarray(normalised, dtype=np.float64)
     w = np.asarray(weights, dtype=np.float64)
     n, m = r.shape
@@ -105,6 +114,8 @@ def _nearest(
     distance: FloatArray, tiebreak: FloatArray, missing: float
 ) -> tuple[FloatArray, IntArray]:
     """Per column the smallest distance and its row (ties: smallest tiebreak), NaN/-1 if none."""
+    import numpy as np
+
     best = distance.min(axis=0)
     ties = np.where(distance == best[None, :], tiebreak, np.inf)
     who = np.argmin(ties, axis=0).astype(np.int64)
@@ -126,6 +137,8 @@ def weight_flip_topsis(
     O(candidates). The scan cannot see a lead change that reverts within one grid step
     (0.025 weight points by default).
     """
+    import numpy as np
+
     w = np.asarray(weights, dtype=np.float64)
     m = w.shape[0]
     w2 = w * w
@@ -173,6 +186,8 @@ def weight_flip_topsis(
 
 
 def _closeness(d_plus_sq: FloatArray, d_minus_sq: FloatArray) -> FloatArray:
+    import numpy as np
+
     d_plus = np.sqrt(np.maximum(d_plus_sq, 0))
     d_minus = np.sqrt(np.maximum(d_minus_sq, 0))
     total = d_plus + d_minus
@@ -185,6 +200,8 @@ def _scan(
     evaluate: Path, leader: int, start: float, end: float, grid: int, bisections: int
 ) -> tuple[float, int] | None:
     """First t from ``start`` towards ``end`` where ``leader`` stops being (jointly) first."""
+    import numpy as np
+
     steps = max(2, int(np.ceil(abs(end - start) * grid)) + 1)
     ts = np.linspace(start, end, steps)
     chunk = max(1, 4_000_000 // max(1, evaluate(np.array([start])).shape[1]))

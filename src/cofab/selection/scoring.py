@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, TypeAlias
 
 from cofab.core.i18n import N_
 from cofab.selection.problems import (
@@ -24,9 +22,14 @@ from cofab.selection.problems import (
     raise_if_errors,
 )
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.int64]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+
+FloatArray: TypeAlias = "npt.NDArray[np.float64]"
+BoolArray: TypeAlias = "npt.NDArray[np.bool_]"
+IntArray: TypeAlias = "npt.NDArray[np.int64]"
 
 WEIGHT_TOLERANCE_PERCENT = 0.1
 """People type 33.3 three times; a tenth of a point absorbs that and nothing larger."""
@@ -69,6 +72,8 @@ def check_weights_percent(
     tolerance: float = WEIGHT_TOLERANCE_PERCENT,
 ) -> list[Problem]:
     """Direct weights in percent: finite, non-negative, not all zero, summing to 100."""
+    import numpy as np
+
     weights = np.asarray(weights_percent, dtype=np.float64)
     problems: list[Problem] = []
     finite = np.isfinite(weights)
@@ -110,6 +115,8 @@ def weights_from_percent(
     total_field: str = "/criteria",
 ) -> FloatArray:
     """Validated percent weights as fractions summing to exactly 1."""
+    import numpy as np
+
     weights = np.asarray(weights_percent, dtype=np.float64)
     raise_if_errors(
         check_weights_percent(weights, names=names, field=field, total_field=total_field)
@@ -130,6 +137,8 @@ def check_scores(
 
     NaN is a missing score and is not a problem here: completeness is reported, not rejected.
     """
+    import numpy as np
+
     values = np.asarray(scores, dtype=np.float64)
     if values.ndim == 2:
         values = values[np.newaxis]
@@ -179,6 +188,8 @@ def check_scores(
 
 def complete_rows(scores: npt.ArrayLike) -> BoolArray:
     """Candidates with a score on every criterion."""
+    import numpy as np
+
     values = np.asarray(scores, dtype=np.float64)
     result: BoolArray = np.asarray(~np.isnan(values).any(axis=1), dtype=np.bool_)
     return result
@@ -194,6 +205,8 @@ def check_columns(
     field: CriterionField = default_criterion_field,
 ) -> list[Problem]:
     """Columns the normalisations cannot handle, judged on the complete candidates only."""
+    import numpy as np
+
     values = np.asarray(scores, dtype=np.float64)
     values = values[complete_rows(values)]
     if values.shape[0] == 0:
@@ -238,6 +251,8 @@ def normalise(
     ``reference`` (boolean rows) chooses whose values define max/min — the complete candidates,
     so an incomplete one cannot shift the ranking of the others. NaN stays NaN.
     """
+    import numpy as np
+
     values = np.asarray(scores, dtype=np.float64)
     is_benefit = np.asarray(benefit, dtype=bool)
     lo = np.asarray(lower, dtype=np.float64)
@@ -265,6 +280,8 @@ def normalise(
 
 def weighted_sum(normalised: npt.ArrayLike, weights: npt.ArrayLike) -> FloatArray:
     """Σ_j w_j r_ij; weights are fractions summing to 1, so the result is in [0, 1]."""
+    import numpy as np
+
     result: FloatArray = np.asarray(normalised, np.float64) @ np.asarray(weights, np.float64)
     return result
 
@@ -285,6 +302,8 @@ class TopsisParts:
 
 def topsis_parts(scores: npt.ArrayLike, benefit: npt.ArrayLike) -> TopsisParts:
     """Vector normalisation and squared gaps to the ideal and anti-ideal, per criterion."""
+    import numpy as np
+
     values = np.asarray(scores, dtype=np.float64)
     is_benefit = np.asarray(benefit, dtype=bool)
     norms = np.sqrt((values * values).sum(axis=0))
@@ -312,6 +331,8 @@ def closeness(parts: TopsisParts, weights: npt.ArrayLike) -> FloatArray:
 
     A candidate that is both ideal and anti-ideal (every candidate identical) gets 1.
     """
+    import numpy as np
+
     w = np.asarray(weights, dtype=np.float64)
     w2 = (w * w).T
     d_plus = np.sqrt(parts.ideal_gap @ w2)
@@ -329,6 +350,8 @@ def topsis(scores: npt.ArrayLike, weights: npt.ArrayLike, benefit: npt.ArrayLike
 
 def competition_ranks(values: npt.ArrayLike) -> IntArray:
     """1 = best (highest); ties share the better rank ("1224"); NaN gets rank 0 (unranked)."""
+    import numpy as np
+
     v = np.asarray(values, dtype=np.float64)
     ranks = np.zeros(v.shape, dtype=np.int64)
     present = ~np.isnan(v)

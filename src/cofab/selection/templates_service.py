@@ -11,9 +11,8 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -39,6 +38,10 @@ from cofab.selection.problem_mapping import field_problem
 from cofab.selection.problems import Problem
 from cofab.selection.scoring import check_weights_percent
 from cofab.selection.templates_default import DEFAULT_TEMPLATES, TEMPLATE_DATA_VERSION
+
+if TYPE_CHECKING:
+    import numpy as np
+
 
 MSG_AHP_MATRIX_REQUIRED = N_("Weights from AHP need a pairwise-comparison matrix.")
 WEIGHT_DECIMALS = 4
@@ -372,6 +375,8 @@ def _ahp(
 def parse_matrix(
     raw: Sequence[Sequence[float | str]],
 ) -> tuple[np.ndarray[Any, Any], list[Problem]]:
+    import numpy as np
+
     problems: list[Problem] = []
     width = max((len(row) for row in raw), default=0)
     width = max(width, len(raw)) if any(len(row) != width for row in raw) else width

@@ -23,15 +23,18 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TYPE_CHECKING, TypeAlias
 
-import numpy as np
-import numpy.typing as npt
-import scipy.sparse as sp
 from threadpoolctl import threadpool_limits
 
 from cofab.planning.engine.model import BoolArray, FloatArray, IntArray
 
-Float32Array = npt.NDArray[np.float32]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+
+Float32Array: TypeAlias = "npt.NDArray[np.float32]"
 
 #: scenarios per chunk so that periods × scenarios × sites stays near this many cells
 _MASK_CELLS_PER_CHUNK = 12_000_000
@@ -86,6 +89,8 @@ class SimulationResult:
     site_criticality: FloatArray  # (S,) fill-rate drop when the site is out all horizon
 
     def summary(self) -> dict[str, float]:
+        import numpy as np
+
         lost = self.lost_units
         return {
             "fill_rate_mean": float(self.fill_rate.mean()),
@@ -101,6 +106,8 @@ class SimulationResult:
 
 def cvar(values: FloatArray, level: float) -> float:
     """Mean of the worst (1 - level) share of outcomes (at least one)."""
+    import numpy as np
+
     tail = max(1, int(np.ceil(values.shape[0] * (1.0 - level) - 1e-9)))
     worst = np.partition(values, values.shape[0] - tail)[values.shape[0] - tail :]
     return float(worst.mean())
@@ -108,6 +115,8 @@ def cvar(values: FloatArray, level: float) -> float:
 
 def _log_fail(p: FloatArray) -> Float32Array:
     """log(1 - p) per entry, the scale of a geometric draw by inversion (-inf where p >= 1)."""
+    import numpy as np
+
     with np.errstate(divide="ignore"):
         out: Float32Array = np.log1p(-np.minimum(p, 1.0)).astype(np.float32)
     return out
@@ -115,6 +124,8 @@ def _log_fail(p: FloatArray) -> Float32Array:
 
 def _geometric(rng: np.random.Generator, log_fail: Float32Array, never: int) -> IntArray:
     """Trials up to the first success (1, 2, …), capped at ``never``; needs p > 0."""
+    import numpy as np
+
     draws: Float32Array = np.asarray(rng.random(log_fail.shape[0], dtype=np.float32))
     np.subtract(np.float32(1.0), draws, out=draws)  # (0, 1]
     np.log(draws, out=draws)
@@ -128,6 +139,8 @@ class _DurationDraws:
     """Per-site duration parameters prepared once, so each draw is a gather and one pass."""
 
     def __init__(self, profile: DisruptionProfile) -> None:
+        import numpy as np
+
         kind = profile.duration_kind
         self.kind = kind
         self.fixed = np.maximum(np.rint(profile.duration_a), 1.0).astype(np.int64)
@@ -171,6 +184,8 @@ class DisruptedCells:
     period_start: IntArray  # (T + 1,) cells of period t are [period_start[t], period_start[t+1])
 
     def dense(self, n_sites: int) -> Float32Array:
+        import numpy as np
+
         mask = np.zeros((self.n_periods, self.scenarios, n_sites), dtype=np.float32)
         period = np.repeat(np.arange(self.n_periods), np.diff(self.period_start))
         mask[period, self.scenario, self.site] = 1.0
@@ -178,6 +193,8 @@ class DisruptedCells:
 
     @classmethod
     def from_dense(cls, mask: Float32Array) -> DisruptedCells:
+        import numpy as np
+
         period, scenario, site = np.nonzero(mask)
         starts = np.searchsorted(period, np.arange(mask.shape[0] + 1))
         return cls(int(mask.shape[1]), int(mask.shape[0]), scenario, site, starts)
@@ -191,6 +208,8 @@ def sample_cells(
     durations: _DurationDraws | None = None,
 ) -> DisruptedCells:
     """Draw disruption intervals per (scenario, site) as geometric gaps and durations."""
+    import numpy as np
+
     if durations is None:
         durations = _DurationDraws(profile)
     exposed = np.flatnonzero(profile.probability > 0)  # the others are never disrupted
@@ -244,6 +263,8 @@ class _Kernel:
     pools offer) and a few ufuncs."""
 
     def __init__(self, network: SimulationNetwork, profile: DisruptionProfile) -> None:
+        import numpy as np
+
         ship = network.shipments  # (T, K, G)
         n_pools = ship.shape[1]
         produced = ship.sum(axis=2) * network.pool_scrap_factor[None, :]  # (T, K)
@@ -280,6 +301,8 @@ class _Kernel:
         )
 
     def _pool_cells(self, rows: IntArray, sites: IntArray) -> tuple[IntArray, IntArray]:
+        import numpy as np
+
         if self.identity_pools:
             return rows, sites
         first = self.site_pool_start[sites]
@@ -290,6 +313,9 @@ class _Kernel:
 
     def lost(self, cells: DisruptedCells) -> tuple[FloatArray, FloatArray]:
         """Lost units and cost per scenario after re-routing."""
+        import numpy as np
+        import scipy.sparse as sp
+
         n = cells.scenarios
         totals = np.zeros((n, 2))  # lost units, lost cost
         for t in range(cells.n_periods):
@@ -335,6 +361,8 @@ def simulate(
     progress: Callable[[int, int], None] | None = None,
 ) -> SimulationResult:
     """Fill rate, lost units and lost cost over ``scenarios`` draws; same seed, same answer."""
+    import numpy as np
+
     if scenarios < 1:
         raise ValueError("scenarios must be at least 1")
     n_sites = network.n_sites

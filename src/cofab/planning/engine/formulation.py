@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-
-import numpy as np
-import numpy.typing as npt
-import scipy.sparse as sp
+from typing import TYPE_CHECKING
 
 from cofab.planning.engine.model import FloatArray, IntArray, PlanningModel
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+    import scipy.sparse as sp
+
 
 _MAX_MASK_CELLS = 16_000_000
 
@@ -86,6 +88,8 @@ class Formulation:
 def eligible_flows(model: PlanningModel) -> Flows:
     """A flow exists only where the site can make the product's family, has capacity in that
     period, is online, and has a lane to the market that demands it."""
+    import numpy as np
+
     pool_of = model.pool_of_site_family()  # (S, F)
     pool_of_fs = np.ascontiguousarray(pool_of.T)  # (F, S)
     has_lane_ms = np.ascontiguousarray(np.isfinite(model.lane_cost).T)  # (M, S)
@@ -143,12 +147,17 @@ class _Triplets:
         self.vals: list[FloatArray] = []
 
     def add(self, rows: IntArray, cols: IntArray, vals: npt.ArrayLike) -> None:
+        import numpy as np
+
         rows = np.asarray(rows, dtype=np.int64)
         self.rows.append(rows)
         self.cols.append(np.asarray(cols, dtype=np.int64))
         self.vals.append(np.broadcast_to(np.asarray(vals, dtype=np.float64), rows.shape))
 
     def to_csc(self, n_rows: int, n_cols: int) -> sp.csc_array:
+        import numpy as np
+        import scipy.sparse as sp
+
         rows = np.concatenate(self.rows) if self.rows else np.zeros(0, dtype=np.int64)
         cols = np.concatenate(self.cols) if self.cols else np.zeros(0, dtype=np.int64)
         vals = np.concatenate(self.vals) if self.vals else np.zeros(0)
@@ -166,6 +175,8 @@ class _Rows:
         self.count = 0
 
     def add(self, lower: FloatArray | float, upper: FloatArray | float, n: int) -> int:
+        import numpy as np
+
         start = self.count
         self.lower.append(np.broadcast_to(np.asarray(lower, dtype=np.float64), (n,)))
         self.upper.append(np.broadcast_to(np.asarray(upper, dtype=np.float64), (n,)))
@@ -178,6 +189,8 @@ def build_formulation(
     objective: Objective = Objective.COST,
     flows: Flows | None = None,
 ) -> Formulation:
+    import numpy as np
+
     model.check_shapes()
     if flows is None:
         flows = eligible_flows(model)

@@ -13,12 +13,14 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-
-import highspy
-import numpy as np
+from typing import TYPE_CHECKING
 
 from cofab.planning.engine.formulation import Formulation
 from cofab.planning.engine.model import FloatArray, IntArray
+
+if TYPE_CHECKING:
+    import highspy
+
 
 _banner_shown = False
 
@@ -42,6 +44,8 @@ def _c_stdout_silenced() -> Iterator[None]:
 
 
 def new_highs(threads: int | None = None) -> highspy.Highs:
+    import highspy
+
     global _banner_shown
     if _banner_shown:
         highs = highspy.Highs()  # type: ignore[no-untyped-call]
@@ -56,6 +60,9 @@ def new_highs(threads: int | None = None) -> highspy.Highs:
 
 
 def pass_formulation(highs: highspy.Highs, form: Formulation) -> None:
+    import highspy
+    import numpy as np
+
     lp = highspy.HighsLp()
     lp.num_col_ = form.n_cols
     lp.num_row_ = form.n_rows
@@ -78,6 +85,9 @@ def pass_formulation(highs: highspy.Highs, form: Formulation) -> None:
 
 
 def set_integrality(highs: highspy.Highs, cols: IntArray, *, integer: bool) -> None:
+    import highspy
+    import numpy as np
+
     if cols.size == 0:
         return
     kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
@@ -86,6 +96,8 @@ def set_integrality(highs: highspy.Highs, cols: IntArray, *, integer: bool) -> N
 
 
 def fix_columns(highs: highspy.Highs, cols: IntArray, values: FloatArray) -> None:
+    import numpy as np
+
     if cols.size == 0:
         return
     highs.changeColsBounds(int(cols.shape[0]), cols.astype(np.int32), values, values)
@@ -122,6 +134,9 @@ def run(
     on_progress: Callable[[MipProgress], None] | None = None,
     progress_every_s: float = 0.25,
 ) -> RunOutcome:
+    import highspy
+    import numpy as np
+
     if time_limit_s is not None:
         # HiGHS compares time_limit with its run time accumulated over every run of this object
         highs.setOptionValue("time_limit", float(highs.getRunTime()) + float(time_limit_s))

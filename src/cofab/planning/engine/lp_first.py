@@ -15,9 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import highspy
-import numpy as np
+from typing import TYPE_CHECKING
 
 from cofab.planning.engine.formulation import Formulation
 from cofab.planning.engine.highs_runner import (
@@ -28,6 +26,10 @@ from cofab.planning.engine.highs_runner import (
     set_integrality,
 )
 from cofab.planning.engine.model import BoolArray, FloatArray, PlanningModel
+
+if TYPE_CHECKING:
+    import highspy
+
 
 INTEGRALITY_TOL = 1e-6
 
@@ -51,6 +53,8 @@ def _gap(objective: float, bound: float) -> float:
 
 def _capacity_value(model: PlanningModel, form: Formulation, outcome: RunOutcome) -> FloatArray:
     """Per site: what its capacity earns in this plan, sum of shadow price × produced units."""
+    import numpy as np
+
     rows = form.cap_row_start + np.arange(form.cap_row_pool.size)
     price = -outcome.row_dual[rows]
     flows = form.flows
@@ -99,6 +103,8 @@ class _Search:
         return max(0.0, self.deadline - time.perf_counter())
 
     def report(self, stage: str, best: float, bound: float) -> None:
+        import numpy as np
+
         if self.on_progress is not None:
             elapsed = time.perf_counter() - self.started
             gap = _gap(best, bound) if np.isfinite(best) else float("inf")
@@ -106,6 +112,8 @@ class _Search:
 
     def evaluate(self, engaged: BoolArray) -> RunOutcome:
         """Exact LP with engagement fixed: a feasible plan, or none."""
+        import numpy as np
+
         fix_columns(self.highs, self.y_cols, engaged.astype(np.float64))
         self.set_integer(False)
         self.solves += 1
@@ -113,6 +121,8 @@ class _Search:
 
     def branch_and_bound(self, best: RunOutcome | None, bound: float) -> LpFirstOutcome:
         """HiGHS' MIP for the rest of the time, starting from ``best`` when there is one."""
+        import numpy as np
+
         highs, y_cols = self.highs, self.y_cols
         self.report("branch_and_bound", best.objective if best else float("inf"), bound)
         highs.changeColsBounds(
@@ -156,6 +166,8 @@ def solve_lp_first(
     *,
     on_progress: Callable[[str, MipProgress | None], None] | None = None,
 ) -> LpFirstOutcome:
+    import numpy as np
+
     search = _Search(highs, model, form, on_progress)
     target = model.policy.mip_gap
     y_cols = search.y_cols

@@ -11,10 +11,12 @@ constant, so the break-even volume is where the two lines cross. Conventions:
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from cofab.planning.engine.model import FloatArray
+
+if TYPE_CHECKING:
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,8 @@ class MakeOrBuyResult:
 
 
 def _discount(case: MakeOrBuyCase) -> FloatArray:
+    import numpy as np
+
     periods = np.arange(1, case.periods + 1, dtype=np.float64)
     factors: FloatArray = (1.0 + case.discount_rate) ** -periods
     return factors
@@ -80,12 +84,16 @@ def _discount(case: MakeOrBuyCase) -> FloatArray:
 
 def ramp_share(case: MakeOrBuyCase) -> FloatArray:
     """Share of the volume the own plant makes in each period."""
+    import numpy as np
+
     periods = np.arange(1, case.periods + 1, dtype=np.float64)
     share: FloatArray = np.minimum(1.0, periods / (case.own.ramp_up_periods + 1))
     return share
 
 
 def cost_lines(case: MakeOrBuyCase) -> tuple[CostLine, CostLine]:
+    import numpy as np
+
     discount = _discount(case)
     share = ramp_share(case)
     own, buy = case.own, case.outsource
@@ -113,6 +121,8 @@ def analyse(case: MakeOrBuyCase, levels: FloatArray | None = None) -> MakeOrBuyR
 
     Without levels, five levels around the break-even (or a plain range) are chosen.
     """
+    import numpy as np
+
     if case.periods < 1:
         raise ValueError("periods must be at least 1")
     own_line, buy_line = cost_lines(case)

@@ -7,13 +7,16 @@ the same engine serves the JSON loader, the benchmark generator and (later) the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeAlias
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
+
+FloatArray: TypeAlias = "npt.NDArray[np.float64]"
+IntArray: TypeAlias = "npt.NDArray[np.int64]"
+BoolArray: TypeAlias = "npt.NDArray[np.bool_]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,8 @@ class PlanningModel:
 
     def pool_of_site_family(self) -> IntArray:
         """(S, F) pool index serving each site/family pair, -1 where the site cannot make it."""
+        import numpy as np
+
         table = np.full((self.n_sites, self.n_families), -1, dtype=np.int64)
         for pool in range(self.n_pools):
             families = np.flatnonzero(self.pool_families[pool])
@@ -103,6 +108,8 @@ class PlanningModel:
 
     def check_shapes(self) -> None:
         """Fail fast with a clear message instead of an index error deep in the build."""
+        import numpy as np
+
         p, s, m, t, k = (
             self.n_products,
             self.n_sites,

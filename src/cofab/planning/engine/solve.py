@@ -13,9 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-
-import highspy
-import numpy as np
+from typing import TYPE_CHECKING
 
 from cofab.planning.engine.formulation import (
     Flows,
@@ -34,6 +32,10 @@ from cofab.planning.engine.highs_runner import (
 )
 from cofab.planning.engine.lp_first import solve_lp_first
 from cofab.planning.engine.model import BoolArray, FloatArray, IntArray, PlanningModel
+
+if TYPE_CHECKING:
+    import highspy
+
 
 #: quantities below this are solver noise, not flows
 QTY_TOL = 1e-6
@@ -82,10 +84,14 @@ class PlanResult:
 
     def shipped(self) -> IntArray:
         """Indices of flows that carry volume."""
+        import numpy as np
+
         return np.flatnonzero(self.flow_qty > QTY_TOL)
 
     def site_utilisation(self, model: PlanningModel) -> tuple[FloatArray, FloatArray]:
         """(S, T) produced units and available capacity, summed over each site's pools."""
+        import numpy as np
+
         used = np.zeros((model.n_sites, model.n_periods))
         available = np.zeros((model.n_sites, model.n_periods))
         np.add.at(used, model.pool_site, self.pool_used)
@@ -102,6 +108,8 @@ def _empty_result(
     timings: dict[str, float],
     size: dict[str, int],
 ) -> PlanResult:
+    import numpy as np
+
     shape = (model.n_pools, model.n_periods)
     return PlanResult(
         status=status,
@@ -129,6 +137,8 @@ def solve_plan(
     shadow_prices: bool = True,
     progress: Callable[[SolveEvent], None] | None = None,
 ) -> PlanResult:
+    import numpy as np
+
     def emit(stage: str, mip: MipProgress | None = None) -> None:
         if progress is not None:
             progress(SolveEvent(stage, mip))
@@ -244,6 +254,8 @@ def _run_lp_first(
     form: Formulation,
     emit: Callable[[str, MipProgress | None], None],
 ) -> _Found:
+    import numpy as np
+
     outcome = solve_lp_first(highs, model, form, on_progress=lambda _stage, mip: emit("solve", mip))
     empty = np.zeros(0)
     if outcome.relaxation_infeasible:
@@ -271,6 +283,8 @@ def _run_mip(
     shadow_prices: bool,
     emit: Callable[[str, MipProgress | None], None],
 ) -> _Found:
+    import numpy as np
+
     policy = model.policy
     outcome = run(
         highs,
@@ -324,6 +338,8 @@ class _Extracted:
 
 
 def _extract(model: PlanningModel, form: Formulation, values: FloatArray) -> _Extracted:
+    import numpy as np
+
     flows = form.flows
     n_flow = flows.size
     qty = np.where(values[:n_flow] > QTY_TOL, values[:n_flow], 0.0)
@@ -366,6 +382,8 @@ def _extract(model: PlanningModel, form: Formulation, values: FloatArray) -> _Ex
 
 def explain_infeasibility(model: PlanningModel, flows: Flows | None = None) -> Infeasibility:
     """Least unmet demand with every site engaged: what remains uncovered is the shortfall."""
+    import numpy as np
+
     form = build_formulation(model, Objective.MIN_UNMET, flows)
     highs = new_highs(model.policy.threads)
     pass_formulation(highs, form)
