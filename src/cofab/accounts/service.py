@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from cofab.accounts.models import ApiToken, LoginFailure, Role, User
 from cofab.core import audit
@@ -32,7 +30,7 @@ from cofab.core.security import (
     verify_password,
 )
 from cofab.db.base import utcnow
-from cofab.db.session import side_unit_of_work
+from cofab.db.session import after_unit_of_work
 from cofab.partners.models import Partner
 
 ADMIN_ONLY = frozenset({"admin"})
@@ -80,8 +78,8 @@ def authenticate(
         burn_password_check(password)
     if user is None or not user.is_active or not verify_password(user.password_hash, password):
         # Recorded in its own transaction: the request's own one is rolled back by the error.
-        with side_unit_of_work(session) as failures:
-            failures.add(LoginFailure(email=email, client=client[:64]))
+        failure = LoginFailure(email=email, client=client[:64])
+        after_unit_of_work(session, lambda side: side.add(failure))
         raise Unauthorized(N_("E-mail or password is wrong."))
     session.execute(delete(LoginFailure).where(LoginFailure.email == email))
     return user
@@ -268,22 +266,22 @@ def _note_token_use(session: Session, token: ApiToken, now: datetime) -> None:
     """Record token use at most once a minute, in a short transaction of its own.
 
     Writing ``last_used_at`` on every request turned every API read into a write transaction
-    and made concurrent requests of one token queue on its row. The conditional UPDATE lets only
-    one of several simultaneous requests write; the request's own session never becomes a
-    writer. Losing a use to a busy database is fine: the next request a minute on records it.
+    and made concurrent requests of one token queue on its row. The write runs once the
+    request's unit of work has ended, and the conditional UPDATE lets only one of several
+    simultaneous requests write; the request's own session never becomes a writer. Losing a
+    use to a busy database is fine: the next request a minute on records it.
     """
     stale = or_(
         ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - TOKEN_USE_RESOLUTION
     )
-    try:
-        with side_unit_of_work(session) as side:
-            side.execute(
-                update(ApiToken).where(ApiToken.id == token.id, stale).values(last_used_at=now)
-            )
-    except OperationalError:
-        log.warning("could not record the use of API token %s (database busy)", token.id)
-        return
-    set_committed_value(token, "last_used_at", now)
+    token_id = token.id
+
+    def note(side: Session) -> None:
+        side.execute(
+            update(ApiToken).where(ApiToken.id == token_id, stale).values(last_used_at=now)
+        )
+
+    after_unit_of_work(session, note)
 
 
 def end_sessions(session: Session, user_id: int) -> None:

@@ -19,29 +19,34 @@ Concurrency, PostgreSQL: see ``POOL_SIZE``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger("cofab.db")
 
 # Execution option that marks a connection's transactions as writers (BEGIN IMMEDIATE on SQLite).
 WRITE_OPTION = "cofab_write"
 _WROTE = "cofab_wrote"  # connection.info: this deferred transaction has already written
 _WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
-# PostgreSQL connections per app process. A request holds its connection from its first
-# statement until its response is committed, also while it waits for one of anyio's 40 worker
-# threads (FastAPI's threadpool for sync routes and dependencies). Up to 40 requests run
-# statements at once, so 40 connections per process never make a thread wait for a
-# connection while a connection waits for a thread; 20 stay open, 20 more open under bursts.
-# With N processes that is 40 * N at most: 2 processes (the recommendation for 2 cores) use
-# 80 of PostgreSQL's default max_connections=100. More processes need a smaller pool or
-# PgBouncer in transaction mode.
+# Connections per app process. A request holds its connection from its first statement until
+# its response is committed, also while it waits for one of anyio's 40 worker threads
+# (FastAPI's threadpool for sync routes and dependencies). Up to 40 requests run statements at
+# once; the KPI fan-out borrows at most ``kpi_fanout.MAX_HELPERS_PER_PROCESS`` (4) more beside
+# its request's connection, and the audit sealer one. So 46 connections per process never make
+# a thread that holds a connection wait for another one (the way a pool deadlocks); 20 stay
+# open, 26 more open under bursts. PostgreSQL: with N processes that is 46 * N at most: 2
+# processes (the recommendation for 2 cores) use 92 of the default max_connections=100; more
+# processes need PgBouncer in transaction mode. SQLite connections are cheap and use the same.
 POOL_SIZE = 20
-MAX_OVERFLOW = 20
+MAX_OVERFLOW = 26
 # A request that still finds no free connection after this long answers 503 instead of hanging.
 POOL_TIMEOUT_S = 10
 
@@ -86,7 +91,13 @@ def prepare_engine(engine: Engine) -> Engine:
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=POOL_SIZE,
+            max_overflow=MAX_OVERFLOW,
+            pool_timeout=POOL_TIMEOUT_S,
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return prepare_engine(engine)
     return create_engine(
@@ -140,6 +151,33 @@ def begin_writing(session: Session) -> None:
     session.bind = _writer(_root(bind))
 
 
+AFTER_KEY = "cofab_after"  # session.info: writes to run once the unit of work has ended
+AfterWrite = Callable[[Session], None]
+
+
+def after_unit_of_work(session: Session, write: AfterWrite) -> None:
+    """Run ``write`` in a short unit of work of its own once ``session``'s has ended, whether it
+    committed or rolled back (a login failure that must outlive the request's rollback, a
+    token's last use).
+
+    It runs after the session has given its connection back. A write beside a live unit of
+    work would need a second connection while holding the first: with every pooled connection
+    held by a request waiting for its second one, the pool deadlocks (seen with 50 clients);
+    on SQLite it would also wait for its own caller's write lock. Losing such a write to a busy
+    database is logged, never raised: the caller's answer does not depend on it.
+    """
+    session.info.setdefault(AFTER_KEY, []).append(write)
+
+
+def _run_after(engine: Engine, writes: list[AfterWrite]) -> None:
+    for write in writes:
+        try:
+            with unit_of_work(engine) as side:
+                write(side)
+        except OperationalError as exc:
+            log.warning("a deferred write was dropped (database busy: %s)", type(exc).__name__)
+
+
 @contextmanager
 def unit_of_work(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     """Commit on success, roll back on any error.
@@ -158,31 +196,9 @@ def unit_of_work(engine: Engine, *, write: bool = True) -> Iterator[Session]:
         session.rollback()
         raise
     finally:
+        after: list[AfterWrite] = session.info.pop(AFTER_KEY, [])
         session.close()
-
-
-@contextmanager
-def side_unit_of_work(session: Session) -> Iterator[Session]:
-    """A short writing unit of work beside ``session``'s, committed on its own (a login failure
-    that must outlive the request's rollback, a token's last use).
-
-    SQLite has one writer at a time, so a side writer would wait for its own caller when the
-    caller's transaction holds the write lock (a POST's ``BEGIN IMMEDIATE``). A caller that has
-    written nothing yet gives the lock back first (its transaction only read; loaded objects
-    stay). A caller that has written keeps it, and the side work runs in a SAVEPOINT of the
-    caller's transaction instead: it then commits, or not, with the caller.
-    """
-    bind = session.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
-    holds_lock = engine.dialect.name == "sqlite" and session.info.get(WRITE_OPTION)
-    if holds_lock and session.in_transaction():
-        if _has_written(session):
-            with session.begin_nested():
-                yield session
-            return
-        session.commit()
-    with unit_of_work(engine) as side:
-        yield side
+        _run_after(root, after)
 
 
 def _has_written(session: Session) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -22,6 +23,12 @@ from sqlalchemy.orm import Session
 
 Job = tuple[str, Callable[[Session], Any]]
 MAX_HELPERS = min(4, max(3, os.cpu_count() or 2))
+# Helper connections borrowed by all requests of this process together. The pool keeps room for
+# exactly these beside one connection per request thread (db/session.py ``MAX_OVERFLOW``); a
+# request that finds none free runs its families in its own session instead of waiting, so
+# fifty clients asking for KPIs at once never wait on each other's helpers.
+MAX_HELPERS_PER_PROCESS = 4
+_helper_slots = threading.BoundedSemaphore(MAX_HELPERS_PER_PROCESS)
 SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$", re.IGNORECASE)
 
 
@@ -32,6 +39,10 @@ def run(session: Session, jobs: Sequence[Job]) -> dict[str, Any]:
         session.execute(text("SET LOCAL jit = off"))
     snapshot = _exportable_snapshot(session)
     if snapshot is None:
+        return {name: job(session) for name, job in jobs}
+    slots = _take_slots(min(MAX_HELPERS, len(jobs)))
+    if slots < 2:
+        _give_back(slots)
         return {name: job(session) for name, job in jobs}
     bind = session.get_bind()
     engine: Engine = bind if isinstance(bind, Engine) else bind.engine
@@ -47,9 +58,24 @@ def run(session: Session, jobs: Sequence[Job]) -> dict[str, Any]:
                 with Session(bind=conn) as helper:
                     return job[1](helper)
 
-    with ThreadPoolExecutor(max_workers=min(MAX_HELPERS, len(jobs))) as pool:
-        results = list(pool.map(on_snapshot, jobs))
+    try:
+        with ThreadPoolExecutor(max_workers=slots) as pool:
+            results = list(pool.map(on_snapshot, jobs))
+    finally:
+        _give_back(slots)
     return {name: result for (name, _job), result in zip(jobs, results, strict=True)}
+
+
+def _take_slots(wanted: int) -> int:
+    taken = 0
+    while taken < wanted and _helper_slots.acquire(blocking=False):
+        taken += 1
+    return taken
+
+
+def _give_back(slots: int) -> None:
+    for _ in range(slots):
+        _helper_slots.release()
 
 
 def _exportable_snapshot(session: Session) -> str | None:
