@@ -352,7 +352,7 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     port: Annotated[int | None, typer.Option(help="Port")] = None,
     workers: Annotated[
-        int, typer.Option(help="Server processes (PostgreSQL; 2 cores: 3, plus one cofab worker)")
+        int, typer.Option(help="Server processes (PostgreSQL; 2 cores: 2, plus one cofab worker)")
     ] = 1,
     graceful_timeout: Annotated[
         float, typer.Option(help="Seconds open requests get to finish after SIGTERM")

@@ -88,3 +88,56 @@ def test_two_worker_processes_run_every_job_exactly_once(engine: Engine, tmp_pat
     with unit_of_work(engine) as session:
         statuses = session.execute(select(jobs.Job.status).where(jobs.Job.id.in_(ids))).scalars()
         assert set(statuses) == {jobs.SUCCEEDED}
+
+
+HANGING_WORKER = textwrap.dedent(
+    """
+    import time
+    from cofab.core import jobs
+
+    @jobs.register("test.hang")
+    def hang(context, payload):
+        time.sleep(120)
+        return {}
+
+    from cofab.cli import app
+    app(["worker", "--poll", "0.05"])
+    """
+)
+
+
+def test_sigterm_to_a_worker_puts_its_running_job_back_in_the_queue(
+    engine: Engine, tmp_path: Path
+) -> None:
+    import signal
+    import time
+
+    with unit_of_work(engine) as session:
+        job_id = jobs.enqueue(session, actor=None, kind="test.hang", payload={}).id
+    script = tmp_path / "worker.py"
+    script.write_text(HANGING_WORKER)
+    env = os.environ.copy() | {
+        "COFAB_DATABASE_URL": _database_url(engine),
+        "COFAB_DATA_DIR": str(tmp_path / "data"),
+        "COFAB_SECRET_KEY": "workers-test-" + "x" * 40,
+    }
+    worker = subprocess.Popen(
+        [sys.executable, str(script)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+
+    def status() -> str:
+        with unit_of_work(engine) as session:
+            return session.get(jobs.Job, job_id).status  # type: ignore[union-attr]
+
+    try:
+        deadline = time.monotonic() + 60
+        while status() != jobs.RUNNING:
+            assert worker.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=20)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    assert status() == jobs.QUEUED
