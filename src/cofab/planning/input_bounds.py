@@ -55,7 +55,7 @@ def model_size(doc: Any) -> list[Problem]:
     size = lanes * products * periods
     if size <= MAX_FLOWS:
         return []
-    params = {
+    params: dict[str, object] = {
         "lanes": lanes,
         "products": products,
         "periods": periods,
