@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -60,3 +61,12 @@ def test_readyz_is_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
     response = _get(url, tmp_path, "/readyz")
     assert response.status_code == 503
     assert response.json()["code"] == "database_unreachable"
+
+
+def test_expected_heads_agree_with_alembic() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("cofab.db") / "migrations"))
+    assert expected_heads() == frozenset(ScriptDirectory.from_config(config).get_heads())

@@ -8,12 +8,13 @@ before ``cofab db upgrade`` ran, gets no traffic. Both are unauthenticated and c
 
 from __future__ import annotations
 
+import ast
 from functools import lru_cache
 from importlib import resources
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from cofab.core.i18n import N_, translate
@@ -27,19 +28,45 @@ MSG_NOT_MIGRATED = N_("The database schema is not current: run cofab db upgrade.
 
 @lru_cache(maxsize=1)
 def expected_heads() -> frozenset[str]:
-    """The migration heads shipped with this code (read once: they change only with the code)."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
+    """The migration heads shipped with this code: revisions no other revision builds on.
 
-    config = Config()
-    config.set_main_option("script_location", str(resources.files("cofab.db") / "migrations"))
-    return frozenset(ScriptDirectory.from_config(config).get_heads())
+    Read from the migration files' literal ``revision`` / ``down_revision`` assignments rather
+    than through Alembic, whose script loader would import every migration (and Alembic) into
+    each server process — about 20 MiB — for one probe. A test checks it agrees with Alembic.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (resources.files("cofab.db") / "migrations" / "versions").iterdir():
+        if not path.name.endswith(".py"):
+            continue
+        values: dict[str, object] = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            target: ast.expr | None = None
+            if isinstance(node, ast.AnnAssign):
+                target = node.target
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+            value = getattr(node, "value", None)
+            if (
+                isinstance(target, ast.Name)
+                and target.id in ("revision", "down_revision")
+                and value is not None
+            ):
+                values[target.id] = ast.literal_eval(value)
+        revision, down = values.get("revision"), values.get("down_revision")
+        if isinstance(revision, str):
+            revisions.add(revision)
+            parents.update([down] if isinstance(down, str) else list(down or ()))  # type: ignore[call-overload]
+    return frozenset(revisions - parents)
 
 
 def database_heads(engine: Engine) -> frozenset[str]:
-    from cofab.db.migrate import current_heads
-
-    return frozenset(current_heads(engine))
+    """What ``alembic_version`` says (no table yet: nothing applied)."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return frozenset()
+        rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars()
+        return frozenset(str(row) for row in rows)
 
 
 def _not_ready(request: Request, code: str, message: str) -> JSONResponse:
