@@ -17,7 +17,10 @@ PROBE = textwrap.dedent(
     from cofab.app import create_app
     from cofab.config import Settings
 
-    create_app(Settings(database_url="sqlite://", data_dir=tempfile.mkdtemp(), secret_key="k" * 40))
+    folder = tempfile.mkdtemp()
+    create_app(
+        Settings(database_url=f"sqlite:///{{folder}}/c.db", data_dir=folder, secret_key="k" * 40)
+    )
     print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})))
     """
 )
