@@ -45,7 +45,11 @@ _TRANSIENT_SQLITE = ("database is locked", "database table is locked", "unable t
 def database_cause(exc: BaseException) -> str:
     """The driver's error class and SQLSTATE, for the log: never the SQL or its parameters."""
     orig = getattr(exc, "orig", None) or exc
-    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    sqlstate = (
+        getattr(orig, "sqlstate", None)
+        or getattr(orig, "pgcode", None)
+        or getattr(orig, "sqlite_errorname", None)  # SQLITE_BUSY, SQLITE_TOOBIG, …
+    )
     name = f"{type(orig).__module__}.{type(orig).__name__}"
     return f"{name} [{sqlstate}]" if sqlstate else name
 
@@ -58,6 +62,8 @@ def is_transient(exc: OperationalError) -> bool:
     sqlstate = str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
     if sqlstate:
         return sqlstate in _TRANSIENT_SQLSTATES or sqlstate.startswith("08")
+    if getattr(orig, "sqlite_errorname", None) in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+        return True
     text = str(orig).lower()
     return any(marker in text for marker in _TRANSIENT_SQLITE)
 
