@@ -64,6 +64,8 @@ def exit_on_stop_signal() -> None:
     def stop(signum: int, frame: object) -> None:
         raise SystemExit(0)
 
+    if threading.current_thread() is not threading.main_thread():
+        return  # called in-process from a thread (a test runner): signals are not ours to take
     for stop_signal in STOP_SIGNALS:
         signal.signal(stop_signal, stop)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
