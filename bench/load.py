@@ -70,6 +70,7 @@ class Tally:
     started: float = 0.0
     samples: list[tuple[float, float, bool]] = field(default_factory=list)  # t, latency, write
     errors: dict[str, int] = field(default_factory=dict)
+    samples_of: dict[str, str] = field(default_factory=dict)  # first answer of each error kind
     import_window: tuple[float, float] | None = None
     import_result: str = ""
 
@@ -133,6 +134,7 @@ def seed(env: dict[str, str], clients: int) -> list[Client]:
     from cofab.accounts import service as accounts
     from cofab.accounts.models import User
     from cofab.db.session import make_engine, unit_of_work
+    from cofab.operations import scorecards
     from cofab.operations.models import Order, OrderLine
     from cofab.partners.models import Partner, Site
 
@@ -144,9 +146,14 @@ def seed(env: dict[str, str], clients: int) -> list[Client]:
         with_orders = list(session.execute(select(Order.partner_id, Order.id)).all())
         lines = list(session.execute(select(Order.partner_id, OrderLine.id).join(Order)).all())
         served = [p for p in partners if p in sites and any(o[0] == p for o in with_orders)]
+        # owners order only from partners whose scorecard does not block new orders (the demo
+        # has a graded-D partner on purpose; its 409 is the rule working, not a failure)
+        orderable = [p for p in served if scorecards.order_gate(session, partner_id=p) != "block"]
         for index in range(clients):
             owner = index % 3 == 0
-            partner_id = served[index % len(served)]
+            partner_id = (orderable if owner else served)[
+                index % len(orderable if owner else served)
+            ]
             email = f"load{index}@{'owner' if owner else f'p{partner_id}'}.bench"
             accounts.create_user(
                 session,
@@ -236,7 +243,9 @@ async def run_client(base: str, client: Client | None, until: float, tally: Tall
                 tally.error(type(exc).__name__)
                 continue
             if response.status_code >= 300:
-                tally.error(f"{response.status_code} {method} {path.split('/')[3]}")
+                kind = f"{response.status_code} {method} {path.split('/')[3]}"
+                tally.error(kind)
+                tally.samples_of.setdefault(kind, response.text[:200])
                 continue
             tally.samples.append((start, time.monotonic() - start, write))
 
@@ -313,6 +322,7 @@ def summarise(name: str, tally: Tally, seconds: float, client_cpu: float) -> dic
         "p99": percentile(latencies, 0.99),
         "writes": sum(1 for *_x, w in tally.samples if w),
         "errors": dict(sorted(tally.errors.items())),
+        "error_samples": tally.samples_of,
         "client_cpu": client_cpu,
     }
     if tally.import_window:
@@ -336,6 +346,8 @@ def report(db: str, cofab: dict[str, Any], bare: dict[str, Any], cmd: str) -> bo
             f" {row['writes']:7d} {row['client_cpu']:9.0%}   {errors}"
         )
     print(f"ratio cofab/bare req/s: {ratio:.1%}")
+    for kind, sample in cofab["error_samples"].items():
+        print(f"  first {kind}: {sample}")
     if "import" in cofab:
         took, p99, n, result = cofab["import"]
         print(

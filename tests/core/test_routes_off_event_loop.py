@@ -24,6 +24,7 @@ ASYNC_ENDPOINTS = {
 # dependency "module.function" → why it must be async
 ASYNC_DEPENDENCIES = {
     "cofab.core.forms.form_data": "awaits request.form(); touches no database",
+    "cofab.core.web.db_session": "builds the session (no I/O); commits on threads of its own",
     "cofab.core.web.api_actor": "resolves the actor via run_in_threadpool",
     "cofab.core.web.page_actor": "resolves via run_in_threadpool, awaits the form for CSRF",
     "cofab.vault.web.page_actor_keep_body": "resolves via run_in_threadpool, body left unread",

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from cofab.core.access import Actor
 from cofab.core.i18n import N_
 from cofab.db.base import Base, UTCDateTime, utcnow
+from cofab.db.session import after_unit_of_work, is_reading
 
 GENESIS_HASH = "0" * 64
 
@@ -124,6 +125,11 @@ def record(
     """Add one entry inside the current transaction; the sealer chains it after commit.
 
     No lock and no read of other entries: concurrent writers never wait for each other here.
+    The entry of a read (a unit of work that has written nothing, such as a GET showing a
+    confidential document) is written right after that unit of work ends, and a failure to
+    write it fails the request before its answer is sent: a read leaves its trace or is not
+    answered. Written inside the read instead, it would turn every audited GET into a writer
+    that holds SQLite's single write lock for the rest of the request.
     """
     entry = AuditEntry(
         at=utcnow(),
@@ -136,6 +142,9 @@ def record(
         before=to_jsonable(before) if before is not None else None,
         after=to_jsonable(after) if after is not None else None,
     )
+    if is_reading(session):
+        after_unit_of_work(session, lambda side: side.add(entry), required=True)
+        return entry
     session.add(entry)
     session.flush()
     return entry

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
-from collections.abc import Iterator
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from importlib import resources
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+import anyio
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import QueuePool
 
 from cofab.accounts import service as accounts_service
 from cofab.accounts.models import User
@@ -22,7 +29,7 @@ from cofab.core.errors import CofabError, Forbidden, Unauthorized
 from cofab.core.i18n import N_, locale_from_accept_language, normalise_locale, translate
 from cofab.core.labels import label_msgid
 from cofab.core.security import csrf_ok, csrf_token
-from cofab.db.session import begin_writing, unit_of_work
+from cofab.db.session import begin_writing, run_after, take_after_writes, unit_of_work
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 TEMPLATE_PACKAGES = ["cofab"]
@@ -34,16 +41,107 @@ class LoginRequired(CofabError):
     title = N_("Please log in.")
 
 
-def db_session(request: Request) -> Iterator[Session]:
+async def db_session(request: Request) -> AsyncIterator[Session]:
     """One unit of work per request: committed when the route returns, rolled back on error.
 
     POST/PUT/PATCH/DELETE are writers (on SQLite ``BEGIN IMMEDIATE``: they queue for the write
     lock instead of failing to upgrade a stale read); every other method reads (DEFERRED, never
     waits). A read route that writes anyway takes ``WriteSession`` (see ``writing_session``).
+
+    A request holds its connection from its first statement until its commit, across several
+    trips to the threadpool (actor, route, serialising the answer, commit). Waiting for a
+    connection or for SQLite's write lock inside a pool thread therefore starves the requests
+    that hold them of the threads they need next, and all of them wait out their timeouts (a
+    burst of 100 orders: 80 × 503 on SQLite, a hang on PostgreSQL). So both waits happen here,
+    on the event loop, before the first statement: a request takes one of the pool's
+    connection slots (``_slots``), a SQLite writer also the process's writer gate, and the
+    commit runs on threads of its own (``ENDING_THREADS``).
     """
+    engine: Engine = request.app.state.engine
     writes = request.method in UNSAFE_METHODS
-    with unit_of_work(request.app.state.engine, write=writes) as session:
-        yield session
+    loop_state = _loop_state(engine)
+    gate = loop_state.gate if engine.dialect.name == "sqlite" else None
+    async with loop_state.slots:
+        if gate is not None and writes:
+            await gate.acquire()
+        try:
+            work = unit_of_work(engine, write=writes)
+            session = work.__enter__()  # builds the session; no I/O until the first statement
+            try:
+                yield session
+            except BaseException as exc:
+                await _end(engine, work, session, exc, None if writes else gate)
+                raise
+            await _end(engine, work, session, None, None if writes else gate)
+        finally:
+            if gate is not None and writes:
+                gate.release()
+
+
+# Connections a pool keeps free beside the requests' own: the KPI fan-out's helpers
+# (operations.kpi_fanout.MAX_HELPERS_PER_PROCESS), the audit sealer and a unit of work a
+# request opens beside its own (a refused vault read is logged in one).
+RESERVED_CONNECTIONS = 6
+# Threads that only end units of work (commit or roll back, then the deferred writes).
+ENDING_THREADS = 16
+
+
+@dataclass
+class _LoopState:
+    """Per event loop (asyncio primitives belong to one loop) and engine."""
+
+    slots: asyncio.Semaphore
+    gate: asyncio.Lock
+    endings: anyio.CapacityLimiter
+
+
+_STATES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, _LoopState]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _loop_state(engine: Engine) -> _LoopState:
+    per_engine = _STATES.setdefault(asyncio.get_running_loop(), {})
+    state = per_engine.get(id(engine))
+    if state is None:
+        state = per_engine[id(engine)] = _LoopState(
+            slots=asyncio.Semaphore(_request_slots(engine)),
+            gate=asyncio.Lock(),
+            endings=anyio.CapacityLimiter(ENDING_THREADS),
+        )
+    return state
+
+
+def _request_slots(engine: Engine) -> int:
+    """Requests of this process that may hold a connection at once: the pool's capacity less
+    the reserve. A pool that does not queue (SQLite in memory, NullPool) needs no limit."""
+    pool = engine.pool
+    if not isinstance(pool, QueuePool):
+        return 1_000_000
+    overflow = max(0, getattr(pool, "_max_overflow", 0))
+    return max(1, pool.size() + overflow - RESERVED_CONNECTIONS)
+
+
+async def _end(
+    engine: Engine,
+    work: AbstractContextManager[Session],
+    session: Session,
+    exc: BaseException | None,
+    gate: asyncio.Lock | None,
+) -> None:
+    """End the unit of work, then run its deferred writes (a read's audit entry, a token's
+    use) — behind the writer gate on SQLite when the request itself was a reader."""
+    limiter = _loop_state(engine).endings
+    after = take_after_writes(session)
+    args = (type(exc), exc, exc.__traceback__) if exc is not None else (None, None, None)
+    await anyio.to_thread.run_sync(work.__exit__, *args, limiter=limiter)
+    if not after:
+        return
+    if gate is None:
+        await anyio.to_thread.run_sync(run_after, engine, after, limiter=limiter)
+        return
+    async with gate:
+        await anyio.to_thread.run_sync(run_after, engine, after, limiter=limiter)
 
 
 def session_id(request: Request) -> str:

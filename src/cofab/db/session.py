@@ -91,12 +91,18 @@ def prepare_engine(engine: Engine) -> Engine:
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        in_memory = url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url
+        pooling = (
+            {}
+            if in_memory  # one shared connection (SingletonThreadPool): no pool to size
+            else {
+                "pool_size": POOL_SIZE,
+                "max_overflow": MAX_OVERFLOW,
+                "pool_timeout": POOL_TIMEOUT_S,
+            }
+        )
         engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": 30},
-            pool_size=POOL_SIZE,
-            max_overflow=MAX_OVERFLOW,
-            pool_timeout=POOL_TIMEOUT_S,
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **pooling
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return prepare_engine(engine)
@@ -155,26 +161,41 @@ AFTER_KEY = "cofab_after"  # session.info: writes to run once the unit of work h
 AfterWrite = Callable[[Session], None]
 
 
-def after_unit_of_work(session: Session, write: AfterWrite) -> None:
+def after_unit_of_work(session: Session, write: AfterWrite, *, required: bool = False) -> None:
     """Run ``write`` in a short unit of work of its own once ``session``'s has ended, whether it
     committed or rolled back (a login failure that must outlive the request's rollback, a
-    token's last use).
+    token's last use, the audit entry of a read).
 
     It runs after the session has given its connection back. A write beside a live unit of
     work would need a second connection while holding the first: with every pooled connection
     held by a request waiting for its second one, the pool deadlocks (seen with 50 clients);
-    on SQLite it would also wait for its own caller's write lock. Losing such a write to a busy
-    database is logged, never raised: the caller's answer does not depend on it.
+    on SQLite it would also wait for its own caller's write lock. A ``required`` write that
+    fails raises from the unit of work's end (a request then answers 503 before anything is
+    sent); any other is logged and dropped: the caller's answer does not depend on it.
     """
-    session.info.setdefault(AFTER_KEY, []).append(write)
+    session.info.setdefault(AFTER_KEY, []).append((write, required))
 
 
-def _run_after(engine: Engine, writes: list[AfterWrite]) -> None:
-    for write in writes:
+def take_after_writes(session: Session) -> list[tuple[AfterWrite, bool]]:
+    """The deferred writes, for a caller that runs them itself (``run_after``)."""
+    return list(session.info.pop(AFTER_KEY, []))
+
+
+def is_reading(session: Session) -> bool:
+    """True while the session's unit of work is a reader that has written nothing."""
+    if session.info.get(WRITE_OPTION) or session.new or session.dirty or session.deleted:
+        return False
+    return not (session.in_transaction() and session.connection().info.get(_WROTE))
+
+
+def run_after(engine: Engine, writes: list[tuple[AfterWrite, bool]]) -> None:
+    for write, required in writes:
         try:
             with unit_of_work(engine) as side:
                 write(side)
         except OperationalError as exc:
+            if required:
+                raise
             log.warning("a deferred write was dropped (database busy: %s)", type(exc).__name__)
 
 
@@ -196,9 +217,9 @@ def unit_of_work(engine: Engine, *, write: bool = True) -> Iterator[Session]:
         session.rollback()
         raise
     finally:
-        after: list[AfterWrite] = session.info.pop(AFTER_KEY, [])
+        after: list[tuple[AfterWrite, bool]] = session.info.pop(AFTER_KEY, [])
         session.close()
-        _run_after(root, after)
+        run_after(root, after)
 
 
 def _has_written(session: Session) -> bool:

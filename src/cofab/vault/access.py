@@ -44,7 +44,7 @@ from cofab.core.i18n import N_
 from cofab.core.labels import register_labels
 from cofab.core.web import DbSession
 from cofab.db.base import UTC, utcnow
-from cofab.db.session import begin_writing, unit_of_work
+from cofab.db.session import unit_of_work
 from cofab.vault.models import (
     CLASSIFICATION_RANK,
     Classification,
@@ -335,12 +335,8 @@ def record_access(
     version: int | None = None,
     extra: dict[str, Any] | None = None,
 ) -> None:
-    """An allowed view or download, in the request's own transaction (it commits with it).
-
-    Views and downloads are GET requests, whose unit of work begins as a reader; the audit
-    entry makes it a writer (on SQLite it takes the write lock here, see ``begin_writing``).
-    """
-    begin_writing(session)
+    """An allowed view or download: logged with the request (see ``audit.record`` for how a
+    read's entry lands before the answer is sent)."""
     audit.record(
         session,
         actor=actor,
