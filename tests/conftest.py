@@ -307,3 +307,17 @@ def fast_password_hashing() -> Iterator[None]:
     security._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     yield
     security._hasher = original
+
+
+def sealed_chain_is_sound(engine: Engine, key_dir: Path) -> bool:
+    """Seal every committed audit entry (with a key of the test's own) and check the whole
+    chain with its seals: entries are chained by the sealer after commit, so checking before
+    sealing would pass on an empty chain."""
+    from cofab.core import audit_keys
+    from cofab.core.audit import verify_chain
+    from cofab.core.audit_sealer import seal_pending
+
+    seal_pending(engine, key_dir)
+    with unit_of_work(engine, write=False) as session:
+        report = verify_chain(session, seal_key=audit_keys.seal_key(key_dir))
+    return report.ok and report.checked > 0

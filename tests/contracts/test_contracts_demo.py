@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlalchemy import Engine, func, select
+from tests.conftest import sealed_chain_is_sound
 
 from cofab.contracts import service
 from cofab.contracts.models import Contract, ContractVersion, RaciAssignment
 from cofab.contracts.queries import effective_status
-from cofab.core.audit import verify_chain
 from cofab.db.session import unit_of_work
 from cofab.demo.loader import load_case
 
 
-def test_demo_contracts_cover_the_lifecycle(engine: Engine) -> None:
+def test_demo_contracts_cover_the_lifecycle(engine: Engine, tmp_path: Path) -> None:
     today = date(2026, 11, 25)
     now = datetime(2026, 11, 25, 12, tzinfo=UTC)
     with unit_of_work(engine) as session:
@@ -42,4 +43,4 @@ def test_demo_contracts_cover_the_lifecycle(engine: Engine) -> None:
         assert not service.partner_has_active_agreement(session, partner_id=partner_id, at=now)
         ended = service.agreements_ended_for_partner(session, partner_id=partner_id, at=now)
         assert [w.end_reason for w in ended] == ["terminated"]
-        assert verify_chain(session).ok
+    assert sealed_chain_is_sound(engine, tmp_path)

@@ -4,19 +4,22 @@ overdue review action item — loaded through the services, once."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
+from tests.conftest import sealed_chain_is_sound
 
 from cofab.core.access import SYSTEM_ACTOR
-from cofab.core.audit import verify_chain
 from cofab.db.session import unit_of_work
 from cofab.demo.loader import load_case
 from cofab.operations import dashboard, kpis, reviews
 from cofab.operations.models import Order, Receipt, Scorecard
 
 
-def test_demo_operations_history(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_operations_history(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     # other domains' demo data is theirs to test; skipping it keeps this test quick
     from cofab.demo import contracts_demo, selection_demo
 
@@ -48,4 +51,4 @@ def test_demo_operations_history(engine: Engine, monkeypatch: pytest.MonkeyPatch
         assert {"A", "D"} <= grades
         assert reviews.overdue_items(session, actor=SYSTEM_ACTOR)
         assert dashboard.live_view(session, actor=SYSTEM_ACTOR)["inventory"]
-        assert verify_chain(session).ok
+    assert sealed_chain_is_sound(engine, tmp_path)

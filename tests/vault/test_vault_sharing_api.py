@@ -4,13 +4,14 @@ committed to the audit chain although the request answers 403/404, and the repor
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import Engine, select
-from tests.conftest import World, login
+from tests.conftest import World, login, sealed_chain_is_sound
 from tests.vault.test_vault_transfer_api import new_document, upload
 from tests.vault.vault_factories import make_agreement
 
-from cofab.core.audit import AuditEntry, verify_chain
+from cofab.core.audit import AuditEntry
 from cofab.db.session import unit_of_work
 
 
@@ -32,6 +33,7 @@ def test_partner_access_follows_share_and_agreement_and_every_refusal_is_logged(
     world: World,
     api,  # type: ignore[no-untyped-def]
     engine: Engine,
+    tmp_path: Path,
 ) -> None:
     manager = api(world.users["manager"])
     alpha = api(world.users["partner_a"])
@@ -78,8 +80,7 @@ def test_partner_access_follows_share_and_agreement_and_every_refusal_is_logged(
         ("deny", b, world.partner_b, "not_shared"),
         ("deny", a, world.partner_a, "not_shared"),
     ]
-    with unit_of_work(engine) as session:
-        assert verify_chain(session).ok
+    assert sealed_chain_is_sound(engine, tmp_path)
 
     report = manager.get(f"/api/v1/vault/documents/{document_id}/access-report").json()
     assert [(e["action"], e["actor"]) for e in report["events"]][:2] == [("deny", a), ("deny", b)]
