@@ -140,7 +140,7 @@ def audit_verify(
         ),
     ] = None,
 ) -> None:
-    """Check every audit entry, its seal and the signed checkpoints; exit 1 naming the first fault."""
+    """Check every audit entry, its seal and the signed checkpoints; exit 1 naming a fault."""
     from cofab.core.audit_verify import verify_audit
 
     if checkpoint is not None and not checkpoint.is_file():
