@@ -49,13 +49,7 @@ ALLOWED_UPWARD: dict[Pair, str] = {
 
 # A domain importing another domain's inner module (anything but ``service``/``models``).
 ALLOWED_SIDEWAYS: dict[Pair, str] = {
-    ("cofab.auditlog.pages", "cofab.partners.api"): "tabular_response; to move to core/",
     ("cofab.contracts.operations_feed", "cofab.operations.shipments"): "feed; to become a hook",
-    ("cofab.contracts.pages", "cofab.partners.pages"): "dashboard widgets; registry to core/",
-    ("cofab.operations.pages", "cofab.partners.pages"): "dashboard widgets; registry to core/",
-    ("cofab.planning.pages", "cofab.partners.pages"): "dashboard widgets; registry to core/",
-    ("cofab.selection.pages", "cofab.partners.pages"): "dashboard widgets; registry to core/",
-    ("cofab.vault.pages_reports", "cofab.partners.pages"): "dashboard widgets; registry to core/",
     (
         "cofab.selection.evidence",
         "cofab.vault.errors",

@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from cofab.auditlog import service
 from cofab.core.access import Actor
+from cofab.core.downloads import tabular_response
 from cofab.core.pagination import Page, paginate
 from cofab.core.web import DbSession, page_actor, render
-from cofab.partners.api import tabular_response
 
 router = APIRouter(include_in_schema=False)
 SessionDep = DbSession

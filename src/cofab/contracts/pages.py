@@ -20,6 +20,7 @@ from cofab.contracts.penalty_input import KIND_LABELS
 from cofab.contracts.queries import ContractFilters, get_contract, open_version, party_names
 from cofab.contracts.term_forms import default_form, form_from_terms, terms_from_form
 from cofab.core.access import REGISTRY_WRITERS, Actor, viewer_may_call
+from cofab.core.dashboard import register_dashboard_widget
 from cofab.core.errors import CofabError, FieldProblem, Forbidden, ValidationFailed
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.i18n import N_, translate
@@ -28,7 +29,6 @@ from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, PageActor, error_context, render
 from cofab.db.base import utcnow
 from cofab.partners.models import Partner
-from cofab.partners.pages import register_dashboard_widget
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20

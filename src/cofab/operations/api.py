@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 
 from cofab.core.access import Actor
+from cofab.core.downloads import tabular_response
 from cofab.core.pagination import Page, page_of
 from cofab.core.tabular import TableLimits, read_table
 from cofab.core.uploads import read_limited
@@ -30,7 +31,6 @@ from cofab.operations import (
     shipments,
     tickets,
 )
-from cofab.operations.downloads import tabular_response
 
 router = APIRouter(prefix="/api/v1", tags=["operations"])
 SessionDep = DbSession

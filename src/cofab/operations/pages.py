@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
+from cofab.core.dashboard import register_dashboard_widget
 from cofab.core.web import DbSession, page_actor, render
 from cofab.operations import (
     change_feed,
@@ -26,7 +27,6 @@ from cofab.operations import (
     reviews,
 )
 from cofab.operations.models import STAGES
-from cofab.partners.pages import register_dashboard_widget
 
 router = APIRouter(include_in_schema=False)
 SessionDep = DbSession

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from cofab.core.access import Actor
+from cofab.core.downloads import tabular_response
 from cofab.core.errors import CofabError
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.pagination import Page, paginate
@@ -17,7 +18,6 @@ from cofab.core.tabular import TableLimits, read_table
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.operations import exporting, importing, inventory, rules, schemas, tickets
-from cofab.operations.downloads import tabular_response
 from cofab.operations.web_forms import (
     act,
     can_write,

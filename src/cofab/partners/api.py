@@ -8,14 +8,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 
 from cofab.core.access import Actor
+from cofab.core.downloads import tabular_response
 from cofab.core.pagination import Page, page_of
 from cofab.core.tabular import (
-    CSV_MEDIA_TYPE,
-    XLSX_MEDIA_TYPE,
     TableLimits,
     read_table,
-    write_csv,
-    write_xlsx,
 )
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, api_actor
@@ -71,15 +68,6 @@ def export_partners(
 ) -> Response:
     headers, rows = exporting.export_table(session, actor=actor, kind=kind, filters=filters)
     return tabular_response(headers, rows, kind, format)
-
-
-def tabular_response(headers: list[str], rows: list[list[Any]], name: str, format: str) -> Response:
-    if format == "xlsx":
-        content, media = write_xlsx(headers, rows, title=name), XLSX_MEDIA_TYPE
-    else:
-        content, media = write_csv(headers, rows), CSV_MEDIA_TYPE
-    disposition = f'attachment; filename="{name}-{date.today().isoformat()}.{format}"'
-    return Response(content, media_type=media, headers={"Content-Disposition": disposition})
 
 
 @router.post("/partners/import", response_model=schemas.ImportReport)

@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import REGISTRY_WRITERS, Actor
+from cofab.core.dashboard import DASHBOARD_WIDGETS
+from cofab.core.downloads import tabular_response
 from cofab.core.errors import CofabError
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.i18n import N_, translate
@@ -20,7 +22,6 @@ from cofab.core.tabular import TableLimits, read_table
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.partners import exporting, importing, schemas, service
-from cofab.partners.api import tabular_response
 from cofab.partners.models import (
     Capability,
     Certification,
@@ -41,12 +42,6 @@ CHOICES = {
     "forms": [f.value for f in PartnershipForm],
     "statuses": [s.value for s in PartnerStatus],
 }
-DASHBOARD_WIDGETS: list[Any] = []
-
-
-def register_dashboard_widget(widget: Any) -> None:
-    """``widget(session, actor) -> (template, context) | None`` adds a card to the dashboard."""
-    DASHBOARD_WIDGETS.append(widget)
 
 
 STATUS_COLOURS = {

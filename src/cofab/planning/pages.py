@@ -20,13 +20,13 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from cofab.core import jobs
 from cofab.core.access import Actor, viewer_may_call
+from cofab.core.dashboard import register_dashboard_widget
 from cofab.core.errors import CofabError, FieldProblem, ValidationFailed
 from cofab.core.forms import FormDep
 from cofab.core.i18n import N_, translate
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, PageActor, error_context, render
 from cofab.partners.models import Partner, PartnerStatus
-from cofab.partners.pages import register_dashboard_widget
 from cofab.planning import plan_views, service
 from cofab.planning.models import Scenario
 from cofab.planning.plan_document import infeasibility_messages

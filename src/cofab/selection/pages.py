@@ -16,12 +16,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
+from cofab.core.dashboard import register_dashboard_widget
 from cofab.core.errors import CofabError, FieldProblem, ValidationFailed
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.i18n import N_
 from cofab.core.web import DbSession, page_actor
 from cofab.partners.models import Partner, PartnerStatus
-from cofab.partners.pages import register_dashboard_widget
 from cofab.selection import api as selection_api
 from cofab.selection import pages_due_diligence, pages_templates, schemas, service
 from cofab.selection.aggregation import AGGREGATIONS

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 from cofab.contracts.models import Contract
 from cofab.core.access import Actor
 from cofab.core.audit import AuditEntry
+from cofab.core.dashboard import register_dashboard_widget
 from cofab.core.errors import CofabError
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.web import DbSession, PageActor, error_context, render
 from cofab.db.base import utcnow
 from cofab.partners.models import Partner
-from cofab.partners.pages import register_dashboard_widget
 from cofab.vault import documents, exits, reports, schemas
 from cofab.vault.access import ENTITY, REPORT_READERS
 from cofab.vault.exits import ISSUERS

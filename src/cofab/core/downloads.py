@@ -1,4 +1,5 @@
-"""Send a table as a CSV or XLSX download."""
+"""Send a table as a CSV or XLSX download: one place, so every export gets the same name
+scheme and the same formula-safe cells (``core/tabular`` writes them)."""
 
 from __future__ import annotations
 
