@@ -137,6 +137,13 @@ async def _end(
     await anyio.to_thread.run_sync(work.__exit__, *args, limiter=limiter)
     if not after:
         return
+    if gate is not None and gate.locked():
+        # A long writer (a big import) holds the gate: a best-effort write (a token's last
+        # use) is dropped rather than keep this reader's answer waiting; the next use records
+        # it. A required one (a read's audit entry) waits.
+        after = [(write, required) for write, required in after if required]
+        if not after:
+            return
     if gate is None:
         await anyio.to_thread.run_sync(run_after, engine, after, limiter=limiter)
         return
