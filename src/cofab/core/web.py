@@ -54,7 +54,7 @@ async def db_session(request: Request) -> AsyncIterator[Session]:
     that hold them of the threads they need next, and all of them wait out their timeouts (a
     burst of 100 orders: 80 × 503 on SQLite, a hang on PostgreSQL). So both waits happen here,
     on the event loop, before the first statement: a request takes one of the pool's
-    connection slots (``_slots``), a SQLite writer also the process's writer gate, and the
+    connection slots (``_request_slots``), a SQLite writer also the process's writer gate, and the
     commit runs on threads of its own (``ENDING_THREADS``).
     """
     engine: Engine = request.app.state.engine
