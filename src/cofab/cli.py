@@ -16,7 +16,7 @@ from cofab.contracts import cli as contracts_cli
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.core.cli_errors import fail, fail_with
 from cofab.core.errors import CofabError
-from cofab.core.i18n import cli_locale, translate
+from cofab.core.i18n import N_, cli_locale, translate
 from cofab.core.labels import label_msgid
 from cofab.db.session import engine_for, unit_of_work
 from cofab.operations import cli as operations_cli
@@ -322,15 +322,7 @@ def up(
             load_case(session, "all")
     if demo:
         print_logins(demo_logins())
-    bind_host, bind_port = host or settings.host, port or settings.port
-    console.print(
-        translate(
-            "cofab is running at http://{host}:{port} (API docs at /docs).",
-            cli_locale(),
-            host=bind_host,
-            port=bind_port,
-        )
-    )
+    bind_host, bind_port = _announce(host or settings.host, port or settings.port)
     from cofab.app import create_app
 
     application = create_app(settings)
@@ -345,6 +337,13 @@ def up(
         graceful_timeout=graceful_timeout,
         worker=runtime.start_worker_process() if worker else None,
     )
+
+
+def _announce(host: str, port: int) -> tuple[str, int]:
+    """Say where cofab answers (both `up` and `serve`), and hand the address on."""
+    message = N_("cofab is running at http://{host}:{port} (API docs at /docs).")
+    console.print(translate(message, cli_locale(), host=host, port=port))
+    return host, port
 
 
 @app.command("serve")
@@ -365,15 +364,7 @@ def serve(
     if workers > 1 and settings.database_url.startswith("sqlite"):
         fail("Several server processes need PostgreSQL; on SQLite use cofab up.")
     migrate()
-    bind_host, bind_port = host or settings.host, port or settings.port
-    console.print(
-        translate(
-            "cofab is running at http://{host}:{port} (API docs at /docs).",
-            cli_locale(),
-            host=bind_host,
-            port=bind_port,
-        )
-    )
+    bind_host, bind_port = _announce(host or settings.host, port or settings.port)
     from cofab.maintenance import runtime
 
     if workers == 1:
