@@ -150,6 +150,19 @@ def record(
     return entry
 
 
+def chain_head(session: Session) -> tuple[int, str] | None:
+    """(seq, hash) of the last sealed entry, or None while nothing is sealed."""
+    row = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash)
+        .where(AuditEntry.seq.is_not(None))
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    ).first()
+    if row is None or row.seq is None or row.hash is None:
+        return None
+    return int(row.seq), str(row.hash)
+
+
 @dataclass(frozen=True)
 class ChainReport:
     """What a walk over the sealed chain found. ``reason`` is an English msgid with

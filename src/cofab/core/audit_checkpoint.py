@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cofab.core import audit_keys
-from cofab.core.audit import AuditEntry
+from cofab.core.audit import AuditEntry, chain_head
 from cofab.db.base import utcnow
 
 CHECKPOINTS_FILE = "audit-checkpoints.jsonl"
@@ -81,18 +81,13 @@ def has_checkpoints(data_dir: Path) -> bool:
 
 def sealed_head(session: Session) -> tuple[int, str, int] | None:
     """(seq, hash, sealed entry count) of the chain's head, or None while nothing is sealed."""
-    head = session.execute(
-        select(AuditEntry.seq, AuditEntry.hash)
-        .where(AuditEntry.seq.is_not(None))
-        .order_by(AuditEntry.seq.desc())
-        .limit(1)
-    ).first()
-    if head is None or head.seq is None or head.hash is None:
+    head = chain_head(session)
+    if head is None:
         return None
     count = session.execute(
         select(func.count()).select_from(AuditEntry).where(AuditEntry.seq.is_not(None))
     ).scalar_one()
-    return int(head.seq), str(head.hash), int(count)
+    return head[0], head[1], int(count)
 
 
 def sign_checkpoint(data_dir: Path, *, seq: int, head_hash: str, count: int) -> Checkpoint:

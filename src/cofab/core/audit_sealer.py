@@ -32,7 +32,14 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from cofab.core import audit_checkpoint, audit_keys
-from cofab.core.audit import GENESIS_HASH, AuditEntry, entry_digest, seal_of, verify_chain
+from cofab.core.audit import (
+    GENESIS_HASH,
+    AuditEntry,
+    chain_head,
+    entry_digest,
+    seal_of,
+    verify_chain,
+)
 from cofab.db.session import unit_of_work
 
 log = logging.getLogger("cofab.audit")
@@ -60,15 +67,7 @@ def _take_chain(session: Session) -> None:
 
 
 def _head(session: Session) -> tuple[int, str]:
-    row = session.execute(
-        select(AuditEntry.seq, AuditEntry.hash)
-        .where(AuditEntry.seq.is_not(None))
-        .order_by(AuditEntry.seq.desc())
-        .limit(1)
-    ).first()
-    if row is None or row.seq is None or row.hash is None:
-        return 0, GENESIS_HASH
-    return int(row.seq), str(row.hash)
+    return chain_head(session) or (0, GENESIS_HASH)
 
 
 def _backfill(session: Session, key: bytes) -> int:
