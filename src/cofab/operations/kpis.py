@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
-from cofab.operations import kpi_fanout
+from cofab.operations import kpi_fanout, rules
 from cofab.operations.kpi_definitions import (
     DEFINITIONS,
     KPI_CODES,
@@ -103,6 +103,7 @@ def compute(
     """Every KPI for every group with any activity in the period."""
     if query.group_by not in GROUPINGS:
         raise ValueError(query.group_by)
+    rules.check_report_dates(start=query.start, end=query.end, as_of=query.as_of)
     found = kpi_fanout.run(
         session,
         [

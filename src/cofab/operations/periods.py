@@ -15,6 +15,7 @@ PERIOD_PATTERN = re.compile(r"^(\d{4})-(?:Q([1-4])|(\d{2}))$")
 
 def parse_period(start: date | None, end: date | None, period: str | None) -> tuple[date, date]:
     """Explicit dates win; else the named period; else the current quarter."""
+    rules.check_report_dates(start=start, end=end)
     if start is not None or end is not None:
         if start is None or end is None:
             field = "start" if start is None else "end"
@@ -35,6 +36,8 @@ def parse_period(start: date | None, end: date | None, period: str | None) -> tu
                 ]
             )
         year = int(match.group(1))
+        if not rules.EARLIEST_REPORT_DATE.year <= year <= rules.LATEST_REPORT_DATE.year:
+            rules.check_report_dates(period=date(max(year, 1), 1, 1))
         if match.group(2):
             return period_bounds("quarter", date(year, 3 * int(match.group(2)) - 2, 1))
         month = int(match.group(3))

@@ -50,6 +50,9 @@ def review_detail(session: Session, *, actor: Actor, review_id: int) -> dict[str
 def create_review(session: Session, *, actor: Actor, data: schemas.ReviewCreate) -> Review:
     rules.ensure_owner_writer(actor)
     rules.get_partner_checked(session, actor, data.partner_id, "partner_id")
+    rules.check_report_dates(
+        held_on=data.held_on, period_start=data.period_start, period_end=data.period_end
+    )
     if data.period_end < data.period_start:
         rules.raise_if([FieldProblem("period_end", N_("Must not be before the start date."))])
     group = kpis.compute_for_partner(

@@ -25,6 +25,12 @@ RECEIVERS = frozenset({"admin", "manager", "quality"})
 KNOWN_CURRENCIES = frozenset(list_currencies())
 # Clocks and time zones differ: a timestamp up to this far ahead is accepted as "now".
 CLOCK_SKEW = timedelta(minutes=10)
+# Reporting dates outside these bounds are typos (0001-01-01, 9999-12-31): refused with a field
+# message, because period arithmetic (the day after the end, tolerance days before the start)
+# would otherwise overflow Python's date range.
+EARLIEST_REPORT_DATE = date(1900, 1, 1)
+LATEST_REPORT_DATE = date(2999, 12, 31)
+DATE_OUT_OF_RANGE = N_("Use a date between {earliest} and {latest}.")
 
 
 def today_anywhere() -> date:
@@ -83,6 +89,21 @@ def check_currency(code: str, field: str, problems: list[FieldProblem]) -> None:
 def not_in_future(value: datetime | None, field: str, problems: list[FieldProblem]) -> None:
     if value is not None and value > now_utc() + CLOCK_SKEW:
         problems.append(FieldProblem(field, N_("Must not be in the future.")))
+
+
+def check_report_dates(**named: date | None) -> None:
+    """Refuse reporting dates outside the supported range, one problem per field."""
+    bounds = {
+        "earliest": EARLIEST_REPORT_DATE.isoformat(),
+        "latest": LATEST_REPORT_DATE.isoformat(),
+    }
+    raise_if(
+        [
+            FieldProblem(field, DATE_OUT_OF_RANGE, bounds)
+            for field, value in named.items()
+            if value is not None and not EARLIEST_REPORT_DATE <= value <= LATEST_REPORT_DATE
+        ]
+    )
 
 
 def raise_if(problems: list[FieldProblem]) -> None:

@@ -214,6 +214,7 @@ def compute_scorecards(
 ) -> schemas.ComputeResult:
     """Score every partner with activity in the period (or one partner) in one KPI pass."""
     rules.ensure_owner_writer(actor)
+    rules.check_report_dates(period_start=period_start, as_of=as_of)
     template = (
         get_template(session, template_id) if template_id is not None else default_template(session)
     )
