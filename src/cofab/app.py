@@ -18,7 +18,7 @@ from cofab.config import Settings, get_settings
 from cofab.core.body_limit import BodyLimitMiddleware
 from cofab.core.i18n import N_
 from cofab.core.problems import install_problem_handlers
-from cofab.core.web import add_template_package, build_templates
+from cofab.core.web import add_template_package, build_templates, register_actor_loader
 from cofab.db.session import engine_for
 
 log = logging.getLogger("cofab")
@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     from cofab.accounts import api as accounts_api
     from cofab.accounts import pages as accounts_pages
+    from cofab.accounts.signed_in import load_actor
     from cofab.auditlog import api as audit_api
     from cofab.auditlog import pages as audit_pages
     from cofab.jobs import api as jobs_api
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     from cofab.partners import api as partners_api
     from cofab.partners import pages as partners_pages
 
+    register_actor_loader(load_actor)  # core.web resolves who is asking through accounts
     for package in ("cofab.partners", "cofab.accounts", "cofab.auditlog", "cofab.jobs"):
         add_template_package(package)
     for router in (accounts_api.router, partners_api.router, audit_api.router, jobs_api.router):

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from importlib import resources
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 from zoneinfo import ZoneInfo
 
 import anyio
@@ -22,8 +22,6 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
-from cofab.accounts import service as accounts_service
-from cofab.accounts.models import User
 from cofab.core.access import Actor, refuse_read_only_writes
 from cofab.core.errors import CofabError, Forbidden, Unauthorized
 from cofab.core.i18n import N_, locale_from_accept_language, normalise_locale, translate
@@ -159,9 +157,9 @@ def session_id(request: Request) -> str:
     return str(sid)
 
 
-def request_locale(request: Request, user: User | None = None) -> str:
-    if user is not None and user.locale:
-        return user.locale
+def request_locale(request: Request) -> str:
+    """The language the request asks for (cookie, then Accept-Language); a signed-in user's
+    own setting wins over it (``Actor.locale``)."""
     chosen = request.cookies.get("cofab_lang")
     if chosen:
         return normalise_locale(chosen)
@@ -174,31 +172,56 @@ def _bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
+@dataclass(frozen=True)
+class Presented:
+    """What a request presents about who is asking, read from the request by core."""
+
+    token: str | None  # a Bearer API token (partner systems)
+    user_id: int | None  # the signed session cookie's user (people)
+    session_epoch: int  # the cookie's sign-out epoch: it must match the user's
+    locale: str  # the language the request asks for, for a user who has chosen none
+
+
+class ActorLoader(Protocol):
+    """Turns what a request presents into an actor; the accounts domain implements it.
+
+    A token that names no active user raises ``Unauthorized``. A cookie that names no active
+    user of this epoch (signed out elsewhere, deactivated) gives ``None`` and is forgotten.
+    """
+
+    def __call__(self, session: Session, presented: Presented) -> Actor | None: ...
+
+
+_actor_loader: list[ActorLoader] = []
+
+
+def register_actor_loader(loader: ActorLoader) -> None:
+    """Set at start-up by the composition root, so core never imports the users' domain."""
+    _actor_loader[:] = [loader]
+
+
 def resolve_actor(request: Request, session: Session) -> Actor | None:
     """Bearer token first (partner systems), then the signed session cookie (people)."""
-    user: User | None = None
-    via_cookie = False
     token = _bearer(request)
-    if token:
-        user = accounts_service.user_for_token(session, token)
-        if user is None:
-            raise Unauthorized(N_("The API token is not valid."))
-    else:
-        uid = request.session.get("uid")
-        if uid is not None:
-            user = session.get(User, int(uid))
-            if user is not None and (
-                not user.is_active or request.session.get("epoch", 0) != user.session_epoch
-            ):
-                request.session.clear()  # signed out elsewhere, or deactivated
-                user = None
-            via_cookie = user is not None
-    locale = request_locale(request, user)
-    request.state.locale = locale
-    if user is None:
+    uid = None if token else request.session.get("uid")
+    actor: Actor | None = None
+    if token or uid is not None:
+        if not _actor_loader:
+            raise RuntimeError("no actor loader registered (core.web.register_actor_loader)")
+        presented = Presented(
+            token=token,
+            user_id=None if uid is None else int(uid),
+            session_epoch=int(request.session.get("epoch", 0)),
+            locale=request_locale(request),
+        )
+        actor = _actor_loader[0](session, presented)
+        if actor is None and uid is not None:
+            request.session.clear()  # signed out elsewhere, or deactivated
+    if actor is None:
+        request.state.locale = request_locale(request)
         return None
-    request.state.via_cookie = via_cookie
-    actor = accounts_service.actor_for(user, locale)
+    request.state.locale = actor.locale
+    request.state.via_cookie = token is None
     request.state.actor = actor
     return actor
 
