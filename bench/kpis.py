@@ -39,8 +39,8 @@ from rich.table import Table
 from sqlalchemy import Engine, create_engine, event, text
 
 from cofab.core.access import SYSTEM_ACTOR
-from cofab.db.registry import load_all_models
 from cofab.db.session import unit_of_work
+from cofab.domains import load_all_models
 from cofab.operations import kpis, line_totals, schemas, scorecards
 
 PG_URL = os.environ.get("COFAB_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

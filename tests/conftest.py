@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from cofab.config import Settings
 from cofab.db.migrate import upgrade
-from cofab.db.registry import load_all_models
 from cofab.db.session import _sqlite_pragmas, unit_of_work
+from cofab.domains import load_all_models
 
 PASSWORD = "correct-horse-battery"
 

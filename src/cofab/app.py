@@ -20,6 +20,7 @@ from cofab.core.i18n import N_
 from cofab.core.problems import install_problem_handlers
 from cofab.core.web import add_template_package, build_templates, register_actor_loader
 from cofab.db.session import engine_for
+from cofab.domains import load_job_handlers
 
 log = logging.getLogger("cofab")
 
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     from cofab.partners import pages as partners_pages
 
     register_actor_loader(load_actor)  # core.web resolves who is asking through accounts
+    load_job_handlers()  # a worker thread in this process (tests, `up`) finds every handler
     for package in ("cofab.partners", "cofab.accounts", "cofab.auditlog", "cofab.jobs"):
         add_template_package(package)
     for router in (accounts_api.router, partners_api.router, audit_api.router, jobs_api.router):

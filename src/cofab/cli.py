@@ -288,7 +288,9 @@ def worker(
     exit_on_stop_signal()  # SIGTERM: an interrupted job goes back to the queue
     from cofab.core.audit_sealer import start_sealer
     from cofab.core.jobs import work
+    from cofab.domains import load_job_handlers
 
+    load_job_handlers()
     migrate()
     sealer = start_sealer(_engine(), get_settings().data_dir)
     try:

@@ -34,18 +34,7 @@ ALLOWED_CYCLE_EDGES: dict[Pair, str] = {
 }
 
 # core/ and db/ naming a domain (by import or by a module name in a string).
-ALLOWED_UPWARD: dict[Pair, str] = {
-    ("cofab.core.web", "cofab.accounts.service"): "signed-in user; to become a registered loader",
-    ("cofab.core.web", "cofab.accounts.models"): "signed-in user; to become a registered loader",
-    ("cofab.core.jobs", "cofab.planning.jobs"): "handler list; to become registration by domains",
-    ("cofab.db.registry", "cofab.partners.models"): "models list; to move to the composition root",
-    ("cofab.db.registry", "cofab.accounts.models"): "models list; to move to the composition root",
-    ("cofab.db.registry", "cofab.operations.models"): "models list; to move to the app wiring",
-    ("cofab.db.registry", "cofab.contracts.models"): "models list; to move to the app wiring",
-    ("cofab.db.registry", "cofab.selection.models"): "models list; to move to the app wiring",
-    ("cofab.db.registry", "cofab.vault.models"): "models list; to move to the app wiring",
-    ("cofab.db.registry", "cofab.planning.models"): "models list; to move to the app wiring",
-}
+ALLOWED_UPWARD: dict[Pair, str] = {}
 
 # A domain importing another domain's inner module (anything but ``service``/``models``).
 ALLOWED_SIDEWAYS: dict[Pair, str] = {

@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
 from cofab.db.migrate import current_heads
-from cofab.db.registry import load_all_models
+from cofab.domains import load_all_models
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:

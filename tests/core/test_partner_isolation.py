@@ -348,7 +348,7 @@ def _json_body(route: APIRoute) -> dict[str, Any] | None:
 
 def _partner_b_fingerprint(engine: Engine, world: World) -> str:
     """Everything partner B owns, serialised — must be byte-identical before and after the sweep."""
-    from cofab.db.registry import load_all_models
+    from cofab.domains import load_all_models
 
     parts = []
     with engine.connect() as conn:
@@ -483,7 +483,7 @@ PURE_CALCULATORS = {
 
 def _database_fingerprint(engine: Engine) -> dict[str, str]:
     """Every table's rows, serialised — except the caller's own login traces (users, tokens)."""
-    from cofab.db.registry import load_all_models
+    from cofab.domains import load_all_models
 
     skipped = {"users", "api_tokens", "login_failures"}
     found: dict[str, str] = {}

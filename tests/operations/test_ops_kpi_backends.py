@@ -13,8 +13,8 @@ from types import ModuleType
 from sqlalchemy import create_engine, event, text
 from tests.file_modules import load_file_module
 
-from cofab.db.registry import load_all_models
 from cofab.db.session import _sqlite_pragmas
+from cofab.domains import load_all_models
 
 SMALL = {"partners": 12, "lines": 4000, "tickets": 500, "requests": 0}
 

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from tests.file_modules import load_file_module
 
 from cofab.core.access import SYSTEM_ACTOR
-from cofab.db.registry import load_all_models
 from cofab.db.session import _sqlite_pragmas
+from cofab.domains import load_all_models
 from cofab.operations import line_totals
 from cofab.operations.kpi_delivery import delivery_sums, per_line_outcomes
 from cofab.operations.kpi_sql import KpiQuery

@@ -15,8 +15,8 @@ from tests.conftest import World
 
 from cofab.config import Settings
 from cofab.core.audit import AuditEntry
-from cofab.db.registry import load_all_models
 from cofab.db.session import unit_of_work
+from cofab.domains import load_all_models
 from cofab.vault.crypto import HEADER_BYTES, TAG_BYTES, MasterKey, wrap_key
 from cofab.vault.documents import vault_store
 from cofab.vault.models import VaultVersion

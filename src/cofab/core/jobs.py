@@ -6,15 +6,16 @@ queued jobs — with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, with a guarded UP
 where ``cofab up`` runs one worker beside the server — and report progress in short transactions
 of their own so pages can show a live progress bar.
 
-A domain registers a handler with ``@register("kind")``; the handler receives a ``JobContext``
-(progress reporting, the engine for its own units of work) and the JSON payload, and returns a
-JSON-able result. An exception fails the job with its message; the web request that enqueued it
-is long gone, so nothing is half-written on its behalf.
+A domain registers a handler with ``@register("kind")`` (or ``register_job_handler``) in its
+``jobs.py``; the composition root imports those modules (``cofab.domains.load_job_handlers``), so
+this module names no domain and a worker still finds every handler. The handler receives a
+``JobContext`` (progress reporting, the engine for its own units of work) and the JSON payload,
+and returns a JSON-able result. An exception fails the job with its message; the web request
+that enqueued it is long gone, so nothing is half-written on its behalf.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import socket
@@ -46,13 +47,6 @@ QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED = (
 )
 FINISHED = frozenset({SUCCEEDED, FAILED, CANCELLED})
 JOB_CANCELLERS = frozenset({"admin", "manager"})
-
-# Modules that register job handlers; the worker imports them all (one line per domain).
-HANDLER_MODULES: list[str] = [
-    # --- job handler modules (one line each) ---
-    "cofab.planning.jobs",
-    # --- end of job handler modules ---
-]
 
 
 class Job(Base):
@@ -111,18 +105,19 @@ Handler = Callable[[JobContext, dict[str, Any]], dict[str, Any]]
 _handlers: dict[str, Handler] = {}
 
 
+def register_job_handler(kind: str, handler: Handler) -> None:
+    """Called by a domain's wiring (its ``jobs.py`` at import), never by core for it."""
+    _handlers[kind] = handler
+
+
 def register(kind: str) -> Callable[[Handler], Handler]:
+    """``register_job_handler`` as a decorator."""
+
     def decorator(func: Handler) -> Handler:
-        _handlers[kind] = func
+        register_job_handler(kind, func)
         return func
 
     return decorator
-
-
-def load_handlers() -> dict[str, Handler]:
-    for name in HANDLER_MODULES:
-        importlib.import_module(name)
-    return _handlers
 
 
 def enqueue(
@@ -212,14 +207,13 @@ def claim_next(engine: Engine, worker: str, kinds: set[str] | None = None) -> in
 
 
 def run_job(engine: Engine, job_id: int) -> str:
-    handlers = load_handlers()
     with unit_of_work(engine) as session:
         job = session.get(Job, job_id)
         if job is None:
             return FAILED
         kind, payload, created_by = job.kind, dict(job.payload or {}), job.created_by
     context = JobContext(job_id=job_id, engine=engine, created_by=created_by)
-    handler = handlers.get(kind)
+    handler = _handlers.get(kind)
     try:
         if handler is None:
             raise LookupError(f"no handler for job kind {kind!r}")
@@ -267,7 +261,8 @@ def work(
 ) -> int:
     """Run jobs until stopped (or, with ``once``, until the queue is empty). Returns jobs run."""
     name = worker_name()
-    load_handlers()
+    if not _handlers:
+        log.warning("no job handlers registered: call cofab.domains.load_job_handlers() first")
     requeue_stale(engine)
     ran = 0
     while stop is None or not stop.is_set():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from cofab.db.registry import load_all_models
+from cofab.domains import load_all_models
 
 config = context.config
 target_metadata = load_all_models()

@@ -1,0 +1,45 @@
+"""The one list of cofab's domains, for the few things that must know them all at once.
+
+``core/`` and ``db/`` know no domain (tests/core/test_import_rules.py), yet the migrations and
+the tests need every table and a worker needs every job handler. So the list lives here, in the
+composition root beside ``app.py`` and ``cli.py``, which call it; adding a domain adds its lines
+here and nothing in ``core/`` or ``db/`` changes.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from sqlalchemy import MetaData
+
+from cofab.db.base import Base
+
+# Modules that declare tables: the foundation's own, then one line per domain.
+MODEL_MODULES: tuple[str, ...] = (
+    "cofab.core.audit",
+    "cofab.core.jobs",
+    "cofab.partners.models",
+    "cofab.accounts.models",
+    "cofab.units.models",
+    "cofab.operations.models",
+    "cofab.contracts.models",
+    "cofab.selection.models",
+    "cofab.vault.models",
+    "cofab.planning.models",
+)
+
+# Modules that register background-job handlers (``core.jobs.register``) when imported.
+JOB_MODULES: tuple[str, ...] = ("cofab.planning.jobs",)
+
+
+def load_all_models() -> MetaData:
+    """Every table of every domain, for migrations (autogenerate), test set-up and benches."""
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
+    return Base.metadata
+
+
+def load_job_handlers() -> None:
+    """Register every domain's job handlers; a worker calls this before claiming jobs."""
+    for name in JOB_MODULES:
+        importlib.import_module(name)
