@@ -11,10 +11,11 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
 from cofab.core.downloads import tabular_response
-from cofab.core.pagination import Page, page_of
+from cofab.core.pagination import Page, page_of, paginate
 from cofab.core.tabular import TableLimits, read_table
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, api_actor
@@ -22,6 +23,7 @@ from cofab.operations import (
     api_performance,
     dashboard,
     exporting,
+    fulfilment,
     importing,
     inventory,
     orders,
@@ -31,6 +33,7 @@ from cofab.operations import (
     shipments,
     tickets,
 )
+from cofab.operations.models import Order, OrderLine
 
 router = APIRouter(prefix="/api/v1", tags=["operations"])
 SessionDep = DbSession
@@ -43,10 +46,30 @@ def _created(response: Response, created: bool) -> None:
     response.status_code = 201 if created else 200
 
 
-def _order_detail(session: Any, actor: Actor, order_id: int) -> schemas.OrderDetail:
+def _order_read(session: Session, order: Order) -> schemas.OrderRead:
+    summary = fulfilment.summarize(session, [order])[order.id]
+    return schemas.OrderRead.model_validate(order).model_copy(
+        update={"state": summary.state, "total_value": summary.total_value}
+    )
+
+
+def _line_read(session: Session, line: OrderLine) -> schemas.OrderLineRead:
+    order = session.get(Order, line.order_id)
+    status = order.status if order is not None else ""
+    return schemas.OrderLineRead.model_validate(line).model_copy(
+        update={
+            "received_qty": line.received_total,
+            "line_total": fulfilment.line_total(line.promised_qty, line.unit_price),
+            "state": fulfilment.state_of_line(line, status),
+        }
+    )
+
+
+def _order_detail(session: Session, actor: Actor, order_id: int) -> schemas.OrderDetail:
     detail = orders.order_detail(session, actor=actor, order_id=order_id)
-    base = schemas.OrderRead.model_validate(detail["order"]).model_dump()
-    return schemas.OrderDetail.model_validate(base | {"lines": detail["lines"]})
+    base = _order_read(session, detail["order"]).model_dump()
+    lines = [_line_read(session, line) for line in detail["lines"]]
+    return schemas.OrderDetail.model_validate(base | {"lines": lines})
 
 
 # --- orders -----------------------------------------------------------------------------------
@@ -63,7 +86,22 @@ def list_orders(
     size: PageSize = 25,
 ) -> Any:
     stmt = orders.order_query(actor, partner_id=partner_id, status=status, q=q)
-    return page_of(session, stmt, schemas.OrderRead, page=page, size=size)
+    items, total = paginate(session, stmt, page=page, size=size)
+    summaries = fulfilment.summarize(session, items)
+    return Page[schemas.OrderRead](
+        items=[
+            schemas.OrderRead.model_validate(o).model_copy(
+                update={
+                    "state": summaries[o.id].state,
+                    "total_value": summaries[o.id].total_value,
+                }
+            )
+            for o in items
+        ],
+        total=total,
+        page=page,
+        size=size,
+    )
 
 
 @router.post("/orders", response_model=schemas.OrderDetail, status_code=201)
@@ -85,36 +123,43 @@ def get_order(session: SessionDep, actor: ActorDep, order_id: int) -> Any:
 
 @router.post("/orders/{order_id}/approve", response_model=schemas.OrderRead)
 def approve_order(session: SessionDep, actor: ActorDep, order_id: int) -> Any:
-    return orders.approve_order(session, actor=actor, order_id=order_id)
+    return _order_read(session, orders.approve_order(session, actor=actor, order_id=order_id))
 
 
 @router.post("/orders/{order_id}/cancel", response_model=schemas.OrderRead)
 def cancel_order(session: SessionDep, actor: ActorDep, order_id: int) -> Any:
-    return orders.cancel_order(session, actor=actor, order_id=order_id)
+    return _order_read(session, orders.cancel_order(session, actor=actor, order_id=order_id))
+
+
+@router.post("/orders/{order_id}/close", response_model=schemas.OrderRead)
+def close_order(session: SessionDep, actor: ActorDep, order_id: int) -> Any:
+    """Nothing more is expected on the order (delivered, or short-closed by the owner)."""
+    return _order_read(session, orders.close_order(session, actor=actor, order_id=order_id))
 
 
 @router.get("/order-lines/{line_id}", response_model=schemas.OrderLineRead)
 def get_line(session: SessionDep, actor: ActorDep, line_id: int) -> Any:
-    return orders.get_line(session, actor=actor, line_id=line_id)
+    return _line_read(session, orders.get_line(session, actor=actor, line_id=line_id))
 
 
 @router.patch("/order-lines/{line_id}", response_model=schemas.OrderLineRead)
 def change_line(
     session: SessionDep, actor: ActorDep, line_id: int, body: schemas.LineChange
 ) -> Any:
-    return orders.change_line(session, actor=actor, line_id=line_id, data=body)
+    return _line_read(session, orders.change_line(session, actor=actor, line_id=line_id, data=body))
 
 
 @router.post("/order-lines/{line_id}/ack", response_model=schemas.OrderLineRead)
 def acknowledge(session: SessionDep, actor: ActorDep, line_id: int, body: schemas.AckAction) -> Any:
-    return orders.acknowledge(session, actor=actor, line_id=line_id, data=body)
+    return _line_read(session, orders.acknowledge(session, actor=actor, line_id=line_id, data=body))
 
 
 @router.post("/order-lines/{line_id}/proposal", response_model=schemas.OrderLineRead)
 def decide_proposal(
     session: SessionDep, actor: ActorDep, line_id: int, body: schemas.ProposalDecision
 ) -> Any:
-    return orders.decide_proposal(session, actor=actor, line_id=line_id, data=body)
+    line = orders.decide_proposal(session, actor=actor, line_id=line_id, data=body)
+    return _line_read(session, line)
 
 
 @router.get("/order-lines/{line_id}/history", response_model=schemas.LineHistory)

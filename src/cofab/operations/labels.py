@@ -15,6 +15,10 @@ OPERATIONS_LABELS: dict[str, str] = {
     "rejected": N_("Rejected"),
     "proposed": N_("Change proposed"),
     "cancelled": N_("Cancelled"),
+    # delivery states (derived in ``fulfilment``)
+    "partially_received": N_("Partially received"),
+    "received": N_("Received"),
+    "close": N_("Closed"),
     # production stages
     "materials_ready": N_("Materials ready"),
     "in_production": N_("In production"),

@@ -20,7 +20,7 @@ from cofab.core.access import Actor, scope_to_partner
 from cofab.core.errors import Conflict, FieldProblem, InvalidTransition
 from cofab.core.i18n import N_
 from cofab.core.search_text import LIKE_ESCAPE, contains_pattern
-from cofab.operations import line_totals, rules, schemas
+from cofab.operations import fulfilment, line_totals, rules, schemas
 from cofab.operations.models import (
     AckStatus,
     LineVersion,
@@ -43,11 +43,12 @@ def order_query(
     status: str | None = None,
     q: str | None = None,
 ) -> Select[Order]:
+    """``status`` is a stored status or a delivery state (``fulfilment.ORDER_STATES``)."""
     stmt = scope_to_partner(select(Order), actor, Order.partner_id)
     if partner_id is not None:
         stmt = stmt.where(Order.partner_id == partner_id)
     if status:
-        stmt = stmt.where(Order.status == status)
+        stmt = stmt.where(fulfilment.order_state_condition(status))
     if q:
         stmt = stmt.where(Order.external_ref.ilike(contains_pattern(q), escape=LIKE_ESCAPE))
     return stmt.order_by(Order.order_date.desc(), Order.id.desc())
@@ -293,6 +294,22 @@ def cancel_order(session: Session, *, actor: Actor, order_id: int) -> Order:
             _open_version(session, line, "cancelled", actor, None)
     session.flush()
     rules.record(session, actor=actor, action="cancel", entity="order", row=order, before=before)
+    return order
+
+
+def close_order(session: Session, *, actor: Actor, order_id: int) -> Order:
+    """The owner closes an open order: nothing more is expected on it, delivered in full or not
+    (a short-closed line stops counting as open work for both sides)."""
+    order = get_order(session, actor=actor, order_id=order_id)
+    rules.ensure_owner_writer(actor)
+    if order.status != OrderStatus.OPEN:
+        raise InvalidTransition(
+            N_("Only an open order can be closed (this one is {status})."), status=order.status
+        )
+    before = audit.snapshot(order)
+    order.status = OrderStatus.CLOSED.value
+    session.flush()
+    rules.record(session, actor=actor, action="close", entity="order", row=order, before=before)
     return order
 
 

@@ -17,6 +17,7 @@ from cofab.core.forms import FormDep, fields, parse
 from cofab.core.pagination import Page, paginate
 from cofab.core.web import DbSession, page_actor, render
 from cofab.operations import (
+    fulfilment,
     orders,
     progress,
     rules,
@@ -37,11 +38,12 @@ from cofab.operations.web_forms import (
     act,
     can_write,
     flash,
+    form_int,
     line_slots,
     partner_choices,
     partner_names,
     rows_from,
-    site_choices,
+    sites_of_partner,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -54,8 +56,19 @@ LINE_FIELDS = ("product", "product_family", "quantity", "unit_price", "requested
 # --- orders -----------------------------------------------------------------------------------
 
 
-def _orders_ctx(request: Request, session: Session, actor: Actor, page: int = 1) -> dict[str, Any]:
+def _orders_ctx(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    page: int = 1,
+    form: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     q = request.query_params
+    form = form or {}
+    partner_options = partner_choices(session, actor)
+    chosen = form_int(form.get("partner_id"))
+    if chosen is None and partner_options:
+        chosen = partner_options[0].id
     partner_filter = int(q["partner_id"]) if q.get("partner_id", "").isdigit() else None
     stmt = orders.order_query(
         actor, partner_id=partner_filter, status=q.get("status") or None, q=q.get("q") or None
@@ -63,13 +76,14 @@ def _orders_ctx(request: Request, session: Session, actor: Actor, page: int = 1)
     items, total = paginate(session, stmt, page=page, size=PAGE_SIZE)
     return {
         "result": Page[Any](items=items, total=total, page=max(page, 1), size=PAGE_SIZE),
+        "summaries": fulfilment.summarize(session, items),
         "partners": partner_names(session, {o.partner_id for o in items}),
-        "partner_options": partner_choices(session, actor),
-        "site_options": site_choices(session, actor),
-        "statuses": [s.value for s in OrderStatus],
+        "partner_options": partner_options,
+        "site_options": sites_of_partner(session, actor, chosen),
+        "statuses": list(fulfilment.ORDER_STATES),
         "incoterms": INCOTERMS_2020,
         "can_write": can_write(actor),
-        "form": {},
+        "form": form,
         "filters": {k: q.get(k, "") for k in ("partner_id", "status", "q")},
         "blank_lines": range(5),
     }
@@ -100,10 +114,19 @@ def order_create(request: Request, session: SessionDep, actor: ActorDep, form: F
         back=lambda order: f"/orders/{order.id}",
         page=lambda: (
             "operations/orders.html",
-            _orders_ctx(request, session, actor)
-            | {"form": data, "blank_lines": range(line_slots(data, "line"))},
+            _orders_ctx(request, session, actor, form=data)
+            | {"blank_lines": range(line_slots(data, "line"))},
         ),
     )
+
+
+@router.get("/orders/site-options", response_class=HTMLResponse)
+def order_site_options(
+    request: Request, session: SessionDep, actor: ActorDep, partner_id: str = ""
+) -> Response:
+    """The new-order form's Site list for the chosen partner (htmx swaps it in on change)."""
+    sites = sites_of_partner(session, actor, form_int(partner_id))
+    return render(request, "operations/_site_options.html", {"site_options": sites, "form": {}})
 
 
 def _order_ctx(session: Session, actor: Actor, order_id: int) -> dict[str, Any]:
@@ -125,6 +148,11 @@ def _order_ctx(session: Session, actor: Actor, order_id: int) -> dict[str, Any]:
     return {
         "scorecard_action": gate,
         "order": order,
+        "summary": fulfilment.summarize(session, [order])[order.id],
+        "line_states": {line.id: fulfilment.state_of_line(line, order.status) for line in lines},
+        "line_totals": {
+            line.id: fulfilment.line_total(line.promised_qty, line.unit_price) for line in lines
+        },
         "lines": lines,
         "partner": partner_names(session, {order.partner_id}).get(order.partner_id),
         "stage_qty": progress.latest_by_line(session, ids),
@@ -168,6 +196,18 @@ def order_approve(
         actor,
         order_id,
         lambda: orders.approve_order(session, actor=actor, order_id=order_id),
+    )
+
+
+@router.post("/orders/{order_id}/close", response_class=HTMLResponse)
+def order_close(request: Request, session: SessionDep, actor: ActorDep, order_id: int) -> Response:
+    orders.get_order(session, actor=actor, order_id=order_id)
+    return _order_action(
+        request,
+        session,
+        actor,
+        order_id,
+        lambda: orders.close_order(session, actor=actor, order_id=order_id),
     )
 
 

@@ -91,6 +91,16 @@ class OrderLineRead(Read):
     proposed_qty: Decimal | None
     proposal_note: str | None
     version: int
+    received_qty: Decimal = Field(
+        default=Decimal(0), description="Received so far, accepted or rejected"
+    )
+    line_total: Decimal = Field(
+        default=Decimal(0), description="Promised quantity × unit price, in the line's currency"
+    )
+    state: str = Field(
+        default="",
+        description="Delivery state: partially_received, received, closed, else the answer",
+    )
 
 
 class OrderRead(Read):
@@ -104,6 +114,12 @@ class OrderRead(Read):
     incoterm_place: str | None
     status: str
     notes: str | None
+    state: str = Field(
+        default="", description="status, or partially_received / received for an open order"
+    )
+    total_value: Decimal = Field(
+        default=Decimal(0), description="Sum of the live lines' totals, in the order's currency"
+    )
 
 
 class OrderDetail(OrderRead):

@@ -54,6 +54,21 @@ def site_choices(session: Session, actor: Actor) -> list[tuple[Site, Partner]]:
     return [(s, p) for s, p in session.execute(stmt)]
 
 
+def sites_of_partner(session: Session, actor: Actor, partner_id: int | None) -> list[Site]:
+    """The sites an order to ``partner_id`` may name (none for an unknown or hidden partner)."""
+    if partner_id is None:
+        return []
+    stmt = scope_to_partner(
+        select(Site).where(Site.partner_id == partner_id), actor, Site.partner_id
+    ).order_by(Site.name)
+    return list(session.execute(stmt).scalars())
+
+
+def form_int(value: Any) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
 def partner_names(session: Session, ids: set[int]) -> dict[int, Partner]:
     if not ids:
         return {}
