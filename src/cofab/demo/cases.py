@@ -1,5 +1,10 @@
 """The three demo cases as plain data (invented names; modelled on the domain text's §6).
 
+The cases are three businesses of one Korean group (``GROUP``): each case is self-contained and
+keyed by its case name, which is also its business unit (``unit``: code, Korean and English
+name). Its owner users live under the case's mail domain and see only that unit; the group
+admin sees all three.
+
 Each partner: ref, name_ko, name_en, types, form, status, country, website, sites.
 Each site: name, city/address, country, region, lat, lon, tz, capabilities, certificates.
 Capability: (process, families, capacity, unit, period). Certificate: (standard, days_valid_left).
@@ -11,10 +16,17 @@ from typing import Any
 
 DEMO_PASSWORD = "cofab-demo-2026"
 
+GROUP: dict[str, str] = {
+    "name_ko": "한마루 그룹",
+    "name_en": "Hanmaru Group",
+    "domain": "hanmaru-group.example",
+}
+
 CASES: dict[str, dict[str, Any]] = {
     "electronics": {
         "title": "Hanbit Electronics — smartphones and tablets built by contract manufacturers",
         "domain": "hanbit.example",
+        "unit": ("ELEC", "한빛전자", "Hanbit Electronics"),
         "partners": [
             (
                 "E-SGP",
@@ -279,8 +291,9 @@ CASES: dict[str, dict[str, Any]] = {
         ],
     },
     "automotive": {
-        "title": "Hanul Motors — battery-cell joint venture and long-term cell supply",
+        "title": "Hanul Motors — battery-cell joint venture, cell offtake and cathode supply",
         "domain": "hanul-motors.example",
+        "unit": ("BATT", "한울모터스 배터리", "Hanul Motors Battery"),
         "partners": [
             (
                 "A-NCP",
@@ -315,8 +328,8 @@ CASES: dict[str, dict[str, Any]] = {
             ),
             (
                 "A-UCW",
-                "울산 셀웍스",
-                "Ulsan Cell Works",
+                "울산 모듈웍스",
+                "Ulsan Module Works",
                 ["contract_manufacturer"],
                 "vertical",
                 "active",
@@ -331,14 +344,14 @@ CASES: dict[str, dict[str, Any]] = {
                         129.3400,
                         "Asia/Seoul",
                         [
+                            ("Module assembly", ["battery module"], 60_000, "modules", "month"),
                             (
-                                "Cell manufacturing",
-                                ["LFP prismatic cell"],
-                                1_200_000,
-                                "cells",
+                                "Module end-of-line test",
+                                ["battery module"],
+                                60_000,
+                                "modules",
                                 "month",
                             ),
-                            ("Module assembly", ["battery module"], 60_000, "modules", "month"),
                         ],
                         [("IATF 16949", 600), ("ISO 9001", 75)],
                     )
@@ -448,6 +461,7 @@ CASES: dict[str, dict[str, Any]] = {
     "pharma": {
         "title": "Seoul BioPharm — biologics and clinical supply through CDMOs",
         "domain": "seoulbiopharm.example",
+        "unit": ("BIO", "서울바이오팜", "Seoul BioPharm"),
         "partners": [
             (
                 "P-IBL",

@@ -5,6 +5,13 @@ drafts, the admin approves internally, the partner login approves its own contra
 approval history and the audit chain look like real use. Dates are relative to ``today``, so the
 dashboard always shows something due for review, something expiring and something renewing.
 Loading twice changes nothing: contracts are matched on their external reference.
+
+Each case's agreements fit its story: the electronics CM agreement carries SMT workmanship and a
+gated new-product ramp; the battery JV has its JV agreement and a cell offtake agreement, the
+cathode supplier a long-term material supply agreement indexed to metal prices; the CDMO's GMP
+quality agreement cites GMP, ICH Q7 and ICH Q10 (not ISO 13485, a medical-device standard that
+does not apply to a drug substance), and the cold-chain carrier has a GDP logistics agreement.
+Titles with a Korean partner are in Korean.
 """
 
 from __future__ import annotations
@@ -97,6 +104,95 @@ CLAUSES: list[dict[str, str]] = [
     },
 ]
 
+CLAUSES += [
+    {
+        "code": "SMT-WORKMANSHIP",
+        "category": "quality_agreement",
+        "title_en": "SMT workmanship",
+        "title_ko": "SMT 작업 품질 기준",
+        "text_en": "Assemblies meet IPC-A-610 class 2 and J-STD-001. Solder paste, stencils and "
+        "reflow profiles are controlled items: changing them needs a change notification.",
+        "text_ko": "조립품은 IPC-A-610 클래스 2 및 J-STD-001을 충족한다. 솔더 페이스트, 스텐실, "
+        "리플로 프로파일은 관리 항목이며 변경 시 변경 통보가 필요하다.",
+    },
+    {
+        "code": "NPI-RAMP",
+        "category": "cm_agreement",
+        "title_en": "New-product ramp",
+        "title_ko": "신제품 양산 램프업",
+        "text_en": "A new product ramps in gated steps: pilot build, validation build, then volume "
+        "steps, each taken only after three consecutive weeks at the agreed first-pass yield.",
+        "text_ko": "신제품은 단계별로 램프업한다. 파일럿 빌드, 검증 빌드 후 양산 물량을 늘리며, "
+        "각 단계는 합의된 직행률을 3주 연속 달성한 뒤에만 진행한다.",
+    },
+    {
+        "code": "OFFTAKE-TOP",
+        "category": "supply_agreement",
+        "title_en": "Cell offtake (take-or-pay)",
+        "title_ko": "셀 인수 의무(테이크 오어 페이)",
+        "text_en": "The owner takes the agreed share of the joint venture's cell output each "
+        "year; volumes below the committed share are paid at the agreed take-or-pay rate.",
+        "text_ko": "주문 기업은 매년 합작법인 셀 생산량 중 합의된 비율을 인수하며, 약정 비율에 "
+        "미달하는 물량은 합의된 테이크 오어 페이 단가로 지급한다.",
+    },
+    {
+        "code": "CAM-INDEX",
+        "category": "supply_agreement",
+        "title_en": "Metal price index for cathode material",
+        "title_ko": "양극재 금속 가격 연동",
+        "text_en": "Cathode material prices follow the LME nickel and cobalt averages of the "
+        "previous quarter; the formula is reviewed once a year.",
+        "text_ko": "양극재 가격은 직전 분기 LME 니켈·코발트 평균 가격에 연동하며, 산식은 연 1회 "
+        "재검토한다.",
+    },
+    {
+        "code": "GMP-ICH-Q7",
+        "category": "quality_agreement",
+        "title_en": "GMP for the drug substance (ICH Q7)",
+        "title_ko": "원료의약품 GMP(ICH Q7)",
+        "text_en": "The drug substance is manufactured under GMP as set out in ICH Q7 (Good "
+        "Manufacturing Practice for active pharmaceutical ingredients) and the applicable MFDS "
+        "and EU GMP requirements.",
+        "text_ko": "원료의약품은 ICH Q7(원료의약품 GMP) 및 적용되는 식약처·EU GMP 요건에 따라 "
+        "GMP 하에서 제조한다.",
+    },
+    {
+        "code": "GMP-ICH-Q10",
+        "category": "quality_agreement",
+        "title_en": "Pharmaceutical quality system (ICH Q10)",
+        "title_ko": "의약품 품질 시스템(ICH Q10)",
+        "text_en": "Both parties run a pharmaceutical quality system in line with ICH Q10: change "
+        "control, CAPA, management review and a yearly product quality review.",
+        "text_ko": "양 당사자는 ICH Q10에 따른 의약품 품질 시스템(변경 관리, CAPA, 경영 검토, "
+        "연간 제품 품질 평가)을 운영한다.",
+    },
+    {
+        "code": "GMP-DEVIATION",
+        "category": "quality_agreement",
+        "title_en": "Deviations and batch release",
+        "title_ko": "일탈 및 배치 출하 승인",
+        "text_en": "Deviations, out-of-specification results and data-integrity concerns are "
+        "reported within one working day. The CDMO's QA certifies each batch against the master "
+        "batch record; the owner's QA releases it. No batch with an open critical deviation is "
+        "released.",
+        "text_ko": "일탈, 기준 일탈(OOS) 결과 및 데이터 무결성 문제는 1영업일 이내에 보고한다. "
+        "CDMO QA가 마스터 배치 기록서에 따라 배치를 확인하고 주문 기업 QA가 출하를 승인한다. "
+        "중대한 일탈이 종결되지 않은 배치는 출하하지 않는다.",
+    },
+    {
+        "code": "GDP-COLD-CHAIN",
+        "category": "logistics_agreement",
+        "title_en": "Cold chain under GDP",
+        "title_ko": "GDP 콜드체인 운송",
+        "text_en": "Goods travel at 2–8 °C under EU GDP in qualified shippers with a calibrated "
+        "logger in every shipment. An excursion is reported before delivery and the goods stay "
+        "in quarantine until the owner's QA decides.",
+        "text_ko": "제품은 EU GDP에 따라 적격성이 확인된 용기로 2–8 °C에서 운송하며 모든 운송에 "
+        "교정된 온도 기록계를 넣는다. 온도 이탈은 인도 전에 보고하고 주문 기업 QA가 판단할 "
+        "때까지 격리한다.",
+    },
+]
+
 BASE: dict[str, Any] = {
     "quality": {"aql": "0.65", "max_ppm": 500, "required_certifications": ["ISO 9001"]},
     "ip": {
@@ -146,17 +242,18 @@ SPECS: dict[str, list[Spec]] = {
             1,
             ["E-SGP"],
             "cm_agreement",
-            "Smartphone final assembly",
+            "Smartphone final assembly and SM-A2 ramp",
             "amended",
             -300,
             365,
             CM_TERMS
             | {
                 "production_targets": [
-                    {"family": "smartphone", "period": "month", "volume": "90000", "unit": "units"}
+                    {"family": "smartphone", "period": "month", "volume": "90000", "unit": "units"},
+                    {"family": "SM-A2", "period": "month", "volume": "40000", "unit": "units"},
                 ]
             },
-            ["CONF-STD", "IP-FOREGROUND", "LD-LATE"],
+            ["CONF-STD", "IP-FOREGROUND", "LD-LATE", "NPI-RAMP"],
             20,
         ),
         (
@@ -167,8 +264,15 @@ SPECS: dict[str, list[Spec]] = {
             "active",
             -640,
             700,
-            {"renewal": {"auto": True, "notice_days": 30, "period_months": 12}},
-            ["QA-NONCONFORMING", "QA-CHANGE", "AUDIT-RIGHT"],
+            {
+                "renewal": {"auto": True, "notice_days": 30, "period_months": 12},
+                "quality": {
+                    "aql": "0.65",
+                    "max_ppm": 300,
+                    "required_certifications": ["ISO 9001", "IPC-A-610 class 2"],
+                },
+            },
+            ["QA-NONCONFORMING", "QA-CHANGE", "AUDIT-RIGHT", "SMT-WORKMANSHIP"],
             None,
         ),
         (
@@ -224,7 +328,7 @@ SPECS: dict[str, list[Spec]] = {
             6,
             ["E-DDL"],
             "technology_collaboration",
-            "Micro-LED research collaboration",
+            "마이크로 LED 공동 연구 협약",
             "draft",
             60,
             730,
@@ -257,7 +361,7 @@ SPECS: dict[str, list[Spec]] = {
             1,
             ["A-NCP"],
             "jv_alliance",
-            "Nordic cell joint venture agreement",
+            "Nordic Cell Power joint venture agreement",
             "active",
             -500,
             3650,
@@ -274,14 +378,64 @@ SPECS: dict[str, list[Spec]] = {
         ),
         (
             2,
+            ["A-NCP"],
+            "supply_agreement",
+            "Cell offtake agreement 2026–2030",
+            "active",
+            -240,
+            1826,
+            CM_TERMS
+            | {
+                "production_targets": [
+                    {
+                        "family": "NMC pouch cell",
+                        "period": "month",
+                        "volume": "1200000",
+                        "unit": "cells",
+                    },
+                    {
+                        "family": "NMC pouch cell",
+                        "period": "year",
+                        "volume": "30000000",
+                        "unit": "cells",
+                    },
+                ],
+                "cost": {
+                    "currency": "EUR",
+                    "price_tiers": [
+                        {"min_volume": "0", "unit_price": "38.60"},
+                        {"min_volume": "15000000", "unit_price": "36.90"},
+                    ],
+                    "payment_days": 45,
+                },
+                "logistics": {
+                    "incoterm": "FCA",
+                    "named_place": "Skellefteå",
+                    "responsible": "owner",
+                },
+            },
+            ["OFFTAKE-TOP", "CONF-STD"],
+            90,
+        ),
+        (
+            3,
             ["A-UCW"],
             "cm_agreement",
-            "Battery module assembly",
+            "배터리 모듈 조립 위탁 계약",
             "active",
             -120,
             730,
             CM_TERMS
             | {
+                "cost": {
+                    "currency": "KRW",
+                    "price_tiers": [
+                        {"min_volume": "0", "unit_price": "418000"},
+                        {"min_volume": "20000", "unit_price": "402000"},
+                    ],
+                    "payment_days": 60,
+                },
+                "raw_material_procurement": "owner",
                 "penalties": {
                     "late_delivery": {"rate_pct_per_day": "0.3", "cap_pct": "8", "grace_days": 1},
                     "defect_chargeback": {
@@ -290,28 +444,45 @@ SPECS: dict[str, list[Spec]] = {
                         "target_ppm": 200,
                         "cap_amount": "50000",
                     },
-                }
+                },
             },
             ["CONF-STD", "IP-FOREGROUND"],
             None,
         ),
         (
-            3,
+            4,
             ["A-PCM"],
             "supply_agreement",
-            "Cathode material supply 2025",
+            "양극재 장기 공급 계약 2025–2030",
             "active",
             -375,
-            365,
-            CM_TERMS,
-            ["LD-LATE"],
+            1826,
+            CM_TERMS
+            | {
+                "cost": {
+                    "currency": "KRW",
+                    "price_tiers": [
+                        {"min_volume": "0", "unit_price": "41800"},
+                        {"min_volume": "100000", "unit_price": "40200"},
+                    ],
+                    "payment_days": 60,
+                    "price_adjustment_index": "LME nickel / cobalt",
+                    "adjustment_interval_months": 3,
+                },
+                "logistics": {
+                    "incoterm": "DAP",
+                    "named_place": "Skellefteå",
+                    "responsible": "partner",
+                },
+            },
+            ["CAM-INDEX", "LD-LATE", "QA-CHANGE"],
             None,
         ),
         (
-            4,
+            5,
             ["A-BAL"],
             "logistics_agreement",
-            "EU inbound logistics",
+            "EU dangerous-goods logistics (UN3480)",
             "internal_review",
             14,
             730,
@@ -320,7 +491,7 @@ SPECS: dict[str, list[Spec]] = {
             None,
         ),
         (
-            5,
+            6,
             ["A-SBM"],
             "nda",
             "NDA — qualification of Silesia",
@@ -337,7 +508,7 @@ SPECS: dict[str, list[Spec]] = {
             1,
             ["P-IBL"],
             "quality_agreement",
-            "GMP quality agreement — drug substance",
+            "GMP 품질 협약서 — mAb-07 원료의약품(ICH Q7/Q10)",
             "active",
             -330,
             1095,
@@ -345,30 +516,38 @@ SPECS: dict[str, list[Spec]] = {
                 "quality": {
                     "aql": "0.10",
                     "max_ppm": 50,
-                    "required_certifications": ["GMP", "ISO 13485"],
+                    "required_certifications": ["GMP"],
                 }
             },
-            ["QA-NONCONFORMING", "QA-CHANGE", "AUDIT-RIGHT"],
+            ["GMP-ICH-Q7", "GMP-ICH-Q10", "GMP-DEVIATION", "QA-CHANGE", "AUDIT-RIGHT"],
             30,
         ),
         (
             2,
             ["P-IBL"],
             "cm_agreement",
-            "Biologics CDMO manufacturing",
+            "바이오의약품 위탁생산(CDMO) 계약 — mAb-07",
             "active",
             -330,
             1095,
             CM_TERMS
             | {
+                "production_targets": [
+                    {
+                        "family": "monoclonal antibody",
+                        "period": "quarter",
+                        "volume": "4",
+                        "unit": "batches",
+                    }
+                ],
                 "cost": {
                     "currency": "KRW",
                     "price_tiers": [
-                        {"min_volume": "0", "unit_price": "185000"},
-                        {"min_volume": "1000", "unit_price": "171000"},
+                        {"min_volume": "0", "unit_price": "1552000000"},
+                        {"min_volume": "8", "unit_price": "1490000000"},
                     ],
                     "payment_days": 45,
-                }
+                },
             },
             ["CONF-STD", "IP-FOREGROUND"],
             None,
@@ -389,7 +568,7 @@ SPECS: dict[str, list[Spec]] = {
             4,
             ["P-CCL"],
             "logistics_agreement",
-            "Cold-chain distribution",
+            "GDP cold-chain distribution (2–8 °C)",
             "active",
             -300,
             365,
@@ -401,7 +580,7 @@ SPECS: dict[str, list[Spec]] = {
                     "responsible": "partner",
                 },
             },
-            ["CONF-STD"],
+            ["GDP-COLD-CHAIN", "CONF-STD"],
             None,
         ),
         (

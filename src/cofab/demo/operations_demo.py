@@ -1,7 +1,11 @@
 """Six months of operations for the demo's active partners: orders with acknowledgements and a
 few counter-proposals, production progress, ASNs and receipts (some late, some partly rejected,
 landed costs around contract price), weekly inventory, support tickets, scorecards for the past
-quarters and one performance review with an overdue action item.
+quarters and the case's performance reviews, each with an overdue action item.
+
+What is ordered, what gets rejected and what the tickets and reviews say comes from the case's
+story (``cofab.demo.stories``): only partners that make something receive orders, and a Korean
+partner's texts are in Korean.
 
 Everything goes through the operations services (rules, audit, change counters); only the
 timestamps a real history would have — when a line was answered, when a ticket was opened —
@@ -18,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import SYSTEM_ACTOR
+from cofab.demo.stories import STORIES, CaseStory, Lang, Product, ReviewStory, language_of
 from cofab.operations import (
     inventory,
     orders,
@@ -31,27 +36,8 @@ from cofab.operations import (
 from cofab.operations.models import Order, OrderLine, ShipmentLine
 from cofab.partners.models import Partner, Site
 
-PRODUCTS: dict[str, list[tuple[str, str, float]]] = {
-    "electronics": [
-        ("Main board SM-A1", "smartphone", 18.5),
-        ("Camera module CM-12", "smartphone", 7.2),
-        ("Tablet housing TB-7", "tablet", 4.1),
-        ("Battery pack BP-5", "wearable", 3.3),
-    ],
-    "automotive": [
-        ("Pouch cell NCM-811", "cell", 42.0),
-        ("Cathode powder CAM-9 (kg)", "material", 31.0),
-        ("Module frame MF-3", "module", 12.5),
-    ],
-    "pharma": [
-        ("mAb drug substance (g)", "biologic", 95.0),
-        ("Prefilled syringe 1 mL", "fill-finish", 1.8),
-        ("Cold-chain shipper", "logistics", 55.0),
-    ],
-}
 CURRENCY = {"KR": "KRW", "JP": "JPY", "SE": "EUR", "PL": "EUR", "DE": "EUR", "CH": "CHF"}
 PRICE_SCALE = {"KRW": 1350.0, "JPY": 150.0, "EUR": 0.92, "CHF": 0.88, "USD": 1.0}
-REJECT_REASONS = ("Solder bridging", "Scratched housing", "Out of spec dimension", "Label error")
 # (share of late deliveries, days late range, reject rate, cost overrun, response hours)
 PROFILES = (
     (0.04, (1, 4), 0.002, 0.00, (1, 6)),
@@ -66,36 +52,61 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
     prefix = f"DEMO-{case_name[:3].upper()}"
     if session.execute(select(Order.id).where(Order.external_ref.like(f"{prefix}-%"))).first():
         return
-    partners = [
-        p
+    story = STORIES[case_name]
+    short = {partner_id: ref.removeprefix("DEMO-") for ref, partner_id in refs.items()}
+    active = {
+        short[p.id]: p
         for p in session.execute(
             select(Partner).where(Partner.id.in_(list(refs.values()))).order_by(Partner.id)
         ).scalars()
         if p.status == "active"
-    ]
-    for index, partner in enumerate(partners):
-        _partner_history(session, case_name, prefix, index, partner, today)
+    }
+    start = today - timedelta(days=30 * MONTHS)
+    makers = [ref for ref in story.makes if ref in active]
+    for index, ref in enumerate(makers):
+        products = story.makes[ref]
+        _partner_history(session, story, products, prefix, index, active[ref], today)
+    for index, (ref, subjects) in enumerate(story.tickets.items()):
+        if ref in active:
+            rng = random.Random(f"{prefix}-{ref}-tickets")
+            response = PROFILES[index % len(PROFILES)][4]
+            _tickets(session, rng, story, active[ref], subjects, start, today, response)
     _scorecards(session, today)
-    if partners:
-        _review(session, refs, case_name, partners, today)
+    for review in story.reviews:
+        if review.partner in active:
+            _review(session, review, active[review.partner], today)
 
 
 def _at(day: date, hour: float) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC) + timedelta(hours=hour)
 
 
+def _quantity(rng: random.Random, product: Product, number: int) -> Decimal:
+    """A ramping product's orders grow from a third of the normal size to twice it."""
+    quantity = rng.choice(product.quantities)
+    if product.ramp:
+        quantity = max(1, round(quantity * min(2.0, 0.35 + 0.3 * number)))
+    return Decimal(quantity)
+
+
 def _partner_history(
-    session: Session, case_name: str, prefix: str, index: int, partner: Partner, today: date
+    session: Session,
+    story: CaseStory,
+    products: tuple[Product, ...],
+    prefix: str,
+    index: int,
+    partner: Partner,
+    today: date,
 ) -> None:
     rng = random.Random(f"{prefix}-{partner.external_ref}")
-    late_share, late_days, reject_rate, overrun, response = PROFILES[index % len(PROFILES)]
+    lang = language_of(partner.country)
+    late_share, late_days, reject_rate, overrun, _response = PROFILES[index % len(PROFILES)]
     currency = CURRENCY.get(partner.country, "USD")
     sites = list(
         session.execute(
             select(Site).where(Site.partner_id == partner.id).order_by(Site.id)
         ).scalars()
     )
-    products = PRODUCTS[case_name]
     start = today - timedelta(days=30 * MONTHS)
     order_day = start
     number = 0
@@ -105,13 +116,13 @@ def _partner_history(
         picks = rng.sample(products, k=min(2, len(products)))
         lines = [
             schemas.OrderLineIn(
-                product=name,
-                product_family=family,
-                quantity=Decimal(rng.choice((200, 500, 800, 1200, 2000))),
-                unit_price=Decimal(str(round(price * PRICE_SCALE[currency], 2))),
+                product=product.name,
+                product_family=product.family,
+                quantity=_quantity(rng, product, number),
+                unit_price=Decimal(str(round(product.usd * PRICE_SCALE[currency], 2))),
                 requested_date=order_day + timedelta(days=rng.randint(21, 45)),
             )
-            for name, family, price in picks
+            for product in picks
         ]
         order, _created = orders.create_order(
             session,
@@ -136,10 +147,11 @@ def _partner_history(
                 today,
                 prefix,
                 (late_share, late_days, reject_rate, overrun),
+                story,
+                lang,
             )
         order_day += timedelta(days=rng.randint(21, 35))
-    _stock(session, rng, partner, sites, products, today)
-    _tickets(session, rng, partner, start, today, response)
+    _stock(session, rng, sites, products, today)
 
 
 def _line_history(
@@ -150,6 +162,8 @@ def _line_history(
     today: date,
     prefix: str,
     profile: tuple[float, tuple[int, int], float, float],
+    story: CaseStory,
+    lang: Lang,
 ) -> None:
     late_share, late_days, reject_rate, overrun = profile
     line.created_at = _at(order_day, 9)
@@ -163,7 +177,9 @@ def _line_history(
             actor=SYSTEM_ACTOR,
             line_id=line.id,
             data=schemas.AckAction(
-                action="propose", proposed_date=proposed, reason="Material allocation"
+                action="propose",
+                proposed_date=proposed,
+                reason=story.proposal_reason[lang],
             ),
         )
         orders.decide_proposal(
@@ -192,7 +208,7 @@ def _line_history(
             external_ref=f"ASN-{prefix}-{line.id}",
             ship_date=ship_day,
             eta=arrival,
-            carrier=rng.choice(("Maersk", "DHL", "Kuehne+Nagel", "CJ Logistics")),
+            carrier=rng.choice(story.carriers),
             tracking=f"TRK{rng.randint(10**7, 10**8 - 1)}",
             lines=[schemas.ShipmentLineIn(line_id=line.id, quantity=Decimal(str(qty)))],
         ),
@@ -200,12 +216,12 @@ def _line_history(
     shipment_line = session.execute(
         select(ShipmentLine).where(ShipmentLine.shipment_id == shipment.id)
     ).scalar_one()
-    split = rng.random() < 0.08
+    split = rng.random() < 0.08 and qty >= 10  # a batch of one arrives whole
     parts = [round(qty * 0.6), qty - round(qty * 0.6)] if split else [qty]
     for offset, part in enumerate(parts):
         rejected = 0.0
         if rng.random() < reject_rate * 20:
-            rejected = float(max(1, round(part * reject_rate * rng.uniform(0.5, 2.5))))
+            rejected = float(min(part, max(1, round(part * reject_rate * rng.uniform(0.5, 2.5)))))
         price = float(line.unit_price)
         shipments.post_receipts(
             session,
@@ -218,7 +234,7 @@ def _line_history(
                         shipment_line_id=shipment_line.id,
                         accepted_qty=Decimal(str(part - rejected)),
                         rejected_qty=Decimal(str(rejected)),
-                        reject_reason=rng.choice(REJECT_REASONS) if rejected else None,
+                        reject_reason=rng.choice(story.reject_reasons[lang]) if rejected else None,
                         landed_unit_cost=Decimal(
                             str(round(price * (1 + overrun + rng.uniform(-0.02, 0.04)), 4))
                         ),
@@ -251,14 +267,13 @@ def _progress(
 def _stock(
     session: Session,
     rng: random.Random,
-    partner: Partner,
     sites: list[Site],
-    products: list[tuple[str, str, float]],
+    products: tuple[Product, ...],
     today: date,
 ) -> None:
     latest = datetime.now(UTC) - timedelta(minutes=5)
     for site in sites[:1]:
-        for name, _family, _price in products[:2]:
+        for product in products[:2]:
             level = rng.randint(800, 4000)
             for week in range(4, -1, -1):
                 level = max(0, level + rng.randint(-600, 500))
@@ -267,7 +282,7 @@ def _stock(
                     actor=SYSTEM_ACTOR,
                     data=schemas.InventorySnapshotIn(
                         site_id=site.id,
-                        item=name,
+                        item=product.name,
                         at=min(_at(today - timedelta(days=7 * week), 6), latest),
                         on_hand=Decimal(level),
                         reserved=Decimal(min(level, rng.randint(0, 400))),
@@ -279,40 +294,37 @@ def _stock(
 def _tickets(
     session: Session,
     rng: random.Random,
+    story: CaseStory,
     partner: Partner,
+    subjects: tuple[str, ...],
     start: date,
     today: date,
     response: tuple[int, int],
 ) -> None:
-    subjects = (
-        "Yield drop on line 3",
-        "Drawing revision question",
-        "Test fixture calibration",
-        "Packaging specification",
-        "Deviation request",
-        "Firmware load failure",
-    )
+    first_note, done_note = story.ticket_answer[language_of(partner.country)]
     day = start + timedelta(days=rng.randint(3, 15))
+    number = 0
     while day < today:
         ticket, _created = tickets.open_ticket(
             session,
             actor=SYSTEM_ACTOR,
             data=schemas.SupportTicketCreate(
                 partner_id=partner.id,
-                subject=rng.choice(subjects),
+                subject=subjects[number % len(subjects)],
                 priority=rng.choice(("normal", "normal", "high", "urgent")),
             ),
         )
+        number += 1
         opened = _at(day, rng.uniform(7, 17))
         ticket.opened_at = opened
         first = opened + timedelta(hours=rng.uniform(*response))
         if first < _at(today, 0):
             ticket.first_response_at = first
-            ticket.response_note = "Engineer assigned"
+            ticket.response_note = first_note
             done = first + timedelta(hours=rng.uniform(4, 120))
             if done < _at(today, 0) and rng.random() < 0.85:
                 ticket.resolved_at = done
-                ticket.resolution_note = "Root cause fixed"
+                ticket.resolution_note = done_note
         day += timedelta(days=rng.randint(18, 36))
     session.flush()
 
@@ -326,40 +338,32 @@ def _scorecards(session: Session, today: date) -> None:
         scorecards.compute_scorecards(session, actor=SYSTEM_ACTOR, period_start=start)
 
 
-def _review(
-    session: Session, refs: dict[str, int], case_name: str, partners: list[Partner], today: date
-) -> None:
-    from cofab.demo.cases import PARTNER_LOGIN
-
-    partner_id = refs.get(f"DEMO-{PARTNER_LOGIN[case_name]}", partners[0].id)
+def _review(session: Session, story: ReviewStory, partner: Partner, today: date) -> None:
     start, end = scorecards.period_bounds("quarter", today)
     start, end = scorecards.period_bounds("quarter", start - timedelta(days=1))
+    quarter = f"{start.year}-Q{(start.month - 1) // 3 + 1}"
     review = reviews.create_review(
         session,
         actor=SYSTEM_ACTOR,
         data=schemas.ReviewCreate(
-            partner_id=partner_id,
-            title=f"Quarterly business review {start.year}-Q{(start.month - 1) // 3 + 1}",
+            partner_id=partner.id,
+            title=story.title.format(quarter=quarter),
             held_on=min(today, end + timedelta(days=10)),
             period_start=start,
             period_end=end,
             tolerance_days=2,
         ),
     )
-    for text in (
-        "Weekly capacity call until OTD is above 95 %",
-        "Share a 13-week rolling forecast every Monday",
-    ):
+    for text in story.decisions:
         reviews.add_decision(session, actor=SYSTEM_ACTOR, review_id=review.id, text=text)
-    for title, side, due in (
-        ("Second SMT line qualified", "partner", today - timedelta(days=5)),
-        ("Rolling forecast published", "owner", today + timedelta(days=20)),
-    ):
+    for action in story.actions:
         reviews.add_action_item(
             session,
             actor=SYSTEM_ACTOR,
             review_id=review.id,
-            data=schemas.ActionItemIn.model_validate(
-                {"title": title, "owner_side": side, "due_date": due}
+            data=schemas.ActionItemIn(
+                title=action.title,
+                owner_side=action.side,
+                due_date=today + timedelta(days=action.due_in_days),
             ),
         )

@@ -8,7 +8,10 @@ user, and a public brochure. When an agreement is in force, the partner user has
 viewed and downloaded the drawing, so the "who accessed what" report has real entries. A
 partner whose agreement has ended gets an exit report waiting for its confirmation.
 
-Files are small generated texts (SVG, CSV, Markdown) so the demo needs no binary assets.
+Files are small generated texts (SVG, CSV, Markdown) so the demo needs no binary assets. Each
+case's set fits its partner: the electronics CM gets the phone housing and its moulding process,
+the battery JV a cell specification and formation protocol, the Korean CDMO a drug-substance
+specification and technology-transfer package written in Korean.
 """
 
 from __future__ import annotations
@@ -40,17 +43,19 @@ def _drawing(part: str, rev: str, width: int) -> str:
     )
 
 
-def _specs(case_name: str) -> list[DocSpec]:
-    part = {"electronics": "PH-14 housing", "automotive": "BM-60 module tray"}.get(
-        case_name, "Vial crimp cap"
-    )
+def _five(
+    part: str, titles: tuple[str, str, str, str, str], bodies: tuple[str, str, str, str]
+) -> list[DocSpec]:
+    """The same five documents in every case, titled and written in the partner's language."""
     code = part.split()[0]
+    drawing, spec, bom, process, brochure = titles
+    spec_body, bom_body, process_body, brochure_body = bodies
     return [
         (
             "D1",
             "drawing",
             "confidential",
-            f"{part} — assembly drawing",
+            f"{part} — {drawing}",
             [
                 (f"{code}-rev-A.svg", "image/svg+xml", _drawing(part, "A", 280)),
                 (f"{code}-rev-B.svg", "image/svg+xml", _drawing(part, "B", 300)),
@@ -61,54 +66,104 @@ def _specs(case_name: str) -> list[DocSpec]:
             "S1",
             "specification",
             "internal",
-            f"{part} — material and finish specification",
-            [
-                (
-                    f"{code}-spec.md",
-                    "text/markdown",
-                    f"# {part}\n\n- Material: per drawing\n- Finish: Ra ≤ 0.8 µm\n"
-                    "- Incoming inspection: AQL 0.65, level II\n",
-                )
-            ],
+            f"{part} — {spec}",
+            [(f"{code}-spec.md", "text/markdown", spec_body)],
             False,
         ),
         (
             "B1",
             "bom",
             "confidential",
-            f"{part} — bill of materials",
-            [
-                (
-                    f"{code}-bom.csv",
-                    "text/csv",
-                    "item,part,qty,unit\n1,base,1,pcs\n2,fastener M3x8,4,pcs\n3,gasket,1,pcs\n",
-                )
-            ],
+            f"{part} — {bom}",
+            [(f"{code}-bom.csv", "text/csv", bom_body)],
             True,
         ),
         (
             "P1",
             "process_sheet",
             "secret",
-            f"{part} — process sheet (know-how)",
-            [
-                (
-                    f"{code}-process.md",
-                    "text/markdown",
-                    "1. Pre-heat 180 °C, 12 min\n2. Press 35 kN, dwell 4 s\n3. Anneal 90 min\n",
-                )
-            ],
+            f"{part} — {process}",
+            [(f"{code}-process.md", "text/markdown", process_body)],
             True,
         ),
         (
             "M1",
             "other_document",
             "public",
-            f"{part} — product brochure",
-            [(f"{code}-brochure.txt", "text/plain", f"{part}: product overview for partners.\n")],
+            f"{part} — {brochure}",
+            [(f"{code}-brochure.txt", "text/plain", brochure_body)],
             False,
         ),
     ]
+
+
+DESCRIPTION = {
+    "electronics": "Shared with Saigon Precision Assembly for SM-A1 production.",
+    "automotive": "Shared with the Nordic Cell Power JV for the cell ramp.",
+    "pharma": "인천 바이오로직스 CDMO와 공유하는 mAb-07 기술 이전 자료입니다.",
+}
+ENGLISH_TITLES = (
+    "assembly drawing",
+    "material and finish specification",
+    "bill of materials",
+    "process sheet (know-how)",
+    "product brochure",
+)
+
+
+def _specs(case_name: str) -> list[DocSpec]:
+    if case_name == "automotive":  # shared with the JV (Sweden): English
+        return _five(
+            "NCM-811 pouch cell",
+            (
+                "cell outline drawing",
+                "cell specification (60 Ah, 3.65 V)",
+                "cell bill of materials",
+                "formation and ageing protocol (know-how)",
+                "ramp plan overview",
+            ),
+            (
+                "# NCM-811 pouch cell\n\n- Capacity: 60 Ah ≥ 58 Ah at formation\n"
+                "- Self-discharge: OCV drop ≤ 2 mV / 7 days\n- Dimensions per drawing\n",
+                "item,part,qty,unit\n1,NCM-811 cathode (CAM-9),0.18,kg\n"
+                "2,graphite anode,0.11,kg\n3,electrolyte LiPF6,0.09,kg\n4,pouch foil,1,pcs\n",
+                "1. Dry room dew point ≤ -40 °C\n2. Formation 0.1 C to 4.2 V, 25 °C\n"
+                "3. Ageing 14 days at 45 °C, OCV check\n",
+                "NCM-811 pouch cell: ramp from 1.2 M to 2.5 M cells a month at Skellefteå.\n",
+            ),
+        )
+    if case_name == "pharma":  # shared with the Korean CDMO: Korean
+        return _five(
+            "mAb-07 원료의약품",
+            (
+                "바이알 라벨·포장 도면",
+                "원료의약품 규격서(ICH Q6B)",
+                "원부자재 목록",
+                "세포배양·정제 공정 기술 이전 자료(노하우)",
+                "제품 개요",
+            ),
+            (
+                "# mAb-07 원료의약품 규격\n\n- 순도(SEC-HPLC): 단량체 ≥ 98.0 %\n"
+                "- 엔도톡신: ≤ 0.5 EU/mg\n- 바이오버든: ≤ 10 CFU/10 mL\n",
+                "번호,자재,수량,단위\n1,CHO 배지,15000,L\n2,프로테인 A 레진,80,L\n"
+                "3,2 mL 바이알,10000,개\n",
+                "1. 접종 밀도 0.5×10⁶ cells/mL\n2. 배양 14일, pH 7.0 ± 0.1, 36.5 °C\n"
+                "3. 프로테인 A 크로마토그래피 후 바이러스 불활화(pH 3.6, 60분)\n",
+                "mAb-07: 서울바이오팜의 단일클론항체 후보물질, 3상 임상 공급용.\n",
+            ),
+        )
+    return _five(
+        "PH-14 housing",
+        ENGLISH_TITLES,
+        (
+            "# PH-14 housing\n\n- Material: per drawing\n- Finish: Ra ≤ 0.8 µm\n"
+            "- Incoming inspection: AQL 0.65, level II\n",
+            "item,part,qty,unit\n1,base,1,pcs\n2,fastener M3x8,4,pcs\n3,gasket,1,pcs\n",
+            "1. Dry PC/ABS resin 4 h at 90 °C\n2. Mould 80 °C, injection 85 MPa, dwell 4 s\n"
+            "3. Anneal 90 min\n",
+            "PH-14 housing: product overview for partners.\n",
+        ),
+    )
 
 
 def _actor(session: Session, email: str) -> Actor | None:
@@ -160,7 +215,7 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
                     "classification": classification,
                     "external_ref": ref,
                     "contract_id": contract_id if linked else None,
-                    "description": f"Demo document for the {case_name} case.",
+                    "description": DESCRIPTION[case_name],
                 }
             ),
         )
