@@ -86,10 +86,10 @@ def test_form_errors_name_the_field_and_keep_the_input(world: World, base_url: s
     }
     response = _post(client, "/contracts/new", bad, csrf)
     assert response.status_code == 422
-    assert "terms.production_targets.0" in response.text
+    assert "<b>생산 목표 (1)</b>" in response.text
     response = _post(client, "/contracts/new", bad | {"terms.production_targets": ""}, csrf)
     assert response.status_code == 422
-    assert "terms.penalties.late_delivery.cap_pct" in response.text
+    assert "<b>상한(라인 금액의 %)</b>" in response.text
     assert 'value="Tablet assembly 2026"' in response.text  # input kept
     assert "0 이상이어야 합니다" in response.text or "이상" in response.text
     listing = client.get("/contracts")
@@ -134,7 +134,7 @@ def test_lifecycle_buttons_raci_compare_and_penalties_pages(
     }
     assert _post(admin, f"/contracts/{cid}/raci", raci_cells, csrf).status_code == 303
     bad = _post(admin, f"/contracts/{cid}/raci", raci_cells | {"cell.1.owner": "R"}, csrf)
-    assert bad.status_code == 422 and "matrix.design" in bad.text
+    assert bad.status_code == 422 and "<b>RACI · design</b>" in bad.text
     matrix = partner.get(f"/contracts/{cid}/raci")
     assert matrix.status_code == 200 and 'name="cell.0.owner"' not in matrix.text
     assert "Production" in matrix.text

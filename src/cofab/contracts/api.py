@@ -5,17 +5,35 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
 
 from cofab.contracts import attention, clauses, penalty_runs, raci, schemas, service
+from cofab.contracts.field_labels import paired_problems
 from cofab.contracts.queries import ContractFilters, get_contract, versions_of
 from cofab.core.access import Actor, viewer_may_call
+from cofab.core.errors import ValidationFailed
 from cofab.core.pagination import Page, paginate
 from cofab.core.uploads import read_limited
 from cofab.core.web import ApiActor, DbSession
 from cofab.db.base import utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["contracts"])
+
+
+async def _terms_pairs_checked(request: Request) -> None:
+    """Refuse a terms field sent without the field it needs (tiers without a currency …) with a
+    message naming both, before the schema would only say "required" on the missing one."""
+    try:
+        body = await request.json()
+    except ValueError:
+        return  # the body model reports malformed JSON
+    if isinstance(body, dict):
+        problems = paired_problems(body.get("terms"))
+        if problems:
+            raise ValidationFailed(problems=problems)
+
+
+PairsChecked = Annotated[None, Depends(_terms_pairs_checked)]
 
 
 def _read(contract: Any, actor: Actor) -> schemas.ContractRead:
@@ -45,7 +63,9 @@ def list_contracts(
 
 
 @router.post("/contracts", response_model=schemas.ContractRead, status_code=201)
-def create_contract(session: DbSession, actor: ApiActor, body: schemas.ContractCreate) -> Any:
+def create_contract(
+    session: DbSession, actor: ApiActor, _pairs: PairsChecked, body: schemas.ContractCreate
+) -> Any:
     return _read(service.create_contract(session, actor=actor, data=body), actor)
 
 
@@ -53,9 +73,12 @@ def create_contract(session: DbSession, actor: ApiActor, body: schemas.ContractC
 def contracts_needing_attention(
     session: DbSession,
     actor: ApiActor,
-    days: Annotated[int, Query(ge=1, le=3650)] = 90,
+    days: Annotated[
+        str, Query(description="Window in days, 1–3650; blank or absent means 90")
+    ] = "",
 ) -> Any:
-    items = attention.attention_items(session, actor=actor, now=utcnow(), within_days=days)
+    window = attention.window_days(days, 90)
+    items = attention.attention_items(session, actor=actor, now=utcnow(), within_days=window)
     return [
         schemas.AttentionItem(
             contract_id=i.contract.id,
@@ -101,7 +124,11 @@ def delete_contract(session: DbSession, actor: ApiActor, contract_id: int) -> Re
 
 @router.put("/contracts/{contract_id}/draft", response_model=schemas.VersionDetail)
 def update_draft(
-    session: DbSession, actor: ApiActor, contract_id: int, body: schemas.DraftUpdate
+    session: DbSession,
+    actor: ApiActor,
+    contract_id: int,
+    _pairs: PairsChecked,
+    body: schemas.DraftUpdate,
 ) -> Any:
     return service.update_draft(session, actor=actor, contract_id=contract_id, data=body)
 
@@ -110,7 +137,11 @@ def update_draft(
     "/contracts/{contract_id}/amendments", response_model=schemas.VersionDetail, status_code=201
 )
 def create_amendment(
-    session: DbSession, actor: ApiActor, contract_id: int, body: schemas.AmendmentCreate
+    session: DbSession,
+    actor: ApiActor,
+    contract_id: int,
+    _pairs: PairsChecked,
+    body: schemas.AmendmentCreate,
 ) -> Any:
     return service.create_amendment(session, actor=actor, contract_id=contract_id, data=body)
 

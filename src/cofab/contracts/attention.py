@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from cofab.contracts.models import Contract, ContractStatus
 from cofab.contracts.queries import add_months, current_period_end, visible_contract_ids
 from cofab.core.access import Actor
+from cofab.core.errors import FieldProblem, ValidationFailed
 from cofab.core.i18n import N_
 
 REASONS = {
@@ -23,6 +24,30 @@ REASONS = {
     "expiring": N_("Expires"),
     "auto_renewing": N_("Renews automatically"),
 }
+
+
+MAX_WINDOW_DAYS = 3650
+
+
+def window_days(raw: str | None, default: int) -> int:
+    """The look-ahead window from a query value: blank means the default (the dashboard's link
+    and an emptied filter box send ``days=``), out-of-range values are clamped to 1–3650."""
+    text = (raw or "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValidationFailed(
+            problems=[
+                FieldProblem(
+                    "days",
+                    N_("Within days must be a whole number from 1 to {max}."),
+                    {"max": MAX_WINDOW_DAYS},
+                )
+            ]
+        ) from None
+    return max(1, min(value, MAX_WINDOW_DAYS))
 
 
 @dataclass(frozen=True)

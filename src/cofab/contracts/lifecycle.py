@@ -299,8 +299,8 @@ def terminate(
                         "at",
                         N_("The termination must fall within the term ({start} – {end})."),
                         {
-                            "start": governing.effective_from.isoformat(),
-                            "end": end.isoformat() if end else "…",
+                            "start": f"{governing.effective_from:%Y-%m-%d %H:%M} UTC",
+                            "end": f"{end:%Y-%m-%d %H:%M} UTC" if end else "…",
                         },
                     )
                 ]

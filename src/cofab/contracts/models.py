@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from cofab.core.i18n import N_
 from cofab.core.labels import register_labels
 from cofab.db.base import Base, Timestamped, UTCDateTime, utcnow
+from cofab.units.models import unit_id_column
 
 
 class ContractKind(enum.StrEnum):
@@ -91,6 +92,7 @@ class Contract(Timestamped, Base):
     __tablename__ = "contracts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = unit_id_column()
     external_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
     kind: Mapped[str] = mapped_column(String(32), index=True)
     title: Mapped[str] = mapped_column(String(300))

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cofab.contracts import attention, clauses, penalty_runs, raci, schemas, service
+from cofab.contracts.field_labels import labelled_error_context
 from cofab.contracts.lifecycle import MANAGERS, allowed_targets, editors
 from cofab.contracts.models import ContractKind, ContractStatus
 from cofab.contracts.penalties import explain
@@ -26,7 +27,7 @@ from cofab.core.forms import FormDep, fields, parse
 from cofab.core.i18n import N_, translate
 from cofab.core.pagination import Page, paginate
 from cofab.core.uploads import read_limited
-from cofab.core.web import DbSession, PageActor, error_context, render
+from cofab.core.web import DbSession, PageActor, render
 from cofab.db.base import utcnow
 from cofab.partners.models import Partner
 
@@ -97,14 +98,14 @@ def contract_list(
 
 @router.get("/contracts/attention", response_class=HTMLResponse)
 def contract_attention(
-    request: Request, session: DbSession, actor: PageActor, days: int = ATTENTION_WINDOW_DAYS
+    request: Request, session: DbSession, actor: PageActor, days: str = ""
 ) -> Response:
-    days = max(1, min(days, 3650))
-    items = attention.attention_items(session, actor=actor, now=utcnow(), within_days=days)
+    days_n = attention.window_days(days, ATTENTION_WINDOW_DAYS)
+    items = attention.attention_items(session, actor=actor, now=utcnow(), within_days=days_n)
     return render(
         request,
         "contracts/attention.html",
-        {"items": items, "days": days, "reasons": attention.REASONS},
+        {"items": items, "days": days_n, "reasons": attention.REASONS},
     )
 
 
@@ -138,7 +139,7 @@ def _form_page(
 ) -> Response:
     ctx = _choices_ctx(session, actor) | {"mode": mode, "form": form, "contract": contract}
     if error is not None:
-        ctx |= error_context(error, request.state.locale)
+        ctx |= labelled_error_context(error, request.state.locale)
     return render(request, "contracts/form.html", ctx, status_code=error.status if error else 200)
 
 
@@ -332,7 +333,9 @@ def _act(
         action()
     except CofabError as exc:
         session.rollback()
-        ctx = _detail_ctx(session, actor, contract_id) | error_context(exc, request.state.locale)
+        ctx = _detail_ctx(session, actor, contract_id) | labelled_error_context(
+            exc, request.state.locale
+        )
         return render(request, "contracts/detail.html", ctx, status_code=exc.status)
     return RedirectResponse(f"/contracts/{contract_id}?saved=1", status_code=303)
 
@@ -430,7 +433,9 @@ def contract_delete(
         service.delete_contract(session, actor=actor, contract_id=contract_id)
     except CofabError as exc:
         session.rollback()
-        ctx = _detail_ctx(session, actor, contract_id) | error_context(exc, request.state.locale)
+        ctx = _detail_ctx(session, actor, contract_id) | labelled_error_context(
+            exc, request.state.locale
+        )
         return render(request, "contracts/detail.html", ctx, status_code=exc.status)
     return RedirectResponse("/contracts", status_code=303)
 
@@ -522,7 +527,9 @@ def contract_raci_save(
         raci.set_raci(session, actor=actor, contract_id=contract_id, matrix=matrix)
     except CofabError as exc:
         session.rollback()
-        ctx = _raci_ctx(session, actor, contract_id) | error_context(exc, request.state.locale)
+        ctx = _raci_ctx(session, actor, contract_id) | labelled_error_context(
+            exc, request.state.locale
+        )
         ctx |= {"matrix": matrix, "activities": list(matrix) or ctx["activities"]}
         return render(request, "contracts/raci.html", ctx, status_code=exc.status)
     return RedirectResponse(f"/contracts/{contract_id}/raci?saved=1", status_code=303)
@@ -561,7 +568,7 @@ def contract_penalties(
         return render(
             request,
             "contracts/penalties.html",
-            ctx | error_context(exc, request.state.locale),
+            ctx | labelled_error_context(exc, request.state.locale),
             status_code=exc.status,
         )
     return _penalty_result(request, ctx, report, format, contract_id)
@@ -623,7 +630,7 @@ def contract_penalties_run(
         return render(
             request,
             "contracts/penalties.html",
-            ctx | error_context(exc, locale),
+            ctx | labelled_error_context(exc, locale),
             status_code=exc.status,
         )
     return _penalty_result(request, ctx, report, format, contract_id)
@@ -678,7 +685,7 @@ def clause_create(
             request,
             "contracts/clauses.html",
             {"clauses": rows, "kinds": KINDS, "form": data, "can_write": True}
-            | error_context(exc, request.state.locale),
+            | labelled_error_context(exc, request.state.locale),
             status_code=exc.status,
         )
     return RedirectResponse("/contract-clauses?saved=1", status_code=303)
@@ -710,7 +717,7 @@ def clause_update(
             request,
             "contracts/clause_form.html",
             {"clause": clause, "form": data, "kinds": KINDS}
-            | error_context(exc, request.state.locale),
+            | labelled_error_context(exc, request.state.locale),
             status_code=exc.status,
         )
     return RedirectResponse("/contract-clauses?saved=1", status_code=303)

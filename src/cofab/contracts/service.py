@@ -277,7 +277,10 @@ def _check_amendment_start(
                     "Overlaps version {number}, which applies from {start}: an amendment must "
                     "take effect after it."
                 ),
-                {"number": governing.number, "start": governing.effective_from.isoformat()},
+                {
+                    "number": governing.number,
+                    "start": f"{governing.effective_from:%Y-%m-%d %H:%M} UTC",
+                },
             )
         )
     if not terms.term.start <= effective_from < terms.term.end:
@@ -285,7 +288,10 @@ def _check_amendment_start(
             FieldProblem(
                 "effective_from",
                 N_("Must lie within the contract term ({start} – {end})."),
-                {"start": terms.term.start.isoformat(), "end": terms.term.end.isoformat()},
+                {
+                    "start": terms.term.start.date().isoformat(),
+                    "end": (terms.term.end - timedelta(microseconds=1)).date().isoformat(),
+                },
             )
         )
     if problems:

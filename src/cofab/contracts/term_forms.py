@@ -2,8 +2,10 @@
 
 Input names are the terms' own dotted paths (``terms.penalties.late_delivery.cap_pct``), so a
 field problem from validation names the input it belongs to. Lists are one line per item in a
-textarea ("family, period, volume, unit"). A blank currency, Incoterm, damages rate or chargeback
-mode leaves that whole section out. The end of the term is entered as the last day in force.
+textarea ("family, period, volume, unit"). A section with every field blank is left out; a
+section with a field filled but its anchor (currency, Incoterm, damages rate, chargeback mode)
+blank is refused with both fields named, never dropped. The end of the term is entered as the
+last day in force.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from cofab.contracts.field_labels import paired_problems
 from cofab.core.errors import FieldProblem, ValidationFailed
 from cofab.core.i18n import N_
 
@@ -52,6 +55,10 @@ def _section(data: dict[str, Any], prefix: str, names: tuple[str, ...]) -> dict[
     return {n: _get(data, f"{prefix}.{n}") for n in names if _get(data, f"{prefix}.{n}")}
 
 
+def _any(data: dict[str, Any], prefix: str, names: tuple[str, ...]) -> bool:
+    return any(_get(data, f"{prefix}.{n}") for n in names)
+
+
 def terms_from_form(data: dict[str, Any]) -> dict[str, Any]:
     """A terms document (still to be validated by pydantic) from flat form fields."""
     problems: list[FieldProblem] = []
@@ -84,35 +91,34 @@ def terms_from_form(data: dict[str, Any]) -> dict[str, Any]:
         data, "terms.ip", ("background_ip", "foreground_ip", "licence_scope", "improvements")
     )
     doc["confidentiality"] = _section(data, "terms.confidentiality", ("scope", "survival_months"))
-    if _get(data, "terms.cost.currency"):
-        cost = _section(
-            data,
-            "terms.cost",
-            ("currency", "payment_days", "price_adjustment_index", "adjustment_interval_months"),
-        )
-        cost["currency"] = cost["currency"].upper()
+    cost_names = (
+        "currency",
+        "payment_days",
+        "price_adjustment_index",
+        "adjustment_interval_months",
+    )
+    if _any(data, "terms.cost", (*cost_names, "price_tiers")):
+        cost: dict[str, Any] = _section(data, "terms.cost", cost_names)
+        if "currency" in cost:
+            cost["currency"] = cost["currency"].upper()
         cost["price_tiers"] = _lines(
             _get(data, "terms.cost.price_tiers"), TIER_COLUMNS, "terms.cost.price_tiers", problems
         )
         doc["cost"] = cost
     if _get(data, "terms.raw_material_procurement"):
         doc["raw_material_procurement"] = _get(data, "terms.raw_material_procurement")
-    if _get(data, "terms.logistics.incoterm"):
+    if _any(data, "terms.logistics", ("incoterm", "named_place")):
         doc["logistics"] = _section(
             data, "terms.logistics", ("incoterm", "named_place", "responsible")
         )
     penalties: dict[str, Any] = {}
-    if _get(data, "terms.penalties.late_delivery.rate_pct_per_day"):
-        penalties["late_delivery"] = _section(
-            data,
-            "terms.penalties.late_delivery",
-            ("rate_pct_per_day", "cap_pct", "grace_days"),
-        )
-    if _get(data, "terms.penalties.defect_chargeback.mode"):
+    late_names = ("rate_pct_per_day", "cap_pct", "grace_days")
+    if _any(data, "terms.penalties.late_delivery", late_names):
+        penalties["late_delivery"] = _section(data, "terms.penalties.late_delivery", late_names)
+    chargeback_names = ("mode", "amount", "target_ppm", "cap_amount")
+    if _any(data, "terms.penalties.defect_chargeback", chargeback_names):
         penalties["defect_chargeback"] = _section(
-            data,
-            "terms.penalties.defect_chargeback",
-            ("mode", "amount", "target_ppm", "cap_amount"),
+            data, "terms.penalties.defect_chargeback", chargeback_names
         )
     doc["penalties"] = penalties
     doc["termination"] = {
@@ -122,6 +128,7 @@ def terms_from_form(data: dict[str, Any]) -> dict[str, Any]:
         **_section(data, "terms.termination", ("cure_period_days", "for_convenience_notice_days")),
     }
     doc["governing_law"] = _section(data, "terms.governing_law", ("law", "disputes", "venue"))
+    problems += paired_problems(doc)
     if problems:
         raise ValidationFailed(problems=problems)
     return doc

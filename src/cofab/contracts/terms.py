@@ -205,8 +205,8 @@ def check_terms(terms: ContractTerms, prefix: str = "terms") -> list[FieldProble
         problems.append(
             FieldProblem(
                 f"{prefix}.term.end",
-                N_("The end must be after the start ({start})."),
-                {"start": terms.term.start.isoformat()},
+                N_("The last day in force must not be before the first day in force ({start})."),
+                {"start": terms.term.start.date().isoformat()},
             )
         )
     seen_targets: set[tuple[str, str]] = set()
@@ -243,7 +243,7 @@ def check_terms(terms: ContractTerms, prefix: str = "terms") -> list[FieldProble
         problems.append(
             FieldProblem(
                 f"{prefix}.cost",
-                N_("Penalties need cost terms (at least the currency)."),
+                N_("Penalties need a currency: fill in Currency or clear the penalties."),
             )
         )
     chargeback = penalties.defect_chargeback
