@@ -27,11 +27,7 @@ Pair = tuple[str, str]
 # only moves the failure from import time to the first call, and the two modules still cannot be
 # understood (or moved) one without the other. Imports under ``if TYPE_CHECKING`` never run and
 # do not count; neither do by-name references (they are checked by the layer rule below).
-ALLOWED_CYCLE_EDGES: dict[Pair, str] = {
-    ("cofab.core.i18n", "cofab.core.labels"): (
-        "the catalog checks labels lazily; goes when partner labels move to partners/"
-    ),
-}
+ALLOWED_CYCLE_EDGES: dict[Pair, str] = {}
 
 # core/ and db/ naming a domain (by import or by a module name in a string).
 ALLOWED_UPWARD: dict[Pair, str] = {}

@@ -61,13 +61,26 @@ def translate(message: str, locale: str, /, **params: object) -> str:
     return text
 
 
+# Stored code (status, type, role) -> the msgid of its human label. Each part registers its own
+# codes (``register_labels``: core's in ``core.labels``, a domain's in its models or pages), so
+# this module, which every part imports, names none of them.
+_LABELS: dict[str, str] = {}
+
+
+def register_labels(labels: dict[str, str]) -> None:
+    _LABELS.update(labels)
+
+
+def label_msgid(code: str) -> str:
+    return _LABELS.get(code, code)
+
+
 def _label_codes(params: dict[str, object], locale: str) -> dict[str, object]:
     """Stored codes passed as parameters ("active", "supplier") are shown by their label."""
-    from cofab.core.labels import LABELS  # labels imports this module, so import late
 
     def shown(value: object) -> object:
-        if isinstance(value, str) and value in LABELS:
-            return translate(LABELS[value], locale)
+        if isinstance(value, str) and value in _LABELS:
+            return translate(_LABELS[value], locale)
         return value
 
     return {key: shown(value) for key, value in params.items()}

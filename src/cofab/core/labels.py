@@ -1,33 +1,24 @@
-"""Human labels for stored codes (statuses, types, roles), so pages never show raw identifiers."""
+"""Human labels for the codes core itself stores (roles, audit actions, job states), so pages
+never show raw identifiers.
+
+The registry lives in ``core.i18n`` (``translate`` shows a code parameter by its label);
+``register_labels`` and ``label_msgid`` are re-exported here, where domains have always found
+them. A domain registers its own codes (partner types, contract states …) in its own folder.
+"""
 
 from __future__ import annotations
 
-from cofab.core.i18n import N_
+from cofab.core.i18n import N_, label_msgid, register_labels
 
-LABELS: dict[str, str] = {
+__all__ = ["CORE_LABELS", "label_msgid", "register_labels"]
+
+CORE_LABELS: dict[str, str] = {
     # roles
     "admin": N_("Administrator"),
     "manager": N_("Manager"),
     "quality": N_("Quality engineer"),
     "viewer": N_("Viewer"),
     "partner": N_("Partner user"),
-    # partner types
-    "contract_manufacturer": N_("Contract manufacturer"),
-    "supplier": N_("Supplier"),
-    "logistics": N_("Logistics / distribution"),
-    "technology": N_("Technology partner"),
-    # partnership forms
-    "vertical": N_("Vertical"),
-    "horizontal": N_("Horizontal"),
-    "strategic_alliance": N_("Strategic alliance"),
-    "joint_venture": N_("Joint venture"),
-    # lifecycle
-    "prospect": N_("Prospect"),
-    "qualifying": N_("Qualifying"),
-    "approved": N_("Approved"),
-    "active": N_("Active"),
-    "suspended": N_("Suspended"),
-    "exited": N_("Exited"),
     # audit actions
     "create": N_("Created"),
     "update": N_("Changed"),
@@ -45,18 +36,6 @@ LABELS: dict[str, str] = {
     "succeeded": N_("Finished"),
     "failed": N_("Failed"),
     "cancelled": N_("Cancelled"),
-    # capacity periods
-    "day": N_("per day"),
-    "week": N_("per week"),
-    "month": N_("per month"),
-    "quarter": N_("per quarter"),
-    "year": N_("per year"),
 }
 
-
-def register_labels(labels: dict[str, str]) -> None:
-    LABELS.update(labels)
-
-
-def label_msgid(code: str) -> str:
-    return LABELS.get(code, code)
+register_labels(CORE_LABELS)

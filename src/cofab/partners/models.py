@@ -12,6 +12,8 @@ from decimal import Decimal
 from sqlalchemy import JSON, Date, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cofab.core.i18n import N_
+from cofab.core.labels import register_labels
 from cofab.db.base import Base, Timestamped
 
 
@@ -36,6 +38,35 @@ class PartnerStatus(enum.StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
     EXITED = "exited"
+
+
+register_labels(
+    {
+        # partner types
+        PartnerType.CONTRACT_MANUFACTURER: N_("Contract manufacturer"),
+        PartnerType.SUPPLIER: N_("Supplier"),
+        PartnerType.LOGISTICS: N_("Logistics / distribution"),
+        PartnerType.TECHNOLOGY: N_("Technology partner"),
+        # partnership forms
+        PartnershipForm.VERTICAL: N_("Vertical"),
+        PartnershipForm.HORIZONTAL: N_("Horizontal"),
+        PartnershipForm.STRATEGIC_ALLIANCE: N_("Strategic alliance"),
+        PartnershipForm.JOINT_VENTURE: N_("Joint venture"),
+        # lifecycle
+        PartnerStatus.PROSPECT: N_("Prospect"),
+        PartnerStatus.QUALIFYING: N_("Qualifying"),
+        PartnerStatus.APPROVED: N_("Approved"),
+        PartnerStatus.ACTIVE: N_("Active"),
+        PartnerStatus.SUSPENDED: N_("Suspended"),
+        PartnerStatus.EXITED: N_("Exited"),
+        # capacity periods
+        "day": N_("per day"),
+        "week": N_("per week"),
+        "month": N_("per month"),
+        "quarter": N_("per quarter"),
+        "year": N_("per year"),
+    }
+)
 
 
 class Partner(Timestamped, Base):
