@@ -18,7 +18,12 @@ from cofab.config import Settings, get_settings
 from cofab.core.body_limit import BodyLimitMiddleware
 from cofab.core.i18n import N_
 from cofab.core.problems import install_problem_handlers
-from cofab.core.web import add_template_package, build_templates, register_actor_loader
+from cofab.core.web import (
+    add_template_package,
+    build_templates,
+    register_actor_loader,
+    register_actor_refiner,
+)
 from cofab.db.session import engine_for
 from cofab.domains import load_job_handlers
 
@@ -86,18 +91,35 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     from cofab.jobs import pages as jobs_pages
     from cofab.partners import api as partners_api
     from cofab.partners import pages as partners_pages
+    from cofab.units import api as units_api
+    from cofab.units import pages as units_pages
+    from cofab.units import service as units_service
 
     register_actor_loader(load_actor)  # core.web resolves who is asking through accounts
+    register_actor_refiner(units_service.refine_actor)  # business units scope the session
     load_job_handlers()  # a worker thread in this process (tests, `up`) finds every handler
-    for package in ("cofab.partners", "cofab.accounts", "cofab.auditlog", "cofab.jobs"):
+    for package in (
+        "cofab.partners",
+        "cofab.accounts",
+        "cofab.auditlog",
+        "cofab.jobs",
+        "cofab.units",
+    ):
         add_template_package(package)
-    for router in (accounts_api.router, partners_api.router, audit_api.router, jobs_api.router):
+    for router in (
+        accounts_api.router,
+        partners_api.router,
+        audit_api.router,
+        jobs_api.router,
+        units_api.router,
+    ):
         app.include_router(router)
     for router in (
         accounts_pages.router,
         partners_pages.router,
         audit_pages.router,
         jobs_pages.router,
+        units_pages.router,
     ):
         app.include_router(router)
 
@@ -156,4 +178,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
     register_nav("/audit", N_("Audit log"), "admin")
     register_nav("/users", N_("Users"), "admin")
+    register_nav("/units", N_("Business units"), "admin")
     return app

@@ -73,7 +73,26 @@ def _b_job(world: World, engine: Engine) -> int:
         ).id
 
 
+def _b_user(world: World, engine: Engine) -> int:
+    with unit_of_work(engine) as session:
+        return session.execute(
+            select(User.id).where(User.email == world.users["partner_b"])
+        ).scalar_one()
+
+
+def _b_unit(world: World, engine: Engine) -> int:
+    """Partner B's business unit (the unit axis below makes everything of B belong to it)."""
+    from cofab.units import service as units_service
+
+    with unit_of_work(engine) as session:
+        unit = units_service.ensure_unit(session, code="unit-b", name_ko="비", name_en="B")
+        units_service.link_partner(session, partner_id=world.partner_b, unit_id=unit.id)
+        return unit.id
+
+
 OTHER_PARTNER_IDS: dict[str, IdResolver] = {
+    "user_id": _b_user,
+    "unit_id": _b_unit,
     "partner_id": _b("partner_id"),
     "site_id": _b("site_id"),
     "contact_id": _b("contact_id"),
@@ -110,6 +129,9 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     },
     "TokenCreate": {"name": "mine"},
     "LocaleChange": {"locale": "ko"},
+    "MembershipIn": {"unit_ids": [], "all_units": True},
+    "UnitIn": {"code": "intruder", "name_ko": "침입", "name_en": "Intruder"},
+    "PartnerLinkIn": {"partner_id": 0},
     "UserCreate": {
         "email": "new@x.test",
         "display_name": "N",

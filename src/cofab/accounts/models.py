@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cofab.db.base import Base, Timestamped, UTCDateTime, utcnow
@@ -35,6 +35,9 @@ class User(Timestamped, Base):
     locale: Mapped[str | None] = mapped_column(String(5))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Group scope: an owner user who sees every business unit. True by default so that accounts
+    # made before units existed keep seeing what they saw; unit admins are made with False.
+    all_units: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Session cookies are signed, not stored; a cookie is honoured only while it carries the
     # user's current epoch, so signing out (which bumps it) ends every copy of every session.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -29,6 +29,12 @@ class Actor:
     partner_id: int | None
     locale: str = "en"
     timezone: str = "UTC"
+    # Business units (a registered refiner fills these): ``None`` sees every unit (group scope);
+    # otherwise only records of these units. ``current_unit_id`` is where new records go, and
+    # ``unit_choices`` (id, ko name, en name) what the unit switcher offers.
+    unit_ids: frozenset[int] | None = None
+    current_unit_id: int | None = None
+    unit_choices: tuple[tuple[int, str, str], ...] = ()
 
     @property
     def is_partner(self) -> bool:

@@ -27,6 +27,7 @@ from cofab.core.errors import CofabError, Forbidden, Unauthorized
 from cofab.core.i18n import N_, locale_from_accept_language, normalise_locale, translate
 from cofab.core.labels import label_msgid
 from cofab.core.security import csrf_ok, csrf_token
+from cofab.core.validation import labelled
 from cofab.db.session import begin_writing, run_after, take_after_writes, unit_of_work
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -200,6 +201,20 @@ def register_actor_loader(loader: ActorLoader) -> None:
     _actor_loader[:] = [loader]
 
 
+class ActorRefiner(Protocol):
+    """Adds what a domain knows about an actor (its business units) once the actor is known."""
+
+    def __call__(self, session: Session, actor: Actor, request: Request) -> Actor: ...
+
+
+_actor_refiners: list[ActorRefiner] = []
+
+
+def register_actor_refiner(refiner: ActorRefiner) -> None:
+    if refiner not in _actor_refiners:
+        _actor_refiners.append(refiner)
+
+
 def resolve_actor(request: Request, session: Session) -> Actor | None:
     """Bearer token first (partner systems), then the signed session cookie (people)."""
     token = _bearer(request)
@@ -220,6 +235,8 @@ def resolve_actor(request: Request, session: Session) -> Actor | None:
     if actor is None:
         request.state.locale = request_locale(request)
         return None
+    for refine in _actor_refiners:
+        actor = refine(session, actor, request)
     request.state.locale = actor.locale
     request.state.via_cookie = token is None
     request.state.actor = actor
@@ -343,10 +360,7 @@ def error_context(exc: CofabError, locale: str) -> dict[str, Any]:
     """The page-side rendering of an error: a headline plus one line per field."""
     return {
         "error": translate(exc.message, locale, **exc.params),
-        "errors": [
-            {"field": p.field, "message": translate(p.message, locale, **p.params)}
-            for p in exc.problems
-        ],
+        "errors": labelled(exc.problems, locale),
     }
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cofab.db.base import Base, Timestamped, UTCDateTime, utcnow
+from cofab.units.models import unit_id_column
 
 QTY = Numeric(18, 3)
 MONEY = Numeric(18, 4)
@@ -64,6 +65,7 @@ class Order(Timestamped, Base):
     __tablename__ = "ops_orders"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = unit_id_column()
     partner_id: Mapped[int] = mapped_column(
         ForeignKey("partners.id", ondelete="CASCADE"), index=True
     )
@@ -312,6 +314,7 @@ class SupportTicket(Timestamped, Base):
     __tablename__ = "ops_tickets"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = unit_id_column()
     partner_id: Mapped[int] = mapped_column(
         ForeignKey("partners.id", ondelete="CASCADE"), index=True
     )
@@ -364,6 +367,7 @@ class Scorecard(Timestamped, Base):
     __table_args__ = (UniqueConstraint("partner_id", "template_id", "period_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = unit_id_column()
     partner_id: Mapped[int] = mapped_column(
         ForeignKey("partners.id", ondelete="CASCADE"), index=True
     )
@@ -408,6 +412,7 @@ class Review(Timestamped, Base):
     __tablename__ = "perf_reviews"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = unit_id_column()
     partner_id: Mapped[int] = mapped_column(
         ForeignKey("partners.id", ondelete="CASCADE"), index=True
     )

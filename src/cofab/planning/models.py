@@ -15,6 +15,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cofab.db.base import Base, Timestamped
+from cofab.units.models import unit_id_column
 
 
 class ScenarioSource(enum.StrEnum):
@@ -34,6 +35,7 @@ class Scenario(Timestamped, Base):
     __tablename__ = "plan_scenarios"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = unit_id_column()
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(16), default=ScenarioSource.UPLOAD.value)

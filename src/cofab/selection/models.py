@@ -31,6 +31,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from cofab.core.errors import Conflict
 from cofab.core.i18n import N_
 from cofab.db.base import Base, Timestamped, UTCDateTime, utcnow
+from cofab.units.models import unit_id_column
 
 
 class WeightMode(enum.StrEnum):
@@ -92,6 +93,7 @@ class Evaluation(Timestamped, Base):
     __tablename__ = "sel_evaluations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = unit_id_column()
     title: Mapped[str] = mapped_column(String(200))
     template_version_id: Mapped[int] = mapped_column(
         ForeignKey("sel_template_versions.id", ondelete="RESTRICT"), index=True

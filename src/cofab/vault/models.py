@@ -30,6 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from cofab.core.i18n import N_
 from cofab.core.labels import register_labels
 from cofab.db.base import Base, Timestamped, UTCDateTime, utcnow
+from cofab.units.models import unit_id_column
 
 
 class Classification(enum.StrEnum):
@@ -79,6 +80,7 @@ class VaultDocument(Timestamped, Base):
     __tablename__ = "vault_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = unit_id_column()
     external_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(32), index=True)

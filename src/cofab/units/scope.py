@@ -1,0 +1,251 @@
+"""Business-unit scope, enforced once in the ORM instead of in every query.
+
+A unit user must see nothing of another unit on any of the app's ~400 routes. Adding a filter to
+each query would leave the next query unfiltered; instead the session carries the actor's units
+and every ORM SELECT gets ``with_loader_criteria`` for each mapped table (SQLAlchemy's documented
+recipe for global criteria). What each table's criterion is follows from the schema:
+
+- a table with ``unit_id`` belongs to one unit;
+- a table with a foreign key to such a table belongs to its parent's unit (order lines, contract
+  versions, shipment lines…), found by walking foreign keys;
+- the partner table and tables that only carry ``partner_id`` are visible while the partner works
+  with one of the actor's units (``partner_units``);
+- users: oneself, members of one's units, and the staff of partners one works with.
+
+Hand-written SQL (the KPI sums) is not an ORM statement and filters with ``unit_partner_ids``.
+Writes are checked in ``before_flush``: a new record lands in the session's current unit, and a
+unit user can never write a record into a unit that is not theirs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import ColumnElement, event, false, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.orm.interfaces import ORMOption
+
+from cofab.core.errors import Forbidden
+from cofab.db.base import Base
+from cofab.units.models import BusinessUnit, PartnerUnit, UnitMembership
+
+SCOPE_KEY = "cofab.unit_scope"  # session.info: frozenset of unit ids the session may see
+CURRENT_KEY = "cofab.current_unit"  # session.info: the unit new records are filed under
+OWNER_KEY = "cofab.unit_scope_user"  # session.info: the user whose scope it is
+_OPTIONS_KEY = "cofab.unit_scope_options"
+
+# Tables outside the scope: the job queue is per requester, login throttling is per e-mail,
+# and templates/types are group-wide reference data.
+UNSCOPED_TABLES = frozenset({"jobs", "login_failures", "alembic_version"})
+
+
+def set_scope(
+    session: Session,
+    *,
+    unit_ids: frozenset[int] | None,
+    current_unit_id: int | None,
+    user_id: int | None = None,
+) -> None:
+    """Give the session its unit scope (``None``: every unit) and the unit new rows go to."""
+    session.info[CURRENT_KEY] = current_unit_id
+    session.info.pop(_OPTIONS_KEY, None)
+    if unit_ids is None:
+        session.info.pop(SCOPE_KEY, None)
+        session.info.pop(OWNER_KEY, None)
+    else:
+        session.info[SCOPE_KEY] = frozenset(unit_ids)
+        session.info[OWNER_KEY] = user_id
+
+
+def scope_of(session: Session) -> frozenset[int] | None:
+    scope: frozenset[int] | None = session.info.get(SCOPE_KEY)
+    return scope
+
+
+def _unit_tables() -> dict[str, Any]:
+    return {
+        mapper.local_table.name: mapper
+        for mapper in Base.registry.mappers
+        if "unit_id" in mapper.columns
+        and mapper.class_ is not UnitMembership
+        and mapper.class_ is not PartnerUnit
+    }
+
+
+@lru_cache(maxsize=1)
+def _plan() -> tuple[tuple[type, str, tuple[str, ...]], ...]:
+    """Per mapped class: how its rows reach a unit (computed once, after every model loaded).
+
+    Each entry is ``(class, kind, path)``: ``unit`` (own column), ``via`` (foreign-key column
+    names leading to a scoped parent, resolved at build time), ``partner`` or ``special``.
+    """
+    by_table = {m.local_table.name: m for m in Base.registry.mappers}
+    kinds: dict[str, tuple[str, tuple[str, ...]]] = {}
+    special = {"partners", "users", "business_units", "unit_memberships", "partner_units"}
+    for name, mapper in by_table.items():
+        if name in UNSCOPED_TABLES:
+            continue
+        if name in special:
+            kinds[name] = ("special", ())
+        elif "unit_id" in mapper.columns:
+            kinds[name] = ("unit", ())
+    # Walk foreign keys until nothing changes: a child belongs to its parent's scope. Parents
+    # scoped by unit win over parents scoped by partner (a contract version of a shared
+    # partner belongs to its contract's unit, not to every unit the partner works with).
+    for rank in ("unit", "any"):
+        changed = True
+        while changed:
+            changed = False
+            for name, mapper in sorted(by_table.items()):
+                if name in kinds or name in UNSCOPED_TABLES:
+                    continue
+                for column in sorted(mapper.local_table.columns, key=lambda c: c.name):
+                    targets = [fk.column.table.name for fk in column.foreign_keys]
+                    parent = next((t for t in targets if t in kinds), None)
+                    if parent is None or parent == "business_units":
+                        continue
+                    if parent == "users" and column.name != "user_id":
+                        continue  # created_by and the like: not whose the row is
+                    if rank == "unit" and kinds[parent][0] not in {"unit", "via-unit"}:
+                        continue
+                    kind = "via-unit" if kinds[parent][0] in {"unit", "via-unit"} else "via"
+                    kinds[name] = (kind, (column.name, parent))
+                    changed = True
+                    break
+        if rank == "unit":
+            for name, mapper in by_table.items():
+                fresh = name not in kinds and name not in UNSCOPED_TABLES
+                if fresh and "partner_id" in mapper.columns:
+                    kinds[name] = ("partner", ())
+    return tuple(
+        (by_table[name].class_, kind, path) for name, (kind, path) in sorted(kinds.items())
+    )
+
+
+def _criteria(units: frozenset[int], user_id: int | None) -> dict[type, ColumnElement[bool]]:
+    ids = sorted(units)
+    linked = select(PartnerUnit.partner_id).where(PartnerUnit.unit_id.in_(ids))
+    plan = {cls: (kind, path) for cls, kind, path in _plan()}
+    by_table = {cls.__table__.name: cls for cls in plan}  # type: ignore[attr-defined]
+    built: dict[type, ColumnElement[bool]] = {}
+
+    def build(cls: type) -> ColumnElement[bool]:
+        if cls in built:
+            return built[cls]
+        kind, path = plan[cls]
+        table = cls.__table__.name  # type: ignore[attr-defined]
+        expr: ColumnElement[bool]
+        if kind == "unit":
+            expr = cls.unit_id.in_(ids)  # type: ignore[attr-defined]
+        elif kind == "partner":
+            expr = cls.partner_id.in_(linked)  # type: ignore[attr-defined]
+        elif kind in {"via", "via-unit"}:
+            column_name, parent_table = path
+            parent = by_table[parent_table]
+            parent_ids = select(parent.id).where(build(parent))  # type: ignore[attr-defined]
+            column = getattr(cls, column_name)
+            expr = column.in_(parent_ids)
+            if "partner_id" in cls.__table__.columns and column_name != "partner_id":  # type: ignore[attr-defined]
+                # A row that names no parent falls back to its partner (a shipment that is not
+                # against an order, say).
+                expr = or_(expr, column.is_(None) & cls.partner_id.in_(linked))  # type: ignore[attr-defined]
+        elif table == "partners":
+            expr = cls.id.in_(linked)  # type: ignore[attr-defined]
+        elif table == "business_units":
+            expr = BusinessUnit.id.in_(ids)
+        elif table in {"unit_memberships", "partner_units"}:
+            expr = cls.unit_id.in_(ids)  # type: ignore[attr-defined]
+        elif table == "users":
+            members = select(UnitMembership.user_id).where(UnitMembership.unit_id.in_(ids))
+            mine = cls.id == user_id if user_id is not None else false()  # type: ignore[attr-defined]
+            expr = or_(mine, cls.id.in_(members), cls.partner_id.in_(linked))  # type: ignore[attr-defined]
+        else:  # pragma: no cover - every kind is handled above
+            raise AssertionError(kind)
+        built[cls] = expr
+        return expr
+
+    for cls in plan:
+        build(cls)
+    return built
+
+
+def _options(session: Session) -> list[ORMOption]:
+    cached: list[ORMOption] | None = session.info.get(_OPTIONS_KEY)
+    if cached is None:
+        units = session.info[SCOPE_KEY]
+        criteria = _criteria(units, session.info.get(OWNER_KEY))
+        cached = [
+            with_loader_criteria(cls, expr, include_aliases=True) for cls, expr in criteria.items()
+        ]
+        session.info[_OPTIONS_KEY] = cached
+    return cached
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_reads(state: ORMExecuteState) -> None:
+    if SCOPE_KEY not in state.session.info:
+        return
+    if state.is_select and not state.is_column_load and not state.is_relationship_load:
+        state.statement = state.statement.options(*_options(state.session))
+
+
+def _unit_carrying(obj: object) -> bool:
+    table = getattr(obj, "__table__", None)
+    return (
+        table is not None
+        and "unit_id" in table.columns
+        and not isinstance(obj, UnitMembership | PartnerUnit)
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _scope_writes(session: Session, _context: Any, _instances: Any) -> None:
+    current = session.info.get(CURRENT_KEY)
+    scope = session.info.get(SCOPE_KEY)
+    for obj in session.new:
+        if _unit_carrying(obj) and getattr(obj, "unit_id", None) is None:
+            obj.unit_id = current  # type: ignore[attr-defined]
+    if scope is None:
+        return
+    for obj in list(session.new) + list(session.dirty):
+        if _unit_carrying(obj) and getattr(obj, "unit_id", None) not in scope:
+            raise Forbidden()
+
+
+@event.listens_for(Session, "after_flush")
+def _link_partners(session: Session, _context: Any) -> None:
+    """A record of a unit with a partner starts (or continues) that unit's relationship."""
+    current = session.info.get(CURRENT_KEY)
+    pairs: set[tuple[int, int]] = set()
+    for obj in session.new:
+        if _unit_carrying(obj):
+            partner_id = getattr(obj, "partner_id", None)
+            unit_id = getattr(obj, "unit_id", None)
+            if partner_id is not None and unit_id is not None:
+                pairs.add((partner_id, unit_id))
+        elif getattr(obj, "__tablename__", None) == "partners" and current is not None:
+            pairs.add((obj.id, current))  # type: ignore[attr-defined]
+    if pairs:
+        link_pairs(session, pairs)
+
+
+def link_pairs(session: Session, pairs: Iterable[tuple[int, int]]) -> None:
+    """Insert partner–unit links, ignoring those that exist (also under concurrent writers)."""
+    rows = [{"partner_id": p, "unit_id": u} for p, u in sorted(set(pairs))]
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect.name
+    table = PartnerUnit.__table__
+    from cofab.db.base import utcnow
+
+    for row in rows:
+        row["since"] = utcnow()
+    if dialect == "postgresql":
+        stmt = postgresql.insert(table).values(rows).on_conflict_do_nothing()
+    else:
+        stmt = sqlite.insert(table).values(rows).on_conflict_do_nothing()
+    connection.execute(stmt)
