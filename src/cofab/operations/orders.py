@@ -8,7 +8,7 @@ declines). An owner's change to a line resets it to pending. Each move closes th
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +20,7 @@ from cofab.core.access import Actor, scope_to_partner
 from cofab.core.errors import Conflict, FieldProblem, InvalidTransition
 from cofab.core.i18n import N_
 from cofab.core.search_text import LIKE_ESCAPE, contains_pattern
-from cofab.operations import fulfilment, line_totals, rules, schemas
+from cofab.operations import fulfilment, line_totals, rules, schemas, scorecard_refresh
 from cofab.operations.models import (
     AckStatus,
     LineVersion,
@@ -72,6 +72,14 @@ def get_line(session: Session, *, actor: Actor, line_id: int) -> OrderLine:
 def order_detail(session: Session, *, actor: Actor, order_id: int) -> dict[str, Any]:
     order = get_order(session, actor=actor, order_id=order_id)
     return {"order": order, "lines": lines_of(session, order.id)}
+
+
+def _kpis_moved(session: Session, line: OrderLine, *earlier: date) -> None:
+    """The line's answer, promise or existence feeds the delivery and acknowledgement KPIs of
+    the periods holding its order date and its promised date (before and after a change)."""
+    scorecard_refresh.stale(
+        session, line.partner_id, (line.order_date, line.promised_date, *earlier)
+    )
 
 
 # --- versions ---------------------------------------------------------------------------------
@@ -261,6 +269,7 @@ def add_line(
     session.flush()
     _open_version(session, line, "created", actor, None)
     rules.record(session, actor=actor, action="create", entity="order_line", row=line)
+    _kpis_moved(session, line)
     return line
 
 
@@ -292,6 +301,7 @@ def cancel_order(session: Session, *, actor: Actor, order_id: int) -> Order:
             line.ack_status = AckStatus.CANCELLED.value
             line.version += 1
             _open_version(session, line, "cancelled", actor, None)
+            _kpis_moved(session, line)
     session.flush()
     rules.record(session, actor=actor, action="cancel", entity="order", row=order, before=before)
     return order
@@ -354,6 +364,7 @@ def acknowledge(
             problems.append(FieldProblem("proposed_date", N_("Must not be before the order date.")))
     rules.raise_if(problems)
     before = audit.snapshot(line)
+    promised_before = line.promised_date
     now = rules.now_utc()
     if line.acknowledged_at is None:
         line.acknowledged_at = now
@@ -377,6 +388,7 @@ def acknowledge(
     rules.record(
         session, actor=actor, action=data.action, entity="order_line", row=line, before=before
     )
+    _kpis_moved(session, line, promised_before)
     return line
 
 
@@ -391,6 +403,7 @@ def decide_proposal(
             current=line.ack_status,
         )
     before = audit.snapshot(line)
+    promised_before = line.promised_date
     if data.decision == "accept":
         line.promised_date = line.proposed_date or line.promised_date
         line.promised_qty = line.proposed_qty or line.promised_qty
@@ -409,6 +422,7 @@ def decide_proposal(
     line_totals.refresh(session, [line.id])  # the promised quantity may have changed
     _open_version(session, line, change, actor, data.note)
     rules.record(session, actor=actor, action=change, entity="order_line", row=line, before=before)
+    _kpis_moved(session, line, promised_before)
     return line
 
 
@@ -426,6 +440,7 @@ def change_line(
     if "requested_date" in changes and changes["requested_date"] < line.order_date:
         rules.raise_if([FieldProblem("requested_date", N_("Must not be before the order date."))])
     before = audit.snapshot(line)
+    promised_before = line.promised_date
     for key, value in changes.items():
         setattr(line, key, value)
     line.promised_date = line.requested_date
@@ -442,6 +457,7 @@ def change_line(
     rules.record(
         session, actor=actor, action="update", entity="order_line", row=line, before=before
     )
+    _kpis_moved(session, line, promised_before)
     return line
 
 

@@ -20,7 +20,14 @@ from cofab.core.pagination import Page, paginate
 from cofab.core.validation import problems_from
 from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.operations import drilldown, kpis, periods, reviews, schemas, scorecards
-from cofab.operations.web_forms import act, can_write, flash, partner_choices, partner_names
+from cofab.operations.web_forms import (
+    act,
+    can_write,
+    flash,
+    form_int,
+    partner_choices,
+    partner_names,
+)
 
 router = APIRouter(include_in_schema=False)
 SessionDep = DbSession
@@ -79,11 +86,17 @@ def kpi_page(request: Request, session: SessionDep, actor: ActorDep) -> Response
 # --- scorecards -------------------------------------------------------------------------------
 
 
-def _scorecards_ctx(session: Session, actor: Actor, page: int = 1) -> dict[str, Any]:
-    items, total = paginate(session, scorecards.scorecard_query(actor), page=page, size=PAGE_SIZE)
+def _scorecards_ctx(
+    session: Session, actor: Actor, page: int = 1, partner_id: int | None = None
+) -> dict[str, Any]:
+    stmt = scorecards.scorecard_query(actor, partner_id=partner_id)
+    items, total = paginate(session, stmt, page=page, size=PAGE_SIZE)
     templates = scorecards.list_templates(session)
     return {
         "result": Page[Any](items=items, total=total, page=max(page, 1), size=PAGE_SIZE),
+        "partner_id": partner_id,
+        "partner_options": [] if actor.is_partner else partner_choices(session, actor),
+        "pager_query": f"partner_id={partner_id}" if partner_id is not None else "",
         "partners": partner_names(session, {c.partner_id for c in items}),
         "templates": templates,
         "template_names": {t.id: t.name for t in templates},
@@ -96,7 +109,9 @@ def _scorecards_ctx(session: Session, actor: Actor, page: int = 1) -> dict[str, 
 def scorecard_list(
     request: Request, session: SessionDep, actor: ActorDep, page: int = 1
 ) -> Response:
-    ctx = _scorecards_ctx(session, actor, page) | flash(request)
+    """``partner_id`` narrows the list to one partner (the order page's grade warning links so)."""
+    partner_id = form_int(request.query_params.get("partner_id"))
+    ctx = _scorecards_ctx(session, actor, page, partner_id) | flash(request)
     return render(request, "operations/scorecards.html", ctx)
 
 

@@ -13,7 +13,7 @@ from cofab.core import audit
 from cofab.core.access import Actor, scope_to_partner
 from cofab.core.errors import Conflict, InvalidTransition
 from cofab.core.i18n import N_
-from cofab.operations import rules, schemas
+from cofab.operations import rules, schemas, scorecard_refresh
 from cofab.operations.models import SupportTicket
 
 
@@ -63,7 +63,13 @@ def open_ticket(
     session.add(ticket)
     session.flush()
     rules.record(session, actor=actor, action="create", entity="ticket", row=ticket)
+    _kpis_moved(session, ticket)
     return ticket, True
+
+
+def _kpis_moved(session: Session, ticket: SupportTicket) -> None:
+    """Ticket counts and response/resolution times belong to the period the ticket was opened."""
+    scorecard_refresh.stale(session, ticket.partner_id, [ticket.opened_at.date()])
 
 
 def respond(session: Session, *, actor: Actor, ticket_id: int, note: str | None) -> SupportTicket:
@@ -78,6 +84,7 @@ def respond(session: Session, *, actor: Actor, ticket_id: int, note: str | None)
         ticket.response_note = note
     session.flush()
     rules.record(session, actor=actor, action="respond", entity="ticket", row=ticket, before=before)
+    _kpis_moved(session, ticket)
     return ticket
 
 
@@ -98,4 +105,5 @@ def resolve(session: Session, *, actor: Actor, ticket_id: int, note: str | None)
     ticket.resolution_note = note
     session.flush()
     rules.record(session, actor=actor, action="resolve", entity="ticket", row=ticket, before=before)
+    _kpis_moved(session, ticket)
     return ticket
