@@ -1,28 +1,38 @@
-"""The ``cofab`` command line: one Typer app, one sub-app per domain."""
+"""The ``cofab`` command line: one Typer app, one sub-app per domain.
+
+Every command pays for this module's imports, so they stay light (Typer, Rich, messages):
+SQLAlchemy, the settings and the domains are imported inside the commands that use them, and
+the domain sub-apps through ``cofab.lazy_typer`` — ``cofab --help`` and a rejected argument
+answer in a fraction of a second (tests/core/test_cli_speed.py).
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine, func, select
 
-from cofab.config import get_settings
-from cofab.contracts import cli as contracts_cli
-from cofab.core.access import SYSTEM_ACTOR
+from cofab.accounts.cli import add_user_admin_commands
 from cofab.core.cli_errors import fail, fail_with
 from cofab.core.errors import CofabError
 from cofab.core.i18n import N_, cli_locale, translate
-from cofab.core.labels import label_msgid
-from cofab.db.session import engine_for, unit_of_work
-from cofab.operations import cli as operations_cli
-from cofab.planning import cli as planning_cli
-from cofab.selection import cli as selection_cli
-from cofab.vault import cli as vault_cli
+from cofab.core.wiring import set_wiring
+from cofab.lazy_typer import lazy_typer
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from cofab.config import Settings
+    from cofab.demo.loader import DemoAccess
 
 app = typer.Typer(
     help="cofab — run manufacturing-expansion partnerships end to end.",
@@ -44,8 +54,37 @@ console = Console()
 err = Console(stderr=True)
 
 
+def _wire_domains() -> None:
+    """Every domain's tables, hooks and job handlers: run by ``core.wiring`` when a command first
+    reads a hook registry (a worker's handlers, the vault's key holders), never on ``--help``."""
+    from cofab.domains import wire
+
+    wire()
+
+
+set_wiring(_wire_domains)
+
+
+def get_settings() -> Settings:
+    """The settings, read when a command needs them (pydantic-settings is slow to import)."""
+    from cofab.config import get_settings as read_settings
+
+    return read_settings()
+
+
 def _engine() -> Engine:
+    from cofab.db.session import engine_for
+
     return engine_for(get_settings().database_url)
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """``cofab.db.session.unit_of_work``, imported when a command opens one."""
+    from cofab.db.session import unit_of_work as open_unit_of_work
+
+    with open_unit_of_work(engine) as session:
+        yield session
 
 
 def migrate() -> None:
@@ -100,6 +139,9 @@ def user_create(
     )
 
 
+add_user_admin_commands(user_app)  # passwd, deactivate, activate, role, unlock
+
+
 @demo_app.command("load")
 def demo_load(
     case: Annotated[
@@ -118,14 +160,18 @@ def demo_load(
     print_logins(logins)
 
 
-def print_logins(logins: list[tuple[str, str, str]]) -> None:
+def print_logins(logins: Sequence[DemoAccess]) -> None:
+    """Which login sees what: role, business unit and scope, in the reader's language."""
+    from cofab.demo.cases import DEMO_PASSWORD
+    from cofab.demo.logins import HEADINGS, PASSWORD_NOTE, access_rows
+
     locale = cli_locale()
-    table = Table(title=translate("Demo logins", locale))
-    table.add_column(translate("E-mail", locale))
-    table.add_column(translate("Password", locale))
-    table.add_column(translate("Role", locale))
-    for email, password, role in logins:
-        table.add_row(email, password, translate(label_msgid(role), locale))
+    caption = translate(PASSWORD_NOTE, locale, password=DEMO_PASSWORD)
+    table = Table(title=translate("Demo logins", locale), caption=caption)
+    for index, heading in enumerate(HEADINGS):
+        table.add_column(translate(heading, locale), no_wrap=index == 0)
+    for row in access_rows(logins, locale):
+        table.add_row(*row)
     console.print(table)
 
 
@@ -207,19 +253,24 @@ def audit_checkpoint(
 @partners_app.command("import")
 def partners_import(
     file: Annotated[Path, typer.Argument(help="CSV or XLSX file", exists=False)],
-    kind: Annotated[str, typer.Option(help="partners, sites or capabilities")] = "partners",
+    kind: Annotated[
+        str, typer.Option(help="partners, sites, capabilities or certifications")
+    ] = "partners",
     as_user: Annotated[
         str | None, typer.Option("--as", help="Record the import as this user's e-mail")
     ] = None,
 ) -> None:
-    """Import partners, sites or capabilities; all rows land or none do."""
+    """Import partners, sites, capabilities or certificates; all rows land or none do."""
+    if not file.is_file():
+        fail("File not found: {path}", path=str(file))
+    from sqlalchemy import select
+
     from cofab.accounts import service as accounts_service
     from cofab.accounts.models import User
+    from cofab.core.access import SYSTEM_ACTOR
     from cofab.core.tabular import read_table
     from cofab.partners import importing
 
-    if not file.is_file():
-        fail("File not found: {path}", path=str(file))
     migrate()
     try:
         with unit_of_work(_engine()) as session:
@@ -256,6 +307,7 @@ def partners_export(
     ] = "partners",
 ) -> None:
     """Export the registry (all partners) to CSV or XLSX."""
+    from cofab.core.access import SYSTEM_ACTOR
     from cofab.core.tabular import write_csv, write_xlsx
     from cofab.partners import exporting, service
 
@@ -288,9 +340,7 @@ def worker(
     exit_on_stop_signal()  # SIGTERM: an interrupted job goes back to the queue
     from cofab.core.audit_sealer import start_sealer
     from cofab.core.jobs import work
-    from cofab.domains import load_job_handlers
 
-    load_job_handlers()
     migrate()
     sealer = start_sealer(_engine(), get_settings().data_dir)
     try:
@@ -300,10 +350,18 @@ def worker(
     console.print(translate("Ran {n} jobs.", cli_locale(), n=ran))
 
 
+# The settings' defaults and variables (cofab.config.Settings; tests/core/test_cli_speed.py
+# checks they agree), named here so --help shows them without importing the settings.
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+HOST_OPTION = typer.Option(help="Bind address", envvar="COFAB_HOST")
+PORT_OPTION = typer.Option(help="Port", envvar="COFAB_PORT")
+
+
 @app.command("up")
 def up(
-    host: Annotated[str | None, typer.Option(help="Bind address")] = None,
-    port: Annotated[int | None, typer.Option(help="Port")] = None,
+    host: Annotated[str, HOST_OPTION] = DEFAULT_HOST,
+    port: Annotated[int, PORT_OPTION] = DEFAULT_PORT,
     demo: Annotated[bool, typer.Option(help="Load demo data into an empty database")] = True,
     worker: Annotated[
         bool, typer.Option(help="Start a background-job worker beside the server")
@@ -313,8 +371,10 @@ def up(
     ] = 10.0,
 ) -> None:
     """Migrate, load demo data into an empty database, print demo logins and serve cofab."""
+    from sqlalchemy import func, select
+
     from cofab.accounts.models import User
-    from cofab.demo.loader import demo_logins, load_case
+    from cofab.demo.loader import demo_access, demo_logins, load_case
 
     settings = get_settings()
     migrate()
@@ -323,8 +383,8 @@ def up(
         if empty and demo:
             load_case(session, "all")
     if demo:
-        print_logins(demo_logins())
-    bind_host, bind_port = _announce(host or settings.host, port or settings.port)
+        print_logins(demo_access())
+    bind_host, bind_port = _announce(host, port)
     from cofab.app import create_app
 
     application = create_app(settings)
@@ -350,8 +410,8 @@ def _announce(host: str, port: int) -> tuple[str, int]:
 
 @app.command("serve")
 def serve(
-    host: Annotated[str | None, typer.Option(help="Bind address")] = None,
-    port: Annotated[int | None, typer.Option(help="Port")] = None,
+    host: Annotated[str, HOST_OPTION] = DEFAULT_HOST,
+    port: Annotated[int, PORT_OPTION] = DEFAULT_PORT,
     workers: Annotated[
         int, typer.Option(help="Server processes (PostgreSQL; 2 cores: 2, plus one cofab worker)")
     ] = 1,
@@ -366,7 +426,7 @@ def serve(
     if workers > 1 and settings.database_url.startswith("sqlite"):
         fail("Several server processes need PostgreSQL; on SQLite use cofab up.")
     migrate()
-    bind_host, bind_port = _announce(host or settings.host, port or settings.port)
+    bind_host, bind_port = _announce(host, port)
     from cofab.maintenance import runtime
 
     if workers == 1:
@@ -453,9 +513,22 @@ def main() -> None:
 
 
 # --- domain sub-apps (one line each) ---------------------------------------------------------
-app.add_typer(selection_cli.app, name="select")
-app.add_typer(planning_cli.app, name="plan")
-app.add_typer(contracts_cli.app, name="contracts")
-app.add_typer(vault_cli.app, name="vault")
-app.add_typer(operations_cli.app, name="ops")
+# Imported when one of their commands runs (cofab.lazy_typer); ``help`` repeats the sub-app's.
+SELECTION_HELP = "Partner selection: rank candidates by weighted sum and TOPSIS, test robustness."
+PLANNING_HELP = (
+    "Capacity planning: allocate demand over own plants and partners (HiGHS MILP), "
+    "disruption Monte Carlo, scenario comparison, make-or-buy."
+)
+CONTRACTS_HELP = "Contracts: penalties, contracts needing attention, agreement coverage."
+app.add_typer(lazy_typer("cofab.selection.cli:app", help=SELECTION_HELP), name="select")
+app.add_typer(lazy_typer("cofab.planning.cli:app", help=PLANNING_HELP), name="plan")
+app.add_typer(lazy_typer("cofab.contracts.cli:app", help=CONTRACTS_HELP), name="contracts")
+app.add_typer(lazy_typer("cofab.vault.cli:app", help="The encrypted document vault."), name="vault")
+app.add_typer(
+    lazy_typer(
+        "cofab.operations.cli:app",
+        help="Orders, shipments, receipts, inventory, KPIs and scorecards.",
+    ),
+    name="ops",
+)
 # --- end of domain sub-apps ------------------------------------------------------------------

@@ -18,7 +18,7 @@ from typing import Any
 import typer
 import typer.main
 from rich.text import Text
-from typer import _click, rich_utils
+from typer import _click
 
 from cofab.core.i18n import DEFAULT_LOCALE, cli_locale, translate
 
@@ -68,12 +68,32 @@ def _help_option(command: _click.Command) -> _click.Parameter | None:
     return command.get_help_option(context)
 
 
-def help_texts(command: _click.Command, where: str = "cofab") -> Iterator[HelpText]:
-    """Every non-empty help prose of ``command``, its parameters and all its subcommands."""
+def _stand_in(command: _click.Command) -> Any:
+    """A lazily imported sub-app's stand-in group (``cofab.lazy_typer``), else None."""
+    return command if callable(getattr(command, "real_group", None)) else None
+
+
+def help_texts(
+    command: _click.Command, where: str = "cofab", *, expand_lazy: bool = True
+) -> Iterator[HelpText]:
+    """Every non-empty help prose of ``command``, its parameters and all its subcommands.
+
+    A lazily imported sub-app is imported and walked too, unless ``expand_lazy`` is False: then
+    only its one-line help (the stand-in's) is yielded, so a run does not import every domain.
+    """
     for attribute in COMMAND_TEXTS:
         slot = HelpText(where, command, attribute)
         if slot.text:
             yield slot
+    stand_in = _stand_in(command)
+    if stand_in is not None:
+        if stand_in.deferred and not expand_lazy:
+            return
+        command = stand_in.real_group()
+        for attribute in COMMAND_TEXTS:
+            slot = HelpText(where, command, attribute)
+            if slot.text:
+                yield slot
     params = list(command.params)
     help_option = _help_option(command)
     if help_option is not None:
@@ -86,7 +106,7 @@ def help_texts(command: _click.Command, where: str = "cofab") -> Iterator[HelpTe
                 yield slot
     subcommands: dict[str, _click.Command] = getattr(command, "commands", {})
     for name, subcommand in sorted(subcommands.items()):
-        yield from help_texts(subcommand, f"{where} {name}")
+        yield from help_texts(subcommand, f"{where} {name}", expand_lazy=expand_lazy)
 
 
 def help_msgids(app: typer.Typer) -> list[str]:
@@ -97,12 +117,28 @@ def help_msgids(app: typer.Typer) -> list[str]:
 
 
 def localise_help(command: _click.Command, locale: str) -> _click.Command:
-    """Replace every help prose of the tree in place by its ``locale`` translation."""
+    """Replace every help prose of the tree in place by its ``locale`` translation.
+
+    A lazily imported sub-app not imported yet is translated when it is (it keeps ``locale``).
+    """
     if locale == DEFAULT_LOCALE:
         return command
-    for slot in list(help_texts(command)):
+    for slot in list(help_texts(command, expand_lazy=False)):
         setattr(slot.holder, slot.attribute, translate(slot.text, locale))
+    for stand_in in _deferred_stand_ins(command):
+        stand_in.localise_to = locale
     return command
+
+
+def _deferred_stand_ins(command: _click.Command) -> Iterator[Any]:
+    stand_in = _stand_in(command)
+    if stand_in is not None:
+        if stand_in.deferred:
+            yield stand_in
+            return
+        command = stand_in.real_group()
+    for subcommand in getattr(command, "commands", {}).values():
+        yield from _deferred_stand_ins(subcommand)
 
 
 def _folding(make: Callable[..., Any]) -> Callable[..., Any]:
@@ -131,6 +167,8 @@ def localise_typer_strings(locale: str) -> None:
     """Translate Typer's panel titles and markers (process-wide: call only from an entry point)."""
     if locale == DEFAULT_LOCALE:
         return
+    from typer import rich_utils  # rich.markdown and markdown-it: ~0.1 s, only for Korean
+
     for name, msgid in TYPER_STRINGS.items():
         if getattr(rich_utils, name, None) == msgid:
             setattr(rich_utils, name, translate(msgid, locale))
