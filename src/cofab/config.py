@@ -33,6 +33,15 @@ class Settings(BaseSettings):
     login_lock_minutes: int = 15
     session_max_age_s: int = 60 * 60 * 12
     secure_cookies: bool = False
+    # Password-reset links; e-mailed through SMTP when smtp_host is set, else shown to the admin.
+    password_reset_hours: int = 24
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = Field(default=None, repr=False)
+    smtp_from: str = "cofab@localhost"
+    smtp_starttls: bool = True
+    smtp_timeout_s: float = 10.0
 
     def resolved_secret_key(self) -> str:
         """The signing key for sessions and CSRF tokens, generated once per data folder."""

@@ -33,6 +33,7 @@ NOT_PARTNER_DATA = {
     "/redoc",
     "/healthz",  # probes: no login, no data (tests/core/test_runtime_health.py)
     "/readyz",
+    "/password-reset/{token}",  # the one-time link is the credential (tests/accounts)
 }
 
 # Path parameter → how to find partner B's object of that kind. ``child_id`` and other generic
@@ -129,6 +130,8 @@ SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     },
     "TokenCreate": {"name": "mine"},
     "LocaleChange": {"locale": "ko"},
+    "PasswordChange": {"current_password": "not-the-password", "new_password": "x-long-enough-9"},
+    "RoleChange": {"role": "admin"},
     "MembershipIn": {"unit_ids": [], "all_units": True},
     "UnitIn": {"code": "intruder", "name_ko": "침입", "name_en": "Intruder"},
     "PartnerLinkIn": {"partner_id": 0},
@@ -485,9 +488,12 @@ def test_positive_control_partner_sees_its_own_records(world: World, api) -> Non
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # The caller's own account (language, personal API tokens), not the company's data.
 SELF_SERVICE = {
+    "/unit",  # the unit new records go to: a cookie, like the language
     "/api/v1/me/locale",
     "/api/v1/me/tokens",
     "/api/v1/me/tokens/{token_id}",
+    "/api/v1/me/password",
+    "/account/password",
     "/account/tokens",
     "/account/tokens/{token_id}/revoke",
 }

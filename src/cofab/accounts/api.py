@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy.orm import Session
 
-from cofab.accounts import schemas, service
+from cofab.accounts import schemas, service, user_admin
 from cofab.accounts.models import User
+from cofab.accounts.reset_mail import send_reset_link
 from cofab.core.access import Actor, viewer_may_call
 from cofab.core.web import DbSession, api_actor
 
@@ -25,6 +27,24 @@ def me(session: SessionDep, actor: ActorDep) -> Any:
 @viewer_may_call
 def set_locale(session: SessionDep, actor: ActorDep, body: schemas.LocaleChange) -> Response:
     service.set_locale(session, actor=actor, locale=body.locale)
+    return Response(status_code=204)
+
+
+@router.put("/me/password", status_code=204)
+@viewer_may_call
+def change_password(
+    request: Request, session: SessionDep, actor: ActorDep, body: schemas.PasswordChange
+) -> Response:
+    """Needs the current password; every session of the user ends (tokens keep working)."""
+    settings = request.app.state.settings
+    user_admin.change_own_password(
+        session,
+        actor=actor,
+        current_password=body.current_password,
+        new_password=body.new_password,
+        max_failures=settings.login_max_failures,
+        lock_minutes=settings.login_lock_minutes,
+    )
     return Response(status_code=204)
 
 
@@ -65,4 +85,69 @@ def create_user(session: SessionDep, actor: ActorDep, body: schemas.UserCreate) 
         role=body.role,
         partner_id=body.partner_id,
         locale=body.locale,
+    )
+
+
+@router.get("/users/{user_id}", response_model=schemas.UserRead)
+def get_user(session: SessionDep, actor: ActorDep, user_id: int) -> Any:
+    return user_admin.get_user(session, actor=actor, user_id=user_id)
+
+
+@router.put("/users/{user_id}/role", response_model=schemas.UserRead)
+def change_role(
+    session: SessionDep, actor: ActorDep, user_id: int, body: schemas.RoleChange
+) -> Any:
+    return user_admin.change_role(
+        session, actor=actor, user_id=user_id, role=body.role, partner_id=body.partner_id
+    )
+
+
+@router.post("/users/{user_id}/deactivate", response_model=schemas.UserRead)
+def deactivate(session: SessionDep, actor: ActorDep, user_id: int) -> Any:
+    """Ends the user's sessions and revokes their API tokens at once."""
+    return user_admin.deactivate(session, actor=actor, user_id=user_id)
+
+
+@router.post("/users/{user_id}/activate", response_model=schemas.UserRead)
+def activate(session: SessionDep, actor: ActorDep, user_id: int) -> Any:
+    return user_admin.activate(session, actor=actor, user_id=user_id)
+
+
+@router.post("/users/{user_id}/unlock", response_model=schemas.UnlockResult)
+def unlock(session: SessionDep, actor: ActorDep, user_id: int) -> Any:
+    """Clears the failed sign-ins that lock the account (5 within 15 minutes by default)."""
+    cleared = user_admin.unlock(session, actor=actor, user_id=user_id)
+    return schemas.UnlockResult(user_id=user_id, failures_cleared=cleared)
+
+
+@router.post("/users/{user_id}/password-reset", response_model=schemas.ResetIssued, status_code=201)
+def issue_password_reset(
+    request: Request, session: SessionDep, actor: ActorDep, user_id: int
+) -> Any:
+    """A one-time link to set a new password: e-mailed when SMTP is configured, else returned."""
+    return issue_and_send(request, session, actor, user_id)
+
+
+def issue_and_send(
+    request: Request, session: Session, actor: Actor, user_id: int
+) -> schemas.ResetIssued:
+    """Shared by the API and the users page. The mail goes out before the request commits: a
+    local relay answers in milliseconds, and a failed send shows the link instead."""
+    settings = request.app.state.settings
+    issued = user_admin.issue_reset(
+        session, actor=actor, user_id=user_id, valid_hours=settings.password_reset_hours
+    )
+    link = str(request.base_url).rstrip("/") + f"/password-reset/{issued.secret}"
+    emailed = send_reset_link(
+        settings,
+        to=issued.user.email,
+        link=link,
+        expires_at=issued.reset.expires_at,
+        locale=issued.user.locale or actor.locale,
+    )
+    return schemas.ResetIssued(
+        user_id=user_id,
+        expires_at=issued.reset.expires_at,
+        emailed=emailed,
+        url=None if emailed else link,
     )

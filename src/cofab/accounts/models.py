@@ -69,3 +69,21 @@ class LoginFailure(Base):
     client: Mapped[str] = mapped_column(String(64), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     count: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class PasswordReset(Base):
+    """A one-time link an admin issues so a user can set a new password.
+
+    Only the SHA-256 of the link's secret is stored (like API tokens), so a copy of the database
+    cannot be used to take over an account; the link ends at ``expires_at`` or on first use.
+    """
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

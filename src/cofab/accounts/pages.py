@@ -10,12 +10,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cofab.accounts import service
+from cofab.accounts import service, user_admin
+from cofab.accounts.api import issue_and_send
 from cofab.accounts.models import Role, User
 from cofab.core.access import Actor, viewer_may_call
-from cofab.core.errors import CofabError, Forbidden
+from cofab.core.errors import CofabError, FieldProblem, Forbidden, ValidationFailed
 from cofab.core.forms import FormDep
-from cofab.core.i18n import SUPPORTED_LOCALES, translate
+from cofab.core.i18n import N_, SUPPORTED_LOCALES, translate
 from cofab.core.security import csrf_ok
 from cofab.core.web import (
     DbSession,
@@ -133,6 +134,55 @@ def account(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     return render(request, "account.html", {"tokens": service.list_tokens(session, actor=actor)})
 
 
+@router.post("/account/password", response_class=HTMLResponse)
+@viewer_may_call
+def change_password(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    current_password: Annotated[str, Form()] = "",
+    new_password: Annotated[str, Form()] = "",
+    new_password_confirm: Annotated[str, Form()] = "",
+) -> Response:
+    """Every other session of the user ends; this one goes on with the new epoch."""
+    locale = request.state.locale
+    settings = request.app.state.settings
+    try:
+        if new_password != new_password_confirm:
+            raise ValidationFailed(
+                problems=[
+                    FieldProblem("new_password_confirm", N_("Does not match the new password."))
+                ]
+            )
+        user = user_admin.change_own_password(
+            session,
+            actor=actor,
+            current_password=current_password,
+            new_password=new_password,
+            max_failures=settings.login_max_failures,
+            lock_minutes=settings.login_lock_minutes,
+        )
+    except CofabError as exc:
+        session.rollback()
+        return render(
+            request,
+            "account.html",
+            {"tokens": service.list_tokens(session, actor=actor)} | page_errors(exc, locale),
+            status_code=exc.status,
+        )
+    request.session["epoch"] = user.session_epoch
+    return render(
+        request,
+        "account.html",
+        {
+            "tokens": service.list_tokens(session, actor=actor),
+            "flash": translate(
+                N_("Your password was changed; your other sessions have ended."), locale
+            ),
+        },
+    )
+
+
 @router.post("/account/tokens", response_class=HTMLResponse)
 @viewer_may_call
 def create_token(
@@ -169,15 +219,21 @@ def revoke_token(session: SessionDep, actor: ActorDep, token_id: int) -> Respons
 def users(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     if actor.role != "admin":
         raise Forbidden()
-    return render(request, "users.html", _users_ctx(session, actor))
+    return render(request, "users.html", _users_ctx(request, session, actor))
 
 
-def _users_ctx(session: Session, actor: Actor) -> dict[str, object]:
+def _users_ctx(request: Request, session: Session, actor: Actor) -> dict[str, object]:
     partners = session.execute(select(Partner).order_by(Partner.name_en)).scalars().all()
+    settings = request.app.state.settings
     return {
         "users": service.list_users(session, actor=actor),
         "roles": [r.value for r in Role],
         "partners": {p.id: p for p in partners},
+        "locked": user_admin.locked_emails(
+            session,
+            max_failures=settings.login_max_failures,
+            lock_minutes=settings.login_lock_minutes,
+        ),
     }
 
 
@@ -206,8 +262,8 @@ def create_user(
     except CofabError as exc:
         session.rollback()
         ctx = (
-            _users_ctx(session, actor)
-            | error_context(exc, locale)
+            _users_ctx(request, session, actor)
+            | page_errors(exc, locale)
             | {
                 "form": {
                     "email": email,
@@ -219,6 +275,188 @@ def create_user(
         )
         return render(request, "users.html", ctx, status_code=exc.status)
     return RedirectResponse("/users", status_code=303)
+
+
+# --- user administration (admins) -----------------------------------------------------------
+
+FIELD_LABELS = {
+    "email": N_("E-mail"),
+    "display_name": N_("Name"),
+    "password": N_("Password"),
+    "role": N_("Role"),
+    "partner_id": N_("Partner company"),
+    "current_password": N_("Current password"),
+    "new_password": N_("New password"),
+    "new_password_confirm": N_("Repeat the new password"),
+}
+DONE_MESSAGES = {
+    "role": N_("Role saved."),
+    "deactivated": N_("Account deactivated: its sessions and API tokens have ended."),
+    "activated": N_("Account reactivated. Its old API tokens stay revoked."),
+    "unlocked": N_("Account unlocked: {count} failed sign-ins cleared."),
+}
+
+
+def page_errors(exc: CofabError, locale: str) -> dict[str, object]:
+    """``error_context`` with each field shown by its label in the user's language."""
+    ctx = error_context(exc, locale)
+    for item in ctx["errors"]:
+        label = FIELD_LABELS.get(item["field"])
+        if label is not None:
+            item["field"] = translate(label, locale)
+    return ctx
+
+
+def _user_ctx(request: Request, session: Session, actor: Actor, user_id: int) -> dict[str, object]:
+    user = user_admin.get_user(session, actor=actor, user_id=user_id)
+    settings = request.app.state.settings
+    partners = session.execute(select(Partner).order_by(Partner.name_en)).scalars().all()
+    return {
+        "user": user,
+        "roles": [r.value for r in Role],
+        "partners": {p.id: p for p in partners},
+        "is_locked": user_admin.is_locked(
+            session,
+            user.email,
+            max_failures=settings.login_max_failures,
+            lock_minutes=settings.login_lock_minutes,
+        ),
+        "mail_configured": bool(settings.smtp_host),
+    }
+
+
+@router.get("/users/{user_id}", response_class=HTMLResponse)
+def user_detail(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    user_id: int,
+    done: str = "",
+    count: int = 0,
+) -> Response:
+    ctx = _user_ctx(request, session, actor, user_id)
+    if done in DONE_MESSAGES:
+        ctx["flash"] = translate(DONE_MESSAGES[done], request.state.locale, count=count)
+    return render(request, "user.html", ctx)
+
+
+def _user_action_failed(
+    request: Request, session: Session, actor: Actor, user_id: int, exc: CofabError
+) -> Response:
+    session.rollback()
+    ctx = _user_ctx(request, session, actor, user_id) | page_errors(exc, request.state.locale)
+    return render(request, "user.html", ctx, status_code=exc.status)
+
+
+@router.post("/users/{user_id}/role", response_class=HTMLResponse)
+def user_role(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    user_id: int,
+    role: Annotated[str, Form()] = "",
+    partner_id: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        user_admin.change_role(
+            session,
+            actor=actor,
+            user_id=user_id,
+            role=role,
+            partner_id=int(partner_id) if partner_id.isdigit() and len(partner_id) < 10 else None,
+        )
+    except CofabError as exc:
+        return _user_action_failed(request, session, actor, user_id, exc)
+    return RedirectResponse(f"/users/{user_id}?done=role", status_code=303)
+
+
+@router.post("/users/{user_id}/deactivate", response_class=HTMLResponse)
+def user_deactivate(
+    request: Request, session: SessionDep, actor: ActorDep, user_id: int
+) -> Response:
+    try:
+        user_admin.deactivate(session, actor=actor, user_id=user_id)
+    except CofabError as exc:
+        return _user_action_failed(request, session, actor, user_id, exc)
+    return RedirectResponse(f"/users/{user_id}?done=deactivated", status_code=303)
+
+
+@router.post("/users/{user_id}/activate", response_class=HTMLResponse)
+def user_activate(request: Request, session: SessionDep, actor: ActorDep, user_id: int) -> Response:
+    try:
+        user_admin.activate(session, actor=actor, user_id=user_id)
+    except CofabError as exc:
+        return _user_action_failed(request, session, actor, user_id, exc)
+    return RedirectResponse(f"/users/{user_id}?done=activated", status_code=303)
+
+
+@router.post("/users/{user_id}/unlock", response_class=HTMLResponse)
+def user_unlock(request: Request, session: SessionDep, actor: ActorDep, user_id: int) -> Response:
+    try:
+        cleared = user_admin.unlock(session, actor=actor, user_id=user_id)
+    except CofabError as exc:
+        return _user_action_failed(request, session, actor, user_id, exc)
+    return RedirectResponse(f"/users/{user_id}?done=unlocked&count={cleared}", status_code=303)
+
+
+@router.post("/users/{user_id}/reset-link", response_class=HTMLResponse)
+def user_reset_link(
+    request: Request, session: SessionDep, actor: ActorDep, user_id: int
+) -> Response:
+    """The link is shown here once (or e-mailed); it is not kept anywhere readable."""
+    try:
+        issued = issue_and_send(request, session, actor, user_id)
+    except CofabError as exc:
+        return _user_action_failed(request, session, actor, user_id, exc)
+    ctx = _user_ctx(request, session, actor, user_id) | {"reset": issued}
+    return render(request, "user.html", ctx)
+
+
+# --- redeeming a reset link (no sign-in: the link is the credential) --------------------------
+
+
+@router.get("/password-reset/{token}", response_class=HTMLResponse)
+def reset_form(request: Request, session: SessionDep, token: str) -> Response:
+    resolve_actor(request, session)
+    user = user_admin.reset_target(session, token)
+    status = 200 if user is not None else 404
+    return render(
+        request,
+        "password_reset.html",
+        {"target": user, "token": token},
+        status_code=status,
+    )
+
+
+@router.post("/password-reset/{token}", response_class=HTMLResponse)
+def reset_submit(
+    request: Request,
+    session: SessionDep,
+    token: str,
+    new_password: Annotated[str, Form()] = "",
+    new_password_confirm: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    resolve_actor(request, session)
+    locale = request.state.locale
+    if not csrf_ok(request.app.state.secret_key, session_id(request), csrf_token):
+        raise Forbidden(N_("The form has expired. Reload the page and try again."))
+    try:
+        if new_password != new_password_confirm:
+            raise ValidationFailed(
+                problems=[
+                    FieldProblem("new_password_confirm", N_("Does not match the new password."))
+                ]
+            )
+        user_admin.redeem_reset(session, secret=token, new_password=new_password)
+    except CofabError as exc:
+        session.rollback()
+        ctx = {"target": user_admin.reset_target(session, token), "token": token}
+        return render(
+            request, "password_reset.html", ctx | page_errors(exc, locale), status_code=exc.status
+        )
+    request.session.clear()
+    return render(request, "password_reset.html", {"target": None, "done": True})
 
 
 __all__ = ["User", "router"]

@@ -56,3 +56,31 @@ class TokenRead(BaseModel):
 
 class TokenIssued(TokenRead):
     token: str = Field(description="Shown once; only its hash is stored.")
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=1, max_length=200)
+
+
+class RoleChange(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    role: str = Field(description="admin, manager, quality, viewer or partner")
+    partner_id: int | None = Field(default=None, description="Required for the partner role")
+
+
+class ResetIssued(BaseModel):
+    user_id: int
+    expires_at: datetime
+    emailed: bool = Field(description="True when the link was e-mailed to the user")
+    url: str | None = Field(
+        description="The one-time link, shown once; None when it was e-mailed instead"
+    )
+
+
+class UnlockResult(BaseModel):
+    user_id: int
+    failures_cleared: int

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from cofab.accounts.models import ApiToken, LoginFailure, Role, User
+from cofab.accounts.password_policy import password_problems
 from cofab.core import audit
 from cofab.core.access import Actor, require_roles
 from cofab.core.errors import (
@@ -22,7 +23,6 @@ from cofab.core.errors import (
 )
 from cofab.core.i18n import N_, SUPPORTED_LOCALES
 from cofab.core.security import (
-    MIN_PASSWORD_LENGTH,
     burn_password_check,
     hash_api_token,
     hash_password,
@@ -93,12 +93,7 @@ def validate_new_user(
         problems.append(FieldProblem("email", N_("Has the wrong format.")))
     elif session.execute(select(User.id).where(User.email == email.lower())).first():
         problems.append(FieldProblem("email", N_("A user with this e-mail already exists.")))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(
-            FieldProblem(
-                "password", N_("Must be at least {min} characters."), {"min": MIN_PASSWORD_LENGTH}
-            )
-        )
+    problems += password_problems(password, email=email)
     roles = [r.value for r in Role]
     if role not in roles:
         problems.append(
