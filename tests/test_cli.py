@@ -53,7 +53,8 @@ def test_demo_load_is_idempotent_and_rich(cli_db: Engine) -> None:
     assert (
         partners >= 20 and count(cli_db, Site) >= partners and count(cli_db, Capability) > partners
     )
-    assert count(cli_db, Certification) > partners and count(cli_db, User) == 15
+    # 4 owner roles and 1 partner login per case, plus the group admin
+    assert count(cli_db, Certification) > partners and count(cli_db, User) == 16
     again = runner.invoke(cli.app, ["demo", "load", "--case", "electronics"])
     assert again.exit_code == 0 and count(cli_db, Partner) == partners
     with unit_of_work(cli_db) as session:

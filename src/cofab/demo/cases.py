@@ -26,7 +26,7 @@ CASES: dict[str, dict[str, Any]] = {
     "electronics": {
         "title": "Hanbit Electronics — smartphones and tablets built by contract manufacturers",
         "domain": "hanbit.example",
-        "unit": ("ELEC", "한빛전자", "Hanbit Electronics"),
+        "unit": ("electronics", "한빛전자", "Hanbit Electronics"),
         "partners": [
             (
                 "E-SGP",
@@ -293,7 +293,7 @@ CASES: dict[str, dict[str, Any]] = {
     "automotive": {
         "title": "Hanul Motors — battery-cell joint venture, cell offtake and cathode supply",
         "domain": "hanul-motors.example",
-        "unit": ("BATT", "한울모터스 배터리", "Hanul Motors Battery"),
+        "unit": ("battery", "한울모터스 배터리", "Hanul Motors Battery"),
         "partners": [
             (
                 "A-NCP",
@@ -461,7 +461,7 @@ CASES: dict[str, dict[str, Any]] = {
     "pharma": {
         "title": "Seoul BioPharm — biologics and clinical supply through CDMOs",
         "domain": "seoulbiopharm.example",
-        "unit": ("BIO", "서울바이오팜", "Seoul BioPharm"),
+        "unit": ("biologics", "서울바이오팜", "Seoul BioPharm"),
         "partners": [
             (
                 "P-IBL",

@@ -1,9 +1,18 @@
-"""Load a demo case through the same services users go through, so the audit chain is real."""
+"""Load a demo case through the same services users go through, so the audit chain is real.
+
+Each case is one business unit of the demo group: its partners, contracts, orders, documents and
+scenarios are written inside ``working_in(unit)`` so every owner-side row carries the unit, its
+owner users are members of that unit only, and the group admin sees every unit. Loading again
+finds everything by its reference and adds nothing.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,7 +21,14 @@ from cofab.accounts import service as accounts_service
 from cofab.accounts.models import User
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.core.errors import NotFound
-from cofab.demo.cases import CASES, CONTACT_TITLES, DEMO_PASSWORD, OWNER_ROLES, PARTNER_LOGIN
+from cofab.demo.cases import (
+    CASES,
+    CONTACT_TITLES,
+    DEMO_PASSWORD,
+    GROUP,
+    OWNER_ROLES,
+    PARTNER_LOGIN,
+)
 from cofab.partners import schemas
 from cofab.partners import service as partners_service
 from cofab.partners.models import Capability, Certification, Contact, Partner, Site
@@ -20,7 +36,24 @@ from cofab.partners.models import Capability, Certification, Contact, Partner, S
 CASE_NAMES = (*CASES.keys(), "all")
 SURNAMES = ("Lee", "Nguyen", "Garcia", "Kim", "Tan", "Sato")
 GIVEN_NAMES = ("Minji", "Anh", "Lucia", "Jisoo", "Wei", "Hiro")
-DemoLogin = tuple[str, str, str]
+DemoLogin = tuple[str, str, str]  # e-mail, password, role: the login page's table
+
+
+class DemoAccess(NamedTuple):
+    """One demo login and what it sees: ``case`` None with an owner role is the group admin."""
+
+    email: str
+    password: str
+    role: str
+    case: str | None
+    partner_name: str | None = None
+
+    @property
+    def login(self) -> DemoLogin:
+        return (self.email, self.password, self.role)
+
+
+GROUP_ADMIN = f"admin@{GROUP['domain']}"
 
 
 def _case_names(name: str) -> list[str]:
@@ -35,13 +68,61 @@ def _case_names(name: str) -> list[str]:
     return [name]
 
 
-def load_case(session: Session, name: str, *, today: date | None = None) -> list[DemoLogin]:
+def load_case(session: Session, name: str, *, today: date | None = None) -> list[DemoAccess]:
     """Add a case's partners, sites, capabilities, certificates and users; skip what exists."""
     today = today or date.today()
-    logins: list[DemoLogin] = []
+    logins = [_ensure_group_admin(session)]
     for case_name in _case_names(name):
-        logins += _load_one(session, case_name, today)
+        with _in_unit(session, case_name) as unit_id:
+            logins += _load_one(session, case_name, today)
+            _join_unit(session, case_name, unit_id)
     return logins
+
+
+@contextmanager
+def _in_unit(session: Session, case_name: str) -> Iterator[int]:
+    """Everything the case writes is filed under its business unit (created on first load)."""
+    from cofab.units import service as units
+
+    code, name_ko, name_en = CASES[case_name]["unit"]
+    unit = units.ensure_unit(session, code=code, name_ko=name_ko, name_en=name_en)
+    with units.working_in(session, unit.id):
+        yield unit.id
+
+
+def _join_unit(session: Session, case_name: str, unit_id: int) -> None:
+    """The case's partners work with its unit; its owner users are members of it alone."""
+    from cofab.units import service as units
+
+    for ref in _refs_of(session, case_name).values():
+        units.link_partner(session, partner_id=ref, unit_id=unit_id)
+    domain = CASES[case_name]["domain"]
+    for user in session.execute(
+        select(User).where(User.email.like(f"%@{domain}"), User.partner_id.is_(None))
+    ).scalars():
+        if units.units_of_user(session, user.id) != [unit_id] or user.all_units:
+            units.set_user_units(
+                session, None, user_id=user.id, unit_ids=[unit_id], all_units=False
+            )
+
+
+def _ensure_group_admin(session: Session) -> DemoAccess:
+    """The group's admin sees every unit (and every unit added later)."""
+    from cofab.units import service as units
+
+    _ensure_user(session, GROUP_ADMIN, f"Admin ({GROUP['name_en']})", "admin", None, "ko")
+    user = session.execute(select(User).where(User.email == GROUP_ADMIN)).scalar_one()
+    if not user.all_units:
+        units.set_user_units(session, None, user_id=user.id, unit_ids=[], all_units=True)
+    return DemoAccess(GROUP_ADMIN, DEMO_PASSWORD, "admin", None)
+
+
+def _refs_of(session: Session, case_name: str) -> dict[str, int]:
+    wanted = [f"DEMO-{partner[0]}" for partner in CASES[case_name]["partners"]]
+    rows = session.execute(
+        select(Partner.external_ref, Partner.id).where(Partner.external_ref.in_(wanted))
+    ).all()
+    return {str(ref): int(pid) for ref, pid in rows}
 
 
 def _ensure_user(
@@ -61,7 +142,7 @@ def _ensure_user(
     )
 
 
-def _load_one(session: Session, case_name: str, today: date) -> list[DemoLogin]:
+def _load_one(session: Session, case_name: str, today: date) -> list[DemoAccess]:
     case = CASES[case_name]
     domain = case["domain"]
     actor = SYSTEM_ACTOR
@@ -173,18 +254,21 @@ def _load_one(session: Session, case_name: str, today: date) -> list[DemoLogin]:
                     },
                 )
     locale = "ko"
-    logins: list[DemoLogin] = []
+    logins: list[DemoAccess] = []
     for role in OWNER_ROLES:
         email = f"{role}@{domain}"
         _ensure_user(session, email, f"{role.title()} ({case_name})", role, None, locale)
-        logins.append((email, DEMO_PASSWORD, role))
+        logins.append(DemoAccess(email, DEMO_PASSWORD, role, case_name))
     partner_ref = f"DEMO-{PARTNER_LOGIN[case_name]}"
     partner_id = refs[partner_ref]
     partner_name = session.get(Partner, partner_id)
     assert partner_name is not None
     email = f"partner@{partner_name.name_en.split()[0].lower()}.example"
-    _ensure_user(session, email, f"{partner_name.name_en} (partner)", "partner", partner_id, "en")
-    logins.append((email, DEMO_PASSWORD, "partner"))
+    partner_locale = "ko" if partner_name.country == "KR" else "en"
+    _ensure_user(
+        session, email, f"{partner_name.name_en} (partner)", "partner", partner_id, partner_locale
+    )
+    logins.append(DemoAccess(email, DEMO_PASSWORD, "partner", case_name, partner_name.name_en))
     from cofab.demo import selection_demo  # selection: demo evaluations, scores, due diligence
 
     selection_demo.load(session, case_name, refs, today)
@@ -211,11 +295,20 @@ def _path_to(status: str) -> list[str]:
     return order[: order.index(status) + 1]
 
 
-def demo_logins() -> list[DemoLogin]:
-    rows: list[DemoLogin] = []
+def demo_access() -> list[DemoAccess]:
+    """Every demo login with its unit, in the order ``cofab up`` prints them."""
+    rows = [DemoAccess(GROUP_ADMIN, DEMO_PASSWORD, "admin", None)]
     for case_name, case in CASES.items():
-        rows += [(f"{role}@{case['domain']}", DEMO_PASSWORD, role) for role in OWNER_ROLES]
+        rows += [
+            DemoAccess(f"{role}@{case['domain']}", DEMO_PASSWORD, role, case_name)
+            for role in OWNER_ROLES
+        ]
         ref = PARTNER_LOGIN[case_name]
         name_en = next(p[2] for p in case["partners"] if p[0] == ref)
-        rows.append((f"partner@{name_en.split()[0].lower()}.example", DEMO_PASSWORD, "partner"))
+        email = f"partner@{name_en.split()[0].lower()}.example"
+        rows.append(DemoAccess(email, DEMO_PASSWORD, "partner", case_name, name_en))
     return rows
+
+
+def demo_logins() -> list[DemoLogin]:
+    return [row.login for row in demo_access()]

@@ -71,7 +71,7 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
             rng = random.Random(f"{prefix}-{ref}-tickets")
             response = PROFILES[index % len(PROFILES)][4]
             _tickets(session, rng, story, active[ref], subjects, start, today, response)
-    _scorecards(session, today)
+    _scorecards(session, [active[ref].id for ref in makers], today)
     for review in story.reviews:
         if review.partner in active:
             _review(session, review, active[review.partner], today)
@@ -329,13 +329,17 @@ def _tickets(
     session.flush()
 
 
-def _scorecards(session: Session, today: date) -> None:
+def _scorecards(session: Session, partner_ids: list[int], today: date) -> None:
+    """Score only this case's partners: another case's partners belong to another unit."""
     template = scorecards.default_template(session)
     this_quarter, _end = scorecards.period_bounds(template.period, today)
     last_quarter, _ = scorecards.period_bounds(template.period, this_quarter - timedelta(days=1))
     earlier, _ = scorecards.period_bounds(template.period, last_quarter - timedelta(days=1))
     for start in (earlier, last_quarter, this_quarter):
-        scorecards.compute_scorecards(session, actor=SYSTEM_ACTOR, period_start=start)
+        for partner_id in partner_ids:
+            scorecards.compute_scorecards(
+                session, actor=SYSTEM_ACTOR, period_start=start, partner_id=partner_id
+            )
 
 
 def _review(session: Session, story: ReviewStory, partner: Partner, today: date) -> None:
