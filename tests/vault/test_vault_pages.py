@@ -72,7 +72,12 @@ def test_owner_uploads_through_the_form_and_shares_with_a_partner(
     until = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
     shared = owner.post(
         f"/vault/documents/{document_id}/shares",
-        data={"csrf_token": csrf, "partner_id": str(world.partner_a), "expires_at": until},
+        data={
+            "csrf_token": csrf,
+            "partner_id": str(world.partner_a),
+            "expires_at": until,
+            "without_agreement": "true",
+        },
     )
     assert shared.status_code == 303
     with unit_of_work(engine) as session:

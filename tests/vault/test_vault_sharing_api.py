@@ -43,9 +43,9 @@ def test_partner_access_follows_share_and_agreement_and_every_refusal_is_logged(
     download = f"/api/v1/vault/versions/{version_id}/download"
 
     assert alpha.get(download).status_code == 404  # not shared: not even its existence
-    shared = manager.post(
-        f"/api/v1/vault/documents/{document_id}/shares", json={"partner_id": world.partner_a}
-    )
+    url = f"/api/v1/vault/documents/{document_id}/shares"
+    assert manager.post(url, json={"partner_id": world.partner_a}).status_code == 422  # no NDA
+    shared = manager.post(url, json={"partner_id": world.partner_a, "without_agreement": True})
     assert shared.status_code == 201, shared.text
     refused = alpha.get(download)
     assert refused.status_code == 403
@@ -110,7 +110,8 @@ def test_sharing_rules_reject_bad_input(world: World, api) -> None:  # type: ign
     assert naive.status_code == 422
     assert manager.post(url, json={"partner_id": 999999}).status_code == 422
     assert viewer.post(url, json={"partner_id": world.partner_a}).status_code == 403
-    again = [manager.post(url, json={"partner_id": world.partner_a}) for _ in range(2)]
+    body = {"partner_id": world.partner_a, "without_agreement": True}
+    again = [manager.post(url, json=body) for _ in range(2)]
     assert again[0].json()["id"] == again[1].json()["id"]  # one open share per partner
     unknown_contract = manager.post(
         "/api/v1/vault/documents",

@@ -117,12 +117,17 @@ def share(
     *,
     expires_at: datetime | None = None,
     now: datetime | None = None,
+    without_agreement: bool = True,
 ) -> Any:
+    """Shares as the access tests need (agreements come and go around it): by default with the
+    explicit override a person ticks when the partner has no agreement in force yet."""
     return sharing.share_document(
         session,
         actor=ADMIN,
         document_id=document_id,
-        data=schemas.VaultShareCreate(partner_id=partner_id, expires_at=expires_at),
+        data=schemas.VaultShareCreate(
+            partner_id=partner_id, expires_at=expires_at, without_agreement=without_agreement
+        ),
         now=now,
     )
 

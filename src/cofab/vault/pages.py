@@ -22,7 +22,7 @@ from cofab.core.access import Actor, require_roles
 from cofab.core.errors import CofabError
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.pagination import Page, paginate
-from cofab.core.web import DbSession, PageActor, check_csrf, error_context, render
+from cofab.core.web import DbSession, PageActor, check_csrf, render
 from cofab.db.base import utcnow
 from cofab.partners.models import Partner
 from cofab.vault import deletion, documents, pages_reports, schemas, sharing
@@ -34,6 +34,7 @@ from cofab.vault.access import (
     signed_contracts,
 )
 from cofab.vault.downloads import prepare_download
+from cofab.vault.field_labels import labelled_error_context
 from cofab.vault.models import Classification, DocumentKind, VaultShare
 from cofab.vault.streaming import StreamedForm, refuse_declared_oversize, stream_upload
 from cofab.vault.web import (
@@ -127,7 +128,7 @@ def document_create(
             request,
             "vault/new.html",
             {"form": data, "contract_choices": _contract_choices(session, actor), **CHOICES}
-            | error_context(exc, request.state.locale),
+            | labelled_error_context(exc, request.state.locale),
             status_code=exc.status,
         )
     return RedirectResponse(f"/vault/documents/{document.id}?done=1", status_code=303)
@@ -156,6 +157,15 @@ def _detail_ctx(session: Session, actor: Actor, document_id: int, locale: str) -
         "contract_choices": _contract_choices(session, actor),
         **CHOICES,
     }
+    if actor.role in WRITERS:
+        now = ctx["now"]
+        ctx["waiting"] = {
+            s.partner_id: gap
+            for s in view.shares
+            if s.revoked_at is None
+            and (s.expires_at is None or s.expires_at > now)
+            and (gap := sharing.agreement_gap(session, document, s.partner_id, now))
+        }
     share_id = view.decision.basis.get("share_id")
     ctx["my_share"] = session.get(VaultShare, share_id) if actor.is_partner and share_id else None
     if actor.role in WRITERS:
@@ -186,7 +196,7 @@ def _change_or_error(
     except CofabError as exc:
         session.rollback()
         ctx = _detail_ctx(session, actor, document_id, request.state.locale)
-        ctx |= error_context(exc, request.state.locale)
+        ctx |= labelled_error_context(exc, request.state.locale)
         return render(request, "vault/detail.html", ctx, status_code=exc.status)
     return RedirectResponse(f"/vault/documents/{document_id}?done=1", status_code=303)
 
@@ -251,7 +261,7 @@ def _upload_refused(
 ) -> Response:
     session.rollback()
     ctx = _detail_ctx(session, actor, document_id, request.state.locale)
-    ctx |= error_context(exc, request.state.locale)
+    ctx |= labelled_error_context(exc, request.state.locale)
     return render(request, "vault/detail.html", ctx, status_code=exc.status)
 
 
@@ -313,7 +323,7 @@ def _delete_or_error(
     except CofabError as exc:
         session.rollback()
         ctx = _detail_ctx(session, actor, document_id, request.state.locale)
-        ctx |= error_context(exc, request.state.locale)
+        ctx |= labelled_error_context(exc, request.state.locale)
         return render(request, "vault/detail.html", ctx, status_code=exc.status)
     deletion.commit_then_remove(session, store_of(request), removal)
     return RedirectResponse(to or f"/vault/documents/{document_id}?done=1", status_code=303)
@@ -324,17 +334,23 @@ def share_add(
     request: Request, session: DbSession, actor: PageActor, form: FormDep, document_id: int
 ) -> Response:
     data = fields(form)
-
-    def action() -> Any:
+    typed = dict(data)
+    try:
         data["expires_at"] = local_to_utc(data.get("expires_at"), actor.timezone)
-        return sharing.share_document(
+        sharing.share_document(
             session,
             actor=actor,
             document_id=document_id,
             data=parse(schemas.VaultShareCreate, data),
         )
-
-    return _change_or_error(request, session, actor, document_id, action)
+    except AccessRefused:
+        raise
+    except CofabError as exc:  # re-render with the reason and what was typed, ticked box too
+        session.rollback()
+        ctx = _detail_ctx(session, actor, document_id, request.state.locale)
+        ctx |= labelled_error_context(exc, request.state.locale) | {"share_form": typed}
+        return render(request, "vault/detail.html", ctx, status_code=exc.status)
+    return RedirectResponse(f"/vault/documents/{document_id}?done=1", status_code=303)
 
 
 @router.post("/vault/shares/{share_id}/revoke", response_class=HTMLResponse)

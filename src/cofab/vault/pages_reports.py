@@ -20,12 +20,13 @@ from cofab.core.audit import AuditEntry
 from cofab.core.dashboard import register_dashboard_widget
 from cofab.core.errors import CofabError
 from cofab.core.forms import FormDep, fields, parse
-from cofab.core.web import DbSession, PageActor, error_context, render
+from cofab.core.web import DbSession, PageActor, render
 from cofab.db.base import utcnow
 from cofab.partners.models import Partner
 from cofab.vault import documents, exits, reports, schemas
 from cofab.vault.access import ENTITY, REPORT_READERS
 from cofab.vault.exits import ISSUERS
+from cofab.vault.field_labels import labelled_error_context
 from cofab.vault.models import ExitStatus, VaultExitReport
 from cofab.vault.web import LOG_REFUSALS, flash, names, partner_label
 
@@ -103,7 +104,7 @@ def exit_issue(request: Request, session: DbSession, actor: PageActor, form: For
     except CofabError as exc:
         session.rollback()
         ctx = _exits_ctx(session, actor, request.state.locale)
-        ctx |= error_context(exc, request.state.locale)
+        ctx |= labelled_error_context(exc, request.state.locale)
         return render(request, "vault/exits.html", ctx, status_code=exc.status)
     return RedirectResponse(f"/vault/exit-reports/{report.id}?done=1", status_code=303)
 
@@ -139,7 +140,7 @@ def exit_confirm(
     except CofabError as exc:
         session.rollback()
         ctx = _exit_ctx(session, actor, exit_report_id, request.state.locale)
-        ctx |= error_context(exc, request.state.locale)
+        ctx |= labelled_error_context(exc, request.state.locale)
         return render(request, "vault/exit.html", ctx, status_code=exc.status)
     return RedirectResponse(f"/vault/exit-reports/{exit_report_id}?done=1", status_code=303)
 

@@ -41,6 +41,11 @@ class VaultShareCreate(Strict):
     partner_id: int
     expires_at: AwareDatetime | None = None
     note: str | None = Field(default=None, max_length=2000)
+    without_agreement: bool = Field(
+        default=False,
+        description="Share a confidential document although the partner has no NDA or contract "
+        "in force: it opens to the partner's users only once one is (refused otherwise)",
+    )
 
 
 class VaultGrantCreate(Strict):

@@ -20,14 +20,42 @@ from cofab.core.i18n import N_
 from cofab.db.base import utcnow
 from cofab.partners.models import Partner
 from cofab.vault import schemas
-from cofab.vault.access import WRITERS, as_utc
+from cofab.vault.access import WRITERS, as_utc, partner_agreements
 from cofab.vault.documents import writable_document
-from cofab.vault.models import VaultGrant, VaultShare
+from cofab.vault.models import Classification, VaultDocument, VaultGrant, VaultShare
 
 MSG_PAST = N_("The end must be in the future.")
 MSG_NO_PARTNER = N_("No partner has the id {id}.")
 MSG_NO_USER = N_("No active user has the id {id}.")
 MSG_REVOKED = N_("This was already revoked.")
+MSG_NO_AGREEMENT = N_(
+    "This partner has no NDA or contract in force with us, so its users cannot open a "
+    '{classification} document. Put an NDA in force first, or tick "Share anyway": the '
+    "document then opens to them once an agreement is in force."
+)
+MSG_CONTRACT_NOT_IN_FORCE = N_(
+    "This document belongs to contract {contract_id}, which is not in force for this partner, so "
+    'its users cannot open it. Wait until the contract is in force, or tick "Share anyway": '
+    "the document then opens to them once it is."
+)
+
+
+def agreement_gap(
+    session: Session, document: VaultDocument, partner_id: int, at: datetime
+) -> str | None:
+    """Why the partner's users could not open the document now although it is shared (the
+    reason code of ``access.decide``), or None when a share would open it. Public documents need
+    no agreement; secret ones additionally need a personal grant, which the page says apart."""
+    if document.classification == Classification.PUBLIC:
+        return None
+    covered, reason = partner_agreements(session, partner_id, at).covers(document.contract_id)
+    return None if covered else reason
+
+
+def _refuse_gap(document: VaultDocument, reason: str) -> ValidationFailed:
+    message = MSG_NO_AGREEMENT if reason == "no_agreement" else MSG_CONTRACT_NOT_IN_FORCE
+    params = {"classification": str(document.classification), "contract_id": document.contract_id}
+    return ValidationFailed(problems=[FieldProblem("partner_id", message, params)])
 
 
 def _check_future(expires_at: datetime | None, now: datetime) -> datetime | None:
@@ -54,6 +82,9 @@ def share_document(
             problems=[FieldProblem("partner_id", MSG_NO_PARTNER, {"id": data.partner_id})]
         )
     expires_at = _check_future(data.expires_at, now)
+    gap = agreement_gap(session, document, data.partner_id, now)
+    if gap is not None and not data.without_agreement:
+        raise _refuse_gap(document, gap)
     existing = session.execute(
         select(VaultShare).where(
             VaultShare.document_id == document.id,
@@ -81,7 +112,9 @@ def share_document(
         entity_id=share.id,
         partner_id=share.partner_id,
         before=before,
-        after=audit.snapshot(share) | {"document_title": document.title},
+        after=audit.snapshot(share)
+        | {"document_title": document.title}
+        | ({"shared_without_agreement": gap} if gap else {}),
     )
     return share
 
