@@ -47,6 +47,7 @@ class DemoAccess(NamedTuple):
     role: str
     case: str | None
     partner_name: str | None = None
+    partner_name_ko: str | None = None
 
     @property
     def login(self) -> DemoLogin:
@@ -268,7 +269,11 @@ def _load_one(session: Session, case_name: str, today: date) -> list[DemoAccess]
     _ensure_user(
         session, email, f"{partner_name.name_en} (partner)", "partner", partner_id, partner_locale
     )
-    logins.append(DemoAccess(email, DEMO_PASSWORD, "partner", case_name, partner_name.name_en))
+    logins.append(
+        DemoAccess(
+            email, DEMO_PASSWORD, "partner", case_name, partner_name.name_en, partner_name.name_ko
+        )
+    )
     from cofab.demo import selection_demo  # selection: demo evaluations, scores, due diligence
 
     selection_demo.load(session, case_name, refs, today)
@@ -304,9 +309,9 @@ def demo_access() -> list[DemoAccess]:
             for role in OWNER_ROLES
         ]
         ref = PARTNER_LOGIN[case_name]
-        name_en = next(p[2] for p in case["partners"] if p[0] == ref)
+        name_ko, name_en = next((p[1], p[2]) for p in case["partners"] if p[0] == ref)
         email = f"partner@{name_en.split()[0].lower()}.example"
-        rows.append(DemoAccess(email, DEMO_PASSWORD, "partner", case_name, name_en))
+        rows.append(DemoAccess(email, DEMO_PASSWORD, "partner", case_name, name_en, name_ko))
     return rows
 
 

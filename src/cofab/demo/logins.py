@@ -31,18 +31,15 @@ def _group_name(locale: str) -> str:
 def access_row(row: DemoAccess, locale: str) -> tuple[str, str, str, str]:
     role = translate(label_msgid(row.role), locale)
     if row.case is None:
-        unit = translate(N_("All units ({group})"), locale, group=_group_name(locale))
-        sees = translate(N_("Every unit's partners and records"), locale)
+        unit = translate(N_("{group} (all units)"), locale, group=_group_name(locale))
+        sees = translate(N_("Every unit"), locale)
     elif row.partner_name is not None:
         unit = unit_name(row.case, locale)
-        sees = translate(
-            N_("Only {partner}'s own orders, contracts and documents"),
-            locale,
-            partner=row.partner_name,
-        )
+        name = row.partner_name_ko if locale == "ko" and row.partner_name_ko else row.partner_name
+        sees = translate(N_("{partner}'s own data only"), locale, partner=name)
     else:
         unit = unit_name(row.case, locale)
-        sees = translate(N_("Only this unit's partners and records"), locale)
+        sees = translate(N_("This unit only"), locale)
     return (row.email, role, unit, sees)
 
 
