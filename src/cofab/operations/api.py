@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
 from cofab.core.downloads import tabular_response
+from cofab.core.i18n import translate
 from cofab.core.pagination import Page, page_of, paginate
 from cofab.core.tabular import TableLimits, read_table
 from cofab.core.uploads import read_limited
@@ -27,6 +28,7 @@ from cofab.operations import (
     importing,
     inventory,
     orders,
+    portal,
     progress,
     schemas,
     scorecards,
@@ -343,6 +345,25 @@ def resolve_ticket(
     session: SessionDep, actor: ActorDep, ticket_id: int, body: schemas.TicketNote
 ) -> Any:
     return tickets.resolve(session, actor=actor, ticket_id=ticket_id, note=body.note)
+
+
+@router.get("/portal", response_model=list[schemas.PortalEntry])
+def partner_todo(request: Request, session: SessionDep, actor: ActorDep) -> Any:
+    """A partner user's to-do counts (the start page's cards); owner staff get 403."""
+    locale = request.state.locale
+    return [
+        schemas.PortalEntry(
+            key=e.key,
+            title=translate(
+                portal.TITLES[e.key],
+                locale,
+                days=portal.DUE_WITHIN_DAYS if e.key == "shipments_due" else portal.RECENT_DAYS,
+            ),
+            count=e.count,
+            link=e.link,
+        )
+        for e in portal.todo(session, actor=actor)
+    ]
 
 
 # --- live view, import, export ----------------------------------------------------------------

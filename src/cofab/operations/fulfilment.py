@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from cofab.operations.models import AckStatus, Order, OrderLine, OrderStatus
 
+AWAITING_ANSWER = "awaiting_answer"  # a filter, not a state: open orders with a pending line
 PARTIALLY_RECEIVED = "partially_received"
 RECEIVED = "received"
 CLOSED = OrderStatus.CLOSED.value
@@ -36,6 +37,7 @@ DEAD_LINE_STATES = frozenset({AckStatus.REJECTED.value, AckStatus.CANCELLED.valu
 # What the order list can be filtered by, in the order a buyer follows an order through.
 ORDER_STATES: tuple[str, ...] = (
     OrderStatus.PENDING_APPROVAL.value,
+    AWAITING_ANSWER,
     OrderStatus.OPEN.value,
     PARTIALLY_RECEIVED,
     RECEIVED,
@@ -143,4 +145,6 @@ def order_state_condition(state: str) -> ColumnElement[bool]:
         return and_(is_open, some_goods, short)
     if state == OrderStatus.OPEN.value:
         return and_(is_open, not_(some_goods))
+    if state == AWAITING_ANSWER:
+        return and_(is_open, _live_line(OrderLine.ack_status == AckStatus.PENDING.value))
     return Order.status == state

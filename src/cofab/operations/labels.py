@@ -19,6 +19,9 @@ OPERATIONS_LABELS: dict[str, str] = {
     "partially_received": N_("Partially received"),
     "received": N_("Received"),
     "close": N_("Closed"),
+    "awaiting_answer": N_("Lines waiting for an answer"),
+    "proposal_accepted": N_("Proposal accepted"),
+    "proposal_rejected": N_("Proposal declined"),
     # production stages
     "materials_ready": N_("Materials ready"),
     "in_production": N_("In production"),

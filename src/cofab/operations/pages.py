@@ -23,6 +23,7 @@ from cofab.operations import (
     labels,
     pages_orders,
     pages_performance,
+    pages_portal,
     pages_stock,
     reviews,
 )
@@ -73,4 +74,5 @@ routers: list[APIRouter] = [
     pages_orders.router,
     pages_stock.router,
     pages_performance.router,
+    pages_portal.router,
 ]

@@ -480,3 +480,16 @@ class LiveSummary(BaseModel):
     stages: dict[str, float]
     inventory: list[dict[str, Any]]
     overdue_actions: int
+
+
+# --- partner start page -----------------------------------------------------------------------
+
+
+class PortalEntry(BaseModel):
+    key: str = Field(
+        description="awaiting_answer, shipments_due, tickets_waiting, action_items, "
+        "answered_proposals or documents_shared"
+    )
+    title: str
+    count: int
+    link: str = Field(description="The page that lists these items")

@@ -87,7 +87,7 @@ def _query_string(request: Request) -> str:
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     if actor.is_partner:
-        return RedirectResponse(f"/partners/{actor.partner_id}", status_code=303)
+        return RedirectResponse("/portal", status_code=303)  # their to-do start page
     counts = dict(
         session.execute(select(Partner.status, func.count()).group_by(Partner.status)).all()
     )
