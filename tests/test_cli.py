@@ -76,7 +76,8 @@ def test_user_create_validates(cli_db: Engine) -> None:
     short = runner.invoke(
         cli.app, ["user", "create", "x@x.test", "--role", "wizard", "--password", "a"]
     )
-    assert short.exit_code == 1 and "role" in short.output and "password" in short.output
+    # fields are named by their labels ("Role", "Password"), never by their keys
+    assert short.exit_code == 1 and "Role" in short.output and "Password" in short.output
     assert "Traceback" not in short.output
 
 

@@ -142,7 +142,7 @@ def test_examples_are_valid() -> None:
         (
             lambda d: d["sites"][1].update(capacity="lots"),
             "$.sites[1].capacity",
-            problem_messages.WRONG_TYPE,
+            problem_messages.WRONG_TYPE_EITHER,
         ),
     ],
 )

@@ -20,9 +20,10 @@ def fail(message: str, **params: object) -> NoReturn:
 
 
 def fail_with(exc: CofabError) -> NoReturn:
+    from cofab.core.validation import labelled  # pydantic: not on the fast path of every call
+
     locale = cli_locale()
     err.print(f"[red]error:[/red] {translate(exc.message, locale, **exc.params)}", highlight=False)
-    for problem in exc.problems:
-        message = translate(problem.message, locale, **problem.params)
-        err.print(f"  {problem.field}: {message}", highlight=False)
+    for problem in labelled(exc.problems, locale):
+        err.print(f"  {problem['field']}: {problem['message']}", highlight=False)
     raise typer.Exit(1)

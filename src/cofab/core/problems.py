@@ -17,7 +17,7 @@ from cofab.core.errors import CofabError, Conflict, FieldProblem, ValidationFail
 from cofab.core.i18n import N_, locale_from_accept_language, translate
 from cofab.core.input_guard import install_input_guard
 from cofab.core.openapi_problems import install_problem_openapi
-from cofab.core.validation import problem_for
+from cofab.core.validation import field_label, labelled, problem_for, unique
 
 log = logging.getLogger("cofab")
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -96,10 +96,10 @@ def problem_response(
 ) -> Response:
     locale = _locale(request)
     detail = translate(message, locale, **params)
-    errors = [
-        {"field": p.field, "message": translate(p.message, locale, **p.params)} for p in problems
-    ]
+    problems = unique(problems)
     if not wants_problem_json(request):
+        # people read labels; the machine path stays in the JSON body for API clients
+        errors = labelled(problems, locale)
         if status == 401 and request.method == "GET":
             return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
         from cofab.core.web import render
@@ -110,6 +110,14 @@ def problem_response(
             {"status": status, "detail": detail, "errors": errors},
             status_code=status,
         )
+    errors = [
+        {
+            "field": p.field,
+            "label": field_label(p.field, locale),
+            "message": translate(p.message, locale, **p.params),
+        }
+        for p in problems
+    ]
     body: dict[str, Any] = {
         "type": f"https://cofab.dev/problems/{code}",
         "title": translate(HTTP_TITLES.get(status, HTTP_TITLES[400]), locale),

@@ -11,7 +11,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +20,10 @@ from cofab.core.errors import BadRequest, PayloadTooLarge
 from cofab.core.i18n import N_
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+# Excel has no time zones: an aware time is written as UTC with the zone in the cell's format,
+# and the reader gives such a cell back as an aware ISO 8601 time
+UTC_NUMBER_FORMAT = 'yyyy-mm-dd hh:mm:ss "UTC"'
+
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -33,9 +37,11 @@ def _normalise_header(name: object) -> str:
     return str(name or "").strip().lower().replace(" ", "_")
 
 
-def _cell_text(value: Any) -> str:
+def _cell_text(value: Any, number_format: str = "") -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime) and '"UTC"' in number_format:
+        return value.replace(tzinfo=UTC).isoformat()
     if isinstance(value, datetime):
         return (
             value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
@@ -141,7 +147,10 @@ def _read_xlsx(content: bytes, limits: TableLimits) -> list[Row]:
         sheet = workbook.worksheets[0]
         # the sheet's own <dimension> may claim A1:XFD1048576: pad no row to it
         sheet.reset_dimensions()
-        records = ([_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True))
+        records = (
+            [_cell_text(cell.value, getattr(cell, "number_format", "") or "") for cell in row]
+            for row in sheet.iter_rows()
+        )
         return _rows_from_records(_capped(records, limits))
     except (*unreadable, ParseError) as exc:
         raise BadRequest(MSG_BAD_XLSX) from exc
@@ -192,12 +201,21 @@ def write_xlsx(
     headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "export"
 ) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
+
+    def cell(value: Any) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            utc = WriteOnlyCell(sheet, value=value.astimezone(UTC).replace(tzinfo=None))
+            utc.number_format = UTC_NUMBER_FORMAT
+            return utc
+        return xlsx_safe(_export_value(value))
+
     sheet.append([xlsx_safe(inert(h)) for h in headers])
     for row in rows:
-        sheet.append([xlsx_safe(_export_value(v)) for v in row])
+        sheet.append([cell(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -27,6 +27,7 @@ from cofab.core.errors import CofabError, Forbidden, Unauthorized
 from cofab.core.i18n import N_, locale_from_accept_language, normalise_locale, translate
 from cofab.core.labels import label_msgid
 from cofab.core.security import csrf_ok, csrf_token
+from cofab.core.validation import labelled
 from cofab.db.session import begin_writing, run_after, take_after_writes, unit_of_work
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -359,10 +360,7 @@ def error_context(exc: CofabError, locale: str) -> dict[str, Any]:
     """The page-side rendering of an error: a headline plus one line per field."""
     return {
         "error": translate(exc.message, locale, **exc.params),
-        "errors": [
-            {"field": p.field, "message": translate(p.message, locale, **p.params)}
-            for p in exc.problems
-        ],
+        "errors": labelled(exc.problems, locale),
     }
 
 

@@ -76,7 +76,7 @@ def import_partners(
     session: SessionDep,
     actor: ActorDep,
     file: Annotated[UploadFile, File()],
-    kind: Literal["partners", "sites", "capabilities"] = "partners",
+    kind: Literal["partners", "sites", "capabilities", "certifications"] = "partners",
 ) -> Any:
     content = read_limited(file, request.app.state.settings.max_upload_mb)
     rows = read_table(

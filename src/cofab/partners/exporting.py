@@ -1,4 +1,9 @@
-"""Registry lists as tables for CSV/XLSX export; columns match the importer where they overlap."""
+"""Registry lists as tables for CSV/XLSX export, in the columns the importer reads back.
+
+Every export re-imports unchanged (tests/partners/test_partner_round_trip.py): a row without an
+external reference gets a made-up one (``P``, ``S`` or ``C`` and its id) that the importer
+resolves to the same row; columns added for people (a partner's name, days left) are read-only.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor, scope_to_partner
 from cofab.partners import service
-from cofab.partners.models import Capability, Certification, Site
+from cofab.partners.models import Capability, Certification, Partner, Site
 
 EXPORT_KINDS = ("partners", "sites", "capabilities", "certifications")
 
@@ -34,7 +39,7 @@ def export_table(
         ]
         rows: list[list[Any]] = [
             [
-                p.external_ref or f"P{p.id}",
+                _ref(p),
                 p.name_ko,
                 p.name_en,
                 p.types,
@@ -64,8 +69,8 @@ def export_table(
         ]
         rows = [
             [
-                s.external_ref or f"S{s.id}",
-                partners[s.partner_id].external_ref,
+                _ref(s),
+                _ref(partners[s.partner_id]),
                 s.name,
                 s.address,
                 s.country,
@@ -97,8 +102,8 @@ def export_table(
         ]
         rows = [
             [
-                c.external_ref or f"C{c.id}",
-                s.external_ref,
+                _ref(c),
+                _ref(s),
                 partners[c.partner_id].name_en,
                 c.process,
                 c.product_families,
@@ -115,27 +120,41 @@ def export_table(
         Certification.partner_id,
     )
     headers = [
+        "partner_ref",
         "partner",
         "standard",
         "number",
         "issuer",
-        "site_id",
+        "site_ref",
         "valid_from",
         "valid_to",
         "days_left",
     ]
     today = date.today()
+    certificates = list(session.execute(stmt_c.order_by(Certification.valid_to)).scalars())
+    site_ids = {c.site_id for c in certificates if c.site_id is not None}
+    sites = (
+        {s.id: s for s in session.execute(select(Site).where(Site.id.in_(site_ids))).scalars()}
+        if site_ids
+        else {}
+    )
     rows = [
         [
+            _ref(partners[c.partner_id]),
             partners[c.partner_id].name_en,
             c.standard,
             c.number,
             c.issuer,
-            c.site_id,
+            _ref(sites[c.site_id]) if c.site_id in sites else None,
             c.valid_from,
             c.valid_to,
             (c.valid_to - today).days,
         ]
-        for c in session.execute(stmt_c.order_by(Certification.valid_to)).scalars()
+        for c in certificates
     ]
     return headers, rows
+
+
+def _ref(row: Partner | Site | Capability) -> str:
+    prefix = "P" if isinstance(row, Partner) else "S" if isinstance(row, Site) else "C"
+    return row.external_ref or f"{prefix}{row.id}"

@@ -1,11 +1,16 @@
-"""Import partners, sites and capabilities from CSV/XLSX.
+"""Import partners, sites, capabilities and certificates from CSV/XLSX.
 
 The whole file is validated before anything is written, and every row is matched on its
-``external_ref``, so a bad file writes nothing and the same file imported twice changes nothing.
+``external_ref`` (certificates on partner, standard and number), so a bad file writes nothing and
+the same file imported twice changes nothing. Every export re-imports unchanged: the columns an
+export adds for reading (a partner's name next to its reference, a certificate's days left) are
+accepted and ignored, and the references an export makes up for rows that have none (``P12``,
+``S7``: the row's id) find those rows again.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -20,10 +25,10 @@ from cofab.core.i18n import N_
 from cofab.core.tabular import Row, split_list
 from cofab.core.validation import problems_from
 from cofab.partners import schemas, service
-from cofab.partners.models import Capability, Partner, Site
+from cofab.partners.models import Capability, Certification, Partner, PartnerStatus, Site
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
-IMPORT_KINDS = ("partners", "sites", "capabilities")
+IMPORT_KINDS = ("partners", "sites", "capabilities", "certifications")
 COLUMNS: dict[str, list[str]] = {
     "partners": [
         "external_ref",
@@ -31,6 +36,7 @@ COLUMNS: dict[str, list[str]] = {
         "name_en",
         "types",
         "form",
+        "status",
         "country",
         "website",
         "notes",
@@ -49,20 +55,42 @@ COLUMNS: dict[str, list[str]] = {
     "capabilities": [
         "external_ref",
         "site_ref",
+        "partner",
         "process",
         "product_families",
         "capacity",
         "capacity_unit",
         "capacity_period",
     ],
+    "certifications": [
+        "partner_ref",
+        "partner",
+        "standard",
+        "number",
+        "issuer",
+        "site_ref",
+        "valid_from",
+        "valid_to",
+        "days_left",
+    ],
 }
+#: columns an export writes for people to read; the importer derives them, so it skips them
+READ_ONLY = {"partner", "days_left"}
 LIST_COLUMNS = {"types", "product_families"}
+#: made-up references of exported rows that have no external_ref of their own
+SYNTHETIC_REF = {Partner: "P", Site: "S", Capability: "C"}
+
+NEW_PARTNER_STATUS = N_(
+    "A new partner starts as {prospect}; change its status on the partner page after the import."
+)
+BAD_TRANSITION = N_("A partner cannot move from {current} to {target}.")
+SITE_OF_OTHER_PARTNER = N_("The site {ref} belongs to another partner.")
 
 
 def _clean(values: dict[str, str], kind: str) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for key, raw in values.items():
-        if raw == "":
+        if raw == "" or key in READ_ONLY:
             continue
         data[key] = split_list(raw) if key in LIST_COLUMNS else raw
     if kind in ("partners", "sites") and "country" in data:
@@ -83,14 +111,12 @@ def _validate(
         return None
 
 
-def _require_ref(row: Row, problems: list[FieldProblem]) -> str | None:
-    ref = row.values.get("external_ref", "").strip()
-    if not ref:
-        problems.append(
-            FieldProblem(f"row {row.number}: external_ref", N_("This field is required."))
-        )
+def _require(row: Row, column: str, problems: list[FieldProblem]) -> str | None:
+    value = row.values.get(column, "").strip()
+    if not value:
+        problems.append(FieldProblem(f"row {row.number}: {column}", N_("This field is required.")))
         return None
-    return ref
+    return value
 
 
 def _unknown_columns(rows: list[Row], kind: str) -> list[FieldProblem]:
@@ -98,6 +124,19 @@ def _unknown_columns(rows: list[Row], kind: str) -> list[FieldProblem]:
         return []
     extra = sorted(set(rows[0].values) - set(COLUMNS[kind]))
     return [FieldProblem(f"column {name}", N_("Unknown column.")) for name in extra]
+
+
+def _by_ref(session: Session, model: type[Any], ref: str) -> tuple[Any, bool]:
+    """The row an import reference names, and whether it was found by its made-up reference."""
+    found = session.execute(select(model).where(model.external_ref == ref)).scalar_one_or_none()
+    if found is not None:
+        return found, False
+    match = re.fullmatch(SYNTHETIC_REF[model] + r"(\d{1,18})", ref)
+    if match:
+        row = session.get(model, int(match.group(1)))
+        if row is not None and row.external_ref is None:
+            return row, True
+    return None, False
 
 
 def import_rows(
@@ -129,15 +168,13 @@ def import_rows(
 Apply = Callable[[Actor], str]
 
 
-def _seen_twice(ref: str, seen: set[str], row: Row, problems: list[FieldProblem]) -> bool:
-    if ref in seen:
+def _seen_twice(key: object, seen: set[Any], row: Row, column: str, problems: list[Any]) -> bool:
+    if key in seen:
         problems.append(
-            FieldProblem(
-                f"row {row.number}: external_ref", N_("Appears more than once in this file.")
-            )
+            FieldProblem(f"row {row.number}: {column}", N_("Appears more than once in this file."))
         )
         return True
-    seen.add(ref)
+    seen.add(key)
     return False
 
 
@@ -191,19 +228,54 @@ def _upsert(
     return apply
 
 
+def _status_problem(existing: Partner | None, status: str | None, row: Row) -> FieldProblem | None:
+    """A status column may repeat the partner's status, or move it one allowed lifecycle step."""
+    field = f"row {row.number}: status"
+    if status is None:
+        return None
+    if status not in {s.value for s in PartnerStatus}:
+        expected = ", ".join(s.value for s in PartnerStatus)
+        return FieldProblem(field, N_("Must be one of: {expected}."), {"expected": expected})
+    if existing is None:
+        if status == PartnerStatus.PROSPECT.value:
+            return None
+        return FieldProblem(field, NEW_PARTNER_STATUS, {"prospect": PartnerStatus.PROSPECT.value})
+    if status == existing.status or status in service.ALLOWED_TRANSITIONS.get(
+        existing.status, frozenset()
+    ):
+        return None
+    return FieldProblem(field, BAD_TRANSITION, {"current": existing.status, "target": status})
+
+
+def _with_status(session: Session, base: Apply, partner: Partner, status: str) -> Apply:
+    def apply(actor: Actor) -> str:
+        result = base(actor)
+        service.change_status(session, actor=actor, partner_id=partner.id, new_status=status)
+        return "updated" if result == "unchanged" else result
+
+    return apply
+
+
 def _plan_partners(session: Session, rows: list[Row], problems: list[FieldProblem]) -> list[Apply]:
     plan: list[Apply] = []
     seen: set[str] = set()
     names: dict[str, int] = {}
     for row in rows:
-        ref = _require_ref(row, problems)
+        ref = _require(row, "external_ref", problems)
         data = _clean(row.values, "partners")
+        status = data.pop("status", None)
         parsed = _validate(schemas.PartnerCreate, data, row, problems)
-        if ref is None or parsed is None or _seen_twice(ref, seen, row, problems):
+        existing, synthetic = _by_ref(session, Partner, ref) if ref else (None, False)
+        status_problem = _status_problem(existing, status, row)
+        if status_problem is not None:
+            problems.append(status_problem)
+        if (
+            ref is None
+            or parsed is None
+            or status_problem is not None
+            or _seen_twice(ref, seen, row, "external_ref", problems)
+        ):
             continue
-        existing = session.execute(
-            select(Partner).where(Partner.external_ref == ref)
-        ).scalar_one_or_none()
         clash = session.execute(
             select(Partner.id).where(Partner.name_en == parsed.name_en)
         ).scalar_one_or_none()
@@ -219,50 +291,67 @@ def _plan_partners(session: Session, rows: list[Row], problems: list[FieldProble
             continue
         names[lowered] = row.number
         values = parsed.model_dump(mode="json", exclude_none=True)
-        values.setdefault("external_ref", ref)
-        plan.append(_upsert(session, Partner, existing, values, "partner", lambda p: p.id))
+        if not synthetic:
+            values.setdefault("external_ref", ref)
+        step = _upsert(session, Partner, existing, values, "partner", lambda p: p.id)
+        if existing is not None and status is not None and status != existing.status:
+            step = _with_status(session, step, existing, status)
+        plan.append(step)
     return plan
+
+
+def _partner_of(
+    session: Session, row: Row, problems: list[FieldProblem], column: str = "partner_ref"
+) -> Partner | None:
+    ref = _require(row, column, problems)
+    if ref is None:
+        return None
+    partner, _synthetic = _by_ref(session, Partner, ref)
+    if partner is None:
+        problems.append(
+            FieldProblem(
+                f"row {row.number}: {column}",
+                N_("No partner has the reference {ref}."),
+                {"ref": ref},
+            )
+        )
+    return partner  # type: ignore[no-any-return]
+
+
+def _site_of(session: Session, row: Row, problems: list[FieldProblem]) -> Site | None:
+    ref = _require(row, "site_ref", problems)
+    if ref is None:
+        return None
+    site, _synthetic = _by_ref(session, Site, ref)
+    if site is None:
+        problems.append(
+            FieldProblem(
+                f"row {row.number}: site_ref", N_("No site has the reference {ref}."), {"ref": ref}
+            )
+        )
+    return site  # type: ignore[no-any-return]
 
 
 def _plan_sites(session: Session, rows: list[Row], problems: list[FieldProblem]) -> list[Apply]:
     plan: list[Apply] = []
     seen: set[str] = set()
     for row in rows:
-        ref = _require_ref(row, problems)
+        ref = _require(row, "external_ref", problems)
         data = _clean(row.values, "sites")
-        partner_ref = data.pop("partner_ref", None)
+        data.pop("partner_ref", None)
         parsed = _validate(schemas.SiteIn, data, row, problems)
-        partner = None
-        if not partner_ref:
-            problems.append(
-                FieldProblem(f"row {row.number}: partner_ref", N_("This field is required."))
-            )
-        else:
-            partner = session.execute(
-                select(Partner).where(Partner.external_ref == partner_ref)
-            ).scalar_one_or_none()
-            if partner is None:
-                problems.append(
-                    FieldProblem(
-                        f"row {row.number}: partner_ref",
-                        N_("No partner has the reference {ref}."),
-                        {"ref": partner_ref},
-                    )
-                )
+        partner = _partner_of(session, row, problems)
         if (
             ref is None
             or parsed is None
             or partner is None
-            or _seen_twice(ref, seen, row, problems)
+            or _seen_twice(ref, seen, row, "external_ref", problems)
         ):
             continue
-        existing = session.execute(
-            select(Site).where(Site.external_ref == ref)
-        ).scalar_one_or_none()
-        values = parsed.model_dump(exclude_none=True) | {
-            "partner_id": partner.id,
-            "external_ref": ref,
-        }
+        existing, synthetic = _by_ref(session, Site, ref)
+        values = parsed.model_dump(exclude_none=True) | {"partner_id": partner.id}
+        if not synthetic:
+            values["external_ref"] = ref
         plan.append(_upsert(session, Site, existing, values, "site", lambda s: s.partner_id))
     return plan
 
@@ -273,39 +362,77 @@ def _plan_capabilities(
     plan: list[Apply] = []
     seen: set[str] = set()
     for row in rows:
-        ref = _require_ref(row, problems)
+        ref = _require(row, "external_ref", problems)
         data = _clean(row.values, "capabilities")
-        site_ref = data.pop("site_ref", None)
+        data.pop("site_ref", None)
         parsed = _validate(schemas.CapabilityIn, data, row, problems)
-        site = None
-        if not site_ref:
-            problems.append(
-                FieldProblem(f"row {row.number}: site_ref", N_("This field is required."))
-            )
-        else:
-            site = session.execute(
-                select(Site).where(Site.external_ref == site_ref)
-            ).scalar_one_or_none()
-            if site is None:
-                problems.append(
-                    FieldProblem(
-                        f"row {row.number}: site_ref",
-                        N_("No site has the reference {ref}."),
-                        {"ref": site_ref},
-                    )
-                )
-        if ref is None or parsed is None or site is None or _seen_twice(ref, seen, row, problems):
+        site = _site_of(session, row, problems)
+        if (
+            ref is None
+            or parsed is None
+            or site is None
+            or _seen_twice(ref, seen, row, "external_ref", problems)
+        ):
             continue
-        existing = session.execute(
-            select(Capability).where(Capability.external_ref == ref)
-        ).scalar_one_or_none()
+        existing, synthetic = _by_ref(session, Capability, ref)
         values = parsed.model_dump(exclude_none=True) | {
             "partner_id": site.partner_id,
             "site_id": site.id,
-            "external_ref": ref,
         }
+        if not synthetic:
+            values["external_ref"] = ref
         plan.append(
             _upsert(session, Capability, existing, values, "capability", lambda c: c.partner_id)
+        )
+    return plan
+
+
+def _plan_certifications(
+    session: Session, rows: list[Row], problems: list[FieldProblem]
+) -> list[Apply]:
+    """Certificates have no reference of their own: partner, standard and number name one."""
+    plan: list[Apply] = []
+    seen: set[tuple[int, str, str]] = set()
+    for row in rows:
+        data = _clean(row.values, "certifications")
+        data.pop("partner_ref", None)
+        site_ref = data.pop("site_ref", None)
+        parsed = _validate(schemas.CertificationIn, data, row, problems)
+        partner = _partner_of(session, row, problems)
+        site = _site_of(session, row, problems) if site_ref else None
+        if site is not None and partner is not None and site.partner_id != partner.id:
+            problems.append(
+                FieldProblem(
+                    f"row {row.number}: site_ref", SITE_OF_OTHER_PARTNER, {"ref": site_ref}
+                )
+            )
+            continue
+        if parsed is None or partner is None or (site_ref and site is None):
+            continue
+        key = (partner.id, parsed.standard, parsed.number)
+        if _seen_twice(key, seen, row, "number", problems):
+            continue
+        existing = (
+            session.execute(
+                select(Certification)
+                .where(
+                    Certification.partner_id == partner.id,
+                    Certification.standard == parsed.standard,
+                    Certification.number == parsed.number,
+                )
+                .order_by(Certification.id)
+            )
+            .scalars()
+            .first()
+        )
+        values = parsed.model_dump(exclude_none=True, exclude={"site_id"}) | {
+            "partner_id": partner.id,
+            "site_id": site.id if site is not None else None,
+        }
+        plan.append(
+            _upsert(
+                session, Certification, existing, values, "certification", lambda c: c.partner_id
+            )
         )
     return plan
 
@@ -314,4 +441,5 @@ _HANDLERS: dict[str, Callable[[Session, list[Row], list[FieldProblem]], list[App
     "partners": _plan_partners,
     "sites": _plan_sites,
     "capabilities": _plan_capabilities,
+    "certifications": _plan_certifications,
 }

@@ -9,10 +9,42 @@ from zoneinfo import available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from cofab.core.i18n import N_
+from cofab.core.validation import register_field_labels
 from cofab.partners.models import PartnershipForm, PartnerStatus, PartnerType
 
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")]
 _TIMEZONES = frozenset(available_timezones())
+
+
+# what the registry's forms call each field, so a problem names it the way the form does
+register_field_labels(
+    {
+        "name_ko": N_("Name (Korean)"),
+        "name_en": N_("Name (English)"),
+        "types": N_("Partner types"),
+        "form": N_("Partnership form"),
+        "status": N_("Status"),
+        "country": N_("Country (ISO code)"),
+        "website": N_("Website"),
+        "address": N_("Address"),
+        "region": N_("Region"),
+        "latitude": N_("Latitude"),
+        "longitude": N_("Longitude"),
+        "timezone": N_("Time zone"),
+        "process": N_("Process"),
+        "product_families": N_("Product families"),
+        "capacity": N_("Capacity"),
+        "capacity_unit": N_("Unit"),
+        "capacity_period": N_("Period"),
+        "standard": N_("Standard"),
+        "number": N_("Certificate number"),
+        "issuer": N_("Issuer"),
+        "valid_from": N_("Valid from"),
+        "valid_to": N_("Valid to"),
+        "phone": N_("Phone"),
+    }
+)
 
 
 class Strict(BaseModel):

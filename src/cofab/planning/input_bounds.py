@@ -15,6 +15,11 @@ from cofab.core.i18n import N_
 from cofab.planning.problems import Problem, json_path
 
 NOT_FINITE = N_("Must be a finite number.")
+TOO_LARGE = N_("Must be at most {limit} in size (got {value}): no plan needs numbers this large")
+#: the largest magnitude of any number in a document. Demand of 1e15 used to solve as "optimal"
+#: with the solver's tolerances swallowing whole units; 1e12 units or currency units is beyond
+#: any real plan and keeps HiGHS (which treats 1e20 as infinite) in its accurate range
+MAX_MAGNITUDE = 1e12
 MODEL_TOO_LARGE = N_(
     "The model is too large: {lanes} lanes × {products} products × {periods} periods is "
     "{size} flows (at most {limit})"
@@ -24,19 +29,24 @@ MAX_NON_FINITE_REPORTED = 50
 
 
 def non_finite(doc: Any) -> list[Problem]:
-    """A problem for each NaN or infinite number, named by its JSON path."""
+    """A problem for each NaN, infinite or absurdly large number, named by its JSON path."""
     found: list[Problem] = []
     for path, value in _numbers(doc, []):
         if not math.isfinite(value):
             found.append(Problem(json_path(path), NOT_FINITE))
-            if len(found) >= MAX_NON_FINITE_REPORTED:
-                break
+        elif abs(value) > MAX_MAGNITUDE:
+            params: dict[str, object] = {"limit": f"{MAX_MAGNITUDE:.0e}", "value": f"{value:.3g}"}
+            found.append(Problem(json_path(path), TOO_LARGE, params))
+        if len(found) >= MAX_NON_FINITE_REPORTED:
+            break
     return found
 
 
 def _numbers(value: Any, path: list[str | int]) -> Iterator[tuple[list[str | int], float]]:
     if isinstance(value, float):
         yield path, value
+    elif isinstance(value, int) and not isinstance(value, bool):
+        yield path, float(value) if abs(value) < 10**308 else math.inf
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _numbers(item, [*path, str(key)])

@@ -21,6 +21,7 @@ from cofab.planning.problems import (
     NOT_JSON,
     Problem,
     problems_from_schema_error,
+    unique,
 )
 from cofab.planning.semantic_checks import check_semantics
 
@@ -48,7 +49,7 @@ def validate_document(doc: Any) -> list[Problem]:
         problems.extend(problems_from_schema_error(error))
     if isinstance(doc, dict):
         problems.extend(check_semantics(doc))
-    return problems
+    return unique(problems)
 
 
 def load_document(doc: Any) -> PlanningInput | list[Problem]:

@@ -124,6 +124,7 @@ def _index(
             "partners": _partners(session),
             "can_write": actor.role in service.WRITERS,
             "form": form or {},
+            "default_currency": plan_views.DEFAULT_CURRENCY,
         },
         error=error,
     )
@@ -250,7 +251,12 @@ def compare(request: Request, session: DbSession, actor: PageActor) -> Response:
         for key in plan_views.COST_ORDER
         if any(f and abs(f["cost"].get(key) or 0.0) > 1e-9 for _s, f in figures)
     ]
-    return _page(request, "planning/compare.html", {"rows": figures, "cost_keys": cost_keys})
+    currencies = {scenario.id: plan_views.currency_of(scenario.input_doc) for scenario, _f in rows}
+    return _page(
+        request,
+        "planning/compare.html",
+        {"rows": figures, "cost_keys": cost_keys, "currencies": currencies},
+    )
 
 
 def _job(session: Session, job_id: int | None) -> jobs.Job | None:
@@ -301,6 +307,7 @@ def _detail(
         "make_or_buy": make_or_buy,
         "mob": mob_form or _mob_defaults(scenario),
         "input_preview": _preview(scenario.input_doc),
+        "currency": plan_views.currency_of(scenario.input_doc),
     }
     if plan is not None:
         periods, heat = plan_views.heatmap(plan)

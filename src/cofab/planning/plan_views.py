@@ -25,6 +25,8 @@ PALETTE = (
     "#198754",
 )
 COST_ORDER = ("production", "scrap", "transport", "fixed", "capex", "unmet_penalty")
+#: the currency of a document that names none (the input schema documents this default)
+DEFAULT_CURRENCY = "USD"
 PRICE_TOL = 1e-6
 
 
@@ -201,3 +203,9 @@ def shadow_price_rows(plan: dict[str, Any], limit: int = 20) -> list[dict[str, A
 
 def unmet_rows(plan: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for r in plan.get("unmet") or [] if float(r.get("qty") or 0.0) > PRICE_TOL]
+
+
+def currency_of(document: dict[str, Any] | None) -> str:
+    """The ISO 4217 code every cost of a scenario is in: costs are never shown without it."""
+    code = (document or {}).get("currency")
+    return code if isinstance(code, str) and code else DEFAULT_CURRENCY

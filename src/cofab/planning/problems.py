@@ -13,12 +13,25 @@ from dataclasses import dataclass, field
 from jsonschema.exceptions import ValidationError
 
 from cofab.core.i18n import N_, translate
+from cofab.core.labels import register_labels
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 MISSING_FIELD = N_("Missing required field '{field}'")
 UNKNOWN_FIELD = N_("Unknown field '{field}'")
 WRONG_TYPE = N_("Wrong type: expected {expected}, got {actual}")
+WRONG_TYPE_EITHER = N_("Wrong type: expected {first} or {second}, got {actual}")
+# JSON type names as label codes, so "number" reads "숫자" in Korean messages
+TYPE_LABELS: dict[str, str] = {
+    "json:string": N_("text"),
+    "json:number": N_("a number"),
+    "json:integer": N_("a whole number"),
+    "json:boolean": N_("true or false"),
+    "json:array": N_("a list"),
+    "json:object": N_("an object"),
+    "json:null": N_("nothing (null)"),
+}
+register_labels(TYPE_LABELS)
 NEGATIVE = N_("Must not be negative (got {value})")
 BELOW_MINIMUM = N_("Must be at least {limit} (got {value})")
 NOT_ABOVE = N_("Must be greater than {limit} (got {value})")
@@ -77,6 +90,11 @@ def _number(value: object) -> str:
     return str(value)
 
 
+def _type_code(name: str) -> str:
+    code = f"json:{name}"
+    return code if code in TYPE_LABELS else name
+
+
 def _json_type(value: object) -> str:
     return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
 
@@ -89,8 +107,10 @@ def problems_from_schema_error(error: ValidationError) -> Iterator[Problem]:
     limit = error.validator_value
     value = error.instance
     if kind == "required" and isinstance(value, dict) and isinstance(limit, Sequence):
+        # jsonschema reports each missing name as an error of its own, each carrying the whole
+        # list: answering every error with every missing name said each one four times
         for name in limit:
-            if isinstance(name, str) and name not in value:
+            if isinstance(name, str) and name not in value and error.message.startswith(repr(name)):
                 yield Problem(json_path([*parts, name]), MISSING_FIELD, {"field": name})
         return
     if kind == "additionalProperties" and isinstance(value, dict):
@@ -100,8 +120,16 @@ def problems_from_schema_error(error: ValidationError) -> Iterator[Problem]:
                 yield Problem(json_path([*parts, name]), UNKNOWN_FIELD, {"field": name})
         return
     if kind == "type":
-        expected = " or ".join(limit) if isinstance(limit, list) else str(limit)
-        yield Problem(path, WRONG_TYPE, {"expected": expected, "actual": _json_type(value)})
+        names = limit if isinstance(limit, list) else [limit]
+        actual = _type_code(_json_type(value))
+        if len(names) == 2:
+            first, second = (_type_code(str(n)) for n in names)
+            yield Problem(
+                path, WRONG_TYPE_EITHER, {"first": first, "second": second, "actual": actual}
+            )
+        else:
+            expected = ", ".join(str(n) for n in names)
+            yield Problem(path, WRONG_TYPE, {"expected": _type_code(expected), "actual": actual})
     elif kind == "minimum":
         if limit == 0:
             yield Problem(path, NEGATIVE, {"value": _number(value)})
@@ -126,6 +154,18 @@ def problems_from_schema_error(error: ValidationError) -> Iterator[Problem]:
         yield Problem(path, EMPTY_TEXT)
     else:
         yield Problem(path, INVALID_VALUE, {"detail": error.message})
+
+
+def unique(problems: Iterable[Problem]) -> list[Problem]:
+    """Each problem once, in order (a path and message reported by two rules is one problem)."""
+    seen: set[tuple[str, str, str]] = set()
+    out: list[Problem] = []
+    for problem in problems:
+        key = (problem.path, problem.message, repr(sorted(problem.params.items())))
+        if key not in seen:
+            seen.add(key)
+            out.append(problem)
+    return out
 
 
 def render(problems: Sequence[Problem], locale: str = "en") -> list[str]:

@@ -11,6 +11,7 @@ demand, prices or freight. What is not entered is generated, always the same way
   month is the smallest capacity among the site's capabilities that list the family (every
   unit passes each of those processes, so the slowest one is the bottleneck), converted to a
   month (day × 30.4, week × 52 / 12, quarter / 3, year / 12). Region = the site's country;
+- currency: ``REGISTRY_CURRENCY`` (every generated cost is in it);
 - unit cost: ``BASE_UNIT_COST`` × a country cost index (``COUNTRY_COST_INDEX``, 1.4 if unlisted);
 - fixed engagement cost: ``FIXED_COST_SHARE`` of one month of the site's capacity at its unit cost;
 - defect rate: ``DEFAULT_DEFECT_RATE``;
@@ -37,6 +38,8 @@ from cofab.core.access import Actor, scope_to_partner
 from cofab.partners.models import Capability, Partner, PartnerStatus, PartnerType, Site
 
 BASE_UNIT_COST = 10.0
+#: the generated costs below are in this currency
+REGISTRY_CURRENCY = "USD"
 COUNTRY_COST_INDEX: dict[str, float] = {
     "VN": 0.9,
     "IN": 0.95,
@@ -260,6 +263,7 @@ def build_from_registry(
         "name": request.name,
         "description": "Built from the partner registry; demand, costs and freight that were not "
         "entered are generated defaults.",
+        "currency": REGISTRY_CURRENCY,
         "products": [{"id": family, "family": family} for family in families],
         "periods": periods,
         "sites": sites,

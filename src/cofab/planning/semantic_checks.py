@@ -22,7 +22,7 @@ UNKNOWN_REGION = N_("Unknown region '{id}' (no site is in it)")
 DUPLICATE_LANE = N_("Duplicate lane from site '{site}' to market '{market}'")
 NO_LANE_FOR_DEMAND = N_(
     "Product '{product}' is demanded in market '{market}', but no site that can make it "
-    "has a lane to that market"
+    "has a lane to that market (give the market an unmet_penalty to plan it as unmet demand)"
 )
 TOO_FEW_SOURCES = N_(
     "Product '{product}' needs {required} sources, but only {available} site(s) can make it "
@@ -204,6 +204,9 @@ def check_semantics(doc: Any) -> list[Problem]:
     for index, raw_market in enumerate(markets):
         market_doc = _dict(raw_market)
         ident = market_doc.get("id")
+        # a market that prices unmet demand takes a product nobody can ship as unmet demand
+        penalty = market_doc.get("unmet_penalty")
+        soft = isinstance(penalty, int | float) and not isinstance(penalty, bool)
         for product, quantity in _dict(market_doc.get("demand")).items():
             path = ["markets", index, "demand", product]
             if product not in product_set:
@@ -214,7 +217,7 @@ def check_semantics(doc: Any) -> list[Problem]:
                 continue
             able = {s for s in served_by.get(ident, set()) if product in makes.get(s, set())}
             sources[product] |= able
-            if not able:
+            if not able and not soft:
                 problems.append(
                     Problem(
                         json_path(path), NO_LANE_FOR_DEMAND, {"product": product, "market": ident}

@@ -23,6 +23,7 @@ from cofab.planning.engine.make_or_buy import analyse
 from cofab.planning.loader import load_document
 from cofab.planning.make_or_buy_input import load_make_or_buy, make_or_buy_document
 from cofab.planning.models import Scenario, ScenarioSource, ScenarioState
+from cofab.planning.plan_views import currency_of
 from cofab.planning.problems import Problem
 from cofab.planning.registry_scenario import (
     RegistryRequest,
@@ -232,6 +233,7 @@ def _summarise(scenario: Scenario) -> None:
     figures = plan_figures(scenario.name, plan)
     scenario.summary = {
         "total_cost": figures.total_cost,
+        "currency": currency_of(scenario.input_doc),
         "engaged_sites": list(plan.get("engaged_sites") or []),
         "unmet_units": figures.unmet_units,
         "hhi_sites": figures.hhi_sites,
