@@ -28,6 +28,7 @@ from cofab.core.web import (
     session_id,
 )
 from cofab.partners.models import Partner
+from cofab.units import service as units_service
 
 router = APIRouter(include_in_schema=False)
 SessionDep = DbSession
@@ -288,9 +289,11 @@ FIELD_LABELS = {
     "current_password": N_("Current password"),
     "new_password": N_("New password"),
     "new_password_confirm": N_("Repeat the new password"),
+    "unit_ids": N_("Business units"),
 }
 DONE_MESSAGES = {
     "role": N_("Role saved."),
+    "units": N_("Business units saved."),
     "deactivated": N_("Account deactivated: its sessions and API tokens have ended."),
     "activated": N_("Account reactivated. Its old API tokens stay revoked."),
     "unlocked": N_("Account unlocked: {count} failed sign-ins cleared."),
@@ -298,12 +301,18 @@ DONE_MESSAGES = {
 
 
 def page_errors(exc: CofabError, locale: str) -> dict[str, object]:
-    """``error_context`` with each field shown by its label in the user's language."""
+    """``error_context`` with each field named by the label its form shows, in the user's
+    language (the labels of these forms, e.g. "Partner company", win over generic ones)."""
     ctx = error_context(exc, locale)
-    for item in ctx["errors"]:
-        label = FIELD_LABELS.get(item["field"])
-        if label is not None:
-            item["field"] = translate(label, locale)
+    ctx["errors"] = [
+        {
+            "field": translate(FIELD_LABELS[p.field], locale)
+            if p.field in FIELD_LABELS
+            else p.field,
+            "message": translate(p.message, locale, **p.params),
+        }
+        for p in exc.problems
+    ]
     return ctx
 
 
@@ -322,6 +331,8 @@ def _user_ctx(request: Request, session: Session, actor: Actor, user_id: int) ->
             lock_minutes=settings.login_lock_minutes,
         ),
         "mail_configured": bool(settings.smtp_host),
+        "units": units_service.list_units(session, active_only=True),
+        "user_unit_ids": set(units_service.units_of_user(session, user.id)),
     }
 
 
@@ -368,6 +379,27 @@ def user_role(
     except CofabError as exc:
         return _user_action_failed(request, session, actor, user_id, exc)
     return RedirectResponse(f"/users/{user_id}?done=role", status_code=303)
+
+
+@router.post("/users/{user_id}/units", response_class=HTMLResponse)
+def user_units(
+    request: Request, session: SessionDep, actor: ActorDep, user_id: int, form: FormDep
+) -> Response:
+    """Which business units the user works in; "all units" is the group scope."""
+    picked = [str(v) for v in form.getlist("unit_ids")]
+    unit_ids = [int(v) for v in picked if v.isdigit() and len(v) < 10]
+    try:
+        user_admin.get_user(session, actor=actor, user_id=user_id)
+        units_service.set_user_units(
+            session,
+            actor,
+            user_id=user_id,
+            unit_ids=unit_ids,
+            all_units=form.get("all_units") == "on",
+        )
+    except CofabError as exc:
+        return _user_action_failed(request, session, actor, user_id, exc)
+    return RedirectResponse(f"/users/{user_id}?done=units", status_code=303)
 
 
 @router.post("/users/{user_id}/deactivate", response_class=HTMLResponse)

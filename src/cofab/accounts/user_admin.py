@@ -335,7 +335,7 @@ def change_role(
         raise Conflict(N_("You cannot take away your own admin role."))
     if role != Role.ADMIN:
         _keep_one_admin(session, user)
-    before = {"role": user.role, "partner_id": user.partner_id}
+    before: dict[str, object] = {"role": user.role, "partner_id": user.partner_id}
     if user.partner_id != partner_id:
         # Moving between companies: what the old sessions and tokens could see is not theirs now.
         _end_everything(session, user)
