@@ -168,3 +168,20 @@ def test_unit_switcher_files_new_records_under_the_chosen_unit(
         assert session.get(Order, made.json()["id"]).unit_id == two_units.ub  # type: ignore[union-attr]
     assert api(UNIT_B_MANAGER).get(f"/api/v1/orders/{made.json()['id']}").status_code == 200
     assert api(UNIT_A_ADMIN).get(f"/api/v1/orders/{made.json()['id']}").status_code == 404
+
+
+def test_kpis_of_a_unit_user_count_only_his_units_records(
+    two_units: Units,
+    world: World,
+    api,  # type: ignore[no-untyped-def]
+) -> None:
+    params = {"start": "2029-12-01", "end": "2030-02-01", "group_by": "partner"}
+    group = api(world.users["admin"]).get("/api/v1/kpis", params=params)
+    unit_a = api(UNIT_A_ADMIN).get("/api/v1/kpis", params=params)
+    assert group.status_code == 200 and unit_a.status_code == 200, unit_a.text
+    counts = {g["key"]: g["counts"] for g in group.json()["groups"]}
+    mine = {g["key"]: g["counts"] for g in unit_a.json()["groups"]}
+    shared = str(two_units.shared)
+    assert counts[shared]["lines_due"] == 2  # one line per unit's order
+    assert mine[shared]["lines_due"] == 1  # only unit A's
+    assert str(world.partner_b) not in mine

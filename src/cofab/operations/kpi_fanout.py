@@ -21,6 +21,8 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from cofab.units import service as units_service
+
 Job = tuple[str, Callable[[Session], Any]]
 MAX_HELPERS = min(4, max(3, os.cpu_count() or 2))
 # Helper connections borrowed by all requests of this process together. The pool keeps room for
@@ -56,6 +58,7 @@ def run(session: Session, jobs: Sequence[Job]) -> dict[str, Any]:
                 conn.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
                 conn.execute(text("SET LOCAL jit = off"))
                 with Session(bind=conn) as helper:
+                    units_service.carry_scope(session, helper)
                     return job[1](helper)
 
     try:

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, case
 
 from cofab.core.access import Actor
 from cofab.operations.models import AckStatus
+from cofab.units import service as units_service
 
 GROUPINGS: tuple[str, ...] = ("partner", "site", "family", "all")
 CLOSED = (AckStatus.CANCELLED.value, AckStatus.REJECTED.value)
@@ -35,7 +36,8 @@ def scope(stmt: Select[Any], column: Any, actor: Actor, query: KpiQuery) -> Sele
         stmt = stmt.where(column == actor.partner_id)
     if query.partner_ids is not None:
         stmt = stmt.where(column.in_(list(query.partner_ids)))
-    return stmt
+    # Core SQL: the ORM's unit scope does not reach it, so a unit user's filter is added here.
+    return units_service.scope_core_select(stmt, actor, column.table)
 
 
 def group_column(kind: str, partner: Any, site: Any, family: Any) -> ColumnElement[Any] | None:

@@ -37,9 +37,9 @@ CURRENT_KEY = "cofab.current_unit"  # session.info: the unit new records are fil
 OWNER_KEY = "cofab.unit_scope_user"  # session.info: the user whose scope it is
 _OPTIONS_KEY = "cofab.unit_scope_options"
 
-# Tables outside the scope: the job queue is per requester, login throttling is per e-mail,
-# and templates/types are group-wide reference data.
-UNSCOPED_TABLES = frozenset({"jobs", "login_failures", "alembic_version"})
+# Tables outside the scope: login throttling is per e-mail. (Templates, the clause library and
+# partner types are group-wide reference data and have no unit, partner or owner to scope by.)
+UNSCOPED_TABLES = frozenset({"login_failures", "alembic_version"})
 
 
 def set_scope(
@@ -84,7 +84,7 @@ def _plan() -> tuple[tuple[type, str, tuple[str, ...]], ...]:
     """
     by_table = {m.local_table.name: m for m in Base.registry.mappers}
     kinds: dict[str, tuple[str, tuple[str, ...]]] = {}
-    special = {"partners", "users", "business_units", "unit_memberships", "partner_units"}
+    special = {"partners", "users", "business_units", "unit_memberships", "partner_units", "jobs"}
     for name, mapper in by_table.items():
         if name in UNSCOPED_TABLES:
             continue
@@ -158,6 +158,10 @@ def _criteria(units: frozenset[int], user_id: int | None) -> dict[type, ColumnEl
             expr = BusinessUnit.id.in_(ids)
         elif table in {"unit_memberships", "partner_units"}:
             expr = cls.unit_id.in_(ids)  # type: ignore[attr-defined]
+        elif table == "jobs":
+            # Work asked for by people of one's units, or about partners one works with.
+            members = select(UnitMembership.user_id).where(UnitMembership.unit_id.in_(ids))
+            expr = or_(cls.created_by.in_(members), cls.partner_id.in_(linked))  # type: ignore[attr-defined]
         elif table == "users":
             members = select(UnitMembership.user_id).where(UnitMembership.unit_id.in_(ids))
             mine = cls.id == user_id if user_id is not None else false()  # type: ignore[attr-defined]
@@ -249,3 +253,21 @@ def link_pairs(session: Session, pairs: Iterable[tuple[int, int]]) -> None:
     else:
         stmt = sqlite.insert(table).values(rows).on_conflict_do_nothing()
     connection.execute(stmt)
+
+
+def table_criterion(
+    units: frozenset[int], user_id: int | None, from_clause: Any
+) -> ColumnElement[bool] | None:
+    """The scope of one table (or an alias of it) for hand-written Core SQL such as the KPI sums,
+    which the ORM hook cannot see. ``None`` when the table has no scope."""
+    from sqlalchemy.sql.util import ClauseAdapter
+
+    base = getattr(from_clause, "element", from_clause)
+    name = getattr(base, "name", None)
+    criteria = _criteria(units, user_id)
+    expr = next((e for cls, e in criteria.items() if cls.__table__.name == name), None)  # type: ignore[attr-defined]
+    if expr is None:
+        return None
+    if from_clause is not base:
+        expr = ClauseAdapter(from_clause).traverse(expr)
+    return expr

@@ -275,3 +275,18 @@ def link_partner_as(session: Session, actor: Actor, *, unit_id: int, partner_id:
         partner_id=partner_id,
         after={"unit_id": unit.id},
     )
+
+
+def carry_scope(source: Session, helper: Session) -> None:
+    """A helper session (a parallel reader of the same request) sees what its request sees."""
+    for key in (scope.SCOPE_KEY, scope.CURRENT_KEY, scope.OWNER_KEY):
+        if key in source.info:
+            helper.info[key] = source.info[key]
+
+
+def scope_core_select(stmt: Any, actor: Actor, from_clause: Any) -> Any:
+    """Apply a unit user's scope to a Core SELECT over ``from_clause`` (a table or its alias)."""
+    if actor.unit_ids is None or actor.is_partner:
+        return stmt
+    criterion = scope.table_criterion(actor.unit_ids, actor.user_id, from_clause)
+    return stmt if criterion is None else stmt.where(criterion)
