@@ -10,8 +10,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from cofab.auditlog import service
+from cofab.auditlog.action_labels import AUDIT_ACTIONS, action_msgid
 from cofab.core.access import Actor
 from cofab.core.downloads import tabular_response
+from cofab.core.i18n import translate
 from cofab.core.pagination import Page, paginate
 from cofab.core.web import DbSession, page_actor, render
 
@@ -52,6 +54,11 @@ def audit_log(
     query = urlencode(
         [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "verify") and v]
     )
+    locale = getattr(request.state, "locale", "en")
+
+    def action_label(code: str) -> str:
+        return translate(action_msgid(code), locale)
+
     return render(
         request,
         "audit.html",
@@ -60,9 +67,9 @@ def audit_log(
             "filters": filters,
             "query": query,
             "report": report,
-            "report_message": report.message(getattr(request.state, "locale", "en"))
-            if report
-            else None,
+            "report_message": report.message(locale) if report else None,
+            "action_label": action_label,
+            "action_choices": sorted(AUDIT_ACTIONS, key=action_label),
         },
     )
 
