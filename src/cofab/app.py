@@ -24,8 +24,9 @@ from cofab.core.web import (
     register_actor_loader,
     register_actor_refiner,
 )
+from cofab.core.wiring import ensure_wired, set_wiring
 from cofab.db.session import engine_for
-from cofab.domains import load_job_handlers
+from cofab.domains import wire
 
 log = logging.getLogger("cofab")
 
@@ -97,7 +98,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     register_actor_loader(load_actor)  # core.web resolves who is asking through accounts
     register_actor_refiner(units_service.refine_actor)  # business units scope the session
-    load_job_handlers()  # a worker thread in this process (tests, `up`) finds every handler
+    set_wiring(wire)  # every domain's tables, hooks and job handlers ...
+    ensure_wired()  # ... registered before the first request
     for package in (
         "cofab.partners",
         "cofab.accounts",

@@ -35,6 +35,7 @@ from cofab.contracts.models import (
     ContractStatus,
     ContractVersion,
 )
+from cofab.contracts.operations_feed import DeliveredLot, ReceiptFeed, register_receipt_feed
 from cofab.contracts.queries import (
     ContractFilters,
     add_months,
@@ -61,6 +62,8 @@ __all__ = [
     "COMMENTERS",
     "AgreementWindow",
     "ContractFilters",
+    "DeliveredLot",
+    "ReceiptFeed",
     "active_agreements_for_partner",
     "add_comment",
     "agreement_windows",
@@ -83,6 +86,7 @@ __all__ = [
     "mark_reviewed",
     "open_version",
     "partner_has_active_agreement",
+    "register_receipt_feed",
     "require_editor",
     "transition",
     "update_contract",

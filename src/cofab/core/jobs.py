@@ -7,8 +7,9 @@ where ``cofab up`` runs one worker beside the server — and report progress in 
 of their own so pages can show a live progress bar.
 
 A domain registers a handler with ``@register("kind")`` (or ``register_job_handler``) in its
-``jobs.py``; the composition root imports those modules (``cofab.domains.load_job_handlers``), so
-this module names no domain and a worker still finds every handler. The handler receives a
+``jobs.py``; the composition root imports those modules (``cofab.domains.wire``, run through
+``core.wiring`` before the first job), so this module names no domain and a worker still finds
+every handler. The handler receives a
 ``JobContext`` (progress reporting, the engine for its own units of work) and the JSON payload,
 and returns a JSON-able result. An exception fails the job with its message; the web request
 that enqueued it is long gone, so nothing is half-written on its behalf.
@@ -33,6 +34,7 @@ from cofab.core import audit
 from cofab.core.access import Actor, require_roles
 from cofab.core.errors import Conflict, NotFound
 from cofab.core.i18n import N_
+from cofab.core.wiring import ensure_wired
 from cofab.db.base import Base, UTCDateTime, utcnow
 from cofab.db.session import unit_of_work
 
@@ -207,6 +209,7 @@ def claim_next(engine: Engine, worker: str, kinds: set[str] | None = None) -> in
 
 
 def run_job(engine: Engine, job_id: int) -> str:
+    ensure_wired()  # every domain's handlers are registered
     with unit_of_work(engine) as session:
         job = session.get(Job, job_id)
         if job is None:
@@ -261,8 +264,7 @@ def work(
 ) -> int:
     """Run jobs until stopped (or, with ``once``, until the queue is empty). Returns jobs run."""
     name = worker_name()
-    if not _handlers:
-        log.warning("no job handlers registered: call cofab.domains.load_job_handlers() first")
+    ensure_wired()
     requeue_stale(engine)
     ran = 0
     while stop is None or not stop.is_set():

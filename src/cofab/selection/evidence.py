@@ -1,18 +1,16 @@
 """Evidence files for candidates and checklist items, encrypted at rest through the vault.
 
-Audit reports, financial statements and questionnaires are confidential: the bytes go through
-``cofab.vault.storage.store_encrypted`` (a fresh data key per file, wrapped by the master key)
-under ``<data dir>/selection-evidence``; the row keeps the wrapped key and the object id. Every
+Audit reports, financial statements and questionnaires are confidential: the bytes are sealed
+by the vault (``vault.service.seal``: a fresh data key per file, wrapped by the master key)
+under ``<data dir>/selection-evidence``; the row keeps the wrapped key and the object id, and the
+evidence table is registered as a key holder so a master-key rotation re-wraps it. Every
 download is a read of a confidential record and is audit-logged.
 """
 
 from __future__ import annotations
 
 import mimetypes
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,39 +23,19 @@ from cofab.core.i18n import N_
 from cofab.selection.due_diligence import MSG_SIGNED
 from cofab.selection.models import Candidate, DueDiligenceItem, Evidence
 from cofab.selection.permissions import ensure_evaluator, ensure_reader
-from cofab.vault.errors import UploadTooLarge
-from cofab.vault.keys import Keyring, load_keyring
-from cofab.vault.storage import FileSystemStorage, open_decrypted, store_encrypted
+from cofab.vault import service as vault
 
 CONTEXT = b"cofab.selection.evidence"
 MSG_EMPTY = N_("The file is empty.")
+FOLDER = "selection-evidence"
 
+EvidenceStore = vault.SealedFiles
 
-@dataclass(frozen=True)
-class EvidenceStore:
-    storage: FileSystemStorage
-    keyring: Keyring
-    limit_mb: int
-
-    @property
-    def limit_bytes(self) -> int:
-        return self.limit_mb * 1024 * 1024
+vault.register_key_holder("selection evidence", Evidence)
 
 
 def evidence_store(settings: Settings) -> EvidenceStore:
-    data_dir = Path(settings.data_dir)
-    return EvidenceStore(
-        FileSystemStorage(data_dir / "selection-evidence"),
-        load_keyring(data_dir),
-        settings.max_upload_mb,
-    )
-
-
-def safe_filename(name: str | None) -> str:
-    """The user's file name for display and download headers only, never for a path."""
-    base = (name or "evidence").replace("\\", "/").rsplit("/", 1)[-1]
-    base = re.sub(r"[\x00-\x1f\x7f\"]", "", base).strip() or "evidence"
-    return base[:255]
+    return vault.sealed_files(settings, FOLDER)
 
 
 def add_evidence(
@@ -85,16 +63,11 @@ def add_evidence(
         raise BadRequest(MSG_EMPTY)
     if len(content) > store.limit_bytes:
         raise PayloadTooLarge(limit_mb=store.limit_mb)
-    name = safe_filename(filename)
+    name = vault.safe_filename(filename, "evidence")
     media = (content_type or "").split(";")[0].strip() or (
         mimetypes.guess_type(name)[0] or "application/octet-stream"
     )
-    try:
-        stored = store_encrypted(
-            store.storage, [content], store.keyring, max_size=store.limit_bytes, context=CONTEXT
-        )
-    except UploadTooLarge as error:
-        raise PayloadTooLarge(limit_mb=store.limit_mb) from error
+    stored = vault.seal(store, content, context=CONTEXT)
     row = Evidence(
         candidate_id=candidate.id,
         partner_id=candidate.partner_id,
@@ -144,9 +117,7 @@ def open_evidence(
 ) -> tuple[Evidence, Iterator[bytes]]:
     """The file's plaintext chunks; the read itself is recorded in the audit log."""
     row = get_evidence(session, actor=actor, evidence_id=evidence_id)
-    chunks = open_decrypted(
-        store.storage, row.object_key, row.wrapped_key, store.keyring, context=CONTEXT
-    )
+    chunks = vault.open_sealed(store, row.object_key, row.wrapped_key, context=CONTEXT)
     audit.record(
         session,
         actor=actor,
@@ -179,7 +150,7 @@ def delete_evidence(
         partner_id=row.partner_id,
         before=before,
     )
-    store.storage.delete(row.object_key)
+    vault.delete_sealed(store, row.object_key)
     return row
 
 

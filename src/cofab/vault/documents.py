@@ -83,10 +83,10 @@ def version_context(document_id: int, uid: str) -> bytes:
     return f"cofab.vault:{document_id}:{uid}".encode("ascii")
 
 
-def safe_filename(name: str | None) -> str:
+def safe_filename(name: str | None, fallback: str = "document") -> str:
     """The user's file name for display and download headers only — never part of a path."""
-    base = (name or "document").replace("\\", "/").rsplit("/", 1)[-1]
-    base = re.sub(r"[\x00-\x1f\x7f\"]", "", base).strip() or "document"
+    base = (name or fallback).replace("\\", "/").rsplit("/", 1)[-1]
+    base = re.sub(r"[\x00-\x1f\x7f\"]", "", base).strip() or fallback
     return base[:255]
 
 

@@ -12,8 +12,10 @@ access to a file:
    the new one; the new wrappings are stored and committed by the caller's unit of work. If
    that commit fails, the old wrappings still open with the archived old key.
 
-Every table that keeps wrapped keys is listed in ``KEY_HOLDERS`` — the vault's versions and the
-selection domain's evidence files (also sealed by the vault), so one rotation covers the app.
+Every table that keeps wrapped keys is a key holder: the vault's own versions, and each table
+another domain registers through ``vault.service.register_key_holder`` (selection's evidence
+files, also sealed by the vault), so one rotation covers the app without the vault importing
+the domains that use it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from cofab.core import audit
 from cofab.core.access import Actor
 from cofab.core.errors import Conflict
 from cofab.core.i18n import N_
+from cofab.core.wiring import ensure_wired
 from cofab.vault.crypto import wrapped_key_id
 from cofab.vault.keys import load_keyring, rotate_master_key
 from cofab.vault.models import VaultVersion
@@ -53,13 +56,19 @@ class KeyHolder:
         return str(self.model.__tablename__)
 
 
-def key_holders() -> list[KeyHolder]:
-    holders = [KeyHolder("vault versions", VaultVersion)]
-    with contextlib.suppress(ImportError):
-        from cofab.selection.models import Evidence
+_registered: list[KeyHolder] = []
 
-        holders.append(KeyHolder("selection evidence", Evidence))
-    return holders
+
+def register_key_holder(name: str, model: Any) -> None:
+    """Another domain's table whose rows keep a vault-wrapped data key (``wrapped_key``,
+    ``key_id``, and ``object_key`` when its objects may share a folder with the vault's)."""
+    if all(holder.name != name for holder in _registered):
+        _registered.append(KeyHolder(name, model))
+
+
+def key_holders() -> list[KeyHolder]:
+    ensure_wired()  # every domain has registered its tables
+    return [KeyHolder("vault versions", VaultVersion), *_registered]
 
 
 @dataclass(frozen=True)

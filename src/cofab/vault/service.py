@@ -1,0 +1,80 @@
+"""What other domains may use of the vault (with ``vault.models``): sealed files and key holders.
+
+A domain that keeps confidential files of its own (selection's evidence) seals them with the
+vault's master key and object format through these functions instead of reaching into the
+vault's storage, key and error modules; and, since such rows keep wrapped data keys, it
+registers their table (``register_key_holder``) so that a master-key rotation re-wraps them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from cofab.config import Settings
+from cofab.core.errors import PayloadTooLarge
+from cofab.vault.documents import safe_filename
+from cofab.vault.errors import UploadTooLarge
+from cofab.vault.keys import Keyring, load_keyring
+from cofab.vault.rotation import KeyHolder, key_holders, register_key_holder
+from cofab.vault.storage import FileSystemStorage, StoredObject, open_decrypted, store_encrypted
+
+__all__ = [
+    "KeyHolder",
+    "SealedFiles",
+    "StoredObject",
+    "delete_sealed",
+    "key_holders",
+    "open_sealed",
+    "register_key_holder",
+    "safe_filename",
+    "seal",
+    "sealed_files",
+]
+
+
+@dataclass(frozen=True)
+class SealedFiles:
+    """A folder of sealed files in the data folder, the keys that open them and the size limit;
+    built per request from the settings, so a master key rotated by the CLI is picked up."""
+
+    storage: FileSystemStorage
+    keyring: Keyring
+    limit_mb: int
+
+    @property
+    def limit_bytes(self) -> int:
+        return self.limit_mb * 1024 * 1024
+
+
+def sealed_files(settings: Settings, folder: str) -> SealedFiles:
+    """``<data dir>/<folder>``, sealed with the vault's master key, limited to ``max_upload_mb``."""
+    data_dir = Path(settings.data_dir)
+    return SealedFiles(
+        FileSystemStorage(data_dir / folder), load_keyring(data_dir), settings.max_upload_mb
+    )
+
+
+def seal(files: SealedFiles, content: bytes, *, context: bytes) -> StoredObject:
+    """Encrypt ``content`` under a fresh data key into a new object (the row keeps the wrapped
+    key and object key); ``context`` is bound into the ciphertext, so an object cannot be passed
+    off as another kind. Over the limit: ``PayloadTooLarge``, nothing left behind."""
+    try:
+        return store_encrypted(
+            files.storage, [content], files.keyring, max_size=files.limit_bytes, context=context
+        )
+    except UploadTooLarge as error:
+        raise PayloadTooLarge(limit_mb=files.limit_mb) from error
+
+
+def open_sealed(
+    files: SealedFiles, object_key: str, wrapped_key: bytes, *, context: bytes
+) -> Iterator[bytes]:
+    """The authenticated plaintext chunks of a sealed object (errors raised at call time)."""
+    return open_decrypted(files.storage, object_key, wrapped_key, files.keyring, context=context)
+
+
+def delete_sealed(files: SealedFiles, object_key: str) -> None:
+    """Remove a sealed object once the row that named it is gone."""
+    files.storage.delete(object_key)
