@@ -1,6 +1,7 @@
 """Operations data as CSV/XLSX tables. The columns are the importer's, so an exported file can be
-edited and imported back; a few read-only columns (status, promise) ride along and are ignored
-on import."""
+edited and imported back; a few read-only columns (status, promise, delivery state, line total)
+ride along and are ignored on import. Partners and sites without an external reference are
+written as ``#<id>`` (see ``refs``), which the importer reads back."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor, scope_to_partner
+from cofab.operations import fulfilment, refs
 from cofab.operations.importing import COLUMNS, EXPORT_ONLY
 from cofab.operations.models import (
     InventorySnapshot,
@@ -37,7 +39,7 @@ def export_table(
     rows: list[list[Any]] = []
     if kind == "orders":
         stmt = (
-            select(OrderLine, Order, Partner.external_ref, Site.external_ref)
+            select(OrderLine, Order, Partner.external_ref, Site.external_ref, Site.id)
             .join(Order, Order.id == OrderLine.order_id)
             .join(Partner, Partner.id == Order.partner_id)
             .outerjoin(Site, Site.id == Order.site_id)
@@ -46,12 +48,14 @@ def export_table(
         stmt = scope_to_partner(stmt, actor, OrderLine.partner_id)
         if partner_id is not None:
             stmt = stmt.where(OrderLine.partner_id == partner_id)
-        for line, order, partner_ref, site_ref in session.execute(stmt.limit(MAX_EXPORT_ROWS)):
+        for line, order, partner_ref, site_ref, site_id in session.execute(
+            stmt.limit(MAX_EXPORT_ROWS)
+        ):
             rows.append(
                 [
                     order.external_ref,
-                    partner_ref,
-                    site_ref,
+                    refs.ref_of(partner_ref, order.partner_id),
+                    refs.ref_of(site_ref, site_id) if site_id is not None else None,
                     _iso(order.order_date),
                     order.currency,
                     order.incoterm,
@@ -66,6 +70,8 @@ def export_table(
                     line.promised_qty,
                     line.ack_status,
                     order.status,
+                    fulfilment.state_of_line(line, order.status),
+                    fulfilment.line_total(line.promised_qty, line.unit_price),
                 ]
             )
     elif kind == "progress":
@@ -144,17 +150,17 @@ def export_table(
             )
     else:
         stmt_i = (
-            select(InventorySnapshot, Site.external_ref, Site.name)
+            select(InventorySnapshot, Site.external_ref, Site.name, Site.id)
             .join(Site, Site.id == InventorySnapshot.site_id)
             .order_by(Site.name, InventorySnapshot.item, InventorySnapshot.at)
         )
         stmt_i = scope_to_partner(stmt_i, actor, InventorySnapshot.partner_id)
         if partner_id is not None:
             stmt_i = stmt_i.where(InventorySnapshot.partner_id == partner_id)
-        for snap, site_ref, site_name in session.execute(stmt_i.limit(MAX_EXPORT_ROWS)):
+        for snap, site_ref, site_name, site_id in session.execute(stmt_i.limit(MAX_EXPORT_ROWS)):
             rows.append(
                 [
-                    site_ref,
+                    refs.ref_of(site_ref, site_id),
                     snap.item,
                     _iso(snap.at),
                     snap.on_hand,

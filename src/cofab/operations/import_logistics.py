@@ -16,7 +16,7 @@ from cofab.core.errors import CofabError, FieldProblem, ValidationFailed
 from cofab.core.i18n import N_
 from cofab.core.tabular import Row
 from cofab.core.validation import problems_from
-from cofab.operations import inventory, orders, progress, rules, schemas, shipments
+from cofab.operations import inventory, orders, progress, refs, rules, schemas, shipments
 from cofab.operations.import_plan import (
     Apply,
     Plan,
@@ -29,7 +29,6 @@ from cofab.operations.import_plan import (
     validate_row,
 )
 from cofab.operations.models import ProgressEvent, Shipment, ShipmentLine
-from cofab.partners.models import Site
 
 # --- progress ---------------------------------------------------------------------------------
 
@@ -268,9 +267,7 @@ def plan_inventory(session: Session, actor: Actor, rows: list[Row], plan: Plan) 
     for row in rows:
         if not required(plan, "inventory", row):
             continue
-        site = session.execute(
-            select(Site).where(Site.external_ref == row.values["site_ref"].strip())
-        ).scalar_one_or_none()
+        site = refs.site_by_ref(session, row.values["site_ref"])
         if site is None or (actor.is_partner and site.partner_id != actor.partner_id):
             plan.problem(
                 row.number,

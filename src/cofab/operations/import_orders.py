@@ -16,7 +16,7 @@ from cofab.core.errors import CofabError, ValidationFailed
 from cofab.core.i18n import N_
 from cofab.core.tabular import Row
 from cofab.core.validation import problems_from
-from cofab.operations import orders, schemas, scorecards
+from cofab.operations import orders, refs, schemas, scorecards
 from cofab.operations.import_plan import (
     Apply,
     Plan,
@@ -26,7 +26,6 @@ from cofab.operations.import_plan import (
     required,
 )
 from cofab.operations.models import Order
-from cofab.partners.models import Partner, Site
 
 # --- orders -----------------------------------------------------------------------------------
 
@@ -59,9 +58,7 @@ def plan_orders(session: Session, actor: Actor, rows: list[Row], plan: Plan) -> 
                         row=first.number,
                         value=value or "—",
                     )
-        partner = session.execute(
-            select(Partner).where(Partner.external_ref == header["partner_ref"])
-        ).scalar_one_or_none()
+        partner = refs.partner_by_ref(session, header["partner_ref"])
         if partner is None:
             plan.problem(
                 first.number,
@@ -72,9 +69,7 @@ def plan_orders(session: Session, actor: Actor, rows: list[Row], plan: Plan) -> 
             continue
         site_id = None
         if header["site_ref"]:
-            site = session.execute(
-                select(Site).where(Site.external_ref == header["site_ref"])
-            ).scalar_one_or_none()
+            site = refs.site_by_ref(session, header["site_ref"])
             if site is None or site.partner_id != partner.id:
                 plan.problem(
                     first.number,

@@ -63,7 +63,14 @@ COLUMNS: dict[str, list[str]] = {
 }
 # Columns the export adds for reading; the importer accepts and ignores them.
 EXPORT_ONLY: dict[str, list[str]] = {
-    "orders": ["promised_date", "promised_qty", "ack_status", "order_status"],
+    "orders": [
+        "promised_date",
+        "promised_qty",
+        "ack_status",
+        "order_status",
+        "line_state",
+        "line_total",
+    ],
     "progress": ["posted_by"],
     "shipments": [],
     "receipts": ["received_qty"],
