@@ -531,4 +531,7 @@ app.add_typer(
     ),
     name="ops",
 )
+app.add_typer(
+    lazy_typer("cofab.units.cli:app", help="Business units of the owner group."), name="unit"
+)
 # --- end of domain sub-apps ------------------------------------------------------------------
