@@ -62,7 +62,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         title="cofab",
         version=__version__,
         description="Manufacturing-expansion partnerships: partners, plans, operations, quality.",
-        docs_url="/docs",
+        docs_url=None,  # cofab.api_docs serves /docs from cofab's own static files
+        redoc_url=None,
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
@@ -82,6 +83,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     from cofab.maintenance import health
 
     app.include_router(health.router)  # /healthz, /readyz: no login, no data
+    from cofab import api_docs
+
+    app.include_router(api_docs.router)  # /docs without a CDN (air-gapped sites)
 
     from cofab.accounts import api as accounts_api
     from cofab.accounts import pages as accounts_pages
