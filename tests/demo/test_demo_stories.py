@@ -42,7 +42,7 @@ from cofab.operations.models import (
     Shipment,
     SupportTicket,
 )
-from cofab.partners.models import Partner
+from cofab.partners.models import Contact, Partner, Site
 from cofab.units.models import BusinessUnit, PartnerUnit, UnitMembership
 from cofab.vault.models import VaultDocument, VaultShare
 
@@ -222,6 +222,9 @@ def _texts_by_partner(session: Session) -> dict[int, list[str]]:
         (Review.partner_id, Review.title),
         (ActionItem.partner_id, ActionItem.title),
         (Contract.partner_id, Contract.title),
+        (Contact.partner_id, Contact.title),
+        (Site.partner_id, Site.name),
+        (Site.partner_id, Site.address),
     )
     for partner_column, text_column in pairs:
         for partner_id, value in session.execute(select(partner_column, text_column)):

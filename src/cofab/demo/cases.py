@@ -276,14 +276,14 @@ CASES: dict[str, dict[str, Any]] = {
                 "KR",
                 [
                     (
-                        "Daedeok Research Centre",
-                        "Daedeok Innopolis, Daejeon",
+                        "대덕 연구센터",
+                        "대전광역시 유성구 대덕연구개발특구",
                         "KR",
-                        "Chungcheong",
+                        "충청",
                         36.3725,
                         127.3628,
                         "Asia/Seoul",
-                        [("Micro-LED prototyping", ["display"], 2_000, "panels", "month")],
+                        [("마이크로 LED 시제품 제작", ["display"], 2_000, "panels", "month")],
                         [("ISO 27001", 400)],
                     )
                 ],
@@ -336,17 +336,17 @@ CASES: dict[str, dict[str, Any]] = {
                 "KR",
                 [
                     (
-                        "Onsan Plant",
-                        "Onsan Industrial Complex, Ulsan",
+                        "온산 공장",
+                        "울산광역시 울주군 온산국가산업단지",
                         "KR",
-                        "Yeongnam",
+                        "영남",
                         35.4300,
                         129.3400,
                         "Asia/Seoul",
                         [
-                            ("Module assembly", ["battery module"], 60_000, "modules", "month"),
+                            ("모듈 조립", ["battery module"], 60_000, "modules", "month"),
                             (
-                                "Module end-of-line test",
+                                "모듈 출하 검사",
                                 ["battery module"],
                                 60_000,
                                 "modules",
@@ -367,14 +367,14 @@ CASES: dict[str, dict[str, Any]] = {
                 "KR",
                 [
                     (
-                        "Yeongil Bay Plant",
-                        "Yeongil Bay Industrial Complex, Pohang",
+                        "영일만 공장",
+                        "경상북도 포항시 북구 영일만산업단지",
                         "KR",
-                        "Yeongnam",
+                        "영남",
                         36.1000,
                         129.4200,
                         "Asia/Seoul",
-                        [("Cathode active material", ["NCM cathode"], 4_000, "tonnes", "month")],
+                        [("양극 활물질 생산", ["NCM cathode"], 4_000, "tonnes", "month")],
                         [("ISO 9001", 300), ("ISO 14001", 12)],
                     )
                 ],
@@ -473,23 +473,23 @@ CASES: dict[str, dict[str, Any]] = {
                 "KR",
                 [
                     (
-                        "Songdo Plant 3",
-                        "Songdo Bio Cluster, Incheon",
+                        "송도 3공장",
+                        "인천광역시 연수구 송도 바이오클러스터",
                         "KR",
-                        "Incheon",
+                        "인천",
                         37.3800,
                         126.6600,
                         "Asia/Seoul",
                         [
                             (
-                                "Mammalian cell culture (15,000 L)",
+                                "동물세포 배양(15,000 L)",
                                 ["monoclonal antibody"],
                                 45_000,
                                 "litres",
                                 "month",
                             ),
                             (
-                                "Downstream purification",
+                                "정제 공정",
                                 ["monoclonal antibody"],
                                 120,
                                 "kg",
@@ -499,16 +499,16 @@ CASES: dict[str, dict[str, Any]] = {
                         [("GMP", 400), ("ISO 14001", 200)],
                     ),
                     (
-                        "Songdo Fill-Finish Line",
-                        "Songdo Bio Cluster, Incheon",
+                        "송도 충전·포장 라인",
+                        "인천광역시 연수구 송도 바이오클러스터",
                         "KR",
-                        "Incheon",
+                        "인천",
                         37.3810,
                         126.6620,
                         "Asia/Seoul",
                         [
                             (
-                                "Aseptic fill-finish",
+                                "무균 충전·포장",
                                 ["vial", "prefilled syringe"],
                                 2_000_000,
                                 "units",
@@ -669,7 +669,8 @@ CASES: dict[str, dict[str, Any]] = {
 # Which partner gets the case's partner-user login.
 PARTNER_LOGIN = {"electronics": "E-SGP", "automotive": "A-NCP", "pharma": "P-IBL"}
 OWNER_ROLES = ("admin", "manager", "quality", "viewer")
+# (English title, the title a Korean company gives the same person)
 CONTACT_TITLES = (
-    ("Account manager", "Key account manager"),
-    ("Quality manager", "Head of quality"),
+    ("Account manager", "영업 담당"),
+    ("Quality manager", "품질 책임자"),
 )

@@ -36,6 +36,7 @@ from cofab.partners.models import Capability, Certification, Contact, Partner, S
 CASE_NAMES = (*CASES.keys(), "all")
 SURNAMES = ("Lee", "Nguyen", "Garcia", "Kim", "Tan", "Sato")
 GIVEN_NAMES = ("Minji", "Anh", "Lucia", "Jisoo", "Wei", "Hiro")
+KOREAN_NAMES = ("김민지", "이지수", "박서준", "최유나", "정하준", "강수빈")
 DemoLogin = tuple[str, str, str]  # e-mail, password, role: the login page's table
 
 
@@ -178,16 +179,22 @@ def _load_one(session: Session, case_name: str, today: date) -> list[DemoAccess]
                 session, actor=actor, partner_id=partner.id, new_status=step, reason="demo data"
             )
         slug = name_en.split()[0].lower()
-        for title_index, (title, _long) in enumerate(CONTACT_TITLES):
+        korean = country == "KR"
+        for title_index, (title, title_ko) in enumerate(CONTACT_TITLES):
+            name = (
+                KOREAN_NAMES[(index + title_index) % len(KOREAN_NAMES)]
+                if korean
+                else f"{SURNAMES[(index + title_index) % 6]} "
+                f"{GIVEN_NAMES[(index * 2 + title_index) % 6]}"
+            )
             partners_service.add_child(
                 session,
                 actor=actor,
                 model=Contact,
                 partner_id=partner.id,
                 values={
-                    "name": f"{SURNAMES[(index + title_index) % 6]} "
-                    f"{GIVEN_NAMES[(index * 2 + title_index) % 6]}",
-                    "title": title,
+                    "name": name,
+                    "title": title_ko if korean else title,
                     "email": f"{title.split()[0].lower()}@{slug}.example",
                     "phone": f"+00 {100 + index} {5550 + title_index}",
                 },

@@ -246,6 +246,7 @@ def _work_items(
     *,
     keys: set[str] | None,
     financials: dict[str, Any] | None,
+    findings: str,
 ) -> None:
     """Finish (and have a second person sign off) the items in ``keys``; None = all mandatory."""
     items = session.execute(
@@ -261,7 +262,7 @@ def _work_items(
             data = {
                 "audit_date": (today - timedelta(days=20)).isoformat(),
                 "auditor": worker.display_name,
-                "findings": "Two minor findings on ESD control; corrective actions agreed.",
+                "findings": findings,
                 "score": "82",
             }
         finish = (keys is None and item.mandatory) or (keys is not None and item.key in keys)
@@ -297,6 +298,7 @@ def _electronics(session: Session, refs: dict[str, int], today: date) -> None:
         today,
         keys={"site_audit", "reference_checks"},
         financials=FINANCIALS["E-CHN"],
+        findings="Two minor findings on ESD control at the SMT line; corrective actions agreed.",
     )
 
 
@@ -320,6 +322,7 @@ def _automotive(session: Session, refs: dict[str, int], today: date) -> None:
         today,
         keys=None,
         financials=FINANCIALS["A-SBM"],
+        findings="One minor finding on dry-room humidity logging; corrective action agreed.",
     )
     selection.close_evaluation(
         session,
