@@ -124,7 +124,7 @@ STORIES: dict[str, CaseStory] = {
                 decisions=(
                     "Weekly SMT yield call until first-pass yield is above 98 %",
                     "SM-A2 volume steps up only after three weeks at 95 % first-pass yield",
-                    "Chennai Circuit Works is qualified as the second CM for the 2027 tablet",
+                    "A second SMT line at Binh Duong is qualified before the SM-A2 volume step",
                 ),
                 actions=(
                     Action("Second SMT line qualified", "partner", -5),
