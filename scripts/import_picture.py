@@ -32,11 +32,13 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_DIR = ROOT / "src" / "cofab"
 
 # Top-level parts of cofab that are not domains: the shared layers, assets and the composition
-# root (the app, the CLI, the list of domains and the demo loader wire every domain together, so
-# they may import all).
+# root (the app and its API docs, the CLI and its lazy sub-apps, the list of domains and the demo
+# loader wire every domain together, so they may import all).
 FOUNDATION = frozenset({"core", "db", "config"})
 ASSETS = frozenset({"locales", "static", "templates"})
-COMPOSITION_ROOT = frozenset({"app", "cli", "domains", "demo", "__main__", ""})
+COMPOSITION_ROOT = frozenset(
+    {"app", "api_docs", "cli", "lazy_typer", "domains", "demo", "__main__", ""}
+)
 # What one domain may import from another: its public surface.
 PUBLIC_SURFACE = frozenset({"service", "models"})
 
