@@ -207,3 +207,47 @@ def test_only_admins_administer_users(world: World, api, engine: Engine) -> None
     assert admin.get(f"/api/v1/users/{target}").json()["email"] == world.users["partner_b"]
     assert admin.get("/api/v1/users/999999").status_code == 404
     assert admin.post("/api/v1/users/999999/deactivate").status_code == 404
+
+
+def test_a_unit_admin_administers_only_his_units_users(world: World, api, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import make_user
+
+    from cofab.units import service as units_service
+
+    with unit_of_work(engine) as session:
+        cells = units_service.ensure_unit(session, code="cells", name_ko="셀", name_en="Cells")
+        pharma = units_service.ensure_unit(session, code="bio", name_ko="바이오", name_en="Bio")
+        units_service.link_partner(session, partner_id=world.partner_a, unit_id=cells.id)
+        make_user(session, "unit-admin@owner.test", "admin")
+        session.flush()
+        for email, unit in (
+            ("unit-admin@owner.test", cells),
+            (world.users["viewer"], cells),
+            (world.users["manager"], pharma),
+        ):
+            units_service.set_user_units(
+                session,
+                None,
+                user_id=user_id_in(session, email),
+                unit_ids=[unit.id],
+                all_units=False,
+            )
+    unit_admin = api("unit-admin@owner.test")
+    listed = {u["email"] for u in unit_admin.get("/api/v1/users").json()}
+    assert listed == {"unit-admin@owner.test", world.users["viewer"], world.users["partner_a"]}
+    for outside in ("manager", "admin", "quality", "partner_b"):
+        target = user_id(engine, world.users[outside])
+        assert unit_admin.post(f"/api/v1/users/{target}/deactivate").status_code == 404, outside
+    inside = user_id(engine, world.users["viewer"])
+    assert unit_admin.post(f"/api/v1/users/{inside}/deactivate").status_code == 200
+    # The group admin still administers everyone.
+    group = api(world.users["admin"])
+    assert len(group.get("/api/v1/users").json()) == 7
+
+
+def user_id_in(session, email: str) -> int:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from cofab.accounts.models import User
+
+    return int(session.execute(select(User.id).where(User.email == email)).scalar_one())

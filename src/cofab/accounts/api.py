@@ -71,7 +71,7 @@ def revoke_token(session: SessionDep, actor: ActorDep, token_id: int) -> Respons
 
 @router.get("/users", response_model=list[schemas.UserRead])
 def list_users(session: SessionDep, actor: ActorDep) -> Any:
-    return service.list_users(session, actor=actor)
+    return user_admin.list_users(session, actor=actor)
 
 
 @router.post("/users", response_model=schemas.UserRead, status_code=201)

@@ -227,7 +227,7 @@ def _users_ctx(request: Request, session: Session, actor: Actor) -> dict[str, ob
     partners = session.execute(select(Partner).order_by(Partner.name_en)).scalars().all()
     settings = request.app.state.settings
     return {
-        "users": service.list_users(session, actor=actor),
+        "users": user_admin.list_users(session, actor=actor),
         "roles": [r.value for r in Role],
         "partners": {p.id: p for p in partners},
         "locked": user_admin.locked_emails(

@@ -157,11 +157,6 @@ def create_user(
     return user
 
 
-def list_users(session: Session, *, actor: Actor) -> list[User]:
-    require_roles(actor, ADMIN_ONLY)
-    return list(session.execute(select(User).order_by(User.email)).scalars())
-
-
 def set_locale(session: Session, *, actor: Actor, locale: str) -> None:
     if locale not in SUPPORTED_LOCALES:
         raise ValidationFailed(

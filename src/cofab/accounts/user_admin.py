@@ -32,6 +32,7 @@ from cofab.core.security import hash_api_token, hash_password, verify_password
 from cofab.db.base import utcnow
 from cofab.db.session import after_unit_of_work
 from cofab.partners.models import Partner
+from cofab.units import service as units_service
 
 ADMIN_ONLY = frozenset({"admin"})
 RESET_PREFIX = "reset_"
@@ -57,12 +58,30 @@ def _admin(actor: Actor | None) -> None:
         require_roles(actor, ADMIN_ONLY)
 
 
+def _within_reach(session: Session, actor: Actor | None, user: User) -> bool:
+    """A unit admin administers the users of his own units (and the partner users of partners
+    those units work with), never a group user: he must not widen his own world."""
+    if actor is None or actor.unit_ids is None or user.id == actor.user_id:
+        return True
+    if user.role == Role.PARTNER:
+        return user.partner_id in units_service.unit_partner_ids(session, actor.unit_ids)
+    if user.all_units:
+        return False
+    return bool(set(units_service.units_of_user(session, user.id)) & actor.unit_ids)
+
+
 def get_user(session: Session, *, actor: Actor | None, user_id: int) -> User:
     _admin(actor)
     user = session.get(User, user_id)
-    if user is None:
+    if user is None or not _within_reach(session, actor, user):
         raise NotFound()
     return user
+
+
+def list_users(session: Session, *, actor: Actor) -> list[User]:
+    _admin(actor)
+    users = session.execute(select(User).order_by(User.email)).scalars()
+    return [u for u in users if _within_reach(session, actor, u)]
 
 
 def user_by_email(session: Session, email: str) -> User:
