@@ -8,7 +8,7 @@ the scenario still points at this job (a newer solve, or a deletion, wins).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cofab.core.i18n import N_, translate
 from cofab.core.jobs import JobContext, register
@@ -21,10 +21,6 @@ from cofab.planning.plan_document import plan_document
 from cofab.planning.problems import render
 from cofab.planning.service import SIMULATE_JOB, SOLVE_JOB, record_plan, record_simulation
 from cofab.planning.simulation_setup import build_network, simulation_document
-
-if TYPE_CHECKING:
-    pass
-
 
 STAGES = {
     "build": (0.05, N_("Building the model")),
