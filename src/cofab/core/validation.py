@@ -136,6 +136,11 @@ _COLUMN = re.compile(r"^column (.+)$")
 _INDEX = re.compile(r"^\d+$")
 
 
+def register_error_messages(messages: Mapping[str, str]) -> None:
+    """Msgids for a domain's own error types (``PydanticCustomError("country_code", …)``)."""
+    MESSAGES.update(messages)
+
+
 def register_field_labels(labels: Mapping[str, str]) -> None:
     """Labels (English msgids) of a domain's fields, by name (``valid_to``) or dotted path
     (``terms.cost.currency``); a path wins over a bare name, so domains can disagree on names."""
@@ -245,7 +250,9 @@ def problem_for(error: dict[str, Any], prefix: str = "") -> FieldProblem:
         return FieldProblem(path, raw if raw in catalog("ko") else INVALID)
     message = MESSAGES.get(kind)
     if message is None:
-        return FieldProblem(path, INVALID)
+        # a domain's PydanticCustomError whose message is a msgid of ours is shown as it is
+        raw = str(error.get("msg", ""))
+        return FieldProblem(path, raw if raw in catalog("ko") else INVALID, ctx)
     return FieldProblem(path, message, ctx)
 
 

@@ -290,9 +290,9 @@ def _plan_partners(session: Session, rows: list[Row], problems: list[FieldProble
             )
             continue
         names[lowered] = row.number
-        values = parsed.model_dump(mode="json", exclude_none=True)
-        if not synthetic:
-            values.setdefault("external_ref", ref)
+        values = parsed.model_dump(mode="json", exclude_none=True) | {"external_ref": ref}
+        if synthetic:
+            del values["external_ref"]  # found by its made-up P<id>: it still has none
         step = _upsert(session, Partner, existing, values, "partner", lambda p: p.id)
         if existing is not None and status is not None and status != existing.status:
             step = _with_status(session, step, existing, status)
@@ -349,9 +349,12 @@ def _plan_sites(session: Session, rows: list[Row], problems: list[FieldProblem])
         ):
             continue
         existing, synthetic = _by_ref(session, Site, ref)
-        values = parsed.model_dump(exclude_none=True) | {"partner_id": partner.id}
-        if not synthetic:
-            values["external_ref"] = ref
+        values = parsed.model_dump(exclude_none=True) | {
+            "partner_id": partner.id,
+            "external_ref": ref,
+        }
+        if synthetic:
+            del values["external_ref"]
         plan.append(_upsert(session, Site, existing, values, "site", lambda s: s.partner_id))
     return plan
 
@@ -378,9 +381,10 @@ def _plan_capabilities(
         values = parsed.model_dump(exclude_none=True) | {
             "partner_id": site.partner_id,
             "site_id": site.id,
+            "external_ref": ref,
         }
-        if not synthetic:
-            values["external_ref"] = ref
+        if synthetic:
+            del values["external_ref"]
         plan.append(
             _upsert(session, Capability, existing, values, "capability", lambda c: c.partner_id)
         )

@@ -225,6 +225,7 @@ def _detail_ctx(session: Session, actor: Actor, partner_id: int) -> dict[str, An
         "map_sites": [map_point(s, partner, "en") | {"label": s.name} for s in detail["sites"]],
         "can_edit": actor.is_partner or actor.role in REGISTRY_WRITERS,
         "can_change_status": actor.role in REGISTRY_WRITERS,
+        "typed": {},  # a child form sent with a problem, by name: what was typed into it
         **CHOICES,
     }
 
@@ -271,14 +272,22 @@ def partner_update(
 
 
 def _detail_or_error(
-    request: Request, session: Session, actor: Actor, partner_id: int, action: Any
+    request: Request,
+    session: Session,
+    actor: Actor,
+    partner_id: int,
+    action: Any,
+    form: tuple[str, dict[str, Any]] | None = None,
 ) -> Response:
-    """Run a change; on a broken rule re-render the partner page with the reason."""
+    """Run a change; on a broken rule re-render the partner page with the reason, and with the
+    form that was sent open and holding what was typed (``form``: its name and values)."""
     try:
         action()
     except CofabError as exc:
         session.rollback()
         ctx = _detail_ctx(session, actor, partner_id) | error_context(exc, request.state.locale)
+        if form is not None:
+            ctx["typed"] = {form[0]: form[1]}
         return render(request, "partners/detail.html", ctx, status_code=exc.status)
     return RedirectResponse(f"/partners/{partner_id}?created=1", status_code=303)
 
@@ -326,6 +335,7 @@ def _child_create_route(collection: str, model: type[Any], schema: type[Any]) ->
                 partner_id=partner_id,
                 values=parse(schema, data).model_dump(),
             ),
+            form=(collection, dict(data)),
         )
 
     create.__name__ = f"create_{collection}_page"
@@ -348,6 +358,7 @@ def capability_create(
 ) -> Response:
     site = service.get_child(session, actor=actor, model=Site, child_id=site_id)
     data = fields(form)
+    typed = dict(data) | {"site": str(site.id)}
     data.pop("site", None)
     if "product_families" in data:
         data["product_families"] = [
@@ -366,6 +377,7 @@ def capability_create(
             values=parse(schemas.CapabilityIn, data).model_dump(),
             site_id=site.id,
         ),
+        form=("capabilities", typed),
     )
 
 

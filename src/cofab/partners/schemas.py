@@ -4,16 +4,60 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Annotated
 from zoneinfo import available_timezones
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from cofab.core.i18n import N_
-from cofab.core.validation import register_field_labels
+from cofab.core.validation import register_error_messages, register_field_labels
 from cofab.partners.models import PartnershipForm, PartnerStatus, PartnerType
 
-CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")]
+#: codes in Babel's territory list that ISO 3166-1 does not assign to a country: groupings (EU,
+#: EZ, UN, QO), "unknown" (ZZ), pseudo-locales (XA, XB), user-assigned Kosovo (XK) and the
+#: exceptionally reserved ones (AC, CP, CQ, DG, EA, IC, TA); the other 249 are ISO's list
+NOT_ISO_COUNTRIES = frozenset(
+    {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"}
+)
+UNKNOWN_COUNTRY = N_("Not an ISO 3166 country code (two letters, for example KR, US or DE).")
+register_error_messages({"country_code": UNKNOWN_COUNTRY})
+#: a site's capacity per period; beyond this a typo (1e300) would be stored and printed whole
+MAX_CAPACITY = Decimal(10**12)
+
+
+@cache
+def iso_countries() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes, from Babel's CLDR territories (Babel is already a dependency)."""
+    from babel import Locale
+
+    codes = (str(code) for code in Locale("en").territories)
+    return frozenset(
+        code
+        for code in codes
+        if len(code) == 2 and code.isalpha() and code not in NOT_ISO_COUNTRIES
+    )
+
+
+def _known_country(value: str) -> str:
+    if value not in iso_countries():
+        raise PydanticCustomError("country_code", UNKNOWN_COUNTRY)
+    return value
+
+
+CountryCode = Annotated[
+    str,
+    Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2"),
+    AfterValidator(_known_country),
+]
 _TIMEZONES = frozenset(available_timezones())
 
 
@@ -149,7 +193,7 @@ class SiteRead(Read):
 class CapabilityIn(Strict):
     process: str = Field(min_length=1, max_length=200)
     product_families: list[str] = Field(default_factory=list)
-    capacity: Decimal | None = Field(default=None, ge=0)
+    capacity: Decimal | None = Field(default=None, ge=0, le=MAX_CAPACITY, decimal_places=3)
     capacity_unit: str | None = Field(default=None, max_length=32)
     capacity_period: str = Field(default="month", pattern=r"^(day|week|month|quarter|year)$")
     external_ref: str | None = Field(default=None, max_length=64)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from cofab.core.i18n import N_
@@ -32,21 +33,20 @@ def non_finite(doc: Any) -> list[Problem]:
     """A problem for each NaN, infinite or absurdly large number, named by its JSON path."""
     found: list[Problem] = []
     for path, value in _numbers(doc, []):
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             found.append(Problem(json_path(path), NOT_FINITE))
         elif abs(value) > MAX_MAGNITUDE:
-            params: dict[str, object] = {"limit": f"{MAX_MAGNITUDE:.0e}", "value": f"{value:.3g}"}
+            shown = f"{Decimal(value):.3g}"
+            params: dict[str, object] = {"limit": f"{MAX_MAGNITUDE:.0e}", "value": shown}
             found.append(Problem(json_path(path), TOO_LARGE, params))
         if len(found) >= MAX_NON_FINITE_REPORTED:
             break
     return found
 
 
-def _numbers(value: Any, path: list[str | int]) -> Iterator[tuple[list[str | int], float]]:
-    if isinstance(value, float):
+def _numbers(value: Any, path: list[str | int]) -> Iterator[tuple[list[str | int], float | int]]:
+    if isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool)):
         yield path, value
-    elif isinstance(value, int) and not isinstance(value, bool):
-        yield path, float(value) if abs(value) < 10**308 else math.inf
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _numbers(item, [*path, str(key)])
