@@ -91,12 +91,12 @@ def test_bad_input_is_one_line_per_problem_and_exit_1(
     bad = terms(penalties={"late_delivery": {"rate_pct_per_day": "1", "cap_pct": "-2"}})
     result = runner.invoke(cli.app, ["contracts", "penalties", str(_input(tmp_path, terms=bad))])
     assert result.exit_code == 1
-    assert "terms.penalties.late_delivery.cap_pct: Must be at least 0." in result.output
+    assert "Cap (% of line value): Must be at least 0." in result.output
     assert "Traceback" not in result.output
     missing = runner.invoke(cli.app, ["contracts", "penalties", str(tmp_path / "none.json")])
     assert missing.exit_code == 1 and "File not found" in missing.output
     no_terms = runner.invoke(cli.app, ["contracts", "penalties", str(_input(tmp_path))])
-    assert no_terms.exit_code == 1 and "terms: This field is required." in no_terms.output
+    assert no_terms.exit_code == 1 and "Terms: This field is required." in no_terms.output
 
 
 def test_coverage_and_attention(world: World, cli_db: Engine) -> None:

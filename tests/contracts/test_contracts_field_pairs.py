@@ -101,7 +101,7 @@ def test_api_refuses_cost_without_currency_naming_both(
     problem = response.json()
     assert response.headers["content-type"].startswith("application/problem+json")
     fields = {e["field"] for e in problem["errors"]}
-    assert fields == {"terms.cost.currency"}
+    assert fields == {"terms.cost.price_tiers", "terms.cost.payment_days"}
     messages = " ".join(e["message"] for e in problem["errors"])
     assert "통화" in messages and "단가 구간" in messages and "지급 기한(일)" in messages
     assert "terms." not in messages

@@ -42,8 +42,7 @@ def test_partner_approves_and_manager_activates(  # type: ignore[no-untyped-def]
     page.click("text=Tablet assembly 2026")
     page.fill("[data-testid=comment-form] textarea[name=body]", "Clause 1 is fine for us.")
     page.click("[data-testid=comment-form] button")
-    page.select_option("[data-testid=transition-select]", "approved")
-    page.click("[data-testid=transition-submit]")
+    page.click("[data-testid=partner-approve]")  # the portal's own approve button
     page.wait_for_selector("[data-testid=contract-status] >> text=Approved")
     partner_context.close()
 

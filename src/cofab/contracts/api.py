@@ -157,6 +157,7 @@ def transition(
         to=body.to.value,
         comment=body.comment,
         at=body.at,
+        on_behalf_of=body.on_behalf_of,
     )
     return _read(contract, actor)
 

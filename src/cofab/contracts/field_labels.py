@@ -17,6 +17,7 @@ from typing import Any
 from cofab.core.errors import CofabError, FieldProblem
 from cofab.core.i18n import N_, translate
 from cofab.core.labels import register_labels
+from cofab.core.validation import register_field_labels
 
 FIELD_LABELS: dict[str, str] = {
     "kind": N_("Type"),
@@ -46,6 +47,7 @@ FIELD_LABELS: dict[str, str] = {
     "comment": N_("Comment"),
     "body": N_("Comment"),
     "to": N_("Move to"),
+    "on_behalf_of": N_("Approved by (partner-side person)"),
     "clauses": N_("Clauses"),
     "clauses.title_en": N_("Title (English)"),
     "clauses.title_ko": N_("Title (Korean)"),
@@ -103,6 +105,10 @@ FIELD_LABELS: dict[str, str] = {
 }
 # only the dotted term paths become global codes: "title" or "kind" mean other things elsewhere
 register_labels({k: v for k, v in FIELD_LABELS.items() if k.startswith("terms.")})
+# the API's problem entries carry a label too (core's registry); bare names stay out of it
+register_field_labels(
+    {k: v for k, v in FIELD_LABELS.items() if k.startswith("terms.") or k == "on_behalf_of"}
+)
 
 # anchor path → the fields of its section that cannot be stored without it
 PAIRS: dict[str, tuple[str, ...]] = {
@@ -145,7 +151,8 @@ def _filled(value: Any) -> bool:
 
 
 def paired_problems(terms: Any, prefix: str = "terms") -> list[FieldProblem]:
-    """Refuse a dependent field given without its anchor (one problem per dependent)."""
+    """Refuse a dependent field given without its anchor: one problem on each filled dependent
+    (the field the user typed into), its message naming the anchor to fill in."""
     problems: list[FieldProblem] = []
     if not isinstance(terms, dict):
         return problems
@@ -156,7 +163,7 @@ def paired_problems(terms: Any, prefix: str = "terms") -> list[FieldProblem]:
             if _filled(_lookup(terms, dependent)):
                 problems.append(
                     FieldProblem(
-                        prefix + anchor.removeprefix("terms"),
+                        prefix + dependent.removeprefix("terms"),
                         NEEDS_ANCHOR,
                         {"field": dependent, "anchor": anchor},
                     )

@@ -58,6 +58,13 @@ register_labels(
 )
 
 
+MSG_NAME_SIGNATORY = N_(
+    "Name the partner-side person who approved (from the signed copy or their e-mail): an owner "
+    "user can only record a partner's approval on that person's behalf. Partner users approve "
+    "in the portal themselves."
+)
+
+
 def editors(kind: str) -> frozenset[str]:
     """Who drafts and edits terms: procurement/legal, plus quality for quality agreements."""
     return MANAGERS | ({"quality"} if kind == ContractKind.QUALITY else frozenset())
@@ -104,8 +111,10 @@ def _event(
     comment: str | None,
     now: datetime,
     approving_partner_id: int | None = None,
+    on_behalf_of: str | None = None,
 ) -> ContractEvent:
     event = ContractEvent(
+        on_behalf_of=on_behalf_of,
         contract_id=contract.id,
         version_id=version.id if version else None,
         partner_id=contract.partner_id,
@@ -123,7 +132,7 @@ def _event(
     return event
 
 
-def _approved_partners(session: Session, version: ContractVersion) -> set[int]:
+def approved_partners(session: Session, version: ContractVersion) -> set[int]:
     rows = session.execute(
         select(ContractEvent.approving_partner_id).where(
             ContractEvent.version_id == version.id,
@@ -143,7 +152,11 @@ def transition(
     comment: str | None = None,
     at: datetime | None = None,
     now: datetime | None = None,
+    on_behalf_of: str | None = None,
 ) -> Contract:
+    """Move the open version. An owner admin recording the partners' approval (signed outside
+    cofab) must name the partner-side person: the history then reads "recorded by X on behalf
+    of Y", never as if the owner had approved for the partner by himself."""
     contract = get_contract(session, actor=actor, contract_id=contract_id)
     now = now or utcnow()
     target = str(to)
@@ -170,8 +183,11 @@ def transition(
         raise Forbidden()
     if (current, target) == (S.PARTNER_REVIEW, S.APPROVED):
         # The owner's admin records signatures received outside cofab (e.g. on paper).
+        signatory = (on_behalf_of or "").strip() or None
+        if signatory is None and actor.user_id:  # scripts (the system actor) name no person
+            raise ValidationFailed(problems=[FieldProblem("on_behalf_of", MSG_NAME_SIGNATORY)])
         for partner_id in sorted(
-            set(party_partner_ids(contract)) - _approved_partners(session, version)
+            set(party_partner_ids(contract)) - approved_partners(session, version)
         ):
             _event(
                 session,
@@ -181,9 +197,10 @@ def transition(
                 "partner_approved",
                 current,
                 current,
-                comment or "recorded by the owner",
+                comment,
                 now,
                 approving_partner_id=partner_id,
+                on_behalf_of=signatory,
             )
     _apply(session, contract, version, target, now)
     _event(session, contract, version, actor, action, current, target, comment, now)
@@ -201,7 +218,7 @@ def _partner_approval(
 ) -> Contract:
     assert actor.partner_id is not None
     before = audit.snapshot(version)
-    if actor.partner_id in _approved_partners(session, version):
+    if actor.partner_id in approved_partners(session, version):
         raise Conflict(N_("Your company has already approved this version."))
     _event(
         session,
@@ -216,7 +233,7 @@ def _partner_approval(
         approving_partner_id=actor.partner_id,
     )
     session.flush()
-    if set(party_partner_ids(contract)) <= _approved_partners(session, version):
+    if set(party_partner_ids(contract)) <= approved_partners(session, version):
         _apply(session, contract, version, S.APPROVED, now)
         _event(
             session, contract, version, actor, "approved", S.PARTNER_REVIEW, S.APPROVED, None, now

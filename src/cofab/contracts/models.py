@@ -182,6 +182,9 @@ class ContractEvent(Base):
     review_round: Mapped[int] = mapped_column(Integer, default=0)
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     actor_label: Mapped[str] = mapped_column(String(254))
+    # a partner's approval recorded by an owner user (signed on paper, by e-mail): the
+    # partner-side person who approved; None when the partner's own user approved in the portal
+    on_behalf_of: Mapped[str | None] = mapped_column(String(200))
     comment: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from cofab.contracts import attention, clauses, penalty_runs, raci, schemas, service
 from cofab.contracts.field_labels import labelled_error_context
-from cofab.contracts.lifecycle import MANAGERS, allowed_targets, editors
+from cofab.contracts.lifecycle import MANAGERS, allowed_targets, approved_partners, editors
 from cofab.contracts.models import ContractKind, ContractStatus
 from cofab.contracts.penalties import explain
 from cofab.contracts.penalty_input import KIND_LABELS
@@ -312,6 +312,11 @@ def _detail_ctx(session: Session, actor: Actor, contract_id: int) -> dict[str, A
             or (not actor.is_partner and actor.role in service.COMMENTERS)
         ),
         "party_labels": {str(p["partner_id"]): p for p in detail["parties"]},
+        "is_partner": actor.is_partner,
+        "partner_may_approve": actor.is_partner
+        and pending is not None
+        and pending.status == ContractStatus.PARTNER_REVIEW
+        and actor.partner_id not in approved_partners(session, pending),
         "now": now,
         "today": now.date(),
     }
@@ -349,7 +354,7 @@ def contract_transition(
     def move() -> None:
         parsed = parse(
             schemas.TransitionRequest,
-            {k: data[k] for k in ("to", "comment", "at") if k in data},
+            {k: data[k] for k in ("to", "comment", "at", "on_behalf_of") if k in data},
         )
         service.transition(
             session,
@@ -358,6 +363,7 @@ def contract_transition(
             to=parsed.to.value,
             comment=parsed.comment,
             at=parsed.at,
+            on_behalf_of=parsed.on_behalf_of,
         )
 
     get_contract(session, actor=actor, contract_id=contract_id)

@@ -74,6 +74,12 @@ class TransitionRequest(Strict):
     to: ContractStatus
     comment: str | None = Field(default=None, max_length=5000)
     at: Instant | None = None
+    on_behalf_of: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The partner-side person whose approval an owner user records (required "
+        "when an owner user moves partner review to approved)",
+    )
 
 
 class CommentCreate(Strict):
@@ -151,6 +157,7 @@ class EventRead(Read):
     review_round: int
     approving_partner_id: int | None
     actor_label: str
+    on_behalf_of: str | None = None
     comment: str | None
     at: datetime
 

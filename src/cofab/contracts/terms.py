@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+import cofab.contracts.field_labels  # noqa: F401  registers the labels term problems are shown by
 from cofab.core.errors import FieldProblem
 from cofab.core.i18n import N_
 
