@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import viewer_may_call
@@ -19,7 +20,7 @@ from cofab.core.uploads import read_limited
 from cofab.core.web import ApiActor, DbSession
 from cofab.selection import schemas, service
 from cofab.selection.evaluations import EvaluationView
-from cofab.selection.models import DecisionRecord, DueDiligenceItem, Evidence
+from cofab.selection.models import Candidate, DecisionRecord, DueDiligenceItem, Evidence
 from cofab.selection.permissions import ensure_evaluator, ensure_reader
 from cofab.selection.templates_service import TemplateView
 
@@ -105,8 +106,11 @@ def item_read(item: DueDiligenceItem, evidence: list[Evidence]) -> schemas.DueDi
     )
 
 
-def decision_read(decision: DecisionRecord, intact: bool) -> schemas.DecisionRead:
+def decision_read(
+    decision: DecisionRecord, intact: bool, warnings: list[str] | None = None
+) -> schemas.DecisionRead:
     return schemas.DecisionRead(
+        gate_warnings=warnings or [],
         id=decision.id,
         evaluation_id=decision.evaluation_id,
         decided_by=decision.decided_by,
@@ -277,13 +281,24 @@ def close_evaluation(
     decision = service.close_evaluation(
         session, actor=actor, evaluation_id=evaluation_id, data=body
     )
-    return decision_read(decision, True)
+    return decision_read(decision, True, _gate_warnings(session, actor.locale, evaluation_id))
+
+
+def _gate_warnings(session: Session, locale: str, evaluation_id: int) -> list[str]:
+    selected = set(
+        session.execute(
+            select(Candidate.id).where(
+                Candidate.evaluation_id == evaluation_id, Candidate.selected.is_(True)
+            )
+        ).scalars()
+    )
+    return [p.render(locale) for p in service.gate_preview(session, evaluation_id, selected)]
 
 
 @router.get("/evaluations/{evaluation_id}/decision", response_model=schemas.DecisionRead)
 def get_decision(session: DbSession, actor: ApiActor, evaluation_id: int) -> Any:
     decision, intact = service.get_decision(session, actor=actor, evaluation_id=evaluation_id)
-    return decision_read(decision, intact)
+    return decision_read(decision, intact, _gate_warnings(session, actor.locale, evaluation_id))
 
 
 @router.get("/evaluations/{evaluation_id}/decision/export")

@@ -128,3 +128,56 @@ def qualification_for(session: Session, *, actor: Actor, partner_id: int) -> Qua
 
 
 partners_service.register_transition_guard(qualification_guard)
+
+
+MSG_GATE_PREVIEW = N_(
+    "{partner}: the approval gate will refuse to approve this partner until {count} mandatory "
+    "due-diligence item(s) are signed off: {items}."
+)
+
+
+@dataclass(frozen=True)
+class GatePreview:
+    """A candidate whose approval the gate would refuse because of open mandatory items."""
+
+    candidate_id: int
+    partner_id: int
+    partner_en: str
+    partner_ko: str
+    items: list[tuple[str, str]]  # (English, Korean) names of the open mandatory items
+
+    def render(self, locale: str) -> str:
+        names = [(ko if locale == "ko" else en) or en for en, ko in self.items]
+        partner = self.partner_ko if locale == "ko" else self.partner_en
+        return translate(
+            MSG_GATE_PREVIEW, locale, partner=partner, count=len(names), items=", ".join(names)
+        )
+
+
+def gate_preview(
+    session: Session, evaluation_id: int, candidate_ids: set[int] | None = None
+) -> list[GatePreview]:
+    """What the gate will refuse later, shown when an evaluation is closed (or about to be):
+    closing with mandatory items open is allowed, approving the partner afterwards is not.
+    ``candidate_ids`` narrows it to the selected candidates."""
+    stmt = (
+        select(Candidate, Partner, DueDiligenceItem)
+        .join(Partner, Partner.id == Candidate.partner_id)
+        .join(DueDiligenceItem, DueDiligenceItem.candidate_id == Candidate.id)
+        .where(
+            Candidate.evaluation_id == evaluation_id,
+            DueDiligenceItem.mandatory,
+            DueDiligenceItem.signed_off_at.is_(None),
+        )
+        .order_by(Candidate.id, DueDiligenceItem.position, DueDiligenceItem.id)
+    )
+    previews: dict[int, GatePreview] = {}
+    for candidate, partner, item in session.execute(stmt).all():
+        if candidate_ids is not None and candidate.id not in candidate_ids:
+            continue
+        preview = previews.setdefault(
+            candidate.id,
+            GatePreview(candidate.id, partner.id, partner.name_en, partner.name_ko, []),
+        )
+        preview.items.append((item.name_en or item.key, item.name_ko or item.name_en or item.key))
+    return list(previews.values())

@@ -15,9 +15,10 @@ from starlette.datastructures import FormData
 
 from cofab.core.errors import CofabError
 from cofab.core.i18n import N_, translate
-from cofab.core.web import error_context, render
+from cofab.core.web import render
 from cofab.selection.aggregation import AGGREGATION_LABELS
 from cofab.selection.altman import ZONE_LABELS
+from cofab.selection.field_labels import labelled_error_context
 
 SELECTION_LABELS: dict[str, str] = {
     "open": N_("Open"),
@@ -72,7 +73,7 @@ def page_with_error(
     request: Request, template: str, context: dict[str, Any], exc: CofabError
 ) -> HTMLResponse:
     locale = request.state.locale
-    ctx = helpers(locale) | context | error_context(exc, locale)
+    ctx = helpers(locale) | context | labelled_error_context(exc, locale)
     return render(request, template, ctx, status_code=exc.status)
 
 

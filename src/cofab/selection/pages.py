@@ -94,7 +94,10 @@ def _evaluation_ctx(session: Session, actor: Actor, view: EvaluationView) -> dic
     if view.evaluation.status == EvaluationStatus.CLOSED:
         row, intact = service.get_decision(session, actor=actor, evaluation_id=view.evaluation.id)
         decision = {"row": row, "intact": intact}
+    selected = {r.candidate.id for r in view.candidates if r.candidate.selected}
+    preview = service.gate_preview(session, view.evaluation.id, None if view.is_open else selected)
     return {
+        "gate_preview": [p.render(actor.locale) for p in preview],
         "view": view,
         "addable": [p for p in _partner_choices(session) if p.id not in taken],
         "aggregations": AGGREGATIONS,

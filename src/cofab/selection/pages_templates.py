@@ -12,8 +12,9 @@ from starlette.datastructures import FormData
 from cofab.core.access import Actor, viewer_may_call
 from cofab.core.errors import CofabError
 from cofab.core.forms import FormDep, parse
-from cofab.core.web import DbSession, error_context, page_actor
+from cofab.core.web import DbSession, page_actor
 from cofab.selection import schemas, service
+from cofab.selection.field_labels import labelled_error_context
 from cofab.selection.page_helpers import form_lists, page, page_with_error, saved
 from cofab.selection.permissions import WRITERS, ensure_reader, ensure_writer
 from cofab.selection.templates_default import PARTNER_TYPES
@@ -143,7 +144,7 @@ def ahp_preview(request: Request, actor: ActorDep, form: FormDep) -> Response:
         summary = service.ahp_summary(matrix, names, locale)
     except CofabError as exc:
         # 200 so htmx swaps the panel in; the problems are the content here.
-        return page(request, "selection/ahp_preview.html", error_context(exc, locale))
+        return page(request, "selection/ahp_preview.html", labelled_error_context(exc, locale))
     return page(
         request,
         "selection/ahp_preview.html",

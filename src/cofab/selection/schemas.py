@@ -204,6 +204,11 @@ class DecisionRead(BaseModel):
     record: dict[str, Any]
     record_hash: str
     intact: bool
+    gate_warnings: list[str] = Field(
+        default_factory=list,
+        description="Selected partners the approval gate will refuse until their open mandatory "
+        "due-diligence items are signed off (closing is allowed; approving is not)",
+    )
 
 
 # --- due diligence --------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from cofab.selection.evidence import (
     get_evidence,
     open_evidence,
 )
-from cofab.selection.gate import qualification, qualification_for, qualification_guard
+from cofab.selection.gate import gate_preview, qualification, qualification_for, qualification_guard
 from cofab.selection.results import compute_results, needs_justification, results_as_dict
 from cofab.selection.templates_service import (
     ahp_summary,
@@ -67,6 +67,7 @@ __all__ = [
     "ensure_default_templates",
     "evaluation_view",
     "evidence_store",
+    "gate_preview",
     "get_candidate",
     "get_decision",
     "get_evaluation",
