@@ -2,7 +2,8 @@
 
 A scorecard used to change only when someone pressed "Compute", so the grade that warns, holds or
 blocks new orders could describe last month's data. Every write that feeds a KPI (a receipt, an
-answer or change to a line, a cancelled order, a ticket opened, answered or closed) calls
+answer or change to a line, a cancelled order, a ticket opened, answered or closed — an ASN
+alone moves no KPI) calls
 ``stale`` with the days it touched; each existing scorecard whose period holds one of those days
 gets a recompute job. The job runs ``compute_scorecards`` for that one partner, template and
 period with the system actor, in the worker, so no request waits for a KPI pass.
@@ -46,8 +47,7 @@ def stale(session: Session, partner_id: int, days: Iterable[date | None]) -> lis
     }
     if not wanted:
         return []
-    seen = _seen_in_transaction(session)
-    templates = session.execute(select(ScorecardTemplate.id, ScorecardTemplate.period)).all()
+    seen, templates = _transaction_memo(session)
     keys = {
         (partner_id, template_id, period_bounds(period, day)[0].isoformat())
         for template_id, period in templates
@@ -74,15 +74,16 @@ def stale(session: Session, partner_id: int, days: Iterable[date | None]) -> lis
     return added
 
 
-def _seen_in_transaction(session: Session) -> set[Key]:
-    """Keys already handled in the current transaction (a rolled-back one forgets its jobs)."""
+def _transaction_memo(session: Session) -> tuple[set[Key], list[tuple[int, str]]]:
+    """Keys already handled in the current transaction (a rolled-back one forgets its jobs) and
+    the templates' periods, read once per transaction: an import calls ``stale`` per row."""
     marker = session.get_transaction()  # the object, not its id: ids of dead objects recur
     held = session.info.get(_SEEN)
     if held is None or held[0] is not marker:
-        held = (marker, set())
+        rows = session.execute(select(ScorecardTemplate.id, ScorecardTemplate.period)).all()
+        held = (marker, set(), [(int(i), str(p)) for i, p in rows])
         session.info[_SEEN] = held
-    keys: set[Key] = held[1]
-    return keys
+    return held[1], held[2]
 
 
 def _computed(session: Session, partner_id: int, keys: list[Key]) -> set[Key]:
