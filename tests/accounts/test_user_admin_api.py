@@ -251,3 +251,19 @@ def user_id_in(session, email: str) -> int:  # type: ignore[no-untyped-def]
     from cofab.accounts.models import User
 
     return int(session.execute(select(User.id).where(User.email == email)).scalar_one())
+
+
+def test_odd_input_is_a_4xx(world: World, api, base_url: str, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    admin = api(world.users["admin"])
+    uid = user_id(engine, world.users["viewer"])
+    odd = [
+        admin.put(f"/api/v1/users/{uid}/role", json={"role": "partner", "partner_id": 10**20}),
+        admin.put(f"/api/v1/users/{uid}/role", json={"role": "partner", "partner_id": -1}),
+        admin.put(f"/api/v1/users/{uid}/role", json={"role": "x\u0000y"}),
+        admin.post(f"/api/v1/users/{10**20}/unlock"),
+        admin.put("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": ""}),
+        admin.put("/api/v1/me/password", json={"current_password": "a\u0000", "new_password": "b"}),
+        httpx.get(f"{base_url}/password-reset/{'reset_' + 'x' * 5000}", timeout=30),
+        httpx.get(f"{base_url}/password-reset/%00", timeout=30),
+    ]
+    assert all(400 <= r.status_code < 500 for r in odd), [(r.status_code, r.text[:80]) for r in odd]
