@@ -65,3 +65,23 @@ def test_scorecard_and_review_refuse_extreme_dates(world: World, api) -> None:
     )
     assert review.status_code == 422, review.text
     assert {e["field"] for e in review.json()["errors"]} == {"period_start", "period_end"}
+
+
+def test_cli_refuses_extreme_dates_in_one_line(
+    world: World, engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from cofab.cli import app as cli_app
+    from cofab.operations import cli as ops_cli
+
+    monkeypatch.setattr(ops_cli, "engine", lambda: engine)
+    monkeypatch.setenv("COFAB_LANG", "en")
+    runner = CliRunner()
+    for args in (
+        ["ops", "kpis", "--from", "0001-01-01", "--to", "9999-12-31"],
+        ["ops", "score", "--period-start", "9999-12-31"],
+    ):
+        result = runner.invoke(cli_app, args)
+        assert result.exit_code == 1, result.output
+        assert "1900-01-01" in result.output and "Traceback" not in result.output

@@ -166,8 +166,11 @@ def show_kpis(
         _check_output(out)
     locale = cli_locale()
     query = kpis.KpiQuery(first, last, group_by, tolerance)
-    with unit_of_work(engine()) as session:
-        groups = kpis.compute(session, actor=SYSTEM_ACTOR, query=query, locale=locale)
+    try:
+        with unit_of_work(engine()) as session:
+            groups = kpis.compute(session, actor=SYSTEM_ACTOR, query=query, locale=locale)
+    except CofabError as exc:  # e.g. dates outside the supported range
+        fail_with(exc)
     names = [translate(kpis.KPI_NAMES[code], locale) for code in kpis.KPI_CODES]
     if out is not None:
         rows = [[g.label, *(g.values.get(code) for code in kpis.KPI_CODES)] for g in groups]
