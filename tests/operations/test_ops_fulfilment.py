@@ -52,6 +52,23 @@ def _three_line_order(engine, world: World) -> tuple[int, list[int]]:  # type: i
         return order.id, ids
 
 
+def lines_by_state(client) -> dict[str, list[int]]:  # type: ignore[no-untyped-def]
+    """Each line filtered by every state: the SQL filter must agree with the state shown."""
+    found: dict[str, list[int]] = {}
+    for state in fulfilment.LINE_STATES:
+        page = client.get("/api/v1/order-lines", params={"state": state, "size": 200}).json()
+        for item in page["items"]:
+            assert item["state"] == state, (state, item)
+            found.setdefault(state, []).append(item["id"])
+    return {k: sorted(v) for k, v in found.items()}
+
+
+def spare_of(client) -> int:  # type: ignore[no-untyped-def]
+    page = client.get("/api/v1/orders", params={"q": "FUL-2"}).json()
+    detail = client.get(f"/api/v1/orders/{page['items'][0]['id']}").json()
+    return int(detail["lines"][0]["id"])
+
+
 def test_states_and_total_follow_the_receipts(world: World, api, engine) -> None:
     order_id, (board, case, _cable) = _three_line_order(engine, world)
     manager = api(world.users["manager"])
@@ -85,6 +102,12 @@ def test_states_and_total_follow_the_receipts(world: World, api, engine) -> None
 
     assert refs("partially_received") == ["FUL-1"]
     assert refs("open") == ["FUL-2"] and refs("received") == []
+    assert lines_by_state(manager) == {
+        "received": [board],
+        "partially_received": [case],
+        "rejected": [_cable],
+        "pending": [spare_of(manager)],
+    }
 
     with unit_of_work(engine) as session:
         asn = session.get(Shipment, asn.id)
@@ -101,6 +124,13 @@ def test_states_and_total_follow_the_receipts(world: World, api, engine) -> None
     assert closed.status_code == 200 and closed.json()["state"] == "closed"
     assert [ln["state"] for ln in detail()["lines"]] == ["closed", "closed", "rejected"]
     assert refs("closed") == ["FUL-1"] and refs("received") == []
+    assert lines_by_state(manager) == {
+        "closed": [board, case],
+        "rejected": [_cable],
+        "pending": [spare_of(manager)],
+    }
+    other = api(world.users["partner_b"]).get("/api/v1/order-lines").json()
+    assert other["total"] == 0
     again = manager.post(f"/api/v1/orders/{order_id}/close")
     assert again.status_code == 409
 

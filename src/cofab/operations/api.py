@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
@@ -55,9 +56,12 @@ def _order_read(session: Session, order: Order) -> schemas.OrderRead:
     )
 
 
-def _line_read(session: Session, line: OrderLine) -> schemas.OrderLineRead:
-    order = session.get(Order, line.order_id)
-    status = order.status if order is not None else ""
+def _line_read(
+    session: Session, line: OrderLine, status: str | None = None
+) -> schemas.OrderLineRead:
+    if status is None:
+        order = session.get(Order, line.order_id)
+        status = order.status if order is not None else ""
     return schemas.OrderLineRead.model_validate(line).model_copy(
         update={
             "received_qty": line.received_total,
@@ -137,6 +141,36 @@ def cancel_order(session: SessionDep, actor: ActorDep, order_id: int) -> Any:
 def close_order(session: SessionDep, actor: ActorDep, order_id: int) -> Any:
     """Nothing more is expected on the order (delivered, or short-closed by the owner)."""
     return _order_read(session, orders.close_order(session, actor=actor, order_id=order_id))
+
+
+@router.get("/order-lines", response_model=Page[schemas.OrderLineRead])
+def list_lines(
+    session: SessionDep,
+    actor: ActorDep,
+    partner_id: int | None = None,
+    order_id: int | None = None,
+    state: Annotated[
+        str | None,
+        Query(
+            description="pending, proposed, accepted, partially_received, received, closed, "
+            "rejected or cancelled"
+        ),
+    ] = None,
+    page: PageNo = 1,
+    size: PageSize = 25,
+) -> Any:
+    """Order lines across orders, e.g. every line still partly received."""
+    stmt = orders.line_query(actor, partner_id=partner_id, order_id=order_id, state=state)
+    total = session.execute(
+        select(func.count()).select_from(stmt.order_by(None).subquery())
+    ).scalar_one()
+    rows = session.execute(stmt.limit(size).offset((page - 1) * size)).all()
+    return Page[schemas.OrderLineRead](
+        items=[_line_read(session, line, status) for line, status in rows],
+        total=int(total),
+        page=page,
+        size=size,
+    )
 
 
 @router.get("/order-lines/{line_id}", response_model=schemas.OrderLineRead)

@@ -148,3 +148,37 @@ def order_state_condition(state: str) -> ColumnElement[bool]:
     if state == AWAITING_ANSWER:
         return and_(is_open, _live_line(OrderLine.ack_status == AckStatus.PENDING.value))
     return Order.status == state
+
+
+LINE_STATES: tuple[str, ...] = (
+    AckStatus.PENDING.value,
+    AckStatus.PROPOSED.value,
+    AckStatus.ACCEPTED.value,
+    PARTIALLY_RECEIVED,
+    RECEIVED,
+    CLOSED,
+    AckStatus.REJECTED.value,
+    AckStatus.CANCELLED.value,
+)
+
+
+def line_state_condition(state: str) -> ColumnElement[bool]:
+    """The WHERE clause (over order lines joined to their order) that selects the lines
+    ``line_state`` would give ``state``."""
+    if state in DEAD_LINE_STATES:
+        return OrderLine.ack_status == state
+    live = and_(
+        OrderLine.ack_status.not_in(sorted(DEAD_LINE_STATES)),
+        Order.status != CLOSED,
+    )
+    if state == CLOSED:
+        return and_(OrderLine.ack_status.not_in(sorted(DEAD_LINE_STATES)), Order.status == CLOSED)
+    if state == RECEIVED:
+        return and_(
+            live, OrderLine.promised_qty > 0, OrderLine.received_total >= OrderLine.promised_qty
+        )
+    if state == PARTIALLY_RECEIVED:
+        return and_(
+            live, OrderLine.received_total > 0, OrderLine.received_total < OrderLine.promised_qty
+        )
+    return and_(live, OrderLine.received_total <= 0, OrderLine.ack_status == state)

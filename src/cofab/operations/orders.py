@@ -54,6 +54,29 @@ def order_query(
     return stmt.order_by(Order.order_date.desc(), Order.id.desc())
 
 
+def line_query(
+    actor: Actor,
+    *,
+    partner_id: int | None = None,
+    order_id: int | None = None,
+    state: str | None = None,
+) -> Select[OrderLine, str]:
+    """Order lines with their order's status; ``state`` is a delivery state or an answer
+    (``fulfilment.LINE_STATES``)."""
+    stmt = scope_to_partner(
+        select(OrderLine, Order.status).join(Order, Order.id == OrderLine.order_id),
+        actor,
+        OrderLine.partner_id,
+    )
+    if partner_id is not None:
+        stmt = stmt.where(OrderLine.partner_id == partner_id)
+    if order_id is not None:
+        stmt = stmt.where(OrderLine.order_id == order_id)
+    if state:
+        stmt = stmt.where(fulfilment.line_state_condition(state))
+    return stmt.order_by(OrderLine.promised_date, OrderLine.order_id, OrderLine.line_no)
+
+
 def get_order(session: Session, *, actor: Actor, order_id: int) -> Order:
     order: Order = rules.visible_or_404(actor, session.get(Order, order_id))
     return order
