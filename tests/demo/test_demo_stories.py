@@ -31,7 +31,7 @@ from cofab.db.migrate import upgrade
 from cofab.db.session import unit_of_work
 from cofab.demo import vault_demo
 from cofab.demo.cases import CASES, DEMO_PASSWORD
-from cofab.demo.loader import GROUP_ADMIN, load_case
+from cofab.demo.loader import GROUP_ADMIN, demo_access, load_case
 from cofab.domains import load_all_models
 from cofab.operations.models import (
     ActionItem,
@@ -157,6 +157,10 @@ def test_loading_twice_adds_no_rows(demo: Demo) -> None:
     assert demo.first["business_units"] == 3
     # 4 owner roles + 1 partner login per case, and the group admin
     assert demo.first["users"] == 3 * 5 + 1
+    with _session(demo) as session:
+        emails = set(session.execute(select(User.email)).scalars())
+    # the table `cofab up` prints (without loading) names exactly the logins the load made
+    assert emails == {row.email for row in demo_access()}
 
 
 def test_cli_load_is_idempotent_and_prints_who_sees_what(
@@ -283,7 +287,7 @@ def test_cold_chain_carrier_carries_and_receives_no_orders(demo: Demo) -> None:
                 select(OrderLine.product_family).where(OrderLine.partner_id == cathode.id)
             ).scalars()
         )
-        assert made and all("cell" not in family for family in made)
+        assert made and all(family and "cell" not in family for family in made)
 
 
 def test_pharma_quality_agreement_cites_gmp_and_ich_not_iso_13485(demo: Demo) -> None:

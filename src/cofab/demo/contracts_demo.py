@@ -29,6 +29,7 @@ from cofab.contracts import clauses, raci, schemas
 from cofab.contracts import service as contracts
 from cofab.contracts.models import Clause, Contract
 from cofab.core.access import SYSTEM_ACTOR, Actor
+from cofab.partners.models import Contact
 
 CLAUSES: list[dict[str, str]] = [
     {
@@ -638,7 +639,30 @@ def _walk(session: Session, contract_id: int, targets: list[str], people: dict[s
         "active": people["admin"],
     }
     for target in targets:
-        contracts.transition(session, actor=who[target], contract_id=contract_id, to=target)
+        actor = who[target]
+        if target == "approved" and not actor.is_partner:
+            # signed on paper: the owner records it on behalf of the partner's contact
+            contracts.transition(
+                session,
+                actor=actor,
+                contract_id=contract_id,
+                to=target,
+                on_behalf_of=_signatory(session, contract_id),
+            )
+        else:
+            contracts.transition(session, actor=actor, contract_id=contract_id, to=target)
+
+
+def _signatory(session: Session, contract_id: int) -> str:
+    """The partner-side person who signed: the first contact of the contract's partner."""
+    contract = session.get(Contract, contract_id)
+    name = session.execute(
+        select(Contact.name)
+        .where(Contact.partner_id == (contract.partner_id if contract else None))
+        .order_by(Contact.id)
+        .limit(1)
+    ).scalar_one_or_none()
+    return name or "Partner signatory"
 
 
 def _raci(session: Session, contract: Contract, actor: Actor) -> None:
