@@ -218,6 +218,7 @@ def test_a_unit_admin_administers_only_his_units_users(world: World, api, engine
         cells = units_service.ensure_unit(session, code="cells", name_ko="셀", name_en="Cells")
         pharma = units_service.ensure_unit(session, code="bio", name_ko="바이오", name_en="Bio")
         units_service.link_partner(session, partner_id=world.partner_a, unit_id=cells.id)
+        cells_id = cells.id
         make_user(session, "unit-admin@owner.test", "admin")
         session.flush()
         for email, unit in (
@@ -240,9 +241,29 @@ def test_a_unit_admin_administers_only_his_units_users(world: World, api, engine
         assert unit_admin.post(f"/api/v1/users/{target}/deactivate").status_code == 404, outside
     inside = user_id(engine, world.users["viewer"])
     assert unit_admin.post(f"/api/v1/users/{inside}/deactivate").status_code == 200
+    # Users he makes, or turns from partner users into staff, work in his unit only.
+    created = unit_admin.post(
+        "/api/v1/users",
+        json={"email": "new@owner.test", "display_name": "N", "password": STRONG, "role": "viewer"},
+    )
+    assert created.status_code == 201
+    partner_user = user_id(engine, world.users["partner_a"])
+    assert (
+        unit_admin.put(f"/api/v1/users/{partner_user}/role", json={"role": "quality"}).json()[
+            "partner_id"
+        ]
+        is None
+    )
+    with unit_of_work(engine) as session:
+        from cofab.accounts.models import User
+
+        for uid in (created.json()["id"], partner_user):
+            made = session.get(User, uid)
+            assert made is not None and made.all_units is False
+            assert units_service.units_of_user(session, uid) == [cells_id]
     # The group admin still administers everyone.
     group = api(world.users["admin"])
-    assert len(group.get("/api/v1/users").json()) == 7
+    assert len(group.get("/api/v1/users").json()) == 8
 
 
 def user_id_in(session, email: str) -> int:  # type: ignore[no-untyped-def]

@@ -32,6 +32,7 @@ from cofab.core.security import (
 from cofab.db.base import utcnow
 from cofab.db.session import after_unit_of_work
 from cofab.partners.models import Partner
+from cofab.units import service as units_service
 
 ADMIN_ONLY = frozenset({"admin"})
 log = logging.getLogger("cofab.accounts")
@@ -143,6 +144,7 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    confine_to_actor_units(session, actor, user)
     after = audit.snapshot(user)
     after.pop("password_hash", None)
     audit.record(
@@ -155,6 +157,21 @@ def create_user(
         after=after,
     )
     return user
+
+
+def confine_to_actor_units(session: Session, actor: Actor | None, user: User) -> None:
+    """An owner user made (or turned into one) by a unit admin works in that admin's current
+    unit, not the whole group: a unit admin must not create users who see more than he does."""
+    if actor is None or actor.unit_ids is None or user.role == Role.PARTNER:
+        return
+    unit_id = actor.current_unit_id or min(actor.unit_ids, default=None)
+    units_service.set_user_units(
+        session,
+        None,
+        user_id=user.id,
+        unit_ids=[unit_id] if unit_id is not None else [],
+        all_units=False,
+    )
 
 
 def set_locale(session: Session, *, actor: Actor, locale: str) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from cofab.accounts.models import ApiToken, LoginFailure, PasswordReset, Role, User
 from cofab.accounts.password_policy import password_problems
-from cofab.accounts.service import actor_for
+from cofab.accounts.service import actor_for, confine_to_actor_units
 from cofab.core import audit
 from cofab.core.access import Actor, require_roles
 from cofab.core.errors import (
@@ -358,9 +358,12 @@ def change_role(
     if user.partner_id != partner_id:
         # Moving between companies: what the old sessions and tokens could see is not theirs now.
         _end_everything(session, user)
+    was_partner = user.role == Role.PARTNER
     user.role = role
     user.partner_id = partner_id
     session.flush()
+    if was_partner:
+        confine_to_actor_units(session, actor, user)
     _record(
         session,
         actor,
