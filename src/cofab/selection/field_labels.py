@@ -36,6 +36,7 @@ SELECTION_FIELD_LABELS: dict[str, str] = {
     "due_diligence": N_("Due diligence"),
     "evaluation": N_("Evaluation"),
     "partner_type": N_("Partner type"),
+    "ahp_matrix": N_("AHP pairwise comparison"),
 }
 register_field_labels(SELECTION_FIELD_LABELS)
 

@@ -323,11 +323,20 @@ def prepare_version(data: schemas.SelectionTemplateIn, locale: str) -> dict[str,
     else:
         result, matrix, matrix_problems = _ahp(data, names)
         problems += matrix_problems
-        if any(c.weight is not None for c in data.criteria):
-            problems.append(Problem("weights_or_ahp", "ahp_matrix", MSG_WEIGHTS_OR_AHP))
         if result is not None:
             weights = [round(float(w) * 100, WEIGHT_DECIMALS) for w in result.weights]
             consistency = float(result.consistency_ratio)
+        # weights beside a matrix are refused, unless they are the matrix's own (a template read
+        # from the API carries them, and must re-import unchanged)
+        given = [c.weight for c in data.criteria]
+        if any(w is not None for w in given) and not (
+            weights
+            and all(
+                w is not None and abs(w - derived) <= 10**-WEIGHT_DECIMALS
+                for w, derived in zip(given, weights, strict=True)
+            )
+        ):
+            problems.append(Problem("weights_or_ahp", "ahp_matrix", MSG_WEIGHTS_OR_AHP))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ValidationFailed(problems=[field_problem(p, locale) for p in errors])
