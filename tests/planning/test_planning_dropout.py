@@ -151,3 +151,61 @@ def test_costs_show_their_currency_on_every_planning_page(
     assert re.search(r"[\d,]+ EUR</td>", index) and re.search(r"[\d,]+ USD</td>", index)
     compare = browser.get("/planning/compare", params=[("ids", priced), ("ids", plain)]).text
     assert re.search(r"<b>[\d,]+ EUR</b>", compare) and re.search(r"<b>[\d,]+ USD</b>", compare)
+
+
+@pytest.mark.parametrize(
+    ("locale", "unit_cost", "capex", "demand"),
+    [
+        ("en", "Own plant: unit cost", "Own plant: capex", "Demand"),
+        ("ko", "자체 공장: 단위 원가", "자체 공장: 투자비", "수요"),
+    ],
+)
+def test_planning_forms_name_fields_by_label(
+    world: World,
+    api: Any,
+    engine: Engine,
+    base_url: str,
+    locale: str,
+    unit_cost: str,
+    capex: str,
+    demand: str,
+) -> None:
+    from cofab.accounts.models import User
+    from cofab.db.session import unit_of_work
+
+    with unit_of_work(engine) as session:
+        email = world.users["manager"]
+        session.query(User).filter(User.email == email).one().locale = locale
+    scenario = api(world.users["manager"]).post("/api/v1/plans", json={"input": sole_source_doc(5)})
+    browser = login(base_url, world.users["manager"])
+    page = browser.get(f"/planning/{scenario.json()['id']}").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    mob = browser.post(
+        f"/planning/{scenario.json()['id']}/make-or-buy",
+        data={"csrf_token": token.group(1), "own_unit_cost": "abc", "partner_price": "3"},
+    )
+    assert mob.status_code == 422
+    errors = dict(re.findall(r"<li><b>(.*?)</b>: (.*?)</li>", mob.text))
+    assert unit_cost in errors, errors
+    missing = browser.post(
+        f"/planning/{scenario.json()['id']}/make-or-buy",
+        data={"csrf_token": token.group(1), "own_unit_cost": "2", "partner_price": "3"},
+    )
+    fields = dict(re.findall(r"<li><b>(.*?)</b>: (.*?)</li>", missing.text))
+    assert capex in fields and not any(f.startswith("$") for f in fields), fields
+    huge = browser.post(
+        "/planning/from-registry",
+        data={
+            "csrf_token": token.group(1),
+            "name": "x",
+            "partner_ids": str(world.partner_a),
+            "m_id": "EU",
+            "m_region": "EU",
+            "m_demand": "1e15",
+            "m_penalty": "",
+        },
+    )
+    assert huge.status_code == 422
+    (line,) = re.findall(r"<li><b>(.*?)</b>: (.*?)</li>", huge.text)
+    assert line[0] == demand and "1,000,000,000,000" in line[1]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import asdict
 from typing import Any
 
@@ -25,12 +26,14 @@ from cofab.core.errors import CofabError, FieldProblem, ValidationFailed
 from cofab.core.forms import FormDep
 from cofab.core.i18n import N_, translate
 from cofab.core.uploads import read_limited
+from cofab.core.validation import register_field_labels
 from cofab.core.web import DbSession, PageActor, error_context, render
 from cofab.partners.models import Partner, PartnerStatus
 from cofab.planning import plan_views, service
+from cofab.planning.input_bounds import MAX_MAGNITUDE
 from cofab.planning.models import Scenario
 from cofab.planning.plan_document import infeasibility_messages
-from cofab.planning.problems import NOT_JSON
+from cofab.planning.problems import MISSING_FIELD, NOT_JSON
 from cofab.planning.registry_scenario import PRODUCING_TYPES, MarketSpec, RegistryRequest
 
 router = APIRouter(include_in_schema=False)
@@ -39,6 +42,7 @@ PREVIEW_CHARS = 200_000
 UNMET_ROWS_SHOWN = 50
 NO_DOCUMENT = N_("Choose a JSON file or paste the document.")
 NOT_A_NUMBER = N_("Must be a number.")
+AT_MOST = N_("Must be at most {le}.")
 COST_LABELS = {
     "production": N_("Production"),
     "scrap": N_("Scrap (defects)"),
@@ -62,6 +66,49 @@ STATE_LABELS = {
     "own": N_("Own plant"),
     "partner": N_("Partner site"),
     "new_plant": N_("Candidate new plant"),
+}
+
+
+# the planning forms' fields by the labels the forms show, so a problem names them that way
+register_field_labels(
+    {
+        "capex": N_("Own plant: capex"),
+        "demand": N_("Demand"),
+        "demand_share": N_("Generated demand, % of capacity"),
+        "discount_rate": N_("Discount rate per period, %"),
+        "document": N_("… or paste the document"),
+        "factor": N_("Demand factor"),
+        "family": N_("Product family"),
+        "fixed_opex": N_("Own plant: fixed cost per period"),
+        "levels": N_("Volumes per period to compare (comma separated)"),
+        "max_share_per_site": N_("Max share per site, %"),
+        "min_sources": N_("Min sources per product"),
+        "own_unit_cost": N_("Own plant: unit cost"),
+        "partner_fee": N_("Partner: fixed fee per period"),
+        "partner_price": N_("Partner: unit price"),
+        "periods": N_("Periods (months)"),
+        "ramp_up": N_("Own plant: ramp-up periods"),
+        "scenarios": N_("Scenarios"),
+        "seed": N_("Seed"),
+        "setup_fee": N_("Partner: one-off setup fee"),
+        "site_ids": N_("Sites"),
+        "start": N_("First month (YYYY-MM)"),
+        "unmet_penalty": N_("Unmet-demand penalty"),
+    }
+)
+#: the make-or-buy case's JSON paths → the form fields a person filled in
+MOB_FIELDS = {
+    "$.periods": "periods",
+    "$.discount_rate": "discount_rate",
+    "$.family": "family",
+    "$.levels": "levels",
+    "$.own.capex": "capex",
+    "$.own.fixed_opex": "fixed_opex",
+    "$.own.unit_cost": "own_unit_cost",
+    "$.own.ramp_up_periods": "ramp_up",
+    "$.outsource.unit_price": "partner_price",
+    "$.outsource.fixed_fee": "partner_fee",
+    "$.outsource.setup_fee": "setup_fee",
 }
 
 
@@ -174,6 +221,10 @@ def _float(value: str, field: str) -> float | None:
         raise ValidationFailed(problems=[FieldProblem(field, NOT_A_NUMBER)]) from exc
     if not math.isfinite(number):  # float() reads "nan" and "inf"
         raise ValidationFailed(problems=[FieldProblem(field, NOT_A_NUMBER)])
+    if abs(number) > MAX_MAGNITUDE:
+        raise ValidationFailed(
+            problems=[FieldProblem(field, AT_MOST, {"le": f"{MAX_MAGNITUDE:,.0f}"})]
+        )
     return number
 
 
@@ -431,8 +482,19 @@ def make_or_buy(
         case = _mob_case(values)
         result = service.make_or_buy(actor=actor, case=case)
     except ValidationFailed as exc:
+        exc.problems = [_form_problem(p) for p in exc.problems]
         return _detail(request, session, actor, scenario, mob_form=values, error=exc)
     return _detail(request, session, actor, scenario, make_or_buy=result, mob_form=values)
+
+
+def _form_problem(problem: FieldProblem) -> FieldProblem:
+    """A make-or-buy problem named by the form field it came from (not the case's JSON path)."""
+    field = MOB_FIELDS.get(re.sub(r"\[\d+\]$", "", problem.field))
+    if field is None:
+        return problem
+    if problem.message == MISSING_FIELD:  # "missing field 'capex'" names the key: say it plainly
+        return FieldProblem(field, N_("This field is required."))
+    return FieldProblem(field, problem.message, problem.params)
 
 
 def _mob_case(values: dict[str, str]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
+from cofab.planning.input_bounds import MAX_MAGNITUDE
 from cofab.planning.models import Scenario
 from cofab.planning.registry_scenario import MarketSpec, RegistryRequest
 
@@ -24,15 +25,17 @@ class ScenarioCreate(Strict):
 class MarketIn(Strict):
     id: str = Field(min_length=1, max_length=64)
     region: str = Field(min_length=1, max_length=64)
-    demand: float | None = Field(default=None, ge=0, description="Units per product and period")
-    unmet_penalty: float | None = Field(default=None, ge=0)
+    demand: float | None = Field(
+        default=None, ge=0, le=MAX_MAGNITUDE, description="Units per product and period"
+    )
+    unmet_penalty: float | None = Field(default=None, ge=0, le=MAX_MAGNITUDE)
 
 
 class LaneIn(Strict):
     site: str = Field(min_length=1, max_length=200)
     market: str = Field(min_length=1, max_length=64)
-    unit_cost: float | None = Field(default=None, ge=0)
-    lead_time_days: float | None = Field(default=None, ge=0)
+    unit_cost: float | None = Field(default=None, ge=0, le=MAX_MAGNITUDE)
+    lead_time_days: float | None = Field(default=None, ge=0, le=MAX_MAGNITUDE)
 
 
 class RegistryScenarioCreate(Strict):
