@@ -76,3 +76,28 @@ def test_api_close_returns_the_warning(world: World, api: Any) -> None:
     assert closed.status_code == 200
     warnings = closed.json()["gate_warnings"]
     assert len(warnings) == 1 and "승인 게이트" in warnings[0]
+
+
+def test_korean_settings_error_names_the_label_not_the_key(
+    world: World, api: Any, base_url: str
+) -> None:
+    _manager, evaluation, _ids = scored_evaluation(world, api)
+    page_url = f"/selection/evaluations/{evaluation['id']}"
+    browser = login(base_url, world.users["manager"])
+    browser.cookies.set("cofab_lang", "ko")
+    csrf = csrf_of(browser, page_url)
+    bad = browser.post(
+        f"{page_url}/settings", data={"csrf_token": csrf, "mc_draws": "5", "mc_seed": "x"}
+    )
+    assert bad.status_code == 422
+    errors = re.search(r'<div class="flash error".*?</div>', bad.text, re.S)
+    assert errors, bad.text[:2000]
+    shown = errors.group(0)
+    assert "<b>몬테카를로 표본 추출</b>" in shown and "<b>난수 시드</b>" in shown
+    assert "mc_draws" not in shown and "mc_seed" not in shown and "Input should" not in shown
+    problems = api(world.users["manager"], "ko").patch(
+        f"/api/v1/selection/evaluations/{evaluation['id']}", json={"mc_draws": 5}
+    )
+    assert problems.status_code == 422
+    entry = problems.json()["errors"][0]
+    assert entry["field"] == "mc_draws" and entry["label"] == "몬테카를로 표본 추출"
