@@ -209,7 +209,9 @@ def test_only_admins_administer_users(world: World, api, engine: Engine) -> None
     assert admin.post("/api/v1/users/999999/deactivate").status_code == 404
 
 
-def test_a_unit_admin_administers_only_his_units_users(world: World, api, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+def test_a_unit_admin_administers_only_his_units_users(
+    world: World, api, engine: Engine, base_url: str
+) -> None:  # type: ignore[no-untyped-def]
     from tests.conftest import make_user
 
     from cofab.units import service as units_service
@@ -241,6 +243,9 @@ def test_a_unit_admin_administers_only_his_units_users(world: World, api, engine
         assert unit_admin.post(f"/api/v1/users/{target}/deactivate").status_code == 404, outside
     inside = user_id(engine, world.users["viewer"])
     assert unit_admin.post(f"/api/v1/users/{inside}/deactivate").status_code == 200
+    page = login(base_url, "unit-admin@owner.test").get("/users")
+    assert page.status_code == 200 and world.users["manager"] not in page.text
+    assert world.users["viewer"] in page.text
     # Users he makes, or turns from partner users into staff, work in his unit only.
     created = unit_admin.post(
         "/api/v1/users",
