@@ -26,8 +26,8 @@ def test_demo_contracts_cover_the_lifecycle(engine: Engine, tmp_path: Path) -> N
     with unit_of_work(engine) as session:
         contracts = session.execute(select(Contract).order_by(Contract.id)).scalars().all()
         states = Counter(effective_status(c, now) for c in contracts)
-        assert len(contracts) == 7
-        assert states == Counter({"active": 4, "partner_review": 1, "draft": 1, "terminated": 1})
+        assert len(contracts) == 8  # the eighth: NDA with the second EMS partner in qualification
+        assert states == Counter({"active": 5, "partner_review": 1, "draft": 1, "terminated": 1})
         amended = next(c for c in contracts if c.external_ref == "DEMO-ELE-C1")
         versions = (
             session.execute(

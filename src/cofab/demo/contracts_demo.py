@@ -356,6 +356,18 @@ SPECS: dict[str, list[Spec]] = {
             ["CONF-STD", "CONF-RETURN"],
             None,
         ),
+        (
+            8,
+            ["E-CHN"],
+            "nda",
+            "NDA — qualification as second EMS partner",
+            "active",
+            -45,
+            730,
+            {},
+            ["CONF-STD", "CONF-RETURN"],
+            None,
+        ),
     ],
     "automotive": [
         (
