@@ -169,3 +169,35 @@ def test_grade_warning_links_to_the_partners_own_scorecards(
     everyone = manager.get("/scorecards").text
     table = everyone[everyone.index('data-testid="scorecard-table"') :]
     assert "Alpha Assembly" in table and "Bravo Bioworks" in table
+
+
+def test_a_receipts_import_queues_one_job_per_period(world: World, api, engine) -> None:
+    a = world.partner_a
+    with unit_of_work(engine) as session:
+        order = make_order(
+            session, a, "SC-IMP", [("P1", 10, 1, DUE), ("P2", 10, 1, date(2025, 4, 10))]
+        )
+        ids = line_ids(session, order)
+        ship(session, "SC-IMP-ASN", [(i, 10) for i in ids], DUE)
+        for start in (Q1, date(2025, 4, 1)):
+            scorecards.compute_scorecards(
+                session, actor=SYSTEM_ACTOR, period_start=start, partner_id=a
+            )
+    rows = "".join(
+        f"GR-{n},SC-IMP-ASN,SC-IMP,{line_no},{day},{qty},0,,,USD\n"
+        for n, (line_no, day, qty) in enumerate(
+            [(1, "2025-02-10", 4), (1, "2025-02-11", 6), (2, "2025-02-12", 5), (2, "2025-04-02", 5)]
+        )
+    )
+    header = (
+        "receipt_ref,asn_ref,order_ref,line_no,received_date,accepted_qty,rejected_qty,"
+        "reject_reason,landed_unit_cost,currency\n"
+    )
+    booked = api(world.users["manager"]).post(
+        "/api/v1/operations/import",
+        params={"kind": "receipts"},
+        files={"file": ("r.csv", (header + rows).encode())},
+    )
+    assert booked.status_code == 200 and booked.json()["created"] == 4, booked.text
+    # four receipts touch Q1 (receipt dates, line 1 due) and Q2 (line 2 due, last receipt)
+    assert sorted(j.payload["start"] for j in refresh_jobs(engine)) == ["2025-01-01", "2025-04-01"]
