@@ -102,7 +102,8 @@ def _join_unit(session: Session, case_name: str, unit_id: int) -> None:
     for user in session.execute(
         select(User).where(User.email.like(f"%@{domain}"), User.partner_id.is_(None))
     ).scalars():
-        if units.units_of_user(session, user.id) != [unit_id] or user.all_units:
+        if not user.all_units and not units.units_of_user(session, user.id):
+            # only a user without units: a later change by an admin survives a reload
             units.set_user_units(
                 session, None, user_id=user.id, unit_ids=[unit_id], all_units=False
             )
