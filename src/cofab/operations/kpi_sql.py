@@ -37,7 +37,8 @@ def scope(stmt: Select[Any], column: Any, actor: Actor, query: KpiQuery) -> Sele
     if query.partner_ids is not None:
         stmt = stmt.where(column.in_(list(query.partner_ids)))
     # Core SQL: the ORM's unit scope does not reach it, so a unit user's filter is added here.
-    return units_service.scope_core_select(stmt, actor, column.table)
+    scoped: Select[Any] = units_service.scope_core_select(stmt, actor, column.table)
+    return scoped
 
 
 def group_column(kind: str, partner: Any, site: Any, family: Any) -> ColumnElement[Any] | None:

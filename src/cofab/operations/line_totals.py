@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import Table, case, func, select, update
 from sqlalchemy.orm import Session
 
 from cofab.operations.models import OrderLine, Receipt
@@ -40,8 +41,8 @@ def refresh(session: Session, line_ids: Iterable[int] | None = None) -> None:
 
 
 def _refresh(session: Session, ids: list[int] | None) -> None:
-    line = OrderLine.__table__
-    receipt = Receipt.__table__
+    line = cast(Table, OrderLine.__table__)
+    receipt = cast(Table, Receipt.__table__)
     target = line.alias("target")
     reset = update(line).values(
         received_total=Decimal(0),
