@@ -24,7 +24,16 @@ from cofab.lazy_typer import LazyGroup
 
 BOUND_S = 2.0
 HEAVY_PREFIXES = ("sqlalchemy", "numpy", "scipy", "fastapi", "starlette", "pydantic_settings")
-DOMAINS = ("accounts", "partners", "contracts", "operations", "planning", "selection", "vault")
+DOMAINS = (
+    "accounts",
+    "partners",
+    "contracts",
+    "operations",
+    "planning",
+    "selection",
+    "vault",
+    "units",
+)
 # Domain modules the root CLI imports on purpose: they import only Typer at load time.
 LIGHT_DOMAIN_MODULES = {"cofab.accounts.cli"}
 
@@ -124,7 +133,7 @@ def test_each_stand_in_lists_its_sub_app_with_the_sub_app_own_help() -> None:
         for name, command in tree.commands.items()  # type: ignore[attr-defined]
         if isinstance(command, LazyGroup)
     }
-    assert set(stand_ins) == {"select", "plan", "contracts", "vault", "ops"}
+    assert set(stand_ins) == {"select", "plan", "contracts", "vault", "ops", "unit"}
     for name, stand_in in stand_ins.items():
         assert stand_in.deferred
         module_name, _, attribute = stand_in.target.partition(":")
