@@ -102,8 +102,9 @@ def _join_unit(session: Session, case_name: str, unit_id: int) -> None:
     for user in session.execute(
         select(User).where(User.email.like(f"%@{domain}"), User.partner_id.is_(None))
     ).scalars():
-        if not user.all_units and not units.units_of_user(session, user.id):
-            # only a user without units: a later change by an admin survives a reload
+        if not units.units_of_user(session, user.id):
+            # new users start as group users; one that has units keeps them on a reload, so
+            # a later change by an admin survives
             units.set_user_units(
                 session, None, user_id=user.id, unit_ids=[unit_id], all_units=False
             )
