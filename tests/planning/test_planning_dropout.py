@@ -209,3 +209,13 @@ def test_planning_forms_name_fields_by_label(
     assert huge.status_code == 422
     (line,) = re.findall(r"<li><b>(.*?)</b>: (.*?)</li>", huge.text)
     assert line[0] == demand and "1,000,000,000,000" in line[1]
+
+
+def test_schema_texts_never_reach_the_reader() -> None:
+    doc = sole_source_doc()
+    doc["currency"] = "euro"
+    (problem,) = validate_document(doc)
+    assert problem.path == "$.currency"
+    assert problem.text("en") == "Has the wrong format (got euro)"
+    assert problem.text("ko") == "형식이 올바르지 않습니다(입력값 euro)"
+    assert "does not match" not in problem.text("en")

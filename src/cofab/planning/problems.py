@@ -14,6 +14,7 @@ from jsonschema.exceptions import ValidationError
 
 from cofab.core.i18n import N_, translate
 from cofab.core.labels import register_labels
+from cofab.core.validation import INVALID as NOT_VALID
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -43,6 +44,7 @@ TOO_MANY_ITEMS = N_("At most {limit} item(s) allowed")
 NOT_UNIQUE = N_("Items must be unique")
 EMPTY_TEXT = N_("Must not be empty")
 INVALID_VALUE = N_("Invalid value: {detail}")
+WRONG_FORMAT = N_("Has the wrong format (got {value})")
 NOT_JSON = N_("Not valid JSON: {detail}")
 FILE_UNREADABLE = N_("Cannot read file: {detail}")
 
@@ -152,8 +154,13 @@ def problems_from_schema_error(error: ValidationError) -> Iterator[Problem]:
         yield Problem(path, NOT_UNIQUE)
     elif kind == "minLength":
         yield Problem(path, EMPTY_TEXT)
+    elif kind == "pattern":
+        yield Problem(path, WRONG_FORMAT, {"value": value})
+    elif kind == "const":
+        yield Problem(path, NOT_ONE_OF, {"allowed": str(limit), "value": value})
     else:
-        yield Problem(path, INVALID_VALUE, {"detail": error.message})
+        # jsonschema's own sentence is English developer text: never shown
+        yield Problem(path, NOT_VALID)
 
 
 def unique(problems: Iterable[Problem]) -> list[Problem]:
