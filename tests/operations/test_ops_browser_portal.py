@@ -1,6 +1,6 @@
 """In a real browser: a partner user lands on its to-do page, follows "lines waiting for your
 answer" to the order and accepts the line; once the goods are received the owner sees the line
-and the order as "Received" with the order's value; the new-order Site list follows the partner
+and the order as "Fully received" with the order's value; the new-order Site list follows the partner
 chosen (htmx)."""
 
 from __future__ import annotations
@@ -51,9 +51,9 @@ def test_partner_to_do_then_received_order(page, base_url: str, world: World, en
     page.context.clear_cookies()
     sign_in(page, base_url, world.users["manager"], PASSWORD)
     page.goto(f"{base_url}/orders/{order_id}")
-    assert page.locator("[data-testid=ack-1]").inner_text() == "Received"
+    assert page.locator("[data-testid=ack-1]").inner_text() == "Fully received"
     assert page.locator("[data-testid=answer-1]").inner_text().endswith("Accepted")
-    assert page.locator("h1 [data-testid=order-state]").inner_text() == "Received"
+    assert page.locator("h1 [data-testid=order-state]").inner_text() == "Fully received"
     assert page.locator("[data-testid=order-total]").inner_text() == "500.00 USD"
 
     page.goto(f"{base_url}/orders")

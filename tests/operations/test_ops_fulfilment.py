@@ -141,8 +141,8 @@ def test_pages_show_states_totals_and_filter(world: World, base_url: str, engine
         asn = ship(session, "FUL-ASN", [(board, 100)], DUE)
         receive(session, asn, board, DUE, 100)
     for locale, received, partial in (
-        ("en", "Received", "Partially received"),
-        ("ko", "입고", "일부 입고"),
+        ("en", "Fully received", "Partially received"),
+        ("ko", "입고 완료", "일부 입고"),
     ):
         client = login(base_url, world.users["manager"])
         client.post("/lang", data={"csrf_token": csrf_of(client), "locale": locale})

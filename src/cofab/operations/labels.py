@@ -17,7 +17,7 @@ OPERATIONS_LABELS: dict[str, str] = {
     "cancelled": N_("Cancelled"),
     # delivery states (derived in ``fulfilment``)
     "partially_received": N_("Partially received"),
-    "received": N_("Received"),
+    "received": N_("Fully received"),
     "close": N_("Closed"),
     "awaiting_answer": N_("Lines waiting for an answer"),
     "proposal_accepted": N_("Proposal accepted"),
