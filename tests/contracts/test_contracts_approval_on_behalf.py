@@ -12,6 +12,7 @@ from tests.conftest import World, csrf_of, login
 from tests.contracts.contract_factories import make_contract, walk
 
 from cofab.contracts.models import ContractEvent
+from cofab.core.audit import AuditEntry
 from cofab.db.session import unit_of_work
 
 
@@ -41,6 +42,18 @@ def test_owner_admin_must_name_the_partner_side_person(
     assert approval["on_behalf_of"] == "Kim Minsu, Head of Sales"
     assert approval["actor_label"] == world.users["admin"]
     assert approval["approving_partner_id"] == world.partner_a
+    with unit_of_work(engine) as session:
+        entry = (
+            session.execute(
+                select(AuditEntry)
+                .where(AuditEntry.entity == "contract_version", AuditEntry.action == "approved")
+                .order_by(AuditEntry.id.desc())
+            )
+            .scalars()
+            .first()
+        )
+        assert entry is not None and entry.actor_label == world.users["admin"]
+        assert (entry.after or {})["partner_approval_on_behalf_of"] == "Kim Minsu, Head of Sales"
 
 
 def test_history_shows_recorded_on_behalf(world: World, base_url: str, engine: Engine) -> None:

@@ -181,6 +181,7 @@ def transition(
         return _partner_approval(session, actor, contract, version, comment, now)
     if actor.role not in roles(contract.kind):
         raise Forbidden()
+    signatory: str | None = None
     if (current, target) == (S.PARTNER_REVIEW, S.APPROVED):
         # The owner's admin records signatures received outside cofab (e.g. on paper).
         signatory = (on_behalf_of or "").strip() or None
@@ -204,7 +205,10 @@ def transition(
             )
     _apply(session, contract, version, target, now)
     _event(session, contract, version, actor, action, current, target, comment, now)
-    _audit(session, actor, contract, version, before, action)
+    recorded: dict[str, object] | None = (
+        {"partner_approval_on_behalf_of": signatory} if signatory else None
+    )
+    _audit(session, actor, contract, version, before, action, recorded)
     return contract
 
 
@@ -409,6 +413,7 @@ def _audit(
     version: ContractVersion,
     before: dict[str, object],
     action: str,
+    extra: dict[str, object] | None = None,
 ) -> None:
     audit.record(
         session,
@@ -418,5 +423,5 @@ def _audit(
         entity_id=version.id,
         partner_id=contract.partner_id,
         before=before,
-        after=audit.snapshot(version) | {"contract_status": contract.status},
+        after=audit.snapshot(version) | {"contract_status": contract.status} | (extra or {}),
     )
