@@ -114,6 +114,11 @@ def test_owner_admin_pages_fit_at_1366_and_1920_in_both_languages(  # type: igno
     # The administration pages are one menu entry that opens (the bar stays one row).
     page.click("[data-testid=admin-menu] > summary")
     assert page.locator("[data-testid=admin-menu] a[href='/audit']").is_visible()
+    page.click("main h1")  # a click elsewhere closes it
+    assert not page.locator("[data-testid=admin-menu] a[href='/audit']").is_visible()
+    page.click("[data-testid=user-menu] > summary")
+    page.click("[data-testid=user-menu] a[href='/account']")
+    page.wait_for_url(f"{base_url}/account")
 
 
 def test_partner_user_pages_fit_at_1366_and_1920_in_both_languages(  # type: ignore[no-untyped-def]
