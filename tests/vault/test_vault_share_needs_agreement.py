@@ -91,11 +91,15 @@ def test_api_refuses_without_agreement_and_shares_once_covered(
     public = manager.post(
         f"/api/v1/vault/documents/{public_id}/shares", json={"partner_id": world.partner_b}
     )
-    assert public.status_code == 201
+    assert public.status_code == 201 and public.json()["waiting_for_agreement"] is False
+    anyway = manager.post(url, json={"partner_id": world.partner_b, "without_agreement": True})
+    assert anyway.status_code == 201 and anyway.json()["waiting_for_agreement"] is True
 
     now = datetime.now(UTC)
     with unit_of_work(engine) as session:
         make_agreement(session, [world.partner_b], now - timedelta(days=1), now + timedelta(days=9))
-    assert manager.post(url, json={"partner_id": world.partner_b}).status_code == 201
+    covered = manager.post(url, json={"partner_id": world.partner_b})
+    assert covered.status_code == 201 and covered.json()["waiting_for_agreement"] is False
+    assert covered.json()["id"] == anyway.json()["id"]  # the open share is extended, not doubled
     bravo = api(world.users["partner_b"])
     assert bravo.get(f"/api/v1/vault/versions/{version_id}/download").status_code == 200

@@ -15,6 +15,7 @@ from fastapi.responses import StreamingResponse
 
 from cofab.core.pagination import Page, paginate
 from cofab.core.web import ApiActor, DbSession
+from cofab.db.base import utcnow
 from cofab.vault import deletion, documents, exits, reports, schemas, sharing
 from cofab.vault.access import shown_contract_id, signed_contracts
 from cofab.vault.downloads import prepare_download
@@ -157,7 +158,13 @@ def delete_document(
 def share_document(
     session: DbSession, actor: ApiActor, document_id: int, body: schemas.VaultShareCreate
 ) -> Any:
-    return sharing.share_document(session, actor=actor, document_id=document_id, data=body)
+    share = sharing.share_document(session, actor=actor, document_id=document_id, data=body)
+    read = schemas.ShareRead.model_validate(share)
+    document = session.get(VaultDocument, share.document_id)
+    read.waiting_for_agreement = document is not None and (
+        sharing.agreement_gap(session, document, share.partner_id, utcnow()) is not None
+    )
+    return read
 
 
 @router.delete("/shares/{share_id}", response_model=schemas.ShareRead)

@@ -98,6 +98,11 @@ class ShareRead(Read):
     revoked_at: datetime | None
     note: str | None
     created_at: datetime
+    waiting_for_agreement: bool = Field(
+        default=False,
+        description="Shared with the override, but the partner has no NDA or contract in force: "
+        "its users cannot open the document until one is",
+    )
 
 
 class GrantRead(Read):
