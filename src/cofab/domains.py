@@ -1,46 +1,83 @@
-"""The one list of cofab's domains, for the few things that must know them all at once.
+"""The one list of cofab's domains: add a domain by adding one line to ``DOMAINS``.
 
-``core/`` and ``db/`` know no domain (tests/core/test_import_rules.py), yet the migrations and
-the tests need every table, a worker needs every job handler, and a hook (contracts' receipts
-feed, the vault's key holders) must be registered before it is read. So the list lives here, in
-the composition root beside ``app.py`` and ``cli.py``, which call it; adding a domain adds its
-lines here and nothing in ``core/`` or ``db/`` changes.
+``core/`` and ``db/`` know no domain (tests/core/test_import_rules.py), yet the web app mounts
+every domain's routers, the CLI lists every sub-app, the migrations and the tests need every
+table, a worker needs every job handler, and a hook (contracts' receipts feed, the vault's key
+holders) must be registered before it is read. Each domain names those parts once, in its
+package (``cofab.<domain>.PARTS``, a ``core.domain_parts.DomainParts`` of module names); this
+list, in the composition root beside ``app.py`` and ``cli.py``, is the only place that knows
+them all, and ``app.py`` and ``cli.py`` walk it. Loading it imports no domain module, no model
+and no SQLAlchemy, so ``cofab --help`` reads the sub-apps' help from it at once.
+
+The order is the order of the navigation and of the routers (an earlier router answers a path
+first); the tables are sorted by their foreign keys, whatever the order.
 """
 
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
-from sqlalchemy import MetaData
+from cofab import (
+    accounts,
+    auditlog,
+    contracts,
+    jobs,
+    operations,
+    partners,
+    planning,
+    selection,
+    units,
+    vault,
+)
+from cofab.core.domain_parts import DomainParts
 
-from cofab.db.base import Base
+if TYPE_CHECKING:
+    from sqlalchemy import MetaData
 
-# Modules that declare tables: the foundation's own, then one line per domain.
-MODEL_MODULES: tuple[str, ...] = (
-    "cofab.core.audit",
-    "cofab.core.jobs",
-    "cofab.partners.models",
-    "cofab.accounts.models",
-    "cofab.units.models",
-    "cofab.operations.models",
-    "cofab.contracts.models",
-    "cofab.selection.models",
-    "cofab.vault.models",
-    "cofab.planning.models",
+DOMAINS: tuple[DomainParts, ...] = (
+    partners.PARTS,
+    auditlog.PARTS,
+    accounts.PARTS,
+    units.PARTS,
+    jobs.PARTS,
+    operations.PARTS,
+    selection.PARTS,
+    contracts.PARTS,
+    vault.PARTS,
+    planning.PARTS,
 )
 
-# Modules that register background-job handlers (``core.jobs.register``) when imported.
-JOB_MODULES: tuple[str, ...] = ("cofab.planning.jobs", "cofab.operations.scorecard_refresh")
+# Tables of the foundation itself (the audit chain, the job queue).
+FOUNDATION_MODEL_MODULES: tuple[str, ...] = ("cofab.core.audit", "cofab.core.jobs")
 
+# A domain that does not describe itself with PARTS yet lists its modules here until it does.
+PENDING_MODEL_MODULES: tuple[str, ...] = ("cofab.quality.models",)
+PENDING_JOB_MODULES: tuple[str, ...] = ()
+PENDING_HOOK_MODULES: tuple[str, ...] = ()
+
+# Modules that declare tables: the foundation's own, then each domain's.
+MODEL_MODULES: tuple[str, ...] = (
+    *FOUNDATION_MODEL_MODULES,
+    *(parts.models for parts in DOMAINS if parts.models),
+    *PENDING_MODEL_MODULES,
+)
+# Modules that register background-job handlers (``core.jobs.register``) when imported.
+JOB_MODULES: tuple[str, ...] = (
+    *(name for parts in DOMAINS for name in parts.jobs),
+    *PENDING_JOB_MODULES,
+)
 # Modules that register a hook with another domain or with core when imported.
 HOOK_MODULES: tuple[str, ...] = (
-    "cofab.operations.contract_feed",  # receipts -> contracts' penalty feed
-    "cofab.selection.evidence",  # evidence files -> the vault's key holders (rotation)
+    *(name for parts in DOMAINS for name in parts.hooks),
+    *PENDING_HOOK_MODULES,
 )
 
 
 def load_all_models() -> MetaData:
     """Every table of every domain, for migrations (autogenerate), test set-up and benches."""
+    from cofab.db.base import Base  # SQLAlchemy: not for the CLI's ``--help``, which reads DOMAINS
+
     for name in MODEL_MODULES:
         importlib.import_module(name)
     return Base.metadata
