@@ -27,6 +27,7 @@ from sqlalchemy import ColumnElement, event, false, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.orm.interfaces import ORMOption
+from sqlalchemy.sql.util import find_tables
 
 from cofab.core.errors import Forbidden
 from cofab.db.base import Base
@@ -35,7 +36,6 @@ from cofab.units.models import BusinessUnit, PartnerUnit, UnitMembership
 SCOPE_KEY = "cofab.unit_scope"  # session.info: frozenset of unit ids the session may see
 CURRENT_KEY = "cofab.current_unit"  # session.info: the unit new records are filed under
 OWNER_KEY = "cofab.unit_scope_user"  # session.info: the user whose scope it is
-_OPTIONS_KEY = "cofab.unit_scope_options"
 
 # Tables outside the scope: login throttling is per e-mail. (Templates, the clause library and
 # partner types are group-wide reference data and have no unit, partner or owner to scope by.)
@@ -51,7 +51,6 @@ def set_scope(
 ) -> None:
     """Give the session its unit scope (``None``: every unit) and the unit new rows go to."""
     session.info[CURRENT_KEY] = current_unit_id
-    session.info.pop(_OPTIONS_KEY, None)
     if unit_ids is None:
         session.info.pop(SCOPE_KEY, None)
         session.info.pop(OWNER_KEY, None)
@@ -176,24 +175,28 @@ def _criteria(units: frozenset[int], user_id: int | None) -> dict[type, ColumnEl
     return built
 
 
-def _options(session: Session) -> list[ORMOption]:
-    cached: list[ORMOption] | None = session.info.get(_OPTIONS_KEY)
-    if cached is None:
-        units = session.info[SCOPE_KEY]
-        criteria = _criteria(units, session.info.get(OWNER_KEY))
-        cached = [
-            with_loader_criteria(cls, expr, include_aliases=True) for cls, expr in criteria.items()
-        ]
-        session.info[_OPTIONS_KEY] = cached
-    return cached
+@lru_cache(maxsize=512)
+def _options_by_table(units: frozenset[int], user_id: int | None) -> dict[str, ORMOption]:
+    """One criteria option per table, built once per (units, user) and shared by every request
+    of that user: building ~50 criteria per request cost more than the query they guard."""
+    return {
+        cls.__table__.name: with_loader_criteria(cls, expr, include_aliases=True)  # type: ignore[attr-defined]
+        for cls, expr in _criteria(units, user_id).items()
+    }
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _scope_reads(state: ORMExecuteState) -> None:
-    if SCOPE_KEY not in state.session.info:
+    """Attach the criteria of the tables this statement reads, and only those (each option is
+    walked on every execution, so fifty of them on every query would triple a list's cost)."""
+    units = state.session.info.get(SCOPE_KEY)
+    if units is None or not state.is_select or state.is_column_load:
         return
-    if state.is_select and not state.is_column_load and not state.is_relationship_load:
-        state.statement = state.statement.options(*_options(state.session))
+    by_table = _options_by_table(units, state.session.info.get(OWNER_KEY))
+    read = {table.name for table in find_tables(state.statement, include_aliases=True)}
+    wanted = [by_table[name] for name in sorted(read) if name in by_table]
+    if wanted:
+        state.statement = state.statement.options(*wanted)
 
 
 def _unit_carrying(obj: object) -> bool:
