@@ -46,7 +46,9 @@ def test_create_partner_with_site_in_korean(page, base_url: str, world: World) -
 
 def test_partner_user_sees_only_its_own_company(page, base_url: str, world: World) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, base_url, world.users["partner_a"], PASSWORD)
-    assert f"/partners/{world.partner_a}" in page.url
+    assert page.url.endswith("/portal")  # a partner starts on its to-do page (issue 13, item 14)
+    page.goto(f"{base_url}/partners/{world.partner_a}")
+    assert "Alpha Assembly" in page.content()
     page.goto(f"{base_url}/partners")
     text = page.locator("[data-testid=partner-table]").inner_text()
     assert "Alpha Assembly" in text and "Bravo" not in text
