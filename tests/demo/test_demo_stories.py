@@ -32,6 +32,7 @@ from cofab.db.session import unit_of_work
 from cofab.demo import vault_demo
 from cofab.demo.cases import CASES, DEMO_PASSWORD
 from cofab.demo.loader import GROUP_ADMIN, demo_access, load_case
+from cofab.demo.stories import STORIES
 from cofab.domains import load_all_models
 from cofab.operations.models import (
     ActionItem,
@@ -69,6 +70,14 @@ class Demo:
     second: dict[str, int]
     case_of_partner: dict[int, str]  # partner id → case name
     unit_of_case: dict[str, int]
+    ref_of: dict[int, str]  # partner id → case data ref (E-SGP …)
+
+    def units_of(self, partner_id: int) -> set[int]:
+        """The partner's own case's unit, and the units that share it (``shared_partners``)."""
+        ref = self.ref_of[partner_id]
+        sharing = [name for name, case in CASES.items() if ref in case.get("shared_partners", [])]
+        own = self.case_of_partner[partner_id]
+        return {self.unit_of_case[name] for name in (own, *sharing)}
 
 
 def _counts(engine: Engine) -> dict[str, int]:
@@ -125,7 +134,16 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.02)
     try:
-        yield Demo(engine, f"http://127.0.0.1:{port}", first, second, case_of_partner, unit_of_case)
+        ref_of = {pid: ref.removeprefix("DEMO-") for ref, pid in refs.items() if ref}
+        yield Demo(
+            engine,
+            f"http://127.0.0.1:{port}",
+            first,
+            second,
+            case_of_partner,
+            unit_of_case,
+            ref_of,
+        )
     finally:
         server.should_exit = True
         thread.join(timeout=10)
@@ -191,8 +209,13 @@ def test_each_case_is_a_unit_of_its_own(demo: Demo) -> None:
     with _session(demo) as session:
         links = session.execute(select(PartnerUnit.partner_id, PartnerUnit.unit_id)).all()
         assert sorted(links) == sorted(
-            (pid, demo.unit_of_case[case]) for pid, case in demo.case_of_partner.items()
+            (pid, unit) for pid in demo.case_of_partner for unit in demo.units_of(pid)
         )
+        bluewave = _partner(session, "E-BWL").id  # the group's 3PL works with two units
+        assert demo.units_of(bluewave) == {
+            demo.unit_of_case["electronics"],
+            demo.unit_of_case["automotive"],
+        }
         for table in UNIT_TABLES:
             has_partner = "partner_id" in load_all_models().tables[table].columns
             columns = "unit_id, partner_id" if has_partner else "unit_id, NULL"
@@ -201,7 +224,7 @@ def test_each_case_is_a_unit_of_its_own(demo: Demo) -> None:
             assert all(unit is not None for unit, _partner in rows), table
             for unit, partner_id in rows:
                 if partner_id is not None:
-                    assert unit == demo.unit_of_case[demo.case_of_partner[partner_id]], table
+                    assert unit in demo.units_of(partner_id), table
         memberships = select(User.email, UnitMembership.unit_id).join(
             UnitMembership, UnitMembership.user_id == User.id
         )
@@ -354,6 +377,7 @@ def test_unit_admins_see_their_own_case_over_http(demo: Demo) -> None:
     assert seen["admin@hanbit.example"] == by_case["electronics"]
     assert not seen["admin@hanbit.example"] & by_case["pharma"]
     assert seen["admin@seoulbiopharm.example"] == by_case["pharma"]
+    assert seen["admin@hanul-motors.example"] == by_case["automotive"] | {"BlueWave Logistics"}
     assert seen[GROUP_ADMIN] == set(names.values())
     assert overdue["admin@hanbit.example"] == {"Second SMT line qualified"}
     assert overdue["admin@hanul-motors.example"] == {
@@ -389,3 +413,19 @@ def test_dashboard_lists_each_units_own_overdue_items(demo: Demo) -> None:
     assert "Formation line 2 released" not in pages["admin@hanbit.example"]
     assert "Formation line 2 released" in pages["admin@hanul-motors.example"]
     assert "Second SMT line qualified" not in pages["admin@hanul-motors.example"]
+
+
+def test_a_partner_shared_by_two_units_shows_each_unit_its_own_side(demo: Demo) -> None:
+    with _session(demo) as session:
+        bluewave = _partner(session, "E-BWL").id
+    subjects: dict[str, set[str]] = {}
+    for email in ("admin@hanbit.example", "admin@hanul-motors.example", GROUP_ADMIN):
+        with _api(demo, email) as client:
+            answer = client.get("/api/v1/tickets", params={"partner_id": bluewave, "size": 100})
+            assert answer.status_code == 200, answer.text
+            subjects[email] = {t["subject"] for t in answer.json()["items"]}
+    electronics = set(STORIES["electronics"].tickets["E-BWL"])
+    battery = set(STORIES["automotive"].tickets["E-BWL"])
+    assert subjects["admin@hanbit.example"] == electronics
+    assert subjects["admin@hanul-motors.example"] == battery
+    assert subjects[GROUP_ADMIN] == electronics | battery

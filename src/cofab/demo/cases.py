@@ -5,6 +5,9 @@ keyed by its case name, which is also its business unit (``unit``: code, Korean 
 name). Its owner users live under the case's mail domain and see only that unit; the group
 admin sees all three.
 
+A case may also work with another case's partner (``shared_partners``): that partner then has
+a relationship with both units, and each unit sees only its own side of it.
+
 Each partner: ref, name_ko, name_en, types, form, status, country, website, sites.
 Each site: name, city/address, country, region, lat, lon, tz, capabilities, certificates.
 Capability: (process, families, capacity, unit, period). Certificate: (standard, days_valid_left).
@@ -294,6 +297,9 @@ CASES: dict[str, dict[str, Any]] = {
         "title": "Hanul Motors — battery-cell joint venture, cell offtake and cathode supply",
         "domain": "hanul-motors.example",
         "unit": ("battery", "한울모터스 배터리", "Hanul Motors Battery"),
+        # Another case's partner this unit works with too: the group's Asian 3PL also moves the
+        # battery business's module pallets, so it has a relationship with two units.
+        "shared_partners": ["E-BWL"],
         "partners": [
             (
                 "A-NCP",

@@ -515,6 +515,24 @@ SPECS: dict[str, list[Spec]] = {
             ["CONF-STD", "CONF-RETURN"],
             None,
         ),
+        (
+            7,
+            ["E-BWL"],
+            "logistics_agreement",
+            "Asia–Europe battery module logistics (UN3480)",
+            "active",
+            -150,
+            730,
+            {
+                "logistics": {
+                    "incoterm": "FCA",
+                    "named_place": "Ulsan port",
+                    "responsible": "third_party",
+                }
+            },
+            ["CONF-STD"],
+            None,
+        ),
     ],
     "pharma": [
         (
@@ -719,6 +737,8 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
         ref = f"DEMO-{case_name[:3].upper()}-C{number}"
         if session.execute(select(Contract.id).where(Contract.external_ref == ref)).first():
             continue
+        if any(f"DEMO-{r}" not in refs for r in partner_refs):
+            continue  # a partner shared with a case that is not loaded
         partner_ids = [refs[f"DEMO-{r}"] for r in partner_refs]
         start = today + timedelta(days=offset)
         contract = contracts.create_contract(

@@ -96,8 +96,8 @@ def _join_unit(session: Session, case_name: str, unit_id: int) -> None:
     """The case's partners work with its unit; its owner users are members of it alone."""
     from cofab.units import service as units
 
-    for ref in _refs_of(session, case_name).values():
-        units.link_partner(session, partner_id=ref, unit_id=unit_id)
+    for partner_id in (_refs_of(session, case_name) | _shared_refs(session, case_name)).values():
+        units.link_partner(session, partner_id=partner_id, unit_id=unit_id)
     domain = CASES[case_name]["domain"]
     for user in session.execute(
         select(User).where(User.email.like(f"%@{domain}"), User.partner_id.is_(None))
@@ -122,7 +122,17 @@ def _ensure_group_admin(session: Session) -> DemoAccess:
 
 
 def _refs_of(session: Session, case_name: str) -> dict[str, int]:
-    wanted = [f"DEMO-{partner[0]}" for partner in CASES[case_name]["partners"]]
+    return _existing([f"DEMO-{partner[0]}" for partner in CASES[case_name]["partners"]], session)
+
+
+def _shared_refs(session: Session, case_name: str) -> dict[str, int]:
+    """Other cases' partners this case works with, when they are loaded (else skipped)."""
+    return _existing(
+        [f"DEMO-{ref}" for ref in CASES[case_name].get("shared_partners", [])], session
+    )
+
+
+def _existing(wanted: list[str], session: Session) -> dict[str, int]:
     rows = session.execute(
         select(Partner.external_ref, Partner.id).where(Partner.external_ref.in_(wanted))
     ).all()
@@ -288,10 +298,12 @@ def _load_one(session: Session, case_name: str, today: date) -> list[DemoAccess]
     selection_demo.load(session, case_name, refs, today)
     from cofab.demo import contracts_demo  # contracts: clause library, agreements, RACI
 
-    contracts_demo.load(session, case_name, refs, today)
+    # agreements and operations also reach the partners this case shares with another unit
+    with_shared = refs | _shared_refs(session, case_name)
+    contracts_demo.load(session, case_name, with_shared, today)
     from cofab.demo import operations_demo  # operations: orders, receipts, KPIs, scorecards
 
-    operations_demo.load(session, case_name, refs, today)
+    operations_demo.load(session, case_name, with_shared, today)
     from cofab.demo import vault_demo  # vault: documents shared with the partner login
 
     vault_demo.load(session, case_name, refs, today)

@@ -160,6 +160,7 @@ STORIES: dict[str, CaseStory] = {
                 "셀 입고 검사 기준 문의",
                 "모듈 트레이 도면 개정 요청",
             ),
+            "E-BWL": ("UN3480 papers for module pallets Ulsan → Bremerhaven",),
             "A-PCM": (
                 "양극재 니켈 함량 성적서 누락",
                 "로트 추적성 자료 요청",
