@@ -171,3 +171,19 @@ def test_api_attention_blank_days_is_default(world: World, api: Any, engine: Eng
     bad = api(world.users["manager"], "ko").get("/api/v1/contracts/attention?days=x")
     assert bad.status_code == 422
     assert "기간(일)" in bad.json()["errors"][0]["message"]
+
+
+def test_review_interval_alone_sets_the_first_review(world: World, api: Any) -> None:
+    body = {
+        "kind": "nda",
+        "title": "Interval only",
+        "partner_ids": [world.partner_a],
+        "review_interval_months": 6,
+        "terms": terms(cost=None, penalties={}),
+    }
+    created = api(world.users["manager"]).post("/api/v1/contracts", json=body)
+    assert created.status_code == 201, created.text
+    today = date.today()
+    expected_month = (today.month - 1 + 6) % 12 + 1
+    review = date.fromisoformat(created.json()["next_review_date"])
+    assert review.month == expected_month and review > today + timedelta(days=150)

@@ -191,7 +191,13 @@ def create_contract(
         title=data.title,
         status=ContractStatus.DRAFT.value,
         partner_id=data.partner_ids[0],
-        next_review_date=data.next_review_date,
+        # an interval alone would never bring the contract up for review: it sets the first date
+        next_review_date=data.next_review_date
+        or (
+            add_months(now, data.review_interval_months).date()
+            if data.review_interval_months
+            else None
+        ),
         review_interval_months=data.review_interval_months,
         notes=data.notes,
         created_by_user_id=actor.user_id or None,
