@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
@@ -16,7 +17,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from cofab import __version__
 from cofab.config import Settings, get_settings
 from cofab.core.body_limit import BodyLimitMiddleware
-from cofab.core.i18n import N_
+from cofab.core.domain_parts import DomainParts
 from cofab.core.problems import install_problem_handlers
 from cofab.core.web import (
     add_template_package,
@@ -26,21 +27,38 @@ from cofab.core.web import (
 )
 from cofab.core.wiring import ensure_wired, set_wiring
 from cofab.db.session import engine_for
-from cofab.domains import wire
+from cofab.domains import DOMAINS, wire
 
 log = logging.getLogger("cofab")
 
-# (path, label msgid, who sees it: "all" | "owner" | "admin")
-NAV: list[tuple[str, str, str]] = [
-    ("/", N_("Dashboard"), "all"),
-    ("/partners", N_("Partners"), "all"),
-    ("/certifications", N_("Certificates"), "all"),
-]
+# (path, label msgid, who sees it: "all" | "owner" | "admin"), filled from each domain's parts
+NAV: list[tuple[str, str, str]] = []
 
 
 def register_nav(path: str, label: str, audience: str = "owner") -> None:
     if all(item[0] != path for item in NAV):
         NAV.append((path, label, audience))
+
+
+def _routers(targets: Iterable[str]) -> Iterator[APIRouter]:
+    """The routers behind "module:attribute" names (an attribute holds one or a sequence)."""
+    for target in targets:
+        module_name, _, attribute = target.partition(":")
+        found = getattr(importlib.import_module(module_name), attribute)
+        yield from [found] if isinstance(found, APIRouter) else found
+
+
+def mount_domains(app: FastAPI, domains: Sequence[DomainParts]) -> None:
+    """Every domain's templates, navigation, API routers and then page routers, in list order."""
+    for parts in domains:
+        if parts.templates:
+            add_template_package(parts.package)
+        for entry in parts.nav:
+            register_nav(entry.path, entry.label, entry.audience)
+    for router in _routers(target for parts in domains for target in parts.api):
+        app.include_router(router)
+    for router in _routers(target for parts in domains for target in parts.pages):
+        app.include_router(router)
 
 
 @asynccontextmanager
@@ -87,102 +105,16 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     app.include_router(api_docs.router)  # /docs without a CDN (air-gapped sites)
 
-    from cofab.accounts import api as accounts_api
-    from cofab.accounts import pages as accounts_pages
     from cofab.accounts.signed_in import load_actor
-    from cofab.auditlog import api as audit_api
-    from cofab.auditlog import pages as audit_pages
-    from cofab.jobs import api as jobs_api
-    from cofab.jobs import pages as jobs_pages
-    from cofab.partners import api as partners_api
-    from cofab.partners import pages as partners_pages
-    from cofab.units import api as units_api
-    from cofab.units import pages as units_pages
     from cofab.units import service as units_service
 
     register_actor_loader(load_actor)  # core.web resolves who is asking through accounts
     register_actor_refiner(units_service.refine_actor)  # business units scope the session
     set_wiring(wire)  # every domain's tables, hooks and job handlers ...
     ensure_wired()  # ... registered before the first request
-    for package in (
-        "cofab.partners",
-        "cofab.accounts",
-        "cofab.auditlog",
-        "cofab.jobs",
-        "cofab.units",
-    ):
-        add_template_package(package)
-    for router in (
-        accounts_api.router,
-        partners_api.router,
-        audit_api.router,
-        jobs_api.router,
-        units_api.router,
-    ):
-        app.include_router(router)
-    for router in (
-        accounts_pages.router,
-        partners_pages.router,
-        audit_pages.router,
-        jobs_pages.router,
-        units_pages.router,
-    ):
-        app.include_router(router)
-
-    # --- domain routers (one block per domain) ---------------------------------------------
-    # operations: orders, progress, shipments, inventory, KPIs, scorecards, reviews
-    from cofab.operations import api as operations_api
-    from cofab.operations import pages as operations_pages
-
-    add_template_package("cofab.operations")
-    for router in (*operations_api.routers, *operations_pages.routers):
-        app.include_router(router)
-    register_nav("/operations", N_("Operations"), "all")
-    register_nav("/kpis", N_("KPIs"), "all")
-    register_nav("/scorecards", N_("Scorecards"), "all")
-    # end operations
-    # selection: templates, evaluations, results, due diligence, qualification gate
-    from cofab.selection import api as selection_api
-    from cofab.selection import pages as selection_pages
-
-    add_template_package("cofab.selection")
-    app.include_router(selection_api.router)
-    app.include_router(selection_pages.router)
-    register_nav("/selection", N_("Selection"), "owner")
-    # end selection
-    # contracts: agreements, versions, RACI, penalties, clause library
-    from cofab.contracts import api as contracts_api
-    from cofab.contracts import pages as contracts_pages
-
-    add_template_package("cofab.contracts")
-    app.include_router(contracts_api.router)
-    app.include_router(contracts_pages.router)
-    register_nav("/contracts", N_("Contracts"), "all")
-    # end contracts
-    # vault: encrypted documents, sharing, access reports, exit reports
-    from cofab.vault import api as vault_api
-    from cofab.vault import pages as vault_pages
-
-    add_template_package("cofab.vault")
-    app.include_router(vault_api.router)
-    app.include_router(vault_pages.router)
-    register_nav("/vault", N_("Documents"), "all")
-    # end vault
-    # planning: scenarios, background solves and simulations, what-ifs, compare, make-or-buy
-    from cofab.planning import api as planning_api
-    from cofab.planning import pages as planning_pages
-
-    add_template_package("cofab.planning")
-    app.include_router(planning_api.router)
-    app.include_router(planning_pages.router)
-    register_nav("/planning", N_("Planning"), "owner")
-    # end planning
-    # --- end of domain routers -------------------------------------------------------------
+    mount_domains(app, DOMAINS)
 
     app.state.templates = build_templates()
     static_dir = resources.files("cofab") / "static"
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
-    register_nav("/audit", N_("Audit log"), "admin")
-    register_nav("/users", N_("Users"), "admin")
-    register_nav("/units", N_("Business units"), "admin")
     return app

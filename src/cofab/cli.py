@@ -23,6 +23,7 @@ from cofab.core.cli_errors import fail, fail_with
 from cofab.core.errors import CofabError
 from cofab.core.i18n import N_, cli_locale, translate
 from cofab.core.wiring import set_wiring
+from cofab.domains import DOMAINS
 from cofab.lazy_typer import lazy_typer
 
 if TYPE_CHECKING:
@@ -512,26 +513,9 @@ def main() -> None:
     sys.exit(run(app))
 
 
-# --- domain sub-apps (one line each) ---------------------------------------------------------
-# Imported when one of their commands runs (cofab.lazy_typer); ``help`` repeats the sub-app's.
-SELECTION_HELP = "Partner selection: rank candidates by weighted sum and TOPSIS, test robustness."
-PLANNING_HELP = (
-    "Capacity planning: allocate demand over own plants and partners (HiGHS MILP), "
-    "disruption Monte Carlo, scenario comparison, make-or-buy."
-)
-CONTRACTS_HELP = "Contracts: penalties, contracts needing attention, agreement coverage."
-app.add_typer(lazy_typer("cofab.selection.cli:app", help=SELECTION_HELP), name="select")
-app.add_typer(lazy_typer("cofab.planning.cli:app", help=PLANNING_HELP), name="plan")
-app.add_typer(lazy_typer("cofab.contracts.cli:app", help=CONTRACTS_HELP), name="contracts")
-app.add_typer(lazy_typer("cofab.vault.cli:app", help="The encrypted document vault."), name="vault")
-app.add_typer(
-    lazy_typer(
-        "cofab.operations.cli:app",
-        help="Orders, shipments, receipts, inventory, KPIs and scorecards.",
-    ),
-    name="ops",
-)
-app.add_typer(
-    lazy_typer("cofab.units.cli:app", help="Business units of the owner group."), name="unit"
-)
-# --- end of domain sub-apps ------------------------------------------------------------------
+# --- domain sub-apps: one per domain that has one, from cofab.domains ------------------------
+# Imported when one of their commands runs (cofab.lazy_typer); the domain's parts carry the
+# sub-app's help, so listing them imports no domain module.
+for _parts in DOMAINS:
+    if _parts.cli is not None:
+        app.add_typer(lazy_typer(_parts.cli.target, help=_parts.cli.help), name=_parts.cli.name)

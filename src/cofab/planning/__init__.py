@@ -3,3 +3,24 @@
 The numerics live in :mod:`cofab.planning.engine` (arrays in, arrays out); this package adds the
 JSON input format, its validation, the plan document and the ``cofab plan`` commands around them.
 """
+
+from cofab.core.domain_parts import DomainParts, NavEntry, SubCommand
+from cofab.core.i18n import N_
+
+PARTS = DomainParts(
+    name="planning",
+    models="cofab.planning.models",
+    api=("cofab.planning.api:router",),
+    pages=("cofab.planning.pages:router",),
+    templates=True,
+    nav=(NavEntry("/planning", N_("Planning"), "owner"),),
+    cli=SubCommand(
+        "plan",
+        "cofab.planning.cli:app",
+        help=(
+            "Capacity planning: allocate demand over own plants and partners (HiGHS MILP), "
+            "disruption Monte Carlo, scenario comparison, make-or-buy."
+        ),
+    ),
+    jobs=("cofab.planning.jobs",),
+)
