@@ -52,7 +52,7 @@ DOMAINS: tuple[DomainParts, ...] = (
 FOUNDATION_MODEL_MODULES: tuple[str, ...] = ("cofab.core.audit", "cofab.core.jobs")
 
 # A domain that does not describe itself with PARTS yet lists its modules here until it does.
-PENDING_MODEL_MODULES: tuple[str, ...] = ()
+PENDING_MODEL_MODULES: tuple[str, ...] = ("cofab.quality.models",)
 PENDING_JOB_MODULES: tuple[str, ...] = ()
 PENDING_HOOK_MODULES: tuple[str, ...] = ()
 
