@@ -32,6 +32,7 @@ from cofab.partners.models import (
     PartnerType,
     Site,
 )
+from cofab.units import service as units_service
 
 router = APIRouter(include_in_schema=False)
 SessionDep = DbSession
@@ -235,6 +236,9 @@ def partner_detail(
     request: Request, session: SessionDep, actor: ActorDep, partner_id: int, created: int = 0
 ) -> Response:
     ctx = _detail_ctx(session, actor, partner_id)
+    if not actor.is_partner:  # the owner's business units that work with this partner
+        ctx["partner_units"] = units_service.units_of_partner(session, partner_id)
+        ctx["unit_choices"] = units_service.list_units(session, active_only=True)
     if created:
         ctx["flash"] = translate(N_("Saved."), request.state.locale)
     return render(request, "partners/detail.html", ctx)

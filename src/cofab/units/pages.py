@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cofab.core.access import Actor, require_roles, viewer_may_call
-from cofab.core.errors import CofabError
+from cofab.core.errors import CofabError, FieldProblem, ValidationFailed
 from cofab.core.forms import FormDep
 from cofab.core.i18n import N_, translate
 from cofab.core.web import DbSession, error_context, page_actor, render
@@ -60,3 +60,17 @@ def create_unit(request: Request, session: DbSession, actor: ActorDep, form: For
         session.rollback()
         return _page(request, session, actor, values=values, **error_context(exc, actor.locale))
     return _page(request, session, actor, flash=translate(N_("Saved."), actor.locale))
+
+
+@router.post("/partners/{partner_id}/units")
+def link_partner(
+    request: Request, session: DbSession, actor: ActorDep, form: FormDep, partner_id: int
+) -> Response:
+    """An admin starts a unit's relationship with a partner from the partner's page."""
+    require_roles(actor, service.ADMINS)
+    service.ensure_partner_seen(session, partner_id)  # another unit's partner: 404 first
+    raw = str(form.get("unit_id", ""))
+    if not raw.isdigit():
+        raise ValidationFailed(problems=[FieldProblem("unit_id", N_("Choose a business unit."))])
+    service.link_partner_as(session, actor, unit_id=int(raw), partner_id=partner_id)
+    return RedirectResponse(f"/partners/{partner_id}?created=1", status_code=303)

@@ -263,8 +263,7 @@ def link_partner_as(session: Session, actor: Actor, *, unit_id: int, partner_id:
     """An admin links a partner he can see to a unit he belongs to (audited)."""
     require_roles(actor, ADMINS)
     unit = get_unit(session, unit_id)  # the ORM scope hides other units: NotFound
-    if session.get(Partner, partner_id) is None:
-        raise NotFound()
+    ensure_partner_seen(session, partner_id)
     scope.link_pairs(session, [(partner_id, unit.id)])
     audit.record(
         session,
@@ -290,3 +289,9 @@ def scope_core_select(stmt: Any, actor: Actor, from_clause: Any) -> Any:
         return stmt
     criterion = scope.table_criterion(actor.unit_ids, actor.user_id, from_clause)
     return stmt if criterion is None else stmt.where(criterion)
+
+
+def ensure_partner_seen(session: Session, partner_id: int) -> None:
+    """404 for a partner the session cannot see (the ORM scope hides other units' partners)."""
+    if session.get(Partner, partner_id) is None:
+        raise NotFound()
