@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
-from cofab.core import jobs
 from cofab.core.web import ApiActor, DbSession
+from cofab.jobs import service
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
 
@@ -31,9 +31,9 @@ class JobRead(BaseModel):
 
 @router.get("/{job_id}", response_model=JobRead)
 def get_job(session: DbSession, actor: ApiActor, job_id: int) -> Any:
-    return jobs.get_job(session, actor=actor, job_id=job_id)
+    return service.job_for(session, actor=actor, job_id=job_id)
 
 
 @router.post("/{job_id}/cancel", response_model=JobRead)
 def cancel_job(session: DbSession, actor: ApiActor, job_id: int) -> Any:
-    return jobs.cancel(session, actor=actor, job_id=job_id)
+    return service.cancel_job(session, actor=actor, job_id=job_id)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from cofab.core import jobs
 from cofab.core.web import DbSession, PageActor, render
+from cofab.jobs import service
 
 router = APIRouter(include_in_schema=False)
 
@@ -15,10 +15,10 @@ router = APIRouter(include_in_schema=False)
 def job_progress(
     request: Request, session: DbSession, actor: PageActor, job_id: int, then: str = ""
 ) -> Response:
-    job = jobs.get_job(session, actor=actor, job_id=job_id)
+    job = service.job_for(session, actor=actor, job_id=job_id)
     done_url = then if then.startswith("/") and not then.startswith("//") else ""
     return render(
         request,
         "jobs/progress.html",
-        {"job": job, "finished": job.status in jobs.FINISHED, "then": done_url},
+        {"job": job, "finished": service.is_finished(job), "then": done_url},
     )
