@@ -68,3 +68,40 @@ def test_api_terms_document_reposts_unchanged(world: World, api: Any, doc: dict[
     draft = manager.put(f"/api/v1/contracts/{again.json()['id']}/draft", json={"terms": terms_out})
     assert draft.status_code == 200, draft.text
     assert draft.json()["terms"] == terms_out
+
+
+def test_raci_and_clause_library_reimport_unchanged(world: World, api: Any) -> None:
+    manager = api(world.users["manager"])
+    body = {"kind": "cm_agreement", "title": "RACI", "partner_ids": [world.partner_a]}
+    cid = manager.post("/api/v1/contracts", json=body | {"terms": FULL}).json()["id"]
+    pid = str(world.partner_a)
+    matrix = {
+        "production": {"owner": "A", pid: "R"},
+        "design": {"owner": "RA", pid: "C"},
+        "logistics": {"owner": "I", pid: "RA"},
+    }
+    assert manager.put(f"/api/v1/contracts/{cid}/raci", json={"matrix": matrix}).status_code == 200
+    exported = manager.get(f"/api/v1/contracts/{cid}/raci").json()
+    again = manager.put(f"/api/v1/contracts/{cid}/raci", json={"matrix": exported["matrix"]})
+    assert again.status_code == 200, again.text
+    assert manager.get(f"/api/v1/contracts/{cid}/raci").json() == exported
+
+    admin = api(world.users["admin"])
+    clause = {
+        "code": "QA-9",
+        "category": "quality_agreement",
+        "title_en": "Incoming inspection",
+        "title_ko": "수입 검사",
+        "text_en": "Line one\nLine two",
+        "text_ko": "첫째 줄\n둘째 줄",
+    }
+    assert admin.post("/api/v1/contract-clauses", json=clause).status_code == 201
+    listed = admin.get("/api/v1/contract-clauses").json()
+    exported_clause = next(c for c in listed if c["code"] == "QA-9")
+    fields = ("category", "title_en", "title_ko", "text_en", "text_ko")
+    patched = admin.patch(
+        f"/api/v1/contract-clauses/{exported_clause['id']}",
+        json={k: exported_clause[k] for k in fields},
+    )
+    assert patched.status_code == 200, patched.text
+    assert {k: patched.json()[k] for k in fields} == {k: clause[k] for k in fields}
