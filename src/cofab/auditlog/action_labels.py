@@ -52,6 +52,15 @@ AUDIT_ACTIONS: dict[str, str] = {
     "revoke": N_("Revoked"),
     "sweep": N_("Retention sweep"),
     "rotate_key": N_("Key rotated"),
+    # incoming quality: inspection results, the lot's verdict, a rejected lot's disposition,
+    # the sampling plan's normal/tightened/reduced switch
+    "record": N_("Results recorded"),
+    "verdict": N_("Verdict given"),
+    "dispose": N_("Disposition decided"),
+    "switch": N_("Inspection level switched"),
+    "score": N_("Audit scored"),
+    "submit": N_("Submitted"),
+    "complete": N_("Action completed"),
     # users and business units
     "activate": N_("Reactivated"),
     "deactivate": N_("Deactivated"),
