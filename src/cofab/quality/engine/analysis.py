@@ -1,0 +1,107 @@
+"""One characteristic's chart and capability from its values: what the CLI, the API and the
+page all show, computed in one place so they cannot disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from cofab.quality.engine import capability, spc
+
+VARIABLE_CHARTS = ("xbar-r", "xbar-s", "i-mr")
+
+
+@dataclass(frozen=True, slots=True)
+class ChartSeries:
+    """One drawn chart: its points in order and its limits (scalars)."""
+
+    name: str  # "xbar", "r", "s", "i", "mr"
+    points: list[float]
+    center: float
+    lcl: float
+    ucl: float
+    violations: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    chart: str
+    subgroup_size: int
+    charts: list[ChartSeries]
+    capability: capability.Capability
+
+    def as_json(self) -> dict[str, Any]:
+        cap = self.capability
+        return {
+            "chart": self.chart,
+            "subgroup_size": self.subgroup_size,
+            "n": cap.n,
+            "mean": cap.mean,
+            "sigma_within": cap.sigma_within,
+            "sigma_overall": cap.sigma_overall,
+            "cp": cap.cp,
+            "cpk": cap.cpk,
+            "pp": cap.pp,
+            "ppk": cap.ppk,
+            "cpk_ci95": None if cap.cpk_lower is None else [cap.cpk_lower, cap.cpk_upper],
+            "limits": {
+                c.name: {"center": c.center, "lcl": c.lcl, "ucl": c.ucl} for c in self.charts
+            },
+            "violations": [
+                {"chart": c.name, "rule": rule, "index": index}
+                for c in self.charts
+                for rule, index in c.violations
+            ],
+        }
+
+
+def _series(
+    name: str, points: np.ndarray[Any, Any], limits: spc.Limits, *, rules: bool
+) -> ChartSeries:
+    center, lcl, ucl = float(limits.center), float(limits.lcl), float(limits.ucl)
+    found = (
+        spc.violations(points, center, ucl, lcl)
+        if rules
+        else [("N1", int(i)) for i in np.flatnonzero((points > ucl) | (points < lcl))]
+    )
+    return ChartSeries(name, [float(p) for p in points], center, lcl, ucl, found)
+
+
+def analyse(
+    values: ArrayLike,
+    *,
+    chart: str,
+    subgroup_size: int = 1,
+    lsl: float | None = None,
+    usl: float | None = None,
+) -> Analysis:
+    """Limits, run-rule violations (all rules on the location chart, beyond-limits on the
+    dispersion chart) and capability of values in time order."""
+    if chart not in VARIABLE_CHARTS:
+        raise ValueError(f"chart must be xbar-r, xbar-s or i-mr, got {chart!r}")
+    capability.check_spec(lsl, usl)
+    data = np.asarray(values, dtype=np.float64)
+    cap = capability.from_values(data, chart=chart, subgroup_size=subgroup_size, lsl=lsl, usl=usl)
+    if chart == "i-mr":
+        moving = np.abs(np.diff(data))
+        i_limits, mr_limits = spc.i_mr(data.mean(), moving.mean())
+        charts = [
+            _series("i", data, i_limits, rules=True),
+            _series("mr", moving, mr_limits, rules=False),
+        ]
+        return Analysis(chart, 1, charts, cap)
+    means, ranges, stds = spc.subgroup_statistics(data, subgroup_size)
+    if chart == "xbar-r":
+        x_limits, r_limits = spc.xbar_r(means.mean(), ranges.mean(), subgroup_size)
+        spread_name, spread = "r", ranges
+    else:
+        x_limits, r_limits = spc.xbar_s(means.mean(), stds.mean(), subgroup_size)
+        spread_name, spread = "s", stds
+    charts = [
+        _series("xbar", means, x_limits, rules=True),
+        _series(spread_name, spread, r_limits, rules=False),
+    ]
+    return Analysis(chart, subgroup_size, charts, cap)
