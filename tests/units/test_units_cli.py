@@ -31,6 +31,10 @@ def test_create_link_member_and_list(world: World, engine: Engine, cli_db: Engin
         app, ["unit", "create", "battery", "--name-ko", "배터리", "--name-en", "Battery"]
     )
     assert again.exit_code == 0  # idempotent
+    upper = runner.invoke(
+        app, ["unit", "create", "BATTERY", "--name-ko", "배터리", "--name-en", "B"]
+    )
+    assert upper.exit_code == 0  # the same unit: codes are case-insensitive
     assert runner.invoke(app, ["unit", "link", "battery", str(world.partner_a)]).exit_code == 0
     member = runner.invoke(app, ["unit", "member", world.users["manager"], "--unit", "battery"])
     assert member.exit_code == 0, member.output

@@ -90,6 +90,7 @@ def raise_forbidden() -> None:
 
 def ensure_unit(session: Session, *, code: str, name_ko: str, name_en: str) -> BusinessUnit:
     """Get-or-create for scripts and the demo (no actor, no audit entry for an existing unit)."""
+    code = code.strip().lower()  # looked up lower-cased, so stored lower-cased
     unit = unit_by_code(session, code)
     if unit is None:
         unit = BusinessUnit(code=code, name_ko=name_ko, name_en=name_en)
