@@ -81,6 +81,8 @@ def test_sole_source_out_solves_and_shows_the_unmet_demand(
     table = page.text.split('data-testid="unmet-table"', 1)[1].split("</table>", 1)[0]
     assert re.search(r"<td>EU</td><td>cart</td><td>all</td><td[^>]*>40\.0</td>", table), table
     assert "EUR" in page.text.split('data-testid="total-cost"', 1)[1][:80]
+    note = page.text.split('data-testid="dropout-penalty">', 1)[1].split("</p>", 1)[0]
+    assert "1,000 EUR" in note
 
 
 def test_uploaded_demand_nobody_can_serve_is_still_an_input_error() -> None:

@@ -30,7 +30,7 @@ from cofab.planning.registry_scenario import (
     build_from_registry,
     match_registry_sites,
 )
-from cofab.planning.what_if import scale_demand, without_sites
+from cofab.planning.what_if import dropout_penalty, scale_demand, without_sites
 
 if TYPE_CHECKING:
     pass
@@ -346,6 +346,8 @@ def what_if(
                 raise ValidationFailed(problems=[FieldProblem("site_ids", NO_SITES_CHOSEN)])
         record["sites"] = sorted(gone)
         new_doc = without_sites(doc, gone)
+        if any(m.get("unmet_penalty") is None for m in doc.get("markets", [])):
+            record["unmet_penalty"] = dropout_penalty(doc)  # shown next to the unmet demand
         site_partners = {k: v for k, v in site_partners.items() if k not in gone}
         label = f"{parent.name} · {', '.join(sorted(gone))} out"
     new_doc["name"] = label[:200]
