@@ -79,7 +79,7 @@ def test_history_shows_recorded_on_behalf(world: World, base_url: str, engine: E
     korean = login(base_url, world.users["admin"])
     korean.cookies.set("cofab_lang", "ko")
     shown = korean.get(f"/contracts/{cid}").text
-    assert "Nguyen Van An(Alpha Assembly 코리아)을(를) 대신해 기록" in shown
+    assert "님이 Alpha Assembly 코리아 Nguyen Van An 님을 대신해 기록" in shown
 
 
 def test_partner_approves_in_the_portal_and_only_its_own(
