@@ -3,10 +3,15 @@
 Every export re-imports unchanged (tests/partners/test_partner_round_trip.py): a row without an
 external reference gets a made-up one (``P``, ``S`` or ``C`` and its id) that the importer
 resolves to the same row; columns added for people (a partner's name, days left) are read-only.
+The columns are the importer's own (``importing.COLUMNS``), so the two cannot drift apart; each
+kind below says only where its rows come from and how the cells that are not plain attributes
+of the row are made.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,146 +20,140 @@ from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor, scope_to_partner
 from cofab.partners import service
+from cofab.partners.importing import COLUMNS, SYNTHETIC_REF
 from cofab.partners.models import Capability, Certification, Partner, Site
 
-EXPORT_KINDS = ("partners", "sites", "capabilities", "certifications")
+
+@dataclass(frozen=True)
+class _Record:
+    """One exported row's object, and the site it refers to (capabilities, certifications)."""
+
+    row: Partner | Site | Capability | Certification
+    site: Site | None = None
+
+    @property
+    def partner_id(self) -> int:
+        assert not isinstance(self.row, Partner)
+        return self.row.partner_id
 
 
-def export_table(
-    session: Session, *, actor: Actor, kind: str, filters: service.PartnerFilters
-) -> tuple[list[str], list[list[Any]]]:
-    partners = {p.id: p for p in session.execute(service.partner_query(actor, filters)).scalars()}
-    ids = list(partners)
-    if kind == "partners":
-        headers = [
-            "external_ref",
-            "name_ko",
-            "name_en",
-            "types",
-            "form",
-            "status",
-            "country",
-            "website",
-            "notes",
-        ]
-        rows: list[list[Any]] = [
-            [
-                _ref(p),
-                p.name_ko,
-                p.name_en,
-                p.types,
-                p.form,
-                p.status,
-                p.country,
-                p.website,
-                p.notes,
-            ]
-            for p in partners.values()
-        ]
-        return headers, rows
-    if kind == "sites":
-        stmt = scope_to_partner(
-            select(Site).where(Site.partner_id.in_(ids)), actor, Site.partner_id
-        )
-        headers = [
-            "external_ref",
-            "partner_ref",
-            "name",
-            "address",
-            "country",
-            "region",
-            "latitude",
-            "longitude",
-            "timezone",
-        ]
-        rows = [
-            [
-                _ref(s),
-                _ref(partners[s.partner_id]),
-                s.name,
-                s.address,
-                s.country,
-                s.region,
-                s.latitude,
-                s.longitude,
-                s.timezone,
-            ]
-            for s in session.execute(stmt.order_by(Site.partner_id, Site.name)).scalars()
-        ]
-        return headers, rows
-    if kind == "capabilities":
-        pairs = scope_to_partner(
-            select(Capability, Site)
-            .join(Site, Site.id == Capability.site_id)
-            .where(Capability.partner_id.in_(ids)),
-            actor,
-            Capability.partner_id,
-        )
-        headers = [
-            "external_ref",
-            "site_ref",
-            "partner",
-            "process",
-            "product_families",
-            "capacity",
-            "capacity_unit",
-            "capacity_period",
-        ]
-        rows = [
-            [
-                _ref(c),
-                _ref(s),
-                partners[c.partner_id].name_en,
-                c.process,
-                c.product_families,
-                c.capacity,
-                c.capacity_unit,
-                c.capacity_period,
-            ]
-            for c, s in session.execute(pairs.order_by(Capability.id))
-        ]
-        return headers, rows
-    stmt_c = scope_to_partner(
-        select(Certification).where(Certification.partner_id.in_(ids)),
+@dataclass(frozen=True)
+class _Context:
+    partners: dict[int, Partner]  # the partners the filters select, by id
+    today: date
+
+
+Fetch = Callable[[Session, Actor, _Context], list[_Record]]
+Cell = Callable[[_Record, _Context], Any]
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """Where a kind's rows come from, and its cells that are not an attribute of the same name."""
+
+    fetch: Fetch
+    cells: Mapping[str, Cell]
+
+
+def _ref(row: Partner | Site | Capability) -> str:
+    return row.external_ref or f"{SYNTHETIC_REF[type(row)]}{row.id}"
+
+
+def _own_ref(record: _Record, ctx: _Context) -> str:
+    assert not isinstance(record.row, Certification)
+    return _ref(record.row)
+
+
+def _partner_ref(record: _Record, ctx: _Context) -> str:
+    return _ref(ctx.partners[record.partner_id])
+
+
+def _partner_name(record: _Record, ctx: _Context) -> str:
+    return ctx.partners[record.partner_id].name_en
+
+
+def _site_ref(record: _Record, ctx: _Context) -> str | None:
+    return _ref(record.site) if record.site is not None else None
+
+
+def _days_left(record: _Record, ctx: _Context) -> int:
+    assert isinstance(record.row, Certification)
+    return (record.row.valid_to - ctx.today).days
+
+
+def _partners(session: Session, actor: Actor, ctx: _Context) -> list[_Record]:
+    return [_Record(p) for p in ctx.partners.values()]
+
+
+def _sites(session: Session, actor: Actor, ctx: _Context) -> list[_Record]:
+    stmt = scope_to_partner(
+        select(Site).where(Site.partner_id.in_(list(ctx.partners))), actor, Site.partner_id
+    )
+    return [
+        _Record(s) for s in session.execute(stmt.order_by(Site.partner_id, Site.name)).scalars()
+    ]
+
+
+def _capabilities(session: Session, actor: Actor, ctx: _Context) -> list[_Record]:
+    pairs = scope_to_partner(
+        select(Capability, Site)
+        .join(Site, Site.id == Capability.site_id)
+        .where(Capability.partner_id.in_(list(ctx.partners))),
+        actor,
+        Capability.partner_id,
+    )
+    return [_Record(c, s) for c, s in session.execute(pairs.order_by(Capability.id))]
+
+
+def _certifications(session: Session, actor: Actor, ctx: _Context) -> list[_Record]:
+    stmt = scope_to_partner(
+        select(Certification).where(Certification.partner_id.in_(list(ctx.partners))),
         actor,
         Certification.partner_id,
     )
-    headers = [
-        "partner_ref",
-        "partner",
-        "standard",
-        "number",
-        "issuer",
-        "site_ref",
-        "valid_from",
-        "valid_to",
-        "days_left",
-    ]
-    today = date.today()
-    certificates = list(session.execute(stmt_c.order_by(Certification.valid_to)).scalars())
+    certificates = list(session.execute(stmt.order_by(Certification.valid_to)).scalars())
     site_ids = {c.site_id for c in certificates if c.site_id is not None}
     sites = (
         {s.id: s for s in session.execute(select(Site).where(Site.id.in_(site_ids))).scalars()}
         if site_ids
         else {}
     )
+    return [
+        _Record(c, sites.get(c.site_id) if c.site_id is not None else None) for c in certificates
+    ]
+
+
+KINDS: dict[str, _Kind] = {
+    "partners": _Kind(_partners, {"external_ref": _own_ref}),
+    "sites": _Kind(_sites, {"external_ref": _own_ref, "partner_ref": _partner_ref}),
+    "capabilities": _Kind(
+        _capabilities, {"external_ref": _own_ref, "site_ref": _site_ref, "partner": _partner_name}
+    ),
+    "certifications": _Kind(
+        _certifications,
+        {
+            "partner_ref": _partner_ref,
+            "partner": _partner_name,
+            "site_ref": _site_ref,
+            "days_left": _days_left,
+        },
+    ),
+}
+EXPORT_KINDS = tuple(KINDS)
+
+
+def export_table(
+    session: Session, *, actor: Actor, kind: str, filters: service.PartnerFilters
+) -> tuple[list[str], list[list[Any]]]:
+    partners = {p.id: p for p in session.execute(service.partner_query(actor, filters)).scalars()}
+    ctx = _Context(partners, date.today())
+    spec, headers = KINDS[kind], list(COLUMNS[kind])
+    cells = [spec.cells.get(name) for name in headers]
     rows = [
         [
-            _ref(partners[c.partner_id]),
-            partners[c.partner_id].name_en,
-            c.standard,
-            c.number,
-            c.issuer,
-            _ref(sites[c.site_id]) if c.site_id in sites else None,
-            c.valid_from,
-            c.valid_to,
-            (c.valid_to - today).days,
+            cell(record, ctx) if cell is not None else getattr(record.row, name)
+            for name, cell in zip(headers, cells, strict=True)
         ]
-        for c in certificates
+        for record in spec.fetch(session, actor, ctx)
     ]
     return headers, rows
-
-
-def _ref(row: Partner | Site | Capability) -> str:
-    prefix = "P" if isinstance(row, Partner) else "S" if isinstance(row, Site) else "C"
-    return row.external_ref or f"{prefix}{row.id}"
