@@ -147,15 +147,19 @@ def _read_xlsx(content: bytes, limits: TableLimits) -> list[Row]:
         sheet = workbook.worksheets[0]
         # the sheet's own <dimension> may claim A1:XFD1048576: pad no row to it
         sheet.reset_dimensions()
-        records = (
-            [_cell_text(cell.value, getattr(cell, "number_format", "") or "") for cell in row]
-            for row in sheet.iter_rows()
-        )
+        records = ([_xlsx_cell_text(cell) for cell in row] for row in sheet.iter_rows())
         return _rows_from_records(_capped(records, limits))
     except (*unreadable, ParseError) as exc:
         raise BadRequest(MSG_BAD_XLSX) from exc
     finally:
         workbook.close()
+
+
+def _xlsx_cell_text(cell: Any) -> str:
+    value = cell.value
+    # the style lookup costs time on every cell: only a time needs its format (is it UTC?)
+    number_format = getattr(cell, "number_format", "") if isinstance(value, datetime) else ""
+    return _cell_text(value, number_format or "")
 
 
 def _rows_from_records(records: Iterable[list[str]]) -> list[Row]:
