@@ -1,0 +1,41 @@
+"""Characteristics and measurements for the SPC tests (and partner B's for the isolation test)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from cofab.accounts.models import User
+from cofab.accounts.service import actor_for
+from cofab.core.access import Actor
+from cofab.db.session import unit_of_work
+from cofab.quality.models import Characteristic
+
+
+def make_characteristic(engine: Engine, partner_id: int, **values: Any) -> int:
+    fields: dict[str, Any] = {
+        "partner_id": partner_id,
+        "product": "Piston ring",
+        "name_ko": "내경",
+        "name_en": "Inside diameter",
+        "kind": "variable",
+        "uom": "mm",
+        "nominal": 74.0,
+        "lsl": 73.95,
+        "usl": 74.05,
+        "defect_class": "major",
+        "subgroup_size": 5,
+        "cpk_target": 1.33,
+    } | values
+    with unit_of_work(engine) as session:
+        char = Characteristic(**fields)
+        session.add(char)
+        session.flush()
+        return char.id
+
+
+def actor_of(engine: Engine, email: str) -> Actor:
+    with unit_of_work(engine) as session:
+        user = session.execute(select(User).where(User.email == email)).scalar_one()
+        return actor_for(user)
