@@ -26,6 +26,7 @@ from cofab import (
     operations,
     partners,
     planning,
+    quality,
     selection,
     units,
     vault,
@@ -46,13 +47,14 @@ DOMAINS: tuple[DomainParts, ...] = (
     contracts.PARTS,
     vault.PARTS,
     planning.PARTS,
+    quality.PARTS,
 )
 
 # Tables of the foundation itself (the audit chain, the job queue).
 FOUNDATION_MODEL_MODULES: tuple[str, ...] = ("cofab.core.audit", "cofab.core.jobs")
 
 # A domain that does not describe itself with PARTS yet lists its modules here until it does.
-PENDING_MODEL_MODULES: tuple[str, ...] = ("cofab.quality.models",)
+PENDING_MODEL_MODULES: tuple[str, ...] = ()
 PENDING_JOB_MODULES: tuple[str, ...] = ()
 PENDING_HOOK_MODULES: tuple[str, ...] = ()
 

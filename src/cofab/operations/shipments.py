@@ -30,6 +30,7 @@ from cofab.operations.models import (
     Shipment,
     ShipmentLine,
 )
+from cofab.operations.service import BookedReceipt, receipt_booked
 
 # --- reading ----------------------------------------------------------------------------------
 
@@ -378,6 +379,19 @@ def _field(prefix: str, name: str) -> str:
     return f"{prefix}{name}" if prefix.endswith(": ") else f"{prefix}.{name}"
 
 
+def _booked(receipt: Receipt, line: OrderLine) -> BookedReceipt:
+    return BookedReceipt(
+        receipt_id=receipt.id,
+        partner_id=receipt.partner_id,
+        site_id=line.site_id,
+        order_line_id=line.id,
+        product=line.product,
+        received_qty=Decimal(receipt.received_qty),
+        received_date=receipt.received_date,
+        external_ref=receipt.external_ref,
+    )
+
+
 def apply_receipts(
     session: Session, *, actor: Actor, plans: list[ReceiptPlan]
 ) -> list[tuple[Receipt, bool]]:
@@ -408,6 +422,7 @@ def apply_receipts(
         if receipt.external_ref is None:
             receipt.external_ref = f"R{receipt.id}"  # so an export can be imported back
         rules.record(session, actor=actor, action="create", entity="receipt", row=receipt)
+        receipt_booked(session, actor=actor, receipt=_booked(receipt, plan.order_line))
         outcomes.append((receipt, True))
     line_totals.refresh(session, {r.line_id for r, created in outcomes if created})
     for plan in plans:

@@ -3,3 +3,21 @@
 The ISO 2859-1 tables, switching rules and SPC live in ``quality.engine`` (pure numerics); this
 package keeps the records a supplier-quality engineer works in and the web around them.
 """
+
+from cofab.core.domain_parts import DomainParts, NavEntry, SubCommand
+from cofab.core.i18n import N_
+
+PARTS = DomainParts(
+    name="quality",
+    models="cofab.quality.models",
+    api=("cofab.quality.api:router",),
+    pages=("cofab.quality.pages:router",),
+    templates=True,
+    nav=(NavEntry("/quality", N_("Quality"), "all"),),
+    cli=SubCommand(
+        "quality",
+        "cofab.quality.cli:app",
+        help="Quality: sampling plans and process capability.",
+    ),
+    hooks=("cofab.quality.lots",),  # receipts booked by operations open inspection lots
+)

@@ -1,0 +1,100 @@
+"""What operations offers other domains: today, a hook that hears of every receipt booked.
+
+Quality opens an inspection lot for each receipt without operations knowing quality: it
+registers a listener here when it is wired in, and ``shipments.apply_receipts`` calls every
+listener in the same transaction as the receipt (a listener that refuses fails the booking).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from cofab.core.access import Actor
+from cofab.core.wiring import ensure_wired
+
+
+@dataclass(frozen=True)
+class BookedReceipt:
+    """One newly booked receipt: what was received, from whom, against which order line."""
+
+    receipt_id: int
+    partner_id: int
+    site_id: int | None
+    order_line_id: int
+    product: str
+    received_qty: Decimal
+    received_date: date
+    external_ref: str | None
+
+
+class ReceiptListener(Protocol):
+    def __call__(self, session: Session, *, actor: Actor, receipt: BookedReceipt) -> None: ...
+
+
+_listeners: list[ReceiptListener] = []
+
+
+def register_receipt_listener(listener: ReceiptListener) -> None:
+    """Called by a domain that acts on receipts (quality) when it is wired in."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def receipt_booked(session: Session, *, actor: Actor, receipt: BookedReceipt) -> None:
+    ensure_wired()
+    for listener in _listeners:
+        listener(session, actor=actor, receipt=receipt)
+
+
+@dataclass(frozen=True)
+class PlannedOrderLine:
+    """One line of an order placed from a plan (the forecast domain's frozen zone)."""
+
+    product: str
+    product_family: str | None
+    quantity: Decimal
+    unit_price: Decimal
+    requested_date: date
+
+
+def create_planned_order(
+    session: Session,
+    *,
+    actor: Actor,
+    partner_id: int,
+    external_ref: str,
+    currency: str,
+    lines: list[PlannedOrderLine],
+) -> tuple[int, list[int]]:
+    """An order from a plan, with every check, gate and acknowledgement an order has; returns
+    the order id and its line ids in the order given (the same reference again returns the
+    existing order, as ``create_order`` does)."""
+    from cofab.operations import orders, schemas
+
+    order, _created = orders.create_order(
+        session,
+        actor=actor,
+        data=schemas.OrderCreate(
+            partner_id=partner_id,
+            external_ref=external_ref,
+            currency=currency,
+            incoterm="FCA",
+            lines=[
+                schemas.OrderLineIn(
+                    line_no=index + 1,
+                    product=line.product,
+                    product_family=line.product_family,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                    requested_date=line.requested_date,
+                )
+                for index, line in enumerate(lines)
+            ],
+        ),
+    )
+    return order.id, [line.id for line in orders.lines_of(session, order.id)]
