@@ -27,6 +27,7 @@ from cofab import (
     partners,
     planning,
     quality,
+    risk,
     selection,
     units,
     vault,
@@ -48,6 +49,7 @@ DOMAINS: tuple[DomainParts, ...] = (
     vault.PARTS,
     planning.PARTS,
     quality.PARTS,
+    risk.PARTS,
 )
 
 # Tables of the foundation itself (the audit chain, the job queue).

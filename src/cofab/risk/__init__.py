@@ -1,0 +1,17 @@
+"""Risk and continuity: how long the business survives a partner or site going down, and the
+register of what could go wrong (issue 16).
+
+The numerics (time to survive, performance impact, concentration) live in ``risk.engine``;
+this package adds the network file, the register and the web around them.
+"""
+
+from cofab.core.domain_parts import DomainParts, SubCommand
+
+PARTS = DomainParts(
+    name="risk",
+    cli=SubCommand(
+        "risk",
+        "cofab.risk.cli:app",
+        help="Risk and continuity: time to survive and recover per site and partner.",
+    ),
+)

@@ -1,0 +1,341 @@
+"""Time to survive (TTS) and performance impact of a node going down (Simchi-Levi et al. 2014/15).
+
+One linear programme over the whole network is built once; each node (a site, or a partner's
+sites together) is analysed by switching that node's columns off and back on and by changing
+the objective between the two questions, so a network of a thousand sites costs one build and a
+warm-started re-solve per node instead of a thousand builds.
+
+TTS model (weeks t, weekly rates):   maximise t
+    Σ_s f[s,m,p] ≥ d[m,p]·t                       every market m, product p with demand
+    Σ_m f[s,m,p] ≤ x[s,p] + I[s,p]                every site s, product p it holds or makes
+    Σ_{p∈F} x[s,p] ≤ c[s,F]·t                     every capacity pool (site, family set)
+Impact model: t fixed at the node's TTR, an unmet slack u[m,p] on each demand row, minimise
+Σ u (units); the value is Σ u·penalty[m]. The down node's columns are fixed at zero, so its
+inventory is lost with it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    import highspy
+
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+IntArray: TypeAlias = npt.NDArray[np.int64]
+BoolArray: TypeAlias = npt.NDArray[np.bool_]
+
+INF = float("inf")
+# A solve that moves less than this is noise from the simplex tolerances.
+_ZERO = 1e-7
+
+
+@dataclass(frozen=True, slots=True)
+class TtsNetwork:
+    """Sites S, markets M, products P (in families F), capacity pools K, weekly rates."""
+
+    demand_rate: FloatArray  # (M, P) average weekly demand
+    unmet_penalty: FloatArray  # (M,) value of one unit not served
+    lane: BoolArray  # (S, M) a lane exists
+    eligible: BoolArray  # (S, P) the site can make the product
+    inventory: FloatArray  # (S, P) on hand, units
+    product_family: IntArray  # (P,)
+    pool_site: IntArray  # (K,)
+    pool_families: BoolArray  # (K, F)
+    pool_rate: FloatArray  # (K,) weekly capacity
+
+    @property
+    def n_sites(self) -> int:
+        return int(self.lane.shape[0])
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """What goes down together: one site, or every site of one partner."""
+
+    name: str
+    kind: str  # "site" | "partner"
+    sites: tuple[int, ...]
+    ttr_weeks: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class NodeResult:
+    node: Node
+    unbounded: bool
+    tts_weeks: float | None  # None when unbounded
+    lost_units: float | None  # None when the TTR is unknown
+    lost_value: float | None
+    lost: tuple[tuple[int, int, float], ...]  # (market, product, units) with units > 0
+
+    @property
+    def exposed(self) -> bool:
+        """TTR longer than TTS: the business cannot ride out this node's recovery."""
+        ttr = self.node.ttr_weeks
+        return ttr is not None and not self.unbounded and (self.tts_weeks or 0.0) < ttr - _ZERO
+
+
+@contextlib.contextmanager
+def _c_stdout_silenced() -> Iterator[None]:
+    """HiGHS prints a banner on the C-level stdout when its first object is made."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _new_highs() -> highspy.Highs:
+    import highspy
+
+    with _c_stdout_silenced():
+        highs = highspy.Highs()  # type: ignore[no-untyped-call]
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Column index arrays of the one model, so a node maps to its columns by a mask."""
+
+    x_site: IntArray
+    f_site: IntArray
+    f_market: IntArray
+    f_product: IntArray
+    u_market: IntArray
+    u_product: IntArray
+    n_x: int
+    n_f: int
+    n_u: int
+
+    @property
+    def t_col(self) -> int:
+        return self.n_x + self.n_f + self.n_u
+
+    @property
+    def n_cols(self) -> int:
+        return self.t_col + 1
+
+
+def _build(net: TtsNetwork, highs: highspy.Highs) -> _Layout:
+    import highspy
+    from scipy import sparse
+
+    n_s = net.n_sites
+    n_m, n_p = net.demand_rate.shape
+    demanded = net.demand_rate > 0
+    holds = net.eligible | (net.inventory > 0)
+    x_site, x_product = np.nonzero(net.eligible)
+    f_site, f_market, f_product = np.nonzero(
+        net.lane[:, :, None] & holds[:, None, :] & demanded[None, :, :]
+    )
+    u_market, u_product = np.nonzero(demanded)
+    n_x, n_f, n_u = x_site.size, f_site.size, u_market.size
+    layout = _Layout(
+        x_site=x_site.astype(np.int64),
+        f_site=f_site.astype(np.int64),
+        f_market=f_market.astype(np.int64),
+        f_product=f_product.astype(np.int64),
+        u_market=u_market.astype(np.int64),
+        u_product=u_product.astype(np.int64),
+        n_x=n_x,
+        n_f=n_f,
+        n_u=n_u,
+    )
+    x_cols = np.arange(n_x)
+    f_cols = n_x + np.arange(n_f)
+    u_cols = n_x + n_f + np.arange(n_u)
+    t_col = layout.t_col
+
+    # demand rows, one per demanded (m, p): Σ f + u - d·t ≥ 0
+    demand_row = np.full((n_m, n_p), -1, dtype=np.int64)
+    demand_row[u_market, u_product] = np.arange(n_u)
+    # supply rows, one per held (s, p): Σ f - x ≤ I
+    hs, hp = np.nonzero(holds)
+    n_h = hs.size
+    supply_row = np.full((n_s, n_p), -1, dtype=np.int64)
+    supply_row[hs, hp] = n_u + np.arange(n_h)
+    # capacity rows, one per pool: Σ x - c·t ≤ 0
+    n_k = int(net.pool_site.size)
+    cap_base = n_u + n_h
+    pool_of = np.full((n_s, int(net.pool_families.shape[1])), -1, dtype=np.int64)
+    for k in range(n_k):  # K pools (≈ sites × families): small next to the flow columns
+        pool_of[int(net.pool_site[k]), net.pool_families[k]] = k
+    x_pool = pool_of[x_site, net.product_family[x_product]]
+    has_pool = x_pool >= 0
+
+    rows = np.concatenate(
+        [
+            demand_row[f_market, f_product],  # f in demand rows
+            supply_row[f_site, f_product],  # f in supply rows
+            supply_row[x_site, x_product],  # x in supply rows
+            cap_base + x_pool[has_pool],  # x in capacity rows
+            demand_row[u_market, u_product],  # u in demand rows
+            demand_row[u_market, u_product],  # t in demand rows
+            cap_base + np.arange(n_k),  # t in capacity rows
+        ]
+    )
+    cols = np.concatenate(
+        [f_cols, f_cols, x_cols, x_cols[has_pool], u_cols, np.full(n_u, t_col), np.full(n_k, t_col)]
+    )
+    vals = np.concatenate(
+        [
+            np.ones(n_f),
+            np.ones(n_f),
+            -np.ones(n_x),
+            np.ones(int(has_pool.sum())),
+            np.ones(n_u),
+            -net.demand_rate[u_market, u_product],
+            -net.pool_rate,
+        ]
+    )
+    n_rows = n_u + n_h + n_k
+    matrix = sparse.csc_matrix((vals, (rows, cols)), shape=(n_rows, layout.n_cols))
+    matrix.sum_duplicates()
+
+    lp = highspy.HighsLp()
+    lp.num_col_ = layout.n_cols
+    lp.num_row_ = n_rows
+    lp.col_cost_ = np.zeros(layout.n_cols)
+    lp.col_lower_ = np.zeros(layout.n_cols)
+    upper = np.full(layout.n_cols, INF)
+    upper[u_cols] = 0.0
+    lp.col_upper_ = upper
+    lp.row_lower_ = np.concatenate([np.zeros(n_u), np.full(n_h + n_k, -INF)])
+    lp.row_upper_ = np.concatenate(
+        [np.full(n_u, INF), net.inventory[hs, hp].astype(np.float64), np.zeros(n_k)]
+    )
+    a = lp.a_matrix_
+    a.format_ = highspy.MatrixFormat.kColwise
+    a.num_col_ = layout.n_cols
+    a.num_row_ = n_rows
+    a.start_ = matrix.indptr.astype(np.int32)
+    a.index_ = matrix.indices.astype(np.int32)
+    a.value_ = matrix.data.astype(np.float64)
+    if highs.passModel(lp) == highspy.HighsStatus.kError:
+        raise RuntimeError("HiGHS rejected the time-to-survive model")
+    return layout
+
+
+def _set_bounds(highs: highspy.Highs, cols: IntArray, lower: float, upper: float) -> None:
+    if cols.size == 0:
+        return
+    n = int(cols.size)
+    highs.changeColsBounds(n, cols.astype(np.int32), np.full(n, lower), np.full(n, upper))
+
+
+def _set_costs(highs: highspy.Highs, cols: IntArray, cost: FloatArray) -> None:
+    if cols.size == 0:
+        return
+    highs.changeColsCost(int(cols.size), cols.astype(np.int32), cost.astype(np.float64))
+
+
+def analyse(
+    net: TtsNetwork,
+    nodes: Sequence[Node],
+    *,
+    on_node: Callable[[int], None] | None = None,
+) -> list[NodeResult]:
+    """TTS and impact for every node, in the order given, on one HiGHS model."""
+    import highspy
+
+    highs = _new_highs()
+    layout = _build(net, highs)
+    x_cols = np.arange(layout.n_x, dtype=np.int64)
+    f_cols = layout.n_x + np.arange(layout.n_f, dtype=np.int64)
+    u_cols = layout.n_x + layout.n_f + np.arange(layout.n_u, dtype=np.int64)
+    t_col = np.array([layout.t_col], dtype=np.int64)
+    unbounded_codes = {
+        highspy.HighsModelStatus.kUnbounded,
+        highspy.HighsModelStatus.kUnboundedOrInfeasible,
+    }
+    penalty = net.unmet_penalty[layout.u_market]
+    down_cols = np.zeros(0, dtype=np.int64)
+    results: list[NodeResult] = []
+    for index, node in enumerate(nodes):
+        _set_bounds(highs, down_cols, 0.0, INF)  # the previous node comes back up
+        down = np.zeros(net.n_sites, dtype=bool)
+        down[list(node.sites)] = True
+        down_cols = np.concatenate([x_cols[down[layout.x_site]], f_cols[down[layout.f_site]]])
+        _set_bounds(highs, down_cols, 0.0, 0.0)
+
+        # 1. time to survive: maximise t, no unmet demand allowed
+        _set_bounds(highs, u_cols, 0.0, 0.0)
+        _set_costs(highs, u_cols, np.zeros(layout.n_u))
+        _set_bounds(highs, t_col, 0.0, INF)
+        _set_costs(highs, t_col, np.array([-1.0]))
+        highs.run()
+        status = highs.getModelStatus()
+        unbounded = status in unbounded_codes or layout.n_u == 0
+        tts: float | None = None
+        if not unbounded:
+            if status != highspy.HighsModelStatus.kOptimal:
+                raise RuntimeError(f"HiGHS: {highs.modelStatusToString(status)}")
+            tts = max(0.0, float(highs.getInfo().objective_function_value) * -1.0)
+
+        # 2. performance impact over the time to recover, when recovery outlasts survival
+        lost_units: float | None = None
+        lost_value: float | None = None
+        lost: tuple[tuple[int, int, float], ...] = ()
+        ttr = node.ttr_weeks
+        if ttr is not None:
+            lost_units, lost_value = 0.0, 0.0
+            if tts is not None and tts < ttr - _ZERO:
+                _set_costs(highs, t_col, np.array([0.0]))
+                _set_bounds(highs, t_col, ttr, ttr)
+                _set_bounds(highs, u_cols, 0.0, INF)
+                _set_costs(highs, u_cols, np.ones(layout.n_u))
+                highs.run()
+                if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                    raise RuntimeError("HiGHS could not solve the impact model")
+                values = np.asarray(highs.getSolution().col_value)[u_cols]
+                values = np.where(values > _ZERO, values, 0.0)
+                lost_units = float(values.sum())
+                lost_value = float((values * penalty).sum())
+                hit = np.flatnonzero(values)
+                lost = tuple(
+                    (int(layout.u_market[i]), int(layout.u_product[i]), float(values[i]))
+                    for i in hit
+                )
+        results.append(
+            NodeResult(
+                node=node,
+                unbounded=unbounded,
+                tts_weeks=tts,
+                lost_units=lost_units,
+                lost_value=lost_value,
+                lost=lost,
+            )
+        )
+        if on_node is not None:
+            on_node(index)
+    return results
+
+
+def rank(results: Sequence[NodeResult]) -> list[NodeResult]:
+    """Worst first: value lost, then units lost, then the shortest survival."""
+    return sorted(
+        results,
+        key=lambda r: (
+            -(r.lost_value or 0.0),
+            -(r.lost_units or 0.0),
+            INF if r.tts_weeks is None else r.tts_weeks,
+        ),
+    )
