@@ -22,6 +22,7 @@ from cofab import (
     accounts,
     auditlog,
     contracts,
+    forecast,
     jobs,
     operations,
     partners,
@@ -48,6 +49,7 @@ DOMAINS: tuple[DomainParts, ...] = (
     contracts.PARTS,
     vault.PARTS,
     planning.PARTS,
+    forecast.PARTS,
     quality.PARTS,
     risk.PARTS,
 )

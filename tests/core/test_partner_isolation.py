@@ -293,6 +293,23 @@ def _planning_bodies() -> None:
 _planning_bodies()
 EXTRA_RESOLVERS.append(_planning)
 # --- end planning ---------------------------------------------------------------------------
+
+# --- forecast: partner B's declaration, publication and line; an owner demand forecast -------
+def _forecast(world: World, engine: Engine) -> dict[str, IdResolver]:
+    from tests.forecast.forecast_factories import isolation_resolvers
+
+    return isolation_resolvers(world, engine)
+
+
+def _forecast_bodies() -> None:
+    from tests.forecast.forecast_factories import FORECAST_SAMPLE_BODIES
+
+    SAMPLE_BODIES.update(FORECAST_SAMPLE_BODIES)
+
+
+_forecast_bodies()
+EXTRA_RESOLVERS.append(_forecast)
+# --- end forecast ---------------------------------------------------------------------------
 # An upload that tries to add a site to partner B.
 MULTIPART_SAMPLE = {
     "file": ("x.csv", b"external_ref,partner_ref,name,country\nX1,REF-Bravo Bioworks,Evil,KR\n")

@@ -1,0 +1,200 @@
+"""Figures over forecast lines, computed in SQL: the commitment gap, the forecast waterfall and
+forecast accuracy against what was actually ordered or received.
+
+Accuracy compares, per partner, product and period, the quantity of the partner's *latest*
+publication that covered the period (F) with the order lines of that partner and product whose
+requested date falls in the period (A: their quantity, or what was received against them).
+Per partner and product family: MAPE = mean(|A − F| / A) over points with A > 0,
+WAPE = Σ|A − F| / ΣA, bias = Σ(F − A) / ΣA (positive: the forecast was too high).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from sqlalchemy import Float, and_, case, cast, func, select
+from sqlalchemy.orm import Session
+
+from cofab.core.access import Actor, scope_to_partner
+from cofab.forecast import schemas
+from cofab.forecast.models import ForecastLine, Publication
+from cofab.operations.models import OrderLine
+
+
+def gap(
+    session: Session, *, actor: Actor, release: int | None = None, partner_id: int | None = None
+) -> list[schemas.GapRow]:
+    """Committed − planned per partner, product and period, for one release (default latest)."""
+    if release is None:
+        release = session.execute(
+            scope_to_partner(select(func.max(Publication.release)), actor, Publication.partner_id)
+        ).scalar_one()
+        if release is None:
+            return []
+    committed = func.sum(func.coalesce(ForecastLine.committed_qty, 0))
+    planned = func.sum(ForecastLine.planned_qty)
+    stmt = (
+        select(
+            ForecastLine.partner_id,
+            ForecastLine.product,
+            ForecastLine.period,
+            ForecastLine.period_index,
+            planned,
+            committed,
+        )
+        .join(Publication, Publication.id == ForecastLine.publication_id)
+        .where(Publication.release == release)
+        .group_by(
+            ForecastLine.partner_id,
+            ForecastLine.product,
+            ForecastLine.period,
+            ForecastLine.period_index,
+        )
+        .order_by(ForecastLine.partner_id, ForecastLine.product, ForecastLine.period_index)
+    )
+    stmt = scope_to_partner(stmt, actor, ForecastLine.partner_id)
+    if partner_id is not None:
+        stmt = stmt.where(ForecastLine.partner_id == partner_id)
+    return [
+        schemas.GapRow(partner_id=p, product=prod, period=t, planned=pl, committed=c, gap=c - pl)
+        for p, prod, t, _i, pl, c in session.execute(stmt).all()
+    ]
+
+
+def waterfall(
+    session: Session,
+    *,
+    actor: Actor,
+    partner_id: int | None = None,
+    product: str | None = None,
+) -> list[schemas.WaterfallRow]:
+    """What was forecast for each period at each publication (rows: period × release)."""
+    stmt = (
+        select(
+            ForecastLine.period,
+            Publication.release,
+            func.min(Publication.published_at),
+            func.sum(ForecastLine.planned_qty),
+            func.min(ForecastLine.period_start),
+        )
+        .join(Publication, Publication.id == ForecastLine.publication_id)
+        .group_by(ForecastLine.period, Publication.release)
+        .order_by(func.min(ForecastLine.period_start), Publication.release)
+    )
+    stmt = scope_to_partner(stmt, actor, ForecastLine.partner_id)
+    if partner_id is not None:
+        stmt = stmt.where(ForecastLine.partner_id == partner_id)
+    if product is not None:
+        stmt = stmt.where(ForecastLine.product == product)
+    return [
+        schemas.WaterfallRow(period=t, release=r, published_at=at, qty=q)
+        for t, r, at, q, _start in session.execute(stmt).all()
+    ]
+
+
+def accuracy(
+    session: Session,
+    *,
+    actor: Actor,
+    basis: Literal["ordered", "received"] = "ordered",
+    until: date | None = None,
+) -> list[schemas.AccuracyRow]:
+    """MAPE, WAPE and bias per partner and family over periods that ended by ``until``."""
+    until = until or date.today()
+    latest_stmt = (
+        select(
+            ForecastLine.partner_id.label("partner_id"),
+            ForecastLine.period.label("period"),
+            func.max(Publication.release).label("release"),
+        )
+        .join(Publication, Publication.id == ForecastLine.publication_id)
+        .where(ForecastLine.period_end <= until)
+        .group_by(ForecastLine.partner_id, ForecastLine.period)
+    )
+    latest = scope_to_partner(latest_stmt, actor, ForecastLine.partner_id).subquery("latest")
+    points = (
+        select(
+            ForecastLine.partner_id.label("partner_id"),
+            ForecastLine.product.label("product"),
+            ForecastLine.family.label("family"),
+            ForecastLine.period_start.label("period_start"),
+            ForecastLine.period_end.label("period_end"),
+            func.sum(ForecastLine.planned_qty).label("f"),
+        )
+        .join(Publication, Publication.id == ForecastLine.publication_id)
+        .join(
+            latest,
+            and_(
+                latest.c.partner_id == ForecastLine.partner_id,
+                latest.c.period == ForecastLine.period,
+                latest.c.release == Publication.release,
+            ),
+        )
+        .group_by(
+            ForecastLine.partner_id,
+            ForecastLine.product,
+            ForecastLine.family,
+            ForecastLine.period_start,
+            ForecastLine.period_end,
+        )
+        .subquery("points")
+    )
+    actual_qty = OrderLine.quantity if basis == "ordered" else OrderLine.received_total
+    with_actual = (
+        select(
+            points.c.partner_id,
+            points.c.family,
+            cast(points.c.f, Float).label("f"),
+            cast(func.coalesce(func.sum(actual_qty), 0), Float).label("a"),
+        )
+        .select_from(points)
+        .outerjoin(
+            OrderLine,
+            and_(
+                OrderLine.partner_id == points.c.partner_id,
+                OrderLine.product == points.c.product,
+                OrderLine.requested_date >= points.c.period_start,
+                OrderLine.requested_date < points.c.period_end,
+            ),
+        )
+        .group_by(
+            points.c.partner_id,
+            points.c.product,
+            points.c.family,
+            points.c.period_start,
+            points.c.f,
+        )
+        .subquery("fa")
+    )
+    f, a = with_actual.c.f, with_actual.c.a
+    error = func.abs(a - f)
+    ape = case((a > 0, error / a), else_=None)
+    total_a = func.sum(a)
+    stmt = (
+        select(
+            with_actual.c.partner_id,
+            with_actual.c.family,
+            func.count(),
+            func.sum(f),
+            total_a,
+            func.avg(ape),
+            case((total_a > 0, func.sum(error) / total_a), else_=None),
+            case((total_a > 0, func.sum(f - a) / total_a), else_=None),
+        )
+        .group_by(with_actual.c.partner_id, with_actual.c.family)
+        .order_by(with_actual.c.partner_id, with_actual.c.family)
+    )
+    return [
+        schemas.AccuracyRow(
+            partner_id=p,
+            family=fam,
+            points=n,
+            forecast=float(sf or 0),
+            actual=float(sa or 0),
+            mape=None if mape is None else float(mape),
+            wape=None if wape is None else float(wape),
+            bias=None if bias is None else float(bias),
+        )
+        for p, fam, n, sf, sa, mape, wape, bias in session.execute(stmt).all()
+    ]

@@ -1,0 +1,139 @@
+"""Forecast pages: the owner's publications, gaps and accuracy; the partner's portal view of its
+own forecast, where it commits or counter-proposes line by line; capacity declarations.
+
+Every handler asks the service first, so another partner's forecast answers 404 here as in the
+API.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from cofab.core.access import Actor
+from cofab.core.errors import CofabError
+from cofab.core.forms import FormDep, fields, parse
+from cofab.core.i18n import N_
+from cofab.core.validation import register_field_labels
+from cofab.core.web import DbSession, error_context, page_actor, render
+from cofab.forecast import schemas, service
+
+router = APIRouter(include_in_schema=False)
+ActorDep = Annotated[Actor, Depends(page_actor)]
+
+register_field_labels(
+    {
+        "site_id": N_("Site"),
+        "family": N_("Product family"),
+        "first_period": N_("First month"),
+        "last_period": N_("Last month"),
+        "nameplate": N_("Nameplate capacity per month"),
+        "ramp_start_share": N_("Share of nameplate in the first month"),
+        "ramp_months": N_("Ramp-up months"),
+        "shutdowns": N_("Shutdown months"),
+        "product": N_("Product"),
+        "market": N_("Market"),
+        "period": N_("Period"),
+        "qty": N_("Quantity"),
+        "reason": N_("Reason"),
+        "action": N_("Answer"),
+        "scenario_id": N_("Scenario"),
+    }
+)
+
+
+@router.get("/forecast", response_class=HTMLResponse)
+def forecast_home(request: Request, session: DbSession, actor: ActorDep) -> Response:
+    publications = service.list_publications(session, actor=actor)
+    context: dict[str, Any] = {
+        "publications": publications,
+        "gap": [row for row in service.gap(session, actor=actor) if row.gap != 0],
+        "accuracy": service.accuracy(session, actor=actor),
+        "defaults": (service.DEFAULT_FROZEN, service.DEFAULT_FIRM),
+    }
+    return render(request, "forecast/home.html", context)
+
+
+def _publication_context(session: Session, actor: Actor, publication_id: int) -> dict[str, Any]:
+    return {
+        "publication": service.get_publication(session, actor=actor, publication_id=publication_id),
+        "lines": service.publication_lines(session, actor=actor, publication_id=publication_id),
+        "reservations": service.reservations(session, actor=actor, publication_id=publication_id),
+    }
+
+
+@router.get("/forecast/publications/{publication_id}", response_class=HTMLResponse)
+def publication_page(
+    request: Request, session: DbSession, actor: ActorDep, publication_id: int
+) -> Response:
+    return render(
+        request, "forecast/publication.html", _publication_context(session, actor, publication_id)
+    )
+
+
+@router.post("/forecast/lines/{line_id}/response", response_class=HTMLResponse)
+def respond(
+    request: Request, session: DbSession, actor: ActorDep, line_id: int, form: FormDep
+) -> Response:
+    line = service.get_line(session, actor=actor, line_id=line_id)
+    publication_id = line.publication_id
+    try:
+        answer = parse(schemas.LineResponse, fields(form))
+        service.respond(session, actor=actor, line_id=line_id, answer=answer)
+    except CofabError as exc:
+        session.rollback()
+        context = _publication_context(session, actor, publication_id)
+        return render(
+            request,
+            "forecast/publication.html",
+            context | error_context(exc, request.state.locale),
+            status_code=exc.status,
+        )
+    return RedirectResponse(f"/forecast/publications/{publication_id}", status_code=303)
+
+
+@router.post("/forecast/lines/{line_id}/accept", response_class=HTMLResponse)
+def accept(request: Request, session: DbSession, actor: ActorDep, line_id: int) -> Response:
+    line = service.accept(session, actor=actor, line_id=line_id)
+    return RedirectResponse(f"/forecast/publications/{line.publication_id}", status_code=303)
+
+
+@router.post("/forecast/publications/{publication_id}/convert", response_class=HTMLResponse)
+def convert(request: Request, session: DbSession, actor: ActorDep, publication_id: int) -> Response:
+    service.convert_frozen(session, actor=actor, publication_id=publication_id)
+    return RedirectResponse(f"/forecast/publications/{publication_id}", status_code=303)
+
+
+@router.get("/forecast/declarations", response_class=HTMLResponse)
+def declarations_page(request: Request, session: DbSession, actor: ActorDep) -> Response:
+    return render(
+        request,
+        "forecast/declarations.html",
+        {"declarations": service.list_declarations(session, actor=actor), "form": {}},
+    )
+
+
+@router.post("/forecast/declarations", response_class=HTMLResponse)
+def declaration_create(
+    request: Request, session: DbSession, actor: ActorDep, form: FormDep
+) -> Response:
+    data = fields(form, lists=("shutdowns",))
+    if isinstance(data.get("shutdowns"), list) and len(data["shutdowns"]) == 1:
+        data["shutdowns"] = [s.strip() for s in data["shutdowns"][0].split(",") if s.strip()]
+    try:
+        service.create_declaration(
+            session, actor=actor, data=parse(schemas.DeclarationCreate, data)
+        )
+    except CofabError as exc:
+        session.rollback()
+        return render(
+            request,
+            "forecast/declarations.html",
+            {"declarations": service.list_declarations(session, actor=actor), "form": data}
+            | error_context(exc, request.state.locale),
+            status_code=exc.status,
+        )
+    return RedirectResponse("/forecast/declarations", status_code=303)

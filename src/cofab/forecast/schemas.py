@@ -1,0 +1,191 @@
+"""Forecast API shapes: what partners declare and answer, what the owner types and publishes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Quantity = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=3)]
+PeriodLabel = Annotated[str, Field(min_length=1, max_length=10)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DeclarationCreate(Strict):
+    partner_id: int | None = None  # a partner user declares for its own company
+    site_id: int
+    family: str = Field(min_length=1, max_length=100)
+    first_period: PeriodLabel
+    last_period: PeriodLabel
+    nameplate: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=3)]
+    ramp_start_share: Annotated[Decimal, Field(ge=0, le=1, decimal_places=4)] = Decimal(1)
+    ramp_months: int = Field(default=0, ge=0, le=120)
+    shutdowns: list[PeriodLabel] = Field(default_factory=list, max_length=120)
+    note: str | None = Field(default=None, max_length=500)
+
+
+class DeclarationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    partner_id: int
+    site_id: int
+    family: str
+    first_period: date
+    last_period: date
+    nameplate: Decimal
+    ramp_start_share: Decimal
+    ramp_months: int
+    shutdowns: list[str]
+    note: str | None
+
+
+class CapacityPoint(BaseModel):
+    partner_id: int
+    site_id: int
+    family: str
+    period: str
+    capacity: Decimal
+
+
+class ProductUpsert(Strict):
+    code: str = Field(min_length=1, max_length=100)
+    family: str = Field(min_length=1, max_length=100)
+    unit_price: Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=4)] = Decimal(0)
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+
+
+class ProductRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    family: str
+    unit_price: Decimal
+    currency: str
+
+
+class DemandLineIn(Strict):
+    product: str = Field(min_length=1, max_length=100)
+    market: str = Field(min_length=1, max_length=100)
+    period: PeriodLabel
+    qty: Quantity
+
+
+class DemandCreate(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    lines: list[DemandLineIn] = Field(min_length=1, max_length=100_000)
+
+
+class DemandRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    version: int
+    source: str
+    line_count: int
+    created_by: str
+    created_at: datetime
+
+
+class DemandLineRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    product: str
+    market: str
+    period: str
+    qty: Decimal
+
+
+class PublishRequest(Strict):
+    scenario_id: int
+    frozen_periods: int | None = Field(default=None, ge=0, le=52)
+    firm_periods: int | None = Field(default=None, ge=0, le=104)
+
+
+class PublicationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    partner_id: int
+    scenario_id: int | None
+    release: int
+    published_at: datetime
+    published_by: str
+    frozen_periods: int
+    firm_periods: int
+    periods: list[str]
+
+
+class LineRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    publication_id: int
+    partner_id: int
+    product: str
+    family: str
+    site: str
+    period: str
+    period_index: int
+    zone: str
+    planned_qty: Decimal
+    status: str
+    committed_qty: Decimal | None
+    proposed_qty: Decimal | None
+    proposed_period: str | None
+    reason: str | None
+    order_line_id: int | None
+
+
+class ReservationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    family: str
+    period: str
+    qty: Decimal
+
+
+class LineResponse(Strict):
+    action: Literal["commit", "counter"]
+    qty: Quantity | None = None
+    period: PeriodLabel | None = None
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class GapRow(BaseModel):
+    partner_id: int
+    product: str
+    period: str
+    planned: Decimal
+    committed: Decimal
+    gap: Decimal
+
+
+class WaterfallRow(BaseModel):
+    period: str
+    release: int
+    published_at: datetime
+    qty: Decimal
+
+
+class AccuracyRow(BaseModel):
+    partner_id: int
+    family: str
+    points: int
+    forecast: float
+    actual: float
+    mape: float | None
+    wape: float | None
+    bias: float | None
+
+
+class ConversionResult(BaseModel):
+    order_ids: list[int]
+    lines_linked: int
