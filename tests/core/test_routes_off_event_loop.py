@@ -28,6 +28,7 @@ ASYNC_DEPENDENCIES = {
     "cofab.core.web.api_actor": "resolves the actor via run_in_threadpool",
     "cofab.core.web.page_actor": "resolves via run_in_threadpool, awaits the form for CSRF",
     "cofab.vault.web.page_actor_keep_body": "resolves via run_in_threadpool, body left unread",
+    "cofab.contracts.api._terms_pairs_checked": "awaits request.json(); touches no database",
 }
 
 

@@ -1,7 +1,7 @@
 """In a real browser: a partner user lands on its to-do page, follows "lines waiting for your
 answer" to the order and accepts the line; once the goods are received the owner sees the line
-and the order as "Fully received" with the order's value; the new-order Site list follows the partner
-chosen (htmx)."""
+and the order as "Fully received" with the order's value; the new-order Site list follows the
+partner chosen (htmx)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from tests.conftest import PASSWORD, World
-from tests.e2e.conftest import browser, page, sign_in  # noqa: F401  (fixtures)
+from tests.e2e.conftest import sign_in
 from tests.operations.ops_factories import line_ids, make_order, receive, ship
 
 from cofab.db.session import unit_of_work
@@ -17,7 +17,7 @@ from cofab.db.session import unit_of_work
 pytestmark = pytest.mark.browser
 
 
-def test_partner_to_do_then_received_order(page, base_url: str, world: World, engine) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_partner_to_do_then_received_order(page, base_url: str, world: World, engine) -> None:  # type: ignore[no-untyped-def]
     today = date.today()
     with unit_of_work(engine) as session:
         order = make_order(
