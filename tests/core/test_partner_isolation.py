@@ -294,6 +294,25 @@ _planning_bodies()
 EXTRA_RESOLVERS.append(_planning)
 # --- end planning ---------------------------------------------------------------------------
 
+
+# --- quality: partner B's plan, rejected lot, NCR, 8D (step D1, an action), checklist, audit ---
+def _quality(world: World, engine: Engine) -> dict[str, IdResolver]:
+    from tests.quality.quality_web_factories import isolation_resolvers
+
+    return isolation_resolvers(world, engine)
+
+
+def _quality_bodies() -> None:
+    from tests.quality.quality_web_factories import QUALITY_SAMPLE_BODIES
+
+    SAMPLE_BODIES.update(QUALITY_SAMPLE_BODIES)
+
+
+_quality_bodies()
+EXTRA_RESOLVERS.append(_quality)
+# --- end quality ----------------------------------------------------------------------------
+
+
 # --- forecast: partner B's declaration, publication and line; an owner demand forecast -------
 def _forecast(world: World, engine: Engine) -> dict[str, IdResolver]:
     from tests.forecast.forecast_factories import isolation_resolvers
