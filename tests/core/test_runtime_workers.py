@@ -32,9 +32,12 @@ WORKER = textwrap.dedent(
 
     @jobs.register("test.mark")
     def mark(context, payload):
-        # The first jobs wait for the other worker, so the two really take from the queue at once.
-        deadline = time.monotonic() + 30
-        while len(list(folder.glob("started-*"))) < 2 and time.monotonic() < deadline:
+        # Each worker's first job waits until the other worker is inside a job too, so the two
+        # really take from the queue at once, however slowly the second one starts (a loaded
+        # machine takes seconds to import the app).
+        (folder / f"inside-{os.getpid()}").touch()
+        deadline = time.monotonic() + 60
+        while len(list(folder.glob("inside-*"))) < 2 and time.monotonic() < deadline:
             time.sleep(0.02)
         with open(folder / "marks", "a") as marks:
             marks.write(f"{context.job_id} {os.getpid()}\\n")
