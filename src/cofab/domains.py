@@ -24,6 +24,7 @@ from cofab import (
     contracts,
     forecast,
     jobs,
+    logistics,
     operations,
     partners,
     planning,
@@ -50,6 +51,7 @@ DOMAINS: tuple[DomainParts, ...] = (
     vault.PARTS,
     planning.PARTS,
     forecast.PARTS,
+    logistics.PARTS,
     quality.PARTS,
     risk.PARTS,
 )

@@ -329,6 +329,24 @@ def _forecast_bodies() -> None:
 _forecast_bodies()
 EXTRA_RESOLVERS.append(_forecast)
 # --- end forecast ---------------------------------------------------------------------------
+
+
+# --- logistics: partner B as a carrier, its lane and a shipment on it -------------------------
+def _logistics(world: World, engine: Engine) -> dict[str, IdResolver]:
+    from tests.logistics.logistics_factories import isolation_resolvers
+
+    return isolation_resolvers(world, engine, SAMPLE_BODIES)
+
+
+def _logistics_bodies() -> None:
+    from tests.logistics.logistics_factories import LOGISTICS_SAMPLE_BODIES
+
+    SAMPLE_BODIES.update(LOGISTICS_SAMPLE_BODIES)
+
+
+_logistics_bodies()
+EXTRA_RESOLVERS.append(_logistics)
+# --- end logistics --------------------------------------------------------------------------
 # An upload that tries to add a site to partner B.
 MULTIPART_SAMPLE = {
     "file": ("x.csv", b"external_ref,partner_ref,name,country\nX1,REF-Bravo Bioworks,Evil,KR\n")
