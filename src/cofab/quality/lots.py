@@ -24,7 +24,7 @@ from cofab.core.i18n import N_
 from cofab.db.base import utcnow
 from cofab.operations.service import BookedReceipt, register_receipt_listener
 from cofab.quality import plans, schemas
-from cofab.quality.models import Characteristic, Defect, Inspection, Lot
+from cofab.quality.models import Characteristic, Defect, Inspection, InspectionPlan, Lot
 from cofab.quality.rules import get_scoped, raise_if, record, require_owner_writer
 
 NO_PLAN = N_("No active inspection plan for this product and partner.")
@@ -76,7 +76,7 @@ def _open_lot(
     session: Session,
     *,
     actor: Actor,
-    plan: plans.InspectionPlan,
+    plan: InspectionPlan,
     lot: Lot,
 ) -> Inspection:
     """Save the lot and its pending incoming inspection sized for the plan's switching state."""

@@ -637,7 +637,7 @@ def checklist_create(
     data = fields(form)
 
     def act() -> str:
-        body = {k: data[k] for k in ("name", "kind", "scoring") if k in data}
+        body: dict[str, Any] = {k: data[k] for k in ("name", "kind", "scoring") if k in data}
         body["questions"] = _questions_from(str(data.get("questions", "")))
         audits.create_checklist(session, actor=actor, data=parse(schemas.ChecklistCreate, body))
         return "/quality/audits"
