@@ -167,10 +167,16 @@ def build_planning_input(doc: dict[str, Any]) -> PlanningInput:
 
     lane_cost = np.full((n_s, n_m), np.nan)
     lead_time = np.full((n_s, n_m), np.nan)
+    # built only when some lane has a capacity: absent everywhere = the model of before
+    lane_capacity = (
+        np.full((n_s, n_m, n_t), np.inf) if any("capacity" in x for x in lanes) else None
+    )
     for lane in lanes:
         s, m = site_index[lane["site"]], market_index[lane["market"]]
         lane_cost[s, m] = float(lane.get("unit_cost", 0.0))
         lead_time[s, m] = float(lane.get("lead_time_days", np.nan))
+        if lane_capacity is not None and "capacity" in lane:
+            lane_capacity[s, m] = _per_period(lane["capacity"], period_index, n_t)
 
     penalty = np.array([float(m.get("unmet_penalty", np.nan)) for m in markets])
     lost_cost = np.array(
@@ -227,6 +233,7 @@ def build_planning_input(doc: dict[str, Any]) -> PlanningInput:
         lane_cost=lane_cost,
         policy=policy,
         site_product_allowed=allowed if restricted else None,
+        lane_capacity=lane_capacity,
     )
     model.check_shapes()
     return PlanningInput(

@@ -247,6 +247,10 @@ def _check_lanes(
             seen_lanes.add((lane_site, lane_market))
             if lane_site in makes and lane_market in served_by:
                 served_by[lane_market].add(lane_site)
+        if "capacity" in lane:
+            problems += _check_periods(
+                lane["capacity"], catalog.periods, ["lanes", index, "capacity"]
+            )
     return served_by, problems
 
 

@@ -352,6 +352,20 @@ def build_formulation(
         count_start = rows.add(min_sources[z_products].astype(np.float64), np.inf, z_products.size)
         cells.add(count_start + z_group, z_cols, 1.0)
 
+    # --- lane capacity: units of all products shipped on a lane in a period <= its capacity ---
+    if model.lane_capacity is not None and n_flow > 0:
+        flow_lane_cap = model.lane_capacity[flows.site, flows.market, flows.period]
+        limited = np.flatnonzero(np.isfinite(flow_lane_cap))
+        if limited.size:
+            lane_key = (
+                flows.site[limited] * model.n_markets + flows.market[limited]
+            ) * n_periods + flows.period[limited]
+            lane_keys, flow_lane_row = np.unique(lane_key, return_inverse=True)
+            key_first = np.zeros(lane_keys.size, dtype=np.int64)
+            key_first[flow_lane_row[::-1]] = limited[::-1]  # any flow of the key gives its cap
+            lane_start = rows.add(-np.inf, flow_lane_cap[key_first], int(lane_keys.size))
+            cells.add(lane_start + flow_lane_row, x_cols[limited], 1.0)
+
     matrix = cells.to_csc(rows.count, n_cols)
     return Formulation(
         flows=flows,

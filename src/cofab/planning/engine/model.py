@@ -75,6 +75,8 @@ class PlanningModel:
     policy: Policy = field(default_factory=Policy)
     #: optional restriction (S, P): the site may only make the products marked True
     site_product_allowed: BoolArray | None = None
+    #: optional (S, M, T) units of all products a lane may carry per period; inf = unlimited
+    lane_capacity: FloatArray | None = None
 
     @property
     def n_products(self) -> int:
@@ -133,6 +135,8 @@ class PlanningModel:
             expected[name] = (getattr(self, name).shape, d)
         if self.site_product_allowed is not None:
             expected["site_product_allowed"] = (self.site_product_allowed.shape, (s, p))
+        if self.lane_capacity is not None:
+            expected["lane_capacity"] = (self.lane_capacity.shape, (s, m, t))
         for name, (got, want) in expected.items():
             if got != want:
                 raise ValueError(f"{name} has shape {got}, expected {want}")
