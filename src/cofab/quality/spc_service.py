@@ -33,7 +33,7 @@ from cofab.quality.rules import get_scoped
 # One row per characteristic. :ids limits it (expanding bind); subgroup sizes come from the
 # characteristic. Works unchanged on SQLite (3.35+, sqrt) and PostgreSQL.
 _AGGREGATE_SQL = """
-WITH chars AS (
+WITH chars AS MATERIALIZED (
     SELECT c.id AS cid, c.subgroup_size AS size,
            (SELECT m.value FROM quality_measurements m
              WHERE m.characteristic_id = c.id LIMIT 1) AS shift
