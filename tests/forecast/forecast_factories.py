@@ -50,19 +50,20 @@ def solved_scenario(
 ) -> int:
     """An owner scenario whose plan (written as the solver writes it) has exactly ``flows``."""
     periods = periods or PERIODS
+    site_ids = sorted({*site_partners, *(f["site"] for f in flows)})
     doc = {
         "name": "Forecast plan",
         "periods": periods,
         "products": [{"id": "P1", "family": "F1"}, {"id": "P2", "family": "F2"}],
-        "sites": [{"id": site, "capacity": 1000} for site in site_partners],
+        "sites": [{"id": site, "capacity": 1000} for site in site_ids],
         "markets": [{"id": "M1", "demand": {"P1": 1}}],
-        "lanes": [{"site": site, "market": "M1"} for site in site_partners],
+        "lanes": [{"site": site, "market": "M1"} for site in site_ids],
     }
     plan = {
         "status": "optimal",
         "flows": flows,
         "pool_utilisation": pools or [],
-        "engaged_sites": list(site_partners),
+        "engaged_sites": site_ids,
         "sites": [],
         "unmet": [],
         "cost": {},
