@@ -59,27 +59,15 @@ DOMAINS: tuple[DomainParts, ...] = (
 # Tables of the foundation itself (the audit chain, the job queue).
 FOUNDATION_MODEL_MODULES: tuple[str, ...] = ("cofab.core.audit", "cofab.core.jobs")
 
-# A domain that does not describe itself with PARTS yet lists its modules here until it does.
-PENDING_MODEL_MODULES: tuple[str, ...] = ()
-PENDING_JOB_MODULES: tuple[str, ...] = ()
-PENDING_HOOK_MODULES: tuple[str, ...] = ()
-
 # Modules that declare tables: the foundation's own, then each domain's.
 MODEL_MODULES: tuple[str, ...] = (
     *FOUNDATION_MODEL_MODULES,
     *(parts.models for parts in DOMAINS if parts.models),
-    *PENDING_MODEL_MODULES,
 )
 # Modules that register background-job handlers (``core.jobs.register``) when imported.
-JOB_MODULES: tuple[str, ...] = (
-    *(name for parts in DOMAINS for name in parts.jobs),
-    *PENDING_JOB_MODULES,
-)
+JOB_MODULES: tuple[str, ...] = tuple(name for parts in DOMAINS for name in parts.jobs)
 # Modules that register a hook with another domain or with core when imported.
-HOOK_MODULES: tuple[str, ...] = (
-    *(name for parts in DOMAINS for name in parts.hooks),
-    *PENDING_HOOK_MODULES,
-)
+HOOK_MODULES: tuple[str, ...] = tuple(name for parts in DOMAINS for name in parts.hooks)
 
 
 def load_all_models() -> MetaData:
