@@ -57,6 +57,30 @@ def forecast_home(request: Request, session: DbSession, actor: ActorDep) -> Resp
     return render(request, "forecast/home.html", context)
 
 
+@router.post("/forecast/publish", response_class=HTMLResponse)
+def publish(request: Request, session: DbSession, actor: ActorDep, form: FormDep) -> Response:
+    """The explicit "publish" action on a solved scenario (planning has no approval state)."""
+    try:
+        made = service.publish(
+            session, actor=actor, request=parse(schemas.PublishRequest, fields(form))
+        )
+    except CofabError as exc:
+        session.rollback()
+        return render(
+            request,
+            "forecast/home.html",
+            {
+                "publications": service.list_publications(session, actor=actor),
+                "gap": [],
+                "accuracy": [],
+                "defaults": (service.DEFAULT_FROZEN, service.DEFAULT_FIRM),
+            }
+            | error_context(exc, request.state.locale),
+            status_code=exc.status,
+        )
+    return RedirectResponse(f"/forecast?release={made[0].release}", status_code=303)
+
+
 def _publication_context(session: Session, actor: Actor, publication_id: int) -> dict[str, Any]:
     return {
         "publication": service.get_publication(session, actor=actor, publication_id=publication_id),
