@@ -116,6 +116,9 @@ def test_carrier_kpis_match_the_hand_computed_march(world: World, engine: Engine
     assert (total["shipments"], total["delivered"], total["on_time"]) == (4, 3, 2)
     assert abs(total["damage_rate"] - 15 / 220) < 1e-12
     assert total["excursions"] == 2 and total["cost_per_unit"] == 2.7
+    # carrier scorecard: 66.7 % on time, 6.8 % damaged, 1 of 4 shipments out of range: all
+    # below their zero points (85 %, 2 %, 10 %) → 0, grade D
+    assert kpis["scorecard"]["score"] == 0.0 and kpis["scorecard"]["grade"] == "D"
     # another carrier cannot read C's KPIs
     assert api(D_USER).get(f"/api/v1/logistics/carriers/{ids['c']}/kpis").status_code == 404
     with unit_of_work(engine, write=False) as session:
@@ -145,6 +148,7 @@ def test_kpi_page_and_shipment_page_in_korean(world: World, base_url: str, engin
     page = client.get(f"/logistics/carriers/{ids['c']}?start=2025-03-01&end=2025-03-31")
     assert page.status_code == 200
     assert "운송 기간 준수율" in page.text and "100.0 %" in page.text  # S1: 4 of 5 days
+    assert "운송사 평가표" in page.text
     shipment = client.get(f"/logistics/shipments/{ids['s1']}")
     assert shipment.status_code == 200 and "이탈" in shipment.text
     lanes = client.get("/logistics/lanes")

@@ -13,7 +13,7 @@ from cofab.core.pagination import Page, page_of
 from cofab.core.tabular import TableLimits, read_table
 from cofab.core.uploads import read_limited
 from cofab.core.web import ApiActor, DbSession
-from cofab.logistics import lane_files, schemas, service
+from cofab.logistics import lane_files, schemas, scorecard, service
 
 router = APIRouter(prefix="/api/v1/logistics", tags=["logistics"])
 
@@ -131,12 +131,19 @@ class LaneKpiRead(BaseModel):
     cost_per_unit: float | None
 
 
+class CarrierScoreRead(BaseModel):
+    score: float | None
+    grade: str | None
+    points: dict[str, float | None]
+
+
 class CarrierKpiRead(BaseModel):
     partner_id: int
     start: date
     end: date
     total: LaneKpiRead
     lanes: list[LaneKpiRead]
+    scorecard: CarrierScoreRead
 
 
 def _kpi_read(kpi: service.LaneKpi) -> LaneKpiRead:
@@ -169,10 +176,15 @@ def carrier_kpis(
     end = end or date.today()
     start = start or end - timedelta(days=365)
     lanes = service.carrier_kpis(session, actor=actor, partner_id=partner_id, start=start, end=end)
+    total = service.carrier_total(lanes)
+    card = scorecard.score_carrier(total)
     return CarrierKpiRead(
         partner_id=partner_id,
         start=start,
         end=end,
-        total=_kpi_read(service.carrier_total(lanes)),
+        total=_kpi_read(total),
         lanes=[_kpi_read(k) for k in lanes],
+        scorecard=CarrierScoreRead(
+            score=card.score, grade=card.grade, points={m.kpi: m.points for m in card.metrics}
+        ),
     )

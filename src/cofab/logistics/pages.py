@@ -19,7 +19,7 @@ from cofab.core.pagination import Page, paginate
 from cofab.core.tabular import TableLimits, read_table
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, PageActor, error_context, render
-from cofab.logistics import lane_files, schemas, service
+from cofab.logistics import lane_files, schemas, scorecard, service
 from cofab.logistics.models import (
     BASIS_LABELS,
     DESTINATION_LABELS,
@@ -321,6 +321,7 @@ def carrier_page(
     end = end or date.today()
     start = start or end - timedelta(days=365)
     lanes = service.carrier_kpis(session, actor=actor, partner_id=partner_id, start=start, end=end)
+    total = service.carrier_total(lanes)
     return render(
         request,
         "logistics/carrier.html",
@@ -329,6 +330,8 @@ def carrier_page(
             "start": start,
             "end": end,
             "lanes": lanes,
-            "total": service.carrier_total(lanes),
+            "total": total,
+            "card": scorecard.score_carrier(total),
+            "metric_labels": scorecard.METRIC_LABELS,
         },
     )
