@@ -39,3 +39,18 @@ def actor_of(engine: Engine, email: str) -> Actor:
     with unit_of_work(engine) as session:
         user = session.execute(select(User).where(User.email == email)).scalar_one()
         return actor_for(user)
+
+
+def isolation_resolvers(world: Any, engine: Engine) -> dict[str, Any]:
+    """Partner B's characteristic with two complete subgroups (for every SPC route)."""
+    from cofab.quality.models import Measurement
+
+    char_id = make_characteristic(engine, world.partner_b, subgroup_size=2)
+    with unit_of_work(engine) as session:
+        session.add_all(
+            Measurement(characteristic_id=char_id, partner_id=world.partner_b, subgroup=g,
+                        seq=s, value=float(g + s))
+            for g in (1, 2)
+            for s in (1, 2)
+        )  # fmt: skip
+    return {"quality:characteristic_id": lambda w, e: char_id}

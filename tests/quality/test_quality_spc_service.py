@@ -91,8 +91,8 @@ def test_partial_subgroups_are_left_out(engine: Engine, world: World) -> None:
 @pytest.mark.parametrize(
     ("content", "field", "fragment"),
     [
-        (b"subgroup,value\n1,1.5\n1,abc\n", "Value", {"row": 3, "value": "abc"}),
-        (b"subgroup,value\n1,1.5\n1,\n", "Value", {"row": 3}),
+        (b"subgroup,value\n1,1.5\n1,abc\n", "Measured value", {"row": 3, "value": "abc"}),
+        (b"subgroup,value\n1,1.5\n1,\n", "Measured value", {"row": 3}),
         (b"subgroup,value\n1.5,1\n", "Subgroup", {"row": 2}),
         (b"value\n1\n", "Subgroup", {"column": "subgroup"}),
         (b"subgroup,value,external_ref\n1,1,A\n1,2,A\n", "External reference", {"row": 3}),

@@ -10,8 +10,8 @@ from cofab.core.i18n import N_
 PARTS = DomainParts(
     name="quality",
     models="cofab.quality.models",
-    api=("cofab.quality.api:router",),
-    pages=("cofab.quality.pages:router",),
+    api=("cofab.quality.api:router", "cofab.quality.api_spc:router"),
+    pages=("cofab.quality.pages:router", "cofab.quality.pages_spc:router"),
     templates=True,
     nav=(NavEntry("/quality", N_("Quality"), "all"),),
     cli=SubCommand(

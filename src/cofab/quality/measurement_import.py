@@ -43,7 +43,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 LABELS = {
     "subgroup": N_("Subgroup"),
     "seq": N_("Sequence"),
-    "value": N_("Value"),
+    "value": N_("Measured value"),
     "external_ref": N_("External reference"),
     "measured_at": N_("Measured at"),
 }
