@@ -642,3 +642,14 @@ def test_positive_control_viewer_reads_and_a_manager_writes(world: World, api) -
     assert (
         manager.patch(f"/api/v1/partners/{world.partner_b}", json={"notes": "x"}).status_code == 200
     )
+
+
+# --- quality SPC: partner B's characteristic with measurements (chart, capability, import) --
+def _quality_spc(world: World, engine: Engine) -> dict[str, IdResolver]:
+    from tests.quality.spc_factories import isolation_resolvers
+
+    return isolation_resolvers(world, engine)
+
+
+EXTRA_RESOLVERS.append(_quality_spc)
+# --- end quality SPC ------------------------------------------------------------------------
