@@ -11,14 +11,20 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import Engine, func, select
-from tests.conftest import World
+from tests.conftest import World, login
 from tests.contracts.contract_factories import make_active_contract, terms
 from tests.operations.ops_factories import deliver, line_ids, make_order
 from tests.quality.quality_web_factories import inspect, make_plan, open_lot
 
 from cofab.core.audit import AuditEntry
 from cofab.db.session import unit_of_work
-from cofab.quality.models import Inspection, InspectionPlan, Lot, PlanStateChange
+from cofab.quality.models import (
+    Characteristic,
+    Inspection,
+    InspectionPlan,
+    Lot,
+    PlanStateChange,
+)
 
 
 def _count(engine: Engine, model: type) -> int:
@@ -125,7 +131,6 @@ def test_receipt_opens_a_lot_with_the_iso_sample_and_verdict_follows_ac_re(
         assert (cp["minor"]["accept"], cp["minor"]["reject"]) == (3, 4)
         assert inspection.sample_size == 125
         inspection_id = inspection.id
-        char_id = plan.id and session.execute(select(func.min(Lot.id))).scalar_one()
     client = api(world.users["quality"])
     # one major defect: Ac 1 → accepted; three minor: Ac 3 → accepted
     ok = client.post(
@@ -141,7 +146,6 @@ def test_receipt_opens_a_lot_with_the_iso_sample_and_verdict_follows_ac_re(
     assert ok.json()["status"] == "accepted"
     again = client.post(f"/api/v1/quality/inspections/{inspection_id}/result", json={"defects": []})
     assert again.status_code == 409
-    assert char_id
 
 
 def test_a_major_count_at_re_rejects_and_disposition_is_recorded(
@@ -181,9 +185,11 @@ def test_defects_are_checked_field_by_field_and_nothing_is_written(
 ) -> None:
     with unit_of_work(engine) as session:
         make_plan(session, world.partner_a)
-        make_plan(session, world.partner_b, product="PCB-B")
+        plan_b = make_plan(session, world.partner_b, product="PCB-B")
+        b_char = session.execute(
+            select(Characteristic.id).where(Characteristic.plan_id == plan_b.id)
+        ).scalar_one()
         inspection = open_lot(session, world.partner_a, "L-2", 500)
-        other_char = session.execute(select(func.max(InspectionPlan.id))).scalar_one()
         inspection_id = inspection.id
     client = api(world.users["quality"], "ko")
     bad = client.post(
@@ -191,7 +197,7 @@ def test_defects_are_checked_field_by_field_and_nothing_is_written(
         json={
             "defects": [
                 {"defect_code": "X", "defect_class": "major", "quantity": 201},
-                {"characteristic_id": 99999, "quantity": 1},
+                {"characteristic_id": b_char, "quantity": 1},  # partner B's
                 {"quantity": 1},
             ]
         },
@@ -204,7 +210,6 @@ def test_defects_are_checked_field_by_field_and_nothing_is_written(
         "defects.2.defect_class",
         "defects.2.defect_code",
     }
-    assert other_char
     with unit_of_work(engine) as session:
         assert session.get(Inspection, inspection_id).status == "pending"  # type: ignore[union-attr]
     zero = client.post(
@@ -275,3 +280,59 @@ def test_partner_posts_outgoing_inspection_for_its_own_lot_only(
         ).status_code
         == 403
     )
+
+
+def test_five_rejections_on_tightened_discontinue_until_the_owner_resumes(
+    world: World, engine: Engine, api
+) -> None:
+    bad = [{"defect_code": "S", "defect_class": "major", "quantity": 3}]
+    with unit_of_work(engine) as session:
+        plan = make_plan(session, world.partner_a)
+        plan_id = plan.id
+        for n in range(7):  # 2 to tighten, then 5 on tightened
+            inspect(session, open_lot(session, world.partner_a, f"D-{n}", 500).id, bad)
+        session.refresh(plan)
+        assert plan.switching_state == "discontinued"
+        moves = [
+            (h.from_state, h.to_state) for h in session.execute(select(PlanStateChange)).scalars()
+        ]
+        assert moves == [("normal", "tightened"), ("tightened", "discontinued")]
+    owner = api(world.users["quality"])
+    home = login(owner.base_url.__str__().rstrip("/"), world.users["quality"]).get("/quality")
+    assert 'data-testid="discontinued"' in home.text and "Alpha Assembly" in home.text
+    assert (
+        api(world.users["partner_a"])
+        .post(f"/api/v1/quality/plans/{plan_id}/state", json={"state": "normal"})
+        .status_code
+        == 403
+    )
+    resumed = owner.post(
+        f"/api/v1/quality/plans/{plan_id}/state", json={"state": "normal", "note": "8D closed"}
+    )
+    assert resumed.json()["switching_state"] == "normal"
+    history = owner.get(f"/api/v1/quality/plans/{plan_id}").json()["history"]
+    assert history[-1]["reason"] == "8D closed"
+    looser = owner.patch(f"/api/v1/quality/plans/{plan_id}", json={"aql_major": 4.0})
+    assert looser.status_code == 200  # no agreement in force: any series value
+    off = owner.patch(f"/api/v1/quality/plans/{plan_id}", json={"aql_minor": 3.0})
+    assert off.status_code == 422 and off.json()["errors"][0]["field"] == "aql_minor"
+
+
+def test_quality_figures_for_scorecards_by_hand(world: World, engine: Engine) -> None:
+    from cofab.quality import service
+
+    with unit_of_work(engine) as session:
+        make_plan(session, world.partner_a)
+        # lot size 500 → sample 125 (the critical class's n): 2 + 0 defective of 250 sampled
+        inspect(
+            session,
+            open_lot(session, world.partner_a, "F-1", 500).id,
+            [{"defect_code": "S", "defect_class": "major", "quantity": 2}],
+        )
+        inspect(session, open_lot(session, world.partner_a, "F-2", 500).id, [])
+        today = date.today()
+        figures = service.figures_for(session, partner_id=world.partner_a, start=today, end=today)
+    assert (figures.inspected_units, figures.defective_units) == (250, 2)
+    assert figures.ppm == 8000.0  # 2 / 250 * 1e6
+    assert (figures.lots_inspected, figures.lots_rejected, figures.ncr_count) == (2, 1, 0)
+    assert figures.audit_score is None

@@ -42,6 +42,7 @@ MISSING_ANSWER = N_("Every question needs a score; missing: {count}.")
 UNKNOWN_CHECKLIST = N_("Unknown checklist.")
 AUDIT_DONE = N_("This audit is finished already.")
 PERFORMED_IN_FUTURE = N_("The audit date cannot be in the future.")
+DUPLICATE_ANSWER = N_("This question is scored twice.")
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,9 @@ def record_result(
         problems.append(FieldProblem("performed_on", PERFORMED_IN_FUTURE))
     seen: set[int] = set()
     for i, answer in enumerate(data.answers):
-        if answer.question_id not in questions:
+        if answer.question_id in seen:
+            problems.append(FieldProblem(f"answers.{i}.question_id", DUPLICATE_ANSWER))
+        elif answer.question_id not in questions:
             problems.append(FieldProblem(f"answers.{i}.question_id", NOT_OF_CHECKLIST))
         elif answer.score not in allowed:
             problems.append(FieldProblem(f"answers.{i}.score", message))

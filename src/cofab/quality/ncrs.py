@@ -23,6 +23,7 @@ from cofab.core.access import Actor, ensure_partner_writable, scope_to_partner
 from cofab.core.errors import Conflict, FieldProblem, InvalidTransition, NotFound
 from cofab.core.i18n import N_
 from cofab.db.base import utcnow
+from cofab.operations.models import OrderLine
 from cofab.quality import lots, plans, schemas
 from cofab.quality.models import (
     EIGHTD_STEPS,
@@ -109,6 +110,12 @@ def create_ncr(session: Session, *, actor: Actor, data: schemas.NcrCreate) -> No
         lot = session.execute(select(Lot).where(Lot.id == data.lot_id)).scalar_one_or_none()
         if lot is None or lot.partner_id != data.partner_id:
             problems.append(FieldProblem("lot_id", NOT_OF_PARTNER))
+    if data.order_line_id is not None:
+        line_partner = session.execute(
+            select(OrderLine.partner_id).where(OrderLine.id == data.order_line_id)
+        ).scalar_one_or_none()
+        if line_partner != data.partner_id:
+            problems.append(FieldProblem("order_line_id", NOT_OF_PARTNER))
     if data.inspection_id is not None:
         found = session.execute(
             select(Inspection.partner_id).where(Inspection.id == data.inspection_id)
