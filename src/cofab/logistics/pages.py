@@ -122,6 +122,7 @@ def lane_new(request: Request, session: DbSession, actor: PageActor) -> Response
 @router.post("/logistics/lanes/new", response_class=HTMLResponse)
 def lane_create(request: Request, session: DbSession, actor: PageActor, form: FormDep) -> Response:
     data = fields(form)
+    data.setdefault("active", "false")  # an unticked box is not sent at all
     if actor.is_partner:
         data["partner_id"] = str(actor.partner_id)
     try:
