@@ -347,6 +347,24 @@ def _logistics_bodies() -> None:
 _logistics_bodies()
 EXTRA_RESOLVERS.append(_logistics)
 # --- end logistics --------------------------------------------------------------------------
+
+
+# --- risk: an owner risk about partner B with a mitigation (every risk route is 404) ---------
+def _risk(world: World, engine: Engine) -> dict[str, IdResolver]:
+    from tests.risk.risk_factories import isolation_resolvers
+
+    return isolation_resolvers(world, engine)
+
+
+def _risk_bodies() -> None:
+    from tests.risk.risk_factories import RISK_SAMPLE_BODIES
+
+    SAMPLE_BODIES.update(RISK_SAMPLE_BODIES)
+
+
+_risk_bodies()
+EXTRA_RESOLVERS.append(_risk)
+# --- end risk -------------------------------------------------------------------------------
 # An upload that tries to add a site to partner B.
 MULTIPART_SAMPLE = {
     "file": ("x.csv", b"external_ref,partner_ref,name,country\nX1,REF-Bravo Bioworks,Evil,KR\n")

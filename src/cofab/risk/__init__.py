@@ -5,10 +5,16 @@ The numerics (time to survive, performance impact, concentration) live in ``risk
 this package adds the network file, the register and the web around them.
 """
 
-from cofab.core.domain_parts import DomainParts, SubCommand
+from cofab.core.domain_parts import DomainParts, NavEntry, SubCommand
+from cofab.core.i18n import N_
 
 PARTS = DomainParts(
     name="risk",
+    models="cofab.risk.models",
+    api=("cofab.risk.api:router",),
+    pages=("cofab.risk.pages:router",),
+    templates=True,
+    nav=(NavEntry("/risk", N_("Risk"), "owner"),),
     cli=SubCommand(
         "risk",
         "cofab.risk.cli:app",

@@ -23,6 +23,7 @@ console = Console()
 def risk_group() -> None:
     """Risk and continuity: time to survive and recover per site and partner."""
 
+
 MSG_NO_FILE = N_("File not found: {path}")
 MSG_NOT_JSON = N_("{path} is not a JSON file: {detail}")
 UNBOUNDED = N_("unbounded")

@@ -1,0 +1,146 @@
+"""Risk JSON API under /api/v1/risk: parse, call one register function, return.
+
+Partner users get 404 on every route (``register.ensure_reader``), before any input is read."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Request, Response, UploadFile
+
+from cofab.core.downloads import tabular_response
+from cofab.core.tabular import TableLimits, read_table
+from cofab.core.uploads import read_limited
+from cofab.core.web import ApiActor, DbSession
+from cofab.risk import register, register_io, schemas
+from cofab.risk.models import Risk
+
+router = APIRouter(prefix="/api/v1/risk", tags=["risk"])
+
+
+def _detail(risk: Risk) -> schemas.RiskDetail:
+    base = schemas.RiskRead.model_validate(risk).model_dump()
+    return schemas.RiskDetail.model_validate(
+        base
+        | {
+            "mitigations": [schemas.MitigationRead.model_validate(m) for m in risk.mitigations],
+            "history": [schemas.StatusChangeRead.model_validate(h) for h in risk.history],
+            "review_overdue": risk.review_overdue(date.today()),
+        }
+    )
+
+
+def _filter(
+    partner_id: int | None,
+    category: str | None,
+    owner: str | None,
+    status: str | None,
+    overdue: bool,
+) -> register.RiskFilter:
+    return register.RiskFilter(partner_id, category, owner, status, overdue)
+
+
+@router.get("/risks", response_model=list[schemas.RiskRead])
+def list_risks(
+    session: DbSession,
+    actor: ApiActor,
+    partner_id: int | None = None,
+    category: str | None = None,
+    owner: str | None = None,
+    status: str | None = None,
+    overdue: bool = False,
+) -> Any:
+    flt = _filter(partner_id, category, owner, status, overdue)
+    return register.list_risks(session, actor=actor, flt=flt)
+
+
+@router.post("/risks", response_model=schemas.RiskDetail, status_code=201)
+def create_risk(session: DbSession, actor: ApiActor, body: schemas.RiskCreate) -> Any:
+    return _detail(register.create_risk(session, actor=actor, data=body))
+
+
+@router.get("/heatmap")
+def heat_map(
+    session: DbSession,
+    actor: ApiActor,
+    basis: schemas.HeatBasis = "inherent",
+    partner_id: int | None = None,
+    category: str | None = None,
+    owner: str | None = None,
+) -> dict[str, Any]:
+    flt = _filter(partner_id, category, owner, None, False)
+    risks = register.list_risks(session, actor=actor, flt=flt)
+    grid = register.heat_map(risks, residual=basis == "residual")
+    return {"basis": basis, "likelihood_rows": [5, 4, 3, 2, 1], "grid": grid}
+
+
+@router.get("/export")
+def export_register(
+    session: DbSession,
+    actor: ApiActor,
+    format: Literal["csv", "xlsx"] = "csv",
+) -> Response:
+    risks = register.list_risks(session, actor=actor, flt=register.RiskFilter())
+    rows = register_io.export_rows(risks)
+    return tabular_response(list(register_io.COLUMNS), rows, "risks", format)
+
+
+@router.post("/import")
+def import_register(
+    request: Request,
+    session: DbSession,
+    actor: ApiActor,
+    file: Annotated[UploadFile, File()],
+) -> dict[str, int]:
+    register.ensure_writer(actor)
+    settings = request.app.state.settings
+    content = read_limited(file, settings.max_upload_mb)
+    rows = read_table(content, file.filename or "upload.csv", TableLimits.of(settings))
+    result = register_io.import_rows(session, actor=actor, rows=rows)
+    return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+
+
+@router.get("/risks/{risk_id}", response_model=schemas.RiskDetail)
+def get_risk(session: DbSession, actor: ApiActor, risk_id: int) -> Any:
+    return _detail(register.get_risk(session, actor=actor, risk_id=risk_id))
+
+
+@router.patch("/risks/{risk_id}", response_model=schemas.RiskDetail)
+def update_risk(session: DbSession, actor: ApiActor, risk_id: int, body: schemas.RiskUpdate) -> Any:
+    return _detail(register.update_risk(session, actor=actor, risk_id=risk_id, data=body))
+
+
+@router.delete("/risks/{risk_id}", status_code=204)
+def delete_risk(session: DbSession, actor: ApiActor, risk_id: int) -> Response:
+    register.delete_risk(session, actor=actor, risk_id=risk_id)
+    return Response(status_code=204)
+
+
+@router.post("/risks/{risk_id}/status", response_model=schemas.RiskDetail)
+def change_status(
+    session: DbSession, actor: ApiActor, risk_id: int, body: schemas.RiskStatusIn
+) -> Any:
+    risk = register.change_status(
+        session, actor=actor, risk_id=risk_id, status=body.status, note=body.note
+    )
+    return _detail(risk)
+
+
+@router.post("/risks/{risk_id}/review", response_model=schemas.RiskDetail)
+def mark_reviewed(session: DbSession, actor: ApiActor, risk_id: int) -> Any:
+    return _detail(register.mark_reviewed(session, actor=actor, risk_id=risk_id))
+
+
+@router.post("/risks/{risk_id}/mitigations", response_model=schemas.MitigationRead, status_code=201)
+def add_mitigation(
+    session: DbSession, actor: ApiActor, risk_id: int, body: schemas.MitigationIn
+) -> Any:
+    return register.add_mitigation(session, actor=actor, risk_id=risk_id, data=body)
+
+
+@router.patch("/mitigations/{mitigation_id}", response_model=schemas.MitigationRead)
+def update_mitigation(
+    session: DbSession, actor: ApiActor, mitigation_id: int, body: schemas.MitigationUpdate
+) -> Any:
+    return register.update_mitigation(session, actor=actor, mitigation_id=mitigation_id, data=body)

@@ -1,0 +1,145 @@
+"""The risk register: what could go wrong, with whom, how likely, how bad, and who acts.
+
+A risk belongs to the owner's business (``unit_id``); it may name the partner, site, product
+family or contract it is about, but a partner user never sees the register (every route 404s),
+so ``partner_id`` here is a link, not an access key. Mitigations and the status history hang off
+the risk and are scoped through it.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cofab.core.i18n import N_
+from cofab.core.labels import register_labels
+from cofab.db.base import Base, Timestamped, UTCDateTime, utcnow
+from cofab.units.models import unit_id_column
+
+
+class RiskCategory(enum.StrEnum):
+    SUPPLY = "supply"
+    QUALITY = "quality"
+    FINANCIAL = "financial"
+    GEOPOLITICAL = "geopolitical"
+    NATURAL_HAZARD = "natural_hazard"
+    CYBER_IP = "cyber_ip"
+    LOGISTICS = "logistics"
+    REGULATORY = "regulatory"
+
+
+class RiskStatus(enum.StrEnum):
+    OPEN = "open"
+    MITIGATING = "mitigating"
+    ACCEPTED = "accepted"
+    CLOSED = "closed"
+
+
+register_labels(
+    {
+        "risk_supply": N_("Supply"),
+        "risk_quality": N_("Quality"),
+        "risk_financial": N_("Financial"),
+        "risk_geopolitical": N_("Geopolitical"),
+        "risk_natural_hazard": N_("Natural hazard"),
+        "risk_cyber_ip": N_("Cyber / IP"),
+        "risk_logistics": N_("Logistics"),
+        "risk_regulatory": N_("Regulatory"),
+        "risk_open": N_("Open"),
+        "risk_mitigating": N_("Mitigating"),
+        "risk_accepted": N_("Accepted"),
+        "risk_closed": N_("Closed"),
+    }
+)
+
+
+class Risk(Timestamped, Base):
+    __tablename__ = "risk_register"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = unit_id_column()
+    # the key an import matches on, and the signal's key ("signal:cert:12") so a signal
+    # opens its risk once
+    external_ref: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(32))
+    partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partners.id", ondelete="SET NULL"), index=True
+    )
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sites.id", ondelete="SET NULL"))
+    product_family: Mapped[str | None] = mapped_column(String(80))
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id", ondelete="SET NULL"))
+    cause: Mapped[str] = mapped_column(Text, default="")
+    event: Mapped[str] = mapped_column(Text, default="")
+    consequence: Mapped[str] = mapped_column(Text, default="")
+    likelihood: Mapped[int] = mapped_column(Integer)
+    impact: Mapped[int] = mapped_column(Integer)
+    residual_likelihood: Mapped[int | None] = mapped_column(Integer)
+    residual_impact: Mapped[int | None] = mapped_column(Integer)
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    review_every_days: Mapped[int] = mapped_column(Integer, default=90)
+    last_reviewed_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default=RiskStatus.OPEN)
+    # where the risk came from: "manual", or the signal that opened it ("certificate", …)
+    source: Mapped[str] = mapped_column(String(32), default="manual")
+    source_detail: Mapped[str] = mapped_column(Text, default="")
+
+    mitigations: Mapped[list[RiskMitigation]] = relationship(
+        back_populates="risk", cascade="all, delete-orphan", order_by="RiskMitigation.id"
+    )
+    history: Mapped[list[RiskStatusChange]] = relationship(
+        back_populates="risk", cascade="all, delete-orphan", order_by="RiskStatusChange.id"
+    )
+
+    @property
+    def inherent_score(self) -> int:
+        return self.likelihood * self.impact
+
+    @property
+    def residual_score(self) -> int | None:
+        if self.residual_likelihood is None or self.residual_impact is None:
+            return None
+        return self.residual_likelihood * self.residual_impact
+
+    def review_due(self, today: date) -> date:
+        from datetime import timedelta
+
+        start = self.last_reviewed_on or self.created_at.date()
+        return start + timedelta(days=self.review_every_days)
+
+    def review_overdue(self, today: date) -> bool:
+        return self.status != RiskStatus.CLOSED and self.review_due(today) < today
+
+
+class RiskMitigation(Base):
+    __tablename__ = "risk_mitigations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    risk_id: Mapped[int] = mapped_column(
+        ForeignKey("risk_register.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    due_date: Mapped[date | None] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
+
+    risk: Mapped[Risk] = relationship(back_populates="mitigations")
+
+
+class RiskStatusChange(Base):
+    __tablename__ = "risk_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    risk_id: Mapped[int] = mapped_column(
+        ForeignKey("risk_register.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    actor_label: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    risk: Mapped[Risk] = relationship(back_populates="history")

@@ -1,0 +1,139 @@
+"""Risk pages: the register with its 5×5 heat map and filters, one risk with its mitigations
+and history, and the form that opens a risk. Partner users get 404 on every page."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cofab.core.access import Actor
+from cofab.core.errors import CofabError
+from cofab.core.forms import FormDep, fields, parse
+from cofab.core.web import DbSession, error_context, page_actor, render
+from cofab.partners.models import Partner
+from cofab.risk import register, schemas
+from cofab.risk.models import RiskCategory, RiskStatus
+
+router = APIRouter(include_in_schema=False)
+ActorDep = Annotated[Actor, Depends(page_actor)]
+
+
+def _partners(session: Session) -> dict[int, Partner]:
+    return {p.id: p for p in session.execute(select(Partner).order_by(Partner.name_en)).scalars()}
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _register_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    *,
+    form: dict[str, Any] | None = None,
+    error: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    query = request.query_params
+    flt = register.RiskFilter(
+        partner_id=_int(query.get("partner_id")),
+        category=query.get("category") or None,
+        owner=query.get("owner") or None,
+        status=query.get("status") or None,
+        overdue_only=query.get("overdue") == "1",
+    )
+    risks = register.list_risks(session, actor=actor, flt=flt)
+    basis = "residual" if query.get("basis") == "residual" else "inherent"
+    today = date.today()
+    context = {
+        "risks": risks,
+        "grid": register.heat_map(risks, residual=basis == "residual"),
+        "basis": basis,
+        "flt": flt,
+        "partners": _partners(session),
+        "categories": list(RiskCategory),
+        "statuses": list(RiskStatus),
+        "owners": sorted({r.owner for r in risks if r.owner}),
+        "overdue": {r.id for r in risks if r.review_overdue(today)},
+        "likelihood_anchors": register.LIKELIHOOD_ANCHORS,
+        "impact_anchors": register.IMPACT_ANCHORS,
+        "can_write": actor.role in register.WRITERS,
+        "form": form or {},
+        **(error or {}),
+    }
+    return render(request, "risk/register.html", context, status_code=status_code)
+
+
+@router.get("/risk", response_class=HTMLResponse)
+def register_page(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
+    register.ensure_reader(actor)
+    return _register_page(request, session, actor)
+
+
+@router.post("/risk", response_model=None)
+def create_risk(request: Request, session: DbSession, actor: ActorDep, form: FormDep) -> Response:
+    register.ensure_writer(actor)
+    data = fields(form)
+    try:
+        body = parse(schemas.RiskCreate, data)
+        risk = register.create_risk(session, actor=actor, data=body)
+    except CofabError as exc:
+        session.rollback()
+        context = error_context(exc, request.state.locale)
+        return _register_page(
+            request, session, actor, form=data, error=context, status_code=exc.status
+        )
+    return RedirectResponse(f"/risk/{risk.id}", status_code=303)
+
+
+@router.get("/risk/{risk_id}", response_class=HTMLResponse)
+def risk_page(request: Request, session: DbSession, actor: ActorDep, risk_id: int) -> HTMLResponse:
+    risk = register.get_risk(session, actor=actor, risk_id=risk_id)
+    partner = session.get(Partner, risk.partner_id) if risk.partner_id else None
+    context = {
+        "risk": risk,
+        "partner": partner,
+        "overdue": risk.review_overdue(date.today()),
+        "review_due": risk.review_due(date.today()),
+        "likelihood_anchors": register.LIKELIHOOD_ANCHORS,
+        "impact_anchors": register.IMPACT_ANCHORS,
+        "statuses": list(RiskStatus),
+        "can_write": actor.role in register.WRITERS,
+    }
+    return render(request, "risk/risk.html", context)
+
+
+@router.post("/risk/{risk_id}/status", response_model=None)
+def change_status(
+    request: Request, session: DbSession, actor: ActorDep, risk_id: int, form: FormDep
+) -> Response:
+    register.ensure_writer(actor)
+    register.get_risk(session, actor=actor, risk_id=risk_id)  # 404 before any form problem
+    body = parse(schemas.RiskStatusIn, fields(form))
+    register.change_status(
+        session, actor=actor, risk_id=risk_id, status=body.status, note=body.note
+    )
+    return RedirectResponse(f"/risk/{risk_id}", status_code=303)
+
+
+@router.post("/risk/{risk_id}/review", response_model=None)
+def mark_reviewed(request: Request, session: DbSession, actor: ActorDep, risk_id: int) -> Response:
+    register.mark_reviewed(session, actor=actor, risk_id=risk_id)
+    return RedirectResponse(f"/risk/{risk_id}", status_code=303)
+
+
+@router.post("/risk/{risk_id}/mitigations", response_model=None)
+def add_mitigation(
+    request: Request, session: DbSession, actor: ActorDep, risk_id: int, form: FormDep
+) -> Response:
+    register.ensure_writer(actor)
+    register.get_risk(session, actor=actor, risk_id=risk_id)  # 404 before any form problem
+    body = parse(schemas.MitigationIn, fields(form))
+    register.add_mitigation(session, actor=actor, risk_id=risk_id, data=body)
+    return RedirectResponse(f"/risk/{risk_id}", status_code=303)

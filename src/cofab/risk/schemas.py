@@ -1,0 +1,126 @@
+"""Request and response shapes of the risk register (likelihood and impact on 1–5 scales)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cofab.risk.models import RiskCategory, RiskStatus
+
+Scale = Annotated[int, Field(ge=1, le=5)]
+
+
+class MitigationIn(BaseModel):
+    action: str = Field(min_length=1, max_length=2000)
+    owner: str = Field(default="", max_length=200)
+    due_date: date | None = None
+
+
+class MitigationUpdate(BaseModel):
+    action: str | None = Field(default=None, min_length=1, max_length=2000)
+    owner: str | None = Field(default=None, max_length=200)
+    due_date: date | None = None
+    done_on: date | None = None
+
+
+class RiskCreate(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    category: RiskCategory
+    external_ref: str | None = Field(default=None, min_length=1, max_length=80)
+    partner_id: int | None = None
+    site_id: int | None = None
+    product_family: str | None = Field(default=None, max_length=80)
+    contract_id: int | None = None
+    cause: str = Field(default="", max_length=4000)
+    event: str = Field(default="", max_length=4000)
+    consequence: str = Field(default="", max_length=4000)
+    likelihood: Scale
+    impact: Scale
+    residual_likelihood: Scale | None = None
+    residual_impact: Scale | None = None
+    owner: str = Field(default="", max_length=200)
+    review_every_days: int = Field(default=90, ge=1, le=3650)
+    mitigations: list[MitigationIn] = Field(default_factory=list, max_length=50)
+
+
+class RiskUpdate(BaseModel):
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    category: RiskCategory | None = None
+    partner_id: int | None = None
+    site_id: int | None = None
+    product_family: str | None = Field(default=None, max_length=80)
+    contract_id: int | None = None
+    cause: str | None = Field(default=None, max_length=4000)
+    event: str | None = Field(default=None, max_length=4000)
+    consequence: str | None = Field(default=None, max_length=4000)
+    likelihood: Scale | None = None
+    impact: Scale | None = None
+    residual_likelihood: Scale | None = None
+    residual_impact: Scale | None = None
+    owner: str | None = Field(default=None, max_length=200)
+    review_every_days: int | None = Field(default=None, ge=1, le=3650)
+
+
+class RiskStatusIn(BaseModel):
+    status: RiskStatus
+    note: str = Field(default="", max_length=2000)
+
+
+class MitigationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    action: str
+    owner: str
+    due_date: date | None
+    done_on: date | None
+
+
+class StatusChangeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    from_status: str | None
+    to_status: str
+    note: str
+    actor_label: str
+    at: datetime
+
+
+class RiskRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    external_ref: str
+    title: str
+    category: str
+    partner_id: int | None
+    site_id: int | None
+    product_family: str | None
+    contract_id: int | None
+    cause: str
+    event: str
+    consequence: str
+    likelihood: int
+    impact: int
+    residual_likelihood: int | None
+    residual_impact: int | None
+    inherent_score: int
+    residual_score: int | None
+    owner: str
+    review_every_days: int
+    last_reviewed_on: date | None
+    status: str
+    source: str
+    source_detail: str
+    unit_id: int | None
+
+
+class RiskDetail(RiskRead):
+    mitigations: list[MitigationRead]
+    history: list[StatusChangeRead]
+    review_overdue: bool
+
+
+HeatBasis = Literal["inherent", "residual"]

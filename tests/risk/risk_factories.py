@@ -1,0 +1,52 @@
+"""Risk objects for the shared isolation sweeps (partner axis and unit axis)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+from tests.conftest import World
+
+from cofab.core.access import SYSTEM_ACTOR
+from cofab.db.session import unit_of_work
+from cofab.risk import register
+from cofab.risk.schemas import MitigationIn, RiskCreate
+
+RISK_SAMPLE_BODIES = {
+    "RiskCreate": {"title": "Intrusion", "category": "supply", "likelihood": 1, "impact": 1},
+    "RiskUpdate": {"title": "hijacked"},
+    "RiskStatusIn": {"status": "closed"},
+    "MitigationIn": {"action": "hijacked"},
+    "MitigationUpdate": {"action": "hijacked"},
+}
+
+
+def _risk_about_partner_b(world: World, engine: Engine) -> tuple[int, int]:
+    with unit_of_work(engine) as session:
+        risk = register.create_risk(
+            session,
+            actor=SYSTEM_ACTOR,
+            data=RiskCreate(
+                title="Bravo single source",
+                category="supply",
+                partner_id=world.partner_b,
+                likelihood=3,
+                impact=4,
+                mitigations=[MitigationIn(action="second source")],
+            ),
+        )
+        return risk.id, risk.mitigations[0].id
+
+
+def isolation_resolvers(world: World, engine: Engine) -> dict[str, Callable[[World, Engine], int]]:
+    made: dict[str, int] = {}
+
+    def ids(world: World, engine: Engine) -> dict[str, int]:
+        if not made:
+            made["risk_id"], made["mitigation_id"] = _risk_about_partner_b(world, engine)
+        return made
+
+    return {
+        "risk_id": lambda w, e: ids(w, e)["risk_id"],
+        "mitigation_id": lambda w, e: ids(w, e)["mitigation_id"],
+    }
