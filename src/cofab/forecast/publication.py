@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from cofab.core import audit
@@ -36,6 +36,7 @@ DEFAULT_FROZEN = 2
 DEFAULT_FIRM = 4
 WRITERS = frozenset({"admin", "manager"})
 QTY_STEP = Decimal("0.001")
+INSERT_BATCH = 50_000
 
 NOT_SOLVED = N_("The scenario has no feasible plan yet: solve it first.")
 BAD_PERIODS = N_(
@@ -113,9 +114,8 @@ def publish(
     release = (session.execute(select(func.max(Publication.release))).scalar_one() or 0) + 1
     index_of = {label: i for i, label in enumerate(labels)}
     now = utcnow()
-    made: list[Publication] = []
-    for partner_id in sorted(lines):
-        publication = Publication(
+    made = [
+        Publication(
             partner_id=partner_id,
             scenario_id=scenario.id,
             release=release,
@@ -125,48 +125,55 @@ def publish(
             firm_periods=firm,
             periods=labels,
         )
-        session.add(publication)
-        session.flush()
-        rows = lines[partner_id]
-        session.add_all(
-            ForecastLine(
-                publication_id=publication.id,
-                partner_id=partner_id,
-                product=product,
-                family=family.get(product, product),
-                site=site,
-                period=period,
-                period_index=index_of[period],
-                period_start=windows[period][0],
-                period_end=windows[period][1],
-                zone=zone_of(index_of[period], frozen, firm).value,
-                planned_qty=qty,
-                status=LineStatus.OPEN.value,
-            )
+        for partner_id in sorted(lines)
+    ]
+    session.add_all(made)
+    session.flush()
+    line_rows: list[dict[str, Any]] = []
+    reservation_rows: list[dict[str, Any]] = []
+    for publication in made:
+        rows = lines[publication.partner_id]
+        line_rows.extend(
+            {
+                "publication_id": publication.id,
+                "partner_id": publication.partner_id,
+                "product": product,
+                "family": family.get(product, product),
+                "site": site,
+                "period": period,
+                "period_index": index_of[period],
+                "period_start": windows[period][0],
+                "period_end": windows[period][1],
+                "zone": zone_of(index_of[period], frozen, firm).value,
+                "planned_qty": qty,
+                "status": LineStatus.OPEN.value,
+            }
             for (product, site, period), qty in sorted(rows.items())
         )
-        by_family = reserved.get(partner_id)
+        by_family = reserved.get(publication.partner_id)
         if not by_family:  # a plan without capacity pools reserves what it plans to make
             by_family = defaultdict(Decimal)
             for (product, _site, period), qty in rows.items():
                 by_family[(family.get(product, product), period)] += qty
-        session.add_all(
-            CapacityReservation(
-                publication_id=publication.id, partner_id=partner_id, family=f, period=t, qty=q
-            )
+        reservation_rows.extend(
+            {"publication_id": publication.id, "partner_id": publication.partner_id}
+            | {"family": f, "period": t, "qty": q}
             for (f, t), q in sorted(by_family.items())
         )
-        session.flush()
         audit.record(
             session,
             actor=actor,
             action="publish",
             entity="forecast_publication",
             entity_id=publication.id,
-            partner_id=partner_id,
+            partner_id=publication.partner_id,
             after=audit.snapshot(publication) | {"lines": len(rows)},
         )
-        made.append(publication)
+    # multi-row INSERTs, not an object per line: a plan has 100,000s of lines
+    for start in range(0, len(line_rows), INSERT_BATCH):
+        session.execute(insert(ForecastLine), line_rows[start : start + INSERT_BATCH])
+    session.execute(insert(CapacityReservation), reservation_rows)
+    session.flush()
     return made
 
 
