@@ -13,7 +13,7 @@ from cofab.core.downloads import tabular_response
 from cofab.core.tabular import TableLimits, read_table
 from cofab.core.uploads import read_limited
 from cofab.core.web import ApiActor, DbSession
-from cofab.risk import register, register_io, schemas
+from cofab.risk import register, register_io, schemas, signals
 from cofab.risk.models import Risk
 
 router = APIRouter(prefix="/api/v1/risk", tags=["risk"])
@@ -99,6 +99,12 @@ def import_register(
     rows = read_table(content, file.filename or "upload.csv", TableLimits.of(settings))
     result = register_io.import_rows(session, actor=actor, rows=rows)
     return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+
+
+@router.post("/signals", response_model=list[schemas.RiskRead])
+def raise_signals(session: DbSession, actor: ApiActor) -> Any:
+    """Open the risks that certificates and scorecards signal (idempotent)."""
+    return signals.raise_signals(session, actor=actor)
 
 
 @router.get("/risks/{risk_id}", response_model=schemas.RiskDetail)

@@ -16,7 +16,7 @@ from cofab.core.errors import CofabError
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.partners.models import Partner
-from cofab.risk import register, schemas
+from cofab.risk import register, schemas, signals
 from cofab.risk.models import RiskCategory, RiskStatus
 
 router = APIRouter(include_in_schema=False)
@@ -90,6 +90,12 @@ def create_risk(request: Request, session: DbSession, actor: ActorDep, form: For
             request, session, actor, form=data, error=context, status_code=exc.status
         )
     return RedirectResponse(f"/risk/{risk.id}", status_code=303)
+
+
+@router.post("/risk/signals", response_model=None)
+def raise_signals(request: Request, session: DbSession, actor: ActorDep) -> Response:
+    signals.raise_signals(session, actor=actor)
+    return RedirectResponse("/risk", status_code=303)
 
 
 @router.get("/risk/{risk_id}", response_class=HTMLResponse)
