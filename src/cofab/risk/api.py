@@ -13,7 +13,7 @@ from cofab.core.downloads import tabular_response
 from cofab.core.tabular import TableLimits, read_table
 from cofab.core.uploads import read_limited
 from cofab.core.web import ApiActor, DbSession
-from cofab.risk import register, register_io, schemas, signals
+from cofab.risk import register, register_io, schemas, signals, spend
 from cofab.risk.models import Risk
 
 router = APIRouter(prefix="/api/v1/risk", tags=["risk"])
@@ -99,6 +99,28 @@ def import_register(
     rows = read_table(content, file.filename or "upload.csv", TableLimits.of(settings))
     result = register_io.import_rows(session, actor=actor, rows=rows)
     return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+
+
+@router.get("/concentration")
+def concentration(
+    session: DbSession,
+    actor: ApiActor,
+    start: date,
+    end: date,
+    by: str = "partner",
+    measure: str = "spend",
+    currency: str | None = None,
+) -> dict[str, Any]:
+    """HHI of received spend or volume by partner, country or product family."""
+    return spend.concentration_report(
+        session,
+        actor=actor,
+        start=start,
+        end=end,
+        by=by,
+        measure=measure,
+        currency=currency,
+    )
 
 
 @router.post("/signals", response_model=list[schemas.RiskRead])
