@@ -93,6 +93,8 @@ def test_bad_months_and_shutdowns_are_named(world: World, api, engine: Engine) -
     assert response.status_code == 422
     errors = response.json()["errors"]
     assert {e["field"] for e in errors} == {"last_period", "shutdowns.0", "shutdowns.1"}
+    labels = {e["field"]: e["label"] for e in errors}
+    assert labels["last_period"] == "마지막 달"  # named by its Korean label
     not_month = client.post(
         "/api/v1/forecast/declarations", json=_body(world, first_period="2027-13")
     )

@@ -117,7 +117,7 @@ def test_commit_counter_accept_and_gap(world: World, api, engine: Engine) -> Non
         url.format(frozen), json={"action": "counter", "qty": 8, "reason": "line down"}
     )
     assert counter_frozen.status_code == 422
-    assert [e["field"] for e in counter_frozen.json()["errors"]] == ["action"]
+    assert [e["field"] for e in counter_frozen.json()["errors"]] == ["zone"]
     no_reason = partner.post(url.format(firm), json={"action": "counter", "qty": 5})
     assert [e["field"] for e in no_reason.json()["errors"]] == ["reason"]
     bad_period = partner.post(

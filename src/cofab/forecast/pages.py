@@ -16,33 +16,11 @@ from sqlalchemy.orm import Session
 from cofab.core.access import Actor
 from cofab.core.errors import CofabError
 from cofab.core.forms import FormDep, fields, parse
-from cofab.core.i18n import N_
-from cofab.core.validation import register_field_labels
 from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.forecast import schemas, service
 
 router = APIRouter(include_in_schema=False)
 ActorDep = Annotated[Actor, Depends(page_actor)]
-
-register_field_labels(
-    {
-        "site_id": N_("Site"),
-        "family": N_("Product family"),
-        "first_period": N_("First month"),
-        "last_period": N_("Last month"),
-        "nameplate": N_("Nameplate capacity per month"),
-        "ramp_start_share": N_("Share of nameplate in the first month"),
-        "ramp_months": N_("Ramp-up months"),
-        "shutdowns": N_("Shutdown months"),
-        "product": N_("Product"),
-        "market": N_("Market"),
-        "period": N_("Period"),
-        "qty": N_("Quantity"),
-        "reason": N_("Reason"),
-        "action": N_("Answer"),
-        "scenario_id": N_("Scenario"),
-    }
-)
 
 
 @router.get("/forecast", response_class=HTMLResponse)

@@ -256,7 +256,7 @@ def respond(
     else:
         problems: list[FieldProblem] = []
         if line.zone == Zone.FROZEN.value:
-            raise ValidationFailed(problems=[FieldProblem("action", FROZEN_COUNTER)])
+            raise ValidationFailed(problems=[FieldProblem("zone", FROZEN_COUNTER)])
         publication = get_publication(session, actor=actor, publication_id=line.publication_id)
         if answer.qty is None and answer.period is None:
             problems.append(FieldProblem("qty", COUNTER_NEEDS_CHANGE))

@@ -8,8 +8,32 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cofab.core.i18n import N_
+from cofab.core.validation import register_field_labels
+
 Quantity = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=3)]
 PeriodLabel = Annotated[str, Field(min_length=1, max_length=10)]
+
+# Problems name these fields by the labels the pages show (API, pages and CLI alike).
+register_field_labels(
+    {
+        "site_id": N_("Site"),
+        "family": N_("Product family"),
+        "first_period": N_("First month"),
+        "last_period": N_("Last month"),
+        "nameplate": N_("Nameplate capacity per month"),
+        "ramp_start_share": N_("Share of nameplate in the first month"),
+        "ramp_months": N_("Ramp-up months"),
+        "shutdowns": N_("Shutdown months"),
+        "product": N_("Product"),
+        "market": N_("Market"),
+        "period": N_("Period"),
+        "qty": N_("Quantity"),
+        "reason": N_("Reason"),
+        "scenario_id": N_("Scenario"),
+        "zone": N_("Zone"),
+    }
+)
 
 
 class Strict(BaseModel):
