@@ -32,6 +32,9 @@ AUDIT_ACTIONS: dict[str, str] = {
     "approve": N_("Approved"),
     "amend": N_("Amended"),
     "terminate": N_("Terminated"),
+    # forecasts: a plan published to partners, its frozen zone turned into orders
+    "publish": N_("Published"),
+    "convert": N_("Converted to orders"),
     # orders: a partner's answer to a line, and the owner's answer to a proposal
     "accept": N_("Accepted"),
     "reject": N_("Rejected"),
