@@ -10,6 +10,7 @@ from tests.conftest import World
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.db.session import unit_of_work
 from cofab.risk import register
+from cofab.risk.models import ContingencyPlan
 from cofab.risk.schemas import MitigationIn, RiskCreate
 
 RISK_SAMPLE_BODIES = {
@@ -18,6 +19,8 @@ RISK_SAMPLE_BODIES = {
     "RiskStatusIn": {"status": "closed"},
     "MitigationIn": {"action": "hijacked"},
     "MitigationUpdate": {"action": "hijacked"},
+    "PlanCreate": {"title": "Intrusion", "alternate_site_id": 0},
+    "DrillIn": {"held_on": "2020-01-01"},
 }
 
 
@@ -38,6 +41,18 @@ def _risk_about_partner_b(world: World, engine: Engine) -> tuple[int, int]:
         return risk.id, risk.mitigations[0].id
 
 
+def _plan_about_partner_b(world: World, engine: Engine) -> int:
+    with unit_of_work(engine) as session:
+        plan = ContingencyPlan(
+            title="Bravo out",
+            partner_id=world.partner_b,
+            alternate_site_id=world.ids["b"]["site_id"],
+        )
+        session.add(plan)
+        session.flush()
+        return plan.id
+
+
 def isolation_resolvers(world: World, engine: Engine) -> dict[str, Callable[[World, Engine], int]]:
     made: dict[str, int] = {}
 
@@ -49,4 +64,5 @@ def isolation_resolvers(world: World, engine: Engine) -> dict[str, Callable[[Wor
     return {
         "risk_id": lambda w, e: ids(w, e)["risk_id"],
         "mitigation_id": lambda w, e: ids(w, e)["mitigation_id"],
+        "risk:plan_id": _plan_about_partner_b,
     }

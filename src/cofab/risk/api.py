@@ -13,7 +13,7 @@ from cofab.core.downloads import tabular_response
 from cofab.core.tabular import TableLimits, read_table
 from cofab.core.uploads import read_limited
 from cofab.core.web import ApiActor, DbSession
-from cofab.risk import register, register_io, schemas, signals, spend
+from cofab.risk import contingency, register, register_io, schemas, signals, spend
 from cofab.risk.models import Risk
 
 router = APIRouter(prefix="/api/v1/risk", tags=["risk"])
@@ -172,3 +172,28 @@ def update_mitigation(
     session: DbSession, actor: ApiActor, mitigation_id: int, body: schemas.MitigationUpdate
 ) -> Any:
     return register.update_mitigation(session, actor=actor, mitigation_id=mitigation_id, data=body)
+
+
+def _plan(plan: Any) -> schemas.PlanRead:
+    read = schemas.PlanRead.model_validate(plan)
+    return read.model_copy(update={"untested": plan.is_untested(date.today())})
+
+
+@router.get("/plans", response_model=list[schemas.PlanRead])
+def list_plans(session: DbSession, actor: ApiActor) -> Any:
+    return [_plan(p) for p in contingency.list_plans(session, actor=actor)]
+
+
+@router.post("/plans", response_model=schemas.PlanRead, status_code=201)
+def create_plan(session: DbSession, actor: ApiActor, body: schemas.PlanCreate) -> Any:
+    return _plan(contingency.create_plan(session, actor=actor, data=body))
+
+
+@router.get("/plans/{plan_id}", response_model=schemas.PlanRead)
+def get_plan(session: DbSession, actor: ApiActor, plan_id: int) -> Any:
+    return _plan(contingency.get_plan(session, actor=actor, plan_id=plan_id))
+
+
+@router.post("/plans/{plan_id}/drills", response_model=schemas.PlanRead)
+def record_drill(session: DbSession, actor: ApiActor, plan_id: int, body: schemas.DrillIn) -> Any:
+    return _plan(contingency.record_drill(session, actor=actor, plan_id=plan_id, data=body))

@@ -143,3 +143,36 @@ class RiskStatusChange(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     risk: Mapped[Risk] = relationship(back_populates="history")
+
+
+class ContingencyPlan(Timestamped, Base):
+    """What we do when a partner or site stops: the alternate source (an active or approved
+    partner's site, checked when saved), safety stock and a drill cadence."""
+
+    __tablename__ = "risk_contingency_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = unit_id_column()
+    title: Mapped[str] = mapped_column(String(200))
+    partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partners.id", ondelete="SET NULL"), index=True
+    )
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sites.id", ondelete="SET NULL"))
+    product_family: Mapped[str | None] = mapped_column(String(80))
+    trigger: Mapped[str] = mapped_column(Text, default="")
+    alternate_site_id: Mapped[int] = mapped_column(
+        ForeignKey("partner_sites.id", ondelete="RESTRICT")
+    )
+    safety_stock: Mapped[int] = mapped_column(Integer, default=0)
+    drill_every_days: Mapped[int] = mapped_column(Integer, default=180)
+    last_drill_on: Mapped[date | None] = mapped_column(Date)
+
+    def drill_due(self) -> date:
+        from datetime import timedelta
+
+        start = self.last_drill_on or self.created_at.date()
+        return start + timedelta(days=self.drill_every_days)
+
+    def is_untested(self, today: date) -> bool:
+        """Never drilled, or the last drill is older than the cadence."""
+        return self.last_drill_on is None or self.drill_due() < today

@@ -124,3 +124,34 @@ class RiskDetail(RiskRead):
 
 
 HeatBasis = Literal["inherent", "residual"]
+
+
+class PlanCreate(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    partner_id: int | None = None
+    site_id: int | None = None
+    product_family: str | None = Field(default=None, max_length=80)
+    trigger: str = Field(default="", max_length=4000)
+    alternate_site_id: int
+    safety_stock: int = Field(default=0, ge=0)
+    drill_every_days: int = Field(default=180, ge=1, le=3650)
+
+
+class DrillIn(BaseModel):
+    held_on: date
+
+
+class PlanRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    title: str
+    partner_id: int | None
+    site_id: int | None
+    product_family: str | None
+    trigger: str
+    alternate_site_id: int
+    safety_stock: int
+    drill_every_days: int
+    last_drill_on: date | None
+    untested: bool = False

@@ -121,8 +121,58 @@ def upgrade() -> None:
             batch_op.f("ix_risk_status_changes_risk_id"), ["risk_id"], unique=False
         )
 
+    op.create_table(
+        "risk_contingency_plans",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=True),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("partner_id", sa.Integer(), nullable=True),
+        sa.Column("site_id", sa.Integer(), nullable=True),
+        sa.Column("product_family", sa.String(length=80), nullable=True),
+        sa.Column("trigger", sa.Text(), nullable=False),
+        sa.Column("alternate_site_id", sa.Integer(), nullable=False),
+        sa.Column("safety_stock", sa.Integer(), nullable=False),
+        sa.Column("drill_every_days", sa.Integer(), nullable=False),
+        sa.Column("last_drill_on", sa.Date(), nullable=True),
+        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["unit_id"],
+            ["business_units.id"],
+            name=op.f("fk_risk_contingency_plans_unit_id_business_units"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["partner_id"],
+            ["partners.id"],
+            name=op.f("fk_risk_contingency_plans_partner_id_partners"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"],
+            ["partner_sites.id"],
+            name=op.f("fk_risk_contingency_plans_site_id_partner_sites"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["alternate_site_id"],
+            ["partner_sites.id"],
+            name=op.f("fk_risk_contingency_plans_alternate_site_id_partner_sites"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_risk_contingency_plans")),
+    )
+    with op.batch_alter_table("risk_contingency_plans", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_risk_contingency_plans_unit_id"), ["unit_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_risk_contingency_plans_partner_id"), ["partner_id"], unique=False
+        )
+
 
 def downgrade() -> None:
+    op.drop_table("risk_contingency_plans")
     op.drop_table("risk_status_changes")
     op.drop_table("risk_mitigations")
     op.drop_table("risk_register")
