@@ -21,6 +21,7 @@ RISK_SAMPLE_BODIES = {
     "MitigationUpdate": {"action": "hijacked"},
     "PlanCreate": {"title": "Intrusion", "alternate_site_id": 0},
     "DrillIn": {"held_on": "2020-01-01"},
+    "TtsRequest": {"network": {}},
 }
 
 

@@ -192,3 +192,26 @@ def test_cli_json_and_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert negative.exit_code == 1 and "inventory.S2.P1" in negative.stderr
     missing = runner.invoke(app, ["risk", "tts", str(tmp_path / "nope.json")])
     assert missing.exit_code == 1 and "nope.json" in missing.stderr
+
+
+def test_api_answers_like_the_cli(world: Any, api: Any) -> None:
+    doc = network(
+        [{"id": "S1", "capacity": 100}, {"id": "S2", "capacity": 0}],
+        {"P1": 50},
+        inventory={"S2": {"P1": 250}},
+        ttr_weeks={"S1": 8},
+    )
+    owner = api(world.users["manager"])
+    reply = owner.post("/api/v1/risk/tts", json={"network": doc})
+    assert reply.status_code == 200, reply.text
+    rows = reply.json()["nodes"]
+    assert rows[0]["node"] == "S1" and rows[0]["tts_weeks"] == pytest.approx(5.0)
+    bad = owner.post("/api/v1/risk/tts", json={"network": doc, "node": "S9"})
+    assert bad.status_code == 422 and "S9" in bad.text
+    negative = dict(doc, inventory={"S2": {"P1": -1}})
+    refused = owner.post("/api/v1/risk/tts", json={"network": negative})
+    assert refused.status_code == 422 and "inventory.S2.P1" in refused.text
+    assert (
+        api(world.users["partner_a"]).post("/api/v1/risk/tts", json={"network": doc}).status_code
+        == 404
+    )

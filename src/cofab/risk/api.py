@@ -197,3 +197,15 @@ def get_plan(session: DbSession, actor: ApiActor, plan_id: int) -> Any:
 @router.post("/plans/{plan_id}/drills", response_model=schemas.PlanRead)
 def record_drill(session: DbSession, actor: ApiActor, plan_id: int, body: schemas.DrillIn) -> Any:
     return _plan(contingency.record_drill(session, actor=actor, plan_id=plan_id, data=body))
+
+
+@router.post("/tts")
+def time_to_survive(actor: ApiActor, body: schemas.TtsRequest) -> dict[str, Any]:
+    """TTS and performance impact per site and partner, worst first (same as ``cofab risk tts``)."""
+    from cofab.risk.engine.tts import analyse, rank
+    from cofab.risk.network_input import load_network, results_document, select_nodes
+
+    register.ensure_reader(actor)
+    loaded = load_network(body.network)
+    nodes = select_nodes(loaded, body.node)
+    return results_document(loaded, rank(analyse(loaded.network, nodes)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -155,3 +155,10 @@ class PlanRead(BaseModel):
     drill_every_days: int
     last_drill_on: date | None
     untested: bool = False
+
+
+class TtsRequest(BaseModel):
+    """A planner input document plus ``inventory``, ``ttr_weeks`` and ``partner`` per site."""
+
+    network: dict[str, Any]
+    node: str | None = None
