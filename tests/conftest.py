@@ -92,6 +92,31 @@ def app(settings: Settings, engine: Engine):  # type: ignore[no-untyped-def]
     return create_app(settings, engine=engine)
 
 
+_MISSING = object()
+
+
+@pytest.fixture
+def set_app_state(app):  # type: ignore[no-untyped-def]
+    """Replace an attribute of the (session-wide) app's state for one test, then put it back.
+
+    Not ``monkeypatch.setattr``: Starlette's ``State`` keeps attributes outside ``__dict__``, and
+    pytest 9.2's undo deletes such attributes instead of restoring them, which stripped
+    ``app.state.settings`` from every later test of the session.
+    """
+    saved: list[tuple[str, object]] = []
+
+    def set_(name: str, value: object) -> None:
+        saved.append((name, getattr(app.state, name, _MISSING)))
+        setattr(app.state, name, value)
+
+    yield set_
+    for name, old in reversed(saved):
+        if old is _MISSING:
+            delattr(app.state, name)
+        else:
+            setattr(app.state, name, old)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

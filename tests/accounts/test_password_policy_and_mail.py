@@ -142,7 +142,7 @@ def smtp() -> Iterator[TinySmtp]:
 
 
 def test_reset_link_is_e_mailed_when_smtp_is_configured(
-    world: World, app, api, base_url: str, engine: Engine, smtp: TinySmtp, monkeypatch
+    world: World, app, api, base_url: str, engine: Engine, smtp: TinySmtp, set_app_state
 ) -> None:  # type: ignore[no-untyped-def]
     settings = app.state.settings.model_copy(
         update={
@@ -152,7 +152,7 @@ def test_reset_link_is_e_mailed_when_smtp_is_configured(
             "smtp_from": "cofab@factory.test",
         }
     )
-    monkeypatch.setattr(app.state, "settings", settings)
+    set_app_state("settings", settings)
     email_address = world.users["quality"]
     uid = user_id(engine, email_address)
     response = api(world.users["admin"]).post(f"/api/v1/users/{uid}/password-reset")
@@ -170,7 +170,7 @@ def test_reset_link_is_e_mailed_when_smtp_is_configured(
 
 
 def test_a_failed_send_shows_the_link_instead(
-    world: World, app, api, base_url: str, engine: Engine, monkeypatch
+    world: World, app, api, base_url: str, engine: Engine, set_app_state
 ) -> None:  # type: ignore[no-untyped-def]
     with socket.socket() as probe:  # a port with nobody listening
         probe.bind(("127.0.0.1", 0))
@@ -178,7 +178,7 @@ def test_a_failed_send_shows_the_link_instead(
     settings = app.state.settings.model_copy(
         update={"smtp_host": "127.0.0.1", "smtp_port": dead_port, "smtp_timeout_s": 2.0}
     )
-    monkeypatch.setattr(app.state, "settings", settings)
+    set_app_state("settings", settings)
     uid = user_id(engine, world.users["viewer"])
     issued = api(world.users["admin"]).post(f"/api/v1/users/{uid}/password-reset").json()
     assert issued["emailed"] is False and issued["url"].startswith(base_url)

@@ -147,13 +147,13 @@ def test_the_kpi_table_says_it_scrolls_and_where(page, base_url: str, world: Wor
 
 
 def test_demo_logins_fit_their_card_and_the_site_has_a_favicon(  # type: ignore[no-untyped-def]
-    page, base_url: str, app, monkeypatch: pytest.MonkeyPatch
+    page, base_url: str, set_app_state
 ) -> None:
     logins = [
         (f"{role}@seoulbiopharm-long-unit-name.example", "cofab-demo-2026", role)
         for role in ("admin", "manager", "quality", "viewer", "partner")
     ]
-    monkeypatch.setattr(app.state, "demo_logins", logins, raising=False)
+    set_app_state("demo_logins", logins)
     for locale in ("en", "ko"):
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
