@@ -1,0 +1,37 @@
+"""The risk domain's public surface: the one module other domains (and hooks) import.
+
+The rules live in ``register`` (the risk register), ``signals`` (risks opened from other
+domains' facts), ``spend`` (concentration on received spend) and ``contingency`` (plans and
+drills); time-to-survive is pure numerics in ``engine/tts``.
+"""
+
+from __future__ import annotations
+
+from cofab.risk.contingency import create_plan, get_plan, list_plans, record_drill
+from cofab.risk.register import (
+    add_mitigation,
+    change_status,
+    create_risk,
+    get_risk,
+    list_risks,
+    mark_reviewed,
+    update_risk,
+)
+from cofab.risk.signals import raise_signals
+from cofab.risk.spend import concentration_report
+
+__all__ = [
+    "add_mitigation",
+    "change_status",
+    "concentration_report",
+    "create_plan",
+    "create_risk",
+    "get_plan",
+    "get_risk",
+    "list_plans",
+    "list_risks",
+    "mark_reviewed",
+    "raise_signals",
+    "record_drill",
+    "update_risk",
+]
