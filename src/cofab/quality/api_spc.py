@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, File, UploadFile
 from cofab.core.access import Actor
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, api_actor
-from cofab.quality import measurement_import, spc_service
 
 router = APIRouter(prefix="/api/v1/quality", tags=["quality"])
 ActorDep = Annotated[Actor, Depends(api_actor)]
@@ -24,6 +23,8 @@ def import_measurements(
     file: Annotated[UploadFile, File()],
 ) -> dict[str, int]:
     """All rows or none; rows whose external_ref is stored already are skipped."""
+    from cofab.quality import measurement_import  # numpy: loaded on first use, not at start-up
+
     content = read_limited(file, UPLOAD_LIMIT_MB)
     result = measurement_import.import_measurements(
         session,
@@ -43,6 +44,8 @@ def chart(
     kind: Literal["xbar-r", "xbar-s", "i-mr"] | None = None,
 ) -> dict[str, Any]:
     """Points (the last 200 subgroups), limits and run-rule violations of one chart."""
+    from cofab.quality import spc_service  # numpy: loaded on first use, not at start-up
+
     found = spc_service.chart_of(
         session, actor=actor, characteristic_id=characteristic_id, chart=kind
     )
@@ -57,6 +60,8 @@ def chart(
 @router.get("/characteristics/{characteristic_id}/capability")
 def capability(session: DbSession, actor: ActorDep, characteristic_id: int) -> dict[str, Any]:
     """X̄-R limits and Cp/Cpk/Pp/Ppk over every complete subgroup, aggregated in the database."""
+    from cofab.quality import spc_service  # numpy: loaded on first use, not at start-up
+
     char = spc_service.characteristic_for(session, actor=actor, characteristic_id=characteristic_id)
     stats = spc_service.capability_of(session, actor=actor, characteristic_id=characteristic_id)
     body: dict[str, Any] = {

@@ -4,7 +4,7 @@ capability, with an alert when Cpk is below the agreed target."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
@@ -12,9 +12,9 @@ from fastapi.responses import HTMLResponse
 from cofab.core.access import Actor
 from cofab.core.i18n import N_
 from cofab.core.web import DbSession, page_actor, render
-from cofab.quality import spc_service
-from cofab.quality.engine.analysis import ChartSeries
-from cofab.quality.engine.spc import RULES
+
+if TYPE_CHECKING:
+    from cofab.quality.engine.analysis import ChartSeries
 
 router = APIRouter(include_in_schema=False)
 ActorDep = Annotated[Actor, Depends(page_actor)]
@@ -27,7 +27,6 @@ CHART_TITLES = {
     "i": N_("Individual values (I)"),
     "mr": N_("Moving ranges (MR)"),
 }
-RULE_LABELS = {rule: N_(text) for rule, text in RULES.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +77,10 @@ def spc_page(
     characteristic_id: int,
     chart: Literal["xbar-r", "xbar-s", "i-mr"] | None = None,
 ) -> HTMLResponse:
+    # numpy and the SPC engine load on the first chart, not when the app starts
+    from cofab.quality import spc_service
+    from cofab.quality.engine.spc import RULES
+
     char = spc_service.characteristic_for(session, actor=actor, characteristic_id=characteristic_id)
     found = spc_service.chart_of(
         session, actor=actor, characteristic_id=characteristic_id, chart=chart
@@ -89,7 +92,7 @@ def spc_page(
         "drawn": [draw(series) for series in found.charts] if found else [],
         "stats": stats,
         "titles": CHART_TITLES,
-        "rule_labels": RULE_LABELS,
+        "rule_labels": {rule: N_(text) for rule, text in RULES.items()},
         "width": WIDTH,
         "height": HEIGHT,
         "pad_left": PAD_LEFT,

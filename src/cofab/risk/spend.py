@@ -15,7 +15,6 @@ from cofab.core.i18n import N_
 from cofab.operations.models import OrderLine, Receipt
 from cofab.partners.models import Partner
 from cofab.risk import register
-from cofab.risk.engine.concentration import concentration
 
 GROUPS = ("partner", "country", "family")
 MEASURES = ("spend", "volume")
@@ -77,6 +76,8 @@ def concentration_report(
     if measure == "spend":
         stmt = stmt.where(OrderLine.currency == currency)
     amounts = {str(k): float(v or 0) for k, v in session.execute(stmt).all()}
+    from cofab.risk.engine.concentration import concentration  # numpy: on first use only
+
     result = concentration(amounts)
     return {
         "by": by,
