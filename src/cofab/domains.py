@@ -23,6 +23,7 @@ from cofab import (
     auditlog,
     contracts,
     forecast,
+    governance,
     jobs,
     logistics,
     operations,
@@ -54,6 +55,7 @@ DOMAINS: tuple[DomainParts, ...] = (
     logistics.PARTS,
     quality.PARTS,
     risk.PARTS,
+    governance.PARTS,
 )
 
 # Tables of the foundation itself (the audit chain, the job queue).
