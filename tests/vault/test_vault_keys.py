@@ -87,7 +87,11 @@ def test_environment_key_wins_and_nothing_is_written(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("value", ["not base64!", encode_key(os.urandom(16)), "QUJD"])
+@pytest.mark.parametrize(
+    "value",
+    ["not base64!", encode_key(os.urandom(16)), "QUJD"],
+    ids=["not-base64", "16-byte-key", "3-byte-key"],
+)
 def test_malformed_environment_key_is_a_clear_error_without_the_value(
     tmp_path: Path, value: str
 ) -> None:
