@@ -365,6 +365,22 @@ def _risk_bodies() -> None:
 _risk_bodies()
 EXTRA_RESOLVERS.append(_risk)
 # --- end risk -------------------------------------------------------------------------------
+# --- governance records: partner B's committee, meeting, decision, action item --------------
+def _governance(world: World, engine: Engine) -> dict[str, IdResolver]:
+    from tests.governance.governance_factories import isolation_resolvers
+
+    return isolation_resolvers(world, engine)
+
+
+def _governance_bodies() -> None:
+    from tests.governance.governance_factories import GOVERNANCE_SAMPLE_BODIES
+
+    SAMPLE_BODIES.update(GOVERNANCE_SAMPLE_BODIES)
+
+
+_governance_bodies()
+EXTRA_RESOLVERS.append(_governance)
+# --- end governance records -----------------------------------------------------------------
 # An upload that tries to add a site to partner B.
 MULTIPART_SAMPLE = {
     "file": ("x.csv", b"external_ref,partner_ref,name,country\nX1,REF-Bravo Bioworks,Evil,KR\n")

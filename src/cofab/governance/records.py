@@ -1,0 +1,229 @@
+"""What a meeting leaves behind: numbered decisions and action items.
+
+Decision numbers run per committee across its meetings (the board's resolution 7 stays 7), or
+per meeting for a meeting without a committee. An action item is owned by one side, optionally
+by a named user of that side; a partner user marks its own side's items done (and only those),
+owner writers change anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cofab.accounts.models import User
+from cofab.core import audit
+from cofab.core.access import Actor, scope_to_partner
+from cofab.core.errors import FieldProblem, Forbidden
+from cofab.core.i18n import N_
+from cofab.governance import guards, schemas
+from cofab.governance.meetings import get_meeting
+from cofab.governance.models import ActionItem, Decision, ItemStatus, Meeting
+
+NO_SUCH_USER = N_("No user with id {id}.")
+OWNER_NOT_ON_SIDE = N_("User {id} is not on the side that owns this item.")
+NO_SUCH_DECISION = N_("No decision with id {id} in this meeting.")
+CLOSED_STATES = (ItemStatus.DONE, ItemStatus.CANCELLED)
+
+
+def _next_number(session: Session, meeting: Meeting) -> int:
+    stmt = select(func.max(Decision.number)).join(Meeting, Meeting.id == Decision.meeting_id)
+    if meeting.committee_id is not None:
+        stmt = stmt.where(Meeting.committee_id == meeting.committee_id)
+    else:
+        stmt = stmt.where(Decision.meeting_id == meeting.id)
+    return int(session.execute(stmt).scalar() or 0) + 1
+
+
+def add_decision(
+    session: Session, *, actor: Actor, meeting_id: int, data: schemas.DecisionIn
+) -> Decision:
+    meeting = get_meeting(session, actor=actor, meeting_id=meeting_id)
+    guards.ensure_writer(actor)
+    decision = Decision(
+        meeting_id=meeting.id,
+        partner_id=meeting.partner_id,
+        number=_next_number(session, meeting),
+        created_by=actor.email,
+        **data.model_dump(),
+    )
+    session.add(decision)
+    session.flush()
+    guards.record(session, actor=actor, action="create", entity="decision", row=decision)
+    return decision
+
+
+@dataclass(frozen=True)
+class DecisionFilter:
+    partner_id: int | None = None
+    committee_id: int | None = None
+    meeting_id: int | None = None
+    kind: str | None = None
+
+
+def list_decisions(
+    session: Session, *, actor: Actor, flt: DecisionFilter = DecisionFilter()
+) -> list[tuple[Decision, Meeting]]:
+    stmt = scope_to_partner(
+        select(Decision, Meeting).join(Meeting, Meeting.id == Decision.meeting_id),
+        actor,
+        Decision.partner_id,
+    )
+    if flt.partner_id is not None:
+        stmt = stmt.where(Decision.partner_id == flt.partner_id)
+    if flt.committee_id is not None:
+        stmt = stmt.where(Meeting.committee_id == flt.committee_id)
+    if flt.meeting_id is not None:
+        stmt = stmt.where(Decision.meeting_id == flt.meeting_id)
+    if flt.kind:
+        stmt = stmt.where(Decision.kind == flt.kind)
+    stmt = stmt.order_by(Meeting.starts_at, Decision.number, Decision.id)
+    return [(d, m) for d, m in session.execute(stmt).all()]
+
+
+def _owner_problems(
+    session: Session, side: str, partner_id: int, user_id: int | None
+) -> tuple[User | None, list[FieldProblem]]:
+    if user_id is None:
+        return None, []
+    user = session.get(User, user_id)
+    if user is None:
+        return None, [FieldProblem("owner_user_id", NO_SUCH_USER, {"id": user_id})]
+    wanted = partner_id if side == "partner" else None
+    if user.partner_id != wanted:
+        return None, [FieldProblem("owner_user_id", OWNER_NOT_ON_SIDE, {"id": user_id})]
+    return user, []
+
+
+def add_action_item(
+    session: Session, *, actor: Actor, meeting_id: int, data: schemas.ActionItemCreate
+) -> ActionItem:
+    meeting = get_meeting(session, actor=actor, meeting_id=meeting_id)
+    guards.ensure_writer(actor)
+    user, problems = _owner_problems(session, data.side, meeting.partner_id, data.owner_user_id)
+    if data.decision_id is not None:
+        decision = session.get(Decision, data.decision_id)
+        if decision is None or decision.meeting_id != meeting.id:
+            problems.append(FieldProblem("decision_id", NO_SUCH_DECISION, {"id": data.decision_id}))
+    guards.raise_if(problems)
+    values = data.model_dump()
+    if user is not None and not values["owner_name"]:
+        values["owner_name"] = user.display_name
+    item = ActionItem(
+        meeting_id=meeting.id,
+        partner_id=meeting.partner_id,
+        status=ItemStatus.OPEN,
+        note="",
+        **values,
+    )
+    session.add(item)
+    session.flush()
+    guards.record(session, actor=actor, action="create", entity="gov_action_item", row=item)
+    return item
+
+
+def get_action_item(session: Session, *, actor: Actor, item_id: int) -> ActionItem:
+    return guards.visible_or_404(actor, session.get(ActionItem, item_id))
+
+
+def _stamp_done(item: ActionItem, actor: Actor) -> None:
+    if item.status == ItemStatus.DONE:
+        item.done_by = item.done_by or actor.email
+        item.done_at = item.done_at or guards.now_utc()
+    else:
+        item.done_by, item.done_at = None, None
+
+
+def update_action_item(
+    session: Session, *, actor: Actor, item_id: int, data: schemas.ActionItemChange
+) -> ActionItem:
+    item = get_action_item(session, actor=actor, item_id=item_id)
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    if actor.is_partner:
+        _ensure_partner_may_report(actor, item)
+        if set(changes) - {"status", "note"}:
+            raise Forbidden()
+    else:
+        guards.ensure_writer(actor)
+    before = audit.snapshot(item)
+    for key, value in changes.items():
+        setattr(item, key, value)
+    _stamp_done(item, actor)
+    session.flush()
+    guards.record(
+        session, actor=actor, action="update", entity="gov_action_item", row=item, before=before
+    )
+    return item
+
+
+def _ensure_partner_may_report(actor: Actor, item: ActionItem) -> None:
+    """A partner user reports on its own side's items: unassigned ones or its own."""
+    if item.side != "partner" or item.owner_user_id not in (None, actor.user_id):
+        raise Forbidden()
+
+
+def mark_action_item_done(session: Session, actor: Actor, item_id: int) -> ActionItem:
+    """Done, by whom and when (the inbox's one-click action); done twice is still done once."""
+    item = get_action_item(session, actor=actor, item_id=item_id)
+    if actor.is_partner:
+        _ensure_partner_may_report(actor, item)
+    else:
+        guards.ensure_writer(actor)
+    if item.status == ItemStatus.DONE:
+        return item
+    before = audit.snapshot(item)
+    item.status = ItemStatus.DONE
+    _stamp_done(item, actor)
+    session.flush()
+    guards.record(
+        session, actor=actor, action="complete", entity="gov_action_item", row=item, before=before
+    )
+    return item
+
+
+def list_action_items(
+    session: Session,
+    actor: Actor,
+    *,
+    partner_id: int | None = None,
+    meeting_id: int | None = None,
+    committee_id: int | None = None,
+    side: str | None = None,
+    status: str | None = None,
+    owner_user_id: int | None = None,
+    open_only: bool = False,
+    overdue_only: bool = False,
+    today: date | None = None,
+) -> list[tuple[ActionItem, Meeting]]:
+    """Action items the actor may see (a partner user: its company's), each with its meeting,
+    earliest due first."""
+    stmt = scope_to_partner(
+        select(ActionItem, Meeting).join(Meeting, Meeting.id == ActionItem.meeting_id),
+        actor,
+        ActionItem.partner_id,
+    )
+    if partner_id is not None:
+        stmt = stmt.where(ActionItem.partner_id == partner_id)
+    if meeting_id is not None:
+        stmt = stmt.where(ActionItem.meeting_id == meeting_id)
+    if committee_id is not None:
+        stmt = stmt.where(Meeting.committee_id == committee_id)
+    if side:
+        stmt = stmt.where(ActionItem.side == side)
+    if status:
+        stmt = stmt.where(ActionItem.status == status)
+    if owner_user_id is not None:
+        stmt = stmt.where(ActionItem.owner_user_id == owner_user_id)
+    if open_only or overdue_only:
+        stmt = stmt.where(ActionItem.status.not_in([s.value for s in CLOSED_STATES]))
+    if overdue_only:
+        stmt = stmt.where(ActionItem.due_date < (today or guards.now_utc().date()))
+    stmt = stmt.order_by(ActionItem.due_date, ActionItem.id)
+    return [(i, m) for i, m in session.execute(stmt).all()]
+
+
+def is_overdue(item: ActionItem, today: date) -> bool:
+    return item.status not in CLOSED_STATES and item.due_date < today
