@@ -187,7 +187,8 @@ def test_cli_load_is_idempotent_and_prints_who_sees_what(
     monkeypatch.setattr(cli, "_engine", lambda: demo.engine)
     monkeypatch.setattr(cli, "migrate", lambda: None)
     monkeypatch.setenv("COFAB_LANG", "en")
-    monkeypatch.setenv("COLUMNS", "160")
+    # the console reads COLUMNS once, when cofab.cli is first imported (by whichever test)
+    monkeypatch.setattr(cli.console, "width", 160)
     result = CliRunner().invoke(cli.app, ["demo", "load", "--case", "all"])
     assert result.exit_code == 0, result.output
     assert _counts(demo.engine) == demo.first

@@ -24,7 +24,7 @@ def load_actor(session: Session, presented: Presented) -> Actor | None:
         user = service.user_for_token(session, presented.token)
         if user is None:
             raise Unauthorized(N_("The API token is not valid."))
-        return service.actor_for(user, presented.locale)
+        return _signed_in(session, user, presented.locale)
     if presented.user_id is None:
         return None
     cookie_user = session.get(User, presented.user_id)
@@ -34,4 +34,17 @@ def load_actor(session: Session, presented: Presented) -> Actor | None:
         or presented.session_epoch != cookie_user.session_epoch
     ):
         return None
-    return service.actor_for(cookie_user, presented.locale)
+    return _signed_in(session, cookie_user, presented.locale)
+
+
+def _signed_in(session: Session, user: User, locale: str) -> Actor:
+    """The actor, with the user row held for the rest of the request.
+
+    The session's identity map holds rows weakly: once the actor is built the row would be
+    collected, and the actor refiners' ``session.get(User, ...)`` (business units) would read
+    it again — one more round trip on every request."""
+    session.info[SIGNED_IN_USER] = user
+    return service.actor_for(user, locale)
+
+
+SIGNED_IN_USER = "cofab.signed_in_user"
