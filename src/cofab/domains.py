@@ -22,6 +22,7 @@ from cofab import (
     accounts,
     auditlog,
     contracts,
+    development,
     forecast,
     governance,
     jobs,
@@ -56,6 +57,7 @@ DOMAINS: tuple[DomainParts, ...] = (
     quality.PARTS,
     risk.PARTS,
     governance.PARTS,
+    development.PARTS,
 )
 
 # Tables of the foundation itself (the audit chain, the job queue).

@@ -365,6 +365,24 @@ def _risk_bodies() -> None:
 _risk_bodies()
 EXTRA_RESOLVERS.append(_risk)
 # --- end risk -------------------------------------------------------------------------------
+
+
+# --- development: partner B's joint project with a gate, ledger, invention, checklist --------
+def _development(world: World, engine: Engine) -> dict[str, IdResolver]:
+    from tests.development.development_factories import isolation_resolvers
+
+    return isolation_resolvers(world, engine)
+
+
+def _development_bodies() -> None:
+    from tests.development.development_factories import DEVELOPMENT_SAMPLE_BODIES
+
+    SAMPLE_BODIES.update(DEVELOPMENT_SAMPLE_BODIES)
+
+
+_development_bodies()
+EXTRA_RESOLVERS.append(_development)
+# --- end development ------------------------------------------------------------------------
 # --- governance records: partner B's committee, meeting, decision, action item --------------
 def _governance(world: World, engine: Engine) -> dict[str, IdResolver]:
     from tests.governance.governance_factories import isolation_resolvers

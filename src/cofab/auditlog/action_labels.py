@@ -75,6 +75,10 @@ AUDIT_ACTIONS: dict[str, str] = {
     "password_reset_issue": N_("Password reset link issued"),
     "set_units": N_("Business units changed"),
     "link_unit": N_("Linked to a business unit"),
+    # joint development and training
+    "gate_decision": N_("Gate decided"),
+    "instantiate": N_("Checklist added from a template"),
+    "acknowledge": N_("Acknowledged"),
 }
 
 
