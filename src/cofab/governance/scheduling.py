@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -190,15 +190,25 @@ def _intersect(left: Sequence[Interval], right: Sequence[Interval]) -> list[Inte
     return out
 
 
-def check_range(first_day: date, last_day: date, duration: timedelta) -> None:
+def range_problems(
+    first_day: date, last_day: date, duration: timedelta
+) -> list[SchedulingInputError]:
+    """Every problem with a date range and duration (a form shows them all at once)."""
+    problems: list[SchedulingInputError] = []
     if last_day < first_day:
-        raise SchedulingInputError("to", MSG_END_BEFORE_START)
-    if (last_day - first_day).days > 366:
-        raise SchedulingInputError("to", MSG_RANGE_TOO_LONG)
+        problems.append(SchedulingInputError("to", MSG_END_BEFORE_START))
+    elif (last_day - first_day).days > 366:
+        problems.append(SchedulingInputError("to", MSG_RANGE_TOO_LONG))
     if duration <= timedelta(0):
-        raise SchedulingInputError("duration", MSG_DURATION_TOO_SHORT)
-    if duration > timedelta(days=1):
-        raise SchedulingInputError("duration", MSG_DURATION_TOO_LONG)
+        problems.append(SchedulingInputError("duration", MSG_DURATION_TOO_SHORT))
+    elif duration > timedelta(days=1):
+        problems.append(SchedulingInputError("duration", MSG_DURATION_TOO_LONG))
+    return problems
+
+
+def check_range(first_day: date, last_day: date, duration: timedelta) -> None:
+    for problem in range_problems(first_day, last_day, duration):
+        raise problem
 
 
 def _everyone(
@@ -366,17 +376,27 @@ def slots_document(windows: Sequence[Window]) -> dict[str, list[dict[str, str]]]
     return {"slots": slots}
 
 
+HolidayCalendar = Callable[[str, date, date], Iterable[date]]
+
+
+def _published_days(country: str, first_day: date, last_day: date) -> Iterable[date]:
+    return published_holidays(country, first_day, last_day).keys()
+
+
 def with_holidays(
-    participants: Sequence[Participant], countries: Sequence[str], first_day: date, last_day: date
+    participants: Sequence[Participant],
+    countries: Sequence[str],
+    first_day: date,
+    last_day: date,
+    calendar: HolidayCalendar = _published_days,
 ) -> list[Participant]:
-    """Give each participant the published holidays of the named countries their zone is in
-    (``KR`` reaches ``Asia/Seoul``); a country no participant's zone is in applies to everyone,
-    so ``--holidays KR`` still means something for a ``UTC`` participant."""
+    """Give each participant the holidays of the named countries their zone is in (``KR``
+    reaches ``Asia/Seoul``); a country no participant's zone is in applies to everyone, so
+    ``--holidays KR`` still means something for a ``UTC`` participant. ``calendar`` gives a
+    country's days off (the published ones by default; the service passes the edited table)."""
     margin = timedelta(days=_MARGIN_DAYS)
     calendars = {
-        code.strip().upper(): frozenset(
-            published_holidays(code, first_day - margin, last_day + margin)
-        )
+        code.strip().upper(): frozenset(calendar(code, first_day - margin, last_day + margin))
         for code in countries
     }
     zones = {p.zone: zone_country(p.zone) for p in participants}
