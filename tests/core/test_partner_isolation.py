@@ -365,6 +365,22 @@ def _risk_bodies() -> None:
 _risk_bodies()
 EXTRA_RESOLVERS.append(_risk)
 # --- end risk -------------------------------------------------------------------------------
+# --- governance scheduling: a holiday row (no partner's) and the slot finder's bodies --------
+def _scheduling(world: World, engine: Engine) -> dict[str, IdResolver]:
+    from tests.governance.scheduling_factories import isolation_resolvers
+
+    return isolation_resolvers(world, engine)
+
+
+def _scheduling_bodies() -> None:
+    from tests.governance.scheduling_factories import SCHEDULING_SAMPLE_BODIES
+
+    SAMPLE_BODIES.update(SCHEDULING_SAMPLE_BODIES)
+
+
+_scheduling_bodies()
+EXTRA_RESOLVERS.append(_scheduling)
+# --- end governance scheduling --------------------------------------------------------------
 
 
 # --- development: partner B's joint project with a gate, ledger, invention, checklist --------
@@ -612,6 +628,7 @@ PURE_CALCULATORS = {
     "/planning/{scenario_id}/make-or-buy",
     "/api/v1/contracts/{contract_id}/penalties",
     "/contracts/{contract_id}/penalties",
+    "/api/v1/governance/slots",  # the slot finder stores nothing
 }
 
 
