@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     smtp_from: str = "cofab@localhost"
     smtp_starttls: bool = True
     smtp_timeout_s: float = 10.0
+    # Notifications' e-mail: smtp://user:pass@host:port, smtp+starttls://…, smtps://…
+    smtp_url: str | None = Field(default=None, repr=False)
 
     def resolved_secret_key(self) -> str:
         """The signing key for sessions and CSRF tokens, generated once per data folder."""

@@ -27,6 +27,7 @@ from cofab import (
     governance,
     jobs,
     logistics,
+    notifications,
     operations,
     partners,
     planning,

@@ -365,6 +365,24 @@ def _risk_bodies() -> None:
 _risk_bodies()
 EXTRA_RESOLVERS.append(_risk)
 # --- end risk -------------------------------------------------------------------------------
+
+
+# --- notifications: partner B's 8D action in the inbox and a notification of B's user ---------
+def _notifications(world: World, engine: Engine) -> dict[str, IdResolver]:
+    from tests.notifications.notification_factories import isolation_resolvers
+
+    return isolation_resolvers(world, engine)
+
+
+def _notifications_bodies() -> None:
+    from tests.notifications.notification_factories import NOTIFICATIONS_SAMPLE_BODIES
+
+    SAMPLE_BODIES.update(NOTIFICATIONS_SAMPLE_BODIES)
+
+
+_notifications_bodies()
+EXTRA_RESOLVERS.append(_notifications)
+# --- end notifications ----------------------------------------------------------------------
 # --- governance scheduling: a holiday row (no partner's) and the slot finder's bodies --------
 def _scheduling(world: World, engine: Engine) -> dict[str, IdResolver]:
     from tests.governance.scheduling_factories import isolation_resolvers
@@ -618,6 +636,11 @@ SELF_SERVICE = {
     "/account/password",
     "/account/tokens",
     "/account/tokens/{token_id}/revoke",
+    # one's own notifications and notification settings
+    "/api/v1/notifications/read-all",
+    "/notifications/read-all",
+    "/api/v1/notifications/prefs",
+    "/notifications/prefs",
 }
 # Calculators that answer from the request alone and store nothing: a viewer may use them; the
 # unchanged database below proves they stored nothing.

@@ -19,5 +19,8 @@ PARTS = DomainParts(
         "cofab.quality.cli:app",
         help="Quality: sampling plans and process capability.",
     ),
-    hooks=("cofab.quality.lots",),  # receipts booked by operations open inspection lots
+    hooks=(
+        "cofab.quality.lots",  # receipts booked by operations open inspection lots
+        "cofab.quality.inbox_source",  # 8D steps/actions, audit findings in the inbox
+    ),
 )

@@ -20,4 +20,5 @@ PARTS = DomainParts(
         "cofab.risk.cli:app",
         help="Risk and continuity: time to survive and recover per site and partner.",
     ),
+    hooks=("cofab.risk.inbox_source",),  # mitigations and drills in the inbox
 )

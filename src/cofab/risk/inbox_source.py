@@ -1,0 +1,100 @@
+"""Risk's action items in the notifications inbox: mitigations and contingency drills.
+
+Registered with ``notifications.service`` when imported (a hook named in risk's PARTS). The
+register is the owner's own (a partner user never sees it), so partner users get no items here;
+owner staff see what ``register`` and ``contingency`` show them (their business units). Done
+goes through the same functions as the risk pages: a mitigation gets today's ``done_on``, a
+plan a drill held today.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cofab.core.access import Actor
+from cofab.core.i18n import N_
+from cofab.notifications import service as notifications
+from cofab.risk import contingency, register
+from cofab.risk.models import Risk, RiskMitigation, RiskStatus
+from cofab.risk.schemas import DrillIn, MitigationUpdate
+
+MITIGATION_KIND, DRILL_KIND = "risk.mitigation", "risk.drill"
+MITIGATION_TITLE = N_("Risk {ref} mitigation: {text}")
+DRILL_TITLE = N_("Contingency drill: {plan}")
+
+
+def _short(text: str, size: int = 80) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def list_mitigations(
+    session: Session, actor: Actor, today: date
+) -> Iterable[notifications.InboxItem]:
+    if not actor.is_owner_staff:
+        return []
+    rows = session.execute(
+        select(Risk, RiskMitigation)
+        .join(RiskMitigation, RiskMitigation.risk_id == Risk.id)
+        .where(Risk.status != RiskStatus.CLOSED)
+    ).all()
+    return [
+        notifications.InboxItem(
+            kind=MITIGATION_KIND,
+            id=mitigation.id,
+            title_msgid=MITIGATION_TITLE,
+            title_params={"ref": risk.external_ref, "text": _short(mitigation.action)},
+            owner=mitigation.owner or risk.owner,
+            side="owner",
+            partner_id=risk.partner_id,
+            due=mitigation.due_date,
+            status=notifications.DONE if mitigation.done_on else notifications.OPEN,
+            url=f"/risk/{risk.id}",
+        )
+        for risk, mitigation in rows
+    ]
+
+
+def mitigation_done(session: Session, actor: Actor, item_id: int, today: date) -> None:
+    register.update_mitigation(
+        session, actor=actor, mitigation_id=item_id, data=MitigationUpdate(done_on=today)
+    )
+
+
+def list_drills(session: Session, actor: Actor, today: date) -> Iterable[notifications.InboxItem]:
+    """A plan is an open item while it is untested (never drilled, or past its cadence); its
+    due date is the day the next drill falls due."""
+    if not actor.is_owner_staff:
+        return []
+    return [
+        notifications.InboxItem(
+            kind=DRILL_KIND,
+            id=plan.id,
+            title_msgid=DRILL_TITLE,
+            title_params={"plan": plan.title},
+            owner="",
+            side="owner",
+            partner_id=plan.partner_id,
+            due=plan.drill_due(),
+            status=notifications.OPEN if plan.is_untested(today) else notifications.DONE,
+            url=f"/api/v1/risk/plans/{plan.id}",
+        )
+        for plan in contingency.list_plans(session, actor=actor)
+    ]
+
+
+def drill_held(session: Session, actor: Actor, item_id: int, today: date) -> None:
+    contingency.record_drill(
+        session, actor=actor, plan_id=item_id, data=DrillIn(held_on=today), today=today
+    )
+
+
+notifications.register_inbox_source(
+    MITIGATION_KIND, list_mitigations, mitigation_done, label=N_("Risk mitigation")
+)
+notifications.register_inbox_source(
+    DRILL_KIND, list_drills, drill_held, label=N_("Contingency drill")
+)
