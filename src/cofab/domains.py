@@ -57,6 +57,7 @@ DOMAINS: tuple[DomainParts, ...] = (
     logistics.PARTS,
     quality.PARTS,
     risk.PARTS,
+    notifications.PARTS,
     governance.PARTS,
     development.PARTS,
 )
