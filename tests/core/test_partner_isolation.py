@@ -367,6 +367,24 @@ EXTRA_RESOLVERS.append(_risk)
 # --- end risk -------------------------------------------------------------------------------
 
 
+# --- discussions: a thread on partner B's order with a message by B's user ------------------
+def _discussions(world: World, engine: Engine) -> dict[str, IdResolver]:
+    from tests.discussions.discussion_factories import isolation_resolvers
+
+    return isolation_resolvers(world, engine)
+
+
+def _discussions_bodies() -> None:
+    from tests.discussions.discussion_factories import DISCUSSION_SAMPLE_BODIES
+
+    SAMPLE_BODIES.update(DISCUSSION_SAMPLE_BODIES)
+
+
+_discussions_bodies()
+EXTRA_RESOLVERS.append(_discussions)
+# --- end discussions ------------------------------------------------------------------------
+
+
 # --- notifications: partner B's 8D action in the inbox and a notification of B's user ---------
 def _notifications(world: World, engine: Engine) -> dict[str, IdResolver]:
     from tests.notifications.notification_factories import isolation_resolvers

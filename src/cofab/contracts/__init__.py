@@ -15,4 +15,5 @@ PARTS = DomainParts(
         "cofab.contracts.cli:app",
         help="Contracts: penalties, contracts needing attention, agreement coverage.",
     ),
+    hooks=("cofab.contracts.thread_subject",),  # contracts as discussion subjects
 )

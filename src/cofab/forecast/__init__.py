@@ -16,4 +16,5 @@ PARTS = DomainParts(
         "cofab.forecast.cli:app",
         help="Capacity declarations, demand forecasts, plan publication and forecast accuracy.",
     ),
+    hooks=("cofab.forecast.thread_subject",),  # forecast lines as discussion subjects
 )

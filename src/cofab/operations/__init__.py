@@ -21,6 +21,7 @@ PARTS = DomainParts(
     ),
     jobs=("cofab.operations.scorecard_refresh",),
     hooks=(
+        "cofab.operations.thread_subject",  # orders as discussion subjects
         "cofab.operations.contract_feed",  # receipts -> contracts' penalty feed
     ),
 )

@@ -20,6 +20,7 @@ PARTS = DomainParts(
         help="Quality: sampling plans and process capability.",
     ),
     hooks=(
+        "cofab.quality.thread_subject",  # NCRs as discussion subjects
         "cofab.quality.lots",  # receipts booked by operations open inspection lots
         "cofab.quality.inbox_source",  # 8D steps/actions, audit findings in the inbox
     ),

@@ -8,15 +8,23 @@ registers their table (``register_key_holder``) so that a master-key rotation re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from cofab.config import Settings
+from cofab.core.access import Actor
 from cofab.core.errors import PayloadTooLarge
+from cofab.db.base import utcnow
+from cofab.vault import documents, schemas
+from cofab.vault.access import visible_documents_clause
 from cofab.vault.documents import safe_filename
 from cofab.vault.errors import UploadTooLarge
 from cofab.vault.keys import Keyring, load_keyring
+from cofab.vault.models import VaultDocument
 from cofab.vault.rotation import KeyHolder, key_holders, register_key_holder
 from cofab.vault.storage import FileSystemStorage, StoredObject, open_decrypted, store_encrypted
 
@@ -27,10 +35,14 @@ __all__ = [
     "delete_sealed",
     "key_holders",
     "open_sealed",
+    "recent_visible_documents",
     "register_key_holder",
     "safe_filename",
     "seal",
     "sealed_files",
+    "upload_document",
+    "visible_document_ids",
+    "visible_document_titles",
 ]
 
 
@@ -78,3 +90,65 @@ def open_sealed(
 def delete_sealed(files: SealedFiles, object_key: str) -> None:
     """Remove a sealed object once the row that named it is gone."""
     files.storage.delete(object_key)
+
+
+def visible_document_titles(
+    session: Session, *, actor: Actor, document_ids: Iterable[int]
+) -> dict[int, str]:
+    """Which of these documents ``actor`` may see now, by the vault's own rule (shares,
+    agreements, classification ceilings, grants), with their titles: for another domain that
+    links to documents (a discussion's attachments) and shows a link only to those who may
+    open it."""
+    wanted = sorted(set(document_ids))
+    if not wanted:
+        return {}
+    stmt = select(VaultDocument.id, VaultDocument.title).where(
+        VaultDocument.id.in_(wanted), visible_documents_clause(session, actor, utcnow())
+    )
+    return {row.id: row.title for row in session.execute(stmt)}
+
+
+def visible_document_ids(
+    session: Session, *, actor: Actor, document_ids: Iterable[int]
+) -> set[int]:
+    return set(visible_document_titles(session, actor=actor, document_ids=document_ids))
+
+
+def recent_visible_documents(
+    session: Session, *, actor: Actor, limit: int = 50
+) -> list[tuple[int, str]]:
+    """(id, title) of the documents ``actor`` may see, latest first (a picker's choices)."""
+    stmt = documents.document_query(actor, session).limit(limit)
+    return [(d.id, d.title) for d in session.execute(stmt).scalars()]
+
+
+def upload_document(
+    session: Session,
+    *,
+    actor: Actor,
+    settings: Settings,
+    title: str,
+    classification: str,
+    filename: str | None,
+    content: bytes,
+    content_type: str | None = None,
+) -> VaultDocument:
+    """A new document with its first version, for a domain that takes a file in passing (a
+    discussion's attachment): the vault's writer roles, checks, encryption and audit apply."""
+    document = documents.create_document(
+        session,
+        actor=actor,
+        data=schemas.VaultDocumentCreate.model_validate(
+            {"title": title, "kind": "other_document", "classification": classification}
+        ),
+    )
+    documents.add_version(
+        session,
+        actor=actor,
+        store=documents.vault_store(settings),
+        document_id=document.id,
+        src=[content],
+        filename=filename,
+        content_type=content_type,
+    )
+    return document
