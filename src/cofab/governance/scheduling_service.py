@@ -566,6 +566,19 @@ def seed_holidays(session: Session, *, actor: Actor, country: str, years: Iterab
     return added
 
 
+def get_holiday(session: Session, holiday_id: int) -> Holiday:
+    row = session.get(Holiday, holiday_id)
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def contact_zones(session: Session) -> dict[int, str]:
+    """Contact id → the zone stored with its hours (contacts have no zone elsewhere)."""
+    rows = session.execute(select(ContactWorkingHours.contact_id, ContactWorkingHours.timezone))
+    return {contact_id: zone_name for contact_id, zone_name in rows.all()}
+
+
 def visible_sites(session: Session, actor: Actor) -> list[Site]:
     """Sites the actor may schedule with (a partner user: its own company's)."""
     stmt = select(Site).order_by(Site.name)
