@@ -35,6 +35,7 @@ from cofab import (
     quality,
     risk,
     selection,
+    training,
     units,
     vault,
 )
@@ -62,6 +63,7 @@ DOMAINS: tuple[DomainParts, ...] = (
     notifications.PARTS,
     governance.PARTS,
     development.PARTS,
+    training.PARTS,
 )
 
 # Tables of the foundation itself (the audit chain, the job queue).

@@ -435,6 +435,24 @@ def _development_bodies() -> None:
 _development_bodies()
 EXTRA_RESOLVERS.append(_development)
 # --- end development ------------------------------------------------------------------------
+
+
+# --- training: partner B's training record and an SOP it must acknowledge ----------------
+def _training(world: World, engine: Engine) -> dict[str, IdResolver]:
+    from tests.training.training_factories import isolation_resolvers
+
+    return isolation_resolvers(world, engine)
+
+
+def _training_bodies() -> None:
+    from tests.training.training_factories import TRAINING_SAMPLE_BODIES
+
+    SAMPLE_BODIES.update(TRAINING_SAMPLE_BODIES)
+
+
+_training_bodies()
+EXTRA_RESOLVERS.append(_training)
+# --- end training ---------------------------------------------------------------------------
 # --- governance records: partner B's committee, meeting, decision, action item --------------
 def _governance(world: World, engine: Engine) -> dict[str, IdResolver]:
     from tests.governance.governance_factories import isolation_resolvers
