@@ -1,7 +1,368 @@
-"""Governance pages (filled in by issue 17's work)."""
+"""Governance pages: the overview (committees, upcoming meetings, open action items), a committee
+with its members and series, and a meeting with its agenda, attendance, minutes, decisions and
+action items. Partner users see their company's records and mark their own items done.
+
+Every form route looks the record up first (another partner's id answers 404 before any field
+is read), then parses the form; a refused form re-renders its page with the field messages.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cofab.accounts.models import User
+from cofab.core.access import Actor
+from cofab.core.errors import CofabError
+from cofab.core.forms import FormDep, fields, parse
+from cofab.core.web import DbSession, error_context, page_actor, render
+from cofab.governance import guards, schemas, service
+from cofab.governance.cadence import zone_or_none
+from cofab.governance.models import (
+    Attendance,
+    Cadence,
+    CommitteeKind,
+    DecisionKind,
+    ItemStatus,
+    MeetingKind,
+    MeetingStatus,
+    MemberRole,
+    Side,
+)
+from cofab.partners.models import Contact, Partner
 
 router = APIRouter(include_in_schema=False)
+ActorDep = Annotated[Actor, Depends(page_actor)]
+ZONES = ("Asia/Seoul", "Europe/Berlin", "Asia/Shanghai", "America/New_York", "Asia/Tokyo", "UTC")
+
+
+def _partners(session: Session) -> dict[int, Partner]:
+    return {p.id: p for p in session.execute(select(Partner).order_by(Partner.name_en)).scalars()}
+
+
+def _common(session: Session, actor: Actor) -> dict[str, Any]:
+    return {
+        "partners": _partners(session),
+        "can_write": not actor.is_partner and actor.role in guards.WRITERS,
+        "zones": ZONES,
+        "today": guards.now_utc().date(),
+        "in_zone": in_zone,
+    }
+
+
+def in_zone(moment: datetime, zone_name: str) -> str:
+    """A UTC instant as wall-clock time in the named zone, with the zone's abbreviation."""
+    zone = zone_or_none(zone_name)
+    local = moment.astimezone(zone) if zone else moment
+    return local.strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _may_mark_done(actor: Actor, item: Any) -> bool:
+    if item.status in (ItemStatus.DONE, ItemStatus.CANCELLED):
+        return False
+    if actor.is_partner:
+        return item.side == "partner" and item.owner_user_id in (None, actor.user_id)
+    return actor.role in guards.WRITERS
+
+
+def _overview(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    *,
+    extra: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    flt = service.MeetingFilter(upcoming_only=True)
+    items = service.list_action_items(session, actor, open_only=True)
+    context = _common(session, actor) | {
+        "committees": service.list_committees(session, actor=actor),
+        "meetings": service.list_meetings(session, actor=actor, flt=flt)[:20],
+        "items": items,
+        "may_done": {i.id for i, _ in items if _may_mark_done(actor, i)},
+        "committee_kinds": list(CommitteeKind),
+        "cadences": list(Cadence),
+        "meeting_kinds": list(MeetingKind),
+        "form": {},
+        "meeting_form": dict(request.query_params),
+        **(extra or {}),
+    }
+    return render(request, "governance/overview.html", context, status_code=status_code)
+
+
+@router.get("/governance", response_class=HTMLResponse)
+def overview(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
+    return _overview(request, session, actor)
+
+
+@router.get("/governance/meetings/new", response_class=HTMLResponse)
+def new_meeting(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
+    """The overview with the meeting form filled from the query (a proposed slot links here:
+    ``?starts_at=2027-03-22T08:00:00Z&duration_minutes=60&timezone=Asia/Seoul``)."""
+    guards.ensure_writer(actor)
+    return _overview(request, session, actor, extra={"open_meeting_form": True})
+
+
+def _attempt(
+    session: Session, request: Request, write: Callable[[], str], again: Callable[..., HTMLResponse]
+) -> Response:
+    """Run one write; on a refusal roll back and show the page again with the messages."""
+    try:
+        target = write()
+    except CofabError as exc:
+        session.rollback()
+        return again(error_context(exc, request.state.locale), exc.status)
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/governance/committees", response_model=None)
+def create_committee(
+    request: Request, session: DbSession, actor: ActorDep, form: FormDep
+) -> Response:
+    guards.ensure_writer(actor)
+    data = fields(form)
+
+    def write() -> str:
+        body = parse(schemas.CommitteeCreate, data)
+        return (
+            f"/governance/committees/{service.create_committee(session, actor=actor, data=body).id}"
+        )
+
+    def again(error: dict[str, Any], status: int) -> HTMLResponse:
+        extra = {"form": data, **error}
+        return _overview(request, session, actor, extra=extra, status_code=status)
+
+    return _attempt(session, request, write, again)
+
+
+@router.post("/governance/meetings", response_model=None)
+def create_meeting(
+    request: Request, session: DbSession, actor: ActorDep, form: FormDep
+) -> Response:
+    guards.ensure_writer(actor)
+    data = fields(form)
+
+    def write() -> str:
+        body = parse(schemas.MeetingCreate, data)
+        return f"/governance/meetings/{service.create_meeting(session, actor=actor, data=body).id}"
+
+    def again(error: dict[str, Any], status: int) -> HTMLResponse:
+        extra = {"meeting_form": data, "open_meeting_form": True, **error}
+        return _overview(request, session, actor, extra=extra, status_code=status)
+
+    return _attempt(session, request, write, again)
+
+
+def _committee_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    committee_id: int,
+    *,
+    extra: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    committee = service.get_committee(session, actor=actor, committee_id=committee_id)
+    flt = service.MeetingFilter(committee_id=committee.id)
+    context = _common(session, actor) | {
+        "committee": committee,
+        "meetings": sorted(
+            service.list_meetings(session, actor=actor, flt=flt), key=lambda m: m.starts_at
+        ),
+        "decisions": service.list_decisions(
+            session, actor=actor, flt=service.DecisionFilter(committee_id=committee.id)
+        ),
+        "roles": list(MemberRole),
+        "sides": list(Side),
+        "users": [] if actor.is_partner else _people(session, committee.partner_id),
+        "contacts": []
+        if actor.is_partner
+        else list(
+            session.execute(
+                select(Contact).where(Contact.partner_id == committee.partner_id)
+            ).scalars()
+        ),
+        "form": {},
+        **(extra or {}),
+    }
+    return render(request, "governance/committee.html", context, status_code=status_code)
+
+
+def _people(session: Session, partner_id: int) -> list[User]:
+    """Owner staff and the partner's users: who may sit on the committee or own an item."""
+    stmt = select(User).where((User.partner_id.is_(None)) | (User.partner_id == partner_id))
+    return list(session.execute(stmt.order_by(User.display_name)).scalars())
+
+
+@router.get("/governance/committees/{committee_id}", response_class=HTMLResponse)
+def committee_page(
+    request: Request, session: DbSession, actor: ActorDep, committee_id: int
+) -> HTMLResponse:
+    return _committee_page(request, session, actor, committee_id)
+
+
+def _committee_write(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    committee_id: int,
+    form: Any,
+    act: Callable[[dict[str, Any]], object],
+) -> Response:
+    service.get_committee(session, actor=actor, committee_id=committee_id)  # 404 first
+    guards.ensure_writer(actor)
+    data = fields(form)
+
+    def write() -> str:
+        act(data)
+        return f"/governance/committees/{committee_id}"
+
+    def again(error: dict[str, Any], status: int) -> HTMLResponse:
+        extra = {"form": data, **error}
+        return _committee_page(
+            request, session, actor, committee_id, extra=extra, status_code=status
+        )
+
+    return _attempt(session, request, write, again)
+
+
+@router.post("/governance/committees/{committee_id}/members", response_model=None)
+def add_member(
+    request: Request, session: DbSession, actor: ActorDep, committee_id: int, form: FormDep
+) -> Response:
+    def act(data: dict[str, Any]) -> object:
+        body = parse(schemas.MemberIn, data)
+        return service.add_member(session, actor=actor, committee_id=committee_id, data=body)
+
+    return _committee_write(request, session, actor, committee_id, form, act)
+
+
+@router.post("/governance/committees/{committee_id}/series", response_model=None)
+def generate_series(
+    request: Request, session: DbSession, actor: ActorDep, committee_id: int, form: FormDep
+) -> Response:
+    def act(data: dict[str, Any]) -> object:
+        body = parse(schemas.SeriesIn, data)
+        return service.generate_series(session, actor=actor, committee_id=committee_id, data=body)
+
+    return _committee_write(request, session, actor, committee_id, form, act)
+
+
+def _meeting_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    meeting_id: int,
+    *,
+    extra: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    detail = service.meeting_detail(session, actor=actor, meeting_id=meeting_id)
+    meeting = detail["meeting"]
+    committee = (
+        service.get_committee(session, actor=actor, committee_id=meeting.committee_id)
+        if meeting.committee_id
+        else None
+    )
+    context = (
+        _common(session, actor)
+        | detail
+        | {
+            "committee": committee,
+            "may_done": {i.id for i in detail["action_items"] if _may_mark_done(actor, i)},
+            "item_rows": [(i, None) for i in detail["action_items"]],
+            "users": [] if actor.is_partner else _people(session, meeting.partner_id),
+            "sides": list(Side),
+            "attendance_states": list(Attendance),
+            "decision_kinds": list(DecisionKind),
+            "meeting_statuses": list(MeetingStatus),
+            "form": {},
+            "form_name": "",
+            **(extra or {}),
+        }
+    )
+    return render(request, "governance/meeting.html", context, status_code=status_code)
+
+
+@router.get("/governance/meetings/{meeting_id}", response_class=HTMLResponse)
+def meeting_page(
+    request: Request, session: DbSession, actor: ActorDep, meeting_id: int
+) -> HTMLResponse:
+    return _meeting_page(request, session, actor, meeting_id)
+
+
+def _meeting_write(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    meeting_id: int,
+    form: Any,
+    name: str,
+    act: Callable[[dict[str, Any]], object],
+) -> Response:
+    service.get_meeting(session, actor=actor, meeting_id=meeting_id)  # 404 first
+    guards.ensure_writer(actor)
+    data = fields(form)
+
+    def write() -> str:
+        act(data)
+        return f"/governance/meetings/{meeting_id}#{name}"
+
+    def again(error: dict[str, Any], status: int) -> HTMLResponse:
+        extra = {"form": data, "form_name": name, **error}
+        return _meeting_page(request, session, actor, meeting_id, extra=extra, status_code=status)
+
+    return _attempt(session, request, write, again)
+
+
+MEETING_FORMS: dict[str, tuple[type[Any], Callable[..., object]]] = {
+    "edit": (schemas.MeetingUpdate, service.update_meeting),
+    "minutes": (schemas.MeetingUpdate, service.update_meeting),
+    "agenda": (schemas.AgendaIn, service.add_agenda_item),
+    "attendance": (schemas.AttendanceIn, service.set_attendance),
+    "decisions": (schemas.DecisionIn, service.add_decision),
+    "action-items": (schemas.ActionItemCreate, service.add_action_item),
+}
+
+
+def _meeting_form_route(part: str) -> Callable[..., Response]:
+    """One POST route per part of the meeting page (edit, minutes, agenda, attendance,
+    decisions, action-items): the same lookup, parse and re-render for each."""
+    model, call = MEETING_FORMS[part]
+
+    def endpoint(
+        request: Request, session: DbSession, actor: ActorDep, meeting_id: int, form: FormDep
+    ) -> Response:
+        def act(data: dict[str, Any]) -> object:
+            if part == "minutes":
+                data = {k: data.get(k, "") for k in ("minutes_ko", "minutes_en")}
+            return call(session, actor=actor, meeting_id=meeting_id, data=parse(model, data))
+
+        return _meeting_write(request, session, actor, meeting_id, form, part, act)
+
+    endpoint.__name__ = f"meeting_{part.replace('-', '_')}"
+    return endpoint
+
+
+for _part in MEETING_FORMS:
+    router.add_api_route(
+        f"/governance/meetings/{{meeting_id}}/{_part}",
+        _meeting_form_route(_part),
+        methods=["POST"],
+        response_model=None,
+    )
+
+
+@router.post("/governance/action-items/{item_id}/done", response_model=None)
+def mark_done(request: Request, session: DbSession, actor: ActorDep, item_id: int) -> Response:
+    item = service.mark_action_item_done(session, actor, item_id)
+    back = request.headers.get("referer", "")
+    if "/governance/meetings/" in back:
+        return RedirectResponse(f"/governance/meetings/{item.meeting_id}", status_code=303)
+    return RedirectResponse("/governance", status_code=303)
