@@ -38,6 +38,7 @@ from cofab import (
     training,
     units,
     vault,
+    ventures,
 )
 from cofab.core.domain_parts import DomainParts
 
@@ -62,6 +63,7 @@ DOMAINS: tuple[DomainParts, ...] = (
     discussions.PARTS,
     notifications.PARTS,
     governance.PARTS,
+    ventures.PARTS,
     development.PARTS,
     training.PARTS,
 )

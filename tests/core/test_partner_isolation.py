@@ -367,6 +367,24 @@ EXTRA_RESOLVERS.append(_risk)
 # --- end risk -------------------------------------------------------------------------------
 
 
+# --- ventures: partner B as a JV company and an alliance party (partner A is neither) --------
+def _ventures(world: World, engine: Engine) -> dict[str, IdResolver]:
+    from tests.ventures.ventures_factories import isolation_resolvers
+
+    return isolation_resolvers(world, engine)
+
+
+def _ventures_bodies() -> None:
+    from tests.ventures.ventures_factories import VENTURES_SAMPLE_BODIES
+
+    SAMPLE_BODIES.update(VENTURES_SAMPLE_BODIES)
+
+
+_ventures_bodies()
+EXTRA_RESOLVERS.append(_ventures)
+# --- end ventures ---------------------------------------------------------------------------
+
+
 # --- discussions: a thread on partner B's order with a message by B's user ------------------
 def _discussions(world: World, engine: Engine) -> dict[str, IdResolver]:
     from tests.discussions.discussion_factories import isolation_resolvers

@@ -79,6 +79,9 @@ AUDIT_ACTIONS: dict[str, str] = {
     "gate_decision": N_("Gate decided"),
     "instantiate": N_("Checklist added from a template"),
     "acknowledge": N_("Acknowledged"),
+    # joint ventures: a parent's capital paid in, a board resolution voted
+    "capital_payment": N_("Capital payment recorded"),
+    "board_vote": N_("Board resolution voted"),
 }
 
 

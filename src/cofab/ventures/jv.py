@@ -1,0 +1,556 @@
+"""Joint ventures: the business rules, who sees what, and the audit trail of every change.
+
+Who sees a venture: owner staff of its unit (the unit scope is automatic), and partner users
+whose company is the JV itself or one of its parents — everyone else gets 404. Who changes it:
+owner writers (admin, manager) only; the parents' and the JV's own users read the record the
+board keeps, they do not keep it.
+
+Cross-field rules are refused whole with the field named, nothing saved: equity that does not
+add up to exactly 100 %, a parent listed twice, a vote without quorum, a vote missing for a
+parent, a payment beyond what is outstanding or in another currency.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from cofab.core import audit
+from cofab.core.access import REGISTRY_WRITERS, Actor, require_roles
+from cofab.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from cofab.core.i18n import N_, translate
+from cofab.operations.models import OrderLine, Receipt
+from cofab.partners.models import Partner
+from cofab.ventures import schemas
+from cofab.ventures.models import (
+    CapitalCall,
+    CapitalPayment,
+    Offtake,
+    Parent,
+    ReservedMatter,
+    Resolution,
+    ResolutionVote,
+    Venture,
+)
+from cofab.ventures.periods import period_bounds
+from cofab.ventures.voting import Ballot, Outcome, Rule, tally
+
+OWNER_COMPANY = N_("Our company")
+EQUITY_NOT_100 = N_("The parents' equity adds up to {total} %; it must be exactly 100 %.")
+PARENT_TWICE = N_("A parent is listed twice.")
+UNKNOWN_PARTNER = N_("No such partner.")
+JV_OWNS_ITSELF = N_("The JV company cannot be its own parent.")
+UNKNOWN_PARENT = N_("Not a parent of this venture.")
+THRESHOLD_NEEDED = N_("A qualified majority needs a threshold between 50 and 100 %.")
+MATTER_TAKEN = N_("The venture already has a reserved matter with code {code}.")
+NUMBER_TAKEN = N_("The venture already has a resolution numbered {number}.")
+UNKNOWN_MATTER = N_("Not a reserved matter of this venture.")
+VOTE_MISSING = N_("Every parent needs a vote (for, against, abstain or absent); {count} missing.")
+NO_QUORUM = {
+    "seats": N_(
+        "No quorum: the parents present hold {present} % of the board seats; at least "
+        "{quorum} % must be present. The vote was not recorded."
+    ),
+    "equity": N_(
+        "No quorum: the parents present hold {present} % of the equity; at least "
+        "{quorum} % must be present. The vote was not recorded."
+    ),
+}
+WRONG_CURRENCY = N_("The call is in {currency}; pay it in the same currency.")
+OVERPAID = N_("Only {outstanding} {currency} of this call is outstanding.")
+NOT_CALLED = N_("The instalment has not been called yet; call it before recording payments.")
+HAS_HISTORY = N_("Parents with capital calls, offtake or votes cannot be removed.")
+HUNDRED = Decimal(100)
+
+
+def _problem(field: str, message: str, **params: object) -> ValidationFailed:
+    return ValidationFailed(problems=[FieldProblem(field, message, dict(params))])
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def party_ids(venture: Venture) -> set[int]:
+    """The partner companies party to a venture: the JV itself and its partner parents."""
+    return {venture.partner_id} | {p.partner_id for p in venture.parents if p.partner_id}
+
+
+def ensure_writer(actor: Actor) -> None:
+    require_roles(actor, REGISTRY_WRITERS)
+
+
+def venture_query(actor: Actor) -> Select[tuple[Venture]]:
+    stmt = select(Venture).options(selectinload(Venture.parents)).order_by(Venture.name)
+    if actor.is_partner:
+        as_parent = select(Parent.venture_id).where(Parent.partner_id == actor.partner_id)
+        stmt = stmt.where(or_(Venture.partner_id == actor.partner_id, Venture.id.in_(as_parent)))
+    return stmt
+
+
+def list_ventures(session: Session, *, actor: Actor) -> list[Venture]:
+    return list(session.execute(venture_query(actor)).scalars())
+
+
+def get_venture(session: Session, *, actor: Actor, venture_id: int) -> Venture:
+    venture = session.get(Venture, venture_id)
+    if venture is None:
+        raise NotFound()
+    if actor.is_partner and actor.partner_id not in party_ids(venture):
+        raise NotFound()
+    return venture
+
+
+def partner_names(session: Session, ids: set[int], locale: str) -> dict[int | None, str]:
+    names: dict[int | None, str] = {None: translate(OWNER_COMPANY, locale)}
+    if ids:
+        for partner in session.execute(select(Partner).where(Partner.id.in_(ids))).scalars():
+            names[partner.id] = partner.name_ko if locale == "ko" else partner.name_en
+    return names
+
+
+# --- creating and changing the structure ------------------------------------------------------
+
+
+def _check_parents(session: Session, jv_partner_id: int, parents: list[schemas.ParentIn]) -> None:
+    seen: set[int | None] = set()
+    for index, parent in enumerate(parents):
+        if parent.partner_id in seen:
+            raise _problem(f"parents.{index}.partner_id", PARENT_TWICE)
+        seen.add(parent.partner_id)
+        if parent.partner_id == jv_partner_id:
+            raise _problem(f"parents.{index}.partner_id", JV_OWNS_ITSELF)
+        if parent.partner_id is not None and session.get(Partner, parent.partner_id) is None:
+            raise _problem(f"parents.{index}.partner_id", UNKNOWN_PARTNER)
+    total = sum((p.equity_pct for p in parents), Decimal(0))
+    if total != HUNDRED:
+        raise _problem("parents.equity_pct", EQUITY_NOT_100, total=f"{total.normalize():f}")
+
+
+def _check_matter(index: int | None, matter: schemas.MatterIn) -> None:
+    field = "threshold_pct" if index is None else f"matters.{index}.threshold_pct"
+    if matter.rule == "qualified" and (
+        matter.threshold_pct is None or not Decimal(50) < matter.threshold_pct <= HUNDRED
+    ):
+        raise _problem(field, THRESHOLD_NEEDED)
+
+
+def create_venture(session: Session, *, actor: Actor, data: schemas.VentureCreate) -> Venture:
+    ensure_writer(actor)
+    if session.get(Partner, data.partner_id) is None:
+        raise _problem("partner_id", UNKNOWN_PARTNER)
+    _check_parents(session, data.partner_id, data.parents)
+    codes: set[str] = set()
+    for index, matter in enumerate(data.matters):
+        _check_matter(index, matter)
+        if matter.code in codes:
+            raise _problem(f"matters.{index}.code", MATTER_TAKEN, code=matter.code)
+        codes.add(matter.code)
+    venture = Venture(
+        **data.model_dump(exclude={"parents", "matters"}),
+        parents=[Parent(**p.model_dump()) for p in data.parents],
+        matters=[ReservedMatter(**m.model_dump()) for m in data.matters],
+    )
+    session.add(venture)
+    session.flush()
+    after = audit.snapshot(venture) | {
+        "parents": [audit.snapshot(p) for p in venture.parents],
+        "matters": [audit.snapshot(m) for m in venture.matters],
+    }
+    _log(
+        session,
+        actor,
+        action="create",
+        entity="venture",
+        entity_id=venture.id,
+        venture=venture,
+        after=after,
+    )
+    return venture
+
+
+def _log(
+    session: Session,
+    actor: Actor,
+    *,
+    action: str,
+    entity: str,
+    entity_id: int,
+    venture: Venture,
+    before: dict[str, object] | None = None,
+    after: dict[str, object] | None = None,
+) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        partner_id=venture.partner_id,
+        before=before,
+        after=after,
+    )
+
+
+def _parent_in_use(session: Session, parent_id: int) -> bool:
+    for model in (CapitalCall, Offtake, ResolutionVote):
+        found = session.execute(select(model.id).where(model.parent_id == parent_id)).first()
+        if found is not None:
+            return True
+    return False
+
+
+def set_parents(
+    session: Session, *, actor: Actor, venture_id: int, data: schemas.ParentsIn
+) -> Venture:
+    """Replace the equity split and board seats (a share transfer or a capital increase).
+    Parents keep their rows (and their calls, offtake and votes); a parent left out is removed,
+    which is refused while it has history."""
+    venture = get_venture(session, actor=actor, venture_id=venture_id)
+    ensure_writer(actor)
+    _check_parents(session, venture.partner_id, data.parents)
+    before = [audit.snapshot(p) for p in venture.parents]
+    by_partner = {p.partner_id: p for p in venture.parents}
+    wanted = {p.partner_id for p in data.parents}
+    for parent in list(venture.parents):
+        if parent.partner_id not in wanted:
+            if _parent_in_use(session, parent.id):
+                raise Conflict(HAS_HISTORY, problems=[FieldProblem("parents", HAS_HISTORY)])
+            venture.parents.remove(parent)
+    for item in data.parents:
+        existing = by_partner.get(item.partner_id)
+        if existing is None:
+            venture.parents.append(Parent(**item.model_dump()))
+        else:
+            existing.equity_pct, existing.board_seats = item.equity_pct, item.board_seats
+    session.flush()
+    after = [audit.snapshot(p) for p in venture.parents]
+    _log(
+        session,
+        actor,
+        action="update",
+        entity="venture_parents",
+        entity_id=venture.id,
+        venture=venture,
+        before={"parents": before},
+        after={"parents": after},
+    )
+    return venture
+
+
+def add_matter(
+    session: Session, *, actor: Actor, venture_id: int, data: schemas.MatterIn
+) -> ReservedMatter:
+    venture = get_venture(session, actor=actor, venture_id=venture_id)
+    ensure_writer(actor)
+    _check_matter(None, data)
+    if any(m.code == data.code for m in venture.matters):
+        raise _problem("code", MATTER_TAKEN, code=data.code)
+    matter = ReservedMatter(venture_id=venture.id, **data.model_dump())
+    session.add(matter)
+    session.flush()
+    _log(
+        session,
+        actor,
+        action="create",
+        entity="venture_matter",
+        entity_id=matter.id,
+        venture=venture,
+        after=audit.snapshot(matter),
+    )
+    return matter
+
+
+def _parent_of(venture: Venture, parent_id: int, field: str = "parent_id") -> Parent:
+    for parent in venture.parents:
+        if parent.id == parent_id:
+            return parent
+    raise _problem(field, UNKNOWN_PARENT)
+
+
+# --- capital ----------------------------------------------------------------------------------
+
+
+def add_call(
+    session: Session, *, actor: Actor, venture_id: int, data: schemas.CapitalCallIn
+) -> CapitalCall:
+    venture = get_venture(session, actor=actor, venture_id=venture_id)
+    ensure_writer(actor)
+    _parent_of(venture, data.parent_id)
+    call = CapitalCall(venture_id=venture.id, **data.model_dump())
+    session.add(call)
+    session.flush()
+    _log(
+        session,
+        actor,
+        action="create",
+        entity="venture_capital_call",
+        entity_id=call.id,
+        venture=venture,
+        after=audit.snapshot(call),
+    )
+    return call
+
+
+def _call(session: Session, venture: Venture, call_id: int) -> CapitalCall:
+    call = session.get(CapitalCall, call_id)
+    if call is None or call.venture_id != venture.id:
+        raise NotFound()
+    return call
+
+
+def paid_on_call(call: CapitalCall) -> Decimal:
+    return sum((p.amount for p in call.payments), Decimal(0))
+
+
+def get_call(session: Session, *, actor: Actor, venture_id: int, call_id: int) -> CapitalCall:
+    return _call(session, get_venture(session, actor=actor, venture_id=venture_id), call_id)
+
+
+def record_payment(
+    session: Session, *, actor: Actor, venture_id: int, call_id: int, data: schemas.PaymentIn
+) -> CapitalPayment:
+    venture = get_venture(session, actor=actor, venture_id=venture_id)
+    call = _call(session, venture, call_id)
+    ensure_writer(actor)
+    if call.called_on is None:
+        raise _problem("paid_on", NOT_CALLED)
+    if data.currency != call.currency:
+        raise _problem("currency", WRONG_CURRENCY, currency=call.currency)
+    outstanding = call.amount - paid_on_call(call)
+    if data.amount > outstanding:
+        raise _problem(
+            "amount", OVERPAID, outstanding=f"{outstanding:,.2f}", currency=call.currency
+        )
+    payment = CapitalPayment(call_id=call.id, **data.model_dump())
+    call.payments.append(payment)
+    session.flush()
+    _log(
+        session,
+        actor,
+        action="capital_payment",
+        entity="venture_capital_call",
+        entity_id=call.id,
+        venture=venture,
+        after=audit.snapshot(payment),
+    )
+    return payment
+
+
+def calls(session: Session, venture: Venture) -> list[CapitalCall]:
+    stmt = (
+        select(CapitalCall)
+        .where(CapitalCall.venture_id == venture.id)
+        .options(selectinload(CapitalCall.payments))
+        .order_by(CapitalCall.due_on, CapitalCall.id)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+@dataclass(frozen=True)
+class CapitalPosition:
+    parent_id: int
+    committed: Decimal
+    called: Decimal
+    paid: Decimal
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.called - self.paid
+
+    @property
+    def paid_pct(self) -> Decimal:
+        return (
+            (self.paid * HUNDRED / self.called).quantize(Decimal("0.1"))
+            if self.called
+            else (Decimal(0))
+        )
+
+
+def capital_positions(venture: Venture, all_calls: list[CapitalCall]) -> list[CapitalPosition]:
+    """Per parent: committed (every instalment), called (instalments called), paid, and
+    outstanding = called − paid. Amounts in the venture's currency are summed as they stand;
+    the schedule keeps one currency per venture in practice (each call names its own)."""
+    out = []
+    for parent in venture.parents:
+        own = [c for c in all_calls if c.parent_id == parent.id]
+        committed = sum((c.amount for c in own), Decimal(0))
+        called = sum((c.amount for c in own if c.called_on is not None), Decimal(0))
+        paid = sum((paid_on_call(c) for c in own), Decimal(0))
+        out.append(CapitalPosition(parent.id, committed, called, paid))
+    return out
+
+
+# --- offtake ----------------------------------------------------------------------------------
+
+
+def add_offtake(
+    session: Session, *, actor: Actor, venture_id: int, data: schemas.OfftakeIn
+) -> Offtake:
+    venture = get_venture(session, actor=actor, venture_id=venture_id)
+    ensure_writer(actor)
+    _parent_of(venture, data.parent_id)
+    existing = session.execute(
+        select(Offtake).where(
+            Offtake.parent_id == data.parent_id,
+            Offtake.period == data.period,
+            Offtake.product_family == data.product_family,
+        )
+    ).scalar_one_or_none()
+    before = audit.snapshot(existing) if existing is not None else None
+    row = existing or Offtake(venture_id=venture.id)
+    for key, value in data.model_dump().items():
+        setattr(row, key, value)
+    session.add(row)
+    session.flush()
+    _log(
+        session,
+        actor,
+        action="update" if before else "create",
+        entity="venture_offtake",
+        entity_id=row.id,
+        venture=venture,
+        before=before,
+        after=audit.snapshot(row),
+    )
+    return row
+
+
+def received_from_jv(
+    session: Session, jv_partner_id: int, product_family: str, period: str
+) -> Decimal:
+    """What the owner received from the JV's orders of a product family in a period
+    (operations' receipts, read only)."""
+    start, end = period_bounds(period)
+    total = session.execute(
+        select(func.coalesce(func.sum(Receipt.received_qty), 0))
+        .join(OrderLine, OrderLine.id == Receipt.line_id)
+        .where(
+            Receipt.partner_id == jv_partner_id,
+            OrderLine.product_family == product_family,
+            Receipt.received_date >= start,
+            Receipt.received_date <= end,
+        )
+    ).scalar_one()
+    return Decimal(total)
+
+
+def offtake_rows(session: Session, venture: Venture) -> list[tuple[Offtake, Decimal | None, str]]:
+    """Each commitment with its actual and where the actual came from: the owner's from its
+    receipts, another parent's as it reported it."""
+    owner_parents = {p.id for p in venture.parents if p.partner_id is None}
+    stmt = (
+        select(Offtake)
+        .where(Offtake.venture_id == venture.id)
+        .order_by(Offtake.period, Offtake.product_family, Offtake.parent_id)
+    )
+    rows: list[tuple[Offtake, Decimal | None, str]] = []
+    for row in session.execute(stmt).scalars():
+        if row.parent_id in owner_parents:
+            actual = received_from_jv(session, venture.partner_id, row.product_family, row.period)
+            rows.append((row, actual, "receipts"))
+        elif row.reported_actual is not None:
+            rows.append((row, row.reported_actual, "reported"))
+        else:
+            rows.append((row, None, "none"))
+    return rows
+
+
+# --- board resolutions ------------------------------------------------------------------------
+
+
+def _rule_of(venture: Venture, matter: ReservedMatter | None) -> Rule:
+    if matter is None:
+        return Rule("ordinary", venture.quorum_basis)
+    return Rule(matter.rule, matter.basis, matter.threshold_pct)
+
+
+def count_votes(venture: Venture, matter: ReservedMatter | None, votes: dict[int, str]) -> Outcome:
+    ballots = [
+        Ballot(p.equity_pct, p.board_seats, votes.get(p.id, "absent")) for p in venture.parents
+    ]
+    return tally(
+        ballots,
+        _rule_of(venture, matter),
+        quorum_pct=venture.quorum_pct,
+        quorum_basis=venture.quorum_basis,
+    )
+
+
+def record_resolution(
+    session: Session, *, actor: Actor, venture_id: int, data: schemas.ResolutionIn
+) -> Resolution:
+    """Record a board resolution with every parent's vote; the outcome is computed here and
+    kept. A vote without quorum is refused (``votes``), nothing saved."""
+    venture = get_venture(session, actor=actor, venture_id=venture_id)
+    ensure_writer(actor)
+    matter = None
+    if data.matter_id is not None:
+        matter = next((m for m in venture.matters if m.id == data.matter_id), None)
+        if matter is None:
+            raise _problem("matter_id", UNKNOWN_MATTER)
+    votes: dict[int, str] = {}
+    for index, vote in enumerate(data.votes):
+        _parent_of(venture, vote.parent_id, f"votes.{index}.parent_id")
+        if vote.parent_id in votes:
+            raise _problem(f"votes.{index}.parent_id", PARENT_TWICE)
+        votes[vote.parent_id] = vote.vote
+    missing = len(venture.parents) - len(votes)
+    if missing:
+        raise _problem("votes", VOTE_MISSING, count=missing)
+    taken = session.execute(
+        select(Resolution.id).where(
+            Resolution.venture_id == venture.id, Resolution.number == data.number
+        )
+    ).first()
+    if taken is not None:
+        raise _problem("number", NUMBER_TAKEN, number=data.number)
+    outcome = count_votes(venture, matter, votes)
+    if not outcome.quorum_met:
+        raise _problem(
+            "votes",
+            NO_QUORUM[venture.quorum_basis],
+            present=f"{outcome.present_pct.normalize():f}",
+            quorum=f"{venture.quorum_pct.normalize():f}",
+        )
+    rule = _rule_of(venture, matter)
+    resolution = Resolution(
+        venture_id=venture.id,
+        number=data.number,
+        resolved_on=data.resolved_on,
+        title=data.title,
+        matter_id=matter.id if matter else None,
+        rule=rule.kind,
+        basis=rule.basis,
+        required_pct=outcome.required_pct,
+        present_pct=outcome.present_pct,
+        for_pct=outcome.for_pct,
+        passed=outcome.passed,
+        notes=data.notes,
+        votes=[ResolutionVote(parent_id=pid, vote=v) for pid, v in votes.items()],
+    )
+    session.add(resolution)
+    session.flush()
+    after = audit.snapshot(resolution) | {"votes": votes}
+    _log(
+        session,
+        actor,
+        action="board_vote",
+        entity="venture_resolution",
+        entity_id=resolution.id,
+        venture=venture,
+        after=after,
+    )
+    return resolution
+
+
+def resolutions(session: Session, venture: Venture) -> list[Resolution]:
+    stmt = (
+        select(Resolution)
+        .where(Resolution.venture_id == venture.id)
+        .options(selectinload(Resolution.votes))
+        .order_by(Resolution.resolved_on, Resolution.id)
+    )
+    return list(session.execute(stmt).scalars())

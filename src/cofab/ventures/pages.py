@@ -1,0 +1,116 @@
+"""Ventures pages: the list of joint ventures and alliances, a JV with its equity pie, capital
+calls with progress bars, board resolutions with the vote per parent and offtake against
+actuals, and an alliance with its goals and sharing statement. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from cofab.core.access import REGISTRY_WRITERS, Actor
+from cofab.core.downloads import tabular_response
+from cofab.core.errors import CofabError, FieldProblem, ValidationFailed
+from cofab.core.forms import FormDep, fields, parse
+from cofab.core.web import DbSession, error_context, page_actor, render
+from cofab.ventures import alliances, jv, schemas
+from cofab.ventures.api import alliance_detail, venture_detail
+from cofab.ventures.periods import BAD_PERIOD, is_period
+
+router = APIRouter(include_in_schema=False)
+ActorDep = Annotated[Actor, Depends(page_actor)]
+
+
+@router.get("/ventures", response_class=HTMLResponse)
+def ventures_page(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
+    context = {
+        "ventures": jv.list_ventures(session, actor=actor),
+        "alliances": alliances.list_alliances(session, actor=actor),
+    }
+    return render(request, "ventures/list.html", context)
+
+
+def _venture_page(
+    request: Request,
+    session: DbSession,
+    actor: Actor,
+    venture_id: int,
+    *,
+    error: dict[str, object] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    venture = jv.get_venture(session, actor=actor, venture_id=venture_id)
+    context = {
+        "v": venture_detail(session, actor, venture),
+        "can_write": actor.role in REGISTRY_WRITERS,
+        **(error or {}),
+    }
+    return render(request, "ventures/venture.html", context, status_code=status_code)
+
+
+@router.get("/ventures/{venture_id}", response_class=HTMLResponse)
+def venture_page(
+    request: Request, session: DbSession, actor: ActorDep, venture_id: int
+) -> HTMLResponse:
+    return _venture_page(request, session, actor, venture_id)
+
+
+@router.post("/ventures/{venture_id}/calls/{call_id}/payments", response_model=None)
+def record_payment(
+    request: Request,
+    session: DbSession,
+    actor: ActorDep,
+    venture_id: int,
+    call_id: int,
+    form: FormDep,
+) -> Response:
+    jv.get_call(session, actor=actor, venture_id=venture_id, call_id=call_id)  # 404 first
+    jv.ensure_writer(actor)
+    try:
+        body = parse(schemas.PaymentIn, fields(form))
+        jv.record_payment(session, actor=actor, venture_id=venture_id, call_id=call_id, data=body)
+    except CofabError as exc:
+        session.rollback()
+        context = error_context(exc, request.state.locale)
+        return _venture_page(
+            request, session, actor, venture_id, error=context, status_code=exc.status
+        )
+    return RedirectResponse(f"/ventures/{venture_id}#capital", status_code=303)
+
+
+@router.get("/ventures/alliances/{alliance_id}", response_class=HTMLResponse)
+def alliance_page(
+    request: Request, session: DbSession, actor: ActorDep, alliance_id: int
+) -> HTMLResponse:
+    alliance = alliances.get_alliance(session, actor=actor, alliance_id=alliance_id)
+    period = request.query_params.get("period", "")
+    error: dict[str, object] = {}
+    result = None
+    if period and not is_period(period):
+        error = error_context(
+            ValidationFailed(problems=[FieldProblem("period", BAD_PERIOD)]),
+            request.state.locale,
+        )
+    elif period:
+        result = alliances.statement(session, actor=actor, alliance_id=alliance.id, period=period)
+    context = {
+        "a": alliance_detail(session, actor, alliance),
+        "period": period,
+        "statement": result,
+        **error,
+    }
+    return render(request, "ventures/alliance.html", context, status_code=422 if error else 200)
+
+
+@router.get("/ventures/alliances/{alliance_id}/statement.xlsx", response_model=None)
+def statement_xlsx(
+    request: Request, session: DbSession, actor: ActorDep, alliance_id: int
+) -> Response:
+    alliances.get_alliance(session, actor=actor, alliance_id=alliance_id)  # 404 first
+    period = request.query_params.get("period", "")
+    if not is_period(period):
+        raise ValidationFailed(problems=[FieldProblem("period", BAD_PERIOD)])
+    result = alliances.statement(session, actor=actor, alliance_id=alliance_id, period=period)
+    rows = alliances.statement_rows(result)
+    return tabular_response(alliances.STATEMENT_HEADERS, rows, f"statement-{period}", "xlsx")
