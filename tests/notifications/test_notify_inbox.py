@@ -167,3 +167,29 @@ def test_a_shorter_reminder_window_holds_the_due_soon_notice_back(
         run_scan(session, today=TODAY)
     kinds = [n["kind"] for n in manager.get("/api/v1/notifications").json()]
     assert kinds == ["assignment"]
+
+
+def test_meeting_action_items_reach_the_partners_inbox_and_close_from_there(
+    world: World,
+    engine: Engine,
+    api,  # type: ignore[no-untyped-def]
+) -> None:
+    from tests.governance.governance_factories import make_board
+
+    a_board = make_board(world, engine, "a")
+    b_board = make_board(world, engine, "b")
+    alpha, bravo = api(world.users["partner_a"]), api(world.users["partner_b"])
+    (a_item,) = _items(alpha, kind="governance.action_item")
+    assert a_item["id"] == a_board["item_id"] and a_item["side"] == "partner"
+    assert a_item["title"] == "Steering a Q1: Quote line a"
+    assert a_item["url"] == f"/governance/meetings/{a_board['meeting_id']}"
+    assert (
+        alpha.post(f"/api/v1/inbox/governance.action_item/{b_board['item_id']}/done").status_code
+        == 404
+    )
+    assert (
+        alpha.post(f"/api/v1/inbox/governance.action_item/{a_board['item_id']}/done").status_code
+        == 200
+    )
+    assert _items(alpha, kind="governance.action_item") == []
+    assert [i["id"] for i in _items(bravo, kind="governance.action_item")] == [b_board["item_id"]]

@@ -22,4 +22,5 @@ PARTS = DomainParts(
         "cofab.governance.cli:app",
         help="Joint committees and meetings: common time slots across time zones.",
     ),
+    hooks=("cofab.governance.inbox_source",),  # meetings' action items in the inbox
 )
