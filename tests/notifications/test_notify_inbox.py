@@ -95,6 +95,8 @@ def test_filters_overdue_side_due_before_and_kind(
     soon = _items(manager, due_before=(TODAY + timedelta(days=5)).isoformat(), side="owner")
     assert [(i["kind"], i["id"]) for i in soon] == [("risk.mitigation", ids["mitigation"])]
     assert soon[0]["owner"] == world.users["manager"] and soon[0]["overdue"] is False
+    assert [i["kind"] for i in _items(manager, mine="true")] == ["risk.mitigation"]
+    assert _items(api(world.users["quality"]), mine="true") == []
     assert manager.get("/api/v1/inbox", params={"due_before": "soon"}).status_code == 422
     # the owner's manager closes a mitigation from the inbox; the risk page shows it done
     assert (

@@ -30,6 +30,7 @@ def inbox(
     overdue: bool = False,
     due_before: date | None = None,
     owner: str | None = None,
+    mine: bool = False,
 ) -> schemas.InboxPage:
     today = date.today()
     flt = service.InboxFilter(
@@ -39,6 +40,7 @@ def inbox(
         overdue_only=overdue,
         due_before=due_before,
         owner=owner,
+        owners=(actor.email, actor.display_name) if mine else (),
     )
     items = service.list_inbox(session, actor=actor, flt=flt, today=today)
     locale = actor.locale

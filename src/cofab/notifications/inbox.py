@@ -89,6 +89,8 @@ class InboxFilter:
     overdue_only: bool = False
     due_before: date | None = None
     owner: str | None = None
+    # "mine": items whose owner is one of these (the actor's e-mail and name)
+    owners: tuple[str, ...] = ()
 
 
 def list_inbox(
@@ -115,6 +117,8 @@ def _matches(item: InboxItem, flt: InboxFilter, day: date) -> bool:
     if flt.overdue_only and not item.overdue(day):
         return False
     if flt.due_before and (item.due is None or item.due >= flt.due_before):
+        return False
+    if flt.owners and item.owner.casefold() not in {o.casefold() for o in flt.owners}:
         return False
     return not (flt.owner and item.owner.casefold() != flt.owner.casefold())
 

@@ -46,6 +46,7 @@ def _inbox_page(
         status=status if status in ("open", "done") else None,
         overdue_only=query.get("overdue") == "1",
         due_before=_date(query.get("due_before")),
+        owners=(actor.email, actor.display_name) if query.get("mine") == "1" else (),
     )
     today = date.today()
     locale = request.state.locale
@@ -55,6 +56,7 @@ def _inbox_page(
         "sources": {k: s.label for k, s in service.inbox_sources().items()},
         "flt": flt,
         "status": status,
+        "mine": query.get("mine") == "1",
         "query": query,
         "can_act": actor.role != "viewer",
         **(error or {}),
