@@ -4,6 +4,7 @@ Partner users get 404 on every route (``register.ensure_reader``), before any in
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -13,7 +14,15 @@ from cofab.core.downloads import tabular_response
 from cofab.core.tabular import TableLimits, read_table
 from cofab.core.uploads import read_limited
 from cofab.core.web import ApiActor, DbSession
-from cofab.risk import contingency, register, register_io, schemas, signals, spend
+from cofab.risk import (
+    contingency,
+    register,
+    register_io,
+    schemas,
+    signals,
+    single_source,
+    spend,
+)
 from cofab.risk.models import Risk
 
 router = APIRouter(prefix="/api/v1/risk", tags=["risk"])
@@ -127,6 +136,12 @@ def concentration(
 def raise_signals(session: DbSession, actor: ApiActor) -> Any:
     """Open the risks that certificates and scorecards signal (idempotent)."""
     return signals.raise_signals(session, actor=actor)
+
+
+@router.get("/single-sources")
+def single_sources(session: DbSession, actor: ApiActor) -> list[dict[str, Any]]:
+    """Product families only one active partner supplies, with spend and unused alternatives."""
+    return [asdict(s) for s in single_source.single_sources(session, actor=actor)]
 
 
 @router.get("/risks/{risk_id}", response_model=schemas.RiskDetail)

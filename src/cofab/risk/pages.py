@@ -16,7 +16,7 @@ from cofab.core.errors import CofabError
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.partners.models import Partner
-from cofab.risk import register, schemas, signals
+from cofab.risk import register, schemas, signals, single_source
 from cofab.risk.models import RiskCategory, RiskStatus
 
 router = APIRouter(include_in_schema=False)
@@ -96,6 +96,12 @@ def create_risk(request: Request, session: DbSession, actor: ActorDep, form: For
 def raise_signals(request: Request, session: DbSession, actor: ActorDep) -> Response:
     signals.raise_signals(session, actor=actor)
     return RedirectResponse("/risk", status_code=303)
+
+
+@router.get("/risk/single-sources", response_class=HTMLResponse)
+def single_sources_page(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
+    items = single_source.single_sources(session, actor=actor)
+    return render(request, "risk/single_sources.html", {"items": items})
 
 
 @router.get("/risk/{risk_id}", response_class=HTMLResponse)

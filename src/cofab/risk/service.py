@@ -18,6 +18,7 @@ from cofab.risk.register import (
     update_risk,
 )
 from cofab.risk.signals import raise_signals
+from cofab.risk.single_source import single_sources
 from cofab.risk.spend import concentration_report
 
 __all__ = [
@@ -33,5 +34,6 @@ __all__ = [
     "mark_reviewed",
     "raise_signals",
     "record_drill",
+    "single_sources",
     "update_risk",
 ]
