@@ -106,7 +106,24 @@ def new_meeting(request: Request, session: DbSession, actor: ActorDep) -> HTMLRe
     """The overview with the meeting form filled from the query (a proposed slot links here:
     ``?starts_at=2027-03-22T08:00:00Z&duration_minutes=60&timezone=Asia/Seoul``)."""
     guards.ensure_writer(actor)
-    return _overview(request, session, actor, extra={"open_meeting_form": True})
+    query = dict(request.query_params)
+    form = {k: v for k, v in query.items() if k not in ("start", "end")}
+    if query.get("start"):  # the slot finder's link: a common window from start to end (UTC)
+        form.setdefault("starts_at", query["start"])
+        form.setdefault("duration_minutes", str(_window_minutes(query["start"], query.get("end"))))
+    extra = {"open_meeting_form": True, "meeting_form": form}
+    return _overview(request, session, actor, extra=extra)
+
+
+def _window_minutes(start: str, end: str | None, default: int = 60) -> int:
+    """An hour, or less when the proposed common window is shorter."""
+    try:
+        first = datetime.fromisoformat(start.replace("Z", "+00:00"))
+        last = datetime.fromisoformat((end or "").replace("Z", "+00:00"))
+    except ValueError:
+        return default
+    minutes = int((last - first).total_seconds() // 60)
+    return min(default, minutes) if minutes >= 5 else default
 
 
 def _attempt(
