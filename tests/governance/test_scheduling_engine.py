@@ -185,3 +185,23 @@ def test_bad_input_names_its_field(call, field: str) -> None:  # type: ignore[no
 def test_hours_accept_midnight_as_the_end() -> None:
     assert parse_hours("00:00-24:00") == WorkingHours(0, 24 * 60)
     assert parse_hours(" 08:30 - 17:15 ").label == "08:30-17:15"
+
+
+def test_a_sunday_to_thursday_week_meets_a_monday_to_friday_one() -> None:
+    # Riyadh (UTC+3, no DST) works Sunday-Thursday 08:00-17:00 = 05:00-14:00Z; Berlin (CET)
+    # 08:00-17:00Z Monday-Friday: Monday-Thursday 08:00-14:00Z, nothing on Friday or Sunday.
+    riyadh = Participant(
+        "Riyadh", "Asia/Riyadh", WorkingHours(8 * 60, 17 * 60, frozenset({6, 0, 1, 2, 3}))
+    )
+    berlin = Participant("Berlin", "Europe/Berlin")
+    windows = common_windows([berlin, riyadh], date(2027, 3, 21), date(2027, 3, 26), HOUR)
+    days = ["2027-03-22", "2027-03-23", "2027-03-24", "2027-03-25"]
+    assert spans(windows) == [(utc(d, 8), utc(d, 14)) for d in days]
+
+
+def test_quarter_hour_offsets() -> None:
+    # Kathmandu is UTC+5:45: 09:00-18:00 = 03:15-12:15Z; Berlin (CET) 08:00-17:00Z.
+    zones = people("Asia/Kathmandu", "Europe/Berlin")
+    (window,) = common_windows(zones, date(2027, 3, 22), date(2027, 3, 22), HOUR)
+    assert (window.start, window.end) == (utc("2027-03-22", 8), utc("2027-03-22", 12, 15))
+    assert window.minutes == 255

@@ -41,7 +41,11 @@ from cofab.partners.models import Contact, Site
 ParticipantKind = Literal["user", "site", "contact", "zone"]
 HOLIDAY_EDITORS = frozenset({"admin", "manager"})
 MSG_INVALID = N_("Some fields are not valid.")
-MSG_NO_SUCH_PARTICIPANT = N_("No such {kind}: {id}")
+NO_SUCH: dict[str, str] = {
+    "user": N_("No such user: {id}"),
+    "site": N_("No such site: {id}"),
+    "contact": N_("No such contact: {id}"),
+}
 MSG_BAD_COUNTRY = N_("Not a two-letter country code: {country}")
 MSG_BAD_WEEKDAYS = N_("Pick at least one working day.")
 
@@ -152,6 +156,35 @@ def holiday_days(session: Session, country: str, first_day: date, last_day: date
     return set(engine.published_holidays(code, first_day, last_day))
 
 
+def _partner_zone(session: Session, partner_id: int) -> str:
+    """A contact with no zone of its own works where its company's first site is."""
+    zone_name = session.scalar(
+        select(Site.timezone).where(Site.partner_id == partner_id).order_by(Site.id).limit(1)
+    )
+    return zone_name or "UTC"
+
+
+def attendee_zone(
+    session: Session, *, user_id: int | None = None, contact_id: int | None = None
+) -> str:
+    """The zone an invitation names for a committee member: the user's, else the contact's
+    (its hours row, else its company's first site), else UTC."""
+    if user_id is not None:
+        user = session.get(User, user_id)
+        if user is not None:
+            return user.timezone
+    if contact_id is not None:
+        row = session.scalar(
+            select(ContactWorkingHours).where(ContactWorkingHours.contact_id == contact_id)
+        )
+        if row is not None:
+            return row.timezone
+        contact = session.get(Contact, contact_id)
+        if contact is not None:
+            return _partner_zone(session, contact.partner_id)
+    return "UTC"
+
+
 def _resolve_one(
     session: Session, actor: Actor, ref: ParticipantRef, where: str
 ) -> tuple[engine.Participant, str | None]:
@@ -163,9 +196,7 @@ def _resolve_one(
         return engine.Participant(name, ref.zone or ""), None
     missing = ValidationFailed(
         MSG_INVALID,
-        problems=[
-            FieldProblem(f"{where}.id", MSG_NO_SUCH_PARTICIPANT, {"kind": ref.kind, "id": ref.id})
-        ],
+        problems=[FieldProblem(f"{where}.id", NO_SUCH[ref.kind], {"id": ref.id})],
     )
     if ref.kind == "user":
         user = session.get(User, ref.id) if ref.id else None
@@ -189,7 +220,7 @@ def _resolve_one(
     contact_row = session.scalar(
         select(ContactWorkingHours).where(ContactWorkingHours.contact_id == contact.id)
     )
-    zone_name = contact_row.timezone if contact_row else "UTC"
+    zone_name = contact_row.timezone if contact_row else _partner_zone(session, contact.partner_id)
     country = (contact_row.holiday_country if contact_row else None) or engine.zone_country(
         zone_name
     )
