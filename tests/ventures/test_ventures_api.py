@@ -74,14 +74,25 @@ def test_capital_calls_payments_and_the_board(world: World, api, engine: Engine)
 
     call = manager.post(
         f"{BASE}/{vid}/capital-calls",
-        json={"parent_id": bravo, "reference": "CC-1", "due_on": "2027-02-28",
-              "amount": "4000000", "currency": "EUR", "called_on": "2027-01-15"},
-    ).json()  # fmt: skip
+        json={
+            "parent_id": bravo,
+            "reference": "CC-1",
+            "due_on": "2027-02-28",
+            "amount": "4000000",
+            "currency": "EUR",
+            "called_on": "2027-01-15",
+        },
+    ).json()
     manager.post(
         f"{BASE}/{vid}/capital-calls",
-        json={"parent_id": bravo, "reference": "CC-2", "due_on": "2027-08-31",
-              "amount": "2000000", "currency": "EUR"},
-    )  # fmt: skip
+        json={
+            "parent_id": bravo,
+            "reference": "CC-2",
+            "due_on": "2027-08-31",
+            "amount": "2000000",
+            "currency": "EUR",
+        },
+    )
     pay = f"{BASE}/{vid}/capital-calls/{call['id']}/payments"
     paid = manager.post(pay, json={"paid_on": "2027-02-20", "amount": "2500000", "currency": "EUR"})
     assert paid.status_code == 201 and Decimal(paid.json()["paid"]) == 2_500_000
@@ -103,19 +114,26 @@ def test_capital_calls_payments_and_the_board(world: World, api, engine: Engine)
 
     unanimous = manager.post(
         f"{BASE}/{vid}/resolutions",
-        json={"number": "2027-01", "resolved_on": "2027-01-20", "title": "Budget 2027",
-              "matter_id": matters["BUDGET"],
-              "votes": [{"parent_id": owner, "vote": "for"}, {"parent_id": bravo, "vote": "for"}]},
-    )  # fmt: skip
+        json={
+            "number": "2027-01",
+            "resolved_on": "2027-01-20",
+            "title": "Budget 2027",
+            "matter_id": matters["BUDGET"],
+            "votes": [{"parent_id": owner, "vote": "for"}, {"parent_id": bravo, "vote": "for"}],
+        },
+    )
     assert unanimous.status_code == 201 and unanimous.json()["passed"] is True
     # 60 % of equity for < 75 %: recorded, not passed
     capex = manager.post(
         f"{BASE}/{vid}/resolutions",
-        json={"number": "2027-02", "resolved_on": "2027-03-01", "title": "Line 2",
-              "matter_id": matters["CAPEX"],
-              "votes": [{"parent_id": owner, "vote": "for"},
-                        {"parent_id": bravo, "vote": "against"}]},
-    ).json()  # fmt: skip
+        json={
+            "number": "2027-02",
+            "resolved_on": "2027-03-01",
+            "title": "Line 2",
+            "matter_id": matters["CAPEX"],
+            "votes": [{"parent_id": owner, "vote": "for"}, {"parent_id": bravo, "vote": "against"}],
+        },
+    ).json()
     assert capex["passed"] is False and Decimal(capex["for_pct"]) == 60
     assert Decimal(capex["required_pct"]) == 75
     assert [v["vote"] for v in capex["votes"]] == ["for", "against"]
@@ -123,26 +141,37 @@ def test_capital_calls_payments_and_the_board(world: World, api, engine: Engine)
     # quorum 50 % of 5 seats: Bravo's 2 seats alone are 40 % → refused, nothing saved
     no_quorum = manager.post(
         f"{BASE}/{vid}/resolutions",
-        json={"number": "2027-03", "resolved_on": "2027-03-02", "title": "Line 3",
-              "matter_id": matters["CAPEX"],
-              "votes": [{"parent_id": owner, "vote": "absent"},
-                        {"parent_id": bravo, "vote": "for"}]},
-    )  # fmt: skip
+        json={
+            "number": "2027-03",
+            "resolved_on": "2027-03-02",
+            "title": "Line 3",
+            "matter_id": matters["CAPEX"],
+            "votes": [{"parent_id": owner, "vote": "absent"}, {"parent_id": bravo, "vote": "for"}],
+        },
+    )
     assert no_quorum.status_code == 422 and _fields(no_quorum) == ["votes"]
     assert "40" in no_quorum.json()["errors"][0]["message"]
     missing = manager.post(
         f"{BASE}/{vid}/resolutions",
-        json={"number": "2027-04", "resolved_on": "2027-03-02", "title": "Line 4",
-              "votes": [{"parent_id": owner, "vote": "for"}]},
-    )  # fmt: skip
+        json={
+            "number": "2027-04",
+            "resolved_on": "2027-03-02",
+            "title": "Line 4",
+            "votes": [{"parent_id": owner, "vote": "for"}],
+        },
+    )
     assert _fields(missing) == ["votes"]
     assert _count(engine, Resolution) == 2
 
     # partner B (a parent) reads the JV but changes nothing; audit has every change
     bravo_user = api(world.users["partner_b"])
     assert bravo_user.get(f"{BASE}/{vid}").status_code == 200
-    assert bravo_user.post(pay, json={"paid_on": "2027-02-22", "amount": "1",
-                                      "currency": "EUR"}).status_code == 403  # fmt: skip
+    assert (
+        bravo_user.post(
+            pay, json={"paid_on": "2027-02-22", "amount": "1", "currency": "EUR"}
+        ).status_code
+        == 403
+    )
     with unit_of_work(engine) as session:
         actions = set(
             session.execute(
@@ -176,9 +205,13 @@ def test_offtake_actuals_come_from_receipts_of_the_jvs_orders(
             session, world.partner_a, [(None, "70", 3), (world.partner_b, "30", 1)]
         )
         vid, owner, bravo = venture.id, venture.parents[0].id, venture.parents[1].id
-        order = make_order(session, world.partner_a, "JV-PO-1",
-                           [("CELL", 5000, 10, date(2026, 8, 1)), ("CELL", 900, 10, date(2026, 10, 1))],
-                           family="pouch cell")  # fmt: skip
+        order = make_order(
+            session,
+            world.partner_a,
+            "JV-PO-1",
+            [("CELL", 5000, 10, date(2026, 8, 1)), ("CELL", 900, 10, date(2026, 10, 1))],
+            family="pouch cell",
+        )
         first, second = line_ids(session, order)
         deliver(session, first, "ASN-1", date(2026, 8, 10), 3000)
         deliver(session, first, "ASN-2", date(2026, 9, 30), 1000)
@@ -186,12 +219,19 @@ def test_offtake_actuals_come_from_receipts_of_the_jvs_orders(
     manager = api(world.users["manager"])
     for body in (
         {"parent_id": owner, "period": "2026-Q3", "product_family": "pouch cell", "volume": "5000"},
-        {"parent_id": bravo, "period": "2026-Q3", "product_family": "pouch cell",
-         "volume": "2000", "reported_actual": "1800"},
-    ):  # fmt: skip
+        {
+            "parent_id": bravo,
+            "period": "2026-Q3",
+            "product_family": "pouch cell",
+            "volume": "2000",
+            "reported_actual": "1800",
+        },
+    ):
         assert manager.post(f"{BASE}/{vid}/offtake", json=body).status_code == 201
-    bad = manager.post(f"{BASE}/{vid}/offtake", json={"parent_id": owner, "period": "2027-Q5",
-                                                       "product_family": "x", "volume": "1"})  # fmt: skip
+    bad = manager.post(
+        f"{BASE}/{vid}/offtake",
+        json={"parent_id": owner, "period": "2027-Q5", "product_family": "x", "volume": "1"},
+    )
     assert bad.status_code == 422 and _fields(bad) == ["period"]
     rows = {r["parent_id"]: r for r in manager.get(f"{BASE}/{vid}").json()["offtake"]}
     assert Decimal(rows[owner]["actual"]) == 4000 and rows[owner]["actual_source"] == "receipts"
@@ -205,20 +245,31 @@ def test_alliance_statement_by_keys_and_its_xlsx_reads_back(
     manager = api(world.users["manager"])
     alliance = manager.post(
         f"{BASE}/alliances",
-        json={"name": "Recycling alliance", "currency": "EUR",
-              "parties": [{"partner_id": None, "role": "lead"}, {"partner_id": world.partner_b}]},
-    ).json()  # fmt: skip
+        json={
+            "name": "Recycling alliance",
+            "currency": "EUR",
+            "parties": [{"partner_id": None, "role": "lead"}, {"partner_id": world.partner_b}],
+        },
+    ).json()
     aid = alliance["id"]
     us, them = (p["id"] for p in alliance["parties"])
-    bad = manager.post(f"{BASE}/alliances/{aid}/coinvestments",
-                       json={"title": "Pilot line", "budget": "1000000",
-                             "keys": [{"party_id": us, "share_pct": "70"},
-                                      {"party_id": them, "share_pct": "20"}]})  # fmt: skip
+    bad = manager.post(
+        f"{BASE}/alliances/{aid}/coinvestments",
+        json={
+            "title": "Pilot line",
+            "budget": "1000000",
+            "keys": [{"party_id": us, "share_pct": "70"}, {"party_id": them, "share_pct": "20"}],
+        },
+    )
     assert bad.status_code == 422 and _fields(bad) == ["keys.share_pct"]
-    pilot = manager.post(f"{BASE}/alliances/{aid}/coinvestments",
-                         json={"title": "Pilot line", "budget": "1000000",
-                               "keys": [{"party_id": us, "share_pct": "70"},
-                                        {"party_id": them, "share_pct": "30"}]}).json()  # fmt: skip
+    pilot = manager.post(
+        f"{BASE}/alliances/{aid}/coinvestments",
+        json={
+            "title": "Pilot line",
+            "budget": "1000000",
+            "keys": [{"party_id": us, "share_pct": "70"}, {"party_id": them, "share_pct": "30"}],
+        },
+    ).json()
     entries = [
         (us, "2027-01", "cost", "100000"),  # shares 70 000 / 30 000
         (them, "2027-Q1", "cost", "50000"),  # 35 000 / 15 000
@@ -226,10 +277,17 @@ def test_alliance_statement_by_keys_and_its_xlsx_reads_back(
         (us, "2027-04", "cost", "999"),  # another quarter: left out
     ]
     for party, period, kind, amount in entries:
-        response = manager.post(f"{BASE}/alliances/{aid}/entries",
-                                json={"coinvestment_id": pilot["id"], "party_id": party,
-                                      "period": period, "kind": kind, "amount": amount,
-                                      "currency": "EUR"})  # fmt: skip
+        response = manager.post(
+            f"{BASE}/alliances/{aid}/entries",
+            json={
+                "coinvestment_id": pilot["id"],
+                "party_id": party,
+                "period": period,
+                "kind": kind,
+                "amount": amount,
+                "currency": "EUR",
+            },
+        )
         assert response.status_code == 201
     statement = manager.get(f"{BASE}/alliances/{aid}/statement", params={"period": "2027-Q1"})
     lines = {line["party_id"]: line for line in statement.json()["lines"]}
@@ -244,8 +302,9 @@ def test_alliance_statement_by_keys_and_its_xlsx_reads_back(
         "settlement": Decimal("9000.00"),
     }
     assert Decimal(lines[them]["settlement"]) == Decimal("-9000.00")
-    xlsx = manager.get(f"{BASE}/alliances/{aid}/statement",
-                       params={"period": "2027-Q1", "format": "xlsx"})  # fmt: skip
+    xlsx = manager.get(
+        f"{BASE}/alliances/{aid}/statement", params={"period": "2027-Q1", "format": "xlsx"}
+    )
     rows = read_table(xlsx.content, "statement.xlsx")
     assert [Decimal(r.values["settlement"]) for r in rows] == [Decimal(9000), Decimal(-9000)]
     assert Decimal(rows[0].values["cost_share"]) == Decimal(105000)

@@ -316,6 +316,9 @@ def _load_one(session: Session, case_name: str, today: date) -> list[DemoAccess]
     from cofab.demo import logistics_demo  # logistics: each carrier's lanes, a carried shipment
 
     logistics_demo.load(session, case_name, with_shared, today)
+    from cofab.demo import ventures_demo  # ventures: the battery JV's board, an alliance
+
+    ventures_demo.load(session, case_name, refs, today)
     from cofab.demo import governance_demo  # governance: committees, meetings, decisions
 
     governance_demo.load(session, case_name, refs, today)

@@ -259,7 +259,8 @@ def statement(
 
 
 def party_names(session: Session, alliance: Alliance, locale: str) -> dict[int, str]:
-    names = partner_names(session, {p.partner_id for p in alliance.parties if p.partner_id}, locale)
+    ids = {p.partner_id for p in alliance.parties if p.partner_id}
+    names = partner_names(session, ids, locale, alliance.unit_id)
     return {p.id: names[p.partner_id] for p in alliance.parties}
 
 

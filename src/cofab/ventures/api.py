@@ -125,7 +125,7 @@ def statement(
 
 
 def venture_detail(session: Session, actor: Actor, venture: Venture) -> schemas.VentureDetail:
-    names = jv.partner_names(session, jv.party_ids(venture), actor.locale)
+    names = jv.partner_names(session, jv.party_ids(venture), actor.locale, venture.unit_id)
     parent_name = {p.id: names[p.partner_id] for p in venture.parents}
     matters = {m.id: m.code for m in venture.matters}
     all_calls = jv.calls(session, venture)

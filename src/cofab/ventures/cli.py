@@ -110,14 +110,26 @@ def show_command(
         return
     console.print(f"[bold]{detail.name}[/bold] · {detail.jv_name} · {detail.currency}")
     table = Table()
-    for heading in (N_("Parent"), N_("Equity %"), N_("Board seats"), N_("Called"), N_("Paid"),
-                    N_("Outstanding")):  # fmt: skip
+    for heading in (
+        N_("Parent"),
+        N_("Equity %"),
+        N_("Board seats"),
+        N_("Called"),
+        N_("Paid"),
+        N_("Outstanding"),
+    ):
         table.add_column(translate(heading, locale))
     capital = {c.parent_id: c for c in detail.capital}
     for parent in detail.parents:
         c = capital[parent.id]
-        table.add_row(parent.name, f"{parent.equity_pct:.2f}", str(parent.board_seats),
-                      f"{c.called:,.0f}", f"{c.paid:,.0f}", f"{c.outstanding:,.0f}")  # fmt: skip
+        table.add_row(
+            parent.name,
+            f"{parent.equity_pct:.2f}",
+            str(parent.board_seats),
+            f"{c.called:,.0f}",
+            f"{c.paid:,.0f}",
+            f"{c.outstanding:,.0f}",
+        )
     console.print(table)
     for r in detail.resolutions:
         outcome = translate(PASSED if r.passed else NOT_PASSED, locale)

@@ -24,6 +24,7 @@ from cofab.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from cofab.core.i18n import N_, translate
 from cofab.operations.models import OrderLine, Receipt
 from cofab.partners.models import Partner
+from cofab.units.models import BusinessUnit
 from cofab.ventures import schemas
 from cofab.ventures.models import (
     CapitalCall,
@@ -82,7 +83,7 @@ def ensure_writer(actor: Actor) -> None:
     require_roles(actor, REGISTRY_WRITERS)
 
 
-def venture_query(actor: Actor) -> Select[tuple[Venture]]:
+def venture_query(actor: Actor) -> Select[Venture]:
     stmt = select(Venture).options(selectinload(Venture.parents)).order_by(Venture.name)
     if actor.is_partner:
         as_parent = select(Parent.venture_id).where(Parent.partner_id == actor.partner_id)
@@ -103,8 +104,13 @@ def get_venture(session: Session, *, actor: Actor, venture_id: int) -> Venture:
     return venture
 
 
-def partner_names(session: Session, ids: set[int], locale: str) -> dict[int | None, str]:
-    names: dict[int | None, str] = {None: translate(OWNER_COMPANY, locale)}
+def partner_names(
+    session: Session, ids: set[int], locale: str, unit_id: int | None = None
+) -> dict[int | None, str]:
+    """Partner names by id, and the owner company (``None``) by its business unit's name."""
+    unit = session.get(BusinessUnit, unit_id) if unit_id is not None else None
+    owner = (unit.name_ko if locale == "ko" else unit.name_en) if unit else None
+    names: dict[int | None, str] = {None: owner or translate(OWNER_COMPANY, locale)}
     if ids:
         for partner in session.execute(select(Partner).where(Partner.id.in_(ids))).scalars():
             names[partner.id] = partner.name_ko if locale == "ko" else partner.name_en
