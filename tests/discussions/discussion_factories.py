@@ -81,14 +81,34 @@ def risk_about(engine: Engine, partner_id: int, title: str) -> int:
         ).id
 
 
+def meeting_with(engine: Engine, partner_id: int, title: str) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from cofab.governance import schemas, service
+
+    with unit_of_work(engine) as session:
+        return service.create_meeting(
+            session,
+            actor=SYSTEM_ACTOR,
+            data=schemas.MeetingCreate(
+                partner_id=partner_id,
+                title=title,
+                starts_at=datetime.now(UTC) + timedelta(days=7),
+                timezone="Asia/Seoul",
+            ),
+        ).id
+
+
 def subjects_of(world: World, engine: Engine, key: str) -> dict[str, int]:
-    """Partner ``key``'s ("a" or "b") order, NCR, shared contract, forecast line and risk."""
+    """Partner ``key``'s ("a" or "b") order, NCR, shared contract, forecast line, meeting and
+    risk."""
     partner_id = world.ids[key]["partner_id"]
     return {
         "order": order_of(engine, partner_id, f"PO-{key.upper()}-1"),
         "ncr": ncr_of(engine, partner_id),
         "contract": shared_contract_of(engine, partner_id, f"Supply {key.upper()}"),
         "forecast_line": forecast_line_of(engine, partner_id, f"S{key.upper()}"),
+        "meeting": meeting_with(engine, partner_id, f"Operating committee {key.upper()}"),
         "risk": risk_about(engine, partner_id, f"Single source {key.upper()}"),
     }
 

@@ -15,7 +15,7 @@ from cofab.core.audit import AuditEntry
 from cofab.db.session import unit_of_work
 from cofab.discussions.models import DiscussionMention, DiscussionMessage, DiscussionThread
 
-PARTNER_KINDS = ("order", "ncr", "contract", "forecast_line")
+PARTNER_KINDS = ("order", "ncr", "contract", "forecast_line", "meeting")
 
 
 def _url(kind: str, object_id: int) -> str:
@@ -76,7 +76,7 @@ def test_partner_reads_and_posts_on_its_own_objects_and_never_on_another_partner
             .join(DiscussionMessage, DiscussionMessage.thread_id == DiscussionThread.id)
             .group_by(DiscussionThread.partner_id)
         ).all()
-    assert dict(b_threads) == {world.partner_a: 4, world.partner_b: 4, None: 1}
+    assert dict(b_threads) == {world.partner_a: 5, world.partner_b: 5, None: 1}
 
 
 def test_a_mention_reaches_only_people_who_may_see_the_subject(

@@ -16,4 +16,5 @@ PARTS = DomainParts(
     pages=("cofab.discussions.pages:router",),
     templates=True,
     nav=(NavEntry("/discussions", N_("Discussions"), "all"),),
+    hooks=("cofab.discussions.notify_mentions",),  # mentions become notifications
 )

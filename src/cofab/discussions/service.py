@@ -149,6 +149,11 @@ def register_mention_listener(listener: MentionListener) -> None:
         _mention_listeners.append(listener)
 
 
+def unregister_mention_listener(listener: MentionListener) -> None:
+    if listener in _mention_listeners:
+        _mention_listeners.remove(listener)
+
+
 def _tell_mentioned(session: Session, mentioned: list[Mentioned]) -> None:
     ensure_wired()
     for listener in list(_mention_listeners):

@@ -22,5 +22,8 @@ PARTS = DomainParts(
         "cofab.governance.cli:app",
         help="Joint committees and meetings: common time slots across time zones.",
     ),
-    hooks=("cofab.governance.inbox_source",),  # meetings' action items in the inbox
+    hooks=(
+        "cofab.governance.thread_subject",  # meetings as discussion subjects
+        "cofab.governance.inbox_source",  # meetings' action items in the inbox
+    ),
 )
