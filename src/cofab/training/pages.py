@@ -1,7 +1,162 @@
-"""Training pages (filled in below)."""
+"""Training pages: records with their validity, SOPs to acknowledge, compliance per partner,
+and the panel the partner's page loads (``/training/partners/{id}/panel``, fetched by htmx so
+the partners domain never imports this one)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cofab.core.access import Actor
+from cofab.core.errors import CofabError
+from cofab.core.forms import FormDep, fields, parse
+from cofab.core.web import DbSession, error_context, page_actor, render
+from cofab.partners.models import Partner
+from cofab.training import records, schemas, service, sops
+from cofab.training.models import CourseKind
+from cofab.vault.models import VaultDocument, VaultShare
 
 router = APIRouter(include_in_schema=False)
+ActorDep = Annotated[Actor, Depends(page_actor)]
+
+
+def _partners(session: Session) -> dict[int, Partner]:
+    return {p.id: p for p in session.execute(select(Partner).order_by(Partner.name_en)).scalars()}
+
+
+def _page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    *,
+    form: dict[str, Any] | None = None,
+    error: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    today = date.today()
+    query = request.query_params
+    partner_id = query.get("partner_id")
+    chosen = int(partner_id) if partner_id and partner_id.isdigit() else None
+    found = records.list_records(
+        session,
+        actor=actor,
+        partner_id=chosen,
+        course_kind=query.get("course_kind") or None,
+        validity_is=query.get("validity") or None,
+    )
+    requirements = sops.list_requirements(session, actor=actor, partner_id=chosen)
+    documents = sops.documents_of(session, requirements)
+    partners = _partners(session)
+    compliance = (
+        [
+            service.compliance_for(session, actor=actor, partner_id=pid)
+            for pid in sorted({r.partner_id for r in found} | {r.partner_id for r in requirements})
+            if pid in partners
+        ]
+        if not actor.is_partner
+        else []
+    )
+    writer = not actor.is_partner and actor.role in records.WRITERS
+    shareable = (
+        list(
+            session.execute(
+                select(VaultDocument)
+                .where(VaultDocument.id.in_(select(VaultShare.document_id)))
+                .order_by(VaultDocument.title)
+            ).scalars()
+        )
+        if writer
+        else []
+    )
+    context = {
+        "records": found,
+        "validity": {r.id: records.validity(r, today) for r in found},
+        "sops": [sops.read(r, documents.get(r.document_id)) for r in requirements],
+        "compliance": compliance,
+        "partners": partners,
+        "kinds": list(CourseKind),
+        "shareable": shareable,
+        "can_write": writer or actor.is_partner,
+        "is_owner_writer": writer,
+        "is_partner": actor.is_partner,
+        "own_partner_id": actor.partner_id,
+        "form": form or {},
+        **(error or {}),
+    }
+    return render(request, "training/training.html", context, status_code=status_code)
+
+
+@router.get("/training", response_class=HTMLResponse)
+def training_page(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
+    return _page(request, session, actor)
+
+
+@router.post("/training/records", response_model=None)
+def create_record(request: Request, session: DbSession, actor: ActorDep, form: FormDep) -> Response:
+    data = fields(form)
+    if actor.is_partner:
+        data["partner_id"] = actor.partner_id
+    try:
+        records.create_record(session, actor=actor, data=parse(schemas.RecordCreate, data))
+    except CofabError as exc:
+        session.rollback()
+        context = error_context(exc, request.state.locale)
+        return _page(request, session, actor, form=data, error=context, status_code=exc.status)
+    return RedirectResponse("/training", status_code=303)
+
+
+@router.post("/training/records/{record_id}/delete", response_model=None)
+def delete_record(
+    request: Request, session: DbSession, actor: ActorDep, record_id: int
+) -> Response:
+    records.delete_record(session, actor=actor, record_id=record_id)
+    return RedirectResponse("/training", status_code=303)
+
+
+@router.post("/training/sops", response_model=None)
+def require_sop(request: Request, session: DbSession, actor: ActorDep, form: FormDep) -> Response:
+    data = fields(form)
+    try:
+        sops.require_acknowledgement(session, actor=actor, data=parse(schemas.SopCreate, data))
+    except CofabError as exc:
+        session.rollback()
+        context = error_context(exc, request.state.locale)
+        return _page(request, session, actor, form=data, error=context, status_code=exc.status)
+    return RedirectResponse("/training", status_code=303)
+
+
+@router.post("/training/sops/{requirement_id}/acknowledge", response_model=None)
+def acknowledge(
+    request: Request, session: DbSession, actor: ActorDep, requirement_id: int, form: FormDep
+) -> Response:
+    sops.get_requirement(session, actor=actor, requirement_id=requirement_id)  # 404 first
+    try:
+        sops.acknowledge(
+            session,
+            actor=actor,
+            requirement_id=requirement_id,
+            data=parse(schemas.AcknowledgeIn, fields(form)),
+        )
+    except CofabError as exc:
+        session.rollback()
+        context = error_context(exc, request.state.locale)
+        return _page(request, session, actor, error=context, status_code=exc.status)
+    return RedirectResponse("/training", status_code=303)
+
+
+@router.get("/training/partners/{partner_id}/panel", response_class=HTMLResponse)
+def partner_panel(
+    request: Request, session: DbSession, actor: ActorDep, partner_id: int
+) -> HTMLResponse:
+    """The compliance card on the partner's page."""
+    compliance = service.compliance_for(session, actor=actor, partner_id=partner_id)
+    return render(
+        request,
+        "training/partner_panel.html",
+        {"c": compliance, "partner_id": partner_id},
+    )
