@@ -172,7 +172,7 @@ def test_holidays_are_configurable_and_partners_cannot_edit_them(
     )
     assert refused.status_code == 403
     bad = manager.post("/api/v1/governance/holidays/seed", json={"country": "XX", "years": [2027]})
-    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "holidays"
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "country"
 
 
 def test_partner_cannot_read_or_use_another_partners_site(world: World, api) -> None:  # type: ignore[no-untyped-def]

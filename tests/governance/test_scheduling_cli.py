@@ -97,3 +97,34 @@ def test_bad_input_is_one_line_naming_the_option() -> None:
     assert backwards.exit_code == 1 and "--to" in backwards.stderr
     korean = runner.invoke(app, [*base, "--tz", "Asia/Seol"], env={"COFAB_LANG": "ko"})
     assert korean.exit_code == 1 and "시간대" in korean.stderr
+
+
+def test_holiday_commands_seed_add_list_and_remove(engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from cofab.governance import cli as meet_cli
+
+    monkeypatch.setattr(meet_cli, "_database", lambda: engine)
+    runner = CliRunner()
+    env = {"COFAB_LANG": "en", "COLUMNS": "200"}
+    seeded = runner.invoke(app, ["meet", "holidays", "seed", "de", "--year", "2027"], env=env)
+    assert seeded.exit_code == 0 and "DE: 9 holidays added." in seeded.stdout, seeded.output
+    added = runner.invoke(
+        app, ["meet", "holidays", "add", "DE", "2027-03-30", "Works outing"], env=env
+    )
+    assert added.exit_code == 0 and "DE 2027-03-30: Works outing" in added.stdout
+    listed = runner.invoke(app, ["meet", "holidays", "list", "--country", "DE"], env=env)
+    lines = [line.split("\t") for line in listed.stdout.splitlines()]
+    assert len(lines) == 10
+    good_friday = next(row for row in lines if row[2] == "2027-03-26")
+    assert good_friday[3] == "Good Friday" and good_friday[4] == "published"
+    removed = runner.invoke(app, ["meet", "holidays", "remove", good_friday[0]], env=env)
+    assert removed.exit_code == 0
+    relisted = runner.invoke(app, ["meet", "holidays", "list", "--country", "DE"], env=env)
+    assert "2027-03-26" not in relisted.stdout and "2027-03-30" in relisted.stdout
+    for bad in (
+        ["add", "DE", "2027-02-30"],
+        ["seed", "XX", "--year", "2027"],
+        ["remove", "999999"],
+    ):
+        refused = runner.invoke(app, ["meet", "holidays", *bad], env=env)
+        assert refused.exit_code == 1 and "Traceback" not in refused.output
+        assert refused.stderr.startswith("error:")

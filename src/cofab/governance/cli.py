@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -12,6 +13,9 @@ from cofab.core.i18n import N_
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
     from cofab.governance.scheduling import Candidate, Participant, Window
 
@@ -31,6 +35,7 @@ _OPTIONS = {
     "participants": "--tz",
 }
 
+T = TypeVar("T")
 MSG_NONE = N_("No common window in working hours; the least-bad slots instead:")
 MSG_OUTSIDE_MARK = N_("* outside this participant's working hours")
 MSG_NOT_A_DATE = N_("Not a date (YYYY-MM-DD): {value}")
@@ -142,3 +147,117 @@ def _print_table(
     console.print(table)
     if not windows:
         console.print(translate(MSG_OUTSIDE_MARK, locale), highlight=False)
+
+
+holidays_app = typer.Typer(
+    help="Holiday calendars per country: list, load the published one, add or remove days.",
+    no_args_is_help=True,
+)
+app.add_typer(holidays_app, name="holidays")
+
+MSG_SEEDED = N_("{country}: {added} holidays added.")
+MSG_ADDED = N_("{country} {day}: {name} (id {id}).")
+MSG_REMOVED = N_("Removed holiday {id}.")
+
+
+def _database() -> Engine:
+    """The configured database, migrated (tests replace this function)."""
+    from cofab.config import get_settings
+    from cofab.db.migrate import upgrade
+    from cofab.db.session import engine_for
+
+    bound = engine_for(get_settings().database_url)
+    upgrade(bound)
+    return bound
+
+
+def _run(work: Callable[[Session], T]) -> T:
+    """One unit of work as the system actor; bad input is one line per field, exit 1."""
+    from cofab.core.cli_errors import fail_with
+    from cofab.core.errors import CofabError
+    from cofab.db.session import unit_of_work
+
+    try:
+        with unit_of_work(_database()) as session:
+            return work(session)
+    except CofabError as exc:
+        fail_with(exc)
+
+
+@holidays_app.command("list")
+def holidays_list(
+    country: Annotated[str | None, typer.Option("--country", help="Only this country.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only this year.")] = None,
+) -> None:
+    """Print the stored holidays (a country without rows uses its published calendar)."""
+    from cofab.governance import scheduling_service as svc
+
+    def work(session: Session) -> list[tuple[int, str, str, str, str]]:
+        rows = svc.list_holidays(session, country, year)
+        return [(h.id, h.country, h.day.isoformat(), h.name, h.source) for h in rows]
+
+    for row in _run(work):
+        typer.echo("\t".join(str(cell) for cell in row))
+
+
+@holidays_app.command("seed")
+def holidays_seed(
+    country: Annotated[str, typer.Argument(help="Country code, e.g. KR.")],
+    year: Annotated[list[int], typer.Option("--year", help="A year to load; repeat for more.")],
+) -> None:
+    """Copy a country's published public holidays into the table (edited days are kept)."""
+    from cofab.core.access import SYSTEM_ACTOR
+    from cofab.core.i18n import cli_locale, translate
+    from cofab.governance import scheduling_service as svc
+
+    added = _run(
+        lambda session: svc.seed_holidays(session, actor=SYSTEM_ACTOR, country=country, years=year)
+    )
+    typer.echo(translate(MSG_SEEDED, cli_locale(), country=country.upper(), added=added))
+
+
+@holidays_app.command("add")
+def holidays_add(
+    country: Annotated[str, typer.Argument(help="Country code, e.g. KR.")],
+    day: Annotated[str, typer.Argument(help="The day off, YYYY-MM-DD.")],
+    name: Annotated[str, typer.Argument(help="What the day is, e.g. Plant shutdown.")] = "",
+) -> None:
+    """Add (or rename) a day off for a country."""
+    from cofab.core.access import SYSTEM_ACTOR
+    from cofab.core.cli_errors import fail
+    from cofab.core.i18n import cli_locale, translate
+    from cofab.governance import scheduling_service as svc
+
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        fail(MSG_NOT_A_DATE, value=day)
+
+    def work(session: Session) -> tuple[int, str]:
+        row = svc.add_holiday(session, actor=SYSTEM_ACTOR, country=country, day=when, name=name)
+        return row.id, row.name
+
+    holiday_id, stored_name = _run(work)
+    typer.echo(
+        translate(
+            MSG_ADDED,
+            cli_locale(),
+            country=country.upper(),
+            day=when.isoformat(),
+            name=stored_name,
+            id=holiday_id,
+        )
+    )
+
+
+@holidays_app.command("remove")
+def holidays_remove(
+    holiday_id: Annotated[int, typer.Argument(help="The holiday's id (see list).")],
+) -> None:
+    """Remove a day off (a holiday the company works through)."""
+    from cofab.core.access import SYSTEM_ACTOR
+    from cofab.core.i18n import cli_locale, translate
+    from cofab.governance import scheduling_service as svc
+
+    _run(lambda session: svc.remove_holiday(session, actor=SYSTEM_ACTOR, holiday_id=holiday_id))
+    typer.echo(translate(MSG_REMOVED, cli_locale(), id=holiday_id))

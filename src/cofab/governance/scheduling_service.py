@@ -115,12 +115,13 @@ class SlotFinding:
 
 
 @contextmanager
-def field_errors(prefix: str = "") -> Iterator[None]:
-    """Engine input errors → ``ValidationFailed`` naming the field (``prefix`` + engine field)."""
+def field_errors(rename: dict[str, str] | None = None) -> Iterator[None]:
+    """Engine input errors → ``ValidationFailed`` naming the field (as the caller calls it)."""
     try:
         yield
     except engine.SchedulingInputError as exc:
-        problem = FieldProblem(prefix + exc.field, exc.message, dict(exc.params))
+        name = (rename or {}).get(exc.field, exc.field)
+        problem = FieldProblem(name, exc.message, dict(exc.params))
         raise ValidationFailed(MSG_INVALID, problems=[problem]) from None
 
 
@@ -572,7 +573,7 @@ def seed_holidays(session: Session, *, actor: Actor, country: str, years: Iterab
     year_list = sorted(set(years))
     if not year_list:
         return 0
-    with field_errors():
+    with field_errors(rename={"holidays": "country"}):
         published = engine.published_holidays(
             code, date(year_list[0], 1, 1), date(year_list[-1], 12, 31)
         )
