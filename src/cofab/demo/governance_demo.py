@@ -21,7 +21,14 @@ from sqlalchemy.orm import Session
 from cofab.accounts.models import User
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.governance import schemas, service
-from cofab.governance.models import Committee, Meeting
+from cofab.governance.models import (
+    Committee,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    MemberRole,
+    Side,
+)
 from cofab.partners.models import Contact
 
 STORIES: dict[str, dict[str, Any]] = {
@@ -110,19 +117,25 @@ def _members(session: Session, partner_id: int, domain: str) -> list[schemas.Mem
     owner, partner_user = _users(session, partner_id, domain)
     members: list[schemas.MemberIn] = []
     if owner is not None:
-        members.append(schemas.MemberIn(side="owner", user_id=owner.id, role="chair"))
+        members.append(schemas.MemberIn(side=Side.OWNER, user_id=owner.id, role=MemberRole.CHAIR))
     quality = session.execute(
         select(User).where(User.email == f"quality@{domain}")
     ).scalar_one_or_none()
     if quality is not None:
-        members.append(schemas.MemberIn(side="owner", user_id=quality.id, role="secretary"))
+        members.append(
+            schemas.MemberIn(side=Side.OWNER, user_id=quality.id, role=MemberRole.SECRETARY)
+        )
     if partner_user is not None:
-        members.append(schemas.MemberIn(side="partner", user_id=partner_user.id, role="co_chair"))
+        members.append(
+            schemas.MemberIn(side=Side.PARTNER, user_id=partner_user.id, role=MemberRole.CO_CHAIR)
+        )
     contacts = session.execute(
         select(Contact).where(Contact.partner_id == partner_id).order_by(Contact.id).limit(2)
     ).scalars()
     for contact in contacts:
-        members.append(schemas.MemberIn(side="partner", contact_id=contact.id, role="member"))
+        members.append(
+            schemas.MemberIn(side=Side.PARTNER, contact_id=contact.id, role=MemberRole.MEMBER)
+        )
     return members
 
 
@@ -178,7 +191,7 @@ def _held_meeting(
         actor=SYSTEM_ACTOR,
         data=schemas.MeetingCreate(
             committee_id=committee.id,
-            kind="jv_board" if committee.kind == "jv_board" else committee.kind,
+            kind=MeetingKind(committee.kind),
             title=title,
             starts_at=datetime.combine(today + timedelta(days=1), time(1, 0), tzinfo=UTC),
             timezone=committee.timezone,
@@ -186,7 +199,7 @@ def _held_meeting(
             agenda=[
                 schemas.AgendaIn(title="Performance and delivery", minutes=20),
                 schemas.AgendaIn(title="Capacity and investments", minutes=30),
-                schemas.AgendaIn(title="Quality escalations", minutes=15, owner_side="partner"),
+                schemas.AgendaIn(title="Quality escalations", minutes=15, owner_side=Side.PARTNER),
             ],
         ),
     )
@@ -199,7 +212,9 @@ def _held_meeting(
         actor=SYSTEM_ACTOR,
         meeting_id=meeting.id,
         data=schemas.MeetingUpdate(
-            status="held", minutes_ko=story["minutes_ko"], minutes_en=story["minutes_en"]
+            status=MeetingStatus.HELD,
+            minutes_ko=story["minutes_ko"],
+            minutes_en=story["minutes_en"],
         ),
     )
     for kind, text, effective_in in story["decisions"]:

@@ -23,6 +23,7 @@ PARTS = DomainParts(
         help="Joint committees and meetings: common time slots across time zones.",
     ),
     hooks=(
+        "cofab.governance.review_mirror",  # performance reviews mirrored as meetings
         "cofab.governance.thread_subject",  # meetings as discussion subjects
         "cofab.governance.inbox_source",  # meetings' action items in the inbox
     ),
