@@ -136,3 +136,34 @@ def test_partner_sees_only_its_own_sites_and_contacts(world: World, base_url: st
     assert page.status_code == 200
     assert "Alpha Assembly Site" in page.text and "Alpha Assembly Contact" in page.text
     assert "Bravo" not in page.text
+
+
+def test_partner_sets_its_contacts_zone_and_hours_but_not_anothers(
+    world: World, base_url: str
+) -> None:
+    client = login(base_url, world.users["partner_a"])
+    own = client.get("/governance/hours")
+    assert "Alpha Assembly Site" in own.text and "Bravo" not in own.text
+    contact_a, contact_b = world.ids["a"]["contact_id"], world.ids["b"]["contact_id"]
+    token = csrf_of(client, f"/governance/hours/contacts/{contact_a}")
+    form = {"csrf_token": token, "hours": "08:00-17:00", "weekdays": ["0", "1", "2", "3", "4"]}
+    bad = client.post(
+        f"/governance/hours/contacts/{contact_a}", data={**form, "timezone": "Asia/Hanoi"}
+    )
+    assert bad.status_code == 422 and "Asia/Hanoi" in bad.text
+    saved = client.post(
+        f"/governance/hours/contacts/{contact_a}", data={**form, "timezone": "Asia/Ho_Chi_Minh"}
+    )
+    assert saved.status_code == 303
+    page = client.get(f"/governance/hours/contacts/{contact_a}")
+    assert 'value="Asia/Ho_Chi_Minh"' in page.text and 'value="08:00-17:00"' in page.text
+    assert client.get(f"/governance/hours/contacts/{contact_b}").status_code == 404
+    foreign = client.post(f"/governance/hours/contacts/{contact_b}", data=form)
+    assert foreign.status_code == 404
+    finder = client.get(
+        "/governance/slots",
+        params={"p": f"contact:{contact_a}", "zones": "Asia/Seoul", "from": "2027-03-22"}
+        | {"to": "2027-03-22"},
+    )
+    # Seoul 09-18 = 00:00-09:00Z; Ho Chi Minh 08-17 = 01:00-10:00Z → 01:00-09:00Z.
+    assert "2027-03-22 01:00–09:00" in finder.text

@@ -9,12 +9,13 @@ of the committee half) with the organiser's zone.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from cofab.core.access import Actor
 from cofab.core.errors import CofabError, FieldProblem, ValidationFailed
@@ -153,63 +154,165 @@ def _find(session: Session, actor: Actor, form: dict[str, Any]) -> svc.SlotFindi
     )
 
 
-# ---- one's own working hours -----------------------------------------------------------------
+# ---- working hours: one's own, a site's, a contact's ---------------------------------------
+
+HoursKind = Literal["user", "site", "contact"]
+
+
+def _target(session: Session, actor: Actor, kind: HoursKind, owner_id: int) -> dict[str, Any]:
+    """Heading, form action and zone of whose hours these are (visibility checked)."""
+    if kind == "user":
+        return {
+            "heading": N_("My working hours"),
+            "name": actor.display_name,
+            "action": "/governance/hours",
+            "zone": actor.timezone,
+        }
+    if kind == "site":
+        site = svc.ensure_site_visible(session, actor, owner_id)
+        return {
+            "heading": N_("Working hours of a site"),
+            "name": site.name,
+            "action": f"/governance/hours/sites/{owner_id}",
+            "zone": site.timezone,
+        }
+    contact = svc.ensure_contact_visible(session, actor, owner_id)
+    return {
+        "heading": N_("Working hours of a partner contact"),
+        "name": contact.name,
+        "action": f"/governance/hours/contacts/{owner_id}",
+        "zone": svc.attendee_zone(session, contact_id=owner_id),
+    }
 
 
 def _hours_page(
     request: Request,
     session: Session,
     actor: Actor,
+    kind: HoursKind,
+    owner_id: int,
     *,
     form: dict[str, Any] | None = None,
     error: dict[str, Any] | None = None,
-    saved: bool = False,
     status_code: int = 200,
 ) -> HTMLResponse:
-    row = svc.hours_row(session, actor, "user", actor.user_id)
+    target = _target(session, actor, kind, owner_id)
+    row = svc.hours_row(session, actor, kind, owner_id)
     working = svc.hours_of(row)
     current = {
         "hours": working.label,
         "weekdays": [str(d) for d in sorted(working.weekdays)],
         "holiday_country": (row.holiday_country if row else None) or "",
+        "timezone": target["zone"],
     }
     context = {
+        **target,
+        "kind": kind,
         "form": form or current,
         "weekday_names": WEEKDAY_NAMES,
-        "zone": actor.timezone,
-        "zone_country": engine.zone_country(actor.timezone) or "",
-        "saved": saved,
+        "zone_country": engine.zone_country(target["zone"]) or "",
+        "saved": request.query_params.get("saved") == "1",
+        "others": _others(session, actor) if kind == "user" else [],
         **(error or {}),
     }
     return render(request, "governance/slots_hours.html", context, status_code=status_code)
 
 
-@router.get("/governance/hours", response_class=HTMLResponse)
-def hours_page(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
-    return _hours_page(request, session, actor, saved=request.query_params.get("saved") == "1")
+def _others(session: Session, actor: Actor) -> list[tuple[str, str, str, str]]:
+    """Sites and contacts the actor may see, with their hours: (link, name, zone, hours)."""
+    site_rows, contact_rows = svc.stored_hours(session)
+    rows: list[tuple[str, str, str, str]] = []
+    for site in svc.visible_sites(session, actor):
+        hours = svc.hours_of(site_rows.get(site.id)).label
+        rows.append((f"/governance/hours/sites/{site.id}", site.name, site.timezone, hours))
+    first_site_zone = {
+        s.partner_id: s.timezone for s in reversed(svc.visible_sites(session, actor))
+    }
+    for contact in svc.visible_contacts(session, actor):
+        row = contact_rows.get(contact.id)
+        zone_name = row.timezone if row else first_site_zone.get(contact.partner_id, "UTC")
+        hours = svc.hours_of(row).label
+        rows.append((f"/governance/hours/contacts/{contact.id}", contact.name, zone_name, hours))
+    return rows
 
 
-@router.post("/governance/hours", response_model=None)
-def save_hours(request: Request, session: DbSession, actor: ActorDep, form: FormDep) -> Response:
+def _save_hours(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    form: FormData,
+    kind: HoursKind,
+    owner_id: int,
+) -> Response:
     data = fields(form, lists=("weekdays",))
     days = [int(d) for d in data.get("weekdays", []) if str(d).isdigit()]
+    hours = svc.HoursInput(
+        str(data.get("hours") or ""),
+        tuple(days),
+        str(data.get("holiday_country") or ""),
+        str(data.get("timezone") or "") or None,
+    )
+    target = _target(session, actor, kind, owner_id)
     try:
-        svc.set_user_hours(
-            session,
-            actor=actor,
-            user_id=actor.user_id,
-            data=svc.HoursInput(
-                str(data.get("hours") or ""), tuple(days), str(data.get("holiday_country") or "")
-            ),
-        )
+        if kind == "user":
+            svc.set_user_hours(session, actor=actor, user_id=owner_id, data=hours)
+        elif kind == "site":
+            svc.set_site_hours(session, actor=actor, site_id=owner_id, data=hours)
+        else:
+            svc.set_contact_hours(session, actor=actor, contact_id=owner_id, data=hours)
     except CofabError as exc:
         session.rollback()
         shown = {**data, "weekdays": [str(d) for d in days]}
         context = error_context(exc, request.state.locale)
         return _hours_page(
-            request, session, actor, form=shown, error=context, status_code=exc.status
+            request,
+            session,
+            actor,
+            kind,
+            owner_id,
+            form=shown,
+            error=context,
+            status_code=exc.status,
         )
-    return RedirectResponse("/governance/hours?saved=1", status_code=303)
+    return RedirectResponse(f"{target['action']}?saved=1", status_code=303)
+
+
+@router.get("/governance/hours", response_class=HTMLResponse)
+def hours_page(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
+    return _hours_page(request, session, actor, "user", actor.user_id)
+
+
+@router.post("/governance/hours", response_model=None)
+def save_hours(request: Request, session: DbSession, actor: ActorDep, form: FormDep) -> Response:
+    return _save_hours(request, session, actor, form, "user", actor.user_id)
+
+
+@router.get("/governance/hours/sites/{site_id}", response_class=HTMLResponse)
+def site_hours_page(
+    request: Request, session: DbSession, actor: ActorDep, site_id: int
+) -> HTMLResponse:
+    return _hours_page(request, session, actor, "site", site_id)
+
+
+@router.post("/governance/hours/sites/{site_id}", response_model=None)
+def save_site_hours(
+    request: Request, session: DbSession, actor: ActorDep, form: FormDep, site_id: int
+) -> Response:
+    return _save_hours(request, session, actor, form, "site", site_id)
+
+
+@router.get("/governance/hours/contacts/{contact_id}", response_class=HTMLResponse)
+def contact_hours_page(
+    request: Request, session: DbSession, actor: ActorDep, contact_id: int
+) -> HTMLResponse:
+    return _hours_page(request, session, actor, "contact", contact_id)
+
+
+@router.post("/governance/hours/contacts/{contact_id}", response_model=None)
+def save_contact_hours(
+    request: Request, session: DbSession, actor: ActorDep, form: FormDep, contact_id: int
+) -> Response:
+    return _save_hours(request, session, actor, form, "contact", contact_id)
 
 
 # ---- holidays --------------------------------------------------------------------------------

@@ -628,6 +628,30 @@ def visible_users(session: Session, actor: Actor) -> list[User]:
     return users
 
 
+def stored_hours(
+    session: Session,
+) -> tuple[dict[int, SiteWorkingHours], dict[int, ContactWorkingHours]]:
+    """Every stored site and contact hours row by owner id (one query each, for lists)."""
+    sites = {r.site_id: r for r in session.scalars(select(SiteWorkingHours))}
+    contacts = {r.contact_id: r for r in session.scalars(select(ContactWorkingHours))}
+    return sites, contacts
+
+
+def visible_contacts(session: Session, actor: Actor) -> list[Contact]:
+    stmt = select(Contact).order_by(Contact.name)
+    if actor.is_partner:
+        stmt = stmt.where(Contact.partner_id == actor.partner_id)
+    return list(session.scalars(stmt))
+
+
+def ensure_contact_visible(session: Session, actor: Actor, contact_id: int) -> Contact:
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise NotFound()
+    ensure_partner_visible(actor, contact.partner_id)
+    return contact
+
+
 def ensure_site_visible(session: Session, actor: Actor, site_id: int) -> Site:
     site = session.get(Site, site_id)
     if site is None:
