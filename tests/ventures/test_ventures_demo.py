@@ -13,7 +13,7 @@ from tests.conftest import World, make_partner
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.db.session import unit_of_work
 from cofab.demo import ventures_demo
-from cofab.ventures import alliances, jv
+from cofab.ventures import alliances, capital, jv
 from cofab.ventures.models import Alliance, Resolution, Venture
 
 
@@ -30,7 +30,7 @@ def test_battery_jv_board_and_display_alliance(world: World, engine: Engine) -> 
     with unit_of_work(engine, write=False) as session:
         venture = session.execute(select(Venture)).scalar_one()
         assert sum(p.equity_pct for p in venture.parents) == 100
-        positions = jv.capital_positions(venture, jv.calls(session, venture))
+        positions = capital.capital_positions(venture, capital.calls(session, venture))
         owner, partner = positions
         assert owner.outstanding == 0 and owner.called == Decimal(102_000_000)
         assert partner.outstanding == Decimal(39_200_000 - 22_000_000)

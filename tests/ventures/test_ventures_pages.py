@@ -13,7 +13,7 @@ from tests.ventures.ventures_factories import make_alliance, make_venture
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.core.tabular import read_table
 from cofab.db.session import unit_of_work
-from cofab.ventures import alliances, jv, schemas
+from cofab.ventures import alliances, capital, jv, schemas
 
 
 def test_venture_and_alliance_pages(world: World, base_url: str, engine: Engine) -> None:
@@ -25,7 +25,7 @@ def test_venture_and_alliance_pages(world: World, base_url: str, engine: Engine)
             matters=[{"code": "BUDGET", "title": "Budget", "rule": "unanimous"}],
         )
         owner, bravo = venture.parents
-        call = jv.add_call(
+        call = capital.add_call(
             session,
             actor=SYSTEM_ACTOR,
             venture_id=venture.id,

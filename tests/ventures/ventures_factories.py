@@ -13,7 +13,7 @@ from tests.conftest import World
 
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.db.session import unit_of_work
-from cofab.ventures import alliances, jv, schemas
+from cofab.ventures import alliances, capital, jv, schemas
 from cofab.ventures.models import Alliance, Venture
 
 D = Decimal
@@ -110,7 +110,7 @@ def isolation_resolvers(world: World, engine: Engine) -> dict[str, Callable[[Wor
             return made
         with unit_of_work(engine) as session:
             venture = make_venture(session, world.partner_b, [(None, "100", 3)])
-            call = jv.add_call(
+            call = capital.add_call(
                 session,
                 actor=SYSTEM_ACTOR,
                 venture_id=venture.id,

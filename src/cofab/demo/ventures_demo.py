@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import SYSTEM_ACTOR
-from cofab.ventures import alliances, jv, schemas
+from cofab.ventures import alliances, capital, jv, offtake, schemas
 from cofab.ventures.models import Alliance, Venture
 
 D = Decimal
@@ -98,7 +98,7 @@ def _battery_jv(session: Session, refs: dict[str, int], today: date) -> None:
         ("CC-3", partner, 160, D("29.4"), None),
     ]
     for reference, parent, due, amount, called_ago in schedule:
-        call = jv.add_call(
+        call = capital.add_call(
             session,
             actor=SYSTEM_ACTOR,
             venture_id=venture.id,
@@ -115,7 +115,7 @@ def _battery_jv(session: Session, refs: dict[str, int], today: date) -> None:
             continue
         # the co-investor has paid EUR 22 m of its EUR 39.2 m second call so far
         paid = D(22_000_000) if (reference, parent) == ("CC-2", partner) else call.amount
-        jv.record_payment(
+        capital.record_payment(
             session,
             actor=SYSTEM_ACTOR,
             venture_id=venture.id,
@@ -150,14 +150,14 @@ def _battery_jv(session: Session, refs: dict[str, int], today: date) -> None:
         )
     for back in (1, 0):
         period = _quarter(today, back)
-        received = jv.received_from_jv(session, jv_partner, "NMC pouch cell", period)
+        received = offtake.received_from_jv(session, jv_partner, "NMC pouch cell", period)
         # the group committed to a little more than it has taken (so the page shows the gap)
         committed = max(D(1000), (received * D("1.08")).quantize(D(1000)))
         for parent, volume, reported in (
             (owner, committed, None),
             (partner, (committed * 49 / 51).quantize(D(1000)), committed * D("0.41")),
         ):
-            jv.add_offtake(
+            offtake.add_offtake(
                 session,
                 actor=SYSTEM_ACTOR,
                 venture_id=venture.id,

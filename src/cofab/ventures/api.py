@@ -14,7 +14,7 @@ from cofab.core.access import Actor
 from cofab.core.downloads import tabular_response
 from cofab.core.errors import FieldProblem, ValidationFailed
 from cofab.core.web import ApiActor, DbSession
-from cofab.ventures import alliances, jv, schemas
+from cofab.ventures import alliances, capital, jv, offtake, schemas
 from cofab.ventures.models import Alliance, Venture
 from cofab.ventures.periods import BAD_PERIOD, is_period
 
@@ -128,15 +128,15 @@ def venture_detail(session: Session, actor: Actor, venture: Venture) -> schemas.
     names = jv.partner_names(session, jv.party_ids(venture), actor.locale, venture.unit_id)
     parent_name = {p.id: names[p.partner_id] for p in venture.parents}
     matters = {m.id: m.code for m in venture.matters}
-    all_calls = jv.calls(session, venture)
-    offtake = []
-    for row, actual, source in jv.offtake_rows(session, venture):
+    all_calls = capital.calls(session, venture)
+    offtake_lines: list[schemas.OfftakeRead] = []
+    for row, actual, source in offtake.offtake_rows(session, venture):
         fulfilment = (
             (actual * 100 / row.volume).quantize(Decimal("0.1"))
             if actual is not None and row.volume
             else None
         )
-        offtake.append(
+        offtake_lines.append(
             schemas.OfftakeRead(
                 id=row.id,
                 parent_id=row.parent_id,
@@ -174,13 +174,13 @@ def venture_detail(session: Session, actor: Actor, venture: Venture) -> schemas.
                 outstanding=c.outstanding,
                 paid_pct=c.paid_pct,
             )
-            for c in jv.capital_positions(venture, all_calls)
+            for c in capital.capital_positions(venture, all_calls)
         ],
         calls=[
-            schemas.CallRead.model_validate(c).model_copy(update={"paid": jv.paid_on_call(c)})
+            schemas.CallRead.model_validate(c).model_copy(update={"paid": capital.paid_on_call(c)})
             for c in all_calls
         ],
-        offtake=offtake,
+        offtake=offtake_lines,
         resolutions=[
             schemas.ResolutionRead(
                 id=r.id,
@@ -241,7 +241,7 @@ def add_matter(session: DbSession, actor: ApiActor, venture_id: int, body: schem
 def add_call(
     session: DbSession, actor: ApiActor, venture_id: int, body: schemas.CapitalCallIn
 ) -> Any:
-    return jv.add_call(session, actor=actor, venture_id=venture_id, data=body)
+    return capital.add_call(session, actor=actor, venture_id=venture_id, data=body)
 
 
 @router.post(
@@ -252,18 +252,20 @@ def add_call(
 def record_payment(
     session: DbSession, actor: ApiActor, venture_id: int, call_id: int, body: schemas.PaymentIn
 ) -> Any:
-    payment = jv.record_payment(
+    payment = capital.record_payment(
         session, actor=actor, venture_id=venture_id, call_id=call_id, data=body
     )
-    call = jv.get_call(session, actor=actor, venture_id=venture_id, call_id=payment.call_id)
-    return schemas.CallRead.model_validate(call).model_copy(update={"paid": jv.paid_on_call(call)})
+    call = capital.get_call(session, actor=actor, venture_id=venture_id, call_id=payment.call_id)
+    return schemas.CallRead.model_validate(call).model_copy(
+        update={"paid": capital.paid_on_call(call)}
+    )
 
 
 @router.post("/{venture_id}/offtake", status_code=201)
 def add_offtake(
     session: DbSession, actor: ApiActor, venture_id: int, body: schemas.OfftakeIn
 ) -> dict[str, int]:
-    return {"id": jv.add_offtake(session, actor=actor, venture_id=venture_id, data=body).id}
+    return {"id": offtake.add_offtake(session, actor=actor, venture_id=venture_id, data=body).id}
 
 
 @router.post("/{venture_id}/resolutions", response_model=schemas.ResolutionRead, status_code=201)

@@ -12,23 +12,20 @@ parent, a payment beyond what is outstanding or in another currency.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from cofab.core import audit
 from cofab.core.access import REGISTRY_WRITERS, Actor, require_roles
 from cofab.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from cofab.core.i18n import N_, translate
-from cofab.operations.models import OrderLine, Receipt
 from cofab.partners.models import Partner
 from cofab.units.models import BusinessUnit
 from cofab.ventures import schemas
 from cofab.ventures.models import (
     CapitalCall,
-    CapitalPayment,
     Offtake,
     Parent,
     ReservedMatter,
@@ -36,7 +33,6 @@ from cofab.ventures.models import (
     ResolutionVote,
     Venture,
 )
-from cofab.ventures.periods import period_bounds
 from cofab.ventures.voting import Ballot, Outcome, Rule, tally
 
 OWNER_COMPANY = N_("Our company")
@@ -60,14 +56,11 @@ NO_QUORUM = {
         "{quorum} % must be present. The vote was not recorded."
     ),
 }
-WRONG_CURRENCY = N_("The call is in {currency}; pay it in the same currency.")
-OVERPAID = N_("Only {outstanding} {currency} of this call is outstanding.")
-NOT_CALLED = N_("The instalment has not been called yet; call it before recording payments.")
 HAS_HISTORY = N_("Parents with capital calls, offtake or votes cannot be removed.")
 HUNDRED = Decimal(100)
 
 
-def _problem(field: str, message: str, **params: object) -> ValidationFailed:
+def problem(field: str, message: str, **params: object) -> ValidationFailed:
     return ValidationFailed(problems=[FieldProblem(field, message, dict(params))])
 
 
@@ -124,15 +117,15 @@ def _check_parents(session: Session, jv_partner_id: int, parents: list[schemas.P
     seen: set[int | None] = set()
     for index, parent in enumerate(parents):
         if parent.partner_id in seen:
-            raise _problem(f"parents.{index}.partner_id", PARENT_TWICE)
+            raise problem(f"parents.{index}.partner_id", PARENT_TWICE)
         seen.add(parent.partner_id)
         if parent.partner_id == jv_partner_id:
-            raise _problem(f"parents.{index}.partner_id", JV_OWNS_ITSELF)
+            raise problem(f"parents.{index}.partner_id", JV_OWNS_ITSELF)
         if parent.partner_id is not None and session.get(Partner, parent.partner_id) is None:
-            raise _problem(f"parents.{index}.partner_id", UNKNOWN_PARTNER)
+            raise problem(f"parents.{index}.partner_id", UNKNOWN_PARTNER)
     total = sum((p.equity_pct for p in parents), Decimal(0))
     if total != HUNDRED:
-        raise _problem("parents.equity_pct", EQUITY_NOT_100, total=f"{total.normalize():f}")
+        raise problem("parents.equity_pct", EQUITY_NOT_100, total=f"{total.normalize():f}")
 
 
 def _check_matter(index: int | None, matter: schemas.MatterIn) -> None:
@@ -140,19 +133,19 @@ def _check_matter(index: int | None, matter: schemas.MatterIn) -> None:
     if matter.rule == "qualified" and (
         matter.threshold_pct is None or not Decimal(50) < matter.threshold_pct <= HUNDRED
     ):
-        raise _problem(field, THRESHOLD_NEEDED)
+        raise problem(field, THRESHOLD_NEEDED)
 
 
 def create_venture(session: Session, *, actor: Actor, data: schemas.VentureCreate) -> Venture:
     ensure_writer(actor)
     if session.get(Partner, data.partner_id) is None:
-        raise _problem("partner_id", UNKNOWN_PARTNER)
+        raise problem("partner_id", UNKNOWN_PARTNER)
     _check_parents(session, data.partner_id, data.parents)
     codes: set[str] = set()
     for index, matter in enumerate(data.matters):
         _check_matter(index, matter)
         if matter.code in codes:
-            raise _problem(f"matters.{index}.code", MATTER_TAKEN, code=matter.code)
+            raise problem(f"matters.{index}.code", MATTER_TAKEN, code=matter.code)
         codes.add(matter.code)
     venture = Venture(
         **data.model_dump(exclude={"parents", "matters"}),
@@ -165,7 +158,7 @@ def create_venture(session: Session, *, actor: Actor, data: schemas.VentureCreat
         "parents": [audit.snapshot(p) for p in venture.parents],
         "matters": [audit.snapshot(m) for m in venture.matters],
     }
-    _log(
+    log_change(
         session,
         actor,
         action="create",
@@ -177,7 +170,7 @@ def create_venture(session: Session, *, actor: Actor, data: schemas.VentureCreat
     return venture
 
 
-def _log(
+def log_change(
     session: Session,
     actor: Actor,
     *,
@@ -233,7 +226,7 @@ def set_parents(
             existing.equity_pct, existing.board_seats = item.equity_pct, item.board_seats
     session.flush()
     after = [audit.snapshot(p) for p in venture.parents]
-    _log(
+    log_change(
         session,
         actor,
         action="update",
@@ -253,11 +246,11 @@ def add_matter(
     ensure_writer(actor)
     _check_matter(None, data)
     if any(m.code == data.code for m in venture.matters):
-        raise _problem("code", MATTER_TAKEN, code=data.code)
+        raise problem("code", MATTER_TAKEN, code=data.code)
     matter = ReservedMatter(venture_id=venture.id, **data.model_dump())
     session.add(matter)
     session.flush()
-    _log(
+    log_change(
         session,
         actor,
         action="create",
@@ -269,199 +262,11 @@ def add_matter(
     return matter
 
 
-def _parent_of(venture: Venture, parent_id: int, field: str = "parent_id") -> Parent:
+def parent_of(venture: Venture, parent_id: int, field: str = "parent_id") -> Parent:
     for parent in venture.parents:
         if parent.id == parent_id:
             return parent
-    raise _problem(field, UNKNOWN_PARENT)
-
-
-# --- capital ----------------------------------------------------------------------------------
-
-
-def add_call(
-    session: Session, *, actor: Actor, venture_id: int, data: schemas.CapitalCallIn
-) -> CapitalCall:
-    venture = get_venture(session, actor=actor, venture_id=venture_id)
-    ensure_writer(actor)
-    _parent_of(venture, data.parent_id)
-    call = CapitalCall(venture_id=venture.id, **data.model_dump())
-    session.add(call)
-    session.flush()
-    _log(
-        session,
-        actor,
-        action="create",
-        entity="venture_capital_call",
-        entity_id=call.id,
-        venture=venture,
-        after=audit.snapshot(call),
-    )
-    return call
-
-
-def _call(session: Session, venture: Venture, call_id: int) -> CapitalCall:
-    call = session.get(CapitalCall, call_id)
-    if call is None or call.venture_id != venture.id:
-        raise NotFound()
-    return call
-
-
-def paid_on_call(call: CapitalCall) -> Decimal:
-    return sum((p.amount for p in call.payments), Decimal(0))
-
-
-def get_call(session: Session, *, actor: Actor, venture_id: int, call_id: int) -> CapitalCall:
-    return _call(session, get_venture(session, actor=actor, venture_id=venture_id), call_id)
-
-
-def record_payment(
-    session: Session, *, actor: Actor, venture_id: int, call_id: int, data: schemas.PaymentIn
-) -> CapitalPayment:
-    venture = get_venture(session, actor=actor, venture_id=venture_id)
-    call = _call(session, venture, call_id)
-    ensure_writer(actor)
-    if call.called_on is None:
-        raise _problem("paid_on", NOT_CALLED)
-    if data.currency != call.currency:
-        raise _problem("currency", WRONG_CURRENCY, currency=call.currency)
-    outstanding = call.amount - paid_on_call(call)
-    if data.amount > outstanding:
-        raise _problem(
-            "amount", OVERPAID, outstanding=f"{outstanding:,.2f}", currency=call.currency
-        )
-    payment = CapitalPayment(call_id=call.id, **data.model_dump())
-    call.payments.append(payment)
-    session.flush()
-    _log(
-        session,
-        actor,
-        action="capital_payment",
-        entity="venture_capital_call",
-        entity_id=call.id,
-        venture=venture,
-        after=audit.snapshot(payment),
-    )
-    return payment
-
-
-def calls(session: Session, venture: Venture) -> list[CapitalCall]:
-    stmt = (
-        select(CapitalCall)
-        .where(CapitalCall.venture_id == venture.id)
-        .options(selectinload(CapitalCall.payments))
-        .order_by(CapitalCall.due_on, CapitalCall.id)
-    )
-    return list(session.execute(stmt).scalars())
-
-
-@dataclass(frozen=True)
-class CapitalPosition:
-    parent_id: int
-    committed: Decimal
-    called: Decimal
-    paid: Decimal
-
-    @property
-    def outstanding(self) -> Decimal:
-        return self.called - self.paid
-
-    @property
-    def paid_pct(self) -> Decimal:
-        return (
-            (self.paid * HUNDRED / self.called).quantize(Decimal("0.1"))
-            if self.called
-            else (Decimal(0))
-        )
-
-
-def capital_positions(venture: Venture, all_calls: list[CapitalCall]) -> list[CapitalPosition]:
-    """Per parent: committed (every instalment), called (instalments called), paid, and
-    outstanding = called − paid. Amounts in the venture's currency are summed as they stand;
-    the schedule keeps one currency per venture in practice (each call names its own)."""
-    out = []
-    for parent in venture.parents:
-        own = [c for c in all_calls if c.parent_id == parent.id]
-        committed = sum((c.amount for c in own), Decimal(0))
-        called = sum((c.amount for c in own if c.called_on is not None), Decimal(0))
-        paid = sum((paid_on_call(c) for c in own), Decimal(0))
-        out.append(CapitalPosition(parent.id, committed, called, paid))
-    return out
-
-
-# --- offtake ----------------------------------------------------------------------------------
-
-
-def add_offtake(
-    session: Session, *, actor: Actor, venture_id: int, data: schemas.OfftakeIn
-) -> Offtake:
-    venture = get_venture(session, actor=actor, venture_id=venture_id)
-    ensure_writer(actor)
-    _parent_of(venture, data.parent_id)
-    existing = session.execute(
-        select(Offtake).where(
-            Offtake.parent_id == data.parent_id,
-            Offtake.period == data.period,
-            Offtake.product_family == data.product_family,
-        )
-    ).scalar_one_or_none()
-    before = audit.snapshot(existing) if existing is not None else None
-    row = existing or Offtake(venture_id=venture.id)
-    for key, value in data.model_dump().items():
-        setattr(row, key, value)
-    session.add(row)
-    session.flush()
-    _log(
-        session,
-        actor,
-        action="update" if before else "create",
-        entity="venture_offtake",
-        entity_id=row.id,
-        venture=venture,
-        before=before,
-        after=audit.snapshot(row),
-    )
-    return row
-
-
-def received_from_jv(
-    session: Session, jv_partner_id: int, product_family: str, period: str
-) -> Decimal:
-    """What the owner received from the JV's orders of a product family in a period
-    (operations' receipts, read only)."""
-    start, end = period_bounds(period)
-    total = session.execute(
-        select(func.coalesce(func.sum(Receipt.received_qty), 0))
-        .join(OrderLine, OrderLine.id == Receipt.line_id)
-        .where(
-            Receipt.partner_id == jv_partner_id,
-            OrderLine.product_family == product_family,
-            Receipt.received_date >= start,
-            Receipt.received_date <= end,
-        )
-    ).scalar_one()
-    return Decimal(total)
-
-
-def offtake_rows(session: Session, venture: Venture) -> list[tuple[Offtake, Decimal | None, str]]:
-    """Each commitment with its actual and where the actual came from: the owner's from its
-    receipts, another parent's as it reported it."""
-    owner_parents = {p.id for p in venture.parents if p.partner_id is None}
-    stmt = (
-        select(Offtake)
-        .where(Offtake.venture_id == venture.id)
-        .order_by(Offtake.period, Offtake.product_family, Offtake.parent_id)
-    )
-    rows: list[tuple[Offtake, Decimal | None, str]] = []
-    for row in session.execute(stmt).scalars():
-        if row.parent_id in owner_parents:
-            actual = received_from_jv(session, venture.partner_id, row.product_family, row.period)
-            rows.append((row, actual, "receipts"))
-        elif row.reported_actual is not None:
-            rows.append((row, row.reported_actual, "reported"))
-        else:
-            rows.append((row, None, "none"))
-    return rows
+    raise problem(field, UNKNOWN_PARENT)
 
 
 # --- board resolutions ------------------------------------------------------------------------
@@ -496,26 +301,26 @@ def record_resolution(
     if data.matter_id is not None:
         matter = next((m for m in venture.matters if m.id == data.matter_id), None)
         if matter is None:
-            raise _problem("matter_id", UNKNOWN_MATTER)
+            raise problem("matter_id", UNKNOWN_MATTER)
     votes: dict[int, str] = {}
     for index, vote in enumerate(data.votes):
-        _parent_of(venture, vote.parent_id, f"votes.{index}.parent_id")
+        parent_of(venture, vote.parent_id, f"votes.{index}.parent_id")
         if vote.parent_id in votes:
-            raise _problem(f"votes.{index}.parent_id", PARENT_TWICE)
+            raise problem(f"votes.{index}.parent_id", PARENT_TWICE)
         votes[vote.parent_id] = vote.vote
     missing = len(venture.parents) - len(votes)
     if missing:
-        raise _problem("votes", VOTE_MISSING, count=missing)
+        raise problem("votes", VOTE_MISSING, count=missing)
     taken = session.execute(
         select(Resolution.id).where(
             Resolution.venture_id == venture.id, Resolution.number == data.number
         )
     ).first()
     if taken is not None:
-        raise _problem("number", NUMBER_TAKEN, number=data.number)
+        raise problem("number", NUMBER_TAKEN, number=data.number)
     outcome = count_votes(venture, matter, votes)
     if not outcome.quorum_met:
-        raise _problem(
+        raise problem(
             "votes",
             NO_QUORUM[venture.quorum_basis],
             present=f"{outcome.present_pct.normalize():f}",
@@ -540,7 +345,7 @@ def record_resolution(
     session.add(resolution)
     session.flush()
     after = audit.snapshot(resolution) | {"votes": votes}
-    _log(
+    log_change(
         session,
         actor,
         action="board_vote",

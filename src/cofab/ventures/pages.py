@@ -14,7 +14,7 @@ from cofab.core.downloads import tabular_response
 from cofab.core.errors import CofabError, FieldProblem, ValidationFailed
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.web import DbSession, error_context, page_actor, render
-from cofab.ventures import alliances, jv, schemas
+from cofab.ventures import alliances, capital, jv, schemas
 from cofab.ventures.api import alliance_detail, venture_detail
 from cofab.ventures.periods import BAD_PERIOD, is_period
 
@@ -65,11 +65,13 @@ def record_payment(
     call_id: int,
     form: FormDep,
 ) -> Response:
-    jv.get_call(session, actor=actor, venture_id=venture_id, call_id=call_id)  # 404 first
+    capital.get_call(session, actor=actor, venture_id=venture_id, call_id=call_id)  # 404 first
     jv.ensure_writer(actor)
     try:
         body = parse(schemas.PaymentIn, fields(form))
-        jv.record_payment(session, actor=actor, venture_id=venture_id, call_id=call_id, data=body)
+        capital.record_payment(
+            session, actor=actor, venture_id=venture_id, call_id=call_id, data=body
+        )
     except CofabError as exc:
         session.rollback()
         context = error_context(exc, request.state.locale)
