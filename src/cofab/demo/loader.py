@@ -322,6 +322,12 @@ def _load_one(session: Session, case_name: str, today: date) -> list[DemoAccess]
     from cofab.demo import governance_demo  # governance: committees, meetings, decisions
 
     governance_demo.load(session, case_name, refs, today)
+    from cofab.demo import development_demo  # development: joint projects, IP register
+
+    development_demo.load(session, case_name, refs, today)
+    from cofab.demo import training_demo  # training: records, SOPs to acknowledge
+
+    training_demo.load(session, case_name, refs, today)
     return logins
 
 
