@@ -133,9 +133,7 @@ def _supply(engine: Engine, world: World) -> int:
             values={"process": "assembly", "product_families": ["F1", "F3"]},
         )
         recent = today - timedelta(days=30)
-        a1 = make_order(
-            session, world.partner_a, "A-1", [("P1", 10, 5, today)], order_date=recent
-        )
+        a1 = make_order(session, world.partner_a, "A-1", [("P1", 10, 5, today)], order_date=recent)
         make_order(
             session, world.partner_a, "A-2", [("P2", 1, 1, today)], order_date=recent, family="F2"
         )
@@ -145,9 +143,7 @@ def _supply(engine: Engine, world: World) -> int:
         make_order(
             session, world.partner_a, "A-3", [("P3", 4, 2, today)], order_date=recent, family="F3"
         )
-        make_order(
-            session, delta.id, "D-1", [("P3", 4, 2, today)], order_date=recent, family="F3"
-        )
+        make_order(session, delta.id, "D-1", [("P3", 4, 2, today)], order_date=recent, family="F3")
         # B's F1 order is too old to count (more than 365 days ago)
         make_order(
             session,

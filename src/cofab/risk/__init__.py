@@ -20,6 +20,7 @@ PARTS = DomainParts(
         "cofab.risk.cli:app",
         help="Risk and continuity: time to survive and recover per site and partner.",
     ),
+    jobs=("cofab.risk.jobs",),
     hooks=(
         "cofab.risk.thread_subject",  # risks as discussion subjects
         "cofab.risk.inbox_source",  # mitigations and drills in the inbox

@@ -3,6 +3,8 @@ and history, and the form that opens a risk. Partner users get 404 on every page
 
 from __future__ import annotations
 
+import json
+import math
 from datetime import date
 from typing import Annotated, Any
 
@@ -12,11 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
-from cofab.core.errors import CofabError
-from cofab.core.forms import FormDep, fields, parse
+from cofab.core.errors import CofabError, FieldProblem, ValidationFailed
+from cofab.core.forms import FormDep, fields, parse, upload_in
+from cofab.core.i18n import N_, translate
+from cofab.core.jobs import FINISHED, SUCCEEDED
+from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.partners.models import Partner
-from cofab.risk import register, schemas, signals, single_source
+from cofab.risk import register, schemas, signals, single_source, tts_runs
 from cofab.risk.models import RiskCategory, RiskStatus
 
 router = APIRouter(include_in_schema=False)
@@ -102,6 +107,104 @@ def raise_signals(request: Request, session: DbSession, actor: ActorDep) -> Resp
 def single_sources_page(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
     items = single_source.single_sources(session, actor=actor)
     return render(request, "risk/single_sources.html", {"items": items})
+
+
+NO_NETWORK_FILE = N_("Choose a network JSON file to upload.")
+NETWORK_NOT_JSON = N_("The file is not JSON: {detail}")
+TTR_NOT_NUMBER = N_("Must be a number of at least 0.")
+
+
+def _chart(result: dict[str, Any], locale: str) -> dict[str, Any]:
+    """Bars for Chart.js: an unbounded TTS is drawn a quarter past the longest finite bar."""
+    nodes = result["nodes"]
+    finite = [n["tts_weeks"] for n in nodes if not n["unbounded"] and n["tts_weeks"] is not None]
+    finite += [n["ttr_weeks"] for n in nodes if n["ttr_weeks"] is not None]
+    cap = round(1.25 * max(finite, default=1.0), 2) or 1.0
+    return {
+        "labels": [n["node"] for n in nodes],
+        "tts": [cap if n["unbounded"] else n["tts_weeks"] for n in nodes],
+        "ttr": [n["ttr_weeks"] for n in nodes],
+        "exposed": [bool(n["exposed"]) for n in nodes],
+        "unbounded": [bool(n["unbounded"]) for n in nodes],
+        "tts_label": translate("TTS (weeks)", locale),
+        "ttr_label": translate("TTR (weeks)", locale),
+        "unbounded_label": translate("unbounded", locale),
+        "axis": translate("Weeks", locale),
+    }
+
+
+def _tts_page(
+    request: Request,
+    actor: Actor,
+    *,
+    result: dict[str, Any] | None = None,
+    job: Any = None,
+    form: dict[str, Any] | None = None,
+    error: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    locale = request.state.locale
+    context = {
+        "result": result,
+        "chart": _chart(result, locale) if result else None,
+        "job": job,
+        "job_finished": job is not None and job.status in FINISHED,
+        "form": form or {},
+        **(error or {}),
+    }
+    return render(request, "risk/tts.html", context, status_code=status_code)
+
+
+@router.get("/risk/tts", response_class=HTMLResponse)
+def tts_page(
+    request: Request, session: DbSession, actor: ActorDep, job: int | None = None
+) -> HTMLResponse:
+    register.ensure_reader(actor)
+    run = tts_runs.run_job_of(session, actor=actor, job_id=job) if job is not None else None
+    result = run.result if run is not None and run.status == SUCCEEDED else None
+    return _tts_page(request, actor, result=result, job=run)
+
+
+def _network_of(
+    request: Request, session: Session, actor: Actor, data: dict[str, Any], form: Any
+) -> Any:
+    if data.get("source") == "upload":
+        upload = upload_in(form)
+        if upload is None or not upload.filename:
+            raise ValidationFailed(problems=[FieldProblem("file", NO_NETWORK_FILE)])
+        raw = read_limited(upload, request.app.state.settings.max_upload_mb)
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            problem = FieldProblem("file", NETWORK_NOT_JSON, {"detail": str(exc)})
+            raise ValidationFailed(problems=[problem]) from exc
+    try:
+        ttr = float(str(data.get("ttr_weeks") or "8"))
+    except ValueError:
+        ttr = -1.0
+    if not math.isfinite(ttr) or ttr < 0:
+        raise ValidationFailed(problems=[FieldProblem("ttr_weeks", TTR_NOT_NUMBER)])
+    from cofab.risk.live_network import live_network
+
+    return live_network(session, actor=actor, ttr_weeks=ttr)
+
+
+@router.post("/risk/tts", response_model=None)
+def run_tts(request: Request, session: DbSession, actor: ActorDep, form: FormDep) -> Response:
+    register.ensure_reader(actor)
+    data = fields(form)
+    source = "upload" if data.get("source") == "upload" else "live"
+    try:
+        doc = _network_of(request, session, actor, data, form)
+        node = str(data.get("node") or "").strip() or None
+        result, job = tts_runs.start(session, actor=actor, doc=doc, node=node, source=source)
+    except CofabError as exc:
+        session.rollback()
+        context = error_context(exc, request.state.locale)
+        return _tts_page(request, actor, form=data, error=context, status_code=exc.status)
+    if job is not None:
+        return RedirectResponse(f"/risk/tts?job={job.id}", status_code=303)
+    return _tts_page(request, actor, result=result, form=data)
 
 
 @router.get("/risk/{risk_id}", response_class=HTMLResponse)

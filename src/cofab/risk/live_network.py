@@ -1,0 +1,127 @@
+"""The time-to-survive network of the live registry, in the ``cofab risk tts`` file format.
+
+The planner builds its input from the registry (``planning.service.build_from_registry``: one
+product per family, monthly capacity per site and family, generated demand and lanes); this
+module turns that document into the TTS format the CLI and the API read:
+
+- periods are months there and weeks here, so every capacity and demand figure is divided by
+  ``WEEKS_PER_MONTH`` (52 / 12) — the rates stay the same, only the unit changes;
+- ``inventory``: each site's newest inventory snapshot per item (operations), on hand minus
+  reserved, where the item is one of the network's product families (the registry's products);
+- ``ttr_weeks``: the one time to recover the user gives for every site (the registry keeps no
+  per-site recovery time yet), and ``partner`` on each site, so a partner's sites go down
+  together.
+
+Uploading a file instead gives full control over all of these.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cofab.core.access import Actor
+from cofab.core.errors import ValidationFailed
+from cofab.core.i18n import N_
+from cofab.operations.models import InventorySnapshot
+from cofab.partners.models import Partner, Site
+
+# planning.service re-exports these from its registry module (not named in an __all__)
+from cofab.planning.service import (  # type: ignore[attr-defined]
+    RegistryRequest,
+    build_from_registry,
+)
+from cofab.risk import register
+
+WEEKS_PER_MONTH = 52.0 / 12.0
+NO_LIVE_SITES = N_("No active or approved partner has a site with a capacity per product family.")
+
+
+def _weekly(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: round(float(v) / WEEKS_PER_MONTH, 6) for k, v in value.items()}
+    return round(float(value) / WEEKS_PER_MONTH, 6)
+
+
+def _site_keys(session: Session, site_partners: dict[str, int]) -> dict[str, int]:
+    """Document site id → registry site id (the planner names a site by its name, or by
+    "name (partner)" when two partners use the same name)."""
+    rows = session.execute(
+        select(Site.id, Site.name, Partner.name_en)
+        .join(Partner, Partner.id == Site.partner_id)
+        .where(Site.partner_id.in_(sorted(set(site_partners.values()))))
+    ).all()
+    found: dict[str, int] = {}
+    for site_id, name, partner_name in rows:
+        for key in (str(name), f"{name} ({partner_name})"):
+            if key in site_partners:
+                found[key] = int(site_id)
+    return found
+
+
+def _inventory(
+    session: Session, site_keys: dict[str, int], families: set[str]
+) -> dict[str, dict[str, float]]:
+    latest = (
+        select(
+            InventorySnapshot.site_id,
+            InventorySnapshot.item,
+            func.max(InventorySnapshot.at).label("at"),
+        )
+        .where(
+            InventorySnapshot.site_id.in_(sorted(site_keys.values())),
+            InventorySnapshot.item.in_(sorted(families)),
+        )
+        .group_by(InventorySnapshot.site_id, InventorySnapshot.item)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            InventorySnapshot.site_id,
+            InventorySnapshot.item,
+            InventorySnapshot.on_hand,
+            InventorySnapshot.reserved,
+        ).join(
+            latest,
+            (InventorySnapshot.site_id == latest.c.site_id)
+            & (InventorySnapshot.item == latest.c.item)
+            & (InventorySnapshot.at == latest.c.at),
+        )
+    ).all()
+    key_of = {site_id: key for key, site_id in site_keys.items()}
+    inventory: dict[str, dict[str, float]] = {}
+    for site_id, item, on_hand, reserved in rows:
+        free = max(Decimal(0), (on_hand or Decimal(0)) - (reserved or Decimal(0)))
+        if free > 0:
+            inventory.setdefault(key_of[site_id], {})[str(item)] = float(free)
+    return inventory
+
+
+def live_network(session: Session, *, actor: Actor, ttr_weeks: float) -> dict[str, Any]:
+    """The registry's network as a TTS document (ValidationFailed when it has no site)."""
+    register.ensure_reader(actor)
+    request = RegistryRequest(name="Live network (time to survive)")
+    built = build_from_registry(session, actor=actor, request=request)
+    if built is None:
+        raise ValidationFailed(NO_LIVE_SITES)
+    doc = built.document
+    names = dict(
+        session.execute(
+            select(Partner.id, Partner.name_en).where(
+                Partner.id.in_(sorted(set(built.site_partners.values())))
+            )
+        ).all()
+    )
+    for site in doc["sites"]:
+        site["capacity"] = _weekly(site["capacity"])
+        site["partner"] = str(names[built.site_partners[site["id"]]])
+    for market in doc["markets"]:
+        market["demand"] = {k: _weekly(v) for k, v in market["demand"].items()}
+    keys = _site_keys(session, built.site_partners)
+    families = {str(p["id"]) for p in doc["products"]}
+    doc["inventory"] = _inventory(session, keys, families)
+    doc["ttr_weeks"] = {site["id"]: ttr_weeks for site in doc["sites"]}
+    return doc
