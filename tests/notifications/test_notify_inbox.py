@@ -195,3 +195,24 @@ def test_meeting_action_items_reach_the_partners_inbox_and_close_from_there(
     )
     assert _items(alpha, kind="governance.action_item") == []
     assert [i["id"] for i in _items(bravo, kind="governance.action_item")] == [b_board["item_id"]]
+
+
+def test_admin_runs_the_daily_scan_as_jobs_now(
+    world: World,
+    engine: Engine,
+    api,  # type: ignore[no-untyped-def]
+) -> None:
+    from cofab.core import jobs
+
+    _seed(world, engine)
+    assert api(world.users["manager"]).post("/api/v1/notifications/daily").status_code == 403
+    queued = api(world.users["admin"]).post("/api/v1/notifications/daily")
+    assert queued.status_code == 202 and len(queued.json()["job_ids"]) == 2
+    assert jobs.work(engine, once=True, kinds={"notifications.scan", "notifications.digest"}) == 2
+    with unit_of_work(engine) as session:
+        states = {j.kind: (j.status, j.result) for j in session.execute(select(jobs.Job)).scalars()}
+    assert states["notifications.digest"] == ("succeeded", {"emails": 0})  # e-mail is off
+    status, result = states["notifications.scan"]
+    assert status == "succeeded" and result is not None and result["notified"] > 0
+    unread = api(world.users["manager"]).get("/api/v1/notifications/unread-count").json()
+    assert unread["unread"] >= 2

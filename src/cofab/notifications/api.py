@@ -114,3 +114,9 @@ def retry_email(session: DbSession, actor: ApiActor, email_id: int) -> schemas.E
     return schemas.EmailRead.model_validate(
         service.retry_email(session, actor=actor, email_id=email_id)
     )
+
+
+@router.post("/notifications/daily", status_code=202)
+def run_daily(session: DbSession, actor: ApiActor) -> dict[str, list[int]]:
+    """Queue the daily scan and digest now (admins); cron normally runs them once a day."""
+    return {"job_ids": service.enqueue_daily(session, actor=actor)}

@@ -41,6 +41,8 @@ from cofab.notifications.rendering import render_text
 log = logging.getLogger("cofab.notifications")
 
 EMAIL_JOB = "notifications.email"
+SCAN_JOB = "notifications.scan"
+DIGEST_JOB = "notifications.digest"
 # Pauses between tries inside one job (seconds): 1 try + len(RETRY_DELAYS_S) retries.
 RETRY_DELAYS_S: tuple[float, ...] = (2.0, 10.0, 30.0)
 

@@ -13,8 +13,7 @@ from cofab.db.session import unit_of_work
 from cofab.notifications import delivery
 from cofab.notifications.scan import run_scan
 
-SCAN_JOB = "notifications.scan"
-DIGEST_JOB = "notifications.digest"
+SCAN_JOB, DIGEST_JOB = delivery.SCAN_JOB, delivery.DIGEST_JOB
 
 
 @jobs.register(delivery.EMAIL_JOB)

@@ -117,6 +117,12 @@ def read_one(session: DbSession, actor: ActorDep, notification_id: int) -> Respo
     return RedirectResponse(note.link or "/notifications", status_code=303)
 
 
+@router.post("/notifications/daily", response_model=None)
+def run_daily(session: DbSession, actor: ActorDep) -> Response:
+    service.enqueue_daily(session, actor=actor)
+    return RedirectResponse("/notifications#outbox", status_code=303)
+
+
 @router.post("/notifications/emails/{email_id}/retry", response_model=None)
 def retry_email(session: DbSession, actor: ActorDep, email_id: int) -> Response:
     service.retry_email(session, actor=actor, email_id=email_id)

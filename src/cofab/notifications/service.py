@@ -15,12 +15,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from cofab.accounts.models import User
-from cofab.core import audit
+from cofab.core import audit, jobs
 from cofab.core.access import Actor, require_roles
 from cofab.core.errors import FieldProblem, NotFound, ValidationFailed
 from cofab.core.i18n import N_, normalise_locale
 from cofab.db.base import utcnow
 from cofab.notifications import delivery
+from cofab.notifications.delivery import DIGEST_JOB, SCAN_JOB
 from cofab.notifications.inbox import (
     DONE,
     OPEN,
@@ -257,6 +258,15 @@ def list_emails(session: Session, *, actor: Actor, limit: int = 50) -> list[Outg
             select(OutgoingEmail).order_by(OutgoingEmail.id.desc()).limit(limit)
         ).scalars()
     )
+
+
+def enqueue_daily(session: Session, *, actor: Actor) -> list[int]:
+    """The daily scan and digest as jobs now (admins); cron runs ``cofab notify scan``."""
+    require_roles(actor, MAIL_ADMINS)
+    return [
+        jobs.enqueue(session, actor=actor, kind=kind, payload={}).id
+        for kind in (SCAN_JOB, DIGEST_JOB)
+    ]
 
 
 def retry_email(session: Session, *, actor: Actor, email_id: int) -> OutgoingEmail:
