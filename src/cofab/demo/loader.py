@@ -328,6 +328,9 @@ def _load_one(session: Session, case_name: str, today: date) -> list[DemoAccess]
     from cofab.demo import training_demo  # training: records, SOPs to acknowledge
 
     training_demo.load(session, case_name, refs, today)
+    from cofab.demo import discussions_demo  # discussions: NCR and order threads, mentions
+
+    discussions_demo.load(session, case_name, refs, today)
     return logins
 
 
