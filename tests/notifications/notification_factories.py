@@ -45,13 +45,16 @@ def eightd_with_action(
     return eightd, action
 
 
-def risk_with_mitigation(session: Session, *, owner: str, due: date) -> RiskMitigation:
+def risk_with_mitigation(
+    session: Session, *, owner: str, due: date, partner_id: int | None = None
+) -> RiskMitigation:
     risk = register.create_risk(
         session,
         actor=SYSTEM_ACTOR,
         data=RiskCreate(
             title="Single source for cells",
             category="supply",
+            partner_id=partner_id,
             likelihood=3,
             impact=4,
             mitigations=[MitigationIn(action="Qualify a second source", owner=owner, due_date=due)],

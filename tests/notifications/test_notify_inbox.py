@@ -116,6 +116,11 @@ def test_daily_scan_notifies_owners_once_per_item_and_due_date(
 ) -> None:
     ids = _seed(world, engine)
     with unit_of_work(engine) as session:
+        # an owner-side item naming a partner user never reaches that partner user
+        risk_with_mitigation(
+            session, owner=world.users["partner_b"], due=TODAY, partner_id=world.partner_b
+        )
+    with unit_of_work(engine) as session:
         first = run_scan(session, today=TODAY)
     with unit_of_work(engine) as session:
         second = run_scan(session, today=TODAY)
@@ -148,6 +153,7 @@ def test_daily_scan_notifies_owners_once_per_item_and_due_date(
     assert (partner_b, "assignment", f"assign:quality.8d_action:{ids['b']}:{b_due}") in keys
     assert not [k for k in keys if k[0] == partner_b and k[1] == "due_soon" and "8d_action" in k[2]]
     assert not [k for k in keys if k[0] == partner_a and f"8d_action:{ids['b']}:" in k[2]]
+    assert not [k for k in keys if k[0] == partner_b and "risk." in k[2]]
     # the notice reads in the user's language and links to the item
     client = api(world.users["manager"], locale="en")
     titles = [n["title"] for n in client.get("/api/v1/notifications").json()]

@@ -57,11 +57,13 @@ class Recipients:
                 self.by_partner[partner_id].add(user_id)
 
     def of(self, item: InboxItem) -> set[int]:
+        # an owner-side item (a risk about a partner, say) reaches owner staff only; a
+        # partner-side one that company's users or owner staff, never another company's
+        allowed = (None,) if item.side == "owner" else (None, item.partner_id)
         named = {
             uid
             for uid in self.by_name.get(item.owner.strip().casefold(), set())
-            # a partner user is never told about another company's item
-            if self.partner_of.get(uid) in (None, item.partner_id)
+            if self.partner_of.get(uid) in allowed
         }
         if named:
             return named
