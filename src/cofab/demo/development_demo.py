@@ -25,7 +25,7 @@ from cofab.accounts.models import User
 from cofab.contracts.models import Contract
 from cofab.core.access import SYSTEM_ACTOR, Actor
 from cofab.development import schemas, service
-from cofab.development.models import DevProject
+from cofab.development.models import DevProject, Side
 from cofab.partners.models import Contact
 
 STORIES: dict[str, dict[str, Any]] = {
@@ -62,27 +62,29 @@ STORIES: dict[str, dict[str, Any]] = {
             ),
         ],
         "checklist": None,
+        "gate_note": "Criteria met",
     },
     "pharma": {
         "code": "JDP-PHA-01",
         "partner": "DEMO-P-IBL",
         "contract": "DEMO-PHA-C2",
-        "title": "mAb-07 drug-substance process transfer to the CDMO",
-        "description": "Technology transfer of the cell-culture and purification process.",
+        "title": "mAb-07 원료의약품 공정 기술 이전(CDMO)",
+        "description": "세포배양·정제 공정의 기술 이전.",
         "gates": [
-            ("G1 Transfer protocol", ["Tech-transfer protocol signed"], -25, "go"),
-            ("G2 Engineering batch", ["Engineering batch report"], 50, None),
-            ("G3 PPQ", ["3 PPQ batches released"], 130, None),
+            ("G1 이전 프로토콜", ["기술 이전 프로토콜 서명"], -25, "go"),
+            ("G2 엔지니어링 배치", ["엔지니어링 배치 보고서"], 50, None),
+            ("G3 공정 성능 적격성(PPQ)", ["PPQ 3배치 출하 승인"], 130, None),
         ],
         "contributions": [
-            ("owner", "hours", Decimal("260"), None, None, "MSAT process experts on site"),
-            ("owner", "background_ip", None, None, None, "mAb-07 cell line and process know-how"),
-            ("partner", "hours", Decimal("410"), None, None, "Gap assessment, method transfer"),
-            ("partner", "equipment", None, None, None, "2,000 L single-use bioreactor"),
-            ("owner", "money", None, Decimal("350000000"), "KRW", "Engineering batch materials"),
+            ("owner", "hours", Decimal("260"), None, None, "MSAT 공정 전문가 현장 지원"),
+            ("owner", "background_ip", None, None, None, "mAb-07 세포주와 공정 노하우"),
+            ("partner", "hours", Decimal("410"), None, None, "격차 평가, 분석법 이전"),
+            ("partner", "equipment", None, None, None, "2,000 L 일회용 생물반응기"),
+            ("owner", "money", None, Decimal("350000000"), "KRW", "엔지니어링 배치 원자재"),
         ],
         "inventions": [],
         "checklist": ("cdmo_process_transfer", -30, 2),
+        "gate_note": "기준 충족",
     },
 }
 
@@ -130,7 +132,7 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
                 session,
                 actor=manager,
                 milestone_id=milestone.id,
-                data=schemas.GateDecisionIn(decision=decision, note="Criteria met"),
+                data=schemas.GateDecisionIn(decision=decision, note=story["gate_note"]),
             )
     for side, kind, hours, amount, currency, text in story["contributions"]:
         service.add_contribution(
@@ -155,11 +157,11 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
         .first()
     )
     for title, kind, offset, filing in story["inventions"]:
-        inventors = [schemas.InventorIn(side="owner", user_id=manager.user_id or None)]
+        inventors = [schemas.InventorIn(side=Side.OWNER, user_id=manager.user_id or None)]
         if manager.user_id == 0:
-            inventors = [schemas.InventorIn(side="owner", name="Process engineering")]
+            inventors = [schemas.InventorIn(side=Side.OWNER, name="Process engineering")]
         if contact is not None:
-            inventors.append(schemas.InventorIn(side="partner", contact_id=contact.id))
+            inventors.append(schemas.InventorIn(side=Side.PARTNER, contact_id=contact.id))
         invention = service.create_invention(
             session,
             actor=manager,

@@ -18,15 +18,22 @@ from cofab.accounts import service as accounts_service
 from cofab.accounts.models import User
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.db.base import utcnow
+from cofab.partners.models import Partner
 from cofab.training import schemas, service
-from cofab.training.models import SopAcknowledgement, SopRequirement
+from cofab.training.models import CourseKind, SopAcknowledgement, SopRequirement
 from cofab.vault.models import VaultDocument
 
 # (person, course kind, course title, completed days ago, valid for days)
 RECORDS = (
-    ("Line leader", "process_sop", "SMT line work instructions / 작업 표준", 200, 365),
+    ("Line leader", "process_sop", "Line work instructions", 200, 365),
     ("Quality engineer", "security", "Information security rules (NDA, clean desk)", 340, 360),
     ("Shift supervisor", "security", "Information security rules (NDA, clean desk)", 400, 390),
+)
+# the same people and courses, as a Korean partner writes them
+RECORDS_KO = (
+    ("라인 리더", "process_sop", "라인 작업 표준", 200, 365),
+    ("품질 엔지니어", "security", "정보 보안 규정(비밀 유지, 클린 데스크)", 340, 360),
+    ("교대 감독자", "security", "정보 보안 규정(비밀 유지, 클린 데스크)", 400, 390),
 )
 
 
@@ -53,7 +60,9 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
         ).first()
     ):
         return
-    for person, kind, title, ago, valid in RECORDS:
+    partner = session.get(Partner, partner_id)
+    korean = partner is not None and partner.country == "KR"
+    for person, kind, title, ago, valid in RECORDS_KO if korean else RECORDS:
         completed = today - timedelta(days=ago)
         service.create_record(
             session,
@@ -61,7 +70,7 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
             data=schemas.RecordCreate(
                 partner_id=partner_id,
                 person_name=person,
-                course_kind=kind,
+                course_kind=CourseKind(kind),
                 course_title=title,
                 completed_on=completed,
                 valid_until=completed + timedelta(days=valid),
@@ -72,7 +81,7 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
     ).scalar_one_or_none()
     if user is None:
         return
-    partner = accounts_service.actor_for(user)
+    reader = accounts_service.actor_for(user)
     for document in (process, drawing):
         if document is None or document.latest_version < 1:
             continue
@@ -80,13 +89,15 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
             session,
             actor=SYSTEM_ACTOR,
             data=schemas.SopCreate(
-                document_id=document.id, partner_id=partner_id, note="Read before the next shift"
+                document_id=document.id,
+                partner_id=partner_id,
+                note="다음 근무 전에 읽어 주세요." if korean else "Read before the next shift.",
             ),
         )
         if document is process:
             service.acknowledge(
                 session,
-                actor=partner,
+                actor=reader,
                 requirement_id=requirement.id,
                 data=schemas.AcknowledgeIn(version=document.latest_version),
             )
