@@ -2,8 +2,8 @@
 (``/governance/hours``) and the holiday calendars (``/governance/holidays``).
 
 The slot finder is a GET form, so a result is a link that can be shared and re-opened. Each
-proposed slot links to ``/governance/meetings/new?start=…&end=…&timezone=…`` (the meeting form
-of the committee half) with the organiser's zone.
+proposed slot links to ``/governance/meetings/new?start=…&end=…&duration_minutes=…&timezone=…``
+(the meeting form of the committee half) with the asked length and the organiser's zone.
 """
 
 from __future__ import annotations
