@@ -83,7 +83,7 @@ def test_capital_calls_payments_and_the_board(world: World, api, engine: Engine)
             "called_on": "2027-01-15",
         },
     ).json()
-    manager.post(
+    later = manager.post(
         f"{BASE}/{vid}/capital-calls",
         json={
             "parent_id": bravo,
@@ -111,6 +111,18 @@ def test_capital_calls_payments_and_the_board(world: World, api, engine: Engine)
         1_500_000,
     ]
     assert Decimal(line["paid_pct"]) == Decimal("62.5")
+    early = manager.post(
+        f"{BASE}/{vid}/capital-calls/{later.json()['id']}/payments",
+        json={"paid_on": "2027-02-21", "amount": "1", "currency": "EUR"},
+    )
+    assert early.status_code == 422 and _fields(early) == ["paid_on"]  # not called yet
+    notice = f"{BASE}/{vid}/capital-calls/{later.json()['id']}/call"
+    assert manager.post(notice, json={"called_on": "2027-06-01"}).status_code == 200
+    twice = manager.post(notice, json={"called_on": "2027-06-02"})
+    assert twice.status_code == 422 and "2027-06-01" in twice.text
+    detail = manager.get(f"{BASE}/{vid}").json()
+    line = next(c for c in detail["capital"] if c["parent_id"] == bravo)
+    assert Decimal(line["called"]) == 6_000_000 and Decimal(line["outstanding"]) == 3_500_000
 
     unanimous = manager.post(
         f"{BASE}/{vid}/resolutions",

@@ -22,6 +22,7 @@ def test_venture_and_alliance_pages(world: World, base_url: str, engine: Engine)
             session,
             world.partner_a,
             [(None, "60", 2), (world.partner_b, "40", 2)],
+            quorum="75",
             matters=[{"code": "BUDGET", "title": "Budget", "rule": "unanimous"}],
         )
         owner, bravo = venture.parents
@@ -82,6 +83,7 @@ def test_venture_and_alliance_pages(world: World, base_url: str, engine: Engine)
             ),
         )
         vid, aid, cid = venture.id, alliance.id, call.id
+        owner_id, bravo_id = owner.id, bravo.id
 
     manager = login(base_url, world.users["manager"])
     listing = manager.get("/ventures")
@@ -100,6 +102,26 @@ def test_venture_and_alliance_pages(world: World, base_url: str, engine: Engine)
     paid = manager.post(f"/ventures/{vid}/calls/{cid}/payments", data=form | {"amount": "250"})
     assert paid.status_code == 303
     assert "25.0 %" in manager.get(f"/ventures/{vid}").text
+
+    # a board vote from the page: without quorum (75 % of seats; Bravo's 2 of 4 present) the
+    # page names the votes in Korean and nothing is recorded; with both present it passes
+    board = {
+        "csrf_token": csrf,
+        "number": "R-2",
+        "resolved_on": "2026-11-02",
+        "title": "Capex",
+        "matter_id": "",
+        f"vote_{owner_id}": "absent",
+        f"vote_{bravo_id}": "for",
+    }
+    manager.cookies.set("cofab_lang", "ko")
+    no_quorum = manager.post(f"/ventures/{vid}/resolutions", data=board)
+    assert no_quorum.status_code == 422
+    assert "정족수 미달" in no_quorum.text and 'value="Capex"' in no_quorum.text
+    manager.cookies.delete("cofab_lang")
+    board[f"vote_{owner_id}"] = "for"
+    assert manager.post(f"/ventures/{vid}/resolutions", data=board).status_code == 303
+    assert manager.get(f"/ventures/{vid}").text.count("badge active") == 1  # R-2 passed
 
     statement = manager.get(f"/ventures/alliances/{aid}", params={"period": "2026-Q4"})
     # 400 shared 25/75: we paid 400, our share 100 → the partner owes us 300

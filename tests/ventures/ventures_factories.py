@@ -34,6 +34,7 @@ VENTURES_SAMPLE_BODIES: dict[str, dict[str, Any]] = {
         "amount": "1",
         "currency": "EUR",
     },
+    "CallNoticeIn": {"called_on": "2027-01-01"},
     "PaymentIn": {"paid_on": "2027-01-01", "amount": "1", "currency": "EUR"},
     "OfftakeIn": {"parent_id": 0, "period": "2027-Q1", "product_family": "X", "volume": "1"},
     "ResolutionIn": {

@@ -244,6 +244,22 @@ def add_call(
     return capital.add_call(session, actor=actor, venture_id=venture_id, data=body)
 
 
+@router.post("/{venture_id}/capital-calls/{call_id}/call", response_model=schemas.CallRead)
+def call_instalment(
+    session: DbSession,
+    actor: ApiActor,
+    venture_id: int,
+    call_id: int,
+    body: schemas.CallNoticeIn,
+) -> Any:
+    call = capital.call_instalment(
+        session, actor=actor, venture_id=venture_id, call_id=call_id, data=body
+    )
+    return schemas.CallRead.model_validate(call).model_copy(
+        update={"paid": capital.paid_on_call(call)}
+    )
+
+
 @router.post(
     "/{venture_id}/capital-calls/{call_id}/payments",
     response_model=schemas.CallRead,

@@ -21,6 +21,7 @@ from cofab.ventures.models import CapitalCall, CapitalPayment, Venture
 
 WRONG_CURRENCY = N_("The call is in {currency}; pay it in the same currency.")
 OVERPAID = N_("Only {outstanding} {currency} of this call is outstanding.")
+ALREADY_CALLED = N_("The instalment was called on {day}.")
 NOT_CALLED = N_("The instalment has not been called yet; call it before recording payments.")
 
 
@@ -40,6 +41,31 @@ def add_call(
         entity="venture_capital_call",
         entity_id=call.id,
         venture=venture,
+        after=audit.snapshot(call),
+    )
+    return call
+
+
+def call_instalment(
+    session: Session, *, actor: Actor, venture_id: int, call_id: int, data: schemas.CallNoticeIn
+) -> CapitalCall:
+    """Call a scheduled instalment: from ``called_on`` it is owed and counts as called."""
+    venture = get_venture(session, actor=actor, venture_id=venture_id)
+    call = _call(session, venture, call_id)
+    ensure_writer(actor)
+    if call.called_on is not None:
+        raise problem("called_on", ALREADY_CALLED, day=call.called_on.isoformat())
+    before = audit.snapshot(call)
+    call.called_on = data.called_on
+    session.flush()
+    log_change(
+        session,
+        actor,
+        action="update",
+        entity="venture_capital_call",
+        entity_id=call.id,
+        venture=venture,
+        before=before,
         after=audit.snapshot(call),
     )
     return call

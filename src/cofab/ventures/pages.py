@@ -4,6 +4,7 @@ actuals, and an alliance with its goals and sharing statement. Thin: parse, call
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -44,6 +45,8 @@ def _venture_page(
     context = {
         "v": venture_detail(session, actor, venture),
         "can_write": actor.role in REGISTRY_WRITERS,
+        "today": date.today().isoformat(),
+        "form": {},
         **(error or {}),
     }
     return render(request, "ventures/venture.html", context, status_code=status_code)
@@ -79,6 +82,61 @@ def record_payment(
             request, session, actor, venture_id, error=context, status_code=exc.status
         )
     return RedirectResponse(f"/ventures/{venture_id}#capital", status_code=303)
+
+
+@router.post("/ventures/{venture_id}/calls/{call_id}/call", response_model=None)
+def call_instalment(
+    request: Request,
+    session: DbSession,
+    actor: ActorDep,
+    venture_id: int,
+    call_id: int,
+    form: FormDep,
+) -> Response:
+    capital.get_call(session, actor=actor, venture_id=venture_id, call_id=call_id)  # 404 first
+    jv.ensure_writer(actor)
+    try:
+        body = parse(schemas.CallNoticeIn, fields(form))
+        capital.call_instalment(
+            session, actor=actor, venture_id=venture_id, call_id=call_id, data=body
+        )
+    except CofabError as exc:
+        session.rollback()
+        context = error_context(exc, request.state.locale)
+        return _venture_page(
+            request, session, actor, venture_id, error=context, status_code=exc.status
+        )
+    return RedirectResponse(f"/ventures/{venture_id}#capital", status_code=303)
+
+
+def _resolution_data(form: dict[str, object], parent_ids: list[int]) -> dict[str, object]:
+    """The form's ``vote_<parent id>`` selects become the list of votes."""
+    data = {k: v for k, v in form.items() if not k.startswith("vote_")}
+    if not data.get("matter_id"):
+        data["matter_id"] = None
+    data["votes"] = [
+        {"parent_id": pid, "vote": form.get(f"vote_{pid}") or "absent"} for pid in parent_ids
+    ]
+    return data
+
+
+@router.post("/ventures/{venture_id}/resolutions", response_model=None)
+def record_resolution(
+    request: Request, session: DbSession, actor: ActorDep, venture_id: int, form: FormDep
+) -> Response:
+    venture = jv.get_venture(session, actor=actor, venture_id=venture_id)  # 404 first
+    jv.ensure_writer(actor)
+    data = _resolution_data(fields(form), [p.id for p in venture.parents])
+    try:
+        body = parse(schemas.ResolutionIn, data)
+        jv.record_resolution(session, actor=actor, venture_id=venture_id, data=body)
+    except CofabError as exc:
+        session.rollback()
+        context = error_context(exc, request.state.locale) | {"form": data}
+        return _venture_page(
+            request, session, actor, venture_id, error=context, status_code=exc.status
+        )
+    return RedirectResponse(f"/ventures/{venture_id}#board", status_code=303)
 
 
 @router.get("/ventures/alliances/{alliance_id}", response_class=HTMLResponse)

@@ -81,6 +81,10 @@ class CapitalCallIn(BaseModel):
     called_on: date | None = None
 
 
+class CallNoticeIn(BaseModel):
+    called_on: date
+
+
 class PaymentIn(BaseModel):
     paid_on: date
     amount: Money
