@@ -120,7 +120,7 @@ def concentration(
     measure: str = "spend",
     currency: str | None = None,
 ) -> dict[str, Any]:
-    """HHI of received spend or volume by partner, country or product family."""
+    """HHI of received spend or volume by partner, country, region or product family."""
     return spend.concentration_report(
         session,
         actor=actor,
@@ -129,6 +129,22 @@ def concentration(
         by=by,
         measure=measure,
         currency=currency,
+    )
+
+
+@router.get("/concentration/trend")
+def concentration_trend(
+    session: DbSession,
+    actor: ApiActor,
+    start: date,
+    end: date,
+    by: str = "partner",
+    measure: str = "spend",
+    currency: str | None = None,
+) -> dict[str, Any]:
+    """HHI per calendar quarter with its top contributors and the DOJ/FTC band limits."""
+    return spend.concentration_trend(
+        session, actor=actor, start=start, end=end, by=by, measure=measure, currency=currency
     )
 
 

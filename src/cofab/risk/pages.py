@@ -21,7 +21,7 @@ from cofab.core.jobs import FINISHED, SUCCEEDED
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.partners.models import Partner
-from cofab.risk import register, schemas, signals, single_source, tts_runs
+from cofab.risk import register, schemas, signals, single_source, spend, tts_runs
 from cofab.risk.models import RiskCategory, RiskStatus
 
 router = APIRouter(include_in_schema=False)
@@ -107,6 +107,53 @@ def raise_signals(request: Request, session: DbSession, actor: ActorDep) -> Resp
 def single_sources_page(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
     items = single_source.single_sources(session, actor=actor)
     return render(request, "risk/single_sources.html", {"items": items})
+
+
+def _date(value: str | None, fallback: date) -> date:
+    try:
+        return date.fromisoformat(value) if value else fallback
+    except ValueError:
+        return fallback
+
+
+@router.get("/risk/concentration", response_class=HTMLResponse)
+def concentration_page(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
+    """This period's HHI with its contributors, and the HHI per quarter over the bands; the
+    default period is the last four full quarters and the current one."""
+    register.ensure_reader(actor)
+    query = request.query_params
+    today = date.today()
+    start = _date(query.get("start"), date(today.year - 1, 3 * ((today.month - 1) // 3) + 1, 1))
+    end = _date(query.get("end"), today)
+    by = query.get("by") or "partner"
+    measure = query.get("measure") or "spend"
+    form = {"start": start, "end": end, "by": by, "measure": measure}
+    try:
+        now = spend.concentration_report(
+            session, actor=actor, start=start, end=end, by=by, measure=measure
+        )
+        trend = spend.concentration_trend(
+            session, actor=actor, start=start, end=end, by=by, measure=measure
+        )
+    except CofabError as exc:
+        context = {"form": form, "groups": spend.GROUPS, "report": None, "trend": None}
+        context |= error_context(exc, request.state.locale)
+        return render(request, "risk/concentration.html", context, status_code=exc.status)
+    chart = {
+        "labels": [q["quarter"] for q in trend["quarters"]],
+        "hhi": [q["hhi"] for q in trend["quarters"]],
+        "moderate_from": trend["bands"]["moderate_from"],
+        "high_above": trend["bands"]["high_above"],
+        "label": translate("HHI", request.state.locale),
+    }
+    context = {
+        "form": form,
+        "groups": spend.GROUPS,
+        "report": now,
+        "trend": trend,
+        "chart": chart,
+    }
+    return render(request, "risk/concentration.html", context)
 
 
 NO_NETWORK_FILE = N_("Choose a network JSON file to upload.")

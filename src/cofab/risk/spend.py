@@ -1,49 +1,51 @@
 """Concentration on real data: what was actually received, priced at the order line's price,
-grouped by partner, country or product family for a period (issue 16, "Concentration")."""
+grouped by partner, country, region (``regions``) or product family for a period, and the same
+per calendar quarter as a trend (issue 16, "Concentration")."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
 from cofab.core.errors import FieldProblem, ValidationFailed
 from cofab.core.i18n import N_
+from cofab.core.labels import register_labels
 from cofab.operations.models import OrderLine, Receipt
 from cofab.partners.models import Partner
 from cofab.risk import register
+from cofab.risk.regions import region_of
 
-GROUPS = ("partner", "country", "family")
+GROUPS = ("partner", "country", "region", "family")
 MEASURES = ("spend", "volume")
 BAD_PERIOD = N_("The period must end on or after its start.")
 BAD_CHOICE = N_("Choose one of: {choices}.")
 NO_FAMILY = "—"
+TOP_CONTRIBUTORS = 3
+
+register_labels(
+    {
+        "risk_by_partner": N_("Partner"),
+        "risk_by_country": N_("Country"),
+        "risk_by_region": N_("Region"),
+        "risk_by_family": N_("Product family"),
+    }
+)
 
 
 def _key_column(by: str) -> Any:
     if by == "partner":
         return Partner.name_en
-    if by == "country":
+    if by in ("country", "region"):
         return Partner.country
     return func.coalesce(OrderLine.product_family, NO_FAMILY)
 
 
-def concentration_report(
-    session: Session,
-    *,
-    actor: Actor,
-    start: date,
-    end: date,
-    by: str = "partner",
-    measure: str = "spend",
-    currency: str | None = None,
-) -> dict[str, Any]:
-    """HHI, band and shares. Spend is in one currency: the one given, else the period's most
-    received; amounts in other currencies are left out (and counted) rather than mixed."""
-    register.ensure_reader(actor)
+def _check(start: date, end: date, by: str, measure: str) -> None:
     problems = []
     if end < start:
         problems.append(FieldProblem("end", BAD_PERIOD))
@@ -53,6 +55,19 @@ def concentration_report(
         problems.append(FieldProblem("measure", BAD_CHOICE, {"choices": ", ".join(MEASURES)}))
     if problems:
         raise ValidationFailed(register.RISK_INVALID, problems=problems, count=len(problems))
+
+
+def _monthly(
+    session: Session,
+    *,
+    start: date,
+    end: date,
+    by: str,
+    measure: str,
+    currency: str | None,
+) -> tuple[list[tuple[int, int, str, float]], str | None]:
+    """(year, month, group key, amount) rows and the currency the spend is in. A region is the
+    partner's country through ``regions.region_of``, summed here rather than in SQL."""
     in_period = (Receipt.received_date >= start) & (Receipt.received_date <= end)
     joined = (
         select()
@@ -72,13 +87,49 @@ def concentration_report(
         Receipt.received_qty * OrderLine.unit_price if measure == "spend" else Receipt.received_qty
     )
     key = _key_column(by)
-    stmt = joined.add_columns(key, func.sum(amount)).group_by(key)
+    year = extract("year", Receipt.received_date)
+    month = extract("month", Receipt.received_date)
+    stmt = joined.add_columns(year, month, key, func.sum(amount)).group_by(year, month, key)
     if measure == "spend":
         stmt = stmt.where(OrderLine.currency == currency)
-    amounts = {str(k): float(v or 0) for k, v in session.execute(stmt).all()}
+    rows = []
+    for y, m, k, v in session.execute(stmt).all():
+        group = region_of(k) if by == "region" else str(k)
+        rows.append((int(y), int(m), group, float(v or 0)))
+    return rows, currency
+
+
+def _summed(rows: list[tuple[int, int, str, float]]) -> dict[str, float]:
+    amounts: dict[str, float] = defaultdict(float)
+    for _y, _m, key, value in rows:
+        amounts[key] += value
+    return dict(amounts)
+
+
+def _shares(result: Any) -> list[dict[str, Any]]:
+    return [{"key": s.key, "amount": s.amount, "share": s.share} for s in result.shares]
+
+
+def concentration_report(
+    session: Session,
+    *,
+    actor: Actor,
+    start: date,
+    end: date,
+    by: str = "partner",
+    measure: str = "spend",
+    currency: str | None = None,
+) -> dict[str, Any]:
+    """HHI, band and shares. Spend is in one currency: the one given, else the period's most
+    received; amounts in other currencies are left out (and counted) rather than mixed."""
+    register.ensure_reader(actor)
+    _check(start, end, by, measure)
+    rows, currency = _monthly(
+        session, start=start, end=end, by=by, measure=measure, currency=currency
+    )
     from cofab.risk.engine.concentration import concentration  # numpy: on first use only
 
-    result = concentration(amounts)
+    result = concentration(_summed(rows))
     return {
         "by": by,
         "measure": measure,
@@ -88,5 +139,59 @@ def concentration_report(
         "hhi": round(result.hhi, 1),
         "band": result.band,
         "total": result.total,
-        "shares": [{"key": s.key, "amount": s.amount, "share": s.share} for s in result.shares],
+        "shares": _shares(result),
+    }
+
+
+def _quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def concentration_trend(
+    session: Session,
+    *,
+    actor: Actor,
+    start: date,
+    end: date,
+    by: str = "partner",
+    measure: str = "spend",
+    currency: str | None = None,
+) -> dict[str, Any]:
+    """HHI per calendar quarter from the quarter holding ``start`` to the one holding ``end``
+    (a quarter with nothing received has no HHI: ``null``, not 0, which would read as
+    "unconcentrated"), with the top ``TOP_CONTRIBUTORS`` of each quarter and the DOJ/FTC bands."""
+    register.ensure_reader(actor)
+    _check(start, end, by, measure)
+    first = _quarter_start(start)
+    rows, currency = _monthly(
+        session, start=first, end=end, by=by, measure=measure, currency=currency
+    )
+    per_quarter: dict[str, list[tuple[int, int, str, float]]] = defaultdict(list)
+    for row in rows:
+        per_quarter[f"{row[0]}-Q{(row[1] - 1) // 3 + 1}"].append(row)
+    from cofab.risk.engine.concentration import HIGH_ABOVE, MODERATE_FROM, concentration
+
+    quarters = []
+    day = first
+    while day <= end:
+        label = f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+        result = concentration(_summed(per_quarter.get(label, [])))
+        empty = result.total <= 0
+        quarters.append(
+            {
+                "quarter": label,
+                "start": day,
+                "hhi": None if empty else round(result.hhi, 1),
+                "band": None if empty else result.band,
+                "total": result.total,
+                "top": _shares(result)[:TOP_CONTRIBUTORS],
+            }
+        )
+        day = date(day.year + (day.month + 2) // 12, (day.month + 2) % 12 + 1, 1)
+    return {
+        "by": by,
+        "measure": measure,
+        "currency": currency if measure == "spend" else None,
+        "bands": {"moderate_from": MODERATE_FROM, "high_above": HIGH_ABOVE},
+        "quarters": quarters,
     }
