@@ -60,6 +60,11 @@ def test_a_new_review_its_decisions_and_items_appear_as_a_meeting(world: World, 
     ]
     assert mirrored[0]["source_action_item_id"] == item.json()["id"]
     assert mirrored[0]["done_at"] is not None
+    refused = owner.patch(f"{API}/action-items/{mirrored[0]['id']}", json={"status": "open"})
+    assert refused.status_code == 409
+    assert f"#{review_id}" in refused.json()["detail"]
+    inbox_view = owner.get(f"{API}/action-items").json()
+    assert [i["source_action_item_id"] for i in inbox_view] == [item.json()["id"]]
     assert (
         api(world.users["partner_b"]).get(f"{API}/meetings/{meetings[0]['id']}").status_code == 404
     )

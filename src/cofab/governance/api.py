@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from cofab.core.downloads import tabular_response
 from cofab.core.web import ApiActor, DbSession
@@ -120,6 +120,18 @@ def create_meeting(session: DbSession, actor: ApiActor, body: schemas.MeetingCre
 @router.get("/meetings/{meeting_id}", response_model=schemas.MeetingDetail)
 def get_meeting(session: DbSession, actor: ApiActor, meeting_id: int) -> Any:
     return _meeting(service.meeting_detail(session, actor=actor, meeting_id=meeting_id))
+
+
+@router.get("/meetings/{meeting_id}/invitation.ics")
+def meeting_invitation(
+    request: Request, session: DbSession, actor: ApiActor, meeting_id: int
+) -> Response:
+    """The meeting as an iCalendar invitation (RFC 5545), every attendee in their own zone."""
+    name, body = service.meeting_invitation(
+        session, actor=actor, meeting_id=meeting_id, host=request.url.hostname or "cofab.local"
+    )
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 
 
 @router.patch("/meetings/{meeting_id}", response_model=schemas.MeetingDetail)

@@ -64,8 +64,8 @@ def in_zone(moment: datetime, zone_name: str) -> str:
 
 
 def _may_mark_done(actor: Actor, item: Any) -> bool:
-    if item.status in (ItemStatus.DONE, ItemStatus.CANCELLED):
-        return False
+    if item.status in (ItemStatus.DONE, ItemStatus.CANCELLED) or item.source_action_item_id:
+        return False  # a review's item is closed on the review
     if actor.is_partner:
         return item.side == "partner" and item.owner_user_id in (None, actor.user_id)
     return actor.role in guards.WRITERS
@@ -312,6 +312,17 @@ def meeting_page(
     request: Request, session: DbSession, actor: ActorDep, meeting_id: int
 ) -> HTMLResponse:
     return _meeting_page(request, session, actor, meeting_id)
+
+
+@router.get("/governance/meetings/{meeting_id}/invite.ics", response_model=None)
+def meeting_invitation(
+    request: Request, session: DbSession, actor: ActorDep, meeting_id: int
+) -> Response:
+    name, body = service.meeting_invitation(
+        session, actor=actor, meeting_id=meeting_id, host=request.url.hostname or "cofab.local"
+    )
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 
 
 def _meeting_write(

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from cofab.accounts.models import User
 from cofab.core import audit
 from cofab.core.access import Actor, scope_to_partner
-from cofab.core.errors import FieldProblem, Forbidden
+from cofab.core.errors import Conflict, FieldProblem, Forbidden
 from cofab.core.i18n import N_
 from cofab.governance import guards, schemas
 from cofab.governance.meetings import get_meeting
@@ -26,6 +26,10 @@ from cofab.governance.models import ActionItem, Decision, ItemStatus, Meeting
 NO_SUCH_USER = N_("No user with id {id}.")
 OWNER_NOT_ON_SIDE = N_("User {id} is not on the side that owns this item.")
 NO_SUCH_DECISION = N_("No decision with id {id} in this meeting.")
+MIRRORED = N_(
+    "This action item belongs to performance review {review}; change it on the review "
+    "(the meeting follows)."
+)
 CLOSED_STATES = (ItemStatus.DONE, ItemStatus.CANCELLED)
 
 
@@ -129,6 +133,15 @@ def get_action_item(session: Session, *, actor: Actor, item_id: int) -> ActionIt
     return guards.visible_or_404(actor, session.get(ActionItem, item_id))
 
 
+def _ensure_own_record(session: Session, item: ActionItem) -> None:
+    """A review's item is kept by the review (``review_mirror`` copies it here): one place to
+    change it, so the review, its inbox entry and the meeting never disagree."""
+    if item.source_action_item_id is not None:
+        meeting = session.get(Meeting, item.meeting_id)
+        review = meeting.review_id if meeting is not None else None
+        raise Conflict(MIRRORED, review=f"#{review}" if review else "")
+
+
 def _stamp_done(item: ActionItem, actor: Actor) -> None:
     if item.status == ItemStatus.DONE:
         item.done_by = item.done_by or actor.email
@@ -142,6 +155,7 @@ def update_action_item(
 ) -> ActionItem:
     item = get_action_item(session, actor=actor, item_id=item_id)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    _ensure_own_record(session, item)
     if actor.is_partner:
         _ensure_partner_may_report(actor, item)
         if set(changes) - {"status", "note"}:
@@ -174,6 +188,7 @@ def mark_action_item_done(session: Session, actor: Actor, item_id: int) -> Actio
         guards.ensure_writer(actor)
     if item.status == ItemStatus.DONE:
         return item
+    _ensure_own_record(session, item)
     before = audit.snapshot(item)
     item.status = ItemStatus.DONE
     _stamp_done(item, actor)
@@ -196,10 +211,12 @@ def list_action_items(
     owner_user_id: int | None = None,
     open_only: bool = False,
     overdue_only: bool = False,
+    include_mirrored: bool = True,
     today: date | None = None,
 ) -> list[tuple[ActionItem, Meeting]]:
     """Action items the actor may see (a partner user: its company's), each with its meeting,
-    earliest due first."""
+    earliest due first. ``include_mirrored=False`` leaves out the performance reviews' items
+    mirrored here (for a list that already shows the reviews' own items, such as the inbox)."""
     stmt = scope_to_partner(
         select(ActionItem, Meeting).join(Meeting, Meeting.id == ActionItem.meeting_id),
         actor,
@@ -217,6 +234,8 @@ def list_action_items(
         stmt = stmt.where(ActionItem.status == status)
     if owner_user_id is not None:
         stmt = stmt.where(ActionItem.owner_user_id == owner_user_id)
+    if not include_mirrored:
+        stmt = stmt.where(ActionItem.source_action_item_id.is_(None))
     if open_only or overdue_only:
         stmt = stmt.where(ActionItem.status.not_in([s.value for s in CLOSED_STATES]))
     if overdue_only:

@@ -14,6 +14,7 @@ from cofab.governance.committees import (
     remove_member,
     update_committee,
 )
+from cofab.governance.invitations import meeting_invitation
 from cofab.governance.meetings import (
     MeetingFilter,
     add_agenda_item,
@@ -57,6 +58,7 @@ __all__ = [
     "list_meetings",
     "mark_action_item_done",
     "meeting_detail",
+    "meeting_invitation",
     "remove_member",
     "set_attendance",
     "update_action_item",
