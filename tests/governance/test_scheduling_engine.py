@@ -205,3 +205,15 @@ def test_quarter_hour_offsets() -> None:
     (window,) = common_windows(zones, date(2027, 3, 22), date(2027, 3, 22), HOUR)
     assert (window.start, window.end) == (utc("2027-03-22", 8), utc("2027-03-22", 12, 15))
     assert window.minutes == 255
+
+
+def test_the_autumn_change_day_is_25_hours_and_a_gap_swallowed_span_is_no_work() -> None:
+    every_day = WorkingHours(0, 24 * 60, frozenset(range(7)))
+    berlin = [Participant("B", "Europe/Berlin", every_day)]
+    (sunday,) = common_windows(berlin, date(2027, 10, 31), date(2027, 10, 31), HOUR)
+    assert (sunday.start, sunday.end) == (utc("2027-10-30", 22), utc("2027-10-31", 23))
+    assert sunday.minutes == 25 * 60
+    # 02:00-03:00 does not exist in Berlin on 28 March 2027: no working time that day.
+    night = [Participant("B", "Europe/Berlin", WorkingHours(120, 180, frozenset(range(7))))]
+    windows = common_windows(night, date(2027, 3, 27), date(2027, 3, 29), 30 * HOUR / 60)
+    assert [w.start.date() for w in windows] == [date(2027, 3, 27), date(2027, 3, 29)]
