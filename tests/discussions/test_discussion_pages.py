@@ -35,7 +35,7 @@ def test_the_panel_on_an_order_in_korean_with_a_refused_mention_then_a_post(
         headers=HTMX,
     )
     assert refused.status_code == 200  # htmx swaps only 2xx: the panel carries the error
-    assert "여기서 언급할 수 없습니다" in refused.text
+    assert "사용자를 찾을 수 없어 언급할 수 없습니다" in refused.text
     assert "확인 부탁" in refused.text  # what was typed is kept
     posted = client.post(
         f"/discussions/order/{order}",

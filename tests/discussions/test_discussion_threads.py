@@ -111,6 +111,12 @@ def test_a_mention_reaches_only_people_who_may_see_the_subject(
     listed = api(world.users["partner_a"]).get("/api/v1/discussions").json()
     assert [(t["subject"]["id"], t["mentioned"]) for t in listed] == [(order_a, True)]
     # in Korean the refusal reads in Korean
+    # a partner user learns nothing of another partner's people: B's user is "no one" to A
+    from_a = api(world.users["partner_a"]).post(
+        _url("order", order_a), json={"body": f"cc @{world.users['partner_b']}"}
+    )
+    assert from_a.status_code == 422
+    assert f"No one called @{world.users['partner_b']} can be mentioned." in from_a.text
     ko = api(world.users["manager"], locale="ko").post(
         _url("order", order_a), json={"body": f"@{world.users['partner_b']}"}
     )

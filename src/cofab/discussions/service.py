@@ -316,8 +316,13 @@ def _clean_body(body: str) -> str:
     return text
 
 
-def _people(session: Session, tokens: list[MentionToken]) -> list[Person]:
+def _people(session: Session, actor: Actor, tokens: list[MentionToken]) -> list[Person]:
+    """Who a mention may name. A partner user's mentions reach only their own company and the
+    owner's staff: another partner's people are unknown to them, so a refusal never confirms
+    that an address exists elsewhere."""
     stmt = select(User).where(User.is_active.is_(True))
+    if actor.is_partner:
+        stmt = stmt.where(or_(User.partner_id == actor.partner_id, User.partner_id.is_(None)))
     if all(t.kind == "email" for t in tokens):
         stmt = stmt.where(func.lower(User.email).in_([t.text.casefold() for t in tokens]))
     return [Person(u.id, u.email, u.display_name) for u in session.execute(stmt).scalars()]
@@ -341,12 +346,12 @@ def may_see(session: Session, *, user: User, kind: str, object_id: int, subject:
 
 
 def _mentioned_users(
-    session: Session, *, body: str, kind: str, object_id: int, subject: Subject
+    session: Session, *, actor: Actor, body: str, kind: str, object_id: int, subject: Subject
 ) -> list[User]:
     tokens = mention_tokens(body)
     if not tokens:
         return []
-    people = _people(session, tokens)
+    people = _people(session, actor, tokens)
     problems: list[FieldProblem] = []
     chosen: dict[int, User] = {}
     for token in tokens:
@@ -361,6 +366,9 @@ def _mentioned_users(
         user = session.get(User, matches[0].user_id)
         assert user is not None
         if not may_see(session, user=user, kind=kind, object_id=object_id, subject=subject):
+            if actor.is_partner:  # the owner's staff and units are not the partner's to map
+                problems.append(FieldProblem("body", MSG_UNKNOWN_MENTION, {"name": token.text}))
+                continue
             problems.append(
                 FieldProblem(
                     "body",
@@ -495,7 +503,9 @@ def post_message(
     """Add a message to the subject's thread (opened on the first message)."""
     subject = resolve_subject(session, actor=actor, kind=kind, object_id=object_id)
     text = _clean_body(body)
-    users = _mentioned_users(session, body=text, kind=kind, object_id=object_id, subject=subject)
+    users = _mentioned_users(
+        session, actor=actor, body=text, kind=kind, object_id=object_id, subject=subject
+    )
     documents = _documents(
         session, actor=actor, document_ids=document_ids, upload=upload, settings=settings
     )
@@ -551,7 +561,12 @@ def edit_message(
         raise Forbidden(MSG_NOT_AUTHOR)
     text = _clean_body(body)
     users = _mentioned_users(
-        session, body=text, kind=thread.subject_kind, object_id=thread.subject_id, subject=subject
+        session,
+        actor=actor,
+        body=text,
+        kind=thread.subject_kind,
+        object_id=thread.subject_id,
+        subject=subject,
     )
     before = {"body": message.body}
     known = set(

@@ -117,9 +117,12 @@ def visible_document_ids(
 def recent_visible_documents(
     session: Session, *, actor: Actor, limit: int = 50
 ) -> list[tuple[int, str]]:
-    """(id, title) of the documents ``actor`` may see, latest first (a picker's choices)."""
+    """(id, title) of the documents ``actor`` may see, latest first (a picker's choices); like
+    the vault's own list, showing the titles is one audited read."""
     stmt = documents.document_query(actor, session).limit(limit)
-    return [(d.id, d.title) for d in session.execute(stmt).scalars()]
+    shown = list(session.execute(stmt).scalars())
+    documents.log_listing(session, actor=actor, documents=shown)
+    return [(d.id, d.title) for d in shown]
 
 
 def upload_document(
