@@ -128,3 +128,17 @@ def test_holiday_commands_seed_add_list_and_remove(engine, monkeypatch) -> None:
         refused = runner.invoke(app, ["meet", "holidays", *bad], env=env)
         assert refused.exit_code == 1 and "Traceback" not in refused.output
         assert refused.stderr.startswith("error:")
+
+
+def test_weekends_option_adds_saturday_and_the_dst_sunday() -> None:
+    # Sunday 28 March 2027 is the change day itself: Berlin 09:00 is already CEST (07:00Z).
+    command = "meet slots --tz Asia/Seoul --tz Europe/Berlin --from 2027-03-26 --to 2027-03-29"
+    out = CliRunner().invoke(app, [*command.split(), "--weekends", "--json"])
+    assert out.exit_code == 0, out.output
+    spans = [(s["start_utc"], s["end_utc"]) for s in json.loads(out.stdout)["slots"]]
+    assert spans == [
+        ("2027-03-26T08:00:00Z", "2027-03-26T09:00:00Z"),
+        ("2027-03-27T08:00:00Z", "2027-03-27T09:00:00Z"),
+        ("2027-03-28T07:00:00Z", "2027-03-28T09:00:00Z"),
+        ("2027-03-29T07:00:00Z", "2027-03-29T09:00:00Z"),
+    ]

@@ -42,6 +42,7 @@ class SlotRequest(BaseModel):
     duration: int = 60
     hours: str | None = Field(default=None, max_length=20)
     holidays: list[str] = Field(default_factory=list, max_length=20)
+    weekends: bool = False
     detail: bool = False
 
 
@@ -119,6 +120,7 @@ def find_slots(session: DbSession, actor: ApiActor, body: SlotRequest) -> dict[s
         hours=body.hours,
         holiday_countries=body.holidays,
         actor=actor,
+        weekends=body.weekends,
     )
     return finding.detail_document() if body.detail else finding.slots_document()
 

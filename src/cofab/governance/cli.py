@@ -90,6 +90,9 @@ def slots(
             help="A country (ISO code) whose public holidays are days off for its time zones.",
         ),
     ] = None,
+    weekends: Annotated[
+        bool, typer.Option("--weekends", help="Saturdays and Sundays are working days too.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Common meeting windows on weekdays, one per day, with each participant's local time."""
@@ -100,6 +103,8 @@ def slots(
     try:
         first_day, last_day = _day(from_, "from"), _day(to, "to")
         working = s.parse_hours(hours)
+        if weekends:
+            working = s.WorkingHours(working.start_minute, working.end_minute, s.EVERY_DAY)
         for name in tz:
             s.zone(name)
         people = [s.Participant(name, name, working) for name in tz]
@@ -261,3 +266,13 @@ def holidays_remove(
 
     _run(lambda session: svc.remove_holiday(session, actor=SYSTEM_ACTOR, holiday_id=holiday_id))
     typer.echo(translate(MSG_REMOVED, cli_locale(), id=holiday_id))
+
+
+# --- committees, meetings, action items (the records; cli_records holds the commands) ---
+def _register_records() -> None:
+    from cofab.governance import cli_records
+
+    cli_records.register(app, _run)
+
+
+_register_records()

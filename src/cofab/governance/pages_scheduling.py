@@ -96,6 +96,7 @@ def slots_page(request: Request, session: DbSession, actor: ActorDep) -> HTMLRes
         "duration": query.get("duration", "60"),
         "hours": query.get("hours", ""),
         "holidays": query.get("holidays", ""),
+        "weekends": query.get("weekends") == "1",
     }
     context: dict[str, Any] = {
         "form": form,
@@ -151,6 +152,7 @@ def _find(session: Session, actor: Actor, form: dict[str, Any]) -> svc.SlotFindi
         hours=form["hours"].strip() or None,
         holiday_countries=countries,
         actor=actor,
+        weekends=form["weekends"],
     )
 
 

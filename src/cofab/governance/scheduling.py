@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 MINUTES_PER_DAY = 24 * 60
 WEEKDAYS = frozenset(range(5))  # Monday..Friday, ``date.weekday()`` numbering
+EVERY_DAY = frozenset(range(7))
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _ZONE_NAME = re.compile(r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$")
 # Widest plausible UTC offset gap is 26 h (UTC+14 vs UTC-12): two days on each side cover it.

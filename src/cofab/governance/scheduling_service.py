@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
@@ -238,9 +238,11 @@ def resolve_participants(
     hours: str | None = None,
     holiday_countries: Sequence[str] = (),
     field_name: str = "participants",
+    weekends: bool = False,
 ) -> list[engine.Participant]:
-    """Participants with their zone, hours (``hours`` overrides everyone's) and holidays: each
-    one's own holiday country (site country, or the zone's) plus ``holiday_countries``."""
+    """Participants with their zone, hours (``hours`` overrides everyone's; ``weekends`` makes
+    every day a working day) and holidays: each one's own holiday country (site country, or the
+    zone's) plus ``holiday_countries``."""
     if not participants:
         raise ValidationFailed(
             MSG_INVALID, problems=[FieldProblem(field_name, engine.MSG_NO_PARTICIPANTS)]
@@ -257,9 +259,10 @@ def resolve_participants(
         if country:
             with field_errors():
                 days = holiday_days(session, country, first_day - margin, last_day + margin)
-        resolved.append(
-            engine.Participant(person.name, person.zone, override or person.hours, frozenset(days))
-        )
+        working = override or person.hours
+        if weekends:
+            working = replace(working, weekdays=engine.EVERY_DAY)
+        resolved.append(engine.Participant(person.name, person.zone, working, frozenset(days)))
     if holiday_countries:
 
         def calendar(code: str, first: date, last: date) -> set[date]:
@@ -309,6 +312,7 @@ def common_slots(
     hours: str | None = None,
     holiday_countries: Sequence[str] = (),
     actor: Actor = SYSTEM_ACTOR,
+    weekends: bool = False,
 ) -> SlotFinding:
     """Common windows (or the least-bad slots) for users, sites, contacts or zones over
     ``first_day..last_day`` in the first participant's calendar. ``SlotFinding.slots_document()``
@@ -323,6 +327,7 @@ def common_slots(
         actor=actor,
         hours=hours,
         holiday_countries=holiday_countries,
+        weekends=weekends,
     )
     return find_slots(people, first_day, last_day, duration_minutes)
 
