@@ -66,10 +66,15 @@ def test_records_validity_and_export(world: World, engine: Engine, api: Any) -> 
     own = _record(partner, a, person_name="Pham Duc")
     assert own.status_code == 201
     assert _record(partner, world.partner_b).status_code == 404
+    unshared = shared_document(engine, world.partner_b, "B's certificate")
+    foreign = _record(partner, a, certificate_document_id=unshared)
+    assert foreign.json()["errors"][0]["field"] == "certificate_document_id"
+    mine = shared_document(engine, a, "Pham Duc security certificate")
+    assert _record(partner, a, person_name="Pham", certificate_document_id=mine).status_code == 201
     assert (
         api(world.users["partner_b"]).get(f"{BASE}/records/{own.json()['id']}").status_code == 404
     )
-    assert len(partner.get(f"{BASE}/records").json()) == 4
+    assert len(partner.get(f"{BASE}/records").json()) == 5
 
     export = owner.get(f"{BASE}/records/export?format=csv")
     rows = list(csv.DictReader(io.StringIO(export.text.lstrip("\ufeff"))))

@@ -39,6 +39,7 @@ def test_partner_acknowledges_on_the_page(
     )
     assert bad.status_code == 422 and "valid_until" in bad.text
 
+    assert "1 SOP acknowledgements pending" in owner.get("/").text  # the dashboard card
     panel = owner.get(f"/training/partners/{a}/panel")
     assert panel.status_code == 200 and "0 / 1" in panel.text
     assert "/training/partners/" in owner.get(f"/partners/{a}").text  # the page loads the panel

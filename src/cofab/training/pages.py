@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
+from cofab.core.dashboard import register_dashboard_widget
 from cofab.core.errors import CofabError
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.web import DbSession, error_context, page_actor, render
@@ -160,3 +161,23 @@ def partner_panel(
         "training/partner_panel.html",
         {"c": compliance, "partner_id": partner_id},
     )
+
+
+def training_widget(session: Session, actor: Actor) -> tuple[str, dict[str, Any]] | None:
+    """Dashboard card: SOPs waiting for the partner's confirmation and lapsed trainings (a
+    partner user sees its own company's; owner staff every partner's)."""
+    today = date.today()
+    found = records.list_records(session, actor=actor)
+    latest = service.latest_per_person(found)
+    expired = sum(1 for r in latest if records.validity(r, today) == "expired")
+    requirements = sops.list_requirements(session, actor=actor)
+    documents = sops.documents_of(session, requirements)
+    pending = sum(
+        1 for r in requirements if sops.read(r, documents.get(r.document_id)).status == "pending"
+    )
+    if not expired and not pending:
+        return None
+    return "training/widget.html", {"t_pending_sops": pending, "t_expired": expired}
+
+
+register_dashboard_widget(training_widget)

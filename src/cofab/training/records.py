@@ -25,7 +25,7 @@ from cofab.core.i18n import N_
 from cofab.partners.models import Contact, Partner
 from cofab.training import schemas
 from cofab.training.models import TrainingRecord
-from cofab.vault.models import VaultDocument
+from cofab.vault.models import VaultDocument, VaultShare
 
 WRITERS = frozenset({"admin", "manager", "quality"})
 EXPIRING_DAYS = 30
@@ -94,7 +94,9 @@ def get_record(session: Session, *, actor: Actor, record_id: int) -> TrainingRec
     return record
 
 
-def _check(session: Session, values: dict[str, Any], partner_id: int) -> list[FieldProblem]:
+def _check(
+    session: Session, values: dict[str, Any], partner_id: int, actor: Actor
+) -> list[FieldProblem]:
     problems: list[FieldProblem] = []
     contact_id = values.get("contact_id")
     if contact_id is not None:
@@ -105,10 +107,16 @@ def _check(session: Session, values: dict[str, Any], partner_id: int) -> list[Fi
             problems.append(FieldProblem("contact_id", NO_SUCH_CONTACT, {"id": contact_id}))
     document_id = values.get("certificate_document_id")
     if document_id is not None:
-        found = session.execute(
-            select(VaultDocument.id).where(VaultDocument.id == document_id)
-        ).first()
-        if found is None:
+        stmt = select(VaultDocument.id).where(VaultDocument.id == document_id)
+        if actor.is_partner:  # a partner names only a document the vault shares with it
+            stmt = stmt.where(
+                VaultDocument.id.in_(
+                    select(VaultShare.document_id).where(
+                        VaultShare.partner_id == partner_id, VaultShare.revoked_at.is_(None)
+                    )
+                )
+            )
+        if session.execute(stmt).first() is None:
             problems.append(
                 FieldProblem("certificate_document_id", NO_SUCH_DOCUMENT, {"id": document_id})
             )
@@ -126,7 +134,7 @@ def create_record(session: Session, *, actor: Actor, data: schemas.RecordCreate)
     problems: list[FieldProblem] = []
     if session.execute(select(Partner.id).where(Partner.id == data.partner_id)).first() is None:
         problems.append(FieldProblem("partner_id", NO_SUCH_PARTNER, {"id": data.partner_id}))
-    problems += _check(session, values, data.partner_id)
+    problems += _check(session, values, data.partner_id, actor)
     if problems:
         raise invalid(problems)
     record = TrainingRecord(**values, recorded_by_label=actor.display_name or actor.email)
@@ -155,7 +163,7 @@ def update_record(
         "valid_until": values.get("valid_until", record.valid_until),
         "certificate_document_id": values.get("certificate_document_id"),
     }
-    problems = _check(session, merged, record.partner_id)
+    problems = _check(session, merged, record.partner_id, actor)
     if problems:
         raise invalid(problems)
     before = audit.snapshot(record)

@@ -14,7 +14,12 @@ from sqlalchemy.orm import Session
 from cofab.core.access import Actor, ensure_partner_visible
 from cofab.core.errors import NotFound
 from cofab.partners.models import Partner
-from cofab.training.compliance import Compliance, collaboration_score, compliance_of
+from cofab.training.compliance import (
+    Compliance,
+    collaboration_score,
+    compliance_of,
+    latest_per_person,
+)
 from cofab.training.records import create_record, list_records, validity
 from cofab.training.sops import acknowledge, list_requirements, require_acknowledgement
 
@@ -25,6 +30,7 @@ __all__ = [
     "compliance_for",
     "compliance_of",
     "create_record",
+    "latest_per_person",
     "list_records",
     "list_requirements",
     "require_acknowledgement",
