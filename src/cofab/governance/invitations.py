@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from cofab.accounts.models import User
 from cofab.core.access import Actor
 from cofab.governance.cadence import zone_or_none
-from cofab.governance.ical import Attendee, Invitation, invitation_ics, meeting_uid
+from cofab.governance.ical import Attendee, Invitation, Method, invitation_ics, meeting_uid
 from cofab.governance.meetings import meeting_detail
 from cofab.governance.models import CommitteeMember
 
@@ -71,5 +71,5 @@ def meeting_invitation(
         url=f"/governance/meetings/{meeting.id}",
         sequence=max(changes, 0),
     )
-    method = "CANCEL" if meeting.status == "cancelled" else "REQUEST"
+    method: Method = "CANCEL" if meeting.status == "cancelled" else "REQUEST"
     return f"meeting-{meeting.id}.ics", invitation_ics(invitation, method=method)
