@@ -85,3 +85,43 @@ def test_a_file_posted_with_a_message_becomes_a_vault_document(
     assert "photo-1.png" not in refused.text  # the partner may not see the internal document
     with unit_of_work(engine) as session:
         assert len(session.execute(select(VaultDocument.id)).all()) == 1
+
+
+def test_the_author_edits_from_the_panel_and_no_one_else_can(
+    world: World, engine: Engine, base_url: str
+) -> None:
+    order = order_of(engine, world.partner_a, "PO-EDIT-1")
+    author = login(base_url, world.users["partner_a"])
+    token = csrf_of(author, f"/discussions/order/{order}")
+    author.post(
+        f"/discussions/order/{order}",
+        data={"csrf_token": token, "body": "ship date 3 March"},
+        headers=HTMX,
+    )
+    panel = author.get(f"/discussions/order/{order}", headers=HTMX).text
+    message_id = int(re.search(r'/discussions/messages/(\d+)/edit"', panel).group(1))  # type: ignore[union-attr]
+    edited = author.post(
+        f"/discussions/messages/{message_id}/edit",
+        data={"csrf_token": token, "body": "ship date 5 March"},
+        headers=HTMX,
+    )
+    assert edited.status_code == 200
+    assert "ship date 5 March" in edited.text and "ship date 3 March" not in edited.text
+    # the owner's manager reads it but has no edit form and is refused; partner B gets 404
+    manager = login(base_url, world.users["manager"])
+    assert "/edit" not in manager.get(f"/discussions/order/{order}", headers=HTMX).text
+    manager_token = csrf_of(manager, f"/discussions/order/{order}")
+    refused = manager.post(
+        f"/discussions/messages/{message_id}/edit",
+        data={"csrf_token": manager_token, "body": "rewritten"},
+    )
+    assert refused.status_code == 403
+    intruder = login(base_url, world.users["partner_b"])
+    intruder_token = csrf_of(intruder, "/discussions")
+    assert (
+        intruder.post(
+            f"/discussions/messages/{message_id}/edit",
+            data={"csrf_token": intruder_token, "body": "x"},
+        ).status_code
+        == 404
+    )

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
-from cofab.core.errors import CofabError
+from cofab.core.errors import CofabError, Forbidden, NotFound
 from cofab.core.forms import FormDep, upload_in
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, error_context, page_actor, render
@@ -122,6 +122,37 @@ def post_message(
             error=context,
             status_code=exc.status,
         )
+    if _is_htmx(request):
+        return _panel(request, session, actor, kind, object_id)
+    return RedirectResponse(f"/discussions/{kind}/{object_id}", status_code=303)
+
+
+@router.post("/discussions/messages/{message_id}/edit", response_model=None)
+def edit_message(
+    request: Request, session: DbSession, actor: ActorDep, form: FormDep, message_id: int
+) -> Response:
+    """The author corrects a message; the panel (or the thread page) shows it again."""
+    body = str(form.get("body") or "")
+    try:
+        _message, thread = service.edit_message(
+            session, actor=actor, message_id=message_id, body=body
+        )
+    except (NotFound, Forbidden):
+        raise
+    except CofabError as exc:
+        session.rollback()
+        thread = service.thread_of_message(session, actor=actor, message_id=message_id)
+        context = error_context(exc, request.state.locale)
+        return _panel(
+            request,
+            session,
+            actor,
+            thread.subject_kind,
+            thread.subject_id,
+            error=context,
+            status_code=exc.status,
+        )
+    kind, object_id = thread.subject_kind, thread.subject_id
     if _is_htmx(request):
         return _panel(request, session, actor, kind, object_id)
     return RedirectResponse(f"/discussions/{kind}/{object_id}", status_code=303)

@@ -545,15 +545,24 @@ def post_message(
     return message
 
 
+def thread_of_message(session: Session, *, actor: Actor, message_id: int) -> DiscussionThread:
+    """The thread a message belongs to, when ``actor`` may see its subject."""
+    message = session.get(DiscussionMessage, message_id)
+    thread = session.get(DiscussionThread, message.thread_id) if message else None
+    if thread is None:
+        raise NotFound()
+    resolve_subject(session, actor=actor, kind=thread.subject_kind, object_id=thread.subject_id)
+    return thread
+
+
 def edit_message(
     session: Session, *, actor: Actor, message_id: int, body: str
 ) -> tuple[DiscussionMessage, DiscussionThread]:
     """The author corrects a message; its mentions stay those first sent (no one is told twice),
     and a new mention is refused like on a post."""
+    thread = thread_of_message(session, actor=actor, message_id=message_id)
     message = session.get(DiscussionMessage, message_id)
-    thread = session.get(DiscussionThread, message.thread_id) if message else None
-    if message is None or thread is None:
-        raise NotFound()
+    assert message is not None
     subject = resolve_subject(
         session, actor=actor, kind=thread.subject_kind, object_id=thread.subject_id
     )
