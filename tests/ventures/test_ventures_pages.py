@@ -131,7 +131,14 @@ def test_venture_and_alliance_pages(world: World, base_url: str, engine: Engine)
     rows = read_table(xlsx.content, "s.xlsx")
     assert [Decimal(r.values["settlement"]) for r in rows] == [Decimal(300), Decimal(-300)]
 
+    panel = manager.get(f"/ventures/partners/{world.partner_b}/panel")
+    assert (
+        f'href="/ventures/{vid}"' in panel.text
+        and f'href="/ventures/alliances/{aid}"' in panel.text
+    )
     bravo_user = login(base_url, world.users["partner_b"])
+    assert bravo_user.get(f"/ventures/partners/{world.partner_b}/panel").status_code == 200
+    assert bravo_user.get(f"/ventures/partners/{world.partner_a}/panel").status_code == 404
     assert bravo_user.get(f"/ventures/{vid}").status_code == 200  # a parent reads its JV
     assert "Record payment" not in bravo_user.get(f"/ventures/{vid}").text
     alpha = login(base_url, world.users["partner_a"])

@@ -15,7 +15,7 @@ from cofab.core.downloads import tabular_response
 from cofab.core.errors import CofabError, FieldProblem, ValidationFailed
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.web import DbSession, error_context, page_actor, render
-from cofab.ventures import alliances, capital, jv, schemas
+from cofab.ventures import alliances, capital, jv, schemas, service
 from cofab.ventures.api import alliance_detail, venture_detail
 from cofab.ventures.periods import BAD_PERIOD, is_period
 
@@ -50,6 +50,15 @@ def _venture_page(
         **(error or {}),
     }
     return render(request, "ventures/venture.html", context, status_code=status_code)
+
+
+@router.get("/ventures/partners/{partner_id}/panel", response_class=HTMLResponse)
+def partner_panel(
+    request: Request, session: DbSession, actor: ActorDep, partner_id: int
+) -> HTMLResponse:
+    """The card on a partner's page: the ventures and alliances that company is party to."""
+    found = service.party_to(session, actor=actor, partner_id=partner_id)
+    return render(request, "ventures/partner_panel.html", {"found": found})
 
 
 @router.get("/ventures/{venture_id}", response_class=HTMLResponse)
