@@ -41,7 +41,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.db.session import unit_of_work
 from cofab.domains import load_all_models
-from cofab.operations import kpis, line_totals, schemas, scorecards
+from cofab.operations import line_totals
+from cofab.performance import kpis, schemas, scorecards
 
 PG_URL = os.environ.get("COFAB_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SIZES = {

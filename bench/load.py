@@ -134,9 +134,9 @@ def seed(env: dict[str, str], clients: int) -> list[Client]:
     from cofab.accounts import service as accounts
     from cofab.accounts.models import User
     from cofab.db.session import make_engine, unit_of_work
-    from cofab.operations import scorecards
     from cofab.operations.models import Order, OrderLine
     from cofab.partners.models import Partner, Site
+    from cofab.performance import scorecards
 
     engine = make_engine(env["COFAB_DATABASE_URL"])
     made: list[Client] = []

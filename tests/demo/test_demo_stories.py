@@ -35,15 +35,14 @@ from cofab.demo.loader import GROUP_ADMIN, demo_access, load_case
 from cofab.demo.stories import STORIES
 from cofab.domains import load_all_models
 from cofab.operations.models import (
-    ActionItem,
     Order,
     OrderLine,
     Receipt,
-    Review,
     Shipment,
     SupportTicket,
 )
 from cofab.partners.models import Contact, Partner, Site
+from cofab.performance.models import ActionItem, Review
 from cofab.units.models import BusinessUnit, PartnerUnit, UnitMembership
 from cofab.vault.models import VaultDocument, VaultShare
 

@@ -233,8 +233,10 @@ def isolation_resolvers(
 ) -> dict[str, Any]:
     """Partner B's operations objects for the route-enumerating isolation test; the sample bodies
     are pointed at them too, so every post really aims at partner B's records."""
-    from cofab.operations import inventory, reviews, scorecards
-    from cofab.operations.models import ActionItem, Scorecard
+    from cofab.operations import inventory
+    from cofab.performance import reviews, scorecards
+    from cofab.performance import schemas as performance_schemas
+    from cofab.performance.models import ActionItem, Scorecard
 
     b = world.partner_b
     with unit_of_work(engine) as session:
@@ -266,7 +268,7 @@ def isolation_resolvers(
         review = reviews.create_review(
             session,
             actor=SYSTEM_ACTOR,
-            data=schemas.ReviewCreate(
+            data=performance_schemas.ReviewCreate(
                 partner_id=b,
                 title="Q1 review",
                 held_on=date(2025, 4, 10),
@@ -278,7 +280,9 @@ def isolation_resolvers(
             session,
             actor=SYSTEM_ACTOR,
             review_id=review.id,
-            data=schemas.ActionItemIn(title="Fix", owner_side="partner", due_date=date(2025, 5, 1)),
+            data=performance_schemas.ActionItemIn(
+                title="Fix", owner_side="partner", due_date=date(2025, 5, 1)
+            ),
         )
         ids = {
             "order_id": order.id,

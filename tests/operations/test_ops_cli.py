@@ -1,5 +1,6 @@
-"""``cofab ops``: import/export round trip, KPIs for a period as a table or a file, scorecards,
-and one readable line with exit code 1 for bad input."""
+"""``cofab ops``: import/export round trip, KPIs for a period as a table or a file, scorecards
+(performance's commands, still under ``cofab ops``), and one readable line with exit code 1 for
+bad input."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from typer.testing import CliRunner
 
 from cofab.cli import app as cli_app
 from cofab.operations import cli as ops_cli
+from cofab.performance import cli as performance_cli
 
 
 @pytest.fixture
 def run(engine: Engine, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(ops_cli, "engine", lambda: engine)
+    monkeypatch.setattr(performance_cli, "engine", lambda: engine)
     monkeypatch.setenv("COFAB_LANG", "en")
     runner = CliRunner()
     return lambda *args: runner.invoke(cli_app, ["ops", *args])

@@ -13,8 +13,10 @@ from tests.conftest import sealed_chain_is_sound
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.db.session import unit_of_work
 from cofab.demo.loader import load_case
-from cofab.operations import dashboard, kpis, reviews
-from cofab.operations.models import Order, Receipt, Scorecard
+from cofab.operations import dashboard
+from cofab.operations.models import Order, Receipt
+from cofab.performance import kpis, reviews
+from cofab.performance.models import Scorecard
 
 
 def test_demo_operations_history(

@@ -73,9 +73,9 @@ def test_cli_refuses_extreme_dates_in_one_line(
     from typer.testing import CliRunner
 
     from cofab.cli import app as cli_app
-    from cofab.operations import cli as ops_cli
+    from cofab.performance import cli as performance_cli
 
-    monkeypatch.setattr(ops_cli, "engine", lambda: engine)
+    monkeypatch.setattr(performance_cli, "engine", lambda: engine)
     monkeypatch.setenv("COFAB_LANG", "en")
     runner = CliRunner()
     for args in (

@@ -21,9 +21,9 @@ from cofab.core.access import SYSTEM_ACTOR
 from cofab.db.session import _sqlite_pragmas
 from cofab.domains import load_all_models
 from cofab.operations import line_totals
-from cofab.operations.kpi_delivery import delivery_sums, per_line_outcomes
-from cofab.operations.kpi_sql import KpiQuery
 from cofab.operations.models import OrderLine, Receipt
+from cofab.performance.kpi_delivery import delivery_sums, per_line_outcomes
+from cofab.performance.kpi_sql import KpiQuery
 
 SMALL = {"partners": 8, "lines": 3000, "tickets": 10, "requests": 0}
 QUERIES = [

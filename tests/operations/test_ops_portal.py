@@ -11,8 +11,11 @@ from tests.operations.ops_factories import line_ids, make_order, make_ticket, sh
 
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.db.session import unit_of_work
-from cofab.operations import orders, reviews, schemas, tickets
-from cofab.operations.models import ActionItem, Order
+from cofab.operations import orders, schemas, tickets
+from cofab.operations.models import Order
+from cofab.performance import reviews
+from cofab.performance import schemas as performance_schemas
+from cofab.performance.models import ActionItem
 from cofab.vault.models import VaultDocument, VaultShare
 
 TODAY = datetime.now(UTC).date()
@@ -57,7 +60,7 @@ def _partner_world(session, partner_id: int, tag: str, full: bool) -> None:  # t
     review = reviews.create_review(
         session,
         actor=SYSTEM_ACTOR,
-        data=schemas.ReviewCreate(
+        data=performance_schemas.ReviewCreate(
             partner_id=partner_id,
             title=f"{tag} review",
             held_on=TODAY,
@@ -70,7 +73,7 @@ def _partner_world(session, partner_id: int, tag: str, full: bool) -> None:  # t
             session,
             actor=SYSTEM_ACTOR,
             review_id=review.id,
-            data=schemas.ActionItemIn(title=title, owner_side=side, due_date=TODAY),
+            data=performance_schemas.ActionItemIn(title=title, owner_side=side, due_date=TODAY),
         )
         if title == "Done":
             session.get(ActionItem, item.id).status = "done"

@@ -10,8 +10,8 @@ from sqlalchemy import Engine, select
 from tests.conftest import World, csrf_of, login
 
 from cofab.db.session import unit_of_work
-from cofab.operations.models import Scorecard, ScorecardTemplate
 from cofab.partners.models import Certification
+from cofab.performance.models import Scorecard, ScorecardTemplate
 
 
 def _scorecards(engine: Engine, world: World) -> None:

@@ -27,14 +27,14 @@ from cofab.operations import (
     inventory,
     orders,
     progress,
-    reviews,
     schemas,
-    scorecards,
     shipments,
     tickets,
 )
 from cofab.operations.models import Order, OrderLine, ShipmentLine
 from cofab.partners.models import Partner, Site
+from cofab.performance import reviews, scorecards
+from cofab.performance import schemas as performance_schemas
 
 CURRENCY = {"KR": "KRW", "JP": "JPY", "SE": "EUR", "PL": "EUR", "DE": "EUR", "CH": "CHF"}
 PRICE_SCALE = {"KRW": 1350.0, "JPY": 150.0, "EUR": 0.92, "CHF": 0.88, "USD": 1.0}
@@ -349,7 +349,7 @@ def _review(session: Session, story: ReviewStory, partner: Partner, today: date)
     review = reviews.create_review(
         session,
         actor=SYSTEM_ACTOR,
-        data=schemas.ReviewCreate(
+        data=performance_schemas.ReviewCreate(
             partner_id=partner.id,
             title=story.title.format(quarter=quarter),
             held_on=min(today, end + timedelta(days=10)),
@@ -365,7 +365,7 @@ def _review(session: Session, story: ReviewStory, partner: Partner, today: date)
             session,
             actor=SYSTEM_ACTOR,
             review_id=review.id,
-            data=schemas.ActionItemIn(
+            data=performance_schemas.ActionItemIn(
                 title=action.title,
                 owner_side=action.side,
                 due_date=today + timedelta(days=action.due_in_days),

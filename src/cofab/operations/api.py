@@ -22,9 +22,9 @@ from cofab.core.tabular import TableLimits, read_table
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, api_actor
 from cofab.operations import (
-    api_performance,
     dashboard,
     exporting,
+    extensions,
     fulfilment,
     importing,
     inventory,
@@ -32,7 +32,6 @@ from cofab.operations import (
     portal,
     progress,
     schemas,
-    scorecards,
     shipments,
     tickets,
 )
@@ -116,7 +115,7 @@ def create_order(
 ) -> Any:
     order, created = orders.create_order(session, actor=actor, data=body)
     _created(response, created)
-    action = scorecards.order_gate(session, partner_id=order.partner_id)
+    action = extensions.order_gate(session, partner_id=order.partner_id)
     if action != "none":  # "warning" or "approval": the caller's system can flag the order
         response.headers["X-Cofab-Scorecard-Action"] = action
     return _order_detail(session, actor, order.id)
@@ -389,7 +388,7 @@ def partner_todo(request: Request, session: SessionDep, actor: ActorDep) -> Any:
         schemas.PortalEntry(
             key=e.key,
             title=translate(
-                portal.TITLES[e.key],
+                portal.titles()[e.key],
                 locale,
                 days=portal.DUE_WITHIN_DAYS if e.key == "shipments_due" else portal.RECENT_DAYS,
             ),
@@ -471,4 +470,4 @@ def import_file(
     return importing.import_rows(session, actor=actor, kind=kind, rows=rows)
 
 
-routers: list[APIRouter] = [router, api_performance.router]
+routers: list[APIRouter] = [router]

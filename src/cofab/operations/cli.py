@@ -1,6 +1,7 @@
-"""``cofab ops``: operations data in and out of files, and KPIs or scorecards for a period, from
-the shell — for the nightly job that loads an ERP extract or a partner's file, not only the
-browser."""
+"""``cofab ops``: operations data in and out of files from the shell — for the nightly job that
+loads an ERP extract or a partner's file, not only the browser. KPIs and scorecards for a period
+(``cofab ops kpis``, ``cofab ops score``) are performance's commands, added here through
+``extensions.extend_cli`` so that they keep their names."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from sqlalchemy import Engine, select
 
 from cofab.config import get_settings
@@ -21,7 +21,7 @@ from cofab.core.errors import CofabError
 from cofab.core.i18n import N_, cli_locale, translate
 from cofab.core.tabular import read_table, write_csv, write_xlsx
 from cofab.db.session import engine_for, unit_of_work
-from cofab.operations import exporting, importing, kpis, scorecards
+from cofab.operations import exporting, extensions, importing
 from cofab.operations.import_plan import IMPORT_KINDS
 
 app = typer.Typer(help="Orders, shipments, receipts, inventory, KPIs and scorecards.")
@@ -33,17 +33,7 @@ MSG_NO_FILE = N_("File not found: {path}")
 MSG_NO_USER = N_("No user with e-mail {email}.")
 MSG_ONE_OF = N_("Must be one of: {expected}.")
 MSG_BAD_DATE = N_("{name} must be a date like 2026-03-31, got {value}.")
-MSG_END_BEFORE = N_("The end date is before the start date.")
-MSG_SCORED = N_("Scored {count} partners for the period starting {start}.")
-MSG_NO_DATA = N_("no data")
 MSG_OUTPUT_TYPE = N_("Name the output file .csv or .xlsx (got {path}).")
-MSG_TOLERANCE = N_("--tolerance must be 0 or more days.")
-GROUP_HEADERS = {
-    "partner": N_("Partner"),
-    "site": N_("Site"),
-    "family": N_("Product family"),
-    "all": N_("All"),
-}
 
 
 def engine() -> Engine:
@@ -142,73 +132,4 @@ def export_file(
     _write(out, headers, rows, kind)
 
 
-@app.command("kpis")
-def show_kpis(
-    start: Annotated[str, typer.Option("--from", help="First day, e.g. 2026-01-01")],
-    end: Annotated[str, typer.Option("--to", help="Last day (inclusive), e.g. 2026-03-31")],
-    group_by: Annotated[str, typer.Option(help="partner, site, family or all")] = "partner",
-    tolerance: Annotated[int, typer.Option(help="Days late still counted on time")] = 0,
-    out: Annotated[
-        Path | None, typer.Option(help="Write a CSV or XLSX file instead of a table")
-    ] = None,
-) -> None:
-    """Every KPI for the period, one row per partner, site or product family.
-
-    A group with no activity for a KPI shows "no data", never 0."""
-    first, last = _date("--from", start), _date("--to", end)
-    if last < first:
-        fail(MSG_END_BEFORE)
-    if group_by not in kpis.GROUPINGS:
-        fail(MSG_ONE_OF, expected=", ".join(kpis.GROUPINGS))
-    if tolerance < 0:
-        fail(MSG_TOLERANCE)
-    if out is not None:
-        _check_output(out)
-    locale = cli_locale()
-    query = kpis.KpiQuery(first, last, group_by, tolerance)
-    try:
-        with unit_of_work(engine()) as session:
-            groups = kpis.compute(session, actor=SYSTEM_ACTOR, query=query, locale=locale)
-    except CofabError as exc:  # e.g. dates outside the supported range
-        fail_with(exc)
-    names = [translate(kpis.KPI_NAMES[code], locale) for code in kpis.KPI_CODES]
-    if out is not None:
-        rows = [[g.label, *(g.values.get(code) for code in kpis.KPI_CODES)] for g in groups]
-        _write(out, [group_by, *kpis.KPI_CODES], rows, "kpis")
-        return
-    table = Table(title=f"{first} – {last}")
-    table.add_column(translate(GROUP_HEADERS[group_by], locale))
-    for name in names:
-        table.add_column(name, justify="right")
-    no_data = translate(MSG_NO_DATA, locale)
-    for group in groups:
-        cells = [
-            no_data if group.values.get(code) is None else f"{group.values[code]:,.2f}"
-            for code in kpis.KPI_CODES
-        ]
-        table.add_row(group.label, *cells)
-    Console(width=max(console.width, 220)).print(table)  # 14 KPI columns need the room
-
-
-@app.command("score")
-def score_period(
-    period_start: Annotated[str, typer.Option(help="First day of the month or quarter")],
-    template_id: Annotated[
-        int | None, typer.Option(help="Scorecard template (default: the default template)")
-    ] = None,
-) -> None:
-    """Compute (or recompute) every partner's scorecard for a period.
-
-    Scores that an upheld dispute adjusted keep their adjusted value."""
-    first = _date("--period-start", period_start)
-    try:
-        with unit_of_work(engine()) as session:
-            result = scorecards.compute_scorecards(
-                session, actor=SYSTEM_ACTOR, period_start=first, template_id=template_id
-            )
-    except CofabError as exc:
-        fail_with(exc)
-    console.print(
-        translate(MSG_SCORED, cli_locale(), count=result.computed, start=str(first)),
-        highlight=False,
-    )
+extensions.extend_cli(app)  # performance's kpis and score

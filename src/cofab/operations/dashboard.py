@@ -16,7 +16,7 @@ from sqlalchemy.orm import Bundle, Session
 
 from cofab.core.access import Actor, scope_to_partner
 from cofab.core.i18n import N_
-from cofab.operations import change_feed, inventory, progress, reviews, rules
+from cofab.operations import change_feed, extensions, inventory, progress, rules
 from cofab.operations.models import (
     AckStatus,
     Order,
@@ -138,7 +138,7 @@ def live_view(session: Session, *, actor: Actor, partner_id: int | None = None) 
         "at_risk": rows_at_risk,
         "stages": progress.latest_stage_quantities(session, actor=actor, partner_id=partner_id),
         "inventory": stock[:20],
-        "overdue": reviews.overdue_items(session, actor=actor, partner_id=partner_id),
+        "overdue": extensions.overdue_items(session, actor=actor, partner_id=partner_id),
         "reasons": RISK_REASONS,
         "at_risk_count": at_risk_count(rows_at_risk),
     }

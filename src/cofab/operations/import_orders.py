@@ -16,7 +16,7 @@ from cofab.core.errors import CofabError, ValidationFailed
 from cofab.core.i18n import N_
 from cofab.core.tabular import Row
 from cofab.core.validation import problems_from
-from cofab.operations import orders, refs, schemas, scorecards
+from cofab.operations import extensions, orders, refs, schemas
 from cofab.operations.import_plan import (
     Apply,
     Plan,
@@ -128,7 +128,7 @@ def plan_orders(session: Session, actor: Actor, rows: list[Row], plan: Plan) -> 
             select(Order).where(Order.external_ref == ref)
         ).scalar_one_or_none()
         if existing is None:
-            if scorecards.order_gate(session, partner_id=partner.id) == "block":
+            if extensions.order_gate(session, partner_id=partner.id) == "block":
                 plan.problem(
                     first.number,
                     "partner_ref",

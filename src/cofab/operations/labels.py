@@ -1,4 +1,4 @@
-"""Human labels for the codes operations stores (statuses, stages, actions)."""
+"""Human labels for the codes operations stores (statuses, stages, priorities)."""
 
 from __future__ import annotations
 
@@ -33,20 +33,6 @@ OPERATIONS_LABELS: dict[str, str] = {
     "normal": N_("Normal"),
     "high": N_("High"),
     "urgent": N_("Urgent"),
-    # grade actions
-    "none": N_("No action"),
-    "warning": N_("Warning"),
-    "approval": N_("New orders need approval"),
-    "block": N_("New orders blocked"),
-    # disputes and action items
-    "upheld": N_("Upheld"),
-    "in_progress": N_("In progress"),
-    "done": N_("Done"),
-    "comment": N_("Comment"),
-    "dispute": N_("Dispute"),
-    # scorecard periods
-    "quarter_period": N_("Quarter"),
-    "month_period": N_("Month"),
 }
 
 

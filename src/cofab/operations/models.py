@@ -1,6 +1,6 @@
 """Operations tables: orders and their lines, acknowledgements with a version history, production
-progress, shipping notices and receipts, inventory snapshots, support tickets, and the
-scorecards / performance reviews built on top of them.
+progress, shipping notices and receipts, inventory snapshots and support tickets. (The
+scorecards and performance reviews built on top of them are the performance domain's.)
 
 Every partner-owned row carries ``partner_id`` so ``core.access`` can scope it with one filter.
 Order lines repeat the order's ``site_id`` and ``currency``: KPI queries over a million lines then
@@ -12,11 +12,8 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import (
-    JSON,
-    Boolean,
     Date,
     ForeignKey,
     Index,
@@ -342,103 +339,3 @@ class ChangeCounter(Base):
         ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True
     )
     version: Mapped[int] = mapped_column(Integer, default=0)
-
-
-# --- scorecards and reviews ------------------------------------------------------------------
-
-
-class ScorecardTemplate(Timestamped, Base):
-    """Weighted KPIs with linear scoring curves, grade bands and the action each grade triggers.
-    Owner configuration, not partner data."""
-
-    __tablename__ = "perf_templates"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    period: Mapped[str] = mapped_column(String(10), default="quarter")
-    tolerance_days: Mapped[int] = mapped_column(Integer, default=0)
-    metrics: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    bands: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
-
-
-class Scorecard(Timestamped, Base):
-    __tablename__ = "perf_scorecards"
-    __table_args__ = (UniqueConstraint("partner_id", "template_id", "period_start"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int | None] = unit_id_column()
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
-    template_id: Mapped[int] = mapped_column(
-        ForeignKey("perf_templates.id", ondelete="CASCADE"), index=True
-    )
-    period_start: Mapped[date] = mapped_column(Date, index=True)
-    period_end: Mapped[date] = mapped_column(Date)
-    computed_score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
-    score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
-    grade: Mapped[str | None] = mapped_column(String(4))
-    action: Mapped[str] = mapped_column(String(12), default="none")
-    kpis: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    dispute_status: Mapped[str | None] = mapped_column(String(10))
-    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class ScorecardComment(Base):
-    __tablename__ = "perf_comments"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
-    scorecard_id: Mapped[int] = mapped_column(
-        ForeignKey("perf_scorecards.id", ondelete="CASCADE"), index=True
-    )
-    kind: Mapped[str] = mapped_column(String(10))
-    body: Mapped[str] = mapped_column(Text)
-    author: Mapped[str] = mapped_column(String(254))
-    author_side: Mapped[str] = mapped_column(String(10))
-    status: Mapped[str | None] = mapped_column(String(10))
-    resolution: Mapped[str | None] = mapped_column(Text)
-    resolved_by: Mapped[str | None] = mapped_column(String(254))
-    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class Review(Timestamped, Base):
-    """A performance review meeting; ``kpi_snapshot`` is frozen when the review is created."""
-
-    __tablename__ = "perf_reviews"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int | None] = unit_id_column()
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
-    title: Mapped[str] = mapped_column(String(200))
-    held_on: Mapped[date] = mapped_column(Date)
-    period_start: Mapped[date] = mapped_column(Date)
-    period_end: Mapped[date] = mapped_column(Date)
-    tolerance_days: Mapped[int] = mapped_column(Integer, default=0)
-    kpi_snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    decisions: Mapped[list[str]] = mapped_column(JSON, default=list)
-    created_by: Mapped[str] = mapped_column(String(254))
-
-
-class ActionItem(Timestamped, Base):
-    __tablename__ = "perf_action_items"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
-    review_id: Mapped[int] = mapped_column(
-        ForeignKey("perf_reviews.id", ondelete="CASCADE"), index=True
-    )
-    title: Mapped[str] = mapped_column(String(300))
-    owner_side: Mapped[str] = mapped_column(String(10))
-    owner_name: Mapped[str | None] = mapped_column(String(200))
-    due_date: Mapped[date] = mapped_column(Date, index=True)
-    status: Mapped[str] = mapped_column(String(12), default="open")
-    note: Mapped[str | None] = mapped_column(Text)

@@ -20,7 +20,7 @@ from cofab.core.access import Actor, scope_to_partner
 from cofab.core.errors import Conflict, FieldProblem, InvalidTransition
 from cofab.core.i18n import N_
 from cofab.core.search_text import LIKE_ESCAPE, contains_pattern
-from cofab.operations import fulfilment, line_totals, rules, schemas, scorecard_refresh
+from cofab.operations import extensions, fulfilment, line_totals, rules, schemas
 from cofab.operations.models import (
     AckStatus,
     LineVersion,
@@ -100,7 +100,7 @@ def order_detail(session: Session, *, actor: Actor, order_id: int) -> dict[str, 
 def _kpis_moved(session: Session, line: OrderLine, *earlier: date) -> None:
     """The line's answer, promise or existence feeds the delivery and acknowledgement KPIs of
     the periods holding its order date and its promised date (before and after a change)."""
-    scorecard_refresh.stale(
+    extensions.kpi_inputs_changed(
         session, line.partner_id, (line.order_date, line.promised_date, *earlier)
     )
 
@@ -238,9 +238,7 @@ def create_order(
             N_("An order with reference {ref} already exists with different content."),
             ref=data.external_ref,
         )
-    from cofab.operations import scorecards
-
-    gate = scorecards.order_gate(session, partner_id=data.partner_id)
+    gate = extensions.order_gate(session, partner_id=data.partner_id)
     if gate == "block":
         raise Conflict(
             N_("New orders to this partner are blocked by its scorecard grade."),

@@ -20,12 +20,11 @@ from cofab.core.web import DbSession, page_actor, render
 from cofab.operations import (
     change_feed,
     dashboard,
+    extensions,
     labels,
     pages_orders,
-    pages_performance,
     pages_portal,
     pages_stock,
-    reviews,
 )
 from cofab.operations.models import STAGES
 
@@ -55,7 +54,7 @@ def live_panel(request: Request, session: SessionDep, actor: ActorDep, v: int = 
 
 def overdue_widget(session: Session, actor: Actor) -> tuple[str, dict[str, Any]] | None:
     """Owner dashboard card: overdue review action items and lines at risk."""
-    items = reviews.overdue_items(session, actor=actor)
+    items = extensions.overdue_items(session, actor=actor)
     at_risk = dashboard.at_risk(session, actor=actor)
     if not items and not at_risk:
         return None
@@ -73,6 +72,5 @@ routers: list[APIRouter] = [
     router,
     pages_orders.router,
     pages_stock.router,
-    pages_performance.router,
     pages_portal.router,
 ]

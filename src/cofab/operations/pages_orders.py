@@ -17,12 +17,12 @@ from cofab.core.forms import FormDep, fields, parse
 from cofab.core.pagination import Page, paginate
 from cofab.core.web import DbSession, page_actor, render
 from cofab.operations import (
+    extensions,
     fulfilment,
     orders,
     progress,
     rules,
     schemas,
-    scorecards,
     shipments,
 )
 from cofab.operations.models import (
@@ -144,7 +144,7 @@ def _order_ctx(session: Session, actor: Actor, order_id: int) -> dict[str, Any]:
         )
     }
     partner_side = actor.is_partner or can_write(actor)
-    gate = None if actor.is_partner else scorecards.order_gate(session, partner_id=order.partner_id)
+    gate = None if actor.is_partner else extensions.order_gate(session, partner_id=order.partner_id)
     return {
         "scorecard_action": gate,
         "order": order,

@@ -29,7 +29,7 @@ def partner_start(request: Request, session: DbSession, actor: ActorDep) -> Resp
         "operations/portal.html",
         {
             "entries": entries,
-            "titles": portal.TITLES,
+            "titles": portal.titles(),
             "due_days": portal.DUE_WITHIN_DAYS,
             "recent_days": portal.RECENT_DAYS,
             "open_total": sum(

@@ -11,12 +11,12 @@ rows and the list it links to:
   ``DUE_WITHIN_DAYS`` (or already late);
 * support tickets waiting for the partner's first response;
 * documents shared with the company (read from the vault's models: an active share);
-* open review action items the partner owns.
+* what other domains add (``extensions.register_todo_source``: performance's open review
+  action items the partner owns), after the waiting items above.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -27,10 +27,10 @@ from sqlalchemy.orm import Session
 from cofab.core.access import Actor, scope_to_partner
 from cofab.core.errors import Forbidden
 from cofab.core.i18n import N_
-from cofab.operations import rules
+from cofab.operations import extensions, rules
+from cofab.operations.extensions import TodoEntry
 from cofab.operations.models import (
     AckStatus,
-    ActionItem,
     LineVersion,
     Order,
     OrderLine,
@@ -38,7 +38,6 @@ from cofab.operations.models import (
     ShipmentLine,
     SupportTicket,
 )
-from cofab.operations.reviews import DONE_STATES
 from cofab.vault.models import VaultShare
 
 RECENT_DAYS = 30
@@ -50,18 +49,14 @@ TITLES: dict[str, str] = {
     "awaiting_answer": N_("Order lines waiting for your answer"),
     "shipments_due": N_("Shipments due within {days} days or late"),
     "tickets_waiting": N_("Support tickets waiting for your response"),
-    "action_items": N_("Open review action items for you"),
     "answered_proposals": N_("Your change proposals answered in the last {days} days"),
     "documents_shared": N_("Documents shared with you"),
 }
 
 
-@dataclass
-class TodoEntry:
-    key: str
-    count: int
-    link: str
-    rows: list[dict[str, Any]] = field(default_factory=list)
+def titles() -> dict[str, str]:
+    """Every card's title msgid: operations' own and those other domains registered."""
+    return TITLES | extensions.todo_titles()
 
 
 def _count(session: Session, stmt: Select[*tuple[Any, ...]]) -> int:
@@ -208,31 +203,6 @@ def _documents_shared(session: Session, actor: Actor, now: datetime) -> TodoEntr
     )
 
 
-def _action_items(session: Session, actor: Actor, today: date) -> TodoEntry:
-    stmt = scope_to_partner(
-        select(ActionItem).where(
-            ActionItem.owner_side == "partner", ActionItem.status.not_in(DONE_STATES)
-        ),
-        actor,
-        ActionItem.partner_id,
-    )
-    rows = session.execute(stmt.order_by(ActionItem.due_date, ActionItem.id).limit(SHOWN))
-    return TodoEntry(
-        "action_items",
-        _count(session, stmt),
-        "/reviews",
-        [
-            {
-                "href": f"/reviews/{item.review_id}",
-                "text": item.title,
-                "date": item.due_date,
-                "late": item.due_date < today,
-            }
-            for item in rows.scalars()
-        ],
-    )
-
-
 def todo(session: Session, *, actor: Actor, now: datetime | None = None) -> list[TodoEntry]:
     """The partner's start page, in the order a partner works through it."""
     if not actor.is_partner or actor.partner_id is None:
@@ -243,7 +213,7 @@ def todo(session: Session, *, actor: Actor, now: datetime | None = None) -> list
         _awaiting_answer(session, actor),
         _shipments_due(session, actor, today),
         _tickets_waiting(session, actor),
-        _action_items(session, actor, today),
+        *extensions.todo_entries(session, actor=actor, today=today),
         _answered_proposals(session, actor, now),
         _documents_shared(session, actor, now),
     ]

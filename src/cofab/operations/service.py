@@ -1,8 +1,12 @@
-"""What operations offers other domains: today, a hook that hears of every receipt booked.
+"""What operations offers other domains: hooks into its writes and pages, its shared checks, and
+orders placed from a plan.
 
 Quality opens an inspection lot for each receipt without operations knowing quality: it
 registers a listener here when it is wired in, and ``shipments.apply_receipts`` calls every
 listener in the same transaction as the receipt (a listener that refuses fails the booking).
+Performance registers its order gate, its scorecard refresh, its review items and its commands
+through the registries of ``extensions`` (re-exported here), and follows operations' write rules
+(``rules``: who writes, reporting-date bounds, audit plus the live-view counter in one step).
 """
 
 from __future__ import annotations
@@ -16,6 +20,55 @@ from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
 from cofab.core.wiring import ensure_wired
+from cofab.operations.extensions import (
+    GATE_ACTIONS,
+    TodoEntry,
+    register_cli_extension,
+    register_kpi_input_listener,
+    register_order_gate,
+    register_overdue_source,
+    register_todo_source,
+)
+from cofab.operations.rules import (
+    EARLIEST_REPORT_DATE,
+    LATEST_REPORT_DATE,
+    OPS_WRITERS,
+    RECEIVERS,
+    check_report_dates,
+    ensure_owner_writer,
+    get_partner_checked,
+    now_utc,
+    raise_if,
+    record,
+    visible_or_404,
+)
+
+__all__ = [
+    "EARLIEST_REPORT_DATE",
+    "GATE_ACTIONS",
+    "LATEST_REPORT_DATE",
+    "OPS_WRITERS",
+    "RECEIVERS",
+    "BookedReceipt",
+    "PlannedOrderLine",
+    "ReceiptListener",
+    "TodoEntry",
+    "check_report_dates",
+    "create_planned_order",
+    "ensure_owner_writer",
+    "get_partner_checked",
+    "now_utc",
+    "raise_if",
+    "receipt_booked",
+    "record",
+    "register_cli_extension",
+    "register_kpi_input_listener",
+    "register_order_gate",
+    "register_overdue_source",
+    "register_receipt_listener",
+    "register_todo_source",
+    "visible_or_404",
+]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from cofab.core import audit
 from cofab.core.access import Actor, scope_to_partner
 from cofab.core.errors import Conflict, FieldProblem
 from cofab.core.i18n import N_
-from cofab.operations import line_totals, rules, schemas, scorecard_refresh
+from cofab.operations import extensions, line_totals, rules, schemas
 from cofab.operations.models import (
     AckStatus,
     Order,
@@ -428,7 +428,7 @@ def apply_receipts(
     for plan in plans:
         if plan.existing is None:  # on-time delivery counts by due date, quality by receipt date
             line = plan.order_line
-            scorecard_refresh.stale(
+            extensions.kpi_inputs_changed(
                 session, line.partner_id, (plan.received_date, line.promised_date)
             )
     return outcomes

@@ -13,7 +13,7 @@ from cofab.core import audit
 from cofab.core.access import Actor, scope_to_partner
 from cofab.core.errors import Conflict, InvalidTransition
 from cofab.core.i18n import N_
-from cofab.operations import rules, schemas, scorecard_refresh
+from cofab.operations import extensions, rules, schemas
 from cofab.operations.models import SupportTicket
 
 
@@ -69,7 +69,7 @@ def open_ticket(
 
 def _kpis_moved(session: Session, ticket: SupportTicket) -> None:
     """Ticket counts and response/resolution times belong to the period the ticket was opened."""
-    scorecard_refresh.stale(session, ticket.partner_id, [ticket.opened_at.date()])
+    extensions.kpi_inputs_changed(session, ticket.partner_id, [ticket.opened_at.date()])
 
 
 def respond(session: Session, *, actor: Actor, ticket_id: int, note: str | None) -> SupportTicket:

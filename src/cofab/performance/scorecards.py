@@ -20,8 +20,8 @@ from cofab.core import audit
 from cofab.core.access import SYSTEM_ACTOR, Actor, scope_to_partner
 from cofab.core.errors import Conflict, FieldProblem, InvalidTransition, NotFound, ValidationFailed
 from cofab.core.i18n import N_
-from cofab.operations import kpis, rules, schemas
-from cofab.operations.models import Scorecard, ScorecardComment, ScorecardTemplate
+from cofab.performance import kpis, rules, schemas
+from cofab.performance.models import Scorecard, ScorecardComment, ScorecardTemplate
 
 ACTIONS = ("none", "warning", "approval", "block")
 DEFAULT_TEMPLATE: dict[str, Any] = {

@@ -7,8 +7,8 @@ import pytest
 from tests.file_modules import load_file_module
 
 from cofab.core.i18n import translate
-from cofab.operations import drilldown, kpis
-from cofab.operations.kpi_definitions import KPI_TABLE, KPIS, NUMBER_KPIS
+from cofab.performance import drilldown, kpis
+from cofab.performance.kpi_definitions import KPI_TABLE, KPIS, NUMBER_KPIS
 
 
 def test_codes_are_unique_and_the_views_follow_the_table() -> None:

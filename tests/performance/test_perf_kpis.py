@@ -27,7 +27,7 @@ from tests.operations.ops_factories import build_february as build
 
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.db.session import unit_of_work
-from cofab.operations import kpis
+from cofab.performance import kpis
 
 
 def compute(

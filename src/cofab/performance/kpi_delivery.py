@@ -14,7 +14,8 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, se
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
-from cofab.operations.kpi_sql import (
+from cofab.operations.models import AckStatus, OrderLine, Receipt
+from cofab.performance.kpi_sql import (
     CLOSED,
     KpiQuery,
     group_column,
@@ -22,8 +23,7 @@ from cofab.operations.kpi_sql import (
     min_of,
     scope,
 )
-from cofab.operations.models import AckStatus, OrderLine, Receipt
-from cofab.operations.sql_time import days_between
+from cofab.performance.sql_time import days_between
 
 # --- delivery: OTD, OTIF, days late, fill rate -------------------------------------------------
 

@@ -27,12 +27,12 @@ from sqlalchemy.orm import Session
 from cofab.core import jobs
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.db.session import unit_of_work
-from cofab.operations import rules
-from cofab.operations.models import Scorecard, ScorecardTemplate
-from cofab.operations.scorecards import compute_scorecards, period_bounds
+from cofab.performance import rules
+from cofab.performance.models import Scorecard, ScorecardTemplate
+from cofab.performance.scorecards import compute_scorecards, period_bounds
 
 REFRESH_JOB = "operations.scorecard_refresh"
-_SEEN = "cofab.operations.scorecard_refresh.seen"  # session.info: keys handled this transaction
+_SEEN = "cofab.performance.scorecard_refresh.seen"  # session.info: keys handled this transaction
 
 Key = tuple[int, int, str]  # partner id, template id, period start (ISO)
 

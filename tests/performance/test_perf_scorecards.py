@@ -13,7 +13,7 @@ from tests.conftest import World, login
 from tests.operations.ops_factories import build_february, deliver, line_ids, make_order
 
 from cofab.db.session import unit_of_work
-from cofab.operations import scorecards
+from cofab.performance import scorecards
 
 TEMPLATE: dict[str, Any] = {
     "name": "Monthly delivery and quality",

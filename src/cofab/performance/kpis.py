@@ -23,8 +23,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
-from cofab.operations import kpi_fanout, rules
-from cofab.operations.kpi_definitions import (
+from cofab.operations.models import SupportTicket
+from cofab.partners.models import Partner, Site
+from cofab.performance import kpi_fanout, rules
+from cofab.performance.kpi_definitions import (
     DEFINITIONS,
     KPI_CODES,
     KPI_NAMES,
@@ -34,21 +36,19 @@ from cofab.operations.kpi_definitions import (
     KpiDef,
     values_of,
 )
-from cofab.operations.kpi_delivery import (
+from cofab.performance.kpi_delivery import (
     delivery_sums,
     lead_time_sums,
     line_flags,
     per_line_outcomes,
 )
-from cofab.operations.kpi_other import (
+from cofab.performance.kpi_other import (
     acknowledgement_sums,
     receipt_sums,
     ticket_percentiles,
     tickets_opened,
 )
-from cofab.operations.kpi_sql import GROUPINGS, KpiQuery, period_instants
-from cofab.operations.models import SupportTicket
-from cofab.partners.models import Partner, Site
+from cofab.performance.kpi_sql import GROUPINGS, KpiQuery, period_instants
 
 __all__ = [
     "DEFINITIONS",

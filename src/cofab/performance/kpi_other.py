@@ -9,7 +9,8 @@ from sqlalchemy import Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
-from cofab.operations.kpi_sql import (
+from cofab.operations.models import AckStatus, OrderLine, Receipt, SupportTicket
+from cofab.performance.kpi_sql import (
     KpiQuery,
     group_column,
     key_of,
@@ -17,8 +18,7 @@ from cofab.operations.kpi_sql import (
     period_instants,
     scope,
 )
-from cofab.operations.models import AckStatus, OrderLine, Receipt, SupportTicket
-from cofab.operations.sql_time import hours_between
+from cofab.performance.sql_time import hours_between
 
 # --- receipts: PPM, cost ----------------------------------------------------------------------
 

@@ -13,14 +13,15 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from cofab.core.access import Actor
-from cofab.core.errors import CofabError, FieldProblem, ValidationFailed
+from cofab.core.errors import CofabError, FieldProblem, NotFound, ValidationFailed
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.i18n import N_
 from cofab.core.pagination import Page, paginate
 from cofab.core.validation import problems_from
 from cofab.core.web import DbSession, error_context, page_actor, render
-from cofab.operations import drilldown, kpis, periods, reviews, schemas, scorecards
-from cofab.operations.web_forms import (
+from cofab.performance import drilldown, kpis, labels, periods, reviews, schemas, scorecards
+from cofab.performance.models import ActionItem
+from cofab.performance.web_forms import (
     act,
     can_write,
     flash,
@@ -76,11 +77,11 @@ def kpi_page(request: Request, session: SessionDep, actor: ActorDep) -> Response
     except CofabError as exc:
         return render(
             request,
-            "operations/kpis.html",
+            "performance/kpis.html",
             ctx | error_context(exc, request.state.locale),
             status_code=exc.status,
         )
-    return render(request, "operations/kpis.html", ctx)
+    return render(request, "performance/kpis.html", ctx)
 
 
 # --- scorecards -------------------------------------------------------------------------------
@@ -112,7 +113,7 @@ def scorecard_list(
     """``partner_id`` narrows the list to one partner (the order page's grade warning links so)."""
     partner_id = form_int(request.query_params.get("partner_id"))
     ctx = _scorecards_ctx(session, actor, page, partner_id) | flash(request)
-    return render(request, "operations/scorecards.html", ctx)
+    return render(request, "performance/scorecards.html", ctx)
 
 
 @router.post("/scorecards/compute", response_class=HTMLResponse)
@@ -129,7 +130,7 @@ def scorecard_compute(
             **parse(schemas.ScorecardCompute, data).model_dump(),
         ),
         back="/scorecards",
-        page=lambda: ("operations/scorecards.html", _scorecards_ctx(session, actor)),
+        page=lambda: ("performance/scorecards.html", _scorecards_ctx(session, actor)),
     )
 
 
@@ -157,7 +158,7 @@ def template_create(
         session,
         save,
         back="/scorecards",
-        page=lambda: ("operations/scorecards.html", _scorecards_ctx(session, actor)),
+        page=lambda: ("performance/scorecards.html", _scorecards_ctx(session, actor)),
     )
 
 
@@ -187,7 +188,7 @@ def scorecard_page(
     request: Request, session: SessionDep, actor: ActorDep, scorecard_id: int
 ) -> Response:
     ctx = _scorecard_ctx(session, actor, scorecard_id) | flash(request)
-    return render(request, "operations/scorecard.html", ctx)
+    return render(request, "performance/scorecard.html", ctx)
 
 
 @router.get("/scorecards/{scorecard_id}/lines", response_class=HTMLResponse)
@@ -212,7 +213,7 @@ def scorecard_lines(
     )
     return render(
         request,
-        "operations/scorecard_lines.html",
+        "performance/scorecard_lines.html",
         {
             "card": card,
             "kpi": kpi,
@@ -235,7 +236,7 @@ def _card_action(
         session,
         lambda: run(data),
         back=f"/scorecards/{scorecard_id}",
-        page=lambda: ("operations/scorecard.html", _scorecard_ctx(session, actor, scorecard_id)),
+        page=lambda: ("performance/scorecard.html", _scorecard_ctx(session, actor, scorecard_id)),
     )
 
 
@@ -295,7 +296,7 @@ def _reviews_ctx(session: Session, actor: Actor, page: int = 1) -> dict[str, Any
 @router.get("/reviews", response_class=HTMLResponse)
 def review_list(request: Request, session: SessionDep, actor: ActorDep, page: int = 1) -> Response:
     ctx = _reviews_ctx(session, actor, page) | flash(request)
-    return render(request, "operations/reviews.html", ctx)
+    return render(request, "performance/reviews.html", ctx)
 
 
 @router.post("/reviews/new", response_class=HTMLResponse)
@@ -308,7 +309,7 @@ def review_create(
         session,
         lambda: reviews.create_review(session, actor=actor, data=parse(schemas.ReviewCreate, data)),
         back=lambda review: f"/reviews/{review.id}",
-        page=lambda: ("operations/reviews.html", _reviews_ctx(session, actor) | {"form": data}),
+        page=lambda: ("performance/reviews.html", _reviews_ctx(session, actor) | {"form": data}),
     )
 
 
@@ -330,7 +331,7 @@ def _review_ctx(session: Session, actor: Actor, review_id: int) -> dict[str, Any
 @router.get("/reviews/{review_id}", response_class=HTMLResponse)
 def review_page(request: Request, session: SessionDep, actor: ActorDep, review_id: int) -> Response:
     ctx = _review_ctx(session, actor, review_id) | flash(request)
-    return render(request, "operations/review.html", ctx)
+    return render(request, "performance/review.html", ctx)
 
 
 def _review_action(
@@ -343,7 +344,7 @@ def _review_action(
         session,
         lambda: run(data),
         back=f"/reviews/{review_id}",
-        page=lambda: ("operations/review.html", _review_ctx(session, actor, review_id)),
+        page=lambda: ("performance/review.html", _review_ctx(session, actor, review_id)),
     )
 
 
@@ -386,12 +387,8 @@ def review_action_item(
 def action_item_update(
     request: Request, session: SessionDep, actor: ActorDep, form: FormDep, action_item_id: int
 ) -> Response:
-    from cofab.operations.models import ActionItem
-
     item = session.get(ActionItem, action_item_id)
     if item is None:
-        from cofab.core.errors import NotFound
-
         raise NotFound()
     reviews.get_review(session, actor=actor, review_id=item.review_id)
     return _review_action(
@@ -407,3 +404,6 @@ def action_item_update(
             data=parse(schemas.ActionItemUpdate, data),
         ),
     )
+
+
+labels.register()

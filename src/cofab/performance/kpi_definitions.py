@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from cofab.core.i18n import N_, translate
-from cofab.operations.kpi_sql import ratio
+from cofab.performance.kpi_sql import ratio
 
 # The SQL query (one per family of sums) a KPI reads; kpis.SOURCE_QUERIES runs them.
 Source = Literal["delivery", "lead", "receipts", "response", "resolution", "ack"]

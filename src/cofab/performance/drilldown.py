@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
-from cofab.operations import kpis
 from cofab.operations.models import Order, OrderLine, Receipt, SupportTicket
+from cofab.performance import kpis
 
 MAX_ROWS = 500
 

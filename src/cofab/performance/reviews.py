@@ -15,8 +15,8 @@ from cofab.core import audit
 from cofab.core.access import Actor, scope_to_partner
 from cofab.core.errors import FieldProblem, Forbidden
 from cofab.core.i18n import N_
-from cofab.operations import kpis, rules, schemas
-from cofab.operations.models import ActionItem, Review
+from cofab.performance import kpis, rules, schemas
+from cofab.performance.models import ActionItem, Review
 
 DONE_STATES = ("done", "cancelled")
 

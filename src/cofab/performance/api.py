@@ -12,8 +12,8 @@ from cofab.core.access import Actor
 from cofab.core.i18n import translate
 from cofab.core.pagination import Page, page_of
 from cofab.core.web import DbSession, api_actor
-from cofab.operations import drilldown, kpis, reviews, schemas, scorecards
-from cofab.operations.periods import parse_period
+from cofab.performance import drilldown, kpis, reviews, schemas, scorecards
+from cofab.performance.periods import parse_period
 
 router = APIRouter(prefix="/api/v1", tags=["performance"])
 SessionDep = DbSession

@@ -14,8 +14,11 @@ from cofab.core import jobs
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.db.session import unit_of_work
 from cofab.domains import JOB_MODULES
-from cofab.operations import orders, schemas, scorecard_refresh, scorecards, tickets
-from cofab.operations.models import Scorecard, ShipmentLine
+from cofab.operations import orders, schemas, tickets
+from cofab.operations.models import ShipmentLine
+from cofab.performance import schemas as performance_schemas
+from cofab.performance import scorecard_refresh, scorecards
+from cofab.performance.models import Scorecard
 
 DUE = date(2025, 2, 10)
 Q1 = date(2025, 1, 1)
@@ -38,7 +41,7 @@ def card_of(engine, partner_id: int) -> tuple[float | None, dict]:  # type: igno
 
 
 def test_the_worker_knows_the_job() -> None:
-    assert "cofab.operations.scorecard_refresh" in JOB_MODULES
+    assert "cofab.performance.scorecard_refresh" in JOB_MODULES
 
 
 def test_receipts_queue_one_recompute_and_the_worker_updates_the_grade(
@@ -142,7 +145,7 @@ def test_grade_warning_links_to_the_partners_own_scorecards(
         scorecards.save_template(
             session,
             actor=SYSTEM_ACTOR,
-            data=schemas.ScorecardTemplateIn.model_validate(
+            data=performance_schemas.ScorecardTemplateIn.model_validate(
                 {
                     "name": "Everyone is watched",
                     "period": "quarter",

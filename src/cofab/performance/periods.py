@@ -7,8 +7,8 @@ from datetime import date
 
 from cofab.core.errors import FieldProblem, ValidationFailed
 from cofab.core.i18n import N_
-from cofab.operations import rules
-from cofab.operations.scorecards import period_bounds
+from cofab.performance import rules
+from cofab.performance.scorecards import period_bounds
 
 PERIOD_PATTERN = re.compile(r"^(\d{4})-(?:Q([1-4])|(\d{2}))$")
 
