@@ -146,6 +146,7 @@ def owner_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Who owns an invention of this kind under these IP terms (the register's rule)."""
+    import cofab.development.models  # noqa: F401  registers the owner labels the line shows
     from cofab.development.ip_ownership import RESULT_KINDS, owners_of
 
     _choice("--kind", kind, RESULT_KINDS)
