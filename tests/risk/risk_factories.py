@@ -9,9 +9,9 @@ from tests.conftest import World
 
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.db.session import unit_of_work
-from cofab.risk import register
+from cofab.risk import register, transitions
 from cofab.risk.models import ContingencyPlan
-from cofab.risk.schemas import MitigationIn, RiskCreate
+from cofab.risk.schemas import MitigationIn, RiskCreate, TransitionCreate
 
 RISK_SAMPLE_BODIES = {
     "RiskCreate": {"title": "Intrusion", "category": "supply", "likelihood": 1, "impact": 1},
@@ -22,6 +22,8 @@ RISK_SAMPLE_BODIES = {
     "PlanCreate": {"title": "Intrusion", "alternate_site_id": 0},
     "DrillIn": {"held_on": "2020-01-01"},
     "TtsRequest": {"network": {}},
+    "TransitionCreate": {"partner_id": 0},
+    "TransitionStepUpdate": {"owner": "hijacked", "done": True},
 }
 
 
@@ -54,6 +56,14 @@ def _plan_about_partner_b(world: World, engine: Engine) -> int:
         return plan.id
 
 
+def _transition_about_partner_b(world: World, engine: Engine) -> tuple[int, int]:
+    with unit_of_work(engine) as session:
+        plan = transitions.start_transition(
+            session, actor=SYSTEM_ACTOR, data=TransitionCreate(partner_id=world.partner_b)
+        )
+        return plan.id, plan.steps[0].id
+
+
 def isolation_resolvers(world: World, engine: Engine) -> dict[str, Callable[[World, Engine], int]]:
     made: dict[str, int] = {}
 
@@ -62,8 +72,19 @@ def isolation_resolvers(world: World, engine: Engine) -> dict[str, Callable[[Wor
             made["risk_id"], made["mitigation_id"] = _risk_about_partner_b(world, engine)
         return made
 
+    exits: dict[str, int] = {}
+
+    def exit_ids(world: World, engine: Engine) -> dict[str, int]:
+        if not exits:
+            exits["transition_id"], exits["transition_step_id"] = _transition_about_partner_b(
+                world, engine
+            )
+        return exits
+
     return {
         "risk_id": lambda w, e: ids(w, e)["risk_id"],
         "mitigation_id": lambda w, e: ids(w, e)["mitigation_id"],
         "risk:plan_id": _plan_about_partner_b,
+        "risk:transition_id": lambda w, e: exit_ids(w, e)["transition_id"],
+        "risk:transition_step_id": lambda w, e: exit_ids(w, e)["transition_step_id"],
     }

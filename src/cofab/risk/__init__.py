@@ -24,5 +24,6 @@ PARTS = DomainParts(
     hooks=(
         "cofab.risk.thread_subject",  # risks as discussion subjects
         "cofab.risk.inbox_source",  # mitigations and drills in the inbox
+        "cofab.risk.exit_gate",  # no exit while a transition plan's mandatory step is open
     ),
 )

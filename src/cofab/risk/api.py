@@ -22,6 +22,7 @@ from cofab.risk import (
     signals,
     single_source,
     spend,
+    transitions,
 )
 from cofab.risk.models import Risk
 
@@ -228,6 +229,42 @@ def get_plan(session: DbSession, actor: ApiActor, plan_id: int) -> Any:
 @router.post("/plans/{plan_id}/drills", response_model=schemas.PlanRead)
 def record_drill(session: DbSession, actor: ApiActor, plan_id: int, body: schemas.DrillIn) -> Any:
     return _plan(contingency.record_drill(session, actor=actor, plan_id=plan_id, data=body))
+
+
+def _transition(plan: Any) -> schemas.TransitionRead:
+    fields = {name: getattr(plan, name) for name in schemas.TransitionRead.model_fields}
+    fields["steps"] = [schemas.TransitionStepRead.model_validate(s) for s in plan.steps]
+    fields["open_mandatory"] = len(plan.open_mandatory)
+    return schemas.TransitionRead.model_validate(fields)
+
+
+@router.get("/transitions", response_model=list[schemas.TransitionRead])
+def list_transitions(session: DbSession, actor: ApiActor) -> Any:
+    return [_transition(p) for p in transitions.list_transitions(session, actor=actor)]
+
+
+@router.post("/transitions", response_model=schemas.TransitionRead, status_code=201)
+def start_transition(session: DbSession, actor: ApiActor, body: schemas.TransitionCreate) -> Any:
+    """Snapshot what the partner holds (orders, forecast, contracts, documents) and where its
+    work goes (contingency alternates) as a checklist; mandatory steps gate its exit."""
+    return _transition(transitions.start_transition(session, actor=actor, data=body))
+
+
+@router.get("/transitions/{transition_id}", response_model=schemas.TransitionRead)
+def get_transition(session: DbSession, actor: ApiActor, transition_id: int) -> Any:
+    return _transition(
+        transitions.get_transition(session, actor=actor, transition_id=transition_id)
+    )
+
+
+@router.patch("/transition-steps/{transition_step_id}", response_model=schemas.TransitionStepRead)
+def update_transition_step(
+    session: DbSession,
+    actor: ApiActor,
+    transition_step_id: int,
+    body: schemas.TransitionStepUpdate,
+) -> Any:
+    return transitions.update_step(session, actor=actor, step_id=transition_step_id, data=body)
 
 
 @router.post("/tts")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cofab.core.i18n import N_
@@ -176,3 +176,53 @@ class ContingencyPlan(Timestamped, Base):
     def is_untested(self, today: date) -> bool:
         """Never drilled, or the last drill is older than the cadence."""
         return self.last_drill_on is None or self.drill_due() < today
+
+
+class TransitionPlan(Timestamped, Base):
+    """A partner's exit (§2.1, §5.2) as a checklist: what it holds of ours (open orders,
+    forecast commitments, contracts, shared documents, tooling) and where its work goes (the
+    alternates of the contingency plans), each a step with an owner. While a mandatory step is
+    open, the partner cannot be moved to exited (``exit_gate``)."""
+
+    __tablename__ = "risk_transition_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = unit_id_column()
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    created_by: Mapped[str] = mapped_column(String(254), default="")
+
+    steps: Mapped[list[TransitionStep]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="TransitionStep.position"
+    )
+
+    @property
+    def open_mandatory(self) -> list[TransitionStep]:
+        return [s for s in self.steps if s.mandatory and s.done_on is None]
+
+
+class TransitionStep(Base):
+    __tablename__ = "risk_transition_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("risk_transition_plans.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    # open_order | forecast | contract | document | tooling | alternate | dual_running |
+    # knowledge | exit_report
+    kind: Mapped[str] = mapped_column(String(32))
+    ref: Mapped[str] = mapped_column(String(200), default="")  # what it is about (order ref, …)
+    title: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    due_date: Mapped[date | None] = mapped_column(Date)
+    mandatory: Mapped[bool] = mapped_column(Boolean, default=True)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    done_by: Mapped[str | None] = mapped_column(String(254))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    plan: Mapped[TransitionPlan] = relationship(back_populates="steps")

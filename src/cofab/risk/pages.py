@@ -14,14 +14,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
-from cofab.core.errors import CofabError, FieldProblem, ValidationFailed
+from cofab.core.errors import CofabError, FieldProblem, NotFound, ValidationFailed
 from cofab.core.forms import FormDep, fields, parse, upload_in
 from cofab.core.i18n import N_, translate
 from cofab.core.jobs import FINISHED, SUCCEEDED
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.partners.models import Partner
-from cofab.risk import register, schemas, signals, single_source, spend, tts_runs
+from cofab.risk import (
+    register,
+    schemas,
+    signals,
+    single_source,
+    spend,
+    transitions,
+    tts_runs,
+)
 from cofab.risk.models import RiskCategory, RiskStatus
 
 router = APIRouter(include_in_schema=False)
@@ -154,6 +162,84 @@ def concentration_page(request: Request, session: DbSession, actor: ActorDep) ->
         "chart": chart,
     }
     return render(request, "risk/concentration.html", context)
+
+
+def _transitions_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    *,
+    form: dict[str, Any] | None = None,
+    error: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    context = {
+        "plans": transitions.list_transitions(session, actor=actor),
+        "partners": _partners(session),
+        "can_write": actor.role in register.WRITERS,
+        "form": form or {},
+        **(error or {}),
+    }
+    return render(request, "risk/transitions.html", context, status_code=status_code)
+
+
+@router.get("/risk/transitions", response_class=HTMLResponse)
+def transitions_page(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
+    return _transitions_page(request, session, actor)
+
+
+@router.post("/risk/transitions", response_model=None)
+def start_transition(
+    request: Request, session: DbSession, actor: ActorDep, form: FormDep
+) -> Response:
+    register.ensure_writer(actor)
+    data = fields(form)
+    try:
+        body = parse(schemas.TransitionCreate, data)
+        plan = transitions.start_transition(session, actor=actor, data=body)
+    except CofabError as exc:
+        session.rollback()
+        context = error_context(exc, request.state.locale)
+        return _transitions_page(
+            request, session, actor, form=data, error=context, status_code=exc.status
+        )
+    return RedirectResponse(f"/risk/transitions/{plan.id}", status_code=303)
+
+
+@router.get("/risk/transitions/{transition_id}", response_class=HTMLResponse)
+def transition_page(
+    request: Request, session: DbSession, actor: ActorDep, transition_id: int
+) -> HTMLResponse:
+    plan = transitions.get_transition(session, actor=actor, transition_id=transition_id)
+    context = {
+        "plan": plan,
+        "partner": session.get(Partner, plan.partner_id),
+        "can_write": actor.role in register.WRITERS,
+    }
+    return render(request, "risk/transition.html", context)
+
+
+@router.post("/risk/transitions/{transition_id}/steps/{transition_step_id}", response_model=None)
+def update_transition_step(
+    request: Request,
+    session: DbSession,
+    actor: ActorDep,
+    transition_id: int,
+    transition_step_id: int,
+    form: FormDep,
+) -> Response:
+    register.ensure_writer(actor)
+    plan = transitions.get_transition(session, actor=actor, transition_id=transition_id)
+    if transition_step_id not in {s.id for s in plan.steps}:
+        raise NotFound()
+    data = fields(form)
+    data["done"] = data.get("done") == "1"
+    data = {k: v for k, v in data.items() if k in ("owner", "due_date", "note", "done")}
+    if not data.get("due_date"):
+        data["due_date"] = None
+    body = parse(schemas.TransitionStepUpdate, data)
+    transitions.update_step(session, actor=actor, step_id=transition_step_id, data=body)
+    return RedirectResponse(f"/risk/transitions/{transition_id}", status_code=303)
 
 
 NO_NETWORK_FILE = N_("Choose a network JSON file to upload.")

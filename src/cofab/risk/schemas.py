@@ -162,3 +162,48 @@ class TtsRequest(BaseModel):
 
     network: dict[str, Any]
     node: str | None = None
+
+
+class TransitionCreate(BaseModel):
+    partner_id: int
+    title: str = Field(default="", max_length=200)
+    reason: str = Field(default="", max_length=4000)
+    owner: str = Field(default="", max_length=200)
+    due_date: date | None = None
+
+
+class TransitionStepUpdate(BaseModel):
+    owner: str | None = Field(default=None, max_length=200)
+    due_date: date | None = None
+    note: str | None = Field(default=None, max_length=4000)
+    done: bool | None = None
+
+
+class TransitionStepRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    position: int
+    kind: str
+    ref: str
+    title: str
+    owner: str
+    due_date: date | None
+    mandatory: bool
+    done_on: date | None
+    done_by: str | None
+    note: str
+
+
+class TransitionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    partner_id: int
+    title: str
+    reason: str
+    owner: str
+    created_by: str
+    created_at: datetime
+    steps: list[TransitionStepRead]
+    open_mandatory: int = 0

@@ -1,0 +1,306 @@
+"""Exit and production transition: when a partner leaves (§2.1, §5.2), what must move or come
+back, as a checklist with owners.
+
+Starting a plan takes a snapshot of what the partner holds today, one step each:
+- every open order with quantity still to receive (move it or receive it out),
+- forecast commitments per family for periods not yet ended (cancel or move them),
+- every contract in force (terminate or novate it),
+- every vault document still shared with it (recover it; the vault exit report confirms),
+- the alternate source of every contingency plan about the partner or one of its sites (move
+  the family there), or one step to find an alternate when no plan names one,
+and the steps every exit has: tooling and consigned inventory returned, a dual-running period,
+knowledge transfer, and the vault exit report. The snapshot is kept as taken: later orders do
+not rewrite a plan someone is working through. Mandatory steps left open keep the partner out
+of "exited" (``exit_gate``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from cofab.contracts.models import Contract
+from cofab.core import audit
+from cofab.core.access import Actor
+from cofab.core.errors import FieldProblem, NotFound, ValidationFailed
+from cofab.core.i18n import N_
+from cofab.core.labels import register_labels
+from cofab.forecast.models import ForecastLine
+from cofab.operations.models import Order, OrderLine
+from cofab.partners.models import Partner, PartnerStatus, Site
+from cofab.risk import register
+from cofab.risk.models import ContingencyPlan, TransitionPlan, TransitionStep
+from cofab.risk.schemas import TransitionCreate, TransitionStepUpdate
+from cofab.vault.models import VaultDocument, VaultShare
+
+TRANSITION_INVALID = N_("The transition plan has {count} problem(s); nothing was saved.")
+NO_SUCH_PARTNER = N_("No partner with id {id}.")
+ALREADY_EXITED = N_("The partner has already exited.")
+LIVE_CONTRACT_STATUSES = ("approved", "active")
+OPEN_ORDER_STATUSES = ("open", "pending_approval")
+
+register_labels(
+    {
+        "transition_open_order": N_("Open order"),
+        "transition_forecast": N_("Forecast commitment"),
+        "transition_contract": N_("Contract"),
+        "transition_document": N_("Shared document"),
+        "transition_tooling": N_("Tooling and consigned inventory"),
+        "transition_alternate": N_("Alternate source"),
+        "transition_dual_running": N_("Dual running"),
+        "transition_knowledge": N_("Knowledge transfer"),
+        "transition_exit_report": N_("Vault exit report"),
+    }
+)
+
+
+def _step(kind: str, title: str, ref: str = "", *, mandatory: bool = True) -> dict[str, Any]:
+    return {"kind": kind, "title": title, "ref": ref[:200], "mandatory": mandatory}
+
+
+def _orders(session: Session, partner_id: int) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(
+            Order.external_ref,
+            func.count(OrderLine.id),
+            func.sum(OrderLine.quantity - OrderLine.received_total),
+        )
+        .join(OrderLine, OrderLine.order_id == Order.id)
+        .where(
+            Order.partner_id == partner_id,
+            Order.status.in_(OPEN_ORDER_STATUSES),
+            OrderLine.received_total < OrderLine.quantity,
+        )
+        .group_by(Order.external_ref)
+        .order_by(Order.external_ref)
+    ).all()
+    return [
+        _step(
+            "open_order",
+            f"Order {ref}: {lines} open line(s), {Decimal(left or 0).normalize():f} units to "
+            "receive or move to the alternate",
+            str(ref),
+        )
+        for ref, lines, left in rows
+    ]
+
+
+def _forecast(session: Session, partner_id: int, today: date) -> list[dict[str, Any]]:
+    per_family: dict[str, list[ForecastLine]] = defaultdict(list)
+    for line in session.execute(
+        select(ForecastLine)
+        .where(ForecastLine.partner_id == partner_id, ForecastLine.period_end > today)
+        .order_by(ForecastLine.family, ForecastLine.period_start)
+    ).scalars():
+        per_family[line.family].append(line)
+    steps = []
+    for family, lines in per_family.items():
+        qty = sum((line.committed_qty or line.planned_qty for line in lines), Decimal(0))
+        last = max(line.period for line in lines)
+        steps.append(
+            _step(
+                "forecast",
+                f"Forecast for {family}: {qty.normalize():f} units in {len(lines)} line(s) "
+                f"through {last} — cancel with the partner or move to the alternate",
+                family,
+            )
+        )
+    return steps
+
+
+def _contracts(session: Session, partner_id: int) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(Contract)
+        .where(Contract.partner_id == partner_id, Contract.status.in_(LIVE_CONTRACT_STATUSES))
+        .order_by(Contract.id)
+    ).scalars()
+    return [
+        _step(
+            "contract",
+            f"Contract {c.external_ref or c.id} “{c.title}”: terminate, let expire or novate",
+            c.external_ref or str(c.id),
+        )
+        for c in rows
+    ]
+
+
+def _documents(session: Session, partner_id: int) -> list[dict[str, Any]]:
+    now = datetime.now(UTC)
+    rows = session.execute(
+        select(VaultDocument.title, VaultDocument.kind, VaultDocument.external_ref)
+        .join(VaultShare, VaultShare.document_id == VaultDocument.id)
+        .where(
+            VaultShare.partner_id == partner_id,
+            VaultShare.revoked_at.is_(None),
+            or_(VaultShare.expires_at.is_(None), VaultShare.expires_at > now),
+        )
+        .distinct()
+        .order_by(VaultDocument.title)
+    ).all()
+    return [
+        _step("document", f"Recover or revoke “{title}” ({kind})", ref or title)
+        for title, kind, ref in rows
+    ]
+
+
+def _alternates(session: Session, partner: Partner) -> list[dict[str, Any]]:
+    site_ids = select(Site.id).where(Site.partner_id == partner.id)
+    plans = session.execute(
+        select(ContingencyPlan, Site, Partner)
+        .join(Site, Site.id == ContingencyPlan.alternate_site_id)
+        .join(Partner, Partner.id == Site.partner_id)
+        .where(
+            or_(
+                ContingencyPlan.partner_id == partner.id,
+                ContingencyPlan.site_id.in_(site_ids),
+            )
+        )
+        .order_by(ContingencyPlan.id)
+    ).all()
+    if not plans:
+        return [
+            _step(
+                "alternate",
+                f"No contingency plan names an alternate for {partner.name_en}: find and "
+                "qualify one",
+            )
+        ]
+    return [
+        _step(
+            "alternate",
+            f"Move {plan.product_family or plan.title} to {alt_partner.name_en} — {site.name} "
+            f"(contingency plan “{plan.title}”, safety stock {plan.safety_stock})",
+            f"plan {plan.id}",
+        )
+        for plan, site, alt_partner in plans
+    ]
+
+
+FIXED_STEPS = (
+    ("tooling", "Return tooling, fixtures and consigned inventory (count and sign off)", True),
+    ("dual_running", "Dual running: alternate's first lots accepted before the last order", False),
+    ("knowledge", "Knowledge transfer: process sheets, test programs, open issues", False),
+    ("exit_report", "Issue the vault exit report and get the partner's confirmation", True),
+)
+
+
+def start_transition(
+    session: Session, *, actor: Actor, data: TransitionCreate, today: date | None = None
+) -> TransitionPlan:
+    register.ensure_writer(actor)
+    day = today or date.today()
+    partner = session.get(Partner, data.partner_id)
+    if partner is None:
+        problem = FieldProblem("partner_id", NO_SUCH_PARTNER, {"id": data.partner_id})
+        raise ValidationFailed(TRANSITION_INVALID, problems=[problem], count=1)
+    if partner.status == PartnerStatus.EXITED:
+        problem = FieldProblem("partner_id", ALREADY_EXITED)
+        raise ValidationFailed(TRANSITION_INVALID, problems=[problem], count=1)
+    found = (
+        _orders(session, partner.id)
+        + _forecast(session, partner.id, day)
+        + _contracts(session, partner.id)
+        + _documents(session, partner.id)
+        + _alternates(session, partner)
+        + [_step(kind, title, mandatory=mandatory) for kind, title, mandatory in FIXED_STEPS]
+    )
+    owner = data.owner or actor.email or ""
+    plan = TransitionPlan(
+        partner_id=partner.id,
+        title=data.title or f"Exit of {partner.name_en}",
+        reason=data.reason,
+        owner=owner,
+        created_by=actor.email or "system",
+    )
+    for position, step in enumerate(found, start=1):
+        plan.steps.append(
+            TransitionStep(position=position, owner=owner, due_date=data.due_date, **step)
+        )
+    session.add(plan)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="create",
+        entity="risk_transition",
+        entity_id=plan.id,
+        partner_id=partner.id,
+        after=audit.snapshot(plan) | {"steps": [s.title for s in plan.steps]},
+    )
+    return plan
+
+
+def get_transition(session: Session, *, actor: Actor, transition_id: int) -> TransitionPlan:
+    register.ensure_reader(actor)
+    plan = session.execute(
+        select(TransitionPlan)
+        .where(TransitionPlan.id == transition_id)
+        .options(selectinload(TransitionPlan.steps))
+    ).scalar_one_or_none()
+    if plan is None:
+        raise NotFound()
+    return plan
+
+
+def list_transitions(session: Session, *, actor: Actor) -> list[TransitionPlan]:
+    register.ensure_reader(actor)
+    return list(
+        session.execute(
+            select(TransitionPlan)
+            .options(selectinload(TransitionPlan.steps))
+            .order_by(TransitionPlan.id.desc())
+        ).scalars()
+    )
+
+
+def update_step(
+    session: Session, *, actor: Actor, step_id: int, data: TransitionStepUpdate
+) -> TransitionStep:
+    """Owner, due date, note, done or reopened; the done date and who marked it are kept."""
+    register.ensure_writer(actor)
+    step = session.get(TransitionStep, step_id)
+    if step is None:
+        raise NotFound()
+    get_transition(session, actor=actor, transition_id=step.plan_id)  # the plan's unit scope
+    before = audit.snapshot(step)
+    values = data.model_dump(exclude_unset=True)
+    done = values.pop("done", None)
+    for name, value in values.items():
+        setattr(step, name, value)
+    if done is True and step.done_on is None:
+        step.done_on = date.today()
+        step.done_by = actor.email
+    elif done is False:
+        step.done_on, step.done_by = None, None
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        entity="risk_transition_step",
+        entity_id=step.id,
+        before=before,
+        after=audit.snapshot(step),
+    )
+    return step
+
+
+def open_mandatory_steps(session: Session, partner_id: int) -> list[TransitionStep]:
+    """Mandatory steps still open in any transition plan of the partner (the exit gate)."""
+    return list(
+        session.execute(
+            select(TransitionStep)
+            .join(TransitionPlan, TransitionPlan.id == TransitionStep.plan_id)
+            .where(
+                TransitionPlan.partner_id == partner_id,
+                TransitionStep.mandatory.is_(True),
+                TransitionStep.done_on.is_(None),
+            )
+            .order_by(TransitionStep.plan_id, TransitionStep.position)
+        ).scalars()
+    )
