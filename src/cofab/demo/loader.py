@@ -331,6 +331,9 @@ def _load_one(session: Session, case_name: str, today: date) -> list[DemoAccess]
     from cofab.demo import discussions_demo  # discussions: NCR and order threads, mentions
 
     discussions_demo.load(session, case_name, refs, today)
+    from cofab.demo import risk_demo  # risk: register, contingency plans, an exit transition
+
+    risk_demo.load(session, case_name, refs, today)
     return logins
 
 
