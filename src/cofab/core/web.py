@@ -78,7 +78,7 @@ async def db_session(request: Request) -> AsyncIterator[Session]:
 
 
 # Connections a pool keeps free beside the requests' own: the KPI fan-out's helpers
-# (operations.kpi_fanout.MAX_HELPERS_PER_PROCESS), the audit sealer and a unit of work a
+# (performance.kpi_fanout.MAX_HELPERS_PER_PROCESS), the audit sealer and a unit of work a
 # request opens beside its own (a refused vault read is logged in one).
 RESERVED_CONNECTIONS = 6
 # Threads that only end units of work (commit or roll back, then the deferred writes).

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData
 
 from cofab.core.access import Actor, scope_to_partner
+from cofab.core.form_actions import Redo, act, flash, form_action
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.pagination import Page, paginate
 from cofab.core.web import DbSession, page_actor, render
@@ -35,9 +35,7 @@ from cofab.operations.models import (
 )
 from cofab.operations.schemas import INCOTERMS_2020
 from cofab.operations.web_forms import (
-    act,
     can_write,
-    flash,
     form_int,
     line_slots,
     partner_choices,
@@ -173,80 +171,71 @@ def order_page(request: Request, session: SessionDep, actor: ActorDep, order_id:
     return render(request, "operations/order.html", ctx)
 
 
-def _order_action(
-    request: Request, session: Session, actor: Actor, order_id: int, action: Any
-) -> Response:
-    return act(
-        request,
-        session,
-        action,
-        back=f"/orders/{order_id}",
-        page=lambda: ("operations/order.html", _order_ctx(session, actor, order_id)),
+def _order_redo(session: Session, actor: Actor, order_id: int) -> Redo:
+    """A change on the order page returns there (or shows it again with the reasons)."""
+    orders.get_order(session, actor=actor, order_id=order_id)
+    return Redo(
+        f"/orders/{order_id}",
+        lambda: ("operations/order.html", _order_ctx(session, actor, order_id)),
     )
+
+
+def _line_redo(session: Session, actor: Actor, line_id: int) -> Redo:
+    """A line is changed on its order's page."""
+    line = orders.get_line(session, actor=actor, line_id=line_id)
+    return _order_redo(session, actor, line.order_id)
 
 
 @router.post("/orders/{order_id}/approve", response_class=HTMLResponse)
 def order_approve(
     request: Request, session: SessionDep, actor: ActorDep, order_id: int
 ) -> Response:
-    orders.get_order(session, actor=actor, order_id=order_id)
-    return _order_action(
+    return form_action(
         request,
         session,
-        actor,
-        order_id,
-        lambda: orders.approve_order(session, actor=actor, order_id=order_id),
+        None,
+        lambda _: orders.approve_order(session, actor=actor, order_id=order_id),
+        _order_redo(session, actor, order_id),
     )
 
 
 @router.post("/orders/{order_id}/close", response_class=HTMLResponse)
 def order_close(request: Request, session: SessionDep, actor: ActorDep, order_id: int) -> Response:
-    orders.get_order(session, actor=actor, order_id=order_id)
-    return _order_action(
+    return form_action(
         request,
         session,
-        actor,
-        order_id,
-        lambda: orders.close_order(session, actor=actor, order_id=order_id),
+        None,
+        lambda _: orders.close_order(session, actor=actor, order_id=order_id),
+        _order_redo(session, actor, order_id),
     )
 
 
 @router.post("/orders/{order_id}/cancel", response_class=HTMLResponse)
 def order_cancel(request: Request, session: SessionDep, actor: ActorDep, order_id: int) -> Response:
-    orders.get_order(session, actor=actor, order_id=order_id)
-    return _order_action(
+    return form_action(
         request,
         session,
-        actor,
-        order_id,
-        lambda: orders.cancel_order(session, actor=actor, order_id=order_id),
+        None,
+        lambda _: orders.cancel_order(session, actor=actor, order_id=order_id),
+        _order_redo(session, actor, order_id),
     )
 
 
 # --- lines ------------------------------------------------------------------------------------
 
 
-def _line_action(
-    request: Request, form: FormData, session: Session, actor: Actor, line_id: int, run: Any
-) -> Response:
-    line = orders.get_line(session, actor=actor, line_id=line_id)
-    data = fields(form)
-    return _order_action(request, session, actor, line.order_id, lambda: run(data))
-
-
 @router.post("/order-lines/{line_id}/ack", response_class=HTMLResponse)
 def line_ack(
     request: Request, session: SessionDep, actor: ActorDep, form: FormDep, line_id: int
 ) -> Response:
-    return _line_action(
+    return form_action(
         request,
-        form,
         session,
-        actor,
-        line_id,
+        form,
         lambda data: orders.acknowledge(
             session, actor=actor, line_id=line_id, data=parse(schemas.AckAction, data)
         ),
+        _line_redo(session, actor, line_id),
     )
 
 
@@ -254,15 +243,14 @@ def line_ack(
 def line_proposal(
     request: Request, session: SessionDep, actor: ActorDep, form: FormDep, line_id: int
 ) -> Response:
-    return _line_action(
+    return form_action(
         request,
-        form,
         session,
-        actor,
-        line_id,
+        form,
         lambda data: orders.decide_proposal(
             session, actor=actor, line_id=line_id, data=parse(schemas.ProposalDecision, data)
         ),
+        _line_redo(session, actor, line_id),
     )
 
 
@@ -270,15 +258,14 @@ def line_proposal(
 def line_progress(
     request: Request, session: SessionDep, actor: ActorDep, form: FormDep, line_id: int
 ) -> Response:
-    return _line_action(
+    return form_action(
         request,
-        form,
         session,
-        actor,
-        line_id,
+        form,
         lambda data: progress.post_progress(
             session, actor=actor, line_id=line_id, data=parse(schemas.ProgressIn, data)
         ),
+        _line_redo(session, actor, line_id),
     )
 
 

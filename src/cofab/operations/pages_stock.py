@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 from cofab.core.access import Actor
 from cofab.core.downloads import tabular_response
 from cofab.core.errors import CofabError
+from cofab.core.form_actions import Redo, act, flash, form_action
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.pagination import Page, paginate
 from cofab.core.tabular import TableLimits, read_table
@@ -19,9 +20,7 @@ from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.operations import exporting, importing, inventory, rules, schemas, tickets
 from cofab.operations.web_forms import (
-    act,
     can_write,
-    flash,
     partner_choices,
     partner_names,
     site_choices,
@@ -120,19 +119,22 @@ def ticket_create(
     )
 
 
-def _ticket_action(
+def _ticket_note(
     request: Request, form: FormData, session: Session, actor: Actor, ticket_id: int, resolve: bool
 ) -> Response:
+    """Respond to or resolve a ticket with the note the form carries; back to the ticket list."""
     tickets.get_ticket(session, actor=actor, ticket_id=ticket_id)
     data = fields(form)
     note = parse(schemas.TicketNote, {k: v for k, v in data.items() if k == "note"}).note
     run = tickets.resolve if resolve else tickets.respond
-    return act(
+    return form_action(
         request,
         session,
-        lambda: run(session, actor=actor, ticket_id=ticket_id, note=note),
-        back="/tickets",
-        page=lambda: ("operations/tickets.html", _tickets_ctx(request, session, actor)),
+        None,
+        lambda _: run(session, actor=actor, ticket_id=ticket_id, note=note),
+        Redo(
+            "/tickets", lambda: ("operations/tickets.html", _tickets_ctx(request, session, actor))
+        ),
     )
 
 
@@ -140,14 +142,14 @@ def _ticket_action(
 def ticket_respond(
     request: Request, session: SessionDep, actor: ActorDep, form: FormDep, ticket_id: int
 ) -> Response:
-    return _ticket_action(request, form, session, actor, ticket_id, resolve=False)
+    return _ticket_note(request, form, session, actor, ticket_id, resolve=False)
 
 
 @router.post("/tickets/{ticket_id}/resolve", response_class=HTMLResponse)
 def ticket_resolve(
     request: Request, session: SessionDep, actor: ActorDep, form: FormDep, ticket_id: int
 ) -> Response:
-    return _ticket_action(request, form, session, actor, ticket_id, resolve=True)
+    return _ticket_note(request, form, session, actor, ticket_id, resolve=True)
 
 
 # --- files ------------------------------------------------------------------------------------

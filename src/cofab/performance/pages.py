@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData
 
 from cofab.core.access import Actor
 from cofab.core.errors import CofabError, FieldProblem, NotFound, ValidationFailed
+from cofab.core.form_actions import Redo, act, flash, form_action
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.i18n import N_
 from cofab.core.pagination import Page, paginate
@@ -22,9 +22,7 @@ from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.performance import drilldown, kpis, labels, periods, reviews, schemas, scorecards
 from cofab.performance.models import ActionItem
 from cofab.performance.web_forms import (
-    act,
     can_write,
-    flash,
     form_int,
     partner_choices,
     partner_names,
@@ -226,17 +224,12 @@ def scorecard_lines(
     )
 
 
-def _card_action(
-    request: Request, form: FormData, session: Session, actor: Actor, scorecard_id: int, run: Any
-) -> Response:
+def _card_redo(session: Session, actor: Actor, scorecard_id: int) -> Redo:
+    """A comment or a dispute decision returns to the scorecard (or shows it again)."""
     scorecards.get_scorecard(session, actor=actor, scorecard_id=scorecard_id)
-    data = fields(form)
-    return act(
-        request,
-        session,
-        lambda: run(data),
-        back=f"/scorecards/{scorecard_id}",
-        page=lambda: ("performance/scorecard.html", _scorecard_ctx(session, actor, scorecard_id)),
+    return Redo(
+        f"/scorecards/{scorecard_id}",
+        lambda: ("performance/scorecard.html", _scorecard_ctx(session, actor, scorecard_id)),
     )
 
 
@@ -244,18 +237,17 @@ def _card_action(
 def scorecard_comment(
     request: Request, session: SessionDep, actor: ActorDep, form: FormDep, scorecard_id: int
 ) -> Response:
-    return _card_action(
+    return form_action(
         request,
-        form,
         session,
-        actor,
-        scorecard_id,
+        form,
         lambda data: scorecards.add_comment(
             session,
             actor=actor,
             scorecard_id=scorecard_id,
             data=parse(schemas.ScorecardCommentIn, data),
         ),
+        _card_redo(session, actor, scorecard_id),
     )
 
 
@@ -263,18 +255,17 @@ def scorecard_comment(
 def scorecard_resolve(
     request: Request, session: SessionDep, actor: ActorDep, form: FormDep, scorecard_id: int
 ) -> Response:
-    return _card_action(
+    return form_action(
         request,
-        form,
         session,
-        actor,
-        scorecard_id,
+        form,
         lambda data: scorecards.resolve_dispute(
             session,
             actor=actor,
             scorecard_id=scorecard_id,
             data=parse(schemas.DisputeResolution, data),
         ),
+        _card_redo(session, actor, scorecard_id),
     )
 
 
@@ -334,17 +325,12 @@ def review_page(request: Request, session: SessionDep, actor: ActorDep, review_i
     return render(request, "performance/review.html", ctx)
 
 
-def _review_action(
-    request: Request, form: FormData, session: Session, actor: Actor, review_id: int, run: Any
-) -> Response:
+def _review_redo(session: Session, actor: Actor, review_id: int) -> Redo:
+    """A decision or an action item returns to the review (or shows it again)."""
     reviews.get_review(session, actor=actor, review_id=review_id)
-    data = fields(form)
-    return act(
-        request,
-        session,
-        lambda: run(data),
-        back=f"/reviews/{review_id}",
-        page=lambda: ("performance/review.html", _review_ctx(session, actor, review_id)),
+    return Redo(
+        f"/reviews/{review_id}",
+        lambda: ("performance/review.html", _review_ctx(session, actor, review_id)),
     )
 
 
@@ -352,18 +338,17 @@ def _review_action(
 def review_decision(
     request: Request, session: SessionDep, actor: ActorDep, form: FormDep, review_id: int
 ) -> Response:
-    return _review_action(
+    return form_action(
         request,
-        form,
         session,
-        actor,
-        review_id,
+        form,
         lambda data: reviews.add_decision(
             session,
             actor=actor,
             review_id=review_id,
             text=parse(schemas.ReviewDecisionIn, data).text,
         ),
+        _review_redo(session, actor, review_id),
     )
 
 
@@ -371,15 +356,14 @@ def review_decision(
 def review_action_item(
     request: Request, session: SessionDep, actor: ActorDep, form: FormDep, review_id: int
 ) -> Response:
-    return _review_action(
+    return form_action(
         request,
-        form,
         session,
-        actor,
-        review_id,
+        form,
         lambda data: reviews.add_action_item(
             session, actor=actor, review_id=review_id, data=parse(schemas.ActionItemIn, data)
         ),
+        _review_redo(session, actor, review_id),
     )
 
 
@@ -390,19 +374,17 @@ def action_item_update(
     item = session.get(ActionItem, action_item_id)
     if item is None:
         raise NotFound()
-    reviews.get_review(session, actor=actor, review_id=item.review_id)
-    return _review_action(
+    return form_action(
         request,
-        form,
         session,
-        actor,
-        item.review_id,
+        form,
         lambda data: reviews.update_action_item(
             session,
             actor=actor,
             item_id=action_item_id,
             data=parse(schemas.ActionItemUpdate, data),
         ),
+        _review_redo(session, actor, item.review_id),
     )
 
 
