@@ -72,13 +72,21 @@ def _choices(session: Session, actor: Actor) -> dict[str, list[tuple[str, str, s
     users = [
         (f"user:{u.id}", u.display_name, u.timezone) for u in svc.visible_users(session, actor)
     ]
-    sites = [(f"site:{s.id}", s.name, s.timezone) for s in svc.visible_sites(session, actor)]
+    visible = svc.visible_sites(session, actor)
+    sites = [(f"site:{s.id}", s.name, s.timezone) for s in visible]
     stmt = select(Contact, Partner.name_en).join(Partner, Partner.id == Contact.partner_id)
     if actor.is_partner:
         stmt = stmt.where(Contact.partner_id == actor.partner_id)
     zones = svc.contact_zones(session)
+    first_site_zone: dict[int, str] = {}  # a contact without a zone works at the first site
+    for site in sorted(visible, key=lambda s: s.id):
+        first_site_zone.setdefault(site.partner_id, site.timezone)
     contacts = [
-        (f"contact:{c.id}", f"{c.name} ({partner})", zones.get(c.id, ""))
+        (
+            f"contact:{c.id}",
+            f"{c.name} ({partner})",
+            zones.get(c.id) or first_site_zone.get(c.partner_id, "UTC"),
+        )
         for c, partner in session.execute(stmt.order_by(Contact.name)).all()
     ]
     return {"users": users, "sites": sites, "contacts": contacts}
