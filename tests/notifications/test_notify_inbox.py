@@ -222,3 +222,51 @@ def test_admin_runs_the_daily_scan_as_jobs_now(
     assert status == "succeeded" and result is not None and result["notified"] > 0
     unread = api(world.users["manager"]).get("/api/v1/notifications/unread-count").json()
     assert unread["unread"] >= 2
+
+
+def test_review_action_items_are_listed_once_and_a_partner_closes_its_own(
+    world: World,
+    engine: Engine,
+    api,  # type: ignore[no-untyped-def]
+) -> None:
+    from cofab.core.access import SYSTEM_ACTOR
+    from cofab.performance import service as performance
+
+    made = {}
+    with unit_of_work(engine) as session:
+        for key, partner_id in (("a", world.partner_a), ("b", world.partner_b)):
+            review = performance.create_review(
+                session,
+                actor=SYSTEM_ACTOR,
+                data=performance.ReviewCreate(
+                    partner_id=partner_id,
+                    title=f"QBR {key}",
+                    held_on=TODAY - timedelta(days=1),
+                    period_start=TODAY - timedelta(days=90),
+                    period_end=TODAY - timedelta(days=1),
+                ),
+            )
+            item = performance.add_action_item(
+                session,
+                actor=SYSTEM_ACTOR,
+                review_id=review.id,
+                data=performance.ActionItemIn(
+                    title=f"Raise yield {key}", owner_side="partner", due_date=TODAY
+                ),
+            )
+            made[key] = item.id
+    alpha = api(world.users["partner_a"])
+    listed = _items(alpha, kind="performance.action_item")
+    assert [(i["id"], i["title"]) for i in listed] == [(made["a"], "Review QBR a: Raise yield a")]
+    # governance mirrors the item into the review's meeting; the inbox lists it once
+    everything = _items(alpha, status="all")
+    assert [i["kind"] for i in everything if "Raise yield a" in i["title"]] == [
+        "performance.action_item"
+    ]
+    url = f"/api/v1/inbox/performance.action_item/{made['b']}/done"
+    assert alpha.post(url).status_code == 404
+    url = f"/api/v1/inbox/performance.action_item/{made['a']}/done"
+    assert alpha.post(url).status_code == 200
+    assert _items(alpha, kind="performance.action_item") == []
+    manager = api(world.users["manager"])
+    assert [i["id"] for i in _items(manager, kind="performance.action_item")] == [made["b"]]

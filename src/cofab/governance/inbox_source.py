@@ -4,7 +4,8 @@ Registered with ``notifications.service`` when imported (a hook named in governa
 The list and the done button go through ``governance.service`` with the actor, so a partner user
 sees its company's items only and may close its own side's (the same rule as the meeting page).
 An item with an owner account is addressed by that account's e-mail, so the daily scan tells
-exactly that person.
+exactly that person. A performance review's items, mirrored into the review's meeting, are left
+out: the review keeps them, and performance's own source lists them once.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ CLOSED = ("done", "cancelled")
 
 
 def list_items(session: Session, actor: Actor, today: date) -> Iterable[notifications.InboxItem]:
-    rows = governance.list_action_items(session, actor)
+    rows = governance.list_action_items(session, actor, include_mirrored=False)
     owner_ids = {item.owner_user_id for item, _ in rows if item.owner_user_id is not None}
     emails: dict[int, str] = {}
     if owner_ids:

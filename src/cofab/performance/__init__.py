@@ -19,5 +19,6 @@ PARTS = DomainParts(
     jobs=("cofab.performance.scorecard_refresh",),
     hooks=(
         "cofab.performance.operations_hooks",  # order gate, stale scorecards, review items, CLI
+        "cofab.performance.inbox_source",  # review action items in the notifications inbox
     ),
 )
