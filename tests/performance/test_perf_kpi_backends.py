@@ -10,11 +10,13 @@ import secrets
 from pathlib import Path
 from types import ModuleType
 
+import pytest
 from sqlalchemy import create_engine, event, text
 from tests.file_modules import load_file_module
 
 from cofab.db.session import _sqlite_pragmas
 from cofab.domains import load_all_models
+from cofab.performance import kpi_fanout
 
 SMALL = {"partners": 12, "lines": 4000, "tickets": 500, "requests": 0}
 
@@ -23,7 +25,7 @@ def _bench() -> ModuleType:
     return load_file_module("bench/kpis.py", "bench_kpis")
 
 
-def test_kpis_agree_across_databases(tmp_path: Path) -> None:
+def test_kpis_agree_across_databases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     bench = _bench()
     data = bench.generate(SMALL, seed=7)
     files = bench.write_csv_files(data, tmp_path)
@@ -46,7 +48,15 @@ def test_kpis_agree_across_databases(tmp_path: Path) -> None:
         try:
             load_all_models().create_all(engine)
             bench.load_postgres(engine, data, files)
+            checkouts: list[str] = []
+            event.listen(engine, "checkout", lambda *_args: checkouts.append("x"))
             results["PostgreSQL"] = bench.cofab_kpis(engine)
+            alone = len(checkouts)
+            # the same sums with the families on helper connections sharing one snapshot
+            # (a small order book runs them in one session; see kpi_fanout.FANOUT_MIN_BYTES)
+            monkeypatch.setattr(kpi_fanout, "FANOUT_MIN_BYTES", 0)
+            results["PostgreSQL, helpers"] = bench.cofab_kpis(engine)
+            assert len(checkouts) - alone > alone, "the helpers did not run"
         finally:
             engine.dispose()
             with admin.begin() as conn:

@@ -7,6 +7,12 @@ partners uses every core instead of one. The request's transaction exports its s
 all families see exactly the same data. When the transaction has already written something (its
 own rows would be invisible to the helpers), or on SQLite, the families run one after another
 in the caller's session instead.
+
+Helpers pay off only when the sums are big: each costs a connection, a snapshot import and two
+settings, which on a small order book (a few thousand lines: each family a few milliseconds) is
+more than the work, and under many concurrent clients the cores are busy anyway. Below
+``FANOUT_MIN_BYTES`` of order lines (the table's size on disk, always current, unlike the
+planner's row estimate after a bulk load) the families run in the caller's session.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from cofab.operations.models import OrderLine
 from cofab.units import service as units_service
 
 Job = tuple[str, Callable[[Session], Any]]
@@ -32,6 +39,8 @@ MAX_HELPERS = min(4, max(3, os.cpu_count() or 2))
 MAX_HELPERS_PER_PROCESS = 4
 _helper_slots = threading.BoundedSemaphore(MAX_HELPERS_PER_PROCESS)
 SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$", re.IGNORECASE)
+# About 30,000 order lines: below it one session is faster than four (bench/kpis.py, bench/load.py).
+FANOUT_MIN_BYTES = 8 * 1024 * 1024
 
 
 def run(session: Session, jobs: Sequence[Job]) -> dict[str, Any]:
@@ -39,7 +48,7 @@ def run(session: Session, jobs: Sequence[Job]) -> dict[str, Any]:
         # The KPI plans' cost estimates cross jit_above_cost, and compiling them takes longer
         # (over half a second for a quarter) than running them.
         session.execute(text("SET LOCAL jit = off"))
-    snapshot = _exportable_snapshot(session)
+    snapshot = _exportable_snapshot(session) if _big_enough(session) else None
     if snapshot is None:
         return {name: job(session) for name, job in jobs}
     slots = _take_slots(min(MAX_HELPERS, len(jobs)))
@@ -79,6 +88,15 @@ def _take_slots(wanted: int) -> int:
 def _give_back(slots: int) -> None:
     for _ in range(slots):
         _helper_slots.release()
+
+
+def _big_enough(session: Session) -> bool:
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    size = session.execute(
+        text("SELECT pg_relation_size(to_regclass(:name))"), {"name": OrderLine.__tablename__}
+    ).scalar()
+    return int(size or 0) >= FANOUT_MIN_BYTES
 
 
 def _exportable_snapshot(session: Session) -> str | None:
