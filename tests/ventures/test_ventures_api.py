@@ -12,6 +12,7 @@ from tests.conftest import World, make_partner, make_user
 from tests.operations.ops_factories import deliver, line_ids, make_order
 from tests.ventures.ventures_factories import make_venture
 
+from cofab.accounts.models import User
 from cofab.core.audit import AuditEntry
 from cofab.core.tabular import read_table
 from cofab.db.session import unit_of_work
@@ -323,3 +324,47 @@ def test_alliance_statement_by_keys_and_its_xlsx_reads_back(
     partner_a = api(world.users["partner_a"])
     assert partner_a.get(f"{BASE}/alliances/{aid}").status_code == 404
     assert api(world.users["partner_b"]).get(f"{BASE}/alliances/{aid}").status_code == 200
+
+
+def test_a_unit_user_sees_ordinary_and_reserved_resolutions(
+    world: World, api, engine: Engine
+) -> None:
+    """An ordinary resolution names no reserved matter; the unit scope must still find it
+    through its venture (it did not while ``matter_id`` was a foreign key)."""
+    from cofab.core.access import SYSTEM_ACTOR
+    from cofab.units import service as units
+    from cofab.ventures import jv, schemas
+
+    with unit_of_work(engine) as session:
+        unit = units.ensure_unit(session, code="bat", name_ko="배터리", name_en="Battery")
+        for partner in (world.partner_a, world.partner_b):
+            units.link_partner(session, partner_id=partner, unit_id=unit.id)
+        make_user(session, "unit@owner.test", "manager")
+        user_id = session.execute(
+            select(User.id).where(User.email == "unit@owner.test")
+        ).scalar_one()
+        units.set_user_units(session, None, user_id=user_id, unit_ids=[unit.id], all_units=False)
+        with units.working_in(session, unit.id):
+            venture = make_venture(
+                session,
+                world.partner_a,
+                [(None, "50", 1), (world.partner_b, "50", 1)],
+                matters=[{"code": "BUDGET", "title": "Budget", "rule": "unanimous"}],
+            )
+            for number, matter in (("R-1", venture.matters[0].id), ("R-2", None)):
+                jv.record_resolution(
+                    session,
+                    actor=SYSTEM_ACTOR,
+                    venture_id=venture.id,
+                    data=schemas.ResolutionIn(
+                        number=number,
+                        resolved_on=date(2026, 11, 1),
+                        title=number,
+                        matter_id=matter,
+                        votes=[schemas.VoteIn(parent_id=p.id, vote="for") for p in venture.parents],
+                    ),
+                )
+        vid = venture.id
+    detail = api("unit@owner.test").get(f"{BASE}/{vid}").json()
+    assert [r["number"] for r in detail["resolutions"]] == ["R-1", "R-2"]
+    assert detail["parents"][0]["name"] == "Battery"  # the owner parent reads as its unit

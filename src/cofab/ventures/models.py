@@ -207,9 +207,10 @@ class Resolution(Timestamped, Base):
     number: Mapped[str] = mapped_column(String(40))
     resolved_on: Mapped[date] = mapped_column(Date)
     title: Mapped[str] = mapped_column(String(300))
-    matter_id: Mapped[int | None] = mapped_column(
-        ForeignKey("vnt_reserved_matters.id", ondelete="RESTRICT")
-    )
+    # No foreign key on purpose: the unit scope follows a row's foreign keys to its unit, and a
+    # nullable one (an ordinary resolution names no matter) would hide the row from unit users;
+    # the service checks the matter belongs to the venture, and matters are never deleted.
+    matter_id: Mapped[int | None] = mapped_column(Integer)
     rule: Mapped[str] = mapped_column(String(12))
     basis: Mapped[str] = mapped_column(String(8))
     required_pct: Mapped[Decimal] = mapped_column(PCT)

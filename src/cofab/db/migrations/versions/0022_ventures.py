@@ -293,12 +293,6 @@ def upgrade() -> None:
         sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["matter_id"],
-            ["vnt_reserved_matters.id"],
-            name=op.f("fk_vnt_resolutions_matter_id_vnt_reserved_matters"),
-            ondelete="RESTRICT",
-        ),
-        sa.ForeignKeyConstraint(
             ["venture_id"],
             ["vnt_ventures.id"],
             name=op.f("fk_vnt_resolutions_venture_id_vnt_ventures"),
