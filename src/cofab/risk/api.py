@@ -269,11 +269,10 @@ def update_transition_step(
 
 @router.post("/tts")
 def time_to_survive(actor: ApiActor, body: schemas.TtsRequest) -> dict[str, Any]:
-    """TTS and performance impact per site and partner, worst first (same as ``cofab risk tts``)."""
-    from cofab.risk.engine.tts import analyse, rank
-    from cofab.risk.network_input import load_network, results_document, select_nodes
+    """TTS and performance impact per site and partner, worst first (same as ``cofab risk tts``);
+    with ``what_if``, each node also carries ``before``, its figures without the what-if."""
+    from cofab.risk.tts_runs import analyse_document
 
     register.ensure_reader(actor)
-    loaded = load_network(body.network)
-    nodes = select_nodes(loaded, body.node)
-    return results_document(loaded, rank(analyse(loaded.network, nodes)))
+    what_if = body.what_if.model_dump(exclude_none=True) if body.what_if else None
+    return analyse_document(body.network, body.node, what_if=what_if)

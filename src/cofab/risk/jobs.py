@@ -23,5 +23,7 @@ def run_tts(context: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
         context.progress(0.05 + 0.9 * done / max(1, total), message, force=done == total)
 
     context.progress(0.02, translate(N_("Building the model"), "en"), force=True)
-    result = analyse_document(payload["network"], payload.get("node"), progress)
+    result = analyse_document(
+        payload["network"], payload.get("node"), progress, payload.get("what_if")
+    )
     return result | {"source": payload.get("source", "upload")}

@@ -245,6 +245,7 @@ def update_transition_step(
 NO_NETWORK_FILE = N_("Choose a network JSON file to upload.")
 NETWORK_NOT_JSON = N_("The file is not JSON: {detail}")
 TTR_NOT_NUMBER = N_("Must be a number of at least 0.")
+WEEKS_NOT_POSITIVE = N_("Must be a number above 0.")
 
 
 def _chart(result: dict[str, Any], locale: str) -> dict[str, Any]:
@@ -322,6 +323,25 @@ def _network_of(
     return live_network(session, actor=actor, ttr_weeks=ttr)
 
 
+def _what_if_of(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The form's what-if fields; blank ones mean no what-if."""
+    what_if: dict[str, Any] = {}
+    site = str(data.get("inventory_site") or "").strip()
+    if site:
+        try:
+            weeks = float(str(data.get("inventory_weeks") or ""))
+        except ValueError:
+            weeks = -1.0
+        if not math.isfinite(weeks) or weeks <= 0:
+            raise ValidationFailed(problems=[FieldProblem("inventory_weeks", WEEKS_NOT_POSITIVE)])
+        what_if |= {"inventory_site": site, "inventory_weeks": weeks}
+    qualify = str(data.get("qualify_node") or "").strip()
+    if qualify:
+        family = str(data.get("qualify_family") or "").strip()
+        what_if |= {"qualify_node": qualify, "qualify_family": family}
+    return what_if or None
+
+
 @router.post("/risk/tts", response_model=None)
 def run_tts(request: Request, session: DbSession, actor: ActorDep, form: FormDep) -> Response:
     register.ensure_reader(actor)
@@ -330,7 +350,10 @@ def run_tts(request: Request, session: DbSession, actor: ActorDep, form: FormDep
     try:
         doc = _network_of(request, session, actor, data, form)
         node = str(data.get("node") or "").strip() or None
-        result, job = tts_runs.start(session, actor=actor, doc=doc, node=node, source=source)
+        what_if = _what_if_of(data)
+        result, job = tts_runs.start(
+            session, actor=actor, doc=doc, node=node, source=source, what_if=what_if
+        )
     except CofabError as exc:
         session.rollback()
         context = error_context(exc, request.state.locale)

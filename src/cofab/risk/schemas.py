@@ -157,11 +157,22 @@ class PlanRead(BaseModel):
     untested: bool = False
 
 
+class TtsWhatIf(BaseModel):
+    """Weeks of demand added as stock at a site, and/or a site or partner qualified for a
+    family (``tts_what_if``)."""
+
+    inventory_site: str | None = Field(default=None, max_length=200)
+    inventory_weeks: float | None = Field(default=None, gt=0, le=520)
+    qualify_node: str | None = Field(default=None, max_length=200)
+    qualify_family: str | None = Field(default=None, max_length=200)
+
+
 class TtsRequest(BaseModel):
     """A planner input document plus ``inventory``, ``ttr_weeks`` and ``partner`` per site."""
 
     network: dict[str, Any]
     node: str | None = None
+    what_if: TtsWhatIf | None = None
 
 
 class TransitionCreate(BaseModel):

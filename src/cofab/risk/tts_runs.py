@@ -25,17 +25,42 @@ INLINE_WORK = 200_000
 
 
 def analyse_document(
-    doc: Any, node: str | None = None, on_progress: Callable[[int, int], None] | None = None
+    doc: Any,
+    node: str | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    what_if: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The ``--json`` document of ``cofab risk tts``: every node's TTS and impact, worst first."""
+    """The ``--json`` document of ``cofab risk tts``: every node's TTS and impact, worst first.
+    With a what-if (``tts_what_if.WhatIf`` fields), the figures are the what-if's and each
+    node also carries ``before``: the same figures on the network as given."""
     from cofab.risk.engine.tts import analyse, rank  # numpy and HiGHS: on first use only
     from cofab.risk.network_input import load_network, results_document, select_nodes
+    from cofab.risk.tts_what_if import WhatIf, apply
 
-    loaded = load_network(doc)
-    nodes = select_nodes(loaded, node)
-    total = len(nodes)
-    callback = None if on_progress is None else (lambda i: on_progress(i + 1, total))
-    return results_document(loaded, rank(analyse(loaded.network, nodes, on_node=callback)))
+    change = WhatIf(**what_if) if what_if else WhatIf()
+    documents = [doc] if change.empty else [doc, apply(doc, change)]
+    runs = []
+    for round_index, document in enumerate(documents):
+        loaded = load_network(document)
+        nodes = select_nodes(loaded, node)
+        total = len(nodes) * len(documents)
+        offset = round_index * len(nodes)
+
+        def callback(i: int, offset: int = offset, total: int = total) -> None:
+            if on_progress is not None:
+                on_progress(offset + i + 1, total)
+
+        runs.append(
+            results_document(loaded, rank(analyse(loaded.network, nodes, on_node=callback)))
+        )
+    result = runs[-1]
+    if len(runs) == 2:
+        before = {row["node"]: row for row in runs[0]["nodes"]}
+        keep = ("tts_weeks", "unbounded", "lost_units", "lost_value", "exposed")
+        for row in result["nodes"]:
+            row["before"] = {k: before[row["node"]][k] for k in keep}
+        result["what_if"] = dict(what_if or {})
+    return result
 
 
 def work_estimate(doc: Any, node: str | None = None) -> int:
@@ -51,17 +76,30 @@ def work_estimate(doc: Any, node: str | None = None) -> int:
 
 
 def start(
-    session: Session, *, actor: Actor, doc: Any, node: str | None, source: str
+    session: Session,
+    *,
+    actor: Actor,
+    doc: Any,
+    node: str | None,
+    source: str,
+    what_if: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any] | None, jobs.Job | None]:
-    """(result, None) when small enough to answer now, else (None, the queued job)."""
+    """(result, None) when small enough to answer now, else (None, the queued job). A what-if
+    is checked here too (a bad site or family is refused before anything is queued)."""
+    from cofab.risk.tts_what_if import WhatIf, apply
+
     register.ensure_reader(actor)
-    if work_estimate(doc, node) <= INLINE_WORK:
-        return analyse_document(doc, node), None
+    rounds = 1
+    if what_if and not WhatIf(**what_if).empty:
+        apply(doc, WhatIf(**what_if))
+        rounds = 2
+    if rounds * work_estimate(doc, node) <= INLINE_WORK:
+        return analyse_document(doc, node, what_if=what_if), None
     job = jobs.enqueue(
         session,
         actor=actor,
         kind=TTS_JOB,
-        payload={"network": doc, "node": node, "source": source},
+        payload={"network": doc, "node": node, "source": source, "what_if": what_if},
     )
     return None, job
 
