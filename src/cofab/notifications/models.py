@@ -83,7 +83,7 @@ class Notification(Base):
     # and for the dedupe key, never counted by the bell.
     shown: Mapped[bool] = mapped_column(Boolean, default=True)
     dedupe_key: Mapped[str | None] = mapped_column(String(200))
-    # wanted by e-mail but waiting for the daily digest (None: not for the digest or sent)
+    # wanted by e-mail but waiting for the daily digest (cleared when the digest is queued)
     digest_pending: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

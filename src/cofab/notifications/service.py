@@ -52,7 +52,9 @@ __all__ = [
     "InboxItem",
     "can_mark_done",
     "channels_for",
+    "enqueue_daily",
     "inbox_sources",
+    "list_emails",
     "list_inbox",
     "list_notifications",
     "mark_all_read",
@@ -62,6 +64,7 @@ __all__ = [
     "prefs_of",
     "register_inbox_source",
     "render_text",
+    "retry_email",
     "unread_count",
     "update_prefs",
 ]
