@@ -59,5 +59,10 @@ def test_project_pages(world: World, engine: Engine, base_url: str, api: Any) ->
     done = partner.post(confirm.group(1), data={"csrf_token": csrf_of(partner, url)})
     assert done.status_code == 303
     assert login(base_url, world.users["partner_b"]).get(url).status_code == 404
+    partner_csrf = csrf_of(partner, url)
+    stop = partner.post(f"{url}/status", data={"csrf_token": partner_csrf, "status": "stopped"})
+    assert stop.status_code == 403  # the partner may not change the project's status
+    paused = owner.post(f"{url}/status", data={"csrf_token": csrf, "status": "on_hold"})
+    assert paused.status_code == 303 and "보류" in owner.get(url).text
     register = owner.get("/development/inventions")
     assert register.status_code == 200 and "Underfill dispensing pattern" in register.text

@@ -108,6 +108,7 @@ def _project_page(
         "kinds": list(ContributionKind),
         "result_kinds": RESULT_KINDS,
         "filing_statuses": list(FilingStatus),
+        "statuses": list(ProjectStatus),
         "filing_moves": inventions.FILING_MOVES,
         "templates": projects.list_templates(session, actor=actor) if _can_write(actor) else [],
         "can_write": _can_write(actor),
@@ -143,6 +144,25 @@ def _act(
             request, session, actor, project, error=context, status_code=exc.status
         )
     return RedirectResponse(f"/development/projects/{project_id}", status_code=303)
+
+
+@router.post("/development/projects/{project_id}/status", response_model=None)
+def change_status(
+    request: Request, session: DbSession, actor: ActorDep, project_id: int, form: FormDep
+) -> Response:
+    projects.get_project(session, actor=actor, project_id=project_id)  # 404 before the form
+    return _act(
+        request,
+        session,
+        actor,
+        project_id,
+        lambda: projects.update_project(
+            session,
+            actor=actor,
+            project_id=project_id,
+            data=parse(schemas.ProjectUpdate, {"status": fields(form).get("status")}),
+        ),
+    )
 
 
 @router.post("/development/projects/{project_id}/milestones", response_model=None)
