@@ -16,6 +16,9 @@ from cofab.accounts.models import User
 from cofab.db.session import unit_of_work
 from cofab.discussions import service
 
+# the app wires every domain's hooks (the subjects' resolvers among them)
+pytestmark = pytest.mark.usefixtures("app")
+
 
 @pytest.fixture
 def heard() -> Iterator[list[service.Mentioned]]:
@@ -102,3 +105,33 @@ def test_a_mention_reaches_the_persons_notifications_in_their_language(
     # the author is not told, and nobody else was mentioned
     assert manager.get("/api/v1/notifications").json() == []
     assert api(world.users["quality"]).get("/api/v1/notifications").json() == []
+
+
+def test_two_first_messages_at_once_share_one_thread(
+    world: World, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order = order_of(engine, world.partner_a, "PO-RACE-1")
+    with unit_of_work(engine) as session:
+        manager, _ = _actor(session, world.users["manager"])
+        first = service.post_message(
+            session, actor=manager, kind="order", object_id=order, body="first"
+        )
+    # the second writer looked before the first committed: it saw no thread yet
+    real = service._thread_of
+    calls: list[int] = []
+
+    def late(session: Session, kind: str, object_id: int):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return None if len(calls) == 1 else real(session, kind, object_id)
+
+    monkeypatch.setattr(service, "_thread_of", late)
+    with unit_of_work(engine) as session:
+        quality, _ = _actor(session, world.users["quality"])
+        second = service.post_message(
+            session, actor=quality, kind="order", object_id=order, body="second"
+        )
+        assert second.thread_id == first.thread_id
+    monkeypatch.undo()
+    with unit_of_work(engine) as session:
+        view = service.read_thread(session, actor=manager, kind="order", object_id=order)
+        assert [m.message.body for m in view.messages] == ["first", "second"]

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cofab.accounts import service as accounts_service
@@ -472,8 +473,15 @@ def _open_thread(
             title=subject.title[:300],
             url=subject.url[:300],
         )
-        session.add(thread)
-        session.flush()
+        try:
+            with session.begin_nested():  # two first messages at once: one thread wins
+                session.add(thread)
+                session.flush()
+        except IntegrityError:
+            existing = _thread_of(session, kind, object_id)
+            if existing is None:
+                raise
+            return existing
         audit.record(
             session,
             actor=actor,
