@@ -7,7 +7,7 @@ contacts (people without a login still sit on boards); anyone else is refused by
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from cofab.accounts.models import User
@@ -27,7 +27,7 @@ NO_SUCH_CONTACT = N_("No contact with id {id} at this committee's partner.")
 NAME_NEEDED = N_("Give a name, a user or a contact.")
 
 
-def committee_query(actor: Actor, *, partner_id: int | None = None):  # type: ignore[no-untyped-def]
+def committee_query(actor: Actor, *, partner_id: int | None = None) -> Select[Committee]:
     stmt = scope_to_partner(select(Committee), actor, Committee.partner_id)
     if partner_id is not None:
         stmt = stmt.where(Committee.partner_id == partner_id)
