@@ -4,7 +4,7 @@ the state kept visible, the daily digest, and nothing at all while COFAB_SMTP_UR
 from __future__ import annotations
 
 from sqlalchemy import Engine, select, update
-from tests.conftest import World
+from tests.conftest import World, login
 from tests.notifications.conftest import Mailbox
 from tests.notifications.notification_factories import user_id
 
@@ -73,6 +73,7 @@ def test_a_refusing_server_is_retried_then_shown_failed_with_its_reason_and_noth
     engine: Engine,
     smtp_on: Mailbox,
     api,  # type: ignore[no-untyped-def]
+    base_url: str,
 ) -> None:
     smtp_on.refuse = "550 5.1.1 Mailbox unavailable"
     uid = _set_locale(engine, world.users["manager"], "en")
@@ -90,6 +91,8 @@ def test_a_refusing_server_is_retried_then_shown_failed_with_its_reason_and_noth
     outbox = admin.get("/api/v1/notifications/emails").json()
     assert outbox[0]["status"] == "failed" and "550" in outbox[0]["last_error"]
     assert api(world.users["manager"]).get("/api/v1/notifications/emails").status_code == 403
+    page = login(base_url, world.users["admin"]).get("/notifications")
+    assert "outbox-table" in page.text and "550 5.1.1 Mailbox unavailable" in page.text
     # the server takes mail again: the admin sends the same message once more
     smtp_on.refuse = None
     again = admin.post(f"/api/v1/notifications/emails/{email.id}/retry")
