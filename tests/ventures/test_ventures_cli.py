@@ -90,3 +90,28 @@ def test_list_show_and_statement(run: Any, world: World, engine: Engine, tmp_pat
     assert bad.exit_code == 1 and "2027-13" in bad.output and "Traceback" not in bad.output
     missing = run("statement", "--alliance", "9999", "--period", "2027-Q1")
     assert missing.exit_code == 1 and "Not found" in missing.output
+
+
+def test_create_refuses_equity_not_adding_to_100(
+    run: Any, world: World, engine: Engine, tmp_path: Path
+) -> None:
+    import json
+
+    body = {
+        "partner_id": world.partner_a,
+        "name": "File JV",
+        "currency": "EUR",
+        "parents": [
+            {"partner_id": None, "equity_pct": "50", "board_seats": 1},
+            {"partner_id": world.partner_b, "equity_pct": "45", "board_seats": 1},
+        ],
+    }
+    path = tmp_path / "jv.json"
+    path.write_text(json.dumps(body), encoding="utf-8")
+    refused = run("create", str(path))
+    assert refused.exit_code == 1 and "Equity %: " in refused.output
+    assert "95 %" in refused.output and "Traceback" not in refused.output
+    body["parents"][1]["equity_pct"] = "50"  # type: ignore[index]
+    path.write_text(json.dumps(body), encoding="utf-8")
+    created = run("create", str(path))
+    assert created.exit_code == 0 and "File JV" in created.output, created.output

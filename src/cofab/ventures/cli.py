@@ -84,6 +84,38 @@ def list_command(as_user: AsUser = None) -> None:
     console.print(table)
 
 
+MSG_NO_FILE = N_("File not found: {path}")
+MSG_NOT_JSON = N_("{path} is not a JSON file: {detail}")
+MSG_CREATED = N_("Created joint venture {id}: {name}.")
+
+
+@app.command("create")
+def create_command(
+    file: Annotated[Path, typer.Argument(help="The venture as JSON (the API's VentureCreate)")],
+    as_user: AsUser = None,
+) -> None:
+    """Create a joint venture from a JSON file: parents with equity adding up to 100 %."""
+    from cofab.core.forms import parse
+    from cofab.ventures import jv, schemas
+
+    if not file.is_file():
+        fail(MSG_NO_FILE, path=str(file))
+    try:
+        document = json.loads(file.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        fail(MSG_NOT_JSON, path=str(file), detail=str(error))
+    bound = engine()
+    actor = _actor(bound, as_user)
+    try:
+        with unit_of_work(bound) as session:
+            body = parse(schemas.VentureCreate, document)
+            venture = jv.create_venture(session, actor=actor, data=body)
+            created = (venture.id, venture.name)
+    except CofabError as exc:
+        fail_with(exc)
+    typer.echo(translate(MSG_CREATED, cli_locale(), id=created[0], name=created[1]))
+
+
 @app.command("show")
 def show_command(
     venture_id: Annotated[int, typer.Argument(help="The joint venture's id")],
