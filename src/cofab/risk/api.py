@@ -16,6 +16,7 @@ from cofab.core.uploads import read_limited
 from cofab.core.web import ApiActor, DbSession
 from cofab.risk import (
     contingency,
+    disruptions,
     register,
     register_io,
     schemas,
@@ -147,6 +148,28 @@ def concentration_trend(
     return spend.concentration_trend(
         session, actor=actor, start=start, end=end, by=by, measure=measure, currency=currency
     )
+
+
+@router.get("/disruptions")
+def disruption_profiles(
+    session: DbSession, actor: ApiActor, period_weeks: float = disruptions.MONTH_WEEKS
+) -> list[dict[str, Any]]:
+    """Each site's disruption probability per period and outage from the open risks, with the
+    planner's ``disruption`` object ready to put on the site (mapping in ``risk/disruptions``)."""
+    if not 0 < period_weeks <= 52:
+        period_weeks = disruptions.MONTH_WEEKS
+    return [
+        {
+            "site_id": p.site_id,
+            "site": p.site,
+            "partner": p.partner,
+            "probability": p.probability,
+            "weeks_down": p.weeks_down,
+            "risks": p.risks,
+            "disruption": p.disruption(period_weeks),
+        }
+        for p in disruptions.site_profiles(session, actor=actor, period_weeks=period_weeks)
+    ]
 
 
 @router.post("/signals", response_model=list[schemas.RiskRead])

@@ -9,6 +9,7 @@ time-to-survive is pure numerics in ``engine/tts``.
 from __future__ import annotations
 
 from cofab.risk.contingency import create_plan, get_plan, list_plans, record_drill
+from cofab.risk.disruptions import site_profiles
 from cofab.risk.register import (
     add_mitigation,
     change_status,
@@ -47,6 +48,7 @@ __all__ = [
     "raise_signals",
     "record_drill",
     "single_sources",
+    "site_profiles",
     "start_transition",
     "update_risk",
     "update_step",
