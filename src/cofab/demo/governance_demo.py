@@ -23,7 +23,6 @@ from cofab.core.access import SYSTEM_ACTOR
 from cofab.governance import schemas, service
 from cofab.governance.models import (
     Committee,
-    Meeting,
     MeetingKind,
     MeetingStatus,
     MemberRole,
@@ -176,6 +175,7 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
         data=schemas.SeriesIn(
             first_start=datetime.combine(first.replace(day=10), time(10, 0)), count=4
         ),
+        now=datetime.combine(today, time(0, 0), tzinfo=UTC),  # the demo's today, not the clock's
     )
     _held_meeting(session, committee, story, today)
 
@@ -183,9 +183,9 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
 def _held_meeting(
     session: Session, committee: Committee, story: dict[str, Any], today: date
 ) -> None:
-    """The last meeting, already held: planned through the service (tomorrow), then moved to
-    its real date a month ago, since the service refuses to plan in the past."""
+    """The last meeting, a month before the demo's today, already held."""
     title, location = story["held"]
+    held_at = datetime.combine(today - timedelta(days=30), time(8, 0), tzinfo=UTC)
     meeting = service.create_meeting(
         session,
         actor=SYSTEM_ACTOR,
@@ -193,7 +193,7 @@ def _held_meeting(
             committee_id=committee.id,
             kind=MeetingKind(committee.kind),
             title=title,
-            starts_at=datetime.combine(today + timedelta(days=1), time(1, 0), tzinfo=UTC),
+            starts_at=held_at,
             timezone=committee.timezone,
             location=location,
             agenda=[
@@ -201,12 +201,10 @@ def _held_meeting(
                 schemas.AgendaIn(title="Capacity and investments", minutes=30),
                 schemas.AgendaIn(title="Quality escalations", minutes=15, owner_side=Side.PARTNER),
             ],
+            duration_minutes=120,
         ),
+        now=held_at,  # planned back then; the service refuses a start before its "now"
     )
-    held = session.get(Meeting, meeting.id)
-    assert held is not None
-    held_at = datetime.combine(today - timedelta(days=30), time(8, 0), tzinfo=UTC)
-    held.starts_at, held.ends_at = held_at, held_at + timedelta(hours=2)
     service.update_meeting(
         session,
         actor=SYSTEM_ACTOR,

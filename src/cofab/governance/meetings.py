@@ -162,7 +162,10 @@ def new_meeting(
     return meeting
 
 
-def create_meeting(session: Session, *, actor: Actor, data: schemas.MeetingCreate) -> Meeting:
+def create_meeting(
+    session: Session, *, actor: Actor, data: schemas.MeetingCreate, now: datetime | None = None
+) -> Meeting:
+    """``now`` is the clock the start is checked against (a data load's own "today")."""
     guards.ensure_writer(actor)
     problems: list[FieldProblem] = []
     committee: Committee | None = None
@@ -180,7 +183,7 @@ def create_meeting(session: Session, *, actor: Actor, data: schemas.MeetingCreat
     if zone is None:
         problems.append(FieldProblem("timezone", guards.UNKNOWN_ZONE, {"zone": data.timezone}))
     else:
-        past = guards.past_problem("starts_at", to_utc(data.starts_at, zone))
+        past = guards.past_problem("starts_at", to_utc(data.starts_at, zone), now)
         problems.extend([past] if past else [])
     for index, item in enumerate(data.agenda):
         problems += _check_document(
@@ -236,7 +239,12 @@ def update_meeting(
 
 
 def generate_series(
-    session: Session, *, actor: Actor, committee_id: int, data: schemas.SeriesIn
+    session: Session,
+    *,
+    actor: Actor,
+    committee_id: int,
+    data: schemas.SeriesIn,
+    now: datetime | None = None,
 ) -> list[Meeting]:
     """The next meetings of the committee's cadence at the same local time, each with the
     members invited; a first start in the past refuses the whole series (nothing written)."""
@@ -252,7 +260,7 @@ def generate_series(
     utc_starts = [
         to_utc(s, zone) for s in series_starts(first_local, committee.cadence, data.count)
     ]
-    past = guards.past_problem("first_start", utc_starts[0])
+    past = guards.past_problem("first_start", utc_starts[0], now)
     guards.raise_if([past] if past else [])
     kind = MEETING_KIND_OF.get(committee.kind, MeetingKind.COMMITTEE)
     return [
