@@ -84,6 +84,12 @@ def test_venture_and_alliance_pages(world: World, base_url: str, engine: Engine)
         )
         vid, aid, cid = venture.id, alliance.id, call.id
         owner_id, bravo_id = owner.id, bravo.id
+        goal_id = alliances.add_goal(
+            session,
+            actor=SYSTEM_ACTOR,
+            alliance_id=alliance.id,
+            data=schemas.GoalIn(title="Yield", kpi="First-pass yield", uom="%", target=Decimal(92)),
+        ).id
 
     manager = login(base_url, world.users["manager"])
     listing = manager.get("/ventures")
@@ -127,6 +133,10 @@ def test_venture_and_alliance_pages(world: World, base_url: str, engine: Engine)
     # 400 shared 25/75: we paid 400, our share 100 → the partner owes us 300
     assert "300.00" in statement.text and "-300.00" in statement.text
     assert manager.get(f"/ventures/alliances/{aid}", params={"period": "Q4"}).status_code == 422
+    goal = f"/ventures/alliances/{aid}/goals/{goal_id}/actual"
+    assert manager.post(goal, data={"csrf_token": csrf, "actual": "87.5"}).status_code == 303
+    assert "87.5" in manager.get(f"/ventures/alliances/{aid}").text
+    assert manager.post(goal, data={"csrf_token": csrf, "actual": "lots"}).status_code == 422
     xlsx = manager.get(f"/ventures/alliances/{aid}/statement.xlsx", params={"period": "2026-Q4"})
     rows = read_table(xlsx.content, "s.xlsx")
     assert [Decimal(r.values["settlement"]) for r in rows] == [Decimal(300), Decimal(-300)]

@@ -120,13 +120,18 @@ def add_goal(session: Session, *, actor: Actor, alliance_id: int, data: schemas.
     return goal
 
 
-def set_goal_actual(
-    session: Session, *, actor: Actor, alliance_id: int, goal_id: int, actual: Decimal
-) -> Goal:
+def get_goal(session: Session, *, actor: Actor, alliance_id: int, goal_id: int) -> Goal:
     alliance = get_alliance(session, actor=actor, alliance_id=alliance_id)
     goal = session.get(Goal, goal_id)
     if goal is None or goal.alliance_id != alliance.id:
         raise NotFound()
+    return goal
+
+
+def set_goal_actual(
+    session: Session, *, actor: Actor, alliance_id: int, goal_id: int, actual: Decimal
+) -> Goal:
+    goal = get_goal(session, actor=actor, alliance_id=alliance_id, goal_id=goal_id)
     ensure_writer(actor)
     before = audit.snapshot(goal)
     goal.actual = actual

@@ -167,9 +167,28 @@ def alliance_page(
         "a": alliance_detail(session, actor, alliance),
         "period": period,
         "statement": result,
+        "can_write": actor.role in REGISTRY_WRITERS,
         **error,
     }
     return render(request, "ventures/alliance.html", context, status_code=422 if error else 200)
+
+
+@router.post("/ventures/alliances/{alliance_id}/goals/{goal_id}/actual", response_model=None)
+def set_goal_actual(
+    request: Request,
+    session: DbSession,
+    actor: ActorDep,
+    alliance_id: int,
+    goal_id: int,
+    form: FormDep,
+) -> Response:
+    alliances.get_goal(session, actor=actor, alliance_id=alliance_id, goal_id=goal_id)
+    jv.ensure_writer(actor)
+    body = parse(schemas.GoalActualIn, fields(form))
+    alliances.set_goal_actual(
+        session, actor=actor, alliance_id=alliance_id, goal_id=goal_id, actual=body.actual
+    )
+    return RedirectResponse(f"/ventures/alliances/{alliance_id}", status_code=303)
 
 
 @router.get("/ventures/alliances/{alliance_id}/statement.xlsx", response_model=None)
