@@ -66,6 +66,9 @@ def test_owner_plans_and_records_and_the_partner_marks_its_item_done(
     assert "Move SMT line 2 to Shenzhen" in meeting and "2라인 이전 합의" in meeting
     assert f"{NEXT_YEAR}-01-14 10:00 KST" in meeting
 
+    home = owner.get("/").text
+    assert 'data-testid="governance-widget"' in home and "Open action items: 1" in home
+
     partner = login(base_url, world.users["partner_a"])
     overview = partner.get("/governance").text
     assert "Confirm line move" in overview

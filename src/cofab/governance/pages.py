@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from cofab.accounts.models import User
 from cofab.core.access import Actor
+from cofab.core.dashboard import register_dashboard_widget
 from cofab.core.errors import CofabError
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.web import DbSession, error_context, page_actor, render
@@ -394,3 +395,24 @@ def mark_done(request: Request, session: DbSession, actor: ActorDep, item_id: in
     if "/governance/meetings/" in back:
         return RedirectResponse(f"/governance/meetings/{item.meeting_id}", status_code=303)
     return RedirectResponse("/governance", status_code=303)
+
+
+def governance_widget(session: Session, actor: Actor) -> tuple[str, dict[str, Any]] | None:
+    """Dashboard card: the next meeting and the meetings' open and overdue action items (the
+    reviews' own items are on the performance card, so mirrored ones are left out here)."""
+    upcoming = service.list_meetings(
+        session, actor=actor, flt=service.MeetingFilter(upcoming_only=True)
+    )
+    items = service.list_action_items(session, actor, open_only=True, include_mirrored=False)
+    if not upcoming and not items:
+        return None
+    today = guards.now_utc().date()
+    return "governance/widget.html", {
+        "g_next": upcoming[0] if upcoming else None,
+        "g_next_local": in_zone(upcoming[0].starts_at, upcoming[0].timezone) if upcoming else "",
+        "g_open": len(items),
+        "g_overdue": sum(1 for item, _ in items if service.is_overdue(item, today)),
+    }
+
+
+register_dashboard_widget(governance_widget)
