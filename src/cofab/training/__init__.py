@@ -17,5 +17,4 @@ PARTS = DomainParts(
         "cofab.training.cli:app",
         help="Training records and SOP acknowledgement of partner staff.",
     ),
-    hooks=("cofab.training.portal_todo",),  # the partner's start page: SOPs to acknowledge
 )
