@@ -176,6 +176,23 @@ def test_capital_calls_payments_and_the_board(world: World, api, engine: Engine)
     assert _fields(missing) == ["votes"]
     assert _count(engine, Resolution) == 2
 
+    # a share transfer: 70/30 is taken, 70/20 refused naming the field, dropping Bravo (which
+    # has calls and votes) refused
+    parents = f"{BASE}/{vid}/parents"
+    split = [
+        {"partner_id": None, "equity_pct": "70", "board_seats": 3},
+        {"partner_id": world.partner_b, "equity_pct": "30", "board_seats": 1},
+    ]
+    moved = manager.put(parents, json={"parents": split})
+    assert moved.status_code == 200
+    assert [Decimal(p["equity_pct"]) for p in moved.json()["parents"]] == [70, 30]
+    assert [p["id"] for p in moved.json()["parents"]] == [owner, bravo]  # same rows, history kept
+    split[1]["equity_pct"] = "20"
+    short = manager.put(parents, json={"parents": split})
+    assert short.status_code == 422 and _fields(short) == ["parents.equity_pct"]
+    alone = manager.put(parents, json={"parents": [{"partner_id": None, "equity_pct": "100"}]})
+    assert alone.status_code == 409
+
     # partner B (a parent) reads the JV but changes nothing; audit has every change
     bravo_user = api(world.users["partner_b"])
     assert bravo_user.get(f"{BASE}/{vid}").status_code == 200
