@@ -1,18 +1,23 @@
-"""``cofab risk``: time to survive and performance impact from a network file."""
+"""``cofab risk``: time to survive and performance impact from a network file or, with
+``--live``, from the partner registry (as the system actor, with a progress bar)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from cofab.core.cli_errors import err, fail, fail_with
 from cofab.core.errors import CofabError, ValidationFailed
 from cofab.core.i18n import N_, cli_locale, translate
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 HELP = "Risk and continuity: time to survive and recover per site and partner."
 app = typer.Typer(help=HELP, no_args_is_help=True)
@@ -26,6 +31,9 @@ def risk_group() -> None:
 
 MSG_NO_FILE = N_("File not found: {path}")
 MSG_NOT_JSON = N_("{path} is not a JSON file: {detail}")
+MSG_FILE_OR_LIVE = N_("Give either a network file or --live.")
+MSG_BAD_TTR = N_("--ttr must be a number of weeks of at least 0.")
+MSG_ANALYSING = N_("Analysing sites and partners")
 UNBOUNDED = N_("unbounded")
 KINDS = {"site": N_("Site"), "partner": N_("Partner")}
 HEADINGS = (
@@ -62,24 +70,73 @@ def _number(value: float | None) -> str:
     return "—" if value is None else f"{value:,.1f}"
 
 
+def engine() -> Engine:
+    """The configured database, migrated (tests replace this function)."""
+    from cofab.config import get_settings
+    from cofab.db.migrate import upgrade
+    from cofab.db.session import engine_for
+
+    bound = engine_for(get_settings().database_url)
+    upgrade(bound)
+    return bound
+
+
+def _live(ttr: float) -> Any:
+    """The registry's network as the system actor sees it (every unit)."""
+    from cofab.core.access import SYSTEM_ACTOR
+    from cofab.db.session import unit_of_work
+    from cofab.risk.live_network import live_network
+
+    if not ttr >= 0:
+        fail(MSG_BAD_TTR)
+    with unit_of_work(engine(), write=False) as session:
+        return live_network(session, actor=SYSTEM_ACTOR, ttr_weeks=ttr)
+
+
+def _analysed(doc: Any, node: str | None, show_progress: bool) -> dict[str, Any]:
+    from cofab.risk.tts_runs import analyse_document
+
+    if not show_progress:
+        return analyse_document(doc, node)
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task(translate(MSG_ANALYSING, cli_locale()), total=None)
+
+        def step(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return analyse_document(doc, node, step)
+
+
 @app.command("tts")
 def tts_command(
-    network: Annotated[Path, typer.Argument(help="Planner input JSON with inventory and TTR")],
+    network: Annotated[
+        Path | None, typer.Argument(help="Planner input JSON with inventory and TTR")
+    ] = None,
     node: Annotated[str | None, typer.Option("--node", help="Only this site or partner")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    live: Annotated[
+        bool, typer.Option("--live", help="The partner registry's network instead of a file")
+    ] = False,
+    ttr: Annotated[
+        float, typer.Option("--ttr", help="With --live: weeks to recover for every site")
+    ] = 8.0,
 ) -> None:
     """Time to survive and performance impact for every site and partner, worst first."""
-    from cofab.risk.engine.tts import analyse, rank
-    from cofab.risk.network_input import load_network, results_document, select_nodes
-
-    doc = _read(network)
+    if live == (network is not None):
+        fail(MSG_FILE_OR_LIVE)
     try:
-        loaded = load_network(doc)
-        nodes = select_nodes(loaded, node)
+        doc = _live(ttr) if live else _read(network)  # type: ignore[arg-type]
+        document = _analysed(doc, node, show_progress=not as_json)
     except CofabError as exc:
         _refuse(exc)
-    results = rank(analyse(loaded.network, nodes))
-    document = results_document(loaded, results)
     if as_json:
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
@@ -87,8 +144,8 @@ def tts_command(
     table = Table()
     for heading in HEADINGS:
         table.add_column(translate(heading, locale))
-    for row, result in zip(document["nodes"], results, strict=True):
-        style = "red" if result.exposed else None
+    for row in document["nodes"]:
+        style = "red" if row["exposed"] else None
         tts = translate(UNBOUNDED, locale) if row["unbounded"] else _number(row["tts_weeks"])
         table.add_row(
             row["node"],

@@ -1,0 +1,56 @@
+"""``cofab risk tts --live``: the registry's network from the command line, same figures as the
+page (each site 100 F1 a month, demand 0.6 × 200 over 3 markets, Alpha's free stock 90)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine
+from tests.conftest import World
+from typer.testing import CliRunner
+
+from cofab.cli import app
+from cofab.db.session import unit_of_work
+from cofab.operations.models import InventorySnapshot
+from cofab.partners.models import Partner
+from cofab.risk import cli as risk_cli
+
+
+def test_live_network_on_the_command_line(
+    world: World, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COFAB_LANG", "en")
+    monkeypatch.setattr(risk_cli, "engine", lambda: engine)
+    with unit_of_work(engine) as session:
+        for pid in (world.partner_a, world.partner_b):
+            session.get(Partner, pid).status = "active"  # type: ignore[union-attr]
+        session.add(
+            InventorySnapshot(
+                partner_id=world.partner_a,
+                site_id=world.ids["a"]["site_id"],
+                item="F1",
+                at=datetime(2026, 1, 1, tzinfo=UTC),
+                on_hand=Decimal(100),
+                reserved=Decimal(10),
+                in_transit=Decimal(0),
+                posted_by="t",
+            )
+        )
+    runner = CliRunner()
+    out = runner.invoke(app, ["risk", "tts", "--live", "--ttr", "8", "--json"])
+    assert out.exit_code == 0, out.output
+    rows = {r["node"]: r for r in json.loads(out.stdout)["nodes"]}
+    gap = 120 * 12 / 52 - 100 * 12 / 52
+    assert rows["Bravo Bioworks Site"]["tts_weeks"] == pytest.approx(90 / gap, rel=1e-4)
+    assert rows["Alpha Assembly Site"]["exposed"] and rows["Alpha Assembly"]["kind"] == "partner"
+    assert rows["Alpha Assembly Site"]["lost_units"] == pytest.approx(8 * gap, rel=1e-4)
+
+    table = runner.invoke(app, ["risk", "tts", "--live"])
+    assert table.exit_code == 0 and "Bravo" in table.stdout and "19.5" in table.stdout
+    both = runner.invoke(app, ["risk", "tts"])
+    assert both.exit_code == 1 and "--live" in both.stderr
+    bad = runner.invoke(app, ["risk", "tts", "--live", "--ttr", "-2"])
+    assert bad.exit_code == 1 and "--ttr" in bad.stderr
