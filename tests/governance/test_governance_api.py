@@ -130,6 +130,22 @@ def test_a_monthly_series_keeps_the_local_time_across_the_clock_change(
     assert {m["kind"] for m in response.json()} == {"jv_board"}
     detail = owner.get(f"{API}/meetings/{response.json()[0]['id']}").json()
     assert [(a["name"], a["status"]) for a in detail["attendance"]] == [("Dr. Weber", "invited")]
+    meeting_url = f"{API}/meetings/{detail['id']}"
+    owner.post(f"{meeting_url}/attendance", json={"name": "Dr. Weber", "side": "partner"})
+    owner.post(f"{meeting_url}/attendance", json={"name": "Park", "side": "owner"})
+    agenda = owner.post(f"{meeting_url}/agenda", json={"title": "Capex", "minutes": 25})
+    assert agenda.json()["position"] == 1
+    no_doc = owner.post(f"{meeting_url}/agenda", json={"title": "Deck", "vault_document_id": 999})
+    assert no_doc.status_code == 422
+    assert no_doc.json()["errors"][0]["field"] == "vault_document_id"
+    minutes = owner.patch(meeting_url, json={"minutes_ko": "승인", "minutes_en": "Approved"})
+    assert (minutes.json()["minutes_ko"], minutes.json()["minutes_en"]) == ("승인", "Approved")
+    detail = owner.get(meeting_url).json()
+    assert {(a["name"], a["status"]) for a in detail["attendance"]} == {
+        ("Dr. Weber", "present"),
+        ("Park", "present"),
+    }
+    assert [(a["title"], a["minutes"]) for a in detail["agenda"]] == [("Capex", 25)]
     past = owner.post(
         f"{API}/committees/{committee['id']}/series",
         json={"first_start": "2020-01-01T10:00:00", "count": 2},
