@@ -48,6 +48,23 @@ LINES: dict[str, tuple[str, str, str, str]] = {
     ),
 }
 
+# the partner's answers for a partner login that reads Korean first
+KO_ANSWERS: dict[str, tuple[str, str]] = {
+    "electronics": (
+        "@{manager} 확인했습니다. 60%는 목요일 호찌민에서 선적하고, 나머지는 다음 주에 보냅니다.",
+        "@{quality} 봉쇄 완료: 1,200개 선별, 14개 불합격. D4 근본 원인은 금요일까지 올리겠습니다.",
+    ),
+    "automotive": (
+        "@{manager} 가능합니다. 셀이 제때 들어오면 모듈 2,000개를 12주차로 당길 수 있습니다.",
+        "@{quality} 해당 로트는 격리했고, 새 화성 프로파일로 셀 300개 재시험을 월요일에 합니다.",
+    ),
+    "pharma": (
+        "@{manager} 안정성 시료 검토가 끝나면 14일에 QP 출하 승인 예정입니다.",
+        "@{quality} 1단계 실험실 조사는 종결(실험실 오류 없음), 2단계 제조 조사는 영업일 10일 "
+        "안에 보고합니다.",
+    ),
+}
+
 
 def _user(session: Session, email: str) -> User | None:
     return session.execute(select(User).where(User.email == email)).scalar_one_or_none()
@@ -88,6 +105,8 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
     if talked is not None:
         return
     names = {"partner": partner.email, "manager": manager.email, "quality": quality.email}
+    if partner.locale == "ko" and case_name in KO_ANSWERS:
+        lines = (lines[0], KO_ANSWERS[case_name][0], lines[2], KO_ANSWERS[case_name][1])
     ask_order, answer_order, ask_ncr, answer_ncr = (line.format(**names) for line in lines)
     order_id = session.execute(
         select(Order.id)
