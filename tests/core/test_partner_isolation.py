@@ -418,6 +418,8 @@ def _notifications_bodies() -> None:
 
 _notifications_bodies()
 EXTRA_RESOLVERS.append(_notifications)
+
+
 # --- end notifications ----------------------------------------------------------------------
 # --- governance scheduling: a holiday row (no partner's) and the slot finder's bodies --------
 def _scheduling(world: World, engine: Engine) -> dict[str, IdResolver]:
@@ -470,6 +472,8 @@ def _training_bodies() -> None:
 
 _training_bodies()
 EXTRA_RESOLVERS.append(_training)
+
+
 # --- end training ---------------------------------------------------------------------------
 # --- governance records: partner B's committee, meeting, decision, action item --------------
 def _governance(world: World, engine: Engine) -> dict[str, IdResolver]:
