@@ -131,12 +131,28 @@ def _choice(name: str, value: str, choices: tuple[str, ...]) -> str:
 
 @app.command("owner")
 def owner_command(
-    kind: Annotated[str, typer.Option(help="foreground | improvement_owner_background | …")] = (
-        "foreground"
-    ),
-    foreground: Annotated[str, typer.Option(help="terms.ip.foreground_ip")] = "owner",
-    background: Annotated[str, typer.Option(help="terms.ip.background_ip")] = "each_party_keeps",
-    improvements: Annotated[str, typer.Option(help="terms.ip.improvements")] = "owner",
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="What the invention is: foreground, improvement_owner_background, improvement_partner_background, background_owner or background_partner"
+        ),
+    ] = ("foreground"),
+    foreground: Annotated[
+        str,
+        typer.Option(help="The contract's foreground IP (results) clause: owner, partner or joint"),
+    ] = "owner",
+    background: Annotated[
+        str,
+        typer.Option(
+            help="The contract's background IP clause: each_party_keeps, owner or partner"
+        ),
+    ] = "each_party_keeps",
+    improvements: Annotated[
+        str,
+        typer.Option(
+            help="The contract's improvements clause: owner, partner, joint or grant_back"
+        ),
+    ] = "owner",
     no_contract: Annotated[
         bool, typer.Option("--no-contract", help="No contract: the inventors' employers own it")
     ] = False,
