@@ -26,7 +26,7 @@ from cofab.core.access import (
     ensure_partner_writable,
     require_roles,
 )
-from cofab.core.errors import FieldProblem, NotFound, ValidationFailed
+from cofab.core.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
 from cofab.core.i18n import N_
 from cofab.governance import scheduling as engine
 from cofab.governance.scheduling_models import (
@@ -40,7 +40,18 @@ from cofab.partners.models import Contact, Site
 
 ParticipantKind = Literal["user", "site", "contact", "zone"]
 HOLIDAY_EDITORS = frozenset({"admin", "manager"})
+
+
+def _require_calendar_editor(actor: Actor) -> None:
+    """A country's holidays are the whole group's calendar, so only group-scope admins and
+    managers change it: a business unit's manager would change every other unit's meetings."""
+    require_roles(actor, HOLIDAY_EDITORS)
+    if actor.unit_ids is not None:
+        raise Forbidden(MSG_GROUP_CALENDAR)
+
+
 MSG_INVALID = N_("Some fields are not valid.")
+MSG_GROUP_CALENDAR = N_("Only a group-wide administrator or manager changes the holiday calendar.")
 NO_SUCH: dict[str, str] = {
     "user": N_("No such user: {id}"),
     "site": N_("No such site: {id}"),
@@ -530,7 +541,7 @@ def list_holidays(
 
 def add_holiday(session: Session, *, actor: Actor, country: str, day: date, name: str) -> Holiday:
     """Add (or rename) one day off for a country: a company shutdown, a bridge day."""
-    require_roles(actor, HOLIDAY_EDITORS)
+    _require_calendar_editor(actor)
     code = _country(country)
     row = session.scalar(select(Holiday).where(Holiday.country == code, Holiday.day == day))
     before = audit.snapshot(row) if row else None
@@ -554,7 +565,7 @@ def add_holiday(session: Session, *, actor: Actor, country: str, day: date, name
 
 def remove_holiday(session: Session, *, actor: Actor, holiday_id: int) -> None:
     """Remove a day off (a holiday the company works through)."""
-    require_roles(actor, HOLIDAY_EDITORS)
+    _require_calendar_editor(actor)
     row = session.get(Holiday, holiday_id)
     if row is None:
         raise NotFound()
@@ -573,7 +584,7 @@ def remove_holiday(session: Session, *, actor: Actor, holiday_id: int) -> None:
 def seed_holidays(session: Session, *, actor: Actor, country: str, years: Iterable[int]) -> int:
     """Copy a country's published holidays for ``years`` into the table (days already there are
     kept as edited); returns how many were added."""
-    require_roles(actor, HOLIDAY_EDITORS)
+    _require_calendar_editor(actor)
     code = _country(country)
     year_list = sorted(set(years))
     if not year_list:
