@@ -7,7 +7,7 @@ import re
 
 from sqlalchemy import Engine
 from tests.conftest import PASSWORD, World
-from tests.e2e.conftest import browser, page, sign_in  # noqa: F401  (fixtures)
+from tests.e2e.conftest import sign_in
 from tests.notifications.notification_factories import user_id
 
 from cofab.db.session import unit_of_work
@@ -18,7 +18,7 @@ def test_bell_counts_unread_and_clears_after_mark_all_read(
     world: World,
     engine: Engine,
     base_url: str,
-    page,  # type: ignore[no-untyped-def]  # noqa: F811
+    page,  # type: ignore[no-untyped-def]
 ) -> None:
     with unit_of_work(engine) as session:
         uid = user_id(session, world.users["partner_a"])
