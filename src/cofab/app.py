@@ -31,13 +31,14 @@ from cofab.domains import DOMAINS, wire
 
 log = logging.getLogger("cofab")
 
-# (path, label msgid, who sees it: "all" | "owner" | "admin"), filled from each domain's parts
-NAV: list[tuple[str, str, str]] = []
+# (path, label msgid, who sees it: "all" | "owner" | "admin", menu msgid or ""), filled from
+# each domain's parts
+NAV: list[tuple[str, str, str, str]] = []
 
 
-def register_nav(path: str, label: str, audience: str = "owner") -> None:
+def register_nav(path: str, label: str, audience: str = "owner", menu: str = "") -> None:
     if all(item[0] != path for item in NAV):
-        NAV.append((path, label, audience))
+        NAV.append((path, label, audience, menu))
 
 
 def _routers(targets: Iterable[str]) -> Iterator[APIRouter]:
@@ -54,7 +55,7 @@ def mount_domains(app: FastAPI, domains: Sequence[DomainParts]) -> None:
         if parts.templates:
             add_template_package(parts.package)
         for entry in parts.nav:
-            register_nav(entry.path, entry.label, entry.audience)
+            register_nav(entry.path, entry.label, entry.audience, entry.menu)
     for router in _routers(target for parts in domains for target in parts.api):
         app.include_router(router)
     for router in _routers(target for parts in domains for target in parts.pages):

@@ -9,7 +9,7 @@ PARTS = DomainParts(
     api=("cofab.contracts.api:router",),
     pages=("cofab.contracts.pages:router",),
     templates=True,
-    nav=(NavEntry("/contracts", N_("Contracts"), "all"),),
+    nav=(NavEntry("/contracts", N_("Contracts"), "all", menu=N_("Agreements")),),
     cli=SubCommand(
         "contracts",
         "cofab.contracts.cli:app",

@@ -25,6 +25,10 @@ class NavEntry:
     path: str
     label: str
     audience: Audience = "owner"
+    # The top-bar menu (an English msgid) the link sits in; "" keeps it on the bar itself.
+    # Twenty domains' links do not fit one row at 1366 px, so they are grouped by what the
+    # user is doing: sourcing, agreeing, planning, operating, collaborating.
+    menu: str = ""
 
 
 @dataclass(frozen=True)

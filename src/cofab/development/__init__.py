@@ -11,7 +11,7 @@ PARTS = DomainParts(
     api=("cofab.development.api:router",),
     pages=("cofab.development.pages:router",),
     templates=True,
-    nav=(NavEntry("/development", N_("Joint development"), "all"),),
+    nav=(NavEntry("/development", N_("Joint development"), "all", menu=N_("Collaborate")),),
     cli=SubCommand(
         "dev",
         "cofab.development.cli:app",

@@ -134,7 +134,10 @@ def owner_command(
     kind: Annotated[
         str,
         typer.Option(
-            help="What the invention is: foreground, improvement_owner_background, improvement_partner_background, background_owner or background_partner"
+            help=(
+                "What the invention is: foreground, improvement_owner_background, "
+                "improvement_partner_background, background_owner or background_partner"
+            )
         ),
     ] = ("foreground"),
     foreground: Annotated[

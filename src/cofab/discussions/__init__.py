@@ -15,6 +15,6 @@ PARTS = DomainParts(
     api=("cofab.discussions.api:router",),
     pages=("cofab.discussions.pages:router",),
     templates=True,
-    nav=(NavEntry("/discussions", N_("Discussions"), "all"),),
+    nav=(NavEntry("/discussions", N_("Discussions"), "all", menu=N_("Collaborate")),),
     hooks=("cofab.discussions.notify_mentions",),  # mentions become notifications
 )

@@ -10,7 +10,7 @@ PARTS = DomainParts(
     api=("cofab.forecast.api:router",),
     pages=("cofab.forecast.pages:router",),
     templates=True,
-    nav=(NavEntry("/forecast", N_("Forecast"), "all"),),
+    nav=(NavEntry("/forecast", N_("Forecast"), "all", menu=N_("Plan")),),
     cli=SubCommand(
         "forecast",
         "cofab.forecast.cli:app",

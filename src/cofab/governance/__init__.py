@@ -16,7 +16,7 @@ PARTS = DomainParts(
     api=("cofab.governance.api:router", "cofab.governance.api_scheduling:router"),
     pages=("cofab.governance.pages:router", "cofab.governance.pages_scheduling:router"),
     templates=True,
-    nav=(NavEntry("/governance", N_("Governance"), "all"),),
+    nav=(NavEntry("/governance", N_("Governance"), "all", menu=N_("Collaborate")),),
     cli=SubCommand(
         "meet",
         "cofab.governance.cli:app",

@@ -9,7 +9,7 @@ PARTS = DomainParts(
     api=("cofab.logistics.api:router",),
     pages=("cofab.logistics.pages:router",),
     templates=True,
-    nav=(NavEntry("/logistics/lanes", N_("Lanes"), "all"),),
+    nav=(NavEntry("/logistics/lanes", N_("Lanes"), "all", menu=N_("Operate")),),
     cli=SubCommand(
         "logistics",
         "cofab.logistics.cli:app",

@@ -10,7 +10,7 @@ PARTS = DomainParts(
     api=("cofab.operations.api:routers",),
     pages=("cofab.operations.pages:routers",),
     templates=True,
-    nav=(NavEntry("/operations", N_("Operations"), "all"),),
+    nav=(NavEntry("/operations", N_("Operations"), "all", menu=N_("Operate")),),
     cli=SubCommand(
         "ops",
         "cofab.operations.cli:app",

@@ -11,7 +11,7 @@ PARTS = DomainParts(
     templates=True,
     nav=(
         NavEntry("/", N_("Dashboard"), "all"),
-        NavEntry("/partners", N_("Partners"), "all"),
-        NavEntry("/certifications", N_("Certificates"), "all"),
+        NavEntry("/partners", N_("Partners"), "all", menu=N_("Sourcing")),
+        NavEntry("/certifications", N_("Certificates"), "all", menu=N_("Sourcing")),
     ),
 )

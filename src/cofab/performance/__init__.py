@@ -12,8 +12,8 @@ PARTS = DomainParts(
     pages=("cofab.performance.pages:router",),
     templates=True,
     nav=(
-        NavEntry("/kpis", N_("KPIs"), "all"),
-        NavEntry("/scorecards", N_("Scorecards"), "all"),
+        NavEntry("/kpis", N_("KPIs"), "all", menu=N_("Operate")),
+        NavEntry("/scorecards", N_("Scorecards"), "all", menu=N_("Operate")),
     ),
     # ``cofab ops kpis`` and ``cofab ops score``: added to operations' sub-app by the hook below
     jobs=("cofab.performance.scorecard_refresh",),

@@ -13,7 +13,7 @@ PARTS = DomainParts(
     api=("cofab.planning.api:router",),
     pages=("cofab.planning.pages:router",),
     templates=True,
-    nav=(NavEntry("/planning", N_("Planning"), "owner"),),
+    nav=(NavEntry("/planning", N_("Planning"), "owner", menu=N_("Plan")),),
     cli=SubCommand(
         "plan",
         "cofab.planning.cli:app",

@@ -13,7 +13,7 @@ PARTS = DomainParts(
     api=("cofab.quality.api:router", "cofab.quality.api_spc:router"),
     pages=("cofab.quality.pages:router", "cofab.quality.pages_spc:router"),
     templates=True,
-    nav=(NavEntry("/quality", N_("Quality"), "all"),),
+    nav=(NavEntry("/quality", N_("Quality"), "all", menu=N_("Operate")),),
     cli=SubCommand(
         "quality",
         "cofab.quality.cli:app",

@@ -14,7 +14,7 @@ PARTS = DomainParts(
     api=("cofab.risk.api:router",),
     pages=("cofab.risk.pages:router",),
     templates=True,
-    nav=(NavEntry("/risk", N_("Risk"), "owner"),),
+    nav=(NavEntry("/risk", N_("Risk"), "owner", menu=N_("Plan")),),
     cli=SubCommand(
         "risk",
         "cofab.risk.cli:app",

@@ -13,7 +13,7 @@ PARTS = DomainParts(
     api=("cofab.selection.api:router",),
     pages=("cofab.selection.pages:router",),
     templates=True,
-    nav=(NavEntry("/selection", N_("Selection"), "owner"),),
+    nav=(NavEntry("/selection", N_("Selection"), "owner", menu=N_("Sourcing")),),
     cli=SubCommand(
         "select",
         "cofab.selection.cli:app",

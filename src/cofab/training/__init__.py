@@ -11,7 +11,7 @@ PARTS = DomainParts(
     api=("cofab.training.api:router",),
     pages=("cofab.training.pages:router",),
     templates=True,
-    nav=(NavEntry("/training", N_("Training"), "all"),),
+    nav=(NavEntry("/training", N_("Training"), "all", menu=N_("Agreements")),),
     cli=SubCommand(
         "training",
         "cofab.training.cli:app",

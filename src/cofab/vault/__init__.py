@@ -9,6 +9,6 @@ PARTS = DomainParts(
     api=("cofab.vault.api:router",),
     pages=("cofab.vault.pages:router",),
     templates=True,
-    nav=(NavEntry("/vault", N_("Documents"), "all"),),
+    nav=(NavEntry("/vault", N_("Documents"), "all", menu=N_("Agreements")),),
     cli=SubCommand("vault", "cofab.vault.cli:app", help="The encrypted document vault."),
 )

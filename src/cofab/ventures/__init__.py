@@ -11,7 +11,7 @@ PARTS = DomainParts(
     api=("cofab.ventures.api:router",),
     pages=("cofab.ventures.pages:router",),
     templates=True,
-    nav=(NavEntry("/ventures", N_("Ventures"), "all"),),
+    nav=(NavEntry("/ventures", N_("Ventures"), "all", menu=N_("Collaborate")),),
     cli=SubCommand(
         "ventures",
         "cofab.ventures.cli:app",
