@@ -101,7 +101,14 @@ def _plan() -> tuple[tuple[type, str, tuple[str, ...]], ...]:
             for name, mapper in sorted(by_table.items()):
                 if name in kinds or name in UNSCOPED_TABLES:
                     continue
-                for column in sorted(mapper.local_table.columns, key=lambda c: c.name):
+                # A NOT NULL key first: a row whose nullable key is empty (an invention
+                # without a contract, a defect without a characteristic) must still have a
+                # parent, or unit users never see it. A nullable key is followed only when
+                # the row has no partner to be scoped by instead.
+                columns = sorted(mapper.local_table.columns, key=lambda c: (c.nullable, c.name))
+                for column in columns:
+                    if column.nullable and "partner_id" in mapper.columns:
+                        continue
                     targets = [fk.column.table.name for fk in column.foreign_keys]
                     parent = next((t for t in targets if t in kinds), None)
                     if parent is None or parent == "business_units":
