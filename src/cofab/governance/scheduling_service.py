@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -408,23 +408,14 @@ def set_user_hours(session: Session, *, actor: Actor, user_id: int, data: HoursI
     user = session.get(User, user_id)
     if user is None:
         raise NotFound()
-    working, mask, country = _checked(data, needs_zone=False)
-    row = session.scalar(select(UserWorkingHours).where(UserWorkingHours.user_id == user_id))
-    before = audit.snapshot(row) if row else None
-    if row is None:
-        row = UserWorkingHours(user_id=user_id)
-        session.add(row)
-    _apply(row, working, mask, country)
-    session.flush()
-    audit.record(
+    _store_hours(
         session,
-        actor=actor,
-        action="update" if before else "create",
+        actor,
+        UserWorkingHours,
+        {"user_id": user_id},
+        data,
         entity="gov_user_hours",
-        entity_id=row.id,
         partner_id=user.partner_id,
-        before=before,
-        after=audit.snapshot(row),
     )
 
 
@@ -433,49 +424,72 @@ def set_site_hours(session: Session, *, actor: Actor, site_id: int, data: HoursI
     if site is None:
         raise NotFound()
     ensure_partner_writable(actor, site.partner_id)
-    working, mask, country = _checked(data, needs_zone=False)
-    row = session.scalar(select(SiteWorkingHours).where(SiteWorkingHours.site_id == site_id))
-    before = audit.snapshot(row) if row else None
-    if row is None:
-        row = SiteWorkingHours(site_id=site_id, partner_id=site.partner_id)
-        session.add(row)
-    _apply(row, working, mask, country)
-    session.flush()
-    audit.record(
+    _store_hours(
         session,
-        actor=actor,
-        action="update" if before else "create",
+        actor,
+        SiteWorkingHours,
+        {"site_id": site_id, "partner_id": site.partner_id},
+        data,
         entity="gov_site_hours",
-        entity_id=row.id,
         partner_id=site.partner_id,
-        before=before,
-        after=audit.snapshot(row),
     )
 
 
 def set_contact_hours(session: Session, *, actor: Actor, contact_id: int, data: HoursInput) -> None:
+    """A contact has no zone elsewhere in cofab, so its hours row carries one (required)."""
     contact = session.get(Contact, contact_id)
     if contact is None:
         raise NotFound()
     ensure_partner_writable(actor, contact.partner_id)
-    working, mask, country = _checked(data, needs_zone=True)
-    row = session.scalar(
-        select(ContactWorkingHours).where(ContactWorkingHours.contact_id == contact_id)
+    _store_hours(
+        session,
+        actor,
+        ContactWorkingHours,
+        {"contact_id": contact_id, "partner_id": contact.partner_id},
+        data,
+        entity="gov_contact_hours",
+        partner_id=contact.partner_id,
+    )
+
+
+HoursRow = UserWorkingHours | SiteWorkingHours | ContactWorkingHours
+HoursModel = type[UserWorkingHours] | type[SiteWorkingHours] | type[ContactWorkingHours]
+
+
+def _store_hours(
+    session: Session,
+    actor: Actor,
+    model: HoursModel,
+    keys: dict[str, int],
+    data: HoursInput,
+    *,
+    entity: str,
+    partner_id: int | None,
+) -> None:
+    """Create or replace one owner's hours row, audited; ``keys`` name the owner and partner."""
+    with_zone = model is ContactWorkingHours
+    working, mask, country = _checked(data, needs_zone=with_zone)
+    owner_column = next(iter(keys))
+    # select() over a union of classes types as Base; the row is one of the three
+    row = cast(
+        "HoursRow | None",
+        session.scalar(select(model).where(getattr(model, owner_column) == keys[owner_column])),
     )
     before = audit.snapshot(row) if row else None
     if row is None:
-        row = ContactWorkingHours(contact_id=contact_id, partner_id=contact.partner_id)
+        row = model(**keys)
         session.add(row)
     _apply(row, working, mask, country)
-    row.timezone = data.timezone or "UTC"
+    if isinstance(row, ContactWorkingHours):
+        row.timezone = data.timezone or "UTC"
     session.flush()
     audit.record(
         session,
         actor=actor,
         action="update" if before else "create",
-        entity="gov_contact_hours",
+        entity=entity,
         entity_id=row.id,
-        partner_id=contact.partner_id,
+        partner_id=partner_id,
         before=before,
         after=audit.snapshot(row),
     )
