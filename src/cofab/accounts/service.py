@@ -50,6 +50,12 @@ def actor_for(user: User, locale: str | None = None) -> Actor:
     )
 
 
+def actor_by_email(session: Session, email: str) -> Actor | None:
+    """Who a command's ``--as <e-mail>`` names (``core.cli_session.acting_user`` asks it)."""
+    user = session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    return None if user is None else actor_for(user)
+
+
 def _recent_failures(session: Session, email: str, window: timedelta) -> int:
     since = utcnow() - window
     total = session.execute(

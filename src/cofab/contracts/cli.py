@@ -12,33 +12,24 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine
 
-from cofab.config import get_settings
 from cofab.contracts import attention, penalty_runs
 from cofab.contracts import service as contracts_service
 from cofab.contracts.penalties import PenaltyReport, explain
 from cofab.contracts.penalty_input import KIND_LABELS, report_json, report_table
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.core.cli_errors import fail, fail_with
+from cofab.core.cli_session import migrated_engine as _engine
 from cofab.core.errors import CofabError
 from cofab.core.i18n import N_, cli_locale, translate
 from cofab.core.tabular import write_csv, write_xlsx
-from cofab.db.session import engine_for, unit_of_work
+from cofab.db.session import unit_of_work
 
 app = typer.Typer(
     help="Contracts: penalties, contracts needing attention, agreement coverage.",
     no_args_is_help=True,
 )
 console = Console()
-
-
-def _engine() -> Engine:
-    from cofab.db.migrate import upgrade
-
-    engine = engine_for(get_settings().database_url)
-    upgrade(engine)
-    return engine
 
 
 def _print_report(report: PenaltyReport, locale: str) -> None:

@@ -12,15 +12,16 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from sqlalchemy import Engine, select
 
-from cofab.config import get_settings
-from cofab.core.access import SYSTEM_ACTOR, Actor
+from cofab.accounts.service import actor_by_email
+from cofab.core.access import SYSTEM_ACTOR
 from cofab.core.cli_errors import fail, fail_with
+from cofab.core.cli_session import acting_user
+from cofab.core.cli_session import migrated_engine as engine
 from cofab.core.errors import CofabError
 from cofab.core.i18n import N_, cli_locale, translate
 from cofab.core.tabular import read_table, write_csv, write_xlsx
-from cofab.db.session import engine_for, unit_of_work
+from cofab.db.session import unit_of_work
 from cofab.operations import exporting, extensions, importing
 from cofab.operations.import_plan import IMPORT_KINDS
 
@@ -30,19 +31,12 @@ console = Console()
 MSG_IMPORTED = N_("Imported {kind}: {created} created, {updated} updated, {unchanged} unchanged.")
 MSG_WROTE = N_("Wrote {n} rows to {path}.")
 MSG_NO_FILE = N_("File not found: {path}")
-MSG_NO_USER = N_("No user with e-mail {email}.")
 MSG_ONE_OF = N_("Must be one of: {expected}.")
 MSG_BAD_DATE = N_("{name} must be a date like 2026-03-31, got {value}.")
 MSG_OUTPUT_TYPE = N_("Name the output file .csv or .xlsx (got {path}).")
 
 
-def engine() -> Engine:
-    """The configured database, migrated (tests replace this function)."""
-    from cofab.db.migrate import upgrade
-
-    bound = engine_for(get_settings().database_url)
-    upgrade(bound)
-    return bound
+_actor = acting_user(actor_by_email)
 
 
 def _date(name: str, value: str) -> date:
@@ -62,19 +56,6 @@ def _write(out: Path, headers: list[str], rows: Sequence[Sequence[Any]], sheet: 
     xlsx = out.suffix.lower() == ".xlsx"
     out.write_bytes(write_xlsx(headers, rows, sheet) if xlsx else write_csv(headers, rows))
     console.print(translate(MSG_WROTE, cli_locale(), n=len(rows), path=str(out)), highlight=False)
-
-
-def _actor(bound: Engine, email: str | None) -> Actor:
-    if not email:
-        return SYSTEM_ACTOR
-    from cofab.accounts import service as accounts_service
-    from cofab.accounts.models import User
-
-    with unit_of_work(bound) as session:
-        user = session.execute(select(User).where(User.email == email.lower())).scalar_one_or_none()
-        if user is None:
-            fail(MSG_NO_USER, email=email)
-        return accounts_service.actor_for(user)
 
 
 @app.command("import")

@@ -7,24 +7,15 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
 from cofab.core.cli_errors import fail_with
+from cofab.core.cli_session import migrated_engine as _engine
 from cofab.core.errors import CofabError, FieldProblem, NotFound, ValidationFailed
 from cofab.core.i18n import N_, cli_locale, translate
 
 app = typer.Typer(help="Business units of the owner group.", no_args_is_help=True)
 console = Console()
-
-
-def _engine() -> Engine:
-    from cofab.config import get_settings
-    from cofab.db.migrate import upgrade
-    from cofab.db.session import engine_for
-
-    engine = engine_for(get_settings().database_url)
-    upgrade(engine)
-    return engine
 
 
 @app.command("list")
