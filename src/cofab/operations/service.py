@@ -67,6 +67,7 @@ __all__ = [
     "register_overdue_source",
     "register_receipt_listener",
     "register_todo_source",
+    "set_receipt_outcome",
     "visible_or_404",
 ]
 
@@ -102,6 +103,36 @@ def receipt_booked(session: Session, *, actor: Actor, receipt: BookedReceipt) ->
     ensure_wired()
     for listener in _listeners:
         listener(session, actor=actor, receipt=receipt)
+
+
+def set_receipt_outcome(
+    session: Session, *, actor: Actor, receipt_id: int, rejected_qty: Decimal, reason: str | None
+) -> bool:
+    """The inspection decided how much of a receipt is good (quality's verdict and disposition):
+    rejected is ``rejected_qty`` (clamped to 0…received), accepted the rest. Line totals and KPI
+    inputs (defect PPM, fill rate) follow in the same transaction; True when anything changed."""
+    from cofab.core import audit
+    from cofab.operations import extensions, line_totals
+    from cofab.operations.models import OrderLine, Receipt
+
+    receipt = session.get(Receipt, receipt_id)
+    if receipt is None:
+        return False
+    received = Decimal(receipt.received_qty)
+    rejected = min(max(Decimal(rejected_qty), Decimal(0)), received)
+    reject_reason = (reason or receipt.reject_reason) if rejected > 0 else None
+    if Decimal(receipt.rejected_qty) == rejected and receipt.reject_reason == reject_reason:
+        return False
+    before = audit.snapshot(receipt)
+    receipt.rejected_qty = rejected
+    receipt.accepted_qty = received - rejected
+    receipt.reject_reason = reject_reason
+    record(session, actor=actor, action="update", entity="receipt", row=receipt, before=before)
+    line_totals.refresh(session, [receipt.line_id])
+    line = session.get(OrderLine, receipt.line_id)
+    promised = line.promised_date if line is not None else None
+    extensions.kpi_inputs_changed(session, receipt.partner_id, (receipt.received_date, promised))
+    return True
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -22,7 +23,11 @@ from cofab.core.access import Actor, ensure_partner_writable, scope_to_partner
 from cofab.core.errors import FieldProblem, InvalidTransition
 from cofab.core.i18n import N_
 from cofab.db.base import utcnow
-from cofab.operations.service import BookedReceipt, register_receipt_listener
+from cofab.operations.service import (
+    BookedReceipt,
+    register_receipt_listener,
+    set_receipt_outcome,
+)
 from cofab.quality import plans, schemas
 from cofab.quality.models import Characteristic, Defect, Inspection, InspectionPlan, Lot
 from cofab.quality.rules import get_scoped, raise_if, record, require_owner_writer
@@ -35,6 +40,11 @@ MORE_THAN_SAMPLE = N_("More defective units ({quantity}) than the sample ({sampl
 ALREADY_RECORDED = N_("This inspection has already been recorded.")
 ONLY_REJECTED = N_("Only a rejected lot gets a disposition.")
 LOT_EXISTS = N_("A lot with this number exists already for this partner.")
+MORE_THAN_LOT = N_("More than the lot size ({lot_size}).")
+# dispositions after which the whole lot counts as good (concession) or as bad (returned, scrap);
+# a sort or rework rejects only what it found bad
+_ALL_GOOD = ("use_as_is",)
+_ALL_BAD = ("return", "scrap")
 
 
 def lot_query(
@@ -247,7 +257,9 @@ def record_inspection(
     )
     lot_before = audit.snapshot(lot)
     lot.status = inspection.status
+    lot.rejected_qty = lot.lot_size if lot.status == "rejected" else 0
     record(session, actor=actor, action="verdict", entity="quality_lot", row=lot, before=lot_before)
+    sync_receipt(session, actor=actor, lot=lot)
     if lot.plan_id is not None:
         plan = plans.get_plan(session, actor=actor, plan_id=lot.plan_id)
         plans.apply_switching(session, actor=actor, plan=plan, lot=lot)
@@ -298,11 +310,39 @@ def set_disposition(
     lot = get_lot(session, actor=actor, lot_id=lot_id)
     if lot.status != "rejected":
         raise InvalidTransition(ONLY_REJECTED)
+    if data.rejected_qty is not None and data.rejected_qty > lot.lot_size:
+        raise_if([FieldProblem("rejected_qty", MORE_THAN_LOT, {"lot_size": lot.lot_size})])
     before = audit.snapshot(lot)
     lot.disposition = data.disposition
     lot.disposition_note = data.note or None
+    lot.rejected_qty = disposed_rejected(data.disposition, data.rejected_qty, lot.lot_size)
     record(session, actor=actor, action="dispose", entity="quality_lot", row=lot, before=before)
+    sync_receipt(session, actor=actor, lot=lot)
     return lot
+
+
+def disposed_rejected(disposition: str, found_bad: int | None, lot_size: int) -> int:
+    """Units of a rejected lot that stay rejected after its disposition."""
+    if disposition in _ALL_GOOD:
+        return 0
+    if disposition in _ALL_BAD or found_bad is None:
+        return lot_size
+    return found_bad
+
+
+def sync_receipt(session: Session, *, actor: Actor, lot: Lot) -> None:
+    """The receipt behind the lot takes the lot's outcome as its accepted/rejected quantities,
+    so the defect-PPM KPI counts what inspection decided, not what was typed at the dock."""
+    if lot.receipt_id is None or lot.rejected_qty is None:
+        return
+    outcome = lot.disposition or lot.status
+    set_receipt_outcome(
+        session,
+        actor=actor,
+        receipt_id=lot.receipt_id,
+        rejected_qty=Decimal(lot.rejected_qty),
+        reason=f"QC lot {lot.lot_no}: {outcome}",  # stored text, like a typed reason
+    )
 
 
 def incoming_inspection(session: Session, lot: Lot) -> Inspection | None:

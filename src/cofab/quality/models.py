@@ -19,6 +19,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     UniqueConstraint,
@@ -91,6 +92,8 @@ QUALITY_LABELS: dict[str, str] = {
     "corrective": N_("Corrective"),
     "preventive": N_("Preventive"),
     "cancelled": N_("Cancelled"),
+    "coc": N_("Certificate of conformance"),
+    "coa": N_("Certificate of analysis"),
 }
 
 _GLOBAL_SAFE = ("tightened", "discontinued", "use_as_is", "line_stop", "yesno", "observation")
@@ -189,6 +192,9 @@ class Lot(Timestamped, Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     disposition: Mapped[str | None] = mapped_column(String(16))
     disposition_note: Mapped[str | None] = mapped_column(String(500))
+    # units of the lot finally rejected (the whole lot, or what a sort/rework left bad); the
+    # receipt's accepted/rejected quantities follow it
+    rejected_qty: Mapped[int | None] = mapped_column(Integer)
     external_ref: Mapped[str | None] = mapped_column(String(64))
 
 
@@ -217,6 +223,8 @@ class Inspection(Timestamped, Base):
     recorded_by: Mapped[str | None] = mapped_column(String(254))
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     note: Mapped[str | None] = mapped_column(String(1000))
+    # a partner's own reference for an outgoing inspection (an import row comes back unchanged)
+    external_ref: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class Defect(Base):
@@ -430,3 +438,55 @@ class Measurement(Base):
     value: Mapped[float] = mapped_column(Float, nullable=False)
     measured_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     external_ref: Mapped[str | None] = mapped_column(String(64))
+
+
+CERTIFICATE_KINDS = ("coc", "coa")
+
+
+class QualityFile(Base):
+    """A file on a lot (a certificate's scan) or an NCR (a photo), sealed by the vault; the row
+    keeps what opens it and is registered as a key holder for master-key rotation."""
+
+    __tablename__ = "quality_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    lot_id: Mapped[int | None] = mapped_column(
+        ForeignKey("quality_lots.id", ondelete="CASCADE"), index=True
+    )
+    ncr_id: Mapped[int | None] = mapped_column(
+        ForeignKey("quality_ncrs.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    object_key: Mapped[str] = mapped_column(String(32), unique=True)
+    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+    key_id: Mapped[str] = mapped_column(String(32))
+    uploaded_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Certificate(Base):
+    """A partner's certificate of conformance (CoC) or analysis (CoA, with its values) for a lot."""
+
+    __tablename__ = "quality_certificates"
+    __table_args__ = (UniqueConstraint("partner_id", "external_ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    lot_id: Mapped[int] = mapped_column(
+        ForeignKey("quality_lots.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(8))
+    external_ref: Mapped[str] = mapped_column(String(64))
+    issued_on: Mapped[date] = mapped_column(Date)
+    # CoA results: [{"name": "Assay", "value": 99.2, "unit": "%", "lsl": 98.0, "usl": 102.0}]
+    values: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("quality_files.id", ondelete="SET NULL"))
+    created_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -49,6 +49,7 @@ register_field_labels(
         "quantity": N_("Quantity"),
         "sample_size": N_("Sample size"),
         "disposition": N_("Disposition"),
+        "rejected_qty": N_("Rejected quantity"),
         "lot_id": N_("Lot"),
         "inspection_id": N_("Inspection"),
         "order_line_id": N_("Order line"),
@@ -249,6 +250,8 @@ class InspectionRead(BaseModel):
 
 class DispositionIn(Strict):
     disposition: Literal["return", "rework", "sort", "use_as_is", "scrap"]
+    # units found bad by the 100 % sort or left bad after rework (None: the whole lot)
+    rejected_qty: Annotated[int, Field(ge=0)] | None = None
     note: Note = ""
 
 
