@@ -144,10 +144,10 @@ def test_commit_counter_accept_and_gap(world: World, api, engine: Engine) -> Non
     assert owner.post(f"/api/v1/forecast/lines/{firm}/accept").status_code == 409
     gap = owner.get("/api/v1/forecast/gap", params={"partner_id": world.partner_a}).json()
     # 2027-01 P1: planned 10 + 5, committed 10 (the A2 line is still open) -> -5
-    # 2027-03 P2: planned 7, accepted counter-proposal 5 -> -2
+    # P2: planned 7 in 2027-03, accepted counter-proposal 5 in 2027-04: the line moved there
     assert [(g["product"], g["period"], Decimal(g["gap"])) for g in gap] == [
         ("P1", "2027-01", Decimal(-5)),
-        ("P2", "2027-03", Decimal(-2)),
+        ("P2", "2027-04", Decimal(-2)),
     ]
 
 

@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine
 
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.core.cli_errors import fail, fail_with
+from cofab.core.cli_session import migrated_engine as engine
 from cofab.core.errors import CofabError
 from cofab.core.i18n import N_, cli_locale, translate
 
@@ -27,17 +27,6 @@ MSG_NO_FILE = N_("File not found: {path}")
 MSG_DEMAND_SAVED = N_("Demand forecast version {version} saved ({n} lines).")
 MSG_PUBLISHED = N_("Release {release} published to {n} partners.")
 MSG_CONVERTED = N_("{lines} forecast lines became {orders} orders.")
-
-
-def engine() -> Engine:
-    """The configured database, migrated (tests replace this function)."""
-    from cofab.config import get_settings
-    from cofab.db.migrate import upgrade
-    from cofab.db.session import engine_for
-
-    bound = engine_for(get_settings().database_url)
-    upgrade(bound)
-    return bound
 
 
 @app.command("demand-upload")

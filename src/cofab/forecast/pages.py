@@ -18,6 +18,7 @@ from cofab.core.errors import CofabError
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.forecast import schemas, service
+from cofab.forecast.partner_names import partner_names
 
 router = APIRouter(include_in_schema=False)
 ActorDep = Annotated[Actor, Depends(page_actor)]
@@ -25,14 +26,22 @@ ActorDep = Annotated[Actor, Depends(page_actor)]
 
 @router.get("/forecast", response_class=HTMLResponse)
 def forecast_home(request: Request, session: DbSession, actor: ActorDep) -> Response:
+    return render(request, "forecast/home.html", _home_context(request, session, actor))
+
+
+def _home_context(request: Request, session: Session, actor: Actor) -> dict[str, Any]:
     publications = service.list_publications(session, actor=actor)
-    context: dict[str, Any] = {
+    gap = [row for row in service.gap(session, actor=actor) if row.gap != 0]
+    accuracy = service.accuracy(session, actor=actor)
+    ids = [p.partner_id for p in publications] + [r.partner_id for r in gap]
+    ids += [r.partner_id for r in accuracy]
+    return {
         "publications": publications,
-        "gap": [row for row in service.gap(session, actor=actor) if row.gap != 0],
-        "accuracy": service.accuracy(session, actor=actor),
+        "gap": gap,
+        "accuracy": accuracy,
+        "names": partner_names(session, ids, request.state.locale),
         "defaults": (service.DEFAULT_FROZEN, service.DEFAULT_FIRM),
     }
-    return render(request, "forecast/home.html", context)
 
 
 @router.post("/forecast/publish", response_class=HTMLResponse)
@@ -47,21 +56,20 @@ def publish(request: Request, session: DbSession, actor: ActorDep, form: FormDep
         return render(
             request,
             "forecast/home.html",
-            {
-                "publications": service.list_publications(session, actor=actor),
-                "gap": [],
-                "accuracy": [],
-                "defaults": (service.DEFAULT_FROZEN, service.DEFAULT_FIRM),
-            }
-            | error_context(exc, request.state.locale),
+            _home_context(request, session, actor) | error_context(exc, request.state.locale),
             status_code=exc.status,
         )
     return RedirectResponse(f"/forecast?release={made[0].release}", status_code=303)
 
 
-def _publication_context(session: Session, actor: Actor, publication_id: int) -> dict[str, Any]:
+def _publication_context(
+    request: Request, session: Session, actor: Actor, publication_id: int
+) -> dict[str, Any]:
+    publication = service.get_publication(session, actor=actor, publication_id=publication_id)
+    names = partner_names(session, [publication.partner_id], request.state.locale)
     return {
-        "publication": service.get_publication(session, actor=actor, publication_id=publication_id),
+        "publication": publication,
+        "partner_name": names.get(publication.partner_id, ""),
         "lines": service.publication_lines(session, actor=actor, publication_id=publication_id),
         "reservations": service.reservations(session, actor=actor, publication_id=publication_id),
     }
@@ -72,7 +80,9 @@ def publication_page(
     request: Request, session: DbSession, actor: ActorDep, publication_id: int
 ) -> Response:
     return render(
-        request, "forecast/publication.html", _publication_context(session, actor, publication_id)
+        request,
+        "forecast/publication.html",
+        _publication_context(request, session, actor, publication_id),
     )
 
 
@@ -87,7 +97,7 @@ def respond(
         service.respond(session, actor=actor, line_id=line_id, answer=answer)
     except CofabError as exc:
         session.rollback()
-        context = _publication_context(session, actor, publication_id)
+        context = _publication_context(request, session, actor, publication_id)
         return render(
             request,
             "forecast/publication.html",

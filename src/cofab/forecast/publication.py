@@ -3,8 +3,14 @@
 A publication turns the plan's flows from a partner's sites into that partner's rolling forecast
 (product × site × period) and the capacity reserved per family and period. The first periods are
 frozen (they become orders and cannot be renegotiated), the next are firm, the rest flexible.
-Default zone lengths: ``DEFAULT_FROZEN`` = 2 periods frozen, ``DEFAULT_FIRM`` = 4 periods firm,
-the rest flexible; the publish request may set others.
+Zone lengths per partner come from its contracts in force (see ``contract_terms``: a
+``FORECAST-ZONES`` clause); where no contract names one, the publish request's value, else the
+defaults ``DEFAULT_FROZEN`` = 2 periods frozen and ``DEFAULT_FIRM`` = 4 periods firm; the rest is
+flexible. Each publication keeps the lengths it used, and its audit record says where they came
+from.
+
+An accepted counter-proposal that names another period moves the line there (its zone follows
+the new period); a counter-proposal cannot move a line into the frozen zone.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from cofab.core.errors import FieldProblem, InvalidTransition, NotFound, Validat
 from cofab.core.i18n import N_
 from cofab.db.base import utcnow
 from cofab.forecast import periods, schemas
+from cofab.forecast.contract_terms import contract_zones
 from cofab.forecast.models import (
     CapacityReservation,
     ForecastLine,
@@ -52,6 +59,7 @@ REASON_REQUIRED = N_("Give a reason for the counter-proposal.")
 PERIOD_NOT_PUBLISHED = N_("Period '{period}' is not in this forecast.")
 NOT_COUNTERED = N_("Only a counter-proposed line can be accepted.")
 ALREADY_ACCEPTED = N_("The counter-proposal of this line was already accepted.")
+INTO_FROZEN = N_("Period '{period}' is in the frozen zone: a line cannot be moved into it.")
 
 
 def _owner_writer(actor: Actor) -> None:
@@ -111,6 +119,15 @@ def publish(
         raise ValidationFailed(problems=[FieldProblem("scenario_id", NO_PARTNER_SITES)])
     frozen = DEFAULT_FROZEN if request.frozen_periods is None else request.frozen_periods
     firm = DEFAULT_FIRM if request.firm_periods is None else request.firm_periods
+    agreed = contract_zones(session, sorted(lines))
+    zones = {
+        partner_id: (
+            frozen if (z := agreed.get(partner_id)) is None or z.frozen is None else z.frozen,
+            firm if z is None or z.firm is None else z.firm,
+            None if z is None else z.contract_id,
+        )
+        for partner_id in lines
+    }
     release = (session.execute(select(func.max(Publication.release))).scalar_one() or 0) + 1
     index_of = {label: i for i, label in enumerate(labels)}
     now = utcnow()
@@ -121,8 +138,8 @@ def publish(
             release=release,
             published_at=now,
             published_by=actor.email,
-            frozen_periods=frozen,
-            firm_periods=firm,
+            frozen_periods=zones[partner_id][0],
+            firm_periods=zones[partner_id][1],
             periods=labels,
         )
         for partner_id in sorted(lines)
@@ -144,7 +161,9 @@ def publish(
                 "period_index": index_of[period],
                 "period_start": windows[period][0],
                 "period_end": windows[period][1],
-                "zone": zone_of(index_of[period], frozen, firm).value,
+                "zone": zone_of(
+                    index_of[period], publication.frozen_periods, publication.firm_periods
+                ).value,
                 "planned_qty": qty,
                 "status": LineStatus.OPEN.value,
             }
@@ -167,7 +186,8 @@ def publish(
             entity="forecast_publication",
             entity_id=publication.id,
             partner_id=publication.partner_id,
-            after=audit.snapshot(publication) | {"lines": len(rows)},
+            after=audit.snapshot(publication)
+            | {"lines": len(rows), "zones_contract_id": zones[publication.partner_id][2]},
         )
     # multi-row INSERTs, not an object per line: a plan has 100,000s of lines
     for start in range(0, len(line_rows), INSERT_BATCH):
@@ -262,6 +282,12 @@ def respond(
             problems.append(FieldProblem("qty", COUNTER_NEEDS_CHANGE))
         if answer.period is not None and answer.period not in publication.periods:
             problems.append(FieldProblem("period", PERIOD_NOT_PUBLISHED, {"period": answer.period}))
+        elif (
+            answer.period is not None
+            and answer.period != line.period
+            and publication.periods.index(answer.period) < publication.frozen_periods
+        ):
+            problems.append(FieldProblem("period", INTO_FROZEN, {"period": answer.period}))
         if not (answer.reason or "").strip():
             problems.append(FieldProblem("reason", REASON_REQUIRED))
         if problems:
@@ -287,7 +313,8 @@ def respond(
 
 
 def accept(session: Session, *, actor: Actor, line_id: int) -> ForecastLine:
-    """The owner accepts a counter-proposal: the proposed quantity becomes the commitment."""
+    """The owner accepts a counter-proposal: the proposed quantity becomes the commitment and a
+    proposed period becomes the line's period (with that period's dates and zone)."""
     _owner_writer(actor)
     line = get_line(session, actor=actor, line_id=line_id)
     if line.status != LineStatus.COUNTERED.value:
@@ -295,6 +322,15 @@ def accept(session: Session, *, actor: Actor, line_id: int) -> ForecastLine:
     before = audit.snapshot(line)
     line.status = LineStatus.ACCEPTED.value
     line.committed_qty = line.proposed_qty
+    if line.proposed_period and line.proposed_period != line.period:
+        publication = get_publication(session, actor=actor, publication_id=line.publication_id)
+        window = periods.window(line.proposed_period)
+        if line.proposed_period in publication.periods and window is not None:
+            index = publication.periods.index(line.proposed_period)
+            line.period = line.proposed_period
+            line.period_index = index
+            line.period_start, line.period_end = window
+            line.zone = zone_of(index, publication.frozen_periods, publication.firm_periods).value
     session.flush()
     audit.record(
         session,
