@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -13,11 +13,9 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from cofab.core.cli_errors import err, fail, fail_with
+from cofab.core.cli_session import migrated_engine as engine
 from cofab.core.errors import CofabError, ValidationFailed
 from cofab.core.i18n import N_, cli_locale, translate
-
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
 
 HELP = "Risk and continuity: time to survive and recover per site and partner."
 app = typer.Typer(help=HELP, no_args_is_help=True)
@@ -68,17 +66,6 @@ def _refuse(exc: CofabError) -> NoReturn:
 
 def _number(value: float | None) -> str:
     return "—" if value is None else f"{value:,.1f}"
-
-
-def engine() -> Engine:
-    """The configured database, migrated (tests replace this function)."""
-    from cofab.config import get_settings
-    from cofab.db.migrate import upgrade
-    from cofab.db.session import engine_for
-
-    bound = engine_for(get_settings().database_url)
-    upgrade(bound)
-    return bound
 
 
 def _live(ttr: float) -> Any:
