@@ -14,15 +14,14 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine
 
-from cofab.config import get_settings
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.core.cli_errors import fail, fail_with
+from cofab.core.cli_session import migrated_engine as engine
 from cofab.core.errors import CofabError
 from cofab.core.i18n import N_, cli_locale, translate
 from cofab.core.tabular import write_csv, write_xlsx
-from cofab.db.session import engine_for, unit_of_work
+from cofab.db.session import unit_of_work
 from cofab.performance import kpis, scorecards
 
 app = typer.Typer(help="KPIs and scorecards for a period.")
@@ -42,15 +41,6 @@ GROUP_HEADERS = {
     "family": N_("Product family"),
     "all": N_("All"),
 }
-
-
-def engine() -> Engine:
-    """The configured database, migrated (tests replace this function)."""
-    from cofab.db.migrate import upgrade
-
-    bound = engine_for(get_settings().database_url)
-    upgrade(bound)
-    return bound
 
 
 def _date(name: str, value: str) -> date:
