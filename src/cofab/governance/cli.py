@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
+from cofab.core.cli_session import migrated_engine as _database
 from cofab.core.i18n import N_
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
     from cofab.governance.scheduling import Candidate, Participant, Window
@@ -163,17 +163,6 @@ app.add_typer(holidays_app, name="holidays")
 MSG_SEEDED = N_("{country}: {added} holidays added.")
 MSG_ADDED = N_("{country} {day}: {name} (id {id}).")
 MSG_REMOVED = N_("Removed holiday {id}.")
-
-
-def _database() -> Engine:
-    """The configured database, migrated (tests replace this function)."""
-    from cofab.config import get_settings
-    from cofab.db.migrate import upgrade
-    from cofab.db.session import engine_for
-
-    bound = engine_for(get_settings().database_url)
-    upgrade(bound)
-    return bound
 
 
 def _run(work: Callable[[Session], T]) -> T:
