@@ -10,20 +10,20 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine, select
 
-from cofab.config import get_settings
-from cofab.core.access import SYSTEM_ACTOR, Actor
+from cofab.accounts.service import actor_by_email
+from cofab.core.access import Actor
 from cofab.core.cli_errors import fail, fail_with
+from cofab.core.cli_session import acting_user
+from cofab.core.cli_session import migrated_engine as engine
 from cofab.core.errors import CofabError
 from cofab.core.i18n import N_, cli_locale, translate
-from cofab.db.session import engine_for, unit_of_work
+from cofab.db.session import unit_of_work
 
 HELP = "Joint ventures and alliances: boards, capital calls, sharing statements."
 app = typer.Typer(help=HELP, no_args_is_help=True)
 console = Console()
 
-MSG_NO_USER = N_("No user with e-mail {email}.")
 MSG_BAD_PERIOD = N_("Write the period as 2027, 2027-Q1 or 2027-03 (got {value}).")
 MSG_WROTE = N_("Wrote {n} rows to {path}.")
 PASSED = N_("Passed")
@@ -35,26 +35,7 @@ def ventures_group() -> None:
     """Joint ventures and alliances: boards, capital calls, sharing statements."""
 
 
-def engine() -> Engine:
-    """The configured database, migrated (tests replace this function)."""
-    from cofab.db.migrate import upgrade
-
-    bound = engine_for(get_settings().database_url)
-    upgrade(bound)
-    return bound
-
-
-def _actor(bound: Engine, email: str | None) -> Actor:
-    if not email:
-        return SYSTEM_ACTOR
-    from cofab.accounts import service as accounts_service
-    from cofab.accounts.models import User
-
-    with unit_of_work(bound) as session:
-        user = session.execute(select(User).where(User.email == email.lower())).scalar_one_or_none()
-        if user is None:
-            fail(MSG_NO_USER, email=email)
-        return accounts_service.actor_for(user)
+_actor = acting_user(actor_by_email)
 
 
 AsUser = Annotated[
