@@ -2,9 +2,9 @@
 adherence, damage, temperature excursions) instead of the manufacturing KPIs of operations'
 supplier scorecard, which would score a carrier on defects and fill rates of goods it never made.
 
-Operations keeps its scorecards (stored, disputed, gating orders) over its own KPI table and
-offers no hook yet through which another domain could add KPIs or templates; until it does, the
-carrier scorecard is computed here on the fly, with the same linear points and grade bands.
+The carrier page shows this score on the fly for any window. Stored scorecards (disputable,
+with a trend) come from performance: a scorecard template for logistics partners
+(``applies_to: logistics``) scores the same figures, read through ``service.carrier_figures``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cofab.core.i18n import N_
+from cofab.logistics import service
 from cofab.logistics.service import LaneKpi
 
 #: metric: which LaneKpi figure (in %), its weight, where it earns 100 points and where 0
@@ -53,15 +54,9 @@ class CarrierScore:
 
 
 def carrier_values(total: LaneKpi) -> dict[str, float | None]:
-    """The carrier's figures in percent; excursions over shipments that had readings."""
-    with_readings = total.readings and total.shipments
-    return {
-        "adherence_pct": None if total.adherence is None else total.adherence * 100,
-        "damage_pct": None if total.damage_rate is None else total.damage_rate * 100,
-        "excursion_pct": (
-            total.shipments_with_excursion / total.shipments * 100 if with_readings else None
-        ),
-    }
+    """The carrier's figures in percent (the same figures performance's stored scorecard for
+    logistics partners reads through ``service.carrier_figures``)."""
+    return service.carrier_percentages(total)
 
 
 def points(value: float | None, full_at: float, zero_at: float) -> float | None:

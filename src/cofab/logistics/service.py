@@ -568,3 +568,28 @@ def carrier_total(lanes: list[LaneKpi]) -> LaneKpi:
         if one_currency
         else Decimal(0),
     )
+
+
+def carrier_percentages(total: LaneKpi) -> dict[str, float | None]:
+    """A carrier's figures as scorecards read them: adherence, damage and the share of shipments
+    with an excursion in percent (excursions over shipments that had readings), and freight cost
+    per unit in the lanes' currency (``None`` when the lanes charge in several currencies)."""
+    with_readings = total.readings and total.shipments
+    cost = total.cost_per_unit
+    return {
+        "adherence_pct": None if total.adherence is None else total.adherence * 100,
+        "damage_pct": None if total.damage_rate is None else total.damage_rate * 100,
+        "excursion_pct": (
+            total.shipments_with_excursion / total.shipments * 100 if with_readings else None
+        ),
+        "cost_per_unit": None if cost is None else float(cost),
+    }
+
+
+def carrier_figures(
+    session: Session, *, actor: Actor, partner_id: int, start: date, end: date
+) -> dict[str, float | None]:
+    """One carrier's percentages over shipments shipped in [start, end], all lanes together:
+    what performance's stored scorecard for logistics partners scores."""
+    lanes = carrier_kpis(session, actor=actor, partner_id=partner_id, start=start, end=end)
+    return carrier_percentages(carrier_total(lanes))

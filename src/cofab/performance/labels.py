@@ -21,6 +21,10 @@ PERFORMANCE_LABELS: dict[str, str] = {
     # scorecard periods
     "quarter_period": N_("Quarter"),
     "month_period": N_("Month"),
+    # whom a scorecard template scores, and a metric's audience
+    "manufacturing_partners": N_("Manufacturing partners"),
+    "logistics_partners": N_("Logistics partners"),
+    "any_partners": N_("Any partner"),
 }
 
 

@@ -42,6 +42,11 @@ class ScorecardTemplate(Timestamped, Base):
     metrics: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     bands: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    # whom it scores: "manufacturing" (makers: operations KPIs, quality) or "logistics"
+    # (carriers: transit adherence, damage, excursions, cost per unit); migration 0030
+    applies_to: Mapped[str] = mapped_column(
+        String(20), default="manufacturing", server_default="manufacturing"
+    )
 
 
 class Scorecard(Timestamped, Base):

@@ -101,6 +101,8 @@ def _scorecards_ctx(
         "template_names": {t.id: t.name for t in templates},
         "can_write": can_write(actor),
         "default_json": json.dumps(scorecards.DEFAULT_TEMPLATE, indent=2, ensure_ascii=False),
+        "metric_names": scorecards.METRIC_NAMES,
+        "metric_audiences": scorecards.metric_audiences(),
     }
 
 
@@ -173,9 +175,10 @@ def _scorecard_ctx(session: Session, actor: Actor, scorecard_id: int) -> dict[st
             "labels": [periods.label(c.period_start, c.period_end) for c in history],
             "scores": [None if c.score is None else float(c.score) for c in history],
         },
-        "names": kpis.KPI_NAMES,
-        "units": kpis.KPI_UNITS,
-        "definitions": kpis.DEFINITIONS,
+        "names": scorecards.METRIC_NAMES,
+        "units": scorecards.METRIC_UNITS,
+        "definitions": scorecards.METRIC_DEFINITIONS,
+        "drillable": kpis.KPI_CODES,
         "period_label": periods.label(card.period_start, card.period_end),
         "can_write": can_write(actor),
     }

@@ -55,6 +55,7 @@ class ScorecardTemplateIn(Strict):
     metrics: list[MetricIn] = Field(min_length=1, max_length=20)
     bands: list[BandIn] = Field(min_length=1, max_length=10)
     is_default: bool = False
+    applies_to: Literal["manufacturing", "logistics"] = "manufacturing"
 
 
 class ScorecardTemplateRead(Read):
@@ -65,6 +66,7 @@ class ScorecardTemplateRead(Read):
     metrics: list[dict[str, Any]]
     bands: list[dict[str, Any]]
     is_default: bool
+    applies_to: str
 
 
 class ScorecardCompute(Strict):

@@ -2,7 +2,11 @@
 action a grade triggers on new orders (warning, approval needed, blocked).
 
 A KPI without data in the period is left out and the remaining weights are re-normalised; a
-partner with no data at all gets no score — never a 0 for an idle month. Partners may comment on
+partner with no data at all gets no score — never a 0 for an idle month. Besides operations'
+KPIs a template may weigh the metrics of ``scorecard_parts`` (quality's inspection PPM, NCR count
+and audit score, training's collaboration score, a carrier's logistics figures); a template
+scores either manufacturing partners or logistics partners (``applies_to``), never both, so a
+carrier is scored on what it moves and a maker on what it makes. Partners may comment on
 or dispute a period; the owner resolves the dispute, optionally with an adjusted score.
 """
 
@@ -20,7 +24,8 @@ from cofab.core import audit
 from cofab.core.access import SYSTEM_ACTOR, Actor, scope_to_partner
 from cofab.core.errors import Conflict, FieldProblem, InvalidTransition, NotFound, ValidationFailed
 from cofab.core.i18n import N_
-from cofab.performance import kpis, rules, schemas
+from cofab.partners.models import Partner, PartnerType, PartnerTypeLink
+from cofab.performance import kpis, rules, schemas, scorecard_parts
 from cofab.performance.models import Scorecard, ScorecardComment, ScorecardTemplate
 
 ACTIONS = ("none", "warning", "approval", "block")
@@ -43,6 +48,37 @@ DEFAULT_TEMPLATE: dict[str, Any] = {
     ],
     "is_default": True,
 }
+# The stored scorecard of logistics partners, from the carrier KPIs (the carrier page's anchors).
+# Freight cost per unit is left out: its anchors depend on the lanes' currency and goods, so a
+# template that weighs it sets them itself.
+LOGISTICS_TEMPLATE: dict[str, Any] = {
+    "name": "Carrier scorecard",
+    "period": "quarter",
+    "tolerance_days": 0,
+    "applies_to": "logistics",
+    "metrics": [
+        {"kpi": "adherence_pct", "weight": 50, "full_at": 98, "zero_at": 85},
+        {"kpi": "damage_pct", "weight": 25, "full_at": 0.1, "zero_at": 2},
+        {"kpi": "excursion_pct", "weight": 25, "full_at": 0, "zero_at": 10},
+    ],
+    "bands": [
+        {"grade": "A", "min_score": 85, "action": "none"},
+        {"grade": "B", "min_score": 70, "action": "warning"},
+        {"grade": "C", "min_score": 50, "action": "approval"},
+        {"grade": "D", "min_score": 0, "action": "block"},
+    ],
+    "is_default": False,
+}
+METRIC_CODES: tuple[str, ...] = (*kpis.KPI_CODES, *scorecard_parts.PART_CODES)
+METRIC_NAMES: dict[str, str] = {**kpis.KPI_NAMES, **scorecard_parts.PART_NAMES}
+METRIC_UNITS: dict[str, str] = {**kpis.KPI_UNITS, **scorecard_parts.PART_UNITS}
+METRIC_DEFINITIONS: dict[str, str] = {**kpis.DEFINITIONS, **scorecard_parts.PART_DEFINITIONS}
+
+
+def metric_audiences() -> list[tuple[str, str]]:
+    """Every metric code a template may weigh and whom it scores (``any``: both)."""
+    parts = [(p.code, p.audience) for p in scorecard_parts.PART_TABLE]
+    return [(code, "manufacturing") for code in kpis.KPI_CODES] + parts
 
 
 # --- periods and scoring (pure) ---------------------------------------------------------------
@@ -106,14 +142,28 @@ def grade_of(score: float | None, bands: list[dict[str, Any]]) -> tuple[str | No
 def _check_template(data: schemas.ScorecardTemplateIn) -> None:
     problems: list[FieldProblem] = []
     for index, metric in enumerate(data.metrics):
-        if metric.kpi not in kpis.KPI_CODES:
+        if metric.kpi not in METRIC_CODES:
             problems.append(
                 FieldProblem(
                     f"metrics.{index}.kpi",
                     N_("Must be one of: {expected}."),
-                    {"expected": ", ".join(kpis.KPI_CODES)},
+                    {"expected": ", ".join(METRIC_CODES)},
                 )
             )
+        elif not scorecard_parts.fits(metric.kpi, data.applies_to, kpis.KPI_CODES):
+            problems.append(
+                FieldProblem(
+                    f"metrics.{index}.kpi",
+                    N_("{metric} does not score {audience} partners."),
+                    {"metric": metric.kpi, "audience": data.applies_to},
+                )
+            )
+    if data.is_default and data.applies_to != "manufacturing":
+        problems.append(
+            FieldProblem(
+                "is_default", N_("Only a template for manufacturing partners can be the default.")
+            )
+        )
     grades = [b.grade for b in data.bands]
     if len(set(grades)) != len(grades):
         problems.append(FieldProblem("bands", N_("Each grade may appear only once.")))
@@ -146,7 +196,13 @@ def default_template(session: Session) -> ScorecardTemplate:
     if found is not None:
         return found
     found = (
-        session.execute(select(ScorecardTemplate).order_by(ScorecardTemplate.id)).scalars().first()
+        session.execute(
+            select(ScorecardTemplate)
+            .where(ScorecardTemplate.applies_to == "manufacturing")
+            .order_by(ScorecardTemplate.id)
+        )
+        .scalars()
+        .first()
     )
     if found is not None:
         return found
@@ -154,6 +210,31 @@ def default_template(session: Session) -> ScorecardTemplate:
         session,
         actor=SYSTEM_ACTOR,
         data=schemas.ScorecardTemplateIn.model_validate(DEFAULT_TEMPLATE),
+    )
+
+
+def logistics_template(session: Session) -> ScorecardTemplate:
+    """The first template for logistics partners, created from ``LOGISTICS_TEMPLATE`` when there
+    is none (a template of that name for makers is left alone: the new one gets a suffix)."""
+    found = (
+        session.execute(
+            select(ScorecardTemplate)
+            .where(ScorecardTemplate.applies_to == "logistics")
+            .order_by(ScorecardTemplate.id)
+        )
+        .scalars()
+        .first()
+    )
+    if found is not None:
+        return found
+    values = dict(LOGISTICS_TEMPLATE)
+    taken = session.execute(
+        select(ScorecardTemplate.id).where(ScorecardTemplate.name == values["name"])
+    ).first()
+    if taken is not None:
+        values["name"] = f"{values['name']} (logistics)"
+    return save_template(
+        session, actor=SYSTEM_ACTOR, data=schemas.ScorecardTemplateIn.model_validate(values)
     )
 
 
@@ -212,32 +293,47 @@ def compute_scorecards(
     partner_id: int | None = None,
     as_of: date | None = None,
 ) -> schemas.ComputeResult:
-    """Score every partner with activity in the period (or one partner) in one KPI pass."""
+    """Score every partner of the template's audience with activity in the period (or one
+    partner) in one KPI pass; metrics from other domains are read per partner."""
     rules.ensure_owner_writer(actor)
     rules.check_report_dates(period_start=period_start, as_of=as_of)
     template = (
         get_template(session, template_id) if template_id is not None else default_template(session)
     )
     start, end = period_bounds(template.period, period_start)
-    query = kpis.KpiQuery(
-        start,
-        end,
-        "partner",
-        template.tolerance_days,
-        [partner_id] if partner_id is not None else None,
-        as_of,
-    )
-    groups = {int(g.key): g for g in kpis.compute(session, actor=actor, query=query)}
+    makers = template.applies_to != "logistics"
+    only = [partner_id] if partner_id is not None else None
+    groups: dict[int, kpis.KpiGroup] = {}
+    if makers:
+        query = kpis.KpiQuery(start, end, "partner", template.tolerance_days, only, as_of)
+        groups = {int(g.key): g for g in kpis.compute(session, actor=actor, query=query)}
     existing_stmt = select(Scorecard).where(
         Scorecard.template_id == template.id, Scorecard.period_start == start
     )
     if partner_id is not None:
         existing_stmt = existing_stmt.where(Scorecard.partner_id == partner_id)
     existing = {s.partner_id: s for s in session.execute(existing_stmt).scalars()}
+    parts = scorecard_parts.part_codes_in(template.metrics)
+    audience = _audience(session, actor, template.applies_to, only)
+    # partners with KPI activity, or (when the template reads other domains) every partner of the
+    # audience, and the cards computed before
+    active = set(groups) | audience if parts else set(groups)
+    candidates = (active & audience) | set(existing)
     now = rules.now_utc()
-    for pid in sorted(set(groups) | set(existing)):
+    today = as_of or now.date()
+    computed = 0
+    for pid in sorted(candidates):
         group = groups.get(pid)
-        values = group.values if group else dict.fromkeys(kpis.KPI_CODES)
+        values: dict[str, float | None] = (
+            dict(group.values) if group else dict.fromkeys(kpis.KPI_CODES) if makers else {}
+        )
+        if parts:
+            scope = scorecard_parts.PartScope(pid, start, end, today, group is not None)
+            found = scorecard_parts.values_for(session, actor, scope, parts)
+            if group is None and pid not in existing and all(v is None for v in found.values()):
+                continue  # nothing to score: no card, rather than a card without a score
+            values |= found
+        computed += 1
         score, detail = score_of(values, template.metrics)
         snapshot = {
             "values": values,
@@ -267,11 +363,29 @@ def compute_scorecards(
         entity="scorecards",
         entity_id=f"{template.id}:{start.isoformat()}",
         partner_id=partner_id,
-        after={"partners": len(set(groups) | set(existing)), "period_end": end.isoformat()},
+        after={"partners": computed, "period_end": end.isoformat()},
     )
-    return schemas.ComputeResult(
-        computed=len(set(groups) | set(existing)), period_start=start, period_end=end
-    )
+    return schemas.ComputeResult(computed=computed, period_start=start, period_end=end)
+
+
+def _audience(session: Session, actor: Actor, applies_to: str, only: list[int] | None) -> set[int]:
+    """The partners a template may score that ``actor`` sees: carriers (a ``logistics`` type)
+    for a logistics template; for a manufacturing one every partner except those whose only
+    type is ``logistics``."""
+    logistics = PartnerType.LOGISTICS.value
+    stmt = scope_to_partner(select(Partner.id), actor, Partner.id)
+    if only is not None:
+        stmt = stmt.where(Partner.id.in_(only))
+    seen = set(session.execute(stmt).scalars())
+    links = select(PartnerTypeLink.partner_id, PartnerTypeLink.type)
+    if only is not None:
+        links = links.where(PartnerTypeLink.partner_id.in_(only))
+    types: dict[int, set[str]] = {}
+    for pid, kind in session.execute(links):
+        types.setdefault(pid, set()).add(kind)
+    if applies_to == "logistics":
+        return {pid for pid in seen if logistics in types.get(pid, set())}
+    return {pid for pid in seen if types.get(pid, set()) != {logistics}}
 
 
 def order_gate(session: Session, *, partner_id: int) -> str:
