@@ -6,10 +6,12 @@ tick the partner's checklist steps; every other form is the owner's."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -146,22 +148,44 @@ def _act(
     return RedirectResponse(f"/development/projects/{project_id}", status_code=303)
 
 
+@dataclass(frozen=True)
+class _OnProject:
+    """A form posted from one project's page, which a refusal shows again."""
+
+    request: Request
+    session: Session
+    actor: Actor
+    project_id: int
+
+    def submit(
+        self,
+        change: Callable[..., Any],
+        schema: type[BaseModel],
+        data: dict[str, Any],
+        **target: int,
+    ) -> Response:
+        """``data`` read as ``schema`` (inside the change, so a bad field shows the page again)
+        and handed to ``change`` with the record the form is about."""
+        session, actor = self.session, self.actor
+        return _act(
+            self.request,
+            session,
+            actor,
+            self.project_id,
+            lambda: change(session, actor=actor, data=parse(schema, data), **target),
+        )
+
+
 @router.post("/development/projects/{project_id}/status", response_model=None)
 def change_status(
     request: Request, session: DbSession, actor: ActorDep, project_id: int, form: FormDep
 ) -> Response:
     projects.get_project(session, actor=actor, project_id=project_id)  # 404 before the form
-    return _act(
-        request,
-        session,
-        actor,
-        project_id,
-        lambda: projects.update_project(
-            session,
-            actor=actor,
-            project_id=project_id,
-            data=parse(schemas.ProjectUpdate, {"status": fields(form).get("status")}),
-        ),
+    return _OnProject(request, session, actor, project_id).submit(
+        projects.update_project,
+        schemas.ProjectUpdate,
+        {"status": fields(form).get("status")},
+        project_id=project_id,
     )
 
 
@@ -172,17 +196,11 @@ def add_milestone(
     projects.get_project(session, actor=actor, project_id=project_id)  # 404 before the form
     data = fields(form)
     deliverables = [d.strip() for d in str(data.pop("deliverables", "")).split(";") if d.strip()]
-    return _act(
-        request,
-        session,
-        actor,
-        project_id,
-        lambda: projects.add_milestone(
-            session,
-            actor=actor,
-            project_id=project_id,
-            data=parse(schemas.MilestoneIn, data | {"deliverables": deliverables}),
-        ),
+    return _OnProject(request, session, actor, project_id).submit(
+        projects.add_milestone,
+        schemas.MilestoneIn,
+        data | {"deliverables": deliverables},
+        project_id=project_id,
     )
 
 
@@ -191,17 +209,8 @@ def decide_gate(
     request: Request, session: DbSession, actor: ActorDep, milestone_id: int, form: FormDep
 ) -> Response:
     milestone = projects.get_milestone(session, actor=actor, milestone_id=milestone_id)
-    return _act(
-        request,
-        session,
-        actor,
-        milestone.project_id,
-        lambda: projects.decide_gate(
-            session,
-            actor=actor,
-            milestone_id=milestone_id,
-            data=parse(schemas.GateDecisionIn, fields(form)),
-        ),
+    return _OnProject(request, session, actor, milestone.project_id).submit(
+        projects.decide_gate, schemas.GateDecisionIn, fields(form), milestone_id=milestone_id
     )
 
 
@@ -210,17 +219,8 @@ def add_contribution(
     request: Request, session: DbSession, actor: ActorDep, project_id: int, form: FormDep
 ) -> Response:
     projects.get_project(session, actor=actor, project_id=project_id)
-    return _act(
-        request,
-        session,
-        actor,
-        project_id,
-        lambda: projects.add_contribution(
-            session,
-            actor=actor,
-            project_id=project_id,
-            data=parse(schemas.ContributionIn, fields(form)),
-        ),
+    return _OnProject(request, session, actor, project_id).submit(
+        projects.add_contribution, schemas.ContributionIn, fields(form), project_id=project_id
     )
 
 
@@ -236,17 +236,11 @@ def create_invention(
         side, _, name = line.partition(":")
         if line.strip():
             rows.append({"side": side.strip().lower(), "name": name.strip() or None})
-    return _act(
-        request,
-        session,
-        actor,
-        project_id,
-        lambda: inventions.create_invention(
-            session,
-            actor=actor,
-            project_id=project_id,
-            data=parse(schemas.InventionCreate, data | {"inventors": rows}),
-        ),
+    return _OnProject(request, session, actor, project_id).submit(
+        inventions.create_invention,
+        schemas.InventionCreate,
+        data | {"inventors": rows},
+        project_id=project_id,
     )
 
 
@@ -255,17 +249,8 @@ def set_filing(
     request: Request, session: DbSession, actor: ActorDep, invention_id: int, form: FormDep
 ) -> Response:
     invention = inventions.get_invention(session, actor=actor, invention_id=invention_id)
-    return _act(
-        request,
-        session,
-        actor,
-        invention.project_id,
-        lambda: inventions.set_filing(
-            session,
-            actor=actor,
-            invention_id=invention_id,
-            data=parse(schemas.FilingIn, fields(form)),
-        ),
+    return _OnProject(request, session, actor, invention.project_id).submit(
+        inventions.set_filing, schemas.FilingIn, fields(form), invention_id=invention_id
     )
 
 
@@ -283,17 +268,8 @@ def instantiate_checklist(
     request: Request, session: DbSession, actor: ActorDep, project_id: int, form: FormDep
 ) -> Response:
     projects.get_project(session, actor=actor, project_id=project_id)
-    return _act(
-        request,
-        session,
-        actor,
-        project_id,
-        lambda: projects.instantiate_checklist(
-            session,
-            actor=actor,
-            project_id=project_id,
-            data=parse(schemas.InstantiateIn, fields(form)),
-        ),
+    return _OnProject(request, session, actor, project_id).submit(
+        projects.instantiate_checklist, schemas.InstantiateIn, fields(form), project_id=project_id
     )
 
 
