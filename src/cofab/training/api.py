@@ -11,7 +11,7 @@ from sqlalchemy import select
 from cofab.core.downloads import tabular_response
 from cofab.core.web import ApiActor, DbSession
 from cofab.partners.models import Partner
-from cofab.training import compliance, records, schemas, service, sops
+from cofab.training import records, schemas, service, sops
 from cofab.training.models import SopRequirement, TrainingRecord
 
 router = APIRouter(prefix="/api/v1/training", tags=["training"])
@@ -25,18 +25,6 @@ def record_read(record: TrainingRecord, today: date | None = None) -> schemas.Re
 def _sop_reads(session: DbSession, requirements: list[SopRequirement]) -> list[schemas.SopRead]:
     documents = sops.documents_of(session, requirements)
     return [sops.read(r, documents.get(r.document_id)) for r in requirements]
-
-
-def compliance_read(c: compliance.Compliance) -> schemas.ComplianceRead:
-    return schemas.ComplianceRead(
-        partner_id=c.partner_id,
-        sops_required=c.sops_required,
-        sops_acknowledged=c.sops_acknowledged,
-        trainings=c.trainings,
-        trainings_valid=c.trainings_valid,
-        trainings_expiring=c.trainings_expiring,
-        percent=c.percent,
-    )
 
 
 @router.get("/records", response_model=list[schemas.RecordRead])
@@ -124,12 +112,9 @@ def compliance_list(session: DbSession, actor: ApiActor) -> Any:
     ids: set[int] = {r.partner_id for r in records.list_records(session, actor=actor)}
     ids |= {r.partner_id for r in sops.list_requirements(session, actor=actor)}
     known = set(session.execute(select(Partner.id).where(Partner.id.in_(ids))).scalars())
-    return [
-        compliance_read(service.compliance_for(session, actor=actor, partner_id=pid))
-        for pid in sorted(known)
-    ]
+    return [service.compliance_for(session, actor=actor, partner_id=pid) for pid in sorted(known)]
 
 
 @router.get("/partners/{partner_id}/compliance", response_model=schemas.ComplianceRead)
 def partner_compliance(session: DbSession, actor: ApiActor, partner_id: int) -> Any:
-    return compliance_read(service.compliance_for(session, actor=actor, partner_id=partner_id))
+    return service.compliance_for(session, actor=actor, partner_id=partner_id)

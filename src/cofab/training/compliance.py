@@ -12,7 +12,6 @@ training on file has no percentage (``None``), never 0 %.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -21,23 +20,9 @@ from sqlalchemy.orm import Session, selectinload
 from cofab.db.base import utcnow
 from cofab.training import records, sops
 from cofab.training.models import SopRequirement, TrainingRecord
+from cofab.training.schemas import ComplianceRead
 
-
-@dataclass(frozen=True)
-class Compliance:
-    partner_id: int
-    sops_required: int
-    sops_acknowledged: int
-    trainings: int
-    trainings_valid: int
-    trainings_expiring: int
-
-    @property
-    def percent(self) -> float | None:
-        total = self.sops_required + self.trainings
-        if total == 0:
-            return None
-        return round(100.0 * (self.sops_acknowledged + self.trainings_valid) / total, 1)
+Compliance = ComplianceRead  # the counts and their percentage, as the API shows them
 
 
 def latest_per_person(rows: Iterable[TrainingRecord]) -> list[TrainingRecord]:

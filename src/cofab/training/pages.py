@@ -4,6 +4,7 @@ the partners domain never imports this one)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -97,18 +98,36 @@ def training_page(request: Request, session: DbSession, actor: ActorDep) -> HTML
     return _page(request, session, actor)
 
 
+def _change(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    action: Callable[[], Any],
+    form: dict[str, Any] | None = None,
+) -> Response:
+    """Run one change and go back to the list; a refusal rolls back and shows the page again
+    with the problems (and what was typed)."""
+    try:
+        action()
+    except CofabError as exc:
+        session.rollback()
+        context = error_context(exc, request.state.locale)
+        return _page(request, session, actor, form=form, error=context, status_code=exc.status)
+    return RedirectResponse("/training", status_code=303)
+
+
 @router.post("/training/records", response_model=None)
 def create_record(request: Request, session: DbSession, actor: ActorDep, form: FormDep) -> Response:
     data = fields(form)
     if actor.is_partner:
         data["partner_id"] = actor.partner_id
-    try:
-        records.create_record(session, actor=actor, data=parse(schemas.RecordCreate, data))
-    except CofabError as exc:
-        session.rollback()
-        context = error_context(exc, request.state.locale)
-        return _page(request, session, actor, form=data, error=context, status_code=exc.status)
-    return RedirectResponse("/training", status_code=303)
+    return _change(
+        request,
+        session,
+        actor,
+        lambda: records.create_record(session, actor=actor, data=parse(schemas.RecordCreate, data)),
+        data,
+    )
 
 
 @router.post("/training/records/{record_id}/delete", response_model=None)
@@ -122,13 +141,15 @@ def delete_record(
 @router.post("/training/sops", response_model=None)
 def require_sop(request: Request, session: DbSession, actor: ActorDep, form: FormDep) -> Response:
     data = fields(form)
-    try:
-        sops.require_acknowledgement(session, actor=actor, data=parse(schemas.SopCreate, data))
-    except CofabError as exc:
-        session.rollback()
-        context = error_context(exc, request.state.locale)
-        return _page(request, session, actor, form=data, error=context, status_code=exc.status)
-    return RedirectResponse("/training", status_code=303)
+    return _change(
+        request,
+        session,
+        actor,
+        lambda: sops.require_acknowledgement(
+            session, actor=actor, data=parse(schemas.SopCreate, data)
+        ),
+        data,
+    )
 
 
 @router.post("/training/sops/{requirement_id}/acknowledge", response_model=None)
@@ -136,18 +157,18 @@ def acknowledge(
     request: Request, session: DbSession, actor: ActorDep, requirement_id: int, form: FormDep
 ) -> Response:
     sops.get_requirement(session, actor=actor, requirement_id=requirement_id)  # 404 first
-    try:
-        sops.acknowledge(
+    data = fields(form)
+    return _change(
+        request,
+        session,
+        actor,
+        lambda: sops.acknowledge(
             session,
             actor=actor,
             requirement_id=requirement_id,
-            data=parse(schemas.AcknowledgeIn, fields(form)),
-        )
-    except CofabError as exc:
-        session.rollback()
-        context = error_context(exc, request.state.locale)
-        return _page(request, session, actor, error=context, status_code=exc.status)
-    return RedirectResponse("/training", status_code=303)
+            data=parse(schemas.AcknowledgeIn, data),
+        ),
+    )
 
 
 @router.get("/training/partners/{partner_id}/panel", response_class=HTMLResponse)

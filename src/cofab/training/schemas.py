@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from cofab.training.models import CourseKind
 
@@ -80,10 +80,22 @@ class SopRead(BaseModel):
 
 
 class ComplianceRead(BaseModel):
+    """A partner's compliance as ``compliance.compliance_of`` counts it and the API shows it;
+    the percentage follows from the counts (the formula is in ``cofab.training.compliance``)."""
+
+    model_config = ConfigDict(frozen=True)
+
     partner_id: int
     sops_required: int
     sops_acknowledged: int
     trainings: int
     trainings_valid: int
     trainings_expiring: int
-    percent: float | None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def percent(self) -> float | None:
+        total = self.sops_required + self.trainings
+        if total == 0:
+            return None
+        return round(100.0 * (self.sops_acknowledged + self.trainings_valid) / total, 1)
