@@ -147,3 +147,46 @@ def test_without_smtp_url_nothing_is_queued_and_nothing_breaks(
         assert send_digests(session) == 0
         assert session.execute(select(jobs.Job)).first() is None
         assert session.execute(select(Notification)).scalar_one().shown is True
+
+
+def test_a_refused_mail_waits_for_its_retry_in_the_queue_without_holding_a_worker(
+    world: World,
+    engine: Engine,
+    smtp_on: Mailbox,
+    monkeypatch,  # type: ignore[no-untyped-def]
+    base_url: str,
+) -> None:
+    from datetime import timedelta
+
+    from cofab.db.base import utcnow
+    from cofab.notifications import delivery
+
+    monkeypatch.setattr(delivery, "RETRY_DELAYS_S", (600.0, 3600.0))
+    smtp_on.refuse = "550 5.1.1 Mailbox unavailable"
+    uid = _set_locale(engine, world.users["manager"], "en")
+    _assign(engine, uid)
+    before = utcnow()
+    assert _run_mail_jobs(engine) == 1  # one try, then the worker is free again
+    (email,) = _emails(engine)
+    assert smtp_on.refused == 1 and email.status == "queued" and email.attempts == 1
+    assert email.next_attempt_at is not None
+    wait = email.next_attempt_at - before
+    assert timedelta(seconds=599) < wait < timedelta(seconds=660)
+    with unit_of_work(engine) as session:
+        retry = session.get(jobs.Job, email.job_id)
+        assert retry is not None and retry.status == "queued"
+        assert retry.run_after == email.next_attempt_at
+        assert retry.payload == {"email_id": email.id, "retry": 1}
+    assert _run_mail_jobs(engine) == 0  # not due yet: nothing is claimed
+    page = login(base_url, world.users["admin"]).get("/notifications")
+    assert 'data-testid="next-try"' in page.text and "550 5.1.1" in page.text
+    # the pause is over and the server takes mail again
+    smtp_on.refuse = None
+    with unit_of_work(engine) as session:
+        session.execute(
+            update(jobs.Job).where(jobs.Job.id == email.job_id).values(run_after=utcnow())
+        )
+    assert _run_mail_jobs(engine) == 1
+    (email,) = _emails(engine)
+    assert email.status == "sent" and email.attempts == 2 and email.next_attempt_at is None
+    assert len(smtp_on.messages) == 1

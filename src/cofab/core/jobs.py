@@ -27,7 +27,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Engine, Float, ForeignKey, Integer, String, Text, select, update
+from sqlalchemy import (
+    JSON,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from cofab.core import audit
@@ -69,6 +80,8 @@ class Job(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     worker: Mapped[str | None] = mapped_column(String(100))
+    # not claimed before this time (a retry's pause, a daily job's hour); None: at once
+    run_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 @dataclass
@@ -129,11 +142,14 @@ def enqueue(
     kind: str,
     payload: dict[str, Any],
     partner_id: int | None = None,
+    run_after: datetime | None = None,
 ) -> Job:
+    """``run_after`` keeps the job queued until then, without holding a worker meanwhile."""
     job = Job(
         kind=kind,
         payload=payload,
         status=QUEUED,
+        run_after=run_after,
         created_by=actor.user_id if actor and actor.user_id else None,
         partner_id=partner_id,
         message="",
@@ -189,7 +205,8 @@ def worker_name() -> str:
 def claim_next(engine: Engine, worker: str, kinds: set[str] | None = None) -> int | None:
     """Take the oldest queued job; two workers never take the same one."""
     with unit_of_work(engine) as session:
-        stmt = select(Job.id).where(Job.status == QUEUED).order_by(Job.id).limit(1)
+        due = or_(Job.run_after.is_(None), Job.run_after <= utcnow())
+        stmt = select(Job.id).where(Job.status == QUEUED, due).order_by(Job.id).limit(1)
         if kinds:
             stmt = stmt.where(Job.kind.in_(sorted(kinds)))
         if engine.dialect.name == "postgresql":

@@ -18,7 +18,7 @@ from cofab.core import audit
 from cofab.core.access import Actor, scope_to_partner
 from cofab.core.errors import FieldProblem
 from cofab.core.i18n import N_
-from cofab.governance import committees, guards, schemas
+from cofab.governance import committees, guards, notices, schemas
 from cofab.governance.cadence import series_starts, to_utc, zone_or_none
 from cofab.governance.models import (
     ActionItem,
@@ -37,6 +37,7 @@ NO_SUCH_PARTNER = N_("No partner with id {id}.")
 PARTNER_OR_COMMITTEE = N_("Choose the partner or the committee the meeting belongs to.")
 OTHER_PARTNER = N_("The committee belongs to another partner.")
 NO_SUCH_DOCUMENT = N_("No vault document with id {id}.")
+ABSENT = ("absent", "excused")
 MEETING_KIND_OF = {
     "steering": MeetingKind.STEERING,
     "operating": MeetingKind.OPERATING,
@@ -159,6 +160,7 @@ def new_meeting(
         partner_id=partner_id,
         after=snap,
     )
+    notices.meeting_changed(session, actor=actor, meeting=meeting, change=notices.SCHEDULED)
     return meeting
 
 
@@ -235,7 +237,20 @@ def update_meeting(
     guards.record(
         session, actor=actor, action="update", entity="meeting", row=meeting, before=before
     )
+    _tell_about_change(session, actor, meeting, before)
     return meeting
+
+
+def _tell_about_change(
+    session: Session, actor: Actor, meeting: Meeting, before: dict[str, Any]
+) -> None:
+    """A cancellation or a new start reaches the meeting's people; other edits do not."""
+    if meeting.status == "cancelled" and before.get("status") != "cancelled":
+        notices.meeting_changed(session, actor=actor, meeting=meeting, change=notices.CANCELLED)
+    elif meeting.status == "scheduled" and audit.snapshot(meeting)["starts_at"] != before.get(
+        "starts_at"
+    ):
+        notices.meeting_changed(session, actor=actor, meeting=meeting, change=notices.MOVED)
 
 
 def generate_series(
@@ -319,8 +334,14 @@ def set_attendance(
     if row is None:
         row = AttendanceRow(meeting_id=meeting.id, partner_id=meeting.partner_id, name=data.name)
         session.add(row)
+    newly_invited = row.user_id != data.user_id or before is None
     row.side, row.user_id, row.status = data.side, data.user_id, data.status
     session.flush()
     action = "update" if before else "create"
     guards.record(session, actor=actor, action=action, entity="attendance", row=row, before=before)
+    upcoming = meeting.status == "scheduled" and meeting.starts_at >= guards.now_utc()
+    if newly_invited and row.user_id is not None and upcoming and row.status not in ABSENT:
+        notices.meeting_changed(
+            session, actor=actor, meeting=meeting, change=notices.SCHEDULED, only={row.user_id}
+        )
     return row

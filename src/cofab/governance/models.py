@@ -266,6 +266,8 @@ class Decision(Timestamped, Base):
     kind: Mapped[str] = mapped_column(String(20), default=DecisionKind.DECISION)
     text: Mapped[str] = mapped_column(Text)
     owner_name: Mapped[str] = mapped_column(String(200), default="")
+    # optional: the owner's account (ours or the partner's); the name stays what is shown
+    owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     effective_on: Mapped[date | None] = mapped_column(Date)
     created_by: Mapped[str] = mapped_column(String(254), default="")
 

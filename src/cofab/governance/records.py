@@ -19,7 +19,7 @@ from cofab.core import audit
 from cofab.core.access import Actor, scope_to_partner
 from cofab.core.errors import Conflict, FieldProblem, Forbidden
 from cofab.core.i18n import N_
-from cofab.governance import guards, schemas
+from cofab.governance import guards, notices, schemas
 from cofab.governance.meetings import get_meeting
 from cofab.governance.models import ActionItem, Decision, ItemStatus, Meeting
 
@@ -57,6 +57,7 @@ def add_decision(
     session.add(decision)
     session.flush()
     guards.record(session, actor=actor, action="create", entity="decision", row=decision)
+    notices.decision_made(session, actor=actor, decision=decision)
     return decision
 
 
@@ -126,6 +127,7 @@ def add_action_item(
     session.add(item)
     session.flush()
     guards.record(session, actor=actor, action="create", entity="gov_action_item", row=item)
+    notices.item_assigned(session, actor=actor, item=item)
     return item
 
 
@@ -162,6 +164,14 @@ def update_action_item(
             raise Forbidden()
     else:
         guards.ensure_writer(actor)
+    reassigned = "owner_user_id" in changes and changes["owner_user_id"] != item.owner_user_id
+    if reassigned:
+        user, problems = _owner_problems(
+            session, item.side, item.partner_id, changes["owner_user_id"]
+        )
+        guards.raise_if(problems)
+        if user is not None and "owner_name" not in changes:
+            changes["owner_name"] = user.display_name
     before = audit.snapshot(item)
     for key, value in changes.items():
         setattr(item, key, value)
@@ -170,6 +180,9 @@ def update_action_item(
     guards.record(
         session, actor=actor, action="update", entity="gov_action_item", row=item, before=before
     )
+    changed = reassigned or before.get("due_date") != item.due_date.isoformat()
+    if changed and item.status not in CLOSED_STATES:
+        notices.item_assigned(session, actor=actor, item=item)
     return item
 
 

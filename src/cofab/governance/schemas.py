@@ -131,6 +131,7 @@ class ActionItemChange(Strict):
     note: str | None = Field(default=None, max_length=5000)
     due_date: date | None = None
     owner_name: str | None = Field(default=None, max_length=200)
+    owner_user_id: int | None = None
 
 
 class MemberRead(Read):

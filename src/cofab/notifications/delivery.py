@@ -1,10 +1,12 @@
 """E-mail delivery: the outbox row, the background job that sends it, and the daily digest.
 
 A message is written (in the recipient's language) when the notification is made and stored in
-the outbox; a ``notifications.email`` job hands it to the SMTP server. A refusal or a dead server
-is retried with growing pauses inside the job; when every try fails the row says ``failed`` with
-the server's words and the job fails with them too (the job list shows it), and the message is
-still there for an admin to send again — nothing is lost. The password never reaches a log, a
+the outbox; a ``notifications.email`` job hands it to the SMTP server, one try per job. A refusal
+or a dead server queues the next try as a new job that no worker claims before its pause is over
+(the job's ``run_after``; the outbox shows the time): a refusing server never holds a worker.
+When every try fails the row says ``failed`` with the server's words and the last job fails with
+them too (the job list shows it), and the message is still there for an admin to send again —
+nothing is lost. The password never reaches a log, a
 row or a page: errors are the server's replies, and the target is described without it.
 """
 
@@ -12,9 +14,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import time
-from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, select, update
@@ -43,8 +43,8 @@ log = logging.getLogger("cofab.notifications")
 EMAIL_JOB = "notifications.email"
 SCAN_JOB = "notifications.scan"
 DIGEST_JOB = "notifications.digest"
-# Pauses between tries inside one job (seconds): 1 try + len(RETRY_DELAYS_S) retries.
-RETRY_DELAYS_S: tuple[float, ...] = (2.0, 10.0, 30.0)
+# Pauses before each retry (seconds): 1 try + len(RETRY_DELAYS_S) retries, each its own job.
+RETRY_DELAYS_S: tuple[float, ...] = (60.0, 300.0, 1800.0)
 
 NOT_FAILED = N_("Only a failed e-mail can be sent again.")
 MAIL_OFF = "e-mail is off: COFAB_SMTP_URL is not set"
@@ -105,6 +105,7 @@ def requeue(session: Session, *, actor: Actor, email_id: int) -> OutgoingEmail:
         raise InvalidTransition(NOT_FAILED)
     before = audit.snapshot(row)
     row.status = MAIL_QUEUED
+    row.next_attempt_at = None
     job = jobs.enqueue(session, actor=actor, kind=EMAIL_JOB, payload={"email_id": row.id})
     row.job_id = job.id
     session.flush()
@@ -125,11 +126,28 @@ def _set(engine: Engine, email_id: int, **values: Any) -> None:
         session.execute(update(OutgoingEmail).where(OutgoingEmail.id == email_id).values(**values))
 
 
-def deliver(
-    engine: Engine, email_id: int, *, sleep: Callable[[float], None] = time.sleep
-) -> dict[str, Any]:
-    """Send one outbox message, retrying with pauses; each try is recorded in its own
-    transaction so the page shows the attempts while the job still runs."""
+def _queue_retry(engine: Engine, email_id: int, retry: int, **values: Any) -> datetime:
+    """The next try as its own job, not claimed before its pause is over."""
+    at = utcnow() + timedelta(seconds=RETRY_DELAYS_S[retry - 1])
+    with unit_of_work(engine) as session:
+        job = jobs.enqueue(
+            session,
+            actor=None,
+            kind=EMAIL_JOB,
+            payload={"email_id": email_id, "retry": retry},
+            run_after=at,
+        )
+        session.execute(
+            update(OutgoingEmail)
+            .where(OutgoingEmail.id == email_id)
+            .values(job_id=job.id, next_attempt_at=at, **values)
+        )
+    return at
+
+
+def deliver(engine: Engine, email_id: int, retry: int = 0) -> dict[str, Any]:
+    """One try at sending an outbox message (``retry`` counts the tries before it in this
+    round); a refusal queues the next try after a pause, the last one fails the job."""
     with unit_of_work(engine) as session:
         row = session.get(OutgoingEmail, email_id)
         if row is None:
@@ -139,35 +157,51 @@ def deliver(
         to, subject, body, attempts = row.to_addr, row.subject, row.body, row.attempts
     target = mail.configured_target()
     if target is None:
-        _set(engine, email_id, status=MAIL_FAILED, last_error=MAIL_OFF)
+        _set(engine, email_id, status=MAIL_FAILED, last_error=MAIL_OFF, next_attempt_at=None)
         raise EmailNotSent(MAIL_OFF)
     message = mail.build_message(target, to=to, subject=subject, body=body)
-    reason = ""
     tries = len(RETRY_DELAYS_S) + 1
-    for attempt in range(tries):
-        try:
-            mail.send(target, message)
-        except (OSError, smtplib.SMTPException) as exc:
-            reason = mail.refusal_text(exc)
-            attempts += 1
-            log.warning(
-                "e-mail %s to %s via %s refused (try %d/%d): %s",
-                email_id,
-                to,
-                target.describe(),
-                attempt + 1,
-                tries,
-                reason,
-            )
-            _set(engine, email_id, attempts=attempts, last_error=reason)
-            if attempt < len(RETRY_DELAYS_S):
-                sleep(RETRY_DELAYS_S[attempt])
-            continue
-        attempts += 1
-        _set(engine, email_id, status=MAIL_SENT, attempts=attempts, sent_at=utcnow())
-        return {"email_id": email_id, "status": MAIL_SENT, "attempts": attempts}
-    _set(engine, email_id, status=MAIL_FAILED)
-    raise EmailNotSent(reason)
+    attempts += 1
+    try:
+        mail.send(target, message)
+    except (OSError, smtplib.SMTPException) as exc:
+        reason = mail.refusal_text(exc)
+        log.warning(
+            "e-mail %s to %s via %s refused (try %d/%d): %s",
+            email_id,
+            to,
+            target.describe(),
+            retry + 1,
+            tries,
+            reason,
+        )
+        if retry + 1 < tries:
+            at = _queue_retry(engine, email_id, retry + 1, attempts=attempts, last_error=reason)
+            return {
+                "email_id": email_id,
+                "status": MAIL_QUEUED,
+                "attempts": attempts,
+                "next_attempt_at": at.isoformat(),
+                "last_error": reason,
+            }
+        _set(
+            engine,
+            email_id,
+            status=MAIL_FAILED,
+            attempts=attempts,
+            last_error=reason,
+            next_attempt_at=None,
+        )
+        raise EmailNotSent(reason) from None
+    _set(
+        engine,
+        email_id,
+        status=MAIL_SENT,
+        attempts=attempts,
+        sent_at=utcnow(),
+        next_attempt_at=None,
+    )
+    return {"email_id": email_id, "status": MAIL_SENT, "attempts": attempts}
 
 
 # --- the daily digest -------------------------------------------------------------------------

@@ -118,5 +118,25 @@ class OutgoingEmail(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(1000))
     job_id: Mapped[int | None] = mapped_column(Integer)
+    # when the queued retry will be tried (None: at once, or nothing pending)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DailySchedule(Base):
+    """When the daily scan and digest run: one row (id 1), a local time in a time zone.
+
+    ``last_run_on`` is the local day of the last run: the daily job claims a day by moving it
+    forward in one guarded UPDATE, so two workers (or a job re-queued after a crash) never run
+    the same day twice."""
+
+    __tablename__ = "notification_schedule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    local_time: Mapped[str] = mapped_column(String(5), default="06:00")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    last_run_on: Mapped[date | None] = mapped_column(Date)
+    next_job_id: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -66,5 +66,6 @@ class EmailRead(BaseModel):
     attempts: int
     last_error: str | None
     job_id: int | None
+    next_attempt_at: datetime | None
     created_at: datetime
     sent_at: datetime | None
