@@ -9,6 +9,8 @@ A typical session with a personal API token (owner roles; admin/manager to write
     POST /api/v1/plans/{id}/simulate {"scenarios": 5000, "seed": 1}   → 202 job
     POST /api/v1/plans/{id}/what-if {"kind": "partner_out", "partner_id": 7}  → 201 child + job
     GET  /api/v1/plans/compare?ids=1&ids=2               → side-by-side figures
+    POST /api/v1/plans/{id}/refresh                      → 201 the next version (live inputs)
+    GET  /api/v1/plans/compare/inputs?ids=1&ids=2        → inputs diff next to allocation diff
 
 A bad input document answers 422 problem+json listing every problem with its JSON path.
 """
@@ -21,11 +23,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from cofab.core.access import viewer_may_call
-from cofab.core.errors import Conflict
+from cofab.core.errors import Conflict, FieldProblem, ValidationFailed
 from cofab.core.i18n import N_
 from cofab.core.jobs import Job
 from cofab.core.web import ApiActor, DbSession
-from cofab.planning import schemas, service
+from cofab.planning import live_sources, schemas, service
 
 router = APIRouter(prefix="/api/v1/plans", tags=["planning"])
 NO_RESULT = N_("This scenario has no plan yet: solve it first.")
@@ -55,8 +57,18 @@ def create_scenario(
 def create_from_registry(
     session: DbSession, actor: ApiActor, body: schemas.RegistryScenarioCreate
 ) -> schemas.ScenarioRead:
-    scenario = service.create_from_registry(session, actor=actor, request=body.request())
+    scenario = live_sources.create_from_registry(session, actor=actor, request=body.request())
     return schemas.ScenarioRead.full(scenario)
+
+
+@router.get("/compare/inputs")
+def compare_inputs(
+    session: DbSession, actor: ApiActor, ids: Annotated[list[int], Query()]
+) -> dict[str, Any]:
+    """Inputs diff (values and origins) next to the allocation diff, for two scenarios."""
+    if len(ids) != 2:
+        raise ValidationFailed(problems=[FieldProblem("ids", service.COMPARE_NEEDS_TWO)])
+    return service.compare_inputs(session, actor=actor, base_id=ids[0], other_id=ids[1])
 
 
 @router.get("/compare", response_model=list[schemas.CompareRow])
@@ -113,10 +125,25 @@ def get_result(session: DbSession, actor: ApiActor, scenario_id: int) -> dict[st
 def simulate(
     session: DbSession, actor: ApiActor, scenario_id: int, body: schemas.SimulateRequest
 ) -> schemas.JobStarted:
+    scenario = service.get_scenario(session, actor=actor, scenario_id=scenario_id)
+    profiles = live_sources.register_disruptions(session, actor=actor, scenario=scenario)
     job = service.enqueue_simulate(
-        session, actor=actor, scenario_id=scenario_id, scenarios=body.scenarios, seed=body.seed
+        session,
+        actor=actor,
+        scenario_id=scenario_id,
+        scenarios=body.scenarios,
+        seed=body.seed,
+        register_disruptions=profiles,
     )
     return _started(scenario_id, job)
+
+
+@router.post("/{scenario_id}/refresh", response_model=schemas.ScenarioRead, status_code=201)
+def refresh(session: DbSession, actor: ApiActor, scenario_id: int) -> schemas.ScenarioRead:
+    """Refresh from live data: the next version of a registry scenario, linked to this one."""
+    return schemas.ScenarioRead.full(
+        live_sources.refresh(session, actor=actor, scenario_id=scenario_id)
+    )
 
 
 @router.post("/{scenario_id}/what-if", response_model=schemas.WhatIfCreated, status_code=201)

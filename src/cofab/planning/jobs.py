@@ -15,6 +15,7 @@ from cofab.core.jobs import JobContext, register
 from cofab.db.session import unit_of_work
 from cofab.planning.engine.disruption import simulate
 from cofab.planning.engine.solve import SolveEvent, solve_plan
+from cofab.planning.live_data import with_register_disruptions
 from cofab.planning.loader import load_document
 from cofab.planning.models import Scenario, ScenarioState
 from cofab.planning.plan_document import plan_document
@@ -105,6 +106,8 @@ def simulate_scenario(context: JobContext, payload: dict[str, Any]) -> dict[str,
     count = int(payload.get("scenarios", 2000))
     seed = int(payload.get("seed", 1))
     document, plan = _read(context, scenario_id)
+    profiles = payload.get("register_disruptions") or {}
+    document, from_register = with_register_disruptions(document, profiles)
     loaded = load_document(document)
     if isinstance(loaded, list):
         raise ValueError("; ".join(render(loaded)))
@@ -121,6 +124,11 @@ def simulate_scenario(context: JobContext, payload: dict[str, Any]) -> dict[str,
         progress=lambda done, total: context.progress(0.02 + 0.93 * done / max(1, total), message),
     )
     doc = simulation_document(loaded, result)
+    if profiles:
+        doc["register_disruptions"] = {
+            site: {**profiles[site]["disruption"], "risks": profiles[site].get("risks", [])}
+            for site in from_register
+        }
     with unit_of_work(context.engine) as session:
         scenario = session.get(Scenario, scenario_id)
         stored = scenario is not None and scenario.solve_job_id == payload.get("solve_job_id")

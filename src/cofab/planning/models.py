@@ -58,3 +58,11 @@ class Scenario(Timestamped, Base):
     simulate_job_id: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: registry scenarios: 1 for the first build, +1 for each "refresh from live data" (the
+    #: refreshed version's ``parent_id`` is the version it was refreshed from)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: the registry request (periods, partners, markets …) so a refresh rebuilds the same shape
+    registry_request: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: where each input came from: {"read_at", "inputs": [{input, subject, live, source,
+    #: params, as_of}], "site_refs": {input site id: registry site id}}
+    live_inputs: Mapped[dict[str, Any] | None] = mapped_column(JSON)

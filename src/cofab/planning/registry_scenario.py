@@ -1,33 +1,40 @@
-"""Build a planner input document from the partner registry, filling gaps with stated defaults.
+"""Build a planner input document from the partner registry and the live domains, filling gaps
+with stated defaults.
 
-The registry knows sites, countries, coordinates and capacities per product family, but not
-demand, prices or freight. What is not entered is generated, always the same way:
+The registry knows sites, countries, coordinates and capacities per product family. What the
+live domains hold (``live_data.LiveData``, read by ``live_sources``) replaces the generated
+numbers, input by input (rules in ``live_data`` and docs/planner-input.md); every input's
+origin is listed in ``RegistryScenario.live_inputs`` with the source record and its age.
+What is neither entered nor live is generated, always the same way:
 
-- products: one product per product family found on the chosen sites (id = family name);
+- products: the latest demand forecast's products in the scenario's months, else one product
+  per product family found on the chosen sites (id = family name);
 - periods: ``periods`` months from ``start`` (default: next month), ids ``YYYY-MM``;
 - sites: every site of an active or approved contract manufacturer or supplier (or of the
   partners chosen, if they make things: logistics and technology partners are left out) with
-  at least one capability that has a capacity and product families. Capacity per family and
-  month is the smallest capacity among the site's capabilities that list the family (every
-  unit passes each of those processes, so the slowest one is the bottleneck), converted to a
-  month (day × 30.4, week × 52 / 12, quarter / 3, year / 12). Region = the site's country;
-- currency: ``REGISTRY_CURRENCY`` (every generated cost is in it);
+  at least one capability that has a capacity and product families, or a capacity
+  declaration. Capacity per family and month is the smallest capacity among the site's
+  capabilities that list the family (every unit passes each of those processes, so the slowest
+  one is the bottleneck), converted to a month (day × 30.4, week × 52 / 12, quarter / 3,
+  year / 12), unless a capacity declaration covers the month. Region = the site's country;
+- currency: the currency most live contract prices use, else ``REGISTRY_CURRENCY``;
 - unit cost: ``BASE_UNIT_COST`` × a country cost index (``COUNTRY_COST_INDEX``, 1.4 if unlisted);
 - fixed engagement cost: ``FIXED_COST_SHARE`` of one month of the site's capacity at its unit cost;
 - defect rate: ``DEFAULT_DEFECT_RATE``;
-- markets: the ones entered, else ``DEFAULT_MARKETS`` (Korea, United States, Europe). A market
-  without a demand figure gets ``demand_share`` of the chosen sites' monthly capacity of each
-  family, split evenly over the markets; unmet penalty ``DEFAULT_UNMET_PENALTY`` per unit;
-- lanes: the ones entered, else every site to every market with freight = ``FREIGHT_BASE`` +
-  ``FREIGHT_PER_KM`` × great circle distance and lead time = 1 day + distance / ``KM_PER_DAY``.
-  Unknown coordinates count as ``UNKNOWN_DISTANCE_KM``.
+- markets: the ones entered, else the demand forecast's, else ``DEFAULT_MARKETS`` (Korea, United
+  States, Europe). A market without a demand figure or forecast gets ``demand_share`` of the
+  chosen sites' monthly capacity of each family, split evenly over the markets (and over the
+  family's products); unmet penalty ``DEFAULT_UNMET_PENALTY`` per unit;
+- lanes: the ones entered, else the lane master's, else site to market with freight =
+  ``FREIGHT_BASE`` + ``FREIGHT_PER_KM`` × great circle distance and lead time = 1 day + distance
+  / ``KM_PER_DAY``. Unknown coordinates count as ``UNKNOWN_DISTANCE_KM``.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -35,7 +42,19 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor, scope_to_partner
+from cofab.core.i18n import N_
 from cofab.partners.models import Capability, Partner, PartnerStatus, PartnerType, Site
+from cofab.planning.live_data import (
+    DeclaredCapacity,
+    LiveData,
+    cheapest_lanes,
+    defect_rate,
+    entry,
+    iso,
+    no_live_data,
+    ppm_window,
+    tier_price,
+)
 
 BASE_UNIT_COST = 10.0
 #: the generated costs below are in this currency
@@ -67,12 +86,13 @@ FREIGHT_BASE = 0.5
 FREIGHT_PER_KM = 0.0004
 KM_PER_DAY = 600.0
 UNKNOWN_DISTANCE_KM = 8000.0
+#: multiply a quantity per period by this to get it per month
 MONTHS_PER: dict[str, float] = {
-    "day": 1 / 30.4,
-    "week": 12 / 52,
+    "day": 30.4,
+    "week": 52 / 12,
     "month": 1.0,
-    "quarter": 3.0,
-    "year": 12.0,
+    "quarter": 1 / 3,
+    "year": 1 / 12,
 }
 #: (lat, lon) of a market region or a site country without coordinates
 PLACES: dict[str, tuple[float, float]] = {
@@ -97,6 +117,49 @@ PLACES: dict[str, tuple[float, float]] = {
     "CH": (47.37, 8.54),
 }
 DEFAULT_MARKETS: tuple[tuple[str, str], ...] = (("KR", "KR"), ("US", "US"), ("EU", "EU"))
+ENTERED = N_("Entered with the scenario")
+LIVE_PRICE_TARGET = N_(
+    "Contract {contract} (version {version}): {price} {currency} from {min_volume} units, the "
+    "tier the production target of {volume} a month for {family} reaches"
+)
+LIVE_PRICE_FIRST = N_(
+    "Contract {contract} (version {version}): {price} {currency}, the first tier (the contract "
+    "sets no production target for {family})"
+)
+DEFAULT_PRICE = N_(
+    "No active contract with price tiers: {base} × country cost index {index} ({country})"
+)
+DEFAULT_PRICE_CURRENCY = N_(
+    "The contract prices in {currency}, the scenario in {scenario_currency} (not converted): "
+    "{base} × country cost index {index} ({country})"
+)
+LIVE_PPM = N_(
+    "Incoming inspections {start} to {end}: {defective} defective in {inspected} sampled "
+    "units ({ppm} PPM)"
+)
+DEFAULT_PPM = N_("No unit inspected on receipt from {start} to {end}: the default rate {rate}")
+LIVE_CAPACITY = N_("Capacity declarations {ids} (ramp-up and shutdowns included)")
+PARTIAL_CAPACITY = N_(
+    "Capacity declarations {ids}; the months {months} are not declared and keep the registry "
+    "capacity"
+)
+DEFAULT_CAPACITY = N_(
+    "No capacity declaration: the site's smallest capability capacity in the registry, per month"
+)
+LIVE_LANE = N_(
+    "Lane {code} of {carrier}: {rate} {currency} per unit, {days} days, capacity {capacity} a month"
+)
+DEFAULT_LANE = N_(
+    "No active per-unit lane in the lane master: freight {base} + {per_km} per km × {km} km"
+)
+LIVE_DEMAND = N_("Demand forecast {name} version {version} ({lines} lines in these months)")
+DEFAULT_DEMAND = N_(
+    "No demand forecast for these months: {share} of the sites' monthly capacity per family, "
+    "split over the markets"
+)
+DEFAULT_FIXED = N_("{share} of one month of capacity at the unit cost")
+DEFAULT_PENALTY = N_("The default penalty of {penalty} per unit not served")
+
 PLANNABLE_STATUSES = (PartnerStatus.ACTIVE.value, PartnerStatus.APPROVED.value)
 PRODUCING_TYPES = frozenset({PartnerType.CONTRACT_MANUFACTURER.value, PartnerType.SUPPLIER.value})
 
@@ -122,11 +185,27 @@ class RegistryRequest:
     #: lanes as in the input document; when given they replace the generated ones
     lanes: list[dict[str, Any]] | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        """What a scenario keeps so "refresh from live data" rebuilds the same shape."""
+        data = asdict(self)
+        data["markets"] = [asdict(m) for m in self.markets]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], name: str | None = None) -> RegistryRequest:
+        values = dict(data)
+        values["markets"] = [MarketSpec(**m) for m in values.get("markets") or []]
+        if name is not None:
+            values["name"] = name
+        return cls(**values)
+
 
 @dataclass(frozen=True)
 class RegistryScenario:
     document: dict[str, Any]
     site_partners: dict[str, int]
+    #: see ``Scenario.live_inputs``
+    live_inputs: dict[str, Any] = field(default_factory=dict)
 
 
 def _months(start: str | None, count: int, today: date) -> list[str]:
@@ -152,26 +231,47 @@ def _km(a: tuple[float, float] | None, b: tuple[float, float] | None) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
-def _site_rows(
+def _plannable_partners(
     session: Session, actor: Actor, partner_ids: list[int] | None
-) -> list[tuple[Partner, Site, dict[str, float]]]:
+) -> dict[int, Partner]:
     partners_stmt = scope_to_partner(select(Partner), actor, Partner.id)
     if partner_ids:
         partners_stmt = partners_stmt.where(Partner.id.in_(partner_ids))
     else:
         partners_stmt = partners_stmt.where(Partner.status.in_(PLANNABLE_STATUSES))
-    partners = {
+    return {
         p.id: p
         for p in session.execute(partners_stmt.order_by(Partner.id)).scalars()
         if PRODUCING_TYPES.intersection(p.types or [])
     }
+
+
+def plannable_partner_ids(
+    session: Session, *, actor: Actor, partner_ids: list[int] | None
+) -> list[int]:
+    """The partners a registry scenario may plan with (whose live figures are worth reading)."""
+    return sorted(_plannable_partners(session, actor, partner_ids))
+
+
+def _site_rows(
+    session: Session,
+    actor: Actor,
+    partner_ids: list[int] | None,
+    include_sites: set[int] | None = None,
+) -> list[tuple[Partner, Site, dict[str, float]]]:
+    """(partner, site, family → monthly capability capacity) of the plannable sites; with
+    ``include_sites`` only those sites, kept even without a capability capacity."""
+    partners = _plannable_partners(session, actor, partner_ids)
     if not partners:
         return []
-    sites = session.execute(
+    site_stmt = (
         scope_to_partner(select(Site), actor, Site.partner_id)
         .where(Site.partner_id.in_(list(partners)))
         .order_by(Site.partner_id, Site.id)
-    ).scalars()
+    )
+    if include_sites is not None:
+        site_stmt = site_stmt.where(Site.id.in_(sorted(include_sites)))
+    sites = session.execute(site_stmt).scalars()
     capabilities = session.execute(
         scope_to_partner(select(Capability), actor, Capability.partner_id)
         .where(Capability.partner_id.in_(list(partners)))
@@ -186,92 +286,391 @@ def _site_rows(
             known = per_site[cap.site_id].get(family)
             per_site[cap.site_id][family] = monthly if known is None else min(known, monthly)
     return [
-        (partners[site.partner_id], site, per_site[site.id]) for site in sites if per_site[site.id]
+        (partners[site.partner_id], site, per_site[site.id])
+        for site in sites
+        if per_site[site.id] or include_sites is not None
     ]
 
 
+def _site_capacity(
+    caps: dict[str, float],
+    declared: dict[str, DeclaredCapacity],
+    periods: list[str],
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """{family: number | {period: number}} and, per declared family, the months taken from
+    the registry because no declaration covers them."""
+    out: dict[str, Any] = {}
+    gaps: dict[str, list[str]] = {}
+    for family in sorted(set(caps) | set(declared)):
+        if family not in declared:
+            out[family] = round(caps[family], 3)
+            continue
+        months = declared[family].months
+        fallback = caps.get(family, 0.0)
+        out[family] = {p: round(months.get(p, fallback), 3) for p in periods}
+        gaps[family] = [p for p in periods if p not in months]
+    return out, gaps
+
+
+def _mean_capacity(value: Any) -> float:
+    if isinstance(value, dict):
+        return sum(value.values()) / len(value) if value else 0.0
+    return float(value)
+
+
+def _currency(live: LiveData) -> str:
+    """The currency most live contract prices use (ties: alphabetical), else USD."""
+    counts: dict[str, int] = defaultdict(int)
+    for terms in live.prices.values():
+        counts[terms.currency] += 1
+    if not counts:
+        return REGISTRY_CURRENCY
+    return min(counts, key=lambda code: (-counts[code], code))
+
+
+def _products(
+    live: LiveData, families: list[str], periods: list[str]
+) -> tuple[list[tuple[str, str]], bool]:
+    """(product id, family) of the scenario and whether they come from the demand forecast."""
+    if live.demand is not None:
+        wanted = set(periods)
+        found = sorted({(p, f) for p, f, _m, month, _q in live.demand.lines if month in wanted})
+        if found:
+            return found, True
+    return [(family, family) for family in families], False
+
+
 def build_from_registry(
-    session: Session, *, actor: Actor, request: RegistryRequest, today: date | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    request: RegistryRequest,
+    today: date | None = None,
+    live: LiveData | None = None,
 ) -> RegistryScenario | None:
-    """The input document, or None when no chosen partner has a site with capacity."""
+    """The input document, or None when no chosen partner has a site with capacity.
+
+    ``live`` holds what the live domains say (``live_sources.read_live``); without it every
+    input is generated as before. Each input's origin is listed in ``inputs``."""
+    day = today or date.today()
+    live = live or no_live_data(day)
     rows = _site_rows(session, actor, request.partner_ids)
+    declared_by_site: dict[int, dict[str, DeclaredCapacity]] = defaultdict(dict)
+    for (site_pk, family), declared in live.capacity.items():
+        declared_by_site[site_pk][family] = declared
+    rows = _with_declared_sites(session, actor, request.partner_ids, rows, declared_by_site)
     if not rows:
         return None
-    periods = _months(request.start, request.periods, today or date.today())
-    families = sorted({family for _p, _s, caps in rows for family in caps})
+    periods = _months(request.start, request.periods, day)
+    registry_families = sorted(
+        {f for _p, site, caps in rows for f in (*caps, *declared_by_site[site.id])}
+    )
+    products, from_forecast = _products(live, registry_families, periods)
+    families = sorted({family for _p, family in products})
+    family_products: dict[str, list[str]] = defaultdict(list)
+    for product, family in products:
+        family_products[family].append(product)
+    currency = _currency(live)
+    inputs: list[dict[str, Any]] = []
     names = [site.name for _p, site, _c in rows]
     sites: list[dict[str, Any]] = []
     site_partners: dict[str, int] = {}
+    site_refs: dict[str, int] = {}
     site_places: dict[str, tuple[float, float] | None] = {}
     for partner, site, caps in rows:
         site_id = site.name if names.count(site.name) == 1 else f"{site.name} ({partner.name_en})"
-        unit = round(BASE_UNIT_COST * COUNTRY_COST_INDEX.get(site.country, 1.4), 4)
+        declared = {f: d for f, d in declared_by_site[site.id].items() if f in families}
+        capacity, gaps = _site_capacity(
+            {f: v for f, v in caps.items() if f in families}, declared, periods
+        )
+        if not capacity:
+            continue
+        for family in sorted(capacity):
+            inputs.append(_capacity_entry(site_id, family, declared.get(family), gaps))
+        unit_cost, price_entries = _unit_costs(
+            partner, site, site_id, sorted(capacity), family_products, live, currency
+        )
+        inputs.extend(price_entries)
+        mean_unit = sum(unit_cost.values()) / len(unit_cost) if unit_cost else BASE_UNIT_COST
+        monthly_total = sum(_mean_capacity(v) for v in capacity.values())
+        rate, rate_entry = _defect_rate(partner, site_id, live, day)
+        inputs.append(rate_entry)
+        inputs.append(
+            entry("fixed_cost", site_id, False, DEFAULT_FIXED, {"share": f"{FIXED_COST_SHARE:.0%}"})
+        )
         sites.append(
             {
                 "id": site_id,
                 "name": f"{partner.name_en} — {site.name}",
                 "kind": "partner",
                 "region": site.country,
-                "capacity": {family: round(value, 3) for family, value in sorted(caps.items())},
-                "fixed_cost": round(FIXED_COST_SHARE * unit * sum(caps.values()), 2),
-                "unit_cost": dict.fromkeys(sorted(caps), unit),
-                "defect_rate": DEFAULT_DEFECT_RATE,
+                "capacity": capacity,
+                "fixed_cost": round(FIXED_COST_SHARE * mean_unit * monthly_total, 2),
+                "unit_cost": unit_cost,
+                "defect_rate": rate,
             }
         )
         site_partners[site_id] = partner.id
+        site_refs[site_id] = site.id
         has_coordinates = site.latitude is not None and site.longitude is not None
         site_places[site_id] = (
             (float(site.latitude), float(site.longitude))  # type: ignore[arg-type]
             if has_coordinates
             else PLACES.get(site.country)
         )
-    specs = request.markets or [MarketSpec(m_id, region) for m_id, region in DEFAULT_MARKETS]
-    capacity_of = {f: sum(caps.get(f, 0.0) for _p, _s, caps in rows) for f in families}
-    markets = []
-    for spec in specs:
-        demand = {
-            family: round(
-                spec.demand
-                if spec.demand is not None
-                else request.demand_share * capacity_of[family] / len(specs)
-            )
-            for family in families
-        }
-        markets.append(
-            {
-                "id": spec.id,
-                "region": spec.region,
-                "demand": demand,
-                "unmet_penalty": (
-                    spec.unmet_penalty if spec.unmet_penalty is not None else DEFAULT_UNMET_PENALTY
-                ),
-            }
-        )
-    lanes: list[dict[str, Any]] = [dict(lane) for lane in request.lanes or []]
-    for site_doc in sites if request.lanes is None else []:
-        for spec in specs:
-            km = _km(site_places[site_doc["id"]], PLACES.get(spec.region.upper()))
-            lanes.append(
-                {
-                    "site": site_doc["id"],
-                    "market": spec.id,
-                    "unit_cost": round(FREIGHT_BASE + FREIGHT_PER_KM * km, 4),
-                    "lead_time_days": round(1 + km / KM_PER_DAY, 1),
-                }
-            )
+    if not sites:
+        return None
+    markets, market_entries = _markets(request, live, products, sites, periods, from_forecast)
+    inputs.extend(market_entries)
+    lanes, lane_entries = _lanes(request, live, sites, site_refs, site_places, markets, currency)
+    inputs.extend(lane_entries)
     document: dict[str, Any] = {
         "name": request.name,
-        "description": "Built from the partner registry; demand, costs and freight that were not "
-        "entered are generated defaults.",
-        "currency": REGISTRY_CURRENCY,
-        "products": [{"id": family, "family": family} for family in families],
+        "description": "Built from the partner registry and the live domains; the scenario's "
+        "input list says which inputs are live and which are generated defaults.",
+        "currency": currency,
+        "products": [{"id": product, "family": family} for product, family in products],
         "periods": periods,
         "sites": sites,
         "markets": markets,
         "lanes": lanes,
         "policy": {"mip_gap": 0.005, "time_limit_s": 60, **request.policy},
     }
-    return RegistryScenario(document=document, site_partners=site_partners)
+    return RegistryScenario(
+        document=document,
+        site_partners=site_partners,
+        live_inputs={"read_at": iso(live.read_at), "inputs": inputs, "site_refs": site_refs},
+    )
+
+
+def _with_declared_sites(
+    session: Session,
+    actor: Actor,
+    partner_ids: list[int] | None,
+    rows: list[tuple[Partner, Site, dict[str, float]]],
+    declared_by_site: dict[int, dict[str, DeclaredCapacity]],
+) -> list[tuple[Partner, Site, dict[str, float]]]:
+    """The registry rows plus sites that have declarations but no capability capacity."""
+    missing = set(declared_by_site) - {site.id for _p, site, _c in rows}
+    if not missing:
+        return rows
+    extra = _site_rows(session, actor, partner_ids, include_sites=missing)
+    return sorted([*rows, *extra], key=lambda row: (row[1].partner_id, row[1].id))
+
+
+def _capacity_entry(
+    site_id: str, family: str, declared: DeclaredCapacity | None, gaps: dict[str, list[str]]
+) -> dict[str, Any]:
+    subject = f"{site_id} · {family}"
+    if declared is None:
+        return entry("capacity", subject, False, DEFAULT_CAPACITY)
+    ids = ", ".join(f"#{i}" for i in declared.declaration_ids)
+    if gaps.get(family):
+        params = {"ids": ids, "months": ", ".join(gaps[family])}
+        return entry("capacity", subject, False, PARTIAL_CAPACITY, params, declared.as_of)
+    return entry("capacity", subject, True, LIVE_CAPACITY, {"ids": ids}, declared.as_of)
+
+
+def _unit_costs(
+    partner: Partner,
+    site: Site,
+    site_id: str,
+    families: list[str],
+    family_products: dict[str, list[str]],
+    live: LiveData,
+    currency: str,
+) -> tuple[dict[str, float], list[dict[str, Any]]]:
+    index = COUNTRY_COST_INDEX.get(site.country, 1.4)
+    generated = round(BASE_UNIT_COST * index, 4)
+    terms = live.prices.get(partner.id)
+    out: dict[str, float] = {}
+    entries: list[dict[str, Any]] = []
+    for family in families:
+        subject = f"{site_id} · {family}"
+        if terms is None or terms.currency != currency:
+            price = generated
+            params: dict[str, Any] = {
+                "base": BASE_UNIT_COST,
+                "index": index,
+                "country": site.country,
+            }
+            if terms is None:
+                entries.append(entry("unit_cost", subject, False, DEFAULT_PRICE, params))
+            else:
+                params |= {"currency": terms.currency, "scenario_currency": currency}
+                entries.append(entry("unit_cost", subject, False, DEFAULT_PRICE_CURRENCY, params))
+        else:
+            target = terms.monthly_targets.get(family)
+            floor, price = tier_price(terms.tiers, target if target is not None else 0.0)
+            params = {
+                "contract": terms.contract_title,
+                "version": terms.version,
+                "min_volume": f"{floor:,.0f}",
+                "price": f"{price:,.4f}".rstrip("0").rstrip("."),
+                "currency": terms.currency,
+                "family": family,
+            }
+            if target is None:
+                entries.append(
+                    entry("unit_cost", subject, True, LIVE_PRICE_FIRST, params, terms.as_of)
+                )
+            else:
+                params["volume"] = f"{target:,.0f}"
+                entries.append(
+                    entry("unit_cost", subject, True, LIVE_PRICE_TARGET, params, terms.as_of)
+                )
+        for product in family_products.get(family, []):
+            out[product] = price
+    return out, entries
+
+
+def _defect_rate(
+    partner: Partner, site_id: str, live: LiveData, today: date
+) -> tuple[float, dict[str, Any]]:
+    reading = live.quality.get(partner.id)
+    start, end = ppm_window(today)
+    if reading is None or reading.ppm is None or reading.inspected <= 0:
+        params = {
+            "start": (reading.start if reading else start).isoformat(),
+            "end": (reading.end if reading else end).isoformat(),
+            "rate": f"{DEFAULT_DEFECT_RATE:.2%}",
+        }
+        return DEFAULT_DEFECT_RATE, entry("defect_rate", site_id, False, DEFAULT_PPM, params)
+    params = {
+        "start": reading.start.isoformat(),
+        "end": reading.end.isoformat(),
+        "defective": f"{reading.defective:,}",
+        "inspected": f"{reading.inspected:,}",
+        "ppm": f"{reading.ppm:,.0f}",
+    }
+    return defect_rate(reading.ppm), entry(
+        "defect_rate", site_id, True, LIVE_PPM, params, reading.end
+    )
+
+
+def _markets(
+    request: RegistryRequest,
+    live: LiveData,
+    products: list[tuple[str, str]],
+    sites: list[dict[str, Any]],
+    periods: list[str],
+    from_forecast: bool,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    wanted = set(periods)
+    forecast: dict[str, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
+    if from_forecast and live.demand is not None:
+        for product, _family, market, month, qty in live.demand.lines:
+            if month in wanted:
+                per = forecast[market][product]
+                per[month] = per.get(month, 0.0) + qty
+    if request.markets:
+        specs = list(request.markets)
+    elif forecast:
+        specs = [MarketSpec(market, market) for market in sorted(forecast)]
+    else:
+        specs = [MarketSpec(m_id, region) for m_id, region in DEFAULT_MARKETS]
+    capacity_of: dict[str, float] = defaultdict(float)
+    for site_doc in sites:
+        for family, value in site_doc["capacity"].items():
+            capacity_of[family] += _mean_capacity(value)
+    per_family = defaultdict(int)
+    for _product, family in products:
+        per_family[family] += 1
+    markets: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
+    for spec in specs:
+        if spec.demand is not None:
+            demand: dict[str, Any] = {product: round(spec.demand) for product, _f in products}
+            entries.append(entry("demand", spec.id, True, ENTERED))
+        elif spec.id in forecast and live.demand is not None:
+            demand = {
+                product: {p: round(forecast[spec.id][product].get(p, 0.0), 3) for p in periods}
+                for product, _f in products
+                if product in forecast[spec.id]
+            }
+            params = {
+                "name": live.demand.name,
+                "version": live.demand.version,
+                "lines": sum(len(v) for v in forecast[spec.id].values()),
+            }
+            entries.append(entry("demand", spec.id, True, LIVE_DEMAND, params, live.demand.as_of))
+        else:
+            demand = {
+                product: round(
+                    request.demand_share * capacity_of[family] / len(specs) / per_family[family]
+                )
+                for product, family in products
+            }
+            share = {"share": f"{request.demand_share:.0%}"}
+            entries.append(entry("demand", spec.id, False, DEFAULT_DEMAND, share))
+        penalty = spec.unmet_penalty
+        if penalty is None:
+            penalty = DEFAULT_UNMET_PENALTY
+            params = {"penalty": f"{DEFAULT_UNMET_PENALTY:,.0f}"}
+            entries.append(entry("unmet_penalty", spec.id, False, DEFAULT_PENALTY, params))
+        markets.append(
+            {"id": spec.id, "region": spec.region, "demand": demand, "unmet_penalty": penalty}
+        )
+    return markets, entries
+
+
+def _lanes(
+    request: RegistryRequest,
+    live: LiveData,
+    sites: list[dict[str, Any]],
+    site_refs: dict[str, int],
+    site_places: dict[str, tuple[float, float] | None],
+    markets: list[dict[str, Any]],
+    currency: str,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    if request.lanes is not None:
+        entered = [dict(lane) for lane in request.lanes]
+        marks = [
+            entry("lane", f"{lane['site']} → {lane['market']}", True, ENTERED) for lane in entered
+        ]
+        return entered, marks
+    pairs = [(m["id"], str(m.get("region") or m["id"])) for m in markets]
+    usable = [lane for lane in live.lanes if lane.currency == currency]
+    chosen = cheapest_lanes(usable, {pk: sid for sid, pk in site_refs.items()}, pairs)
+    lanes: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
+    for site_doc in sites:
+        for market_id, region in pairs:
+            subject = f"{site_doc['id']} → {market_id}"
+            lane = chosen.get((site_doc["id"], market_id))
+            if lane is not None:
+                row: dict[str, Any] = {
+                    "site": site_doc["id"],
+                    "market": market_id,
+                    "unit_cost": lane.unit_cost,
+                    "lead_time_days": float(lane.transit_days),
+                }
+                if lane.monthly_capacity is not None:
+                    row["capacity"] = round(lane.monthly_capacity, 3)
+                lanes.append(row)
+                capacity = "∞" if lane.monthly_capacity is None else f"{lane.monthly_capacity:,.0f}"
+                params = {
+                    "code": lane.code,
+                    "carrier": lane.carrier,
+                    "rate": f"{lane.unit_cost:,.4f}".rstrip("0").rstrip("."),
+                    "currency": lane.currency,
+                    "days": lane.transit_days,
+                    "capacity": capacity,
+                }
+                entries.append(entry("lane", subject, True, LIVE_LANE, params, lane.as_of))
+                continue
+            km = _km(site_places[site_doc["id"]], PLACES.get(region.upper()))
+            lanes.append(
+                {
+                    "site": site_doc["id"],
+                    "market": market_id,
+                    "unit_cost": round(FREIGHT_BASE + FREIGHT_PER_KM * km, 4),
+                    "lead_time_days": round(1 + km / KM_PER_DAY, 1),
+                }
+            )
+            params = {"base": FREIGHT_BASE, "per_km": FREIGHT_PER_KM, "km": f"{km:,.0f}"}
+            entries.append(entry("lane", subject, False, DEFAULT_LANE, params))
+    return lanes, entries
 
 
 def match_registry_sites(session: Session, *, actor: Actor, site_ids: list[str]) -> dict[str, int]:

@@ -91,6 +91,7 @@ class ScenarioSummary(BaseModel):
     source: str
     state: str
     parent_id: int | None
+    version: int
     what_if: dict[str, Any] | None
     plan_status: str | None
     total_cost: float | None
@@ -112,6 +113,7 @@ class ScenarioSummary(BaseModel):
             source=scenario.source,
             state=scenario.state,
             parent_id=scenario.parent_id,
+            version=scenario.version or 1,
             what_if=scenario.what_if,
             plan_status=scenario.plan_status,
             total_cost=summary.get("total_cost"),
@@ -128,6 +130,8 @@ class ScenarioSummary(BaseModel):
 class ScenarioRead(ScenarioSummary):
     input: dict[str, Any]
     site_partners: dict[str, int]
+    #: registry scenarios: each input live or defaulted, its source and the source's time
+    live_inputs: dict[str, Any] | None
 
     @classmethod
     def full(cls, scenario: Scenario) -> ScenarioRead:
@@ -135,6 +139,7 @@ class ScenarioRead(ScenarioSummary):
             **ScenarioSummary.of(scenario).model_dump(),
             input=scenario.input_doc,
             site_partners=scenario.site_partners or {},
+            live_inputs=scenario.live_inputs,
         )
 
 

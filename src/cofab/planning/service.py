@@ -20,6 +20,13 @@ from cofab.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from cofab.core.i18n import N_
 from cofab.planning.compare import PlanFigures, plan_figures
 from cofab.planning.engine.make_or_buy import analyse
+from cofab.planning.input_diff import (
+    allocation_changes,
+    input_changes,
+    origin_changes,
+    plan_cost,
+)
+from cofab.planning.live_data import LiveData
 from cofab.planning.loader import load_document
 from cofab.planning.make_or_buy_input import load_make_or_buy, make_or_buy_document
 from cofab.planning.models import Scenario, ScenarioSource, ScenarioState
@@ -51,6 +58,7 @@ COMPARE_NEEDS_TWO = N_("Choose at least two scenarios to compare.")
 WHAT_IF_INVALID = N_("The what-if scenario is not valid: {count} problem(s).")
 INPUT_INVALID = N_("The input document has {count} problem(s).")
 SOLVE_RUNNING = N_("A solve of this scenario is already queued or running.")
+NOT_REFRESHABLE = N_("Only a scenario built from the registry can be refreshed from live data.")
 DEMAND_FACTOR = N_("The demand factor must be between 0 and 10.")
 
 
@@ -135,6 +143,7 @@ def create_scenario(
     parent: Scenario | None = None,
     what_if: dict[str, Any] | None = None,
     invalid_message: str = INPUT_INVALID,
+    extra_audit: dict[str, Any] | None = None,
 ) -> Scenario:
     ensure_writer(actor)
     validate_input(document, invalid_message)
@@ -161,24 +170,50 @@ def create_scenario(
         action="create",
         entity="plan_scenario",
         entity_id=scenario.id,
-        after=_summary(scenario) | ({"what_if": what_if} if what_if else {}),
+        after=_summary(scenario) | ({"what_if": what_if} if what_if else {}) | (extra_audit or {}),
     )
     return scenario
 
 
-def create_from_registry(session: Session, *, actor: Actor, request: RegistryRequest) -> Scenario:
+def create_from_registry(
+    session: Session,
+    *,
+    actor: Actor,
+    request: RegistryRequest,
+    live: LiveData | None = None,
+    refreshed_from: Scenario | None = None,
+) -> Scenario:
+    """A registry scenario; ``live`` (read by ``live_sources``) replaces generated inputs, and
+    ``refreshed_from`` makes it the next version of that scenario."""
     ensure_writer(actor)
-    built = build_from_registry(session, actor=actor, request=request)
+    built = build_from_registry(session, actor=actor, request=request, live=live)
     if built is None:
         raise ValidationFailed(NO_REGISTRY_SITES)
-    return create_scenario(
+    stored_request = request.to_json() | {"start": built.document["periods"][0]}
+    scenario = create_scenario(
         session,
         actor=actor,
         document=built.document,
         name=request.name,
         source=ScenarioSource.REGISTRY,
         site_partners=built.site_partners,
+        parent=refreshed_from,
+        extra_audit=None
+        if refreshed_from is None
+        else {"refreshed_from": refreshed_from.id, "version": refreshed_from.version + 1},
     )
+    scenario.registry_request = stored_request
+    scenario.live_inputs = built.live_inputs
+    scenario.version = 1 if refreshed_from is None else refreshed_from.version + 1
+    session.flush()
+    return scenario
+
+
+def refreshable_request(scenario: Scenario) -> RegistryRequest:
+    """The request a registry scenario was built from (same months, partners and markets)."""
+    if scenario.source != ScenarioSource.REGISTRY.value or not scenario.registry_request:
+        raise Conflict(NOT_REFRESHABLE)
+    return RegistryRequest.from_json(scenario.registry_request, name=scenario.name)
 
 
 def delete_scenario(session: Session, *, actor: Actor, scenario_id: int) -> None:
@@ -279,8 +314,16 @@ def record_simulation(
 
 
 def enqueue_simulate(
-    session: Session, *, actor: Actor, scenario_id: int, scenarios: int, seed: int
+    session: Session,
+    *,
+    actor: Actor,
+    scenario_id: int,
+    scenarios: int,
+    seed: int,
+    register_disruptions: dict[str, dict[str, Any]] | None = None,
 ) -> jobs.Job:
+    """Queue the Monte Carlo. ``register_disruptions`` (``live_sources.register_disruptions``)
+    gives sites without a ``disruption`` of their own the risk register's profile."""
     scenario = get_scenario(session, actor=actor, scenario_id=scenario_id)
     ensure_writer(actor)
     if scenario.plan_status not in SOLVED_STATUSES or scenario.result_doc is None:
@@ -295,6 +338,7 @@ def enqueue_simulate(
             "seed": seed,
             "solve_job_id": scenario.solve_job_id,
             "locale": actor.locale,
+            "register_disruptions": register_disruptions or {},
         },
     )
     scenario.simulate_job_id = job.id
@@ -305,7 +349,12 @@ def enqueue_simulate(
         action="simulate",
         entity="plan_scenario",
         entity_id=scenario.id,
-        after={"job_id": job.id, "scenarios": scenarios, "seed": seed},
+        after={
+            "job_id": job.id,
+            "scenarios": scenarios,
+            "seed": seed,
+            "register_sites": sorted(register_disruptions or {}),
+        },
     )
     return job
 
@@ -379,6 +428,26 @@ def compare(
         plan = plan_with_simulation(scenario)
         rows.append((scenario, None if plan is None else plan_figures(scenario.name, plan)))
     return rows
+
+
+def compare_inputs(
+    session: Session, *, actor: Actor, base_id: int, other_id: int
+) -> dict[str, Any]:
+    """What changed in the inputs from ``base`` to ``other`` (values and origins) next to how
+    the allocation moved and why (``input_diff``)."""
+    ensure_reader(actor)
+    base = get_scenario(session, actor=actor, scenario_id=base_id)
+    other = get_scenario(session, actor=actor, scenario_id=other_id)
+    inputs = input_changes(base.input_doc, other.input_doc)
+    return {
+        "base": {"id": base.id, "name": base.name, "version": base.version},
+        "other": {"id": other.id, "name": other.name, "version": other.version},
+        "inputs": inputs,
+        "origins": origin_changes(base.live_inputs, other.live_inputs),
+        "allocation": allocation_changes(base.result_doc, other.result_doc, inputs),
+        "cost": {"before": plan_cost(base.result_doc), "after": plan_cost(other.result_doc)},
+        "solved": [base.result_doc is not None, other.result_doc is not None],
+    }
 
 
 def make_or_buy(*, actor: Actor, case: Any) -> dict[str, Any]:
