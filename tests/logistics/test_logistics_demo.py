@@ -16,6 +16,7 @@ from cofab.db.session import unit_of_work
 from cofab.demo import logistics_demo
 from cofab.logistics import service
 from cofab.logistics.models import Lane, TemperatureReading
+from cofab.performance.models import Scorecard, ScorecardTemplate
 
 
 def test_pharma_cold_chain_lane_with_one_excursion(world: World, engine: Engine) -> None:
@@ -40,3 +41,15 @@ def test_pharma_cold_chain_lane_with_one_excursion(world: World, engine: Engine)
             end=date(2025, 6, 30),
         )
     assert [(k.shipments, k.excursions, k.shipments_with_excursion) for k in kpis] == [(1, 1, 1)]
+    # the carrier's stored scorecard for Q2: not yet received → no adherence or damage value;
+    # 1 of 1 shipment out of range = 100 % → 0 points on the excursion metric, the only one
+    with unit_of_work(engine, write=False) as session:
+        (card,) = session.execute(
+            select(Scorecard).where(Scorecard.partner_id == carrier)
+        ).scalars()
+        template = session.get(ScorecardTemplate, card.template_id)
+        assert template is not None and template.applies_to == "logistics"
+        assert card.period_start == date(2025, 4, 1)
+        assert card.kpis["values"]["excursion_pct"] == 100
+        assert card.kpis["values"]["adherence_pct"] is None
+        assert card.score == 0 and card.grade == "D"

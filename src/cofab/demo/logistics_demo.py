@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.logistics import schemas, service
-from cofab.logistics.models import Lane
+from cofab.logistics.models import Lane, ShipmentLane
 from cofab.operations.models import Shipment
 from cofab.partners.models import Site
+from cofab.performance import service as performance_service
 
 # case -> (carrier ref, its lanes): origin = the manufacturing partner whose first site the lane
 # starts from; "carries": that partner's latest shipment travels on the lane; "temp": cold chain
@@ -181,3 +182,25 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
         lane = _lane(session, carrier_id, spec, site_id)
         if spec.get("carries") and shipper_id is not None:
             _carry(session, lane, shipper_id, cold="temp" in spec)
+    _scorecards(session, carrier_id)
+
+
+def _scorecards(session: Session, carrier_id: int) -> None:
+    """The carrier's stored scorecard (performance's template for logistics partners) for each
+    quarter in which it carried a shipment: graded on transit time, damage and excursions."""
+    template = performance_service.logistics_template(session)
+    shipped = session.execute(
+        select(Shipment.ship_date)
+        .join(ShipmentLane, ShipmentLane.shipment_id == Shipment.id)
+        .where(ShipmentLane.partner_id == carrier_id)
+    ).scalars()
+    for start in sorted(
+        {performance_service.period_bounds(template.period, d)[0] for d in shipped}
+    ):
+        performance_service.compute_scorecards(
+            session,
+            actor=SYSTEM_ACTOR,
+            period_start=start,
+            template_id=template.id,
+            partner_id=carrier_id,
+        )
