@@ -12,6 +12,10 @@ Rules (also in docs/contracts.md):
 - Defect chargeback ``per_unit``: defective units × amount, per inspection line.
   ``per_ppm``: PPM over the whole period = defective ÷ inspected × 1,000,000; amount × PPM above
   the target. An optional ``cap_amount`` limits the period's chargeback total.
+- NCR cost of poor quality (scrap, rework, sorting, freight, line stop booked on the NCRs raised
+  in the period) rides on the defect chargeback clause: one line per partner and period with the
+  sum of its NCRs' costs, counted in the chargeback total and under the same cap. Without a
+  defect chargeback clause the costs are listed as not charged.
 """
 
 from __future__ import annotations
@@ -63,10 +67,20 @@ class InspectionLine:
 
 
 @dataclass(frozen=True)
+class NcrCost:
+    """One NCR's cost of poor quality, in the contract's currency."""
+
+    ref: str
+    raised_on: date
+    amount: Decimal
+    partner: str = ""
+
+
+@dataclass(frozen=True)
 class PenaltyLine:
     """One charge (or a cap adjustment) with the msgid and values that explain it."""
 
-    kind: str  # late_delivery | defect_chargeback | chargeback_cap
+    kind: str  # late_delivery | defect_chargeback | ncr_cost | chargeback_cap
     ref: str
     basis: Decimal
     quantity: Decimal
@@ -127,6 +141,7 @@ def compute_penalties(
     receipts: Sequence[ReceiptLine],
     inspections: Sequence[InspectionLine],
     period: Period,
+    ncr_costs: Sequence[NcrCost] = (),
 ) -> PenaltyReport:
     currency = terms.cost.currency if terms.cost is not None else "XXX"
     step = money_step(currency)
@@ -140,7 +155,20 @@ def compute_penalties(
             if line is not None:
                 lines.append(line)
                 late_total += line.amount
-    charge_lines = _chargeback_lines(terms, inspections, period, step, currency)
+    charge_lines = _chargeback_lines(terms, inspections, period, step, currency, ncr_costs)
+    if terms.penalties.defect_chargeback is None:
+        skipped += [
+            (
+                cost.ref,
+                N_(
+                    "Cost of poor quality {amount} {currency}: the contract has no defect "
+                    "chargeback clause to charge it under."
+                ),
+                {"amount": _money(cost.amount, step), "currency": currency},
+            )
+            for cost in ncr_costs
+            if period.contains(cost.raised_on) and cost.amount > 0
+        ]
     lines += charge_lines
     charge_total = sum((line.amount for line in charge_lines), Decimal(0))
     return PenaltyReport(
@@ -252,6 +280,7 @@ def _chargeback_lines(
     period: Period,
     step: Decimal,
     currency: str,
+    ncr_costs: Sequence[NcrCost] = (),
 ) -> list[PenaltyLine]:
     chargeback = terms.penalties.defect_chargeback
     if chargeback is None:
@@ -321,6 +350,7 @@ def _chargeback_lines(
                         },
                     )
                 )
+    lines += _ncr_cost_lines(ncr_costs, period, step, currency)
     total = sum((line.amount for line in lines), Decimal(0))
     if chargeback.cap_amount is not None and total > chargeback.cap_amount:
         cap = _round(chargeback.cap_amount, step)
@@ -342,6 +372,47 @@ def _chargeback_lines(
                     "total": _money(total, step),
                     "cap": _money(cap, step),
                     "excess": _money(excess, step),
+                    "currency": currency,
+                },
+            )
+        )
+    return lines
+
+
+def _ncr_cost_lines(
+    ncr_costs: Sequence[NcrCost], period: Period, step: Decimal, currency: str
+) -> list[PenaltyLine]:
+    """One line per partner: the cost of poor quality of its NCRs raised in the period."""
+    by_partner: dict[str, list[NcrCost]] = {}
+    for cost in ncr_costs:
+        if period.contains(cost.raised_on) and cost.amount > 0:
+            by_partner.setdefault(cost.partner, []).append(cost)
+    lines: list[PenaltyLine] = []
+    for partner in sorted(by_partner):
+        costs = by_partner[partner]
+        total = sum((c.amount for c in costs), Decimal(0))
+        amount = _round(total, step)
+        refs = ", ".join(c.ref for c in costs)
+        lines.append(
+            PenaltyLine(
+                kind="ncr_cost",
+                ref=refs,
+                basis=total,
+                quantity=Decimal(len(costs)),
+                days_late=None,
+                amount=amount,
+                capped=False,
+                message=N_(
+                    "Cost of poor quality of {count} NCR(s) raised {start} – {end}{partner}: "
+                    "{costs} = {amount} {currency}, charged back."
+                ),
+                params={
+                    "count": len(costs),
+                    "start": period.start.isoformat(),
+                    "end": period.end.isoformat(),
+                    "partner": f" ({partner})" if partner else "",
+                    "costs": " + ".join(_money(c.amount, step) for c in costs),
+                    "amount": _money(amount, step),
                     "currency": currency,
                 },
             )

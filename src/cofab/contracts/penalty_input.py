@@ -15,6 +15,7 @@ from pydantic import Field, ValidationError
 
 from cofab.contracts.penalties import (
     InspectionLine,
+    NcrCost,
     PenaltyReport,
     Period,
     ReceiptLine,
@@ -38,6 +39,8 @@ TABLE_COLUMNS = (
     "lot",
     "inspected",
     "defective",
+    "partner",
+    "amount",
 )
 
 
@@ -58,6 +61,16 @@ class InspectionIn(Strict):
     defective: int = Field(ge=0)
 
 
+class NcrCostIn(Strict):
+    """An NCR's cost of poor quality, in the contract's currency (charged under the defect
+    chargeback clause)."""
+
+    ref: str = Field(min_length=1, max_length=64)
+    partner: str = Field(default="", max_length=200)
+    date: date
+    amount: Money
+
+
 class PeriodIn(Strict):
     start: date
     end: date
@@ -69,6 +82,7 @@ class PenaltyInput(Strict):
     period: PeriodIn | None = None
     receipts: list[ReceiptIn] = Field(default_factory=list, max_length=200_000)
     inspections: list[InspectionIn] = Field(default_factory=list, max_length=200_000)
+    ncr_costs: list[NcrCostIn] = Field(default_factory=list, max_length=200_000)
 
 
 def read_penalty_input(content: bytes, filename: str) -> PenaltyInput:
@@ -97,6 +111,7 @@ def _read_table(content: bytes, filename: str) -> PenaltyInput:
     receipts: list[ReceiptIn] = []
     inspections: list[InspectionIn] = []
     inspection_paths: list[str] = []
+    ncr_costs: list[NcrCostIn] = []
     for row in rows:
         unknown = set(row.values) - set(TABLE_COLUMNS)
         for column in sorted(unknown):
@@ -109,19 +124,22 @@ def _read_table(content: bytes, filename: str) -> PenaltyInput:
             elif kind == "inspection":
                 inspections.append(InspectionIn.model_validate(_only(values, InspectionIn)))
                 inspection_paths.append(f"row {row.number}")
+            elif kind == "ncr":
+                ncr_costs.append(NcrCostIn.model_validate(_only(values, NcrCostIn)))
             else:
                 problems.append(
                     FieldProblem(
                         f"row {row.number}.line_type",
                         N_("Must be one of: {expected}."),
-                        {"expected": "receipt, inspection"},
+                        {"expected": "receipt, inspection, ncr"},
                     )
                 )
         except ValidationError as exc:
             problems += problems_from(exc, prefix=f"row {row.number}")
     if problems:
         raise ValidationFailed(problems=problems)
-    return _checked(PenaltyInput(receipts=receipts, inspections=inspections), inspection_paths)
+    parsed = PenaltyInput(receipts=receipts, inspections=inspections, ncr_costs=ncr_costs)
+    return _checked(parsed, inspection_paths)
 
 
 def _only(values: dict[str, str], model: type[Strict]) -> dict[str, str]:
@@ -187,9 +205,17 @@ def engine_lines(parsed: PenaltyInput) -> tuple[list[ReceiptLine], list[Inspecti
     return receipts, inspections
 
 
+def ncr_cost_lines(parsed: PenaltyInput) -> list[NcrCost]:
+    return [
+        NcrCost(ref=c.ref, raised_on=c.date, amount=c.amount, partner=c.partner)
+        for c in parsed.ncr_costs
+    ]
+
+
 KIND_LABELS = {
     "late_delivery": N_("Late delivery"),
     "defect_chargeback": N_("Defect chargeback"),
+    "ncr_cost": N_("NCR cost of poor quality"),
     "chargeback_cap": N_("Chargeback cap"),
 }
 

@@ -10,9 +10,11 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from cofab.contracts.models import Contract, ContractVersion
+from cofab.contracts.ncr_feed import ncr_costs_of
 from cofab.contracts.penalties import PenaltyReport, Period, compute_penalties
 from cofab.contracts.penalty_input import (
     engine_lines,
+    ncr_cost_lines,
     read_penalty_input,
     report_json,
     report_table,
@@ -66,7 +68,7 @@ def run_for_contract(
     period = resolve_period(parsed, start, end)
     terms = terms_in_force(session, actor=actor, contract=contract, day=period.end)
     receipts, inspections = engine_lines(parsed)
-    return compute_penalties(terms, receipts, inspections, period)
+    return compute_penalties(terms, receipts, inspections, period, ncr_cost_lines(parsed))
 
 
 def run_from_operations(
@@ -77,7 +79,8 @@ def run_from_operations(
     start: date,
     end: date,
 ) -> PenaltyReport:
-    """Receipts and inspection results booked in the operations module for the period."""
+    """Receipts and inspection results booked in the operations module for the period, and the
+    cost of poor quality of the NCRs quality raised against the contract's partners in it."""
     from cofab.contracts.operations_feed import lines_from_operations
 
     contract = get_contract(session, actor=actor, contract_id=contract_id)
@@ -93,8 +96,9 @@ def run_from_operations(
     receipts, inspections, skipped = lines_from_operations(
         session, actor=actor, contract=contract, period=period, currency=currency
     )
-    report = compute_penalties(terms, receipts, inspections, period)
-    return replace(report, skipped=report.skipped + skipped)
+    costs, off_currency = ncr_costs_of(session, contract=contract, period=period, currency=currency)
+    report = compute_penalties(terms, receipts, inspections, period, costs)
+    return replace(report, skipped=report.skipped + skipped + off_currency)
 
 
 def previous_month(today: date) -> tuple[date, date]:
@@ -117,7 +121,7 @@ def run_file(
     if chosen is None:
         raise ValidationFailed(problems=[FieldProblem("terms", N_("This field is required."))])
     receipts, inspections = engine_lines(parsed)
-    return compute_penalties(chosen, receipts, inspections, period)
+    return compute_penalties(chosen, receipts, inspections, period, ncr_cost_lines(parsed))
 
 
 def contract_id_in_file(content: bytes, filename: str) -> int | None:
