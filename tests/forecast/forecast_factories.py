@@ -31,6 +31,7 @@ FORECAST_SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     },
     "PublishRequest": {"scenario_id": 0},
     "LineResponse": {"action": "counter", "qty": 1, "reason": "hijack"},
+    "ResolveRequest": {"release": 1},
 }
 
 PERIODS = ["2027-01", "2027-02", "2027-03", "2027-04", "2027-05", "2027-06", "2027-07"]

@@ -35,6 +35,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     # forecasts: a plan published to partners, its frozen zone turned into orders
     "publish": N_("Published"),
     "convert": N_("Converted to orders"),
+    "replan": N_("Re-planned with commitments as caps"),
     # orders: a partner's answer to a line, and the owner's answer to a proposal
     "accept": N_("Accepted"),
     "reject": N_("Rejected"),
@@ -82,6 +83,8 @@ AUDIT_ACTIONS: dict[str, str] = {
     # joint ventures: a parent's capital paid in, a board resolution voted
     "capital_payment": N_("Capital payment recorded"),
     "board_vote": N_("Board resolution voted"),
+    # risk: a contingency plan activated (planner what-if, switch-over tasks)
+    "contingency_activate": N_("Contingency plan activated"),
 }
 
 

@@ -12,6 +12,7 @@ from cofab.core.tabular import TableLimits, read_table
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, api_actor
 from cofab.forecast import schemas, service
+from cofab.forecast.resolve import resolve_with_commitments
 
 router = APIRouter(prefix="/api/v1/forecast", tags=["forecast"])
 ActorDep = Annotated[Actor, Depends(api_actor)]
@@ -124,6 +125,14 @@ def respond(session: DbSession, actor: ActorDep, line_id: int, body: schemas.Lin
 @router.post("/lines/{line_id}/accept", response_model=schemas.LineRead)
 def accept(session: DbSession, actor: ActorDep, line_id: int) -> Any:
     return service.accept(session, actor=actor, line_id=line_id)
+
+
+@router.post("/resolve", response_model=schemas.ResolveResult, status_code=202)
+def resolve(session: DbSession, actor: ActorDep, body: schemas.ResolveRequest) -> Any:
+    """A new plan version linked to the published one, each partner capped at its commitments;
+    its solve is queued (planning's job)."""
+    scenario_id, job_id, caps = resolve_with_commitments(session, actor=actor, release=body.release)
+    return schemas.ResolveResult(scenario_id=scenario_id, job_id=job_id, caps=caps)
 
 
 @router.get("/gap", response_model=list[schemas.GapRow])

@@ -19,6 +19,7 @@ from cofab.core.forms import FormDep, fields, parse
 from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.forecast import schemas, service
 from cofab.forecast.partner_names import partner_names
+from cofab.forecast.resolve import resolve_with_commitments
 
 router = APIRouter(include_in_schema=False)
 ActorDep = Annotated[Actor, Depends(page_actor)]
@@ -40,6 +41,7 @@ def _home_context(request: Request, session: Session, actor: Actor) -> dict[str,
         "gap": gap,
         "accuracy": accuracy,
         "names": partner_names(session, ids, request.state.locale),
+        "release": publications[0].release if publications else None,
         "defaults": (service.DEFAULT_FROZEN, service.DEFAULT_FIRM),
     }
 
@@ -60,6 +62,26 @@ def publish(request: Request, session: DbSession, actor: ActorDep, form: FormDep
             status_code=exc.status,
         )
     return RedirectResponse(f"/forecast?release={made[0].release}", status_code=303)
+
+
+@router.post("/forecast/resolve", response_class=HTMLResponse)
+def resolve(request: Request, session: DbSession, actor: ActorDep, form: FormDep) -> Response:
+    """From the gap view: re-solve the release with commitments as caps, then watch the solve
+    on the new scenario's page."""
+    try:
+        body = parse(schemas.ResolveRequest, fields(form))
+        scenario_id, _job, _caps = resolve_with_commitments(
+            session, actor=actor, release=body.release
+        )
+    except CofabError as exc:
+        session.rollback()
+        return render(
+            request,
+            "forecast/home.html",
+            _home_context(request, session, actor) | error_context(exc, request.state.locale),
+            status_code=exc.status,
+        )
+    return RedirectResponse(f"/planning/{scenario_id}", status_code=303)
 
 
 def _publication_context(

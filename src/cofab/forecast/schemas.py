@@ -32,6 +32,7 @@ register_field_labels(
         "reason": N_("Reason"),
         "scenario_id": N_("Scenario"),
         "zone": N_("Zone"),
+        "release": N_("Release"),
     }
 )
 
@@ -213,3 +214,13 @@ class AccuracyRow(BaseModel):
 class ConversionResult(BaseModel):
     order_ids: list[int]
     lines_linked: int
+
+
+class ResolveRequest(Strict):
+    release: int = Field(ge=1)
+
+
+class ResolveResult(BaseModel):
+    scenario_id: int
+    job_id: int
+    caps: int
