@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.db.session import unit_of_work
 from cofab.quality import audits, lots, ncrs, plans, schemas
-from cofab.quality.models import InspectionPlan
+from cofab.quality.models import InspectionPlan, QualityFile
 
 QUALITY_SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "PlanCreate": {
@@ -138,7 +138,21 @@ def isolation_resolvers(world: Any, engine: Engine) -> dict[str, Any]:
                 planned_on="2030-01-01",  # type: ignore[arg-type]
             ),
         )
+        photo = QualityFile(  # a row only: another partner is refused before anything is opened
+            partner_id=b,
+            ncr_id=ncr.id,
+            filename="b.jpg",
+            content_type="image/jpeg",
+            size_bytes=1,
+            object_key="b" * 32,
+            wrapped_key=b"x",
+            key_id="k",
+            uploaded_by="b@example.com",
+        )
+        session.add(photo)
+        session.flush()
         ids = {
+            "file_id": photo.id,
             "plan_id": plan.id,
             "lot_id": inspection.lot_id,
             "inspection_id": inspection.id,

@@ -10,8 +10,16 @@ from cofab.core.i18n import N_
 PARTS = DomainParts(
     name="quality",
     models="cofab.quality.models",
-    api=("cofab.quality.api:router", "cofab.quality.api_spc:router"),
-    pages=("cofab.quality.pages:router", "cofab.quality.pages_spc:router"),
+    api=(
+        "cofab.quality.api:router",
+        "cofab.quality.api_spc:router",
+        "cofab.quality.api_files:router",
+    ),
+    pages=(
+        "cofab.quality.pages:router",
+        "cofab.quality.pages_spc:router",
+        "cofab.quality.pages_files:router",
+    ),
     templates=True,
     nav=(NavEntry("/quality", N_("Quality"), "all", menu=N_("Operate")),),
     cli=SubCommand(

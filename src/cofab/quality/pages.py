@@ -25,7 +25,7 @@ from cofab.core.pagination import paginate
 from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.db.base import utcnow
 from cofab.partners.models import Partner, Site
-from cofab.quality import audits, lots, ncrs, plans, schemas
+from cofab.quality import audits, files, lots, ncrs, plans, schemas
 from cofab.quality.engine.sampling import AQL_SERIES
 from cofab.quality.labels import STEP_FIELDS, STEP_TITLES, quality_label
 from cofab.quality.models import Lot, NonConformance
@@ -47,6 +47,11 @@ def _base(request: Request, actor: Actor) -> dict[str, Any]:
         "step_fields": STEP_FIELDS,
         "today": date.today(),
     }
+
+
+def can_attach(actor: Actor, partner_id: int) -> bool:
+    """Owner quality staff, or a user of the record's own partner."""
+    return actor.partner_id == partner_id if actor.is_partner else actor.role in QUALITY_WRITERS
 
 
 def _partners(session: Session) -> dict[int, Partner]:
@@ -300,6 +305,8 @@ def _lot_page(request: Request, session: Session, actor: Actor, lot_id: int) -> 
             "characteristics": characteristics,
             "ncrs": ncr_rows.scalars().all(),
             "dispositions": ("return", "rework", "sort", "use_as_is", "scrap"),
+            "certificates": files.certificates_of(session, lot),
+            "can_attach": can_attach(actor, lot.partner_id),
         },
     )
 
@@ -442,6 +449,8 @@ def _ncr_page(request: Request, session: Session, actor: Actor, ncr_id: int) -> 
             "cost_total": ncrs.cost_total(ncr),
             "cost_fields": ncrs.COST_FIELDS,
             "eightd": ncrs.eightd_of_ncr(session, ncr),
+            "files": files.files_of_ncr(session, ncr),
+            "can_attach": can_attach(actor, ncr.partner_id),
         },
     )
 

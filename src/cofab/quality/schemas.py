@@ -49,6 +49,11 @@ register_field_labels(
         "quantity": N_("Quantity"),
         "sample_size": N_("Sample size"),
         "disposition": N_("Disposition"),
+        "issued_on": N_("Issue date"),
+        "values": N_("Certificate values"),
+        "values.name": N_("Certificate value name"),
+        "values.value": N_("Certificate value"),
+        "values.unit": N_("Unit of measure"),
         "rejected_qty": N_("Rejected quantity"),
         "lot_id": N_("Lot"),
         "inspection_id": N_("Inspection"),
@@ -450,3 +455,49 @@ class AuditRead(BaseModel):
     score: float | None
     grade: str | None
     auditor: str | None
+
+
+class CertificateValue(Strict):
+    """One result of a certificate of analysis (an assay, a moisture content …)."""
+
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    value: Annotated[float, Field(allow_inf_nan=False)]
+    unit: Annotated[str, Field(max_length=32)] | None = None
+    lsl: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    usl: Annotated[float, Field(allow_inf_nan=False)] | None = None
+
+
+class CertificateIn(Strict):
+    kind: Literal["coc", "coa"]
+    external_ref: Annotated[str, Field(min_length=1, max_length=64)]
+    issued_on: date
+    values: list[CertificateValue] = Field(default_factory=list, max_length=200)
+
+
+class CertificateRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    partner_id: int
+    lot_id: int
+    kind: str
+    external_ref: str
+    issued_on: date
+    values: list[dict[str, Any]]
+    file_id: int | None
+    created_by: str
+    created_at: datetime
+
+
+class QualityFileRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    partner_id: int
+    lot_id: int | None
+    ncr_id: int | None
+    filename: str
+    content_type: str
+    size_bytes: int
+    uploaded_by: str
+    created_at: datetime
