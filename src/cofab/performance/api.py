@@ -12,7 +12,7 @@ from cofab.core.access import Actor
 from cofab.core.i18n import translate
 from cofab.core.pagination import Page, page_of
 from cofab.core.web import DbSession, api_actor
-from cofab.performance import drilldown, kpis, reviews, schemas, scorecards
+from cofab.performance import kpis, reviews, schemas, scorecards
 from cofab.performance.periods import parse_period
 
 router = APIRouter(prefix="/api/v1", tags=["performance"])
@@ -116,16 +116,7 @@ def scorecard_drilldown(
     session: SessionDep, actor: ActorDep, scorecard_id: int, kpi: str = "otd_lines"
 ) -> dict[str, Any]:
     card = scorecards.get_scorecard(session, actor=actor, scorecard_id=scorecard_id)
-    result = drilldown.drill(
-        session,
-        actor=actor,
-        partner_id=card.partner_id,
-        start=card.period_start,
-        end=card.period_end,
-        tolerance_days=int(card.kpis.get("tolerance_days", 0)),
-        kpi=kpi,
-        as_of=scorecards.evaluated_on(card),
-    )
+    result = scorecards.drill(session, actor=actor, card=card, kpi=kpi)
     return {"kpi": kpi, "kind": result.kind, "truncated": result.truncated, "rows": result.rows}
 
 

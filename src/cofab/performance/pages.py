@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from functools import partial
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
@@ -19,7 +21,7 @@ from cofab.core.i18n import N_
 from cofab.core.pagination import Page, paginate
 from cofab.core.validation import problems_from
 from cofab.core.web import DbSession, error_context, page_actor, render
-from cofab.performance import drilldown, kpis, labels, periods, reviews, schemas, scorecards
+from cofab.performance import kpis, labels, periods, reviews, schemas, scorecards
 from cofab.performance.models import ActionItem
 from cofab.performance.web_forms import (
     can_write,
@@ -32,6 +34,7 @@ router = APIRouter(include_in_schema=False)
 SessionDep = DbSession
 ActorDep = Annotated[Actor, Depends(page_actor)]
 PAGE_SIZE = 30
+BodyT = TypeVar("BodyT", bound=BaseModel)
 
 
 def _date(raw: str | None) -> date | None:
@@ -116,22 +119,28 @@ def scorecard_list(
     return render(request, "performance/scorecards.html", ctx)
 
 
+def _on_scorecards(
+    request: Request, session: Session, actor: Actor, change: Callable[[], Any]
+) -> Response:
+    """A change made from the scorecard list goes back to it (or shows it again)."""
+    return act(
+        request,
+        session,
+        change,
+        back="/scorecards",
+        page=lambda: ("performance/scorecards.html", _scorecards_ctx(session, actor)),
+    )
+
+
 @router.post("/scorecards/compute", response_class=HTMLResponse)
 def scorecard_compute(
     request: Request, session: SessionDep, actor: ActorDep, form: FormDep
 ) -> Response:
-    data = fields(form)
-    return act(
-        request,
-        session,
-        lambda: scorecards.compute_scorecards(
-            session,
-            actor=actor,
-            **parse(schemas.ScorecardCompute, data).model_dump(),
-        ),
-        back="/scorecards",
-        page=lambda: ("performance/scorecards.html", _scorecards_ctx(session, actor)),
-    )
+    def run() -> Any:
+        body = parse(schemas.ScorecardCompute, fields(form))
+        return scorecards.compute_scorecards(session, actor=actor, **body.model_dump())
+
+    return _on_scorecards(request, session, actor, run)
 
 
 @router.post("/scorecards/templates", response_class=HTMLResponse)
@@ -153,13 +162,7 @@ def template_create(
             raise ValidationFailed(problems=problems_from(exc, "definition")) from exc
         return scorecards.save_template(session, actor=actor, data=template)
 
-    return act(
-        request,
-        session,
-        save,
-        back="/scorecards",
-        page=lambda: ("performance/scorecards.html", _scorecards_ctx(session, actor)),
-    )
+    return _on_scorecards(request, session, actor, save)
 
 
 def _scorecard_ctx(session: Session, actor: Actor, scorecard_id: int) -> dict[str, Any]:
@@ -202,16 +205,7 @@ def scorecard_lines(
 ) -> Response:
     card = scorecards.get_scorecard(session, actor=actor, scorecard_id=scorecard_id)
     kpi = kpi if kpi in kpis.KPI_CODES else "otd_lines"
-    result = drilldown.drill(
-        session,
-        actor=actor,
-        partner_id=card.partner_id,
-        start=card.period_start,
-        end=card.period_end,
-        tolerance_days=int(card.kpis.get("tolerance_days", 0)),
-        kpi=kpi,
-        as_of=scorecards.evaluated_on(card),
-    )
+    result = scorecards.drill(session, actor=actor, card=card, kpi=kpi)
     return render(
         request,
         "performance/scorecard_lines.html",
@@ -227,49 +221,52 @@ def scorecard_lines(
     )
 
 
+def _post(
+    request: Request,
+    session: Session,
+    form: FormDep,
+    schema: type[BodyT],
+    write: Callable[[BodyT], Any],
+    redo: Redo,
+) -> Response:
+    """Parse the form into ``schema``, ``write`` it, and go back to ``redo`` (or show that page
+    again with the reasons): the shape of every form posted from a scorecard or a review."""
+    return form_action(request, session, form, lambda data: write(parse(schema, data)), redo)
+
+
+def _redo(back: str, template: str, ctx: Callable[[], dict[str, Any]]) -> Redo:
+    return Redo(back, lambda: (template, ctx()))
+
+
 def _card_redo(session: Session, actor: Actor, scorecard_id: int) -> Redo:
     """A comment or a dispute decision returns to the scorecard (or shows it again)."""
     scorecards.get_scorecard(session, actor=actor, scorecard_id=scorecard_id)
-    return Redo(
-        f"/scorecards/{scorecard_id}",
-        lambda: ("performance/scorecard.html", _scorecard_ctx(session, actor, scorecard_id)),
-    )
+    ctx = partial(_scorecard_ctx, session, actor, scorecard_id)
+    return _redo(f"/scorecards/{scorecard_id}", "performance/scorecard.html", ctx)
 
 
 @router.post("/scorecards/{scorecard_id}/comments", response_class=HTMLResponse)
 def scorecard_comment(
     request: Request, session: SessionDep, actor: ActorDep, form: FormDep, scorecard_id: int
 ) -> Response:
-    return form_action(
-        request,
-        session,
-        form,
-        lambda data: scorecards.add_comment(
-            session,
-            actor=actor,
-            scorecard_id=scorecard_id,
-            data=parse(schemas.ScorecardCommentIn, data),
-        ),
-        _card_redo(session, actor, scorecard_id),
-    )
+    def write(body: schemas.ScorecardCommentIn) -> Any:
+        return scorecards.add_comment(session, actor=actor, scorecard_id=scorecard_id, data=body)
+
+    redo = _card_redo(session, actor, scorecard_id)
+    return _post(request, session, form, schemas.ScorecardCommentIn, write, redo)
 
 
 @router.post("/scorecards/{scorecard_id}/resolve", response_class=HTMLResponse)
 def scorecard_resolve(
     request: Request, session: SessionDep, actor: ActorDep, form: FormDep, scorecard_id: int
 ) -> Response:
-    return form_action(
-        request,
-        session,
-        form,
-        lambda data: scorecards.resolve_dispute(
-            session,
-            actor=actor,
-            scorecard_id=scorecard_id,
-            data=parse(schemas.DisputeResolution, data),
-        ),
-        _card_redo(session, actor, scorecard_id),
-    )
+    def write(body: schemas.DisputeResolution) -> Any:
+        return scorecards.resolve_dispute(
+            session, actor=actor, scorecard_id=scorecard_id, data=body
+        )
+
+    redo = _card_redo(session, actor, scorecard_id)
+    return _post(request, session, form, schemas.DisputeResolution, write, redo)
 
 
 # --- reviews ----------------------------------------------------------------------------------
@@ -331,43 +328,30 @@ def review_page(request: Request, session: SessionDep, actor: ActorDep, review_i
 def _review_redo(session: Session, actor: Actor, review_id: int) -> Redo:
     """A decision or an action item returns to the review (or shows it again)."""
     reviews.get_review(session, actor=actor, review_id=review_id)
-    return Redo(
-        f"/reviews/{review_id}",
-        lambda: ("performance/review.html", _review_ctx(session, actor, review_id)),
-    )
+    ctx = partial(_review_ctx, session, actor, review_id)
+    return _redo(f"/reviews/{review_id}", "performance/review.html", ctx)
 
 
 @router.post("/reviews/{review_id}/decisions", response_class=HTMLResponse)
 def review_decision(
     request: Request, session: SessionDep, actor: ActorDep, form: FormDep, review_id: int
 ) -> Response:
-    return form_action(
-        request,
-        session,
-        form,
-        lambda data: reviews.add_decision(
-            session,
-            actor=actor,
-            review_id=review_id,
-            text=parse(schemas.ReviewDecisionIn, data).text,
-        ),
-        _review_redo(session, actor, review_id),
-    )
+    def write(body: schemas.ReviewDecisionIn) -> Any:
+        return reviews.add_decision(session, actor=actor, review_id=review_id, text=body.text)
+
+    redo = _review_redo(session, actor, review_id)
+    return _post(request, session, form, schemas.ReviewDecisionIn, write, redo)
 
 
 @router.post("/reviews/{review_id}/action-items", response_class=HTMLResponse)
 def review_action_item(
     request: Request, session: SessionDep, actor: ActorDep, form: FormDep, review_id: int
 ) -> Response:
-    return form_action(
-        request,
-        session,
-        form,
-        lambda data: reviews.add_action_item(
-            session, actor=actor, review_id=review_id, data=parse(schemas.ActionItemIn, data)
-        ),
-        _review_redo(session, actor, review_id),
-    )
+    def write(body: schemas.ActionItemIn) -> Any:
+        return reviews.add_action_item(session, actor=actor, review_id=review_id, data=body)
+
+    redo = _review_redo(session, actor, review_id)
+    return _post(request, session, form, schemas.ActionItemIn, write, redo)
 
 
 @router.post("/action-items/{action_item_id}", response_class=HTMLResponse)
@@ -377,18 +361,12 @@ def action_item_update(
     item = session.get(ActionItem, action_item_id)
     if item is None:
         raise NotFound()
-    return form_action(
-        request,
-        session,
-        form,
-        lambda data: reviews.update_action_item(
-            session,
-            actor=actor,
-            item_id=action_item_id,
-            data=parse(schemas.ActionItemUpdate, data),
-        ),
-        _review_redo(session, actor, item.review_id),
-    )
+
+    def write(body: schemas.ActionItemUpdate) -> Any:
+        return reviews.update_action_item(session, actor=actor, item_id=action_item_id, data=body)
+
+    redo = _review_redo(session, actor, item.review_id)
+    return _post(request, session, form, schemas.ActionItemUpdate, write, redo)
 
 
 labels.register()

@@ -25,10 +25,16 @@ from cofab.core.access import SYSTEM_ACTOR, Actor, scope_to_partner
 from cofab.core.errors import Conflict, FieldProblem, InvalidTransition, NotFound, ValidationFailed
 from cofab.core.i18n import N_
 from cofab.partners.models import Partner, PartnerType, PartnerTypeLink
-from cofab.performance import kpis, rules, schemas, scorecard_parts
+from cofab.performance import drilldown, kpis, rules, schemas, scorecard_parts
 from cofab.performance.models import Scorecard, ScorecardComment, ScorecardTemplate
 
 ACTIONS = ("none", "warning", "approval", "block")
+STANDARD_BANDS: list[dict[str, Any]] = [
+    {"grade": "A", "min_score": 85, "action": "none"},
+    {"grade": "B", "min_score": 70, "action": "warning"},
+    {"grade": "C", "min_score": 50, "action": "approval"},
+    {"grade": "D", "min_score": 0, "action": "block"},
+]
 DEFAULT_TEMPLATE: dict[str, Any] = {
     "name": "Standard supplier scorecard",
     "period": "quarter",
@@ -40,12 +46,7 @@ DEFAULT_TEMPLATE: dict[str, Any] = {
         {"kpi": "response_median_h", "weight": 15, "full_at": 4, "zero_at": 48},
         {"kpi": "cost_index", "weight": 10, "full_at": 100, "zero_at": 110},
     ],
-    "bands": [
-        {"grade": "A", "min_score": 85, "action": "none"},
-        {"grade": "B", "min_score": 70, "action": "warning"},
-        {"grade": "C", "min_score": 50, "action": "approval"},
-        {"grade": "D", "min_score": 0, "action": "block"},
-    ],
+    "bands": STANDARD_BANDS,
     "is_default": True,
 }
 # The stored scorecard of logistics partners, from the carrier KPIs (the carrier page's anchors).
@@ -61,12 +62,7 @@ LOGISTICS_TEMPLATE: dict[str, Any] = {
         {"kpi": "damage_pct", "weight": 25, "full_at": 0.1, "zero_at": 2},
         {"kpi": "excursion_pct", "weight": 25, "full_at": 0, "zero_at": 10},
     ],
-    "bands": [
-        {"grade": "A", "min_score": 85, "action": "none"},
-        {"grade": "B", "min_score": 70, "action": "warning"},
-        {"grade": "C", "min_score": 50, "action": "approval"},
-        {"grade": "D", "min_score": 0, "action": "block"},
-    ],
+    "bands": STANDARD_BANDS,
     "is_default": False,
 }
 METRIC_CODES: tuple[str, ...] = (*kpis.KPI_CODES, *scorecard_parts.PART_CODES)
@@ -428,6 +424,20 @@ def evaluated_on(card: Scorecard) -> date | None:
     """The day the card's open lines were judged on, so a drill-down matches its score."""
     raw = (card.kpis or {}).get("as_of")
     return date.fromisoformat(raw) if raw else None
+
+
+def drill(session: Session, *, actor: Actor, card: Scorecard, kpi: str) -> drilldown.Drill:
+    """The lines behind one KPI of a card, judged as the card was (its tolerance and day)."""
+    return drilldown.drill(
+        session,
+        actor=actor,
+        partner_id=card.partner_id,
+        start=card.period_start,
+        end=card.period_end,
+        tolerance_days=int(card.kpis.get("tolerance_days", 0)),
+        kpi=kpi,
+        as_of=evaluated_on(card),
+    )
 
 
 def trend(session: Session, *, actor: Actor, card: Scorecard, periods: int = 8) -> list[Scorecard]:
