@@ -24,6 +24,9 @@ RISK_SAMPLE_BODIES = {
     "TtsRequest": {"network": {}},
     "TransitionCreate": {"partner_id": 0},
     "TransitionStepUpdate": {"owner": "hijacked", "done": True},
+    "SiteRecoveryIn": {"site_id": 0, "ttr_weeks": 1},
+    "StepIn": {"title": "hijacked"},
+    "ActivateIn": {},
 }
 
 

@@ -11,10 +11,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Request, Response, UploadFile
 
 from cofab.core.downloads import tabular_response
+from cofab.core.errors import NotFound
 from cofab.core.tabular import TableLimits, read_table
 from cofab.core.uploads import read_limited
 from cofab.core.web import ApiActor, DbSession
 from cofab.risk import (
+    activation,
     contingency,
     disruptions,
     register,
@@ -22,6 +24,7 @@ from cofab.risk import (
     schemas,
     signals,
     single_source,
+    site_recovery,
     spend,
     transitions,
 )
@@ -252,6 +255,62 @@ def get_plan(session: DbSession, actor: ApiActor, plan_id: int) -> Any:
 @router.post("/plans/{plan_id}/drills", response_model=schemas.PlanRead)
 def record_drill(session: DbSession, actor: ApiActor, plan_id: int, body: schemas.DrillIn) -> Any:
     return _plan(contingency.record_drill(session, actor=actor, plan_id=plan_id, data=body))
+
+
+@router.get("/plans/{plan_id}/steps", response_model=list[schemas.StepRead])
+def list_steps(session: DbSession, actor: ApiActor, plan_id: int) -> Any:
+    plan = contingency.get_plan(session, actor=actor, plan_id=plan_id)
+    return activation.list_steps(session, plan_id=plan.id)
+
+
+@router.post("/plans/{plan_id}/steps", response_model=schemas.StepRead, status_code=201)
+def add_step(session: DbSession, actor: ApiActor, plan_id: int, body: schemas.StepIn) -> Any:
+    """A switch-over step with its owner (and partner, whose users then see its task) and the
+    days it is planned to take."""
+    return activation.add_step(session, actor=actor, plan_id=plan_id, data=body)
+
+
+def _activation(session: Any, actor: Any, found: Any) -> dict[str, Any]:
+    result = activation.report(session, actor=actor, activation=found)
+    result["tasks"] = [
+        schemas.TaskRead.model_validate(t).model_dump(mode="json") for t in found.tasks
+    ]
+    return result
+
+
+@router.post("/plans/{plan_id}/activate", status_code=201)
+def activate_plan(
+    session: DbSession, actor: ApiActor, plan_id: int, body: schemas.ActivateIn
+) -> dict[str, Any]:
+    """Run the planner's what-if with the plan's partner or site out (a new registry scenario,
+    or the solved one given) and open the tasks of its switch-over steps."""
+    found = activation.activate(session, actor=actor, plan_id=plan_id, data=body)
+    return _activation(session, actor, found)
+
+
+@router.get("/plans/{plan_id}/activation")
+def plan_activation(session: DbSession, actor: ApiActor, plan_id: int) -> dict[str, Any]:
+    """The latest activation: ``status`` solving | failed | ready; when ready, the
+    re-allocation per site, the cost delta and the unmet demand."""
+    plan = contingency.get_plan(session, actor=actor, plan_id=plan_id)
+    found = activation.latest_activation(session, plan_id=plan.id)
+    if found is None:
+        raise NotFound()
+    return _activation(session, actor, found)
+
+
+@router.get("/site-recovery", response_model=list[schemas.SiteRecoveryRead])
+def list_site_recovery(session: DbSession, actor: ApiActor) -> Any:
+    """The live network's sites with their time to recover (weeks; null: none declared)."""
+    return site_recovery.list_site_ttrs(session, actor=actor)
+
+
+@router.put("/site-recovery", response_model=schemas.SiteRecoveryRead)
+def set_site_recovery(session: DbSession, actor: ApiActor, body: schemas.SiteRecoveryIn) -> Any:
+    """Declare a site's time to recover; the live TTS network uses it for that site."""
+    return site_recovery.set_site_ttr(
+        session, actor=actor, site_id=body.site_id, ttr_weeks=body.ttr_weeks, note=body.note
+    )
 
 
 def _transition(plan: Any) -> schemas.TransitionRead:

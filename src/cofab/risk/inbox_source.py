@@ -1,10 +1,12 @@
-"""Risk's action items in the notifications inbox: mitigations and contingency drills.
+"""Risk's action items in the notifications inbox: mitigations, contingency drills and the
+switch-over tasks an activated contingency plan opened.
 
 Registered with ``notifications.service`` when imported (a hook named in risk's PARTS). The
 register is the owner's own (a partner user never sees it), so partner users get no items here;
-owner staff see what ``register`` and ``contingency`` show them (their business units). Done
-goes through the same functions as the risk pages: a mitigation gets today's ``done_on``, a
-plan a drill held today.
+owner staff see what ``register`` and ``contingency`` show them (their business units). The one
+exception is a switch-over task whose step names a partner: that partner's users see it (and
+only theirs) and mark it done. Done goes through the same functions as the risk pages: a
+mitigation gets today's ``done_on``, a plan a drill held today, a task its ``done_on``.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from sqlalchemy.orm import Session
 from cofab.core.access import Actor
 from cofab.core.i18n import N_
 from cofab.notifications import service as notifications
-from cofab.risk import contingency, register
+from cofab.risk import activation, contingency, register
 from cofab.risk.models import Risk, RiskMitigation, RiskStatus
 from cofab.risk.schemas import DrillIn, MitigationUpdate
 
-MITIGATION_KIND, DRILL_KIND = "risk.mitigation", "risk.drill"
+MITIGATION_KIND, DRILL_KIND, TASK_KIND = "risk.mitigation", "risk.drill", "risk.task"
 MITIGATION_TITLE = N_("Risk {ref} mitigation: {text}")
 DRILL_TITLE = N_("Contingency drill: {plan}")
+TASK_TITLE = N_("Contingency switch-over: {text}")
 
 
 def _short(text: str, size: int = 80) -> str:
@@ -92,6 +95,31 @@ def drill_held(session: Session, actor: Actor, item_id: int, today: date) -> Non
     )
 
 
+def list_tasks(session: Session, actor: Actor, today: date) -> Iterable[notifications.InboxItem]:
+    return [
+        notifications.InboxItem(
+            kind=TASK_KIND,
+            id=task.id,
+            title_msgid=TASK_TITLE,
+            title_params={"text": _short(task.title)},
+            owner=task.owner,
+            side="partner" if task.partner_id is not None else "owner",
+            partner_id=task.partner_id,
+            due=task.due_date,
+            status=notifications.DONE if task.done_on else notifications.OPEN,
+            url=f"/risk/plans/{task.activation.plan_id}" if actor.is_owner_staff else "/inbox",
+        )
+        for task in activation.tasks_for(session, actor=actor)
+    ]
+
+
+def task_done(session: Session, actor: Actor, item_id: int, today: date) -> None:
+    activation.task_done(session, actor=actor, task_id=item_id, today=today)
+
+
+notifications.register_inbox_source(
+    TASK_KIND, list_tasks, task_done, label=N_("Contingency switch-over task")
+)
 notifications.register_inbox_source(
     MITIGATION_KIND, list_mitigations, mitigation_done, label=N_("Risk mitigation")
 )

@@ -8,9 +8,9 @@ module turns that document into the TTS format the CLI and the API read:
   ``WEEKS_PER_MONTH`` (52 / 12) — the rates stay the same, only the unit changes;
 - ``inventory``: each site's newest inventory snapshot per item (operations), on hand minus
   reserved, where the item is one of the network's product families (the registry's products);
-- ``ttr_weeks``: the one time to recover the user gives for every site (the registry keeps no
-  per-site recovery time yet), and ``partner`` on each site, so a partner's sites go down
-  together.
+- ``ttr_weeks``: each site's own time to recover (``risk.site_recovery``, set on the TTS page
+  or ``PUT /api/v1/risk/site-recovery``); the number the user gives is only the default for a
+  site that has none; and ``partner`` on each site, so a partner's sites go down together.
 
 Uploading a file instead gives full control over all of these.
 """
@@ -34,7 +34,7 @@ from cofab.planning.service import (  # type: ignore[attr-defined]
     RegistryRequest,
     build_from_registry,
 )
-from cofab.risk import register
+from cofab.risk import register, site_recovery
 
 WEEKS_PER_MONTH = 52.0 / 12.0
 NO_LIVE_SITES = N_("No active or approved partner has a site with a capacity per product family.")
@@ -46,7 +46,7 @@ def _weekly(value: Any) -> Any:
     return round(float(value) / WEEKS_PER_MONTH, 6)
 
 
-def _site_keys(session: Session, site_partners: dict[str, int]) -> dict[str, int]:
+def site_keys(session: Session, site_partners: dict[str, int]) -> dict[str, int]:
     """Document site id → registry site id (the planner names a site by its name, or by
     "name (partner)" when two partners use the same name)."""
     rows = session.execute(
@@ -101,7 +101,8 @@ def _inventory(
 
 
 def live_network(session: Session, *, actor: Actor, ttr_weeks: float) -> dict[str, Any]:
-    """The registry's network as a TTS document (ValidationFailed when it has no site)."""
+    """The registry's network as a TTS document (ValidationFailed when it has no site);
+    ``ttr_weeks`` is the TTR of a site without its own."""
     register.ensure_reader(actor)
     request = RegistryRequest(name="Live network (time to survive)")
     built = build_from_registry(session, actor=actor, request=request)
@@ -120,8 +121,11 @@ def live_network(session: Session, *, actor: Actor, ttr_weeks: float) -> dict[st
         site["partner"] = str(names[built.site_partners[site["id"]]])
     for market in doc["markets"]:
         market["demand"] = {k: _weekly(v) for k, v in market["demand"].items()}
-    keys = _site_keys(session, built.site_partners)
+    keys = site_keys(session, built.site_partners)
     families = {str(p["id"]) for p in doc["products"]}
     doc["inventory"] = _inventory(session, keys, families)
-    doc["ttr_weeks"] = {site["id"]: ttr_weeks for site in doc["sites"]}
+    declared = site_recovery.stored(session)
+    doc["ttr_weeks"] = {
+        site["id"]: declared.get(keys.get(site["id"], -1), ttr_weeks) for site in doc["sites"]
+    }
     return doc

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cofab.core.i18n import N_
@@ -226,3 +226,90 @@ class TransitionStep(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
     plan: Mapped[TransitionPlan] = relationship(back_populates="steps")
+
+
+class SiteRecovery(Timestamped, Base):
+    """A site's declared time to recover (weeks), kept on the risk side so the partners domain
+    stays as it is; the live time-to-survive network reads it per site (one row per site, the
+    typed default of the page only for sites without one). ``partner_id`` is the site's partner,
+    copied so the row is scoped like the site."""
+
+    __tablename__ = "risk_site_recovery"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(
+        ForeignKey("partner_sites.id", ondelete="CASCADE"), unique=True
+    )
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    ttr_weeks: Mapped[float] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ContingencyStep(Base):
+    """A switch-over step of a plan: who does it (an owner name, optionally a partner whose
+    users then see the task) and how many days it is planned to take."""
+
+    __tablename__ = "risk_contingency_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("risk_contingency_plans.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partners.id", ondelete="SET NULL"), index=True
+    )
+    planned_days: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class PlanActivation(Base):
+    """One activation of a contingency plan: the planner's base scenario and its what-if with the
+    plan's partner or site out (both solved by planning's jobs), and the tasks it opened."""
+
+    __tablename__ = "risk_plan_activations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("risk_contingency_plans.id", ondelete="CASCADE"), index=True
+    )
+    # planning's scenario ids, without a foreign key: planning deletes its scenarios freely
+    # and risk's migrations do not depend on planning's branch
+    base_scenario_id: Mapped[int | None] = mapped_column(Integer)
+    what_if_scenario_id: Mapped[int | None] = mapped_column(Integer)
+    sites_out: Mapped[list[str]] = mapped_column(JSON, default=list)
+    activated_on: Mapped[date] = mapped_column(Date)
+    activated_by: Mapped[str] = mapped_column(String(254), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    tasks: Mapped[list[ContingencyTask]] = relationship(
+        back_populates="activation", cascade="all, delete-orphan", order_by="ContingencyTask.id"
+    )
+
+
+class ContingencyTask(Base):
+    """A switch-over step opened by an activation: an inbox item for its owner (and for the
+    users of its partner, when the step names one), due after the steps before it."""
+
+    __tablename__ = "risk_contingency_tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activation_id: Mapped[int] = mapped_column(
+        ForeignKey("risk_plan_activations.id", ondelete="CASCADE"), index=True
+    )
+    step_id: Mapped[int | None] = mapped_column(
+        ForeignKey("risk_contingency_steps.id", ondelete="SET NULL")
+    )
+    title: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partners.id", ondelete="SET NULL"), index=True
+    )
+    due_date: Mapped[date] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    done_by: Mapped[str | None] = mapped_column(String(254))
+
+    activation: Mapped[PlanActivation] = relationship(back_populates="tasks")

@@ -22,10 +22,13 @@ from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.partners.models import Partner
 from cofab.risk import (
+    activation,
+    contingency,
     register,
     schemas,
     signals,
     single_source,
+    site_recovery,
     spend,
     transitions,
     tts_runs,
@@ -269,6 +272,7 @@ def _chart(result: dict[str, Any], locale: str) -> dict[str, Any]:
 
 def _tts_page(
     request: Request,
+    session: Session,
     actor: Actor,
     *,
     result: dict[str, Any] | None = None,
@@ -276,6 +280,7 @@ def _tts_page(
     form: dict[str, Any] | None = None,
     error: dict[str, Any] | None = None,
     status_code: int = 200,
+    ttr_open: bool = False,
 ) -> HTMLResponse:
     locale = request.state.locale
     context = {
@@ -284,6 +289,9 @@ def _tts_page(
         "job": job,
         "job_finished": job is not None and job.status in FINISHED,
         "form": form or {},
+        "sites": site_recovery.list_site_ttrs(session, actor=actor),
+        "can_write": actor.role in register.WRITERS,
+        "ttr_open": ttr_open or request.query_params.get("ttr") == "1",
         **(error or {}),
     }
     return render(request, "risk/tts.html", context, status_code=status_code)
@@ -296,7 +304,7 @@ def tts_page(
     register.ensure_reader(actor)
     run = tts_runs.run_job_of(session, actor=actor, job_id=job) if job is not None else None
     result = run.result if run is not None and run.status == SUCCEEDED else None
-    return _tts_page(request, actor, result=result, job=run)
+    return _tts_page(request, session, actor, result=result, job=run)
 
 
 def _network_of(
@@ -357,10 +365,138 @@ def run_tts(request: Request, session: DbSession, actor: ActorDep, form: FormDep
     except CofabError as exc:
         session.rollback()
         context = error_context(exc, request.state.locale)
-        return _tts_page(request, actor, form=data, error=context, status_code=exc.status)
+        return _tts_page(request, session, actor, form=data, error=context, status_code=exc.status)
     if job is not None:
         return RedirectResponse(f"/risk/tts?job={job.id}", status_code=303)
-    return _tts_page(request, actor, result=result, form=data)
+    return _tts_page(request, session, actor, result=result, form=data)
+
+
+TTR_FORM_INVALID = N_("Must be a number of weeks from 0 to {max}.")
+
+
+@router.post("/risk/site-recovery", response_model=None)
+def set_site_recovery(
+    request: Request, session: DbSession, actor: ActorDep, form: FormDep
+) -> Response:
+    register.ensure_writer(actor)
+    data = fields(form)
+    try:
+        try:
+            weeks = float(str(data.get("ttr_weeks") or ""))
+        except ValueError:
+            raise ValidationFailed(
+                site_recovery.RECOVERY_INVALID,
+                problems=[
+                    FieldProblem(
+                        "ttr_weeks",
+                        TTR_FORM_INVALID,
+                        {"max": f"{site_recovery.MAX_TTR_WEEKS:g}"},
+                    )
+                ],
+                count=1,
+            ) from None
+        site_id = _int(str(data.get("site_id") or "")) or 0
+        site_recovery.set_site_ttr(session, actor=actor, site_id=site_id, ttr_weeks=weeks)
+    except CofabError as exc:
+        session.rollback()
+        context = error_context(exc, request.state.locale)
+        return _tts_page(
+            request, session, actor, error=context, status_code=exc.status, ttr_open=True
+        )
+    return RedirectResponse("/risk/tts?ttr=1#ttr", status_code=303)
+
+
+def _names(session: Session) -> tuple[dict[int, str], dict[int, str]]:
+    from cofab.partners.models import Site
+
+    partners = {p.id: p.name_en for p in _partners(session).values()}
+    sites = {int(i): str(n) for i, n in session.execute(select(Site.id, Site.name)).all()}
+    return partners, sites
+
+
+@router.get("/risk/plans", response_class=HTMLResponse)
+def plans_page(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
+    plans = contingency.list_plans(session, actor=actor)
+    partner_names, site_names = _names(session)
+    context = {
+        "plans": plans,
+        "partner_names": partner_names,
+        "site_names": site_names,
+        "today": date.today(),
+    }
+    return render(request, "risk/plans.html", context)
+
+
+def _plan_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    plan_id: int,
+    *,
+    form: dict[str, Any] | None = None,
+    error: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    plan = contingency.get_plan(session, actor=actor, plan_id=plan_id)
+    found = activation.latest_activation(session, plan_id=plan.id)
+    partner_names, site_names = _names(session)
+    context = {
+        "plan": plan,
+        "untested": plan.is_untested(date.today()),
+        "steps": activation.list_steps(session, plan_id=plan.id),
+        "report": activation.report(session, actor=actor, activation=found) if found else None,
+        "tasks": list(found.tasks) if found else [],
+        "partner_names": partner_names,
+        "site_names": site_names,
+        "can_write": actor.role in register.WRITERS,
+        "can_activate": actor.role in activation.ACTIVATORS,
+        "form": form or {},
+        **(error or {}),
+    }
+    return render(request, "risk/plan.html", context, status_code=status_code)
+
+
+@router.get("/risk/plans/{plan_id}", response_class=HTMLResponse)
+def plan_page(request: Request, session: DbSession, actor: ActorDep, plan_id: int) -> HTMLResponse:
+    return _plan_page(request, session, actor, plan_id)
+
+
+@router.post("/risk/plans/{plan_id}/steps", response_model=None)
+def add_step(
+    request: Request, session: DbSession, actor: ActorDep, plan_id: int, form: FormDep
+) -> Response:
+    register.ensure_writer(actor)
+    contingency.get_plan(session, actor=actor, plan_id=plan_id)  # 404 before any form problem
+    data = fields(form)
+    try:
+        body = parse(schemas.StepIn, {k: v for k, v in data.items() if v not in ("", None)})
+        activation.add_step(session, actor=actor, plan_id=plan_id, data=body)
+    except CofabError as exc:
+        session.rollback()
+        context = error_context(exc, request.state.locale)
+        return _plan_page(
+            request, session, actor, plan_id, form=data, error=context, status_code=exc.status
+        )
+    return RedirectResponse(f"/risk/plans/{plan_id}", status_code=303)
+
+
+@router.post("/risk/plans/{plan_id}/activate", response_model=None)
+def activate_plan(
+    request: Request, session: DbSession, actor: ActorDep, plan_id: int, form: FormDep
+) -> Response:
+    register.ensure_writer(actor)
+    contingency.get_plan(session, actor=actor, plan_id=plan_id)  # 404 before any form problem
+    data = fields(form)
+    try:
+        body = parse(schemas.ActivateIn, {"scenario_id": data.get("scenario_id") or None})
+        activation.activate(session, actor=actor, plan_id=plan_id, data=body)
+    except CofabError as exc:
+        session.rollback()
+        context = error_context(exc, request.state.locale)
+        return _plan_page(
+            request, session, actor, plan_id, form=data, error=context, status_code=exc.status
+        )
+    return RedirectResponse(f"/risk/plans/{plan_id}", status_code=303)
 
 
 @router.get("/risk/{risk_id}", response_class=HTMLResponse)

@@ -218,3 +218,62 @@ class TransitionRead(BaseModel):
     created_at: datetime
     steps: list[TransitionStepRead]
     open_mandatory: int = 0
+
+
+class SiteRecoveryIn(BaseModel):
+    """A site's time to recover in weeks (the service refuses a negative or absurd one by
+    field, so the page and the API give the same message)."""
+
+    site_id: int
+    ttr_weeks: float
+    note: str = Field(default="", max_length=2000)
+
+
+class SiteRecoveryRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    site_id: int
+    site: str
+    partner_id: int
+    partner: str
+    ttr_weeks: float | None
+
+
+class StepIn(BaseModel):
+    """A switch-over step: the days it is planned to take set its task's due date."""
+
+    title: str = Field(min_length=1, max_length=2000)
+    owner: str = Field(default="", max_length=200)
+    partner_id: int | None = None
+    planned_days: int = Field(default=1, ge=0, le=3650)
+
+
+class StepRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    position: int
+    title: str
+    owner: str
+    partner_id: int | None
+    planned_days: int
+
+
+class ActivateIn(BaseModel):
+    """Activate a plan: the planner's what-if with the plan's partner or site out, on a solved
+    scenario given here, or (none given) on a new scenario built from the registry."""
+
+    scenario_id: int | None = None
+
+
+class TaskRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    step_id: int | None
+    title: str
+    owner: str
+    partner_id: int | None
+    due_date: date
+    done_on: date | None
+    done_by: str | None

@@ -1,0 +1,274 @@
+"""Activating a contingency plan: the planner's what-if with the plan's partner (or site) out,
+and the switch-over steps opened as tasks.
+
+The what-if is planning's own (``planning.service.what_if``): a child scenario without the
+sites, solved by planning's worker like any other. The base is a solved scenario the user names,
+or a new one built from the registry (and queued to solve). Until both plans exist the plan's
+page says they are being solved; then it shows the re-allocation (what each site ships before
+and after), the cost delta (with and without the price put on demand nobody can cover) and the
+unmet demand per product and market.
+
+Tasks: one per switch-over step, in the steps' order, each due the planned days of the steps up
+to and including it after the activation day (the steps are sequential); a step that names a
+partner gives its task to that partner's users too (their inbox), nobody else's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cofab.core import audit
+from cofab.core.access import Actor, ensure_partner_writable, scope_to_partner
+from cofab.core.errors import FieldProblem, NotFound, ValidationFailed
+from cofab.core.i18n import N_
+from cofab.partners.models import Partner
+from cofab.planning import service as planning
+from cofab.risk import contingency, register
+from cofab.risk.live_network import site_keys
+from cofab.risk.models import ContingencyStep, ContingencyTask, PlanActivation
+from cofab.risk.schemas import ActivateIn, StepIn
+
+ACTIVATION_INVALID = N_("The plan cannot be activated: {count} problem(s).")
+STEP_INVALID = N_("The step was not saved: {count} problem(s).")
+NOTHING_TO_TAKE_OUT = N_("The plan names no partner or site to take out of the plan.")
+SITE_NOT_IN_SCENARIO = N_("The scenario has no site {site} of this plan.")
+NO_SUCH_PARTNER = N_("No partner with id {id}.")
+SOLVING, FAILED, READY = "solving", "failed", "ready"
+# the what-if is a planning scenario: only planning's writers may create one
+ACTIVATORS = frozenset({"admin", "manager"})
+
+
+def _refuse(message: str, field: str, text: str, **params: object) -> None:
+    raise ValidationFailed(message, problems=[FieldProblem(field, text, dict(params))], count=1)
+
+
+def list_steps(session: Session, *, plan_id: int) -> list[ContingencyStep]:
+    stmt = select(ContingencyStep).where(ContingencyStep.plan_id == plan_id)
+    return list(session.execute(stmt.order_by(ContingencyStep.position)).scalars())
+
+
+def add_step(session: Session, *, actor: Actor, plan_id: int, data: StepIn) -> ContingencyStep:
+    register.ensure_writer(actor)
+    plan = contingency.get_plan(session, actor=actor, plan_id=plan_id)
+    if data.partner_id is not None and session.get(Partner, data.partner_id) is None:
+        _refuse(STEP_INVALID, "partner_id", NO_SUCH_PARTNER, id=data.partner_id)
+    last = session.execute(
+        select(func.max(ContingencyStep.position)).where(ContingencyStep.plan_id == plan.id)
+    ).scalar()
+    step = ContingencyStep(plan_id=plan.id, position=int(last or 0) + 1, **data.model_dump())
+    session.add(step)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="create",
+        entity="contingency_step",
+        entity_id=step.id,
+        partner_id=plan.partner_id,
+        after=audit.snapshot(step),
+    )
+    return step
+
+
+def _change(
+    session: Session, actor: Actor, plan: Any, base: Any
+) -> tuple[planning.WhatIf, list[str]]:
+    """The what-if that takes the plan's site (or else its partner) out of ``base``."""
+    if plan.site_id is not None:
+        keys = site_keys(session, dict(base.site_partners or {}))
+        out = sorted(key for key, site_id in keys.items() if site_id == plan.site_id)
+        if not out:
+            _refuse(ACTIVATION_INVALID, "site_id", SITE_NOT_IN_SCENARIO, site=plan.site_id)
+        return planning.WhatIf(kind="sites_out", site_ids=tuple(out)), out
+    if plan.partner_id is None:
+        _refuse(ACTIVATION_INVALID, "partner_id", NOTHING_TO_TAKE_OUT)
+    out = sorted(k for k, pid in (base.site_partners or {}).items() if pid == plan.partner_id)
+    return planning.WhatIf(kind="partner_out", partner_id=plan.partner_id), out
+
+
+def activate(
+    session: Session,
+    *,
+    actor: Actor,
+    plan_id: int,
+    data: ActivateIn,
+    today: date | None = None,
+) -> PlanActivation:
+    register.ensure_writer(actor)
+    planning.ensure_writer(actor)  # the what-if is a planning scenario: planners only
+    plan = contingency.get_plan(session, actor=actor, plan_id=plan_id)
+    day = today or date.today()
+    if plan.site_id is None and plan.partner_id is None:
+        _refuse(ACTIVATION_INVALID, "partner_id", NOTHING_TO_TAKE_OUT)
+    if data.scenario_id is not None:
+        base = planning.get_scenario(session, actor=actor, scenario_id=data.scenario_id)
+    else:
+        request = planning.RegistryRequest(name=f"Contingency: {plan.title}"[:200])  # type: ignore[attr-defined]
+        base = planning.create_from_registry(session, actor=actor, request=request)
+        planning.enqueue_solve(session, actor=actor, scenario_id=base.id)
+    change, out = _change(session, actor, plan, base)
+    child, _job = planning.what_if(session, actor=actor, scenario_id=base.id, change=change)
+    activation = PlanActivation(
+        plan_id=plan.id,
+        base_scenario_id=base.id,
+        what_if_scenario_id=child.id,
+        sites_out=out,
+        activated_on=day,
+        activated_by=actor.email or "",
+    )
+    session.add(activation)
+    session.flush()
+    due = day
+    for step in list_steps(session, plan_id=plan.id):
+        due = due + timedelta(days=step.planned_days)
+        activation.tasks.append(
+            ContingencyTask(
+                step_id=step.id,
+                title=step.title,
+                owner=step.owner,
+                partner_id=step.partner_id,
+                due_date=due,
+            )
+        )
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="contingency_activate",
+        entity="contingency_plan",
+        entity_id=plan.id,
+        partner_id=plan.partner_id,
+        after={
+            "activation_id": activation.id,
+            "base_scenario_id": base.id,
+            "what_if_scenario_id": child.id,
+            "sites_out": out,
+            "tasks": [
+                {"title": t.title, "due_date": t.due_date.isoformat()} for t in activation.tasks
+            ],
+        },
+    )
+    return activation
+
+
+def latest_activation(session: Session, *, plan_id: int) -> PlanActivation | None:
+    stmt = select(PlanActivation).where(PlanActivation.plan_id == plan_id)
+    return session.execute(stmt.order_by(PlanActivation.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def _scenario(session: Session, actor: Actor, scenario_id: int | None) -> Any:
+    if scenario_id is None:
+        return None
+    try:
+        return planning.get_scenario(session, actor=actor, scenario_id=scenario_id)
+    except NotFound:
+        return None
+
+
+def _shipped(plan: dict[str, Any]) -> dict[str, float]:
+    return {str(s["id"]): float(s.get("shipped") or 0.0) for s in plan.get("sites", [])}
+
+
+def _unmet(plan: dict[str, Any]) -> dict[tuple[str, str], float]:
+    lost: dict[tuple[str, str], float] = defaultdict(float)
+    for row in plan.get("unmet", []):
+        lost[(str(row["product"]), str(row["market"]))] += float(row.get("qty") or 0.0)
+    return dict(lost)
+
+
+def report(session: Session, *, actor: Actor, activation: PlanActivation) -> dict[str, Any]:
+    """What the activation found: ``status`` solving | failed | ready, and when ready the
+    re-allocation per site, the cost delta and the unmet demand (from the two stored plans)."""
+    base = _scenario(session, actor, activation.base_scenario_id)
+    child = _scenario(session, actor, activation.what_if_scenario_id)
+    out: dict[str, Any] = {
+        "activation_id": activation.id,
+        "activated_on": activation.activated_on.isoformat(),
+        "activated_by": activation.activated_by,
+        "base_scenario_id": activation.base_scenario_id,
+        "what_if_scenario_id": activation.what_if_scenario_id,
+        "sites_out": list(activation.sites_out or []),
+        "status": SOLVING,
+    }
+    if base is None or child is None or "failed" in (base.state, child.state):
+        return out | {"status": FAILED}
+    if base.result_doc is None or child.result_doc is None:
+        return out
+    before, after = base.result_doc, child.result_doc
+    shipped_before, shipped_after = _shipped(before), _shipped(after)
+    sites = list(dict.fromkeys([*shipped_before, *shipped_after]))
+    reallocation = [
+        {
+            "site": site,
+            "before": shipped_before.get(site, 0.0),
+            "after": shipped_after.get(site, 0.0),
+            "change": shipped_after.get(site, 0.0) - shipped_before.get(site, 0.0),
+            "out": site in out["sites_out"],
+        }
+        for site in sites
+    ]
+    cost_before, cost_after = before.get("cost") or {}, after.get("cost") or {}
+
+    def total(cost: dict[str, Any], with_penalty: bool) -> float:
+        value = float(cost.get("total") or 0.0)
+        return value if with_penalty else value - float(cost.get("unmet_penalty") or 0.0)
+
+    lost = _unmet(after)
+    lost_before = _unmet(before)
+    return out | {
+        "status": READY,
+        "currency": (child.summary or {}).get("currency"),
+        "cost_before": total(cost_before, True),
+        "cost_after": total(cost_after, True),
+        "cost_delta": total(cost_after, True) - total(cost_before, True),
+        "cost_delta_without_penalty": total(cost_after, False) - total(cost_before, False),
+        "unmet_penalty": (child.what_if or {}).get("unmet_penalty"),
+        "unmet_units": sum(lost.values()),
+        "unmet_units_before": sum(lost_before.values()),
+        "unmet": [
+            {"product": p, "market": m, "units": units}
+            for (p, m), units in sorted(lost.items())
+            if units > 0
+        ],
+        "reallocation": reallocation,
+    }
+
+
+def tasks_for(session: Session, *, actor: Actor) -> list[ContingencyTask]:
+    """The tasks an actor sees: every task for owner staff, a partner user only its partner's."""
+    stmt = scope_to_partner(select(ContingencyTask), actor, ContingencyTask.partner_id)
+    if not actor.is_owner_staff and actor.partner_id is None:
+        return []
+    return list(session.execute(stmt.order_by(ContingencyTask.due_date)).scalars())
+
+
+def task_done(session: Session, *, actor: Actor, task_id: int, today: date) -> ContingencyTask:
+    task = session.get(ContingencyTask, task_id)
+    if task is None or (not actor.is_owner_staff and task.partner_id != actor.partner_id):
+        raise NotFound()
+    if actor.is_owner_staff:
+        register.ensure_writer(actor)
+    else:
+        ensure_partner_writable(actor, task.partner_id)
+    if task.done_on is not None:
+        return task
+    before = audit.snapshot(task)
+    task.done_on = today
+    task.done_by = actor.email or ""
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        entity="contingency_task",
+        entity_id=task.id,
+        partner_id=task.partner_id,
+        before=before,
+        after=audit.snapshot(task),
+    )
+    return task
