@@ -124,6 +124,8 @@ def test_carrier_gets_a_stored_scorecard_from_carrier_kpis(
     assert card["score"] == "55.00" and card["grade"] == "B" and card["action"] == "warning"
     page = api(C_USER).get(f"/scorecards/{card['id']}")
     assert "Transit-time adherence" in page.text and "drill-adherence_pct" not in page.text
+    carrier_page = api(C_USER).get(f"/logistics/carriers/{carrier}")
+    assert f'href="/scorecards?partner_id={carrier}"' in carrier_page.text
 
     # a manufacturing template (even one reading collaboration, which C has) skips the carrier
     maker = owner.post(
