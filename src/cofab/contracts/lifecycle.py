@@ -100,7 +100,7 @@ def allowed_targets(contract: Contract, version: ContractVersion | None, actor: 
     return [str(t) for t in targets]
 
 
-def _event(
+def record_event(
     session: Session,
     contract: Contract,
     version: ContractVersion | None,
@@ -130,6 +130,22 @@ def _event(
     )
     session.add(event)
     return event
+
+
+def audit_contract(
+    session: Session, actor: Actor, action: str, contract: Contract, before: dict[str, object]
+) -> None:
+    """The audit entry of a change to the contract row itself: its snapshot before and after."""
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        entity="contract",
+        entity_id=contract.id,
+        partner_id=contract.partner_id,
+        before=before,
+        after=audit.snapshot(contract),
+    )
 
 
 def approved_partners(session: Session, version: ContractVersion) -> set[int]:
@@ -190,7 +206,7 @@ def transition(
         for partner_id in sorted(
             set(party_partner_ids(contract)) - approved_partners(session, version)
         ):
-            _event(
+            record_event(
                 session,
                 contract,
                 version,
@@ -204,7 +220,7 @@ def transition(
                 on_behalf_of=signatory,
             )
     _apply(session, contract, version, target, now)
-    _event(session, contract, version, actor, action, current, target, comment, now)
+    record_event(session, contract, version, actor, action, current, target, comment, now)
     recorded: dict[str, object] | None = (
         {"partner_approval_on_behalf_of": signatory} if signatory else None
     )
@@ -224,7 +240,7 @@ def _partner_approval(
     before = audit.snapshot(version)
     if actor.partner_id in approved_partners(session, version):
         raise Conflict(N_("Your company has already approved this version."))
-    _event(
+    record_event(
         session,
         contract,
         version,
@@ -239,7 +255,7 @@ def _partner_approval(
     session.flush()
     if set(party_partner_ids(contract)) <= approved_partners(session, version):
         _apply(session, contract, version, S.APPROVED, now)
-        _event(
+        record_event(
             session, contract, version, actor, "approved", S.PARTNER_REVIEW, S.APPROVED, None, now
         )
     _audit(session, actor, contract, version, before, "partner_approved")
@@ -335,7 +351,7 @@ def terminate(
     contract.terminated_at = when
     contract.termination_reason = reason
     session.flush()
-    _event(
+    record_event(
         session,
         contract,
         governing or pending,
@@ -346,16 +362,7 @@ def terminate(
         reason,
         now,
     )
-    audit.record(
-        session,
-        actor=actor,
-        action="terminate",
-        entity="contract",
-        entity_id=contract.id,
-        partner_id=contract.partner_id,
-        before=before,
-        after=audit.snapshot(contract),
-    )
+    audit_contract(session, actor, "terminate", contract, before)
     return contract
 
 
@@ -390,19 +397,10 @@ def give_non_renewal_notice(
     if governing is not None:
         governing.effective_to = end
     session.flush()
-    _event(
+    record_event(
         session, contract, governing, actor, "non_renewal_notice", S.ACTIVE, S.ACTIVE, comment, now
     )
-    audit.record(
-        session,
-        actor=actor,
-        action="non_renewal_notice",
-        entity="contract",
-        entity_id=contract.id,
-        partner_id=contract.partner_id,
-        before=before,
-        after=audit.snapshot(contract),
-    )
+    audit_contract(session, actor, "non_renewal_notice", contract, before)
     return contract
 
 

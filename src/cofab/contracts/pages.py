@@ -333,7 +333,9 @@ def contract_detail(
 def _act(
     request: Request, session: Session, actor: Actor, contract_id: int, action: Callable[[], Any]
 ) -> Response:
-    """Run a change; on a broken rule re-render the contract page with the reason."""
+    """Run a change on a contract the actor can see (404 before the form is read); on a broken
+    rule re-render the contract page with the reason."""
+    get_contract(session, actor=actor, contract_id=contract_id)
     try:
         action()
     except CofabError as exc:
@@ -366,7 +368,6 @@ def contract_transition(
             on_behalf_of=parsed.on_behalf_of,
         )
 
-    get_contract(session, actor=actor, contract_id=contract_id)
     return _act(request, session, actor, contract_id, move)
 
 
@@ -374,17 +375,14 @@ def contract_transition(
 def contract_non_renewal(
     request: Request, session: DbSession, actor: PageActor, form: FormDep, contract_id: int
 ) -> Response:
-    data = fields(form)
-    get_contract(session, actor=actor, contract_id=contract_id)
-    return _act(
-        request,
-        session,
-        actor,
-        contract_id,
-        lambda: service.give_non_renewal_notice(
-            session, actor=actor, contract_id=contract_id, comment=data.get("comment")
-        ),
-    )
+    comment = fields(form).get("comment")
+
+    def notice() -> None:
+        service.give_non_renewal_notice(
+            session, actor=actor, contract_id=contract_id, comment=comment
+        )
+
+    return _act(request, session, actor, contract_id, notice)
 
 
 @router.post("/contracts/{contract_id}/reviews", response_class=HTMLResponse)
@@ -392,7 +390,6 @@ def contract_reviewed(
     request: Request, session: DbSession, actor: PageActor, form: FormDep, contract_id: int
 ) -> Response:
     data = fields(form)
-    get_contract(session, actor=actor, contract_id=contract_id)
 
     def review() -> None:
         parsed = parse(
@@ -415,19 +412,12 @@ def contract_comment(
     request: Request, session: DbSession, actor: PageActor, form: FormDep, contract_id: int
 ) -> Response:
     data = fields(form)
-    get_contract(session, actor=actor, contract_id=contract_id)
-    return _act(
-        request,
-        session,
-        actor,
-        contract_id,
-        lambda: service.add_comment(
-            session,
-            actor=actor,
-            contract_id=contract_id,
-            body=parse(schemas.CommentCreate, {"body": data.get("body", "")}).body,
-        ),
-    )
+
+    def comment() -> None:
+        body = parse(schemas.CommentCreate, {"body": data.get("body", "")}).body
+        service.add_comment(session, actor=actor, contract_id=contract_id, body=body)
+
+    return _act(request, session, actor, contract_id, comment)
 
 
 @router.post("/contracts/{contract_id}/delete")

@@ -25,7 +25,13 @@ from cofab.contracts.coverage import (
     partner_has_active_agreement,
 )
 from cofab.contracts.diff import TermChange, term_changes, text_diff
-from cofab.contracts.lifecycle import editors, give_non_renewal_notice, transition
+from cofab.contracts.lifecycle import (
+    audit_contract,
+    editors,
+    give_non_renewal_notice,
+    record_event,
+    transition,
+)
 from cofab.contracts.models import (
     Clause,
     Contract,
@@ -224,17 +230,8 @@ def create_contract(
     )
     session.add(version)
     session.flush()
-    session.add(
-        ContractEvent(
-            contract_id=contract.id,
-            version_id=version.id,
-            partner_id=contract.partner_id,
-            action="created",
-            to_status=ContractStatus.DRAFT.value,
-            actor_user_id=actor.user_id or None,
-            actor_label=actor.email,
-            at=now,
-        )
+    record_event(
+        session, contract, version, actor, "created", None, ContractStatus.DRAFT.value, None, now
     )
     audit.record(
         session,
@@ -259,16 +256,7 @@ def update_contract(
             continue
         setattr(contract, key, value)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="update",
-        entity="contract",
-        entity_id=contract.id,
-        partner_id=contract.partner_id,
-        before=before,
-        after=audit.snapshot(contract),
-    )
+    audit_contract(session, actor, "update", contract, before)
     return contract
 
 
@@ -385,18 +373,16 @@ def create_amendment(
     )
     session.add(version)
     session.flush()
-    session.add(
-        ContractEvent(
-            contract_id=contract.id,
-            version_id=version.id,
-            partner_id=contract.partner_id,
-            action="amendment",
-            to_status=ContractStatus.DRAFT.value,
-            actor_user_id=actor.user_id or None,
-            actor_label=actor.email,
-            comment=data.summary,
-            at=now or utcnow(),
-        )
+    record_event(
+        session,
+        contract,
+        version,
+        actor,
+        "amendment",
+        None,
+        ContractStatus.DRAFT.value,
+        data.summary,
+        now or utcnow(),
     )
     audit.record(
         session,
@@ -434,29 +420,9 @@ def mark_reviewed(
         )
     before = audit.snapshot(contract)
     contract.next_review_date = next_review_date
-    session.add(
-        ContractEvent(
-            contract_id=contract.id,
-            version_id=None,
-            partner_id=contract.partner_id,
-            action="reviewed",
-            actor_user_id=actor.user_id or None,
-            actor_label=actor.email,
-            comment=comment,
-            at=now,
-        )
-    )
+    record_event(session, contract, None, actor, "reviewed", None, None, comment, now)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="reviewed",
-        entity="contract",
-        entity_id=contract.id,
-        partner_id=contract.partner_id,
-        before=before,
-        after=audit.snapshot(contract),
-    )
+    audit_contract(session, actor, "reviewed", contract, before)
     return contract
 
 
