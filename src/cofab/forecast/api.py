@@ -8,10 +8,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 
 from cofab.core.access import Actor
+from cofab.core.downloads import tabular_response
 from cofab.core.tabular import TableLimits, read_table
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, api_actor
-from cofab.forecast import schemas, service
+from cofab.forecast import schemas, service, targets
 from cofab.forecast.resolve import resolve_with_commitments
 
 router = APIRouter(prefix="/api/v1/forecast", tags=["forecast"])
@@ -140,6 +141,36 @@ def gap(
     session: DbSession, actor: ActorDep, release: int | None = None, partner_id: int | None = None
 ) -> Any:
     return service.gap(session, actor=actor, release=release, partner_id=partner_id)
+
+
+@router.get("/targets", response_model=list[schemas.TargetRow])
+def targets_vs_actuals(
+    session: DbSession,
+    actor: ActorDep,
+    release: int | None = None,
+    partner_id: int | None = None,
+    as_of: date | None = None,
+) -> Any:
+    return targets.targets_vs_actuals(
+        session, actor=actor, release=release, partner_id=partner_id, as_of=as_of
+    )
+
+
+@router.get("/targets/export")
+def export_targets(
+    request: Request,
+    session: DbSession,
+    actor: ActorDep,
+    release: int | None = None,
+    partner_id: int | None = None,
+    as_of: date | None = None,
+    format: Literal["csv", "xlsx"] = "csv",
+) -> Response:
+    rows = targets.targets_vs_actuals(
+        session, actor=actor, release=release, partner_id=partner_id, as_of=as_of
+    )
+    headers, table = targets.export_rows(session, rows, request.state.locale)
+    return tabular_response(headers, table, "targets-vs-actuals", format)
 
 
 @router.get("/waterfall", response_model=list[schemas.WaterfallRow])

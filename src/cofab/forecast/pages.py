@@ -17,7 +17,7 @@ from cofab.core.access import Actor
 from cofab.core.errors import CofabError
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.web import DbSession, error_context, page_actor, render
-from cofab.forecast import schemas, service
+from cofab.forecast import schemas, service, targets
 from cofab.forecast.partner_names import partner_names
 from cofab.forecast.resolve import resolve_with_commitments
 
@@ -171,3 +171,20 @@ def declaration_create(
             status_code=exc.status,
         )
     return RedirectResponse("/forecast/declarations", status_code=303)
+
+
+@router.get("/forecast/targets", response_class=HTMLResponse)
+def targets_page(
+    request: Request,
+    session: DbSession,
+    actor: ActorDep,
+    release: int | None = None,
+    partner_id: int | None = None,
+) -> Response:
+    rows = targets.targets_vs_actuals(session, actor=actor, release=release, partner_id=partner_id)
+    names = partner_names(session, [r.partner_id for r in rows], request.state.locale)
+    return render(
+        request,
+        "forecast/targets.html",
+        {"charts": targets.charts(rows, names), "release": release, "partner_id": partner_id},
+    )

@@ -224,3 +224,16 @@ class ResolveResult(BaseModel):
     scenario_id: int
     job_id: int
     caps: int
+
+
+class TargetRow(BaseModel):
+    partner_id: int
+    family: str
+    period: str
+    target: Decimal | None  # the contract's target for the period; None without one
+    planned: Decimal
+    committed: Decimal
+    actual: Decimal | None  # None for a period not started yet
+    attainment: float | None  # actual / target (1.0 = 100 %)
+    cumulative_gap: Decimal | None  # Σ (actual − target) over the started periods so far
+    warning: bool  # below target in this period and the one before
