@@ -24,6 +24,7 @@ from cofab.partners.models import Partner
 from cofab.risk import (
     activation,
     contingency,
+    dashboard_card,  # noqa: F401  (registers the dashboard card)
     register,
     schemas,
     signals,
