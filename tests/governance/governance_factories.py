@@ -31,6 +31,8 @@ GOVERNANCE_SAMPLE_BODIES = {
     "DecisionIn": {"text": "hijacked"},
     "ActionItemCreate": {"title": "hijacked", "side": "partner", "due_date": f"{NEXT_YEAR}-01-01"},
     "ActionItemChange": {"status": "done"},
+    "AgendaChange": {"title": "hijacked"},
+    "DecisionChange": {"text": "hijacked"},
 }
 
 
@@ -91,7 +93,12 @@ def make_board(world: World, engine: Engine, partner: str = "b") -> dict[str, in
             ),
         )
         member_id = committee.members[0].id
+        agenda_id = service.meeting_detail(session, actor=SYSTEM_ACTOR, meeting_id=meeting.id)[
+            "agenda"
+        ][0].id
         return {
+            "agenda_id": agenda_id,
+            "row_id": agenda_id,
             "committee_id": committee.id,
             "member_id": member_id,
             "meeting_id": meeting.id,
@@ -110,5 +117,13 @@ def isolation_resolvers(world: World, engine: Engine) -> dict[str, Callable[[Wor
 
     return {
         f"governance:{name}": (lambda w, e, name=name: ids(w, e)[name])
-        for name in ("committee_id", "member_id", "meeting_id", "item_id")
+        for name in (
+            "committee_id",
+            "member_id",
+            "meeting_id",
+            "item_id",
+            "agenda_id",
+            "decision_id",
+            "row_id",
+        )
     }

@@ -26,6 +26,8 @@ VENTURES_SAMPLE_BODIES: dict[str, dict[str, Any]] = {
         "parents": [{"equity_pct": "100", "board_seats": 1}],
     },
     "ParentsIn": {"parents": [{"equity_pct": "100", "board_seats": 9}]},
+    "VentureUpdate": {"name": "hijacked"},
+    "AllianceUpdate": {"name": "hijacked"},
     "MatterIn": {"code": "X", "title": "hijacked", "rule": "unanimous"},
     "CapitalCallIn": {
         "parent_id": 0,

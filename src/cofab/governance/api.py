@@ -149,6 +149,20 @@ def add_agenda_item(
     return service.add_agenda_item(session, actor=actor, meeting_id=meeting_id, data=body)
 
 
+@router.patch("/agenda/{agenda_id}", response_model=schemas.AgendaRead)
+def update_agenda_item(
+    session: DbSession, actor: ApiActor, agenda_id: int, body: schemas.AgendaChange
+) -> Any:
+    return service.update_agenda_item(session, actor=actor, agenda_id=agenda_id, data=body)
+
+
+@router.patch("/decisions/{decision_id}", response_model=schemas.MeetingDecisionRead)
+def update_decision(
+    session: DbSession, actor: ApiActor, decision_id: int, body: schemas.DecisionChange
+) -> Any:
+    return service.update_decision(session, actor=actor, decision_id=decision_id, data=body)
+
+
 @router.post("/meetings/{meeting_id}/attendance", response_model=schemas.AttendanceRead)
 def set_attendance(
     session: DbSession, actor: ApiActor, meeting_id: int, body: schemas.AttendanceIn

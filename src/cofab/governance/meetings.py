@@ -319,6 +319,35 @@ def add_agenda_item(
     return item
 
 
+def update_agenda_item(
+    session: Session, *, actor: Actor, agenda_id: int, data: schemas.AgendaChange
+) -> AgendaItem:
+    """Correct an agenda item; a new position moves it and renumbers the others 1…n."""
+    item = guards.visible_or_404(actor, session.get(AgendaItem, agenda_id))
+    guards.ensure_writer(actor)
+    changes = data.model_dump(exclude_unset=True)
+    changes = {k: v for k, v in changes.items() if v is not None or k == "vault_document_id"}
+    guards.raise_if(_check_document(session, changes.get("vault_document_id"), "vault_document_id"))
+    before = audit.snapshot(item)
+    position = changes.pop("position", None)
+    for key, value in changes.items():
+        setattr(item, key, value)
+    if position is not None and position != item.position:
+        siblings = [
+            a
+            for a in _children(session, AgendaItem, item.meeting_id, AgendaItem.position)
+            if a.id != item.id
+        ]
+        siblings.insert(min(position, len(siblings) + 1) - 1, item)
+        for offset, row in enumerate(siblings, start=1):
+            row.position = offset
+    session.flush()
+    guards.record(
+        session, actor=actor, action="update", entity="agenda_item", row=item, before=before
+    )
+    return item
+
+
 def set_attendance(
     session: Session, *, actor: Actor, meeting_id: int, data: schemas.AttendanceIn
 ) -> AttendanceRow:

@@ -114,13 +114,16 @@ def meeting_changed(
     return told
 
 
-def decision_made(session: Session, *, actor: Actor | None, decision: Decision) -> int:
-    """The meeting's people and the decision's owner account hear about a new decision."""
+def decision_made(
+    session: Session, *, actor: Actor | None, decision: Decision, only: set[int] | None = None
+) -> int:
+    """The meeting's people and the decision's owner account hear about a new decision (or
+    ``only`` those: a new owner named later)."""
     meeting = session.get(Meeting, decision.meeting_id)
     if meeting is None:
         return 0
-    people = meeting_people(session, meeting)
-    if decision.owner_user_id is not None:
+    people = meeting_people(session, meeting) if only is None else set(only)
+    if only is None and decision.owner_user_id is not None:
         people.add(decision.owner_user_id)
     if actor is not None and actor.user_id is not None:
         people.discard(actor.user_id)

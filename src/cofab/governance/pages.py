@@ -20,15 +20,17 @@ from sqlalchemy.orm import Session
 from cofab.accounts.models import User
 from cofab.core.access import Actor
 from cofab.core.dashboard import register_dashboard_widget
-from cofab.core.errors import CofabError
+from cofab.core.errors import CofabError, NotFound
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.governance import guards, schemas, service
 from cofab.governance.cadence import zone_or_none
 from cofab.governance.models import (
+    AgendaItem,
     Attendance,
     Cadence,
     CommitteeKind,
+    Decision,
     DecisionKind,
     ItemStatus,
     MeetingKind,
@@ -218,6 +220,14 @@ def _people(session: Session, partner_id: int) -> list[User]:
     return list(session.execute(stmt.order_by(User.display_name)).scalars())
 
 
+def _owner_users(session: Session, decisions: list[Any]) -> dict[int, User]:
+    """The decisions' owner accounts (ours or the meeting's partner's: nobody else's can be set)."""
+    ids = sorted({d.owner_user_id for d in decisions if d.owner_user_id is not None})
+    if not ids:
+        return {}
+    return {u.id: u for u in session.execute(select(User).where(User.id.in_(ids))).scalars()}
+
+
 @router.get("/governance/committees/{committee_id}", response_class=HTMLResponse)
 def committee_page(
     request: Request, session: DbSession, actor: ActorDep, committee_id: int
@@ -296,6 +306,7 @@ def _meeting_page(
             "may_done": {i.id for i in detail["action_items"] if _may_mark_done(actor, i)},
             "item_rows": [(i, None) for i in detail["action_items"]],
             "users": [] if actor.is_partner else _people(session, meeting.partner_id),
+            "owner_users": _owner_users(session, detail["decisions"]),
             "sides": list(Side),
             "attendance_states": list(Attendance),
             "decision_kinds": list(DecisionKind),
@@ -386,6 +397,67 @@ for _part in MEETING_FORMS:
         methods=["POST"],
         response_model=None,
     )
+
+
+def _meeting_row_route(
+    part: str, model: type[Any], get: Callable[..., Any], change: Callable[..., object]
+) -> Callable[..., Response]:
+    """POST /governance/meetings/{meeting_id}/<part>/{row_id}: correct one agenda item or
+    decision from its row's form; a row of another meeting answers 404."""
+
+    def endpoint(
+        request: Request,
+        session: DbSession,
+        actor: ActorDep,
+        meeting_id: int,
+        row_id: int,
+        form: FormDep,
+    ) -> Response:
+        def act(data: dict[str, Any]) -> object:
+            if get(session, row_id).meeting_id != meeting_id:
+                raise NotFound()
+            return change(session, actor, row_id, parse(model, data))
+
+        return _meeting_write(request, session, actor, meeting_id, form, f"{part}-{row_id}", act)
+
+    endpoint.__name__ = f"meeting_{part}_row"
+    return endpoint
+
+
+def _agenda_of(session: Session, row_id: int) -> Any:
+    return session.get(AgendaItem, row_id) or _missing()
+
+
+def _decision_of(session: Session, row_id: int) -> Any:
+    return session.get(Decision, row_id) or _missing()
+
+
+def _missing() -> Any:
+    raise NotFound()
+
+
+router.add_api_route(
+    "/governance/meetings/{meeting_id}/agenda/{row_id}",
+    _meeting_row_route(
+        "agenda",
+        schemas.AgendaChange,
+        _agenda_of,
+        lambda s, a, i, d: service.update_agenda_item(s, actor=a, agenda_id=i, data=d),
+    ),
+    methods=["POST"],
+    response_model=None,
+)
+router.add_api_route(
+    "/governance/meetings/{meeting_id}/decisions/{row_id}",
+    _meeting_row_route(
+        "decisions",
+        schemas.DecisionChange,
+        _decision_of,
+        lambda s, a, i, d: service.update_decision(s, actor=a, decision_id=i, data=d),
+    ),
+    methods=["POST"],
+    response_model=None,
+)
 
 
 @router.post("/governance/action-items/{item_id}/done", response_model=None)

@@ -30,7 +30,13 @@ MIRRORED = N_(
     "This action item belongs to performance review {review}; change it on the review "
     "(the meeting follows)."
 )
+MIRRORED_DECISION = N_(
+    "This decision belongs to performance review {review}; change it on the review "
+    "(the meeting follows)."
+)
 CLOSED_STATES = (ItemStatus.DONE, ItemStatus.CANCELLED)
+# fields a change may empty on purpose (no owner account, no effective date)
+NULLABLE_DECISION = frozenset({"owner_user_id", "effective_on"})
 
 
 def _next_number(session: Session, meeting: Meeting) -> int:
@@ -42,22 +48,73 @@ def _next_number(session: Session, meeting: Meeting) -> int:
     return int(session.execute(stmt).scalar() or 0) + 1
 
 
+def _decision_owner(
+    session: Session, partner_id: int, user_id: int | None
+) -> tuple[User | None, list[FieldProblem]]:
+    """A decision's owner account: ours, or a user of the meeting's partner (never another's)."""
+    if user_id is None:
+        return None, []
+    user = session.get(User, user_id)
+    if user is None or user.partner_id not in (None, partner_id):
+        # another company's user answers like a missing one: no existence leak
+        return None, [FieldProblem("owner_user_id", NO_SUCH_USER, {"id": user_id})]
+    return user, []
+
+
 def add_decision(
     session: Session, *, actor: Actor, meeting_id: int, data: schemas.DecisionIn
 ) -> Decision:
     meeting = get_meeting(session, actor=actor, meeting_id=meeting_id)
     guards.ensure_writer(actor)
+    user, problems = _decision_owner(session, meeting.partner_id, data.owner_user_id)
+    guards.raise_if(problems)
+    values = data.model_dump()
+    if user is not None and not values["owner_name"]:
+        values["owner_name"] = user.display_name
     decision = Decision(
         meeting_id=meeting.id,
         partner_id=meeting.partner_id,
         number=_next_number(session, meeting),
         created_by=actor.email,
-        **data.model_dump(),
+        **values,
     )
     session.add(decision)
     session.flush()
     guards.record(session, actor=actor, action="create", entity="decision", row=decision)
     notices.decision_made(session, actor=actor, decision=decision)
+    return decision
+
+
+def get_decision(session: Session, *, actor: Actor, decision_id: int) -> Decision:
+    return guards.visible_or_404(actor, session.get(Decision, decision_id))
+
+
+def update_decision(
+    session: Session, *, actor: Actor, decision_id: int, data: schemas.DecisionChange
+) -> Decision:
+    """Correct a decision (text, kind, owner, effective date); its number stays. A review's
+    decisions are the review's: changed there, the meeting follows."""
+    decision = get_decision(session, actor=actor, decision_id=decision_id)
+    guards.ensure_writer(actor)
+    meeting = session.get(Meeting, decision.meeting_id)
+    if meeting is not None and meeting.review_id is not None:
+        raise Conflict(MIRRORED_DECISION, review=f"#{meeting.review_id}")
+    changes = data.model_dump(exclude_unset=True)
+    changes = {k: v for k, v in changes.items() if v is not None or k in NULLABLE_DECISION}
+    new_owner = "owner_user_id" in changes and changes["owner_user_id"] != decision.owner_user_id
+    user, problems = _decision_owner(session, decision.partner_id, changes.get("owner_user_id"))
+    guards.raise_if(problems)
+    if new_owner and user is not None and "owner_name" not in changes:
+        changes["owner_name"] = user.display_name
+    before = audit.snapshot(decision)
+    for key, value in changes.items():
+        setattr(decision, key, value)
+    session.flush()
+    guards.record(
+        session, actor=actor, action="update", entity="decision", row=decision, before=before
+    )
+    if new_owner and user is not None:
+        notices.decision_made(session, actor=actor, decision=decision, only={user.id})
     return decision
 
 

@@ -79,6 +79,15 @@ class AgendaIn(Strict):
     vault_document_id: int | None = None
 
 
+class AgendaChange(Strict):
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    owner_name: str | None = Field(default=None, max_length=200)
+    owner_side: Side | None = None
+    minutes: int | None = Field(default=None, ge=1, le=480)
+    vault_document_id: int | None = None
+    position: int | None = Field(default=None, ge=1, le=60)
+
+
 class MeetingCreate(Strict):
     partner_id: int | None = None
     committee_id: int | None = None
@@ -113,6 +122,17 @@ class DecisionIn(Strict):
     text: str = Field(min_length=1, max_length=5000)
     kind: DecisionKind = DecisionKind.DECISION
     owner_name: str = Field(default="", max_length=200)
+    owner_user_id: int | None = None
+    effective_on: date | None = None
+
+
+class DecisionChange(Strict):
+    """A decision corrected after the meeting (the audit keeps the text before and after)."""
+
+    text: str | None = Field(default=None, min_length=1, max_length=5000)
+    kind: DecisionKind | None = None
+    owner_name: str | None = Field(default=None, max_length=200)
+    owner_user_id: int | None = None
     effective_on: date | None = None
 
 
@@ -188,6 +208,7 @@ class MeetingDecisionRead(Read):
     kind: str
     text: str
     owner_name: str
+    owner_user_id: int | None
     effective_on: date | None
 
 

@@ -24,6 +24,7 @@ from cofab.governance.meetings import (
     list_meetings,
     meeting_detail,
     set_attendance,
+    update_agenda_item,
     update_meeting,
 )
 from cofab.governance.records import (
@@ -31,11 +32,13 @@ from cofab.governance.records import (
     add_action_item,
     add_decision,
     get_action_item,
+    get_decision,
     is_overdue,
     list_action_items,
     list_decisions,
     mark_action_item_done,
     update_action_item,
+    update_decision,
 )
 
 __all__ = [
@@ -50,6 +53,7 @@ __all__ = [
     "generate_series",
     "get_action_item",
     "get_committee",
+    "get_decision",
     "get_meeting",
     "is_overdue",
     "list_action_items",
@@ -62,6 +66,8 @@ __all__ = [
     "remove_member",
     "set_attendance",
     "update_action_item",
+    "update_agenda_item",
     "update_committee",
+    "update_decision",
     "update_meeting",
 ]

@@ -9,7 +9,7 @@ PARTS = DomainParts(
     name="ventures",
     models="cofab.ventures.models",
     api=("cofab.ventures.api:router",),
-    pages=("cofab.ventures.pages:router",),
+    pages=("cofab.ventures.forms:router", "cofab.ventures.pages:router"),
     templates=True,
     nav=(NavEntry("/ventures", N_("Ventures"), "all", menu=N_("Collaborate")),),
     cli=SubCommand(

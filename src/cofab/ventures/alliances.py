@@ -103,6 +103,30 @@ def create_alliance(session: Session, *, actor: Actor, data: schemas.AllianceCre
     return alliance
 
 
+def update_alliance(
+    session: Session, *, actor: Actor, alliance_id: int, data: schemas.AllianceUpdate
+) -> Alliance:
+    alliance = get_alliance(session, actor=actor, alliance_id=alliance_id)
+    ensure_writer(actor)
+    changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
+    if "started_on" in data.model_fields_set and data.started_on is None:
+        changes["started_on"] = None
+    before = audit.snapshot(alliance)
+    for key, value in changes.items():
+        setattr(alliance, key, value)
+    session.flush()
+    _log(
+        session,
+        actor,
+        action="update",
+        entity="alliance",
+        entity_id=alliance.id,
+        before=before,
+        after=audit.snapshot(alliance),
+    )
+    return alliance
+
+
 def add_goal(session: Session, *, actor: Actor, alliance_id: int, data: schemas.GoalIn) -> Goal:
     alliance = get_alliance(session, actor=actor, alliance_id=alliance_id)
     ensure_writer(actor)

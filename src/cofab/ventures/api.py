@@ -62,6 +62,14 @@ def get_alliance(session: DbSession, actor: ApiActor, alliance_id: int) -> Any:
     return alliance_detail(session, actor, alliance)
 
 
+@router.patch("/alliances/{alliance_id}", response_model=schemas.AllianceDetail)
+def update_alliance(
+    session: DbSession, actor: ApiActor, alliance_id: int, body: schemas.AllianceUpdate
+) -> Any:
+    alliance = alliances.update_alliance(session, actor=actor, alliance_id=alliance_id, data=body)
+    return alliance_detail(session, actor, alliance)
+
+
 @router.post("/alliances/{alliance_id}/goals", response_model=schemas.GoalRead, status_code=201)
 def add_goal(session: DbSession, actor: ApiActor, alliance_id: int, body: schemas.GoalIn) -> Any:
     return alliances.add_goal(session, actor=actor, alliance_id=alliance_id, data=body)
@@ -221,6 +229,14 @@ def create_venture(session: DbSession, actor: ApiActor, body: schemas.VentureCre
 @router.get("/{venture_id}", response_model=schemas.VentureDetail)
 def get_venture(session: DbSession, actor: ApiActor, venture_id: int) -> Any:
     venture = jv.get_venture(session, actor=actor, venture_id=venture_id)
+    return venture_detail(session, actor, venture)
+
+
+@router.patch("/{venture_id}", response_model=schemas.VentureDetail)
+def update_venture(
+    session: DbSession, actor: ApiActor, venture_id: int, body: schemas.VentureUpdate
+) -> Any:
+    venture = jv.update_venture(session, actor=actor, venture_id=venture_id, data=body)
     return venture_detail(session, actor, venture)
 
 

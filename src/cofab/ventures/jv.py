@@ -170,6 +170,40 @@ def create_venture(session: Session, *, actor: Actor, data: schemas.VentureCreat
     return venture
 
 
+def update_venture(
+    session: Session,
+    *,
+    actor: Actor,
+    venture_id: int,
+    data: schemas.VentureUpdate,
+    parents: schemas.ParentsIn | None = None,
+) -> Venture:
+    """Name, formation date, quorum and notes (and, with ``parents``, the equity split) in one
+    audited change; a refused split leaves the other fields unsaved too."""
+    venture = get_venture(session, actor=actor, venture_id=venture_id)
+    ensure_writer(actor)
+    changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
+    if "formed_on" in data.model_fields_set and data.formed_on is None:
+        changes["formed_on"] = None
+    before = audit.snapshot(venture)
+    for key, value in changes.items():
+        setattr(venture, key, value)
+    session.flush()
+    log_change(
+        session,
+        actor,
+        action="update",
+        entity="venture",
+        entity_id=venture.id,
+        venture=venture,
+        before=before,
+        after=audit.snapshot(venture),
+    )
+    if parents is not None:
+        set_parents(session, actor=actor, venture_id=venture.id, data=parents)
+    return venture
+
+
 def log_change(
     session: Session,
     actor: Actor,

@@ -28,6 +28,7 @@ def ventures_page(request: Request, session: DbSession, actor: ActorDep) -> HTML
     context = {
         "ventures": jv.list_ventures(session, actor=actor),
         "alliances": alliances.list_alliances(session, actor=actor),
+        "can_write": actor.role in REGISTRY_WRITERS and not actor.is_partner,
     }
     return render(request, "ventures/list.html", context)
 

@@ -68,6 +68,24 @@ class VentureCreate(BaseModel):
     matters: list[MatterIn] = Field(default_factory=list, max_length=50)
 
 
+class VentureUpdate(BaseModel):
+    """The venture's own fields; the currency stays (calls and payments are kept in it)."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    formed_on: date | None = None
+    quorum_pct: Pct | None = None
+    quorum_basis: BasisCode | None = None
+    notes: str | None = Field(default=None, max_length=4000)
+
+
+class AllianceUpdate(BaseModel):
+    """The alliance's own fields; the currency stays (its entries are kept in it)."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    purpose: str | None = Field(default=None, max_length=4000)
+    started_on: date | None = None
+
+
 class ParentsIn(BaseModel):
     parents: list[ParentIn] = Field(min_length=1, max_length=20)
 
