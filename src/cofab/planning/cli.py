@@ -1,4 +1,5 @@
-"""``cofab plan``: solve, simulate, compare and make-or-buy from JSON files."""
+"""``cofab plan``: solve, simulate, compare and make-or-buy from JSON files; refresh a stored
+registry scenario from live data, list its inputs and what changed between two versions."""
 
 from __future__ import annotations
 
@@ -12,6 +13,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from cofab.accounts.service import actor_by_email
+from cofab.core.cli_errors import fail_with
+from cofab.core.cli_session import acting_user
+from cofab.core.cli_session import migrated_engine as engine
+from cofab.core.errors import CofabError
 from cofab.core.i18n import N_, cli_locale, translate
 from cofab.planning.cli_render import (
     print_comparison,
@@ -53,6 +59,15 @@ MAKE_OR_BUY_OPTIONS = N_(
 )
 INVALID_LEVELS = N_("Invalid value: {detail}")
 PLAN_SECTION = N_("Simulation saved in {path} (section 'simulation')")
+REFRESHED = N_(
+    "Scenario {id} (version {version}) created from live data: {live} inputs live, {defaulted} "
+    "defaulted."
+)
+NO_CHANGES = N_("The inputs are the same.")
+LIVE = N_("Live data")
+DEFAULTED = N_("Defaulted")
+
+_actor = acting_user(actor_by_email)
 
 
 def _consoles() -> tuple[Console, Console]:
@@ -277,3 +292,140 @@ def make_or_buy_command(
         console.print_json(json.dumps(out, ensure_ascii=False))
         return
     print_make_or_buy(console, out, locale)
+
+
+def _print_inputs(console: Console, live_inputs: dict[str, Any] | None, locale: str) -> None:
+    from rich.table import Table
+
+    from cofab.planning.live_view import live_rows
+
+    table = Table(
+        translate("Input", locale),
+        translate("For", locale),
+        translate("Live or defaulted", locale),
+        translate("Source", locale),
+        translate("Age", locale),
+    )
+    for row in live_rows(live_inputs, locale):
+        age = (
+            "–"
+            if row["age_days"] is None
+            else translate("{days} days", locale, days=row["age_days"])
+        )
+        table.add_row(
+            row["input"],
+            row["subject"],
+            translate(LIVE if row["live"] else DEFAULTED, locale),
+            row["source"],
+            age,
+        )
+    console.print(table)
+
+
+@app.command("refresh")
+def refresh_command(
+    scenario_id: int = typer.Argument(..., help="A scenario built from the registry."),
+    as_user: str | None = typer.Option(None, "--as", help="Act as this user (admin/manager)."),
+) -> None:
+    """Refresh from live data: store the next version of a registry scenario (linked to it)."""
+    from cofab.db.session import unit_of_work
+    from cofab.planning import live_sources
+
+    locale = cli_locale()
+    console, _ = _consoles()
+    bound = engine()
+    actor = _actor(bound, as_user)
+    try:
+        with unit_of_work(bound) as session:
+            fresh = live_sources.refresh(session, actor=actor, scenario_id=scenario_id)
+            inputs = (fresh.live_inputs or {}).get("inputs", [])
+            live = sum(1 for item in inputs if item["live"])
+            message = translate(
+                REFRESHED,
+                locale,
+                id=fresh.id,
+                version=fresh.version,
+                live=live,
+                defaulted=len(inputs) - live,
+            )
+            live_inputs = fresh.live_inputs
+    except CofabError as exc:
+        fail_with(exc)
+    console.print(message, markup=False)
+    _print_inputs(console, live_inputs, locale)
+
+
+@app.command("inputs")
+def inputs_command(
+    scenario_id: int = typer.Argument(..., help="A stored scenario."),
+    as_user: str | None = typer.Option(None, "--as", help="Act as this user."),
+) -> None:
+    """Each input of a stored scenario: live or defaulted, its source and its age."""
+    from cofab.db.session import unit_of_work
+    from cofab.planning import service
+
+    locale = cli_locale()
+    console, _ = _consoles()
+    bound = engine()
+    actor = _actor(bound, as_user)
+    try:
+        with unit_of_work(bound, write=False) as session:
+            live_inputs = service.get_scenario(
+                session, actor=actor, scenario_id=scenario_id
+            ).live_inputs
+    except CofabError as exc:
+        fail_with(exc)
+    _print_inputs(console, live_inputs, locale)
+
+
+@app.command("changes")
+def changes_command(
+    base_id: int = typer.Argument(..., help="The earlier scenario (or version)."),
+    other_id: int = typer.Argument(..., help="The later one."),
+    as_user: str | None = typer.Option(None, "--as", help="Act as this user."),
+) -> None:
+    """What changed in the inputs of two stored scenarios, and how and why the plan moved."""
+    from rich.table import Table
+
+    from cofab.db.session import unit_of_work
+    from cofab.planning import service
+
+    locale = cli_locale()
+    console, _ = _consoles()
+    bound = engine()
+    actor = _actor(bound, as_user)
+    try:
+        with unit_of_work(bound, write=False) as session:
+            diff = service.compare_inputs(session, actor=actor, base_id=base_id, other_id=other_id)
+    except CofabError as exc:
+        fail_with(exc)
+    base, other = diff["base"]["name"], diff["other"]["name"]
+    if not diff["inputs"]:
+        console.print(translate(NO_CHANGES, locale), markup=False)
+    else:
+        table = Table(translate("Input", locale), translate("For", locale), base, other)
+        for change in diff["inputs"]:
+            table.add_row(
+                change["kind"], change["subject"], str(change["before"]), str(change["after"])
+            )
+        console.print(table)
+    if diff["allocation"]:
+        table = Table(
+            translate("Site", locale),
+            base,
+            other,
+            translate("Change", locale),
+            translate("Input changes behind it", locale),
+        )
+        for row in diff["allocation"]:
+            reasons = "; ".join(
+                f"{r['kind']} {r['subject']}: {r['before']} → {r['after']}" for r in row["reasons"]
+            )
+            table.add_row(
+                row["site"],
+                f"{row['before']:,.0f}",
+                f"{row['after']:,.0f}",
+                f"{row['delta']:+,.0f}",
+                reasons,
+            )
+        console.print(table)

@@ -22,15 +22,16 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from cofab.core import jobs
 from cofab.core.access import Actor, viewer_may_call
 from cofab.core.dashboard import register_dashboard_widget
-from cofab.core.errors import CofabError, FieldProblem, ValidationFailed
+from cofab.core.errors import CofabError, Conflict, FieldProblem, ValidationFailed
 from cofab.core.forms import FormDep
 from cofab.core.i18n import N_, translate
 from cofab.core.uploads import read_limited
 from cofab.core.validation import register_field_labels
 from cofab.core.web import DbSession, PageActor, error_context, render
 from cofab.partners.models import Partner, PartnerStatus
-from cofab.planning import plan_views, service
+from cofab.planning import live_sources, plan_views, service
 from cofab.planning.input_bounds import MAX_MAGNITUDE
+from cofab.planning.live_view import live_rows
 from cofab.planning.models import Scenario
 from cofab.planning.plan_document import infeasibility_messages
 from cofab.planning.problems import MISSING_FIELD, NOT_JSON
@@ -50,6 +51,23 @@ COST_LABELS = {
     "fixed": N_("Fixed engagement"),
     "capex": N_("New-plant capex"),
     "unmet_penalty": N_("Unmet-demand penalty"),
+}
+INPUT_LABELS = {
+    "demand": N_("Demand"),
+    "unit_cost": N_("Unit price"),
+    "defect_rate": N_("Defect rate"),
+    "capacity": N_("Capacity"),
+    "lane": N_("Lane"),
+    "fixed_cost": N_("Fixed engagement cost"),
+    "unmet_penalty": N_("Unmet-demand penalty"),
+}
+CHANGE_LABELS = {
+    **INPUT_LABELS,
+    "site": N_("Site"),
+    "lane.unit_cost": N_("Lane cost per unit"),
+    "lane.lead_time_days": N_("Lane lead time (days)"),
+    "lane.capacity": N_("Lane capacity"),
+    "origin": N_("Source"),
 }
 STATE_LABELS = {
     "draft": N_("Not solved"),
@@ -115,7 +133,8 @@ MOB_FIELDS = {
 def _helpers(locale: str) -> dict[str, Any]:
     def pl(code: object) -> str:
         text = str(code)
-        return translate(STATE_LABELS.get(text) or COST_LABELS.get(text) or text, locale)
+        label = STATE_LABELS.get(text) or COST_LABELS.get(text) or CHANGE_LABELS.get(text)
+        return translate(label or text, locale)
 
     def num(value: Any, digits: int = 0) -> str:
         if value is None:
@@ -281,7 +300,7 @@ def from_registry(
     values: dict[str, Any] = {}
     try:
         req, values = _registry_request(form)
-        scenario = service.create_from_registry(session, actor=actor, request=req)
+        scenario = live_sources.create_from_registry(session, actor=actor, request=req)
     except (CofabError, ValueError) as exc:
         session.rollback()
         error = exc if isinstance(exc, CofabError) else ValidationFailed()
@@ -303,10 +322,21 @@ def compare(request: Request, session: DbSession, actor: PageActor) -> Response:
         if any(f and abs(f["cost"].get(key) or 0.0) > 1e-9 for _s, f in figures)
     ]
     currencies = {scenario.id: plan_views.currency_of(scenario.input_doc) for scenario, _f in rows}
+    changes = None
+    if len(rows) == 2:
+        changes = service.compare_inputs(
+            session, actor=actor, base_id=rows[0][0].id, other_id=rows[1][0].id
+        )
     return _page(
         request,
         "planning/compare.html",
-        {"rows": figures, "cost_keys": cost_keys, "currencies": currencies},
+        {
+            "rows": figures,
+            "cost_keys": cost_keys,
+            "currencies": currencies,
+            "changes": changes,
+            "change_labels": CHANGE_LABELS,
+        },
     )
 
 
@@ -358,6 +388,8 @@ def _detail(
         "make_or_buy": make_or_buy,
         "mob": mob_form or _mob_defaults(scenario),
         "input_preview": _preview(scenario.input_doc),
+        "live_rows": live_rows(scenario.live_inputs, request.state.locale),
+        "refreshable": scenario.source == "registry" and bool(scenario.registry_request),
         "currency": plan_views.currency_of(scenario.input_doc),
     }
     if plan is not None:
@@ -434,7 +466,7 @@ def solve(session: DbSession, actor: PageActor, scenario_id: int) -> Response:
 def simulate(
     request: Request, session: DbSession, actor: PageActor, form: FormDep, scenario_id: int
 ) -> Response:
-    service.get_scenario(session, actor=actor, scenario_id=scenario_id)
+    scenario = service.get_scenario(session, actor=actor, scenario_id=scenario_id)
     count = _float(str(form.get("scenarios") or "2000"), "scenarios") or 2000
     seed = _float(str(form.get("seed") or "1"), "seed") or 1
     service.enqueue_simulate(
@@ -443,8 +475,24 @@ def simulate(
         scenario_id=scenario_id,
         scenarios=max(1, min(200_000, int(count))),
         seed=max(0, int(seed)),
+        register_disruptions=live_sources.register_disruptions(
+            session, actor=actor, scenario=scenario
+        ),
     )
     return RedirectResponse(f"/planning/{scenario_id}#risk", status_code=303)
+
+
+@router.post("/planning/{scenario_id}/refresh", response_class=HTMLResponse)
+def refresh(request: Request, session: DbSession, actor: PageActor, scenario_id: int) -> Response:
+    """Refresh from live data: the next version, shown next to this one in compare."""
+    scenario = service.get_scenario(session, actor=actor, scenario_id=scenario_id)
+    try:
+        fresh = live_sources.refresh(session, actor=actor, scenario_id=scenario_id)
+    except (Conflict, ValidationFailed) as exc:
+        session.rollback()
+        scenario = service.get_scenario(session, actor=actor, scenario_id=scenario_id)
+        return _detail(request, session, actor, scenario, error=exc)
+    return RedirectResponse(f"/planning/compare?ids={scenario.id}&ids={fresh.id}", status_code=303)
 
 
 @router.post("/planning/{scenario_id}/what-if", response_class=HTMLResponse)
