@@ -1,9 +1,10 @@
 """Time to survive (TTS) and performance impact of a node going down (Simchi-Levi et al. 2014/15).
 
 One linear programme over the whole network is built once; each node (a site, or a partner's
-sites together) is analysed by switching that node's columns off and back on and by changing
-the objective between the two questions, so a network of a thousand sites costs one build and a
-warm-started re-solve per node instead of a thousand builds.
+sites together) is analysed by switching that node's columns off and back on (column bounds
+only), in two passes with one objective each (all TTS, then the impacts), so a network of a
+thousand sites costs one build and a hot-started dual simplex per node and question instead of
+a thousand builds.
 
 TTS model (weeks t, weekly rates):   maximise t
     Σ_s f[s,m,p] ≥ d[m,p]·t                       every market m, product p with demand
@@ -247,86 +248,165 @@ def _set_costs(highs: highspy.Highs, cols: IntArray, cost: FloatArray) -> None:
     highs.changeColsCost(int(cols.size), cols.astype(np.int32), cost.astype(np.float64))
 
 
+class _Switch:
+    """Takes one node down at a time on the model: the previous node's columns come back up
+    and the new node's are fixed at zero, bounds only, so HiGHS keeps its basis (a dual simplex
+    hot start) and the model is never rebuilt. A site's columns are found by slicing arrays
+    sorted once by site, not by masking every column per node."""
+
+    def __init__(self, highs: highspy.Highs, layout: _Layout, n_sites: int) -> None:
+        self.highs = highs
+        cols = np.concatenate([np.arange(layout.n_x), layout.n_x + np.arange(layout.n_f)]).astype(
+            np.int32
+        )
+        site = np.concatenate([layout.x_site, layout.f_site])
+        order = np.argsort(site, kind="stable")
+        self.cols = cols[order]
+        self.starts = np.searchsorted(site[order], np.arange(n_sites + 1))
+        self.down = np.zeros(0, dtype=np.int32)
+
+    def columns(self, sites: Sequence[int]) -> npt.NDArray[np.int32]:
+        parts = [self.cols[self.starts[s] : self.starts[s + 1]] for s in sites]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+
+    def take_down(self, sites: Sequence[int]) -> None:
+        if self.down.size:
+            n = int(self.down.size)
+            self.highs.changeColsBounds(n, self.down, np.zeros(n), np.full(n, INF))
+        self.down = self.columns(sites)
+        if self.down.size:
+            n = int(self.down.size)
+            self.highs.changeColsBounds(n, self.down, np.zeros(n), np.zeros(n))
+
+
 def analyse(
     net: TtsNetwork,
     nodes: Sequence[Node],
     *,
     on_node: Callable[[int], None] | None = None,
 ) -> list[NodeResult]:
-    """TTS and impact for every node, in the order given, on one HiGHS model."""
+    """TTS and impact for every node, in the order given, on one HiGHS model.
+
+    Two passes over the nodes, each with one objective, so that between two solves only column
+    bounds change and every re-solve is a hot-started dual simplex: first every node's TTS
+    (maximise t, unmet slack fixed at zero), then, for the nodes whose TTR outlasts their TTS,
+    the least unmet demand over the TTR (t fixed, minimise the slack). Switching the objective
+    per node, as a single pass would, throws the basis' dual feasibility away twice a node.
+    ``on_node`` gets a count that rises from 0 to len(nodes) − 1 as the work of both passes is
+    done (for a progress bar), not a node's index.
+    """
     import highspy
 
     highs = _new_highs()
     layout = _build(net, highs)
-    x_cols = np.arange(layout.n_x, dtype=np.int64)
-    f_cols = layout.n_x + np.arange(layout.n_f, dtype=np.int64)
+    switch = _Switch(highs, layout, net.n_sites)
     u_cols = layout.n_x + layout.n_f + np.arange(layout.n_u, dtype=np.int64)
     t_col = np.array([layout.t_col], dtype=np.int64)
+    optimal = highspy.HighsModelStatus.kOptimal
     unbounded_codes = {
         highspy.HighsModelStatus.kUnbounded,
         highspy.HighsModelStatus.kUnboundedOrInfeasible,
     }
     penalty = net.unmet_penalty[layout.u_market]
-    down_cols = np.zeros(0, dtype=np.int64)
-    results: list[NodeResult] = []
-    for index, node in enumerate(nodes):
-        _set_bounds(highs, down_cols, 0.0, INF)  # the previous node comes back up
-        down = np.zeros(net.n_sites, dtype=bool)
-        down[list(node.sites)] = True
-        down_cols = np.concatenate([x_cols[down[layout.x_site]], f_cols[down[layout.f_site]]])
-        _set_bounds(highs, down_cols, 0.0, 0.0)
+    n_nodes = len(nodes)
+    progress = _Progress(on_node, n_nodes)
 
-        # 1. time to survive: maximise t, no unmet demand allowed
-        _set_bounds(highs, u_cols, 0.0, 0.0)
-        _set_costs(highs, u_cols, np.zeros(layout.n_u))
-        _set_bounds(highs, t_col, 0.0, INF)
-        _set_costs(highs, t_col, np.array([-1.0]))
+    # pass 1 — time to survive: maximise t, no unmet demand allowed
+    _set_bounds(highs, u_cols, 0.0, 0.0)
+    _set_costs(highs, t_col, np.array([-1.0]))
+    tts: list[float | None] = []
+    for node in nodes:
+        switch.take_down(node.sites)
         highs.run()
         status = highs.getModelStatus()
-        unbounded = status in unbounded_codes or layout.n_u == 0
-        tts: float | None = None
-        if not unbounded:
-            if status != highspy.HighsModelStatus.kOptimal:
-                raise RuntimeError(f"HiGHS: {highs.modelStatusToString(status)}")
-            tts = max(0.0, float(highs.getInfo().objective_function_value) * -1.0)
+        if status in unbounded_codes or layout.n_u == 0:
+            tts.append(None)
+        elif status != optimal:
+            raise RuntimeError(f"HiGHS: {highs.modelStatusToString(status)}")
+        else:
+            tts.append(max(0.0, -float(highs.getInfo().objective_function_value)))
+        progress.step()
 
-        # 2. performance impact over the time to recover, when recovery outlasts survival
+    # pass 2 — performance impact over the time to recover, where recovery outlasts survival
+    needs = [
+        i
+        for i, node in enumerate(nodes)
+        if node.ttr_weeks is not None
+        and tts[i] is not None
+        and (tts[i] or 0.0) < node.ttr_weeks - _ZERO
+    ]
+    progress.more(len(needs))
+    impacts: dict[int, tuple[float, float, tuple[tuple[int, int, float], ...]]] = {}
+    if needs:
+        _set_costs(highs, t_col, np.array([0.0]))
+        _set_bounds(highs, u_cols, 0.0, INF)
+        _set_costs(highs, u_cols, np.ones(layout.n_u))
+    for i in needs:
+        node = nodes[i]
+        ttr = float(node.ttr_weeks or 0.0)
+        switch.take_down(node.sites)
+        _set_bounds(highs, t_col, ttr, ttr)
+        highs.run()
+        if highs.getModelStatus() != optimal:
+            raise RuntimeError("HiGHS could not solve the impact model")
+        values = np.asarray(highs.getSolution().col_value)[u_cols]
+        values = np.where(values > _ZERO, values, 0.0)
+        hit = np.flatnonzero(values)
+        where = tuple(
+            zip(
+                layout.u_market[hit].tolist(),
+                layout.u_product[hit].tolist(),
+                values[hit].tolist(),
+                strict=True,
+            )
+        )
+        impacts[i] = (float(values.sum()), float((values * penalty).sum()), where)
+        progress.step()
+
+    results: list[NodeResult] = []
+    for i, node in enumerate(nodes):
         lost_units: float | None = None
         lost_value: float | None = None
         lost: tuple[tuple[int, int, float], ...] = ()
-        ttr = node.ttr_weeks
-        if ttr is not None:
-            lost_units, lost_value = 0.0, 0.0
-            if tts is not None and tts < ttr - _ZERO:
-                _set_costs(highs, t_col, np.array([0.0]))
-                _set_bounds(highs, t_col, ttr, ttr)
-                _set_bounds(highs, u_cols, 0.0, INF)
-                _set_costs(highs, u_cols, np.ones(layout.n_u))
-                highs.run()
-                if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                    raise RuntimeError("HiGHS could not solve the impact model")
-                values = np.asarray(highs.getSolution().col_value)[u_cols]
-                values = np.where(values > _ZERO, values, 0.0)
-                lost_units = float(values.sum())
-                lost_value = float((values * penalty).sum())
-                hit = np.flatnonzero(values)
-                lost = tuple(
-                    (int(layout.u_market[i]), int(layout.u_product[i]), float(values[i]))
-                    for i in hit
-                )
+        if node.ttr_weeks is not None:
+            lost_units, lost_value, lost = impacts.get(i, (0.0, 0.0, ()))
         results.append(
             NodeResult(
                 node=node,
-                unbounded=unbounded,
-                tts_weeks=tts,
+                unbounded=tts[i] is None,
+                tts_weeks=tts[i],
                 lost_units=lost_units,
                 lost_value=lost_value,
                 lost=lost,
             )
         )
-        if on_node is not None:
-            on_node(index)
+    progress.finish()
     return results
+
+
+class _Progress:
+    """Maps the work of both passes onto 0 … n_nodes − 1 for ``on_node``, rising only."""
+
+    def __init__(self, on_node: Callable[[int], None] | None, n_nodes: int) -> None:
+        self.on_node, self.n_nodes = on_node, n_nodes
+        self.total, self.done, self.shown = n_nodes, 0, -1
+
+    def more(self, steps: int) -> None:
+        self.total += steps
+
+    def step(self) -> None:
+        self.done += 1
+        self._show(self.n_nodes * self.done // max(1, self.total) - 1)
+
+    def finish(self) -> None:
+        self._show(self.n_nodes - 1)
+
+    def _show(self, count: int) -> None:
+        if self.on_node is None:
+            return
+        while self.shown < count:
+            self.shown += 1
+            self.on_node(self.shown)
 
 
 def rank(results: Sequence[NodeResult]) -> list[NodeResult]:
