@@ -331,10 +331,14 @@ def _currency(live: LiveData) -> str:
 def _products(
     live: LiveData, families: list[str], periods: list[str]
 ) -> tuple[list[tuple[str, str]], bool]:
-    """(product id, family) of the scenario and whether they come from the demand forecast."""
+    """(product id, family) of the scenario and whether they come from the demand forecast:
+    the forecast's products in the scenario's months whose family a chosen site makes (a
+    forecast for families none of them makes leaves the generated demand)."""
     if live.demand is not None:
-        wanted = set(periods)
-        found = sorted({(p, f) for p, f, _m, month, _q in live.demand.lines if month in wanted})
+        wanted, made = set(periods), set(families)
+        found = sorted(
+            {(p, f) for p, f, _m, month, _q in live.demand.lines if month in wanted and f in made}
+        )
         if found:
             return found, True
     return [(family, family) for family in families], False
@@ -379,14 +383,14 @@ def build_from_registry(
     site_places: dict[str, tuple[float, float] | None] = {}
     for partner, site, caps in rows:
         site_id = site.name if names.count(site.name) == 1 else f"{site.name} ({partner.name_en})"
-        declared = {f: d for f, d in declared_by_site[site.id].items() if f in families}
+        site_declared = {f: d for f, d in declared_by_site[site.id].items() if f in families}
         capacity, gaps = _site_capacity(
-            {f: v for f, v in caps.items() if f in families}, declared, periods
+            {f: v for f, v in caps.items() if f in families}, site_declared, periods
         )
         if not capacity:
             continue
         for family in sorted(capacity):
-            inputs.append(_capacity_entry(site_id, family, declared.get(family), gaps))
+            inputs.append(_capacity_entry(site_id, family, site_declared.get(family), gaps))
         unit_cost, price_entries = _unit_costs(
             partner, site, site_id, sorted(capacity), family_products, live, currency
         )
@@ -573,7 +577,7 @@ def _markets(
     for site_doc in sites:
         for family, value in site_doc["capacity"].items():
             capacity_of[family] += _mean_capacity(value)
-    per_family = defaultdict(int)
+    per_family: dict[str, int] = defaultdict(int)
     for _product, family in products:
         per_family[family] += 1
     markets: list[dict[str, Any]] = []
