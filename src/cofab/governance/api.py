@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request, Response
 from cofab.core.downloads import tabular_response
 from cofab.core.web import ApiActor, DbSession
 from cofab.governance import exports, schemas, service
+from cofab.governance.api_writes import WriteRoute, add_write_routes
 from cofab.governance.guards import now_utc
 from cofab.governance.models import ActionItem, Committee
 
@@ -70,32 +71,12 @@ def update_committee(
     return _committee(service.get_committee(session, actor=actor, committee_id=committee_id))
 
 
-@router.post(
-    "/committees/{committee_id}/members", response_model=schemas.MemberRead, status_code=201
-)
-def add_member(
-    session: DbSession, actor: ApiActor, committee_id: int, body: schemas.MemberIn
-) -> Any:
-    return service.add_member(session, actor=actor, committee_id=committee_id, data=body)
-
-
 @router.delete("/committees/{committee_id}/members/{member_id}", status_code=204)
 def remove_member(
     session: DbSession, actor: ApiActor, committee_id: int, member_id: int
 ) -> Response:
     service.remove_member(session, actor=actor, committee_id=committee_id, member_id=member_id)
     return Response(status_code=204)
-
-
-@router.post(
-    "/committees/{committee_id}/series",
-    response_model=list[schemas.MeetingRead],
-    status_code=201,
-)
-def generate_series(
-    session: DbSession, actor: ApiActor, committee_id: int, body: schemas.SeriesIn
-) -> Any:
-    return service.generate_series(session, actor=actor, committee_id=committee_id, data=body)
 
 
 @router.get("/meetings", response_model=list[schemas.MeetingRead])
@@ -140,52 +121,6 @@ def update_meeting(
 ) -> Any:
     service.update_meeting(session, actor=actor, meeting_id=meeting_id, data=body)
     return _meeting(service.meeting_detail(session, actor=actor, meeting_id=meeting_id))
-
-
-@router.post("/meetings/{meeting_id}/agenda", response_model=schemas.AgendaRead, status_code=201)
-def add_agenda_item(
-    session: DbSession, actor: ApiActor, meeting_id: int, body: schemas.AgendaIn
-) -> Any:
-    return service.add_agenda_item(session, actor=actor, meeting_id=meeting_id, data=body)
-
-
-@router.patch("/agenda/{agenda_id}", response_model=schemas.AgendaRead)
-def update_agenda_item(
-    session: DbSession, actor: ApiActor, agenda_id: int, body: schemas.AgendaChange
-) -> Any:
-    return service.update_agenda_item(session, actor=actor, agenda_id=agenda_id, data=body)
-
-
-@router.patch("/decisions/{decision_id}", response_model=schemas.MeetingDecisionRead)
-def update_decision(
-    session: DbSession, actor: ApiActor, decision_id: int, body: schemas.DecisionChange
-) -> Any:
-    return service.update_decision(session, actor=actor, decision_id=decision_id, data=body)
-
-
-@router.post("/meetings/{meeting_id}/attendance", response_model=schemas.AttendanceRead)
-def set_attendance(
-    session: DbSession, actor: ApiActor, meeting_id: int, body: schemas.AttendanceIn
-) -> Any:
-    return service.set_attendance(session, actor=actor, meeting_id=meeting_id, data=body)
-
-
-@router.post(
-    "/meetings/{meeting_id}/decisions", response_model=schemas.MeetingDecisionRead, status_code=201
-)
-def add_decision(
-    session: DbSession, actor: ApiActor, meeting_id: int, body: schemas.DecisionIn
-) -> Any:
-    return service.add_decision(session, actor=actor, meeting_id=meeting_id, data=body)
-
-
-@router.post(
-    "/meetings/{meeting_id}/action-items", response_model=schemas.MeetingActionRead, status_code=201
-)
-def add_action_item(
-    session: DbSession, actor: ApiActor, meeting_id: int, body: schemas.ActionItemCreate
-) -> Any:
-    return service.add_action_item(session, actor=actor, meeting_id=meeting_id, data=body)
 
 
 @router.get("/decisions", response_model=list[schemas.MeetingDecisionRead])
@@ -264,13 +199,90 @@ def export_action_items(
     return tabular_response(list(exports.ACTION_COLUMNS), rows, "action-items", format)
 
 
-@router.patch("/action-items/{item_id}", response_model=schemas.MeetingActionRead)
-def update_action_item(
-    session: DbSession, actor: ApiActor, item_id: int, body: schemas.ActionItemChange
-) -> Any:
-    return service.update_action_item(session, actor=actor, item_id=item_id, data=body)
-
-
 @router.post("/action-items/{item_id}/done", response_model=schemas.MeetingActionRead)
 def mark_done(session: DbSession, actor: ApiActor, item_id: int) -> Any:
     return service.mark_action_item_done(session, actor, item_id)
+
+
+add_write_routes(
+    router,
+    [
+        WriteRoute(
+            "POST",
+            "/committees/{committee_id}/members",
+            schemas.MemberIn,
+            schemas.MemberRead,
+            service.add_member,
+            "add_member",
+            201,
+        ),
+        WriteRoute(
+            "POST",
+            "/committees/{committee_id}/series",
+            schemas.SeriesIn,
+            list[schemas.MeetingRead],
+            service.generate_series,
+            "generate_series",
+            201,
+        ),
+        WriteRoute(
+            "POST",
+            "/meetings/{meeting_id}/agenda",
+            schemas.AgendaIn,
+            schemas.AgendaRead,
+            service.add_agenda_item,
+            "add_agenda_item",
+            201,
+        ),
+        WriteRoute(
+            "PATCH",
+            "/agenda/{agenda_id}",
+            schemas.AgendaChange,
+            schemas.AgendaRead,
+            service.update_agenda_item,
+            "update_agenda_item",
+        ),
+        WriteRoute(
+            "POST",
+            "/meetings/{meeting_id}/attendance",
+            schemas.AttendanceIn,
+            schemas.AttendanceRead,
+            service.set_attendance,
+            "set_attendance",
+        ),
+        WriteRoute(
+            "POST",
+            "/meetings/{meeting_id}/decisions",
+            schemas.DecisionIn,
+            schemas.MeetingDecisionRead,
+            service.add_decision,
+            "add_decision",
+            201,
+        ),
+        WriteRoute(
+            "PATCH",
+            "/decisions/{decision_id}",
+            schemas.DecisionChange,
+            schemas.MeetingDecisionRead,
+            service.update_decision,
+            "update_decision",
+        ),
+        WriteRoute(
+            "POST",
+            "/meetings/{meeting_id}/action-items",
+            schemas.ActionItemCreate,
+            schemas.MeetingActionRead,
+            service.add_action_item,
+            "add_action_item",
+            201,
+        ),
+        WriteRoute(
+            "PATCH",
+            "/action-items/{item_id}",
+            schemas.ActionItemChange,
+            schemas.MeetingActionRead,
+            service.update_action_item,
+            "update_action_item",
+        ),
+    ],
+)
