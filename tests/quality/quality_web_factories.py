@@ -32,7 +32,7 @@ QUALITY_SAMPLE_BODIES: dict[str, dict[str, Any]] = {
     "NcrCreate": {"partner_id": 0, "product": "PCB-1", "defect_code": "X", "quantity": 1},
     "NcrUpdate": {"containment": "hijacked"},
     "EightDCreate": {},
-    "StepIn": {"content": {"team": "intruders"}},
+    "EightDStepIn": {"content": {"team": "intruders"}},  # risk has a StepIn of its own
     "StepReview": {"decision": "approve"},
     "ActionIn": {"description": "x", "owner": "x", "due_on": "2030-01-01"},
     "ActionDone": {"done_on": "2026-01-01"},

@@ -222,7 +222,7 @@ def get_eightd(session: DbSession, actor: ApiActor, eightd_id: int) -> dict[str,
 
 @router.put("/8d/{eightd_id}/steps/{step}", response_model=schemas.StepRead)
 def write_step(
-    session: DbSession, actor: ApiActor, eightd_id: int, step: str, body: schemas.StepIn
+    session: DbSession, actor: ApiActor, eightd_id: int, step: str, body: schemas.EightDStepIn
 ) -> Any:
     return ncrs.write_step(session, actor=actor, eightd_id=eightd_id, step=step, data=body)
 

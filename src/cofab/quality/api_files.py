@@ -19,9 +19,10 @@ from cofab.core.access import Actor
 from cofab.core.errors import BadRequest, FieldProblem
 from cofab.core.forms import FormDep, fields, parse, upload_in
 from cofab.core.i18n import N_
+from cofab.core.tabular import TableLimits, read_table
 from cofab.core.uploads import read_limited
 from cofab.core.web import ApiActor, DbSession
-from cofab.quality import files, lots, ncrs, schemas
+from cofab.quality import files, lots, ncrs, outgoing_import, schemas
 from cofab.quality.rules import raise_if
 
 router = APIRouter(prefix="/api/v1/quality", tags=["quality"])
@@ -134,3 +135,24 @@ def file_response(request: Request, session: Session, actor: Actor, file_id: int
 @router.get("/files/{file_id}")
 def download_file(request: Request, session: DbSession, actor: ApiActor, file_id: int) -> Response:
     return file_response(request, session, actor, file_id)
+
+
+def import_outgoing(
+    request: Request, session: Session, actor: Actor, form: FormData
+) -> schemas.OutgoingImportReport:
+    """The form's file read as a table (CSV or XLSX, within the upload and table limits) and
+    imported all or nothing."""
+    settings = request.app.state.settings
+    content, filename, _media = read_upload(request, form)
+    if filename is None:
+        raise BadRequest(NO_FILE)
+    rows = read_table(content, filename, TableLimits.of(settings))
+    return outgoing_import.import_rows(session, actor=actor, rows=rows)
+
+
+@router.post("/outgoing-import", response_model=schemas.OutgoingImportReport)
+def outgoing_import_file(
+    request: Request, session: DbSession, actor: ApiActor, form: FormDep
+) -> Any:
+    """Multipart ``file``: a partner's outgoing inspection results (see ``outgoing_import``)."""
+    return import_outgoing(request, session, actor, form)

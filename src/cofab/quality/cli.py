@@ -197,3 +197,39 @@ def _print_result(result: Any) -> None:
         found = ", ".join(f"{rule}@{index}" for rule, index in series.violations) or "—"
         limits.add_row(series.name, _fmt(series.center), _fmt(series.lcl), _fmt(series.ucl), found)
     console.print(limits)
+
+
+MSG_IMPORTED = N_("Outgoing inspections: {created} stored, {unchanged} already stored.")
+
+
+@app.command("import-outgoing")
+def import_outgoing_command(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX: lot_no, external_ref, sample_size, …")],
+    as_user: Annotated[
+        str | None,
+        typer.Option("--as", help="Act as this user (a partner user files for its own lots)"),
+    ] = None,
+) -> None:
+    """Import partners' outgoing inspection results (all rows or none, idempotent)."""
+    from cofab.accounts.service import actor_by_email
+    from cofab.core.cli_errors import fail_with
+    from cofab.core.cli_session import acting_user, migrated_engine
+    from cofab.core.errors import CofabError
+    from cofab.core.tabular import read_table
+    from cofab.db.session import unit_of_work
+    from cofab.quality import outgoing_import
+
+    if not file.is_file():
+        fail(MSG_NO_FILE, path=str(file))
+    bound = migrated_engine()
+    actor = acting_user(actor_by_email)(bound, as_user)
+    try:
+        rows = read_table(file.read_bytes(), file.name)
+        with unit_of_work(bound) as session:
+            report = outgoing_import.import_rows(session, actor=actor, rows=rows)
+    except CofabError as exc:
+        fail_with(exc)
+    console.print(
+        translate(MSG_IMPORTED, cli_locale(), created=report.created, unchanged=report.unchanged),
+        highlight=False,
+    )

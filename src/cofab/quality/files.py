@@ -32,7 +32,6 @@ from cofab.vault import service as vault
 CONTEXT = b"cofab.quality.file"
 FOLDER = "quality-files"
 EMPTY_FILE = N_("The file is empty.")
-REF_ON_OTHER_LOT = N_("This reference is already used for another lot.")
 COA_NEEDS_VALUES = N_("A certificate of analysis needs at least one value.")
 ISSUED_IN_FUTURE = N_("The issue date cannot be in the future.")
 COC_NEEDS_FILE = N_("A certificate of conformance needs its file.")
@@ -152,7 +151,7 @@ def add_certificate(
     ).scalar_one_or_none()
     if existing is not None:
         if existing.lot_id != lot.id:
-            raise_if([FieldProblem("external_ref", REF_ON_OTHER_LOT)])
+            raise_if([FieldProblem("external_ref", lots.REF_ON_OTHER_LOT)])
         return existing, False
     problems = certificate_problems(data, has_file=bool(content), today=today or date.today())
     raise_if(problems)

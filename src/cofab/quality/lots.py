@@ -40,6 +40,7 @@ MORE_THAN_SAMPLE = N_("More defective units ({quantity}) than the sample ({sampl
 ALREADY_RECORDED = N_("This inspection has already been recorded.")
 ONLY_REJECTED = N_("Only a rejected lot gets a disposition.")
 LOT_EXISTS = N_("A lot with this number exists already for this partner.")
+REF_ON_OTHER_LOT = N_("This reference is already used for another lot.")
 MORE_THAN_LOT = N_("More than the lot size ({lot_size}).")
 # dispositions after which the whole lot counts as good (concession) or as bad (returned, scrap);
 # a sort or rework rejects only what it found bad
@@ -164,7 +165,7 @@ def create_lot(session: Session, *, actor: Actor, data: schemas.LotCreate) -> In
     return _open_lot(session, actor=actor, plan=plan, lot=lot)
 
 
-def _checked_defects(
+def check_defects(
     session: Session,
     lot: Lot,
     defects: list[schemas.DefectIn],
@@ -236,7 +237,7 @@ def record_inspection(
         raise InvalidTransition(ALREADY_RECORDED)
     lot = get_lot(session, actor=actor, lot_id=inspection.lot_id)
     problems: list[FieldProblem] = []
-    rows = _checked_defects(session, lot, data.defects, inspection.sample_size, problems)
+    rows = check_defects(session, lot, data.defects, inspection.sample_size, problems)
     raise_if(problems)
     before = audit.snapshot(inspection)
     for row in rows:
@@ -274,8 +275,14 @@ def post_outgoing(
     ensure_partner_writable(actor, lot.partner_id)
     if not actor.is_partner:
         require_owner_writer(actor)
+    if data.external_ref:
+        stored = outgoing_by_ref(session, lot.partner_id, data.external_ref)
+        if stored is not None:
+            if stored.lot_id != lot.id:
+                raise_if([FieldProblem("external_ref", REF_ON_OTHER_LOT)])
+            return stored
     problems: list[FieldProblem] = []
-    rows = _checked_defects(session, lot, data.defects, data.sample_size, problems)
+    rows = check_defects(session, lot, data.defects, data.sample_size, problems)
     raise_if(problems)
     per_class: dict[str, dict[str, Any]] = {}
     if lot.plan_id is not None:
@@ -293,6 +300,7 @@ def post_outgoing(
         recorded_by=actor.email,
         recorded_at=utcnow(),
         note=data.note or None,
+        external_ref=data.external_ref,
     )
     session.add(inspection)
     session.flush()
@@ -301,6 +309,20 @@ def post_outgoing(
         session.add(row)
     record(session, actor=actor, action="create", entity="quality_inspection", row=inspection)
     return inspection
+
+
+def outgoing_by_ref(session: Session, partner_id: int, external_ref: str) -> Inspection | None:
+    return (
+        session.execute(
+            select(Inspection).where(
+                Inspection.partner_id == partner_id,
+                Inspection.kind == "outgoing",
+                Inspection.external_ref == external_ref,
+            )
+        )
+        .scalars()
+        .first()
+    )
 
 
 def set_disposition(

@@ -257,7 +257,7 @@ def _step(session: Session, eightd: EightD, step: str) -> EightDStep:
 
 
 def write_step(
-    session: Session, *, actor: Actor, eightd_id: int, step: str, data: schemas.StepIn
+    session: Session, *, actor: Actor, eightd_id: int, step: str, data: schemas.EightDStepIn
 ) -> EightDStep:
     """The partner fills a discipline (the owner may type it on the partner's behalf)."""
     eightd = get_eightd(session, actor=actor, eightd_id=eightd_id)

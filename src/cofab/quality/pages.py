@@ -532,7 +532,11 @@ def eightd_step(
 
     def act() -> str:
         ncrs.write_step(
-            session, actor=actor, eightd_id=eightd_id, step=step, data=parse(schemas.StepIn, body)
+            session,
+            actor=actor,
+            eightd_id=eightd_id,
+            step=step,
+            data=parse(schemas.EightDStepIn, body),
         )
         return f"/quality/8d/{eightd_id}#{step}"
 

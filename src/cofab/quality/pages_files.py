@@ -9,13 +9,20 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from cofab.core.access import Actor
-from cofab.core.errors import BadRequest, FieldProblem
+from cofab.core.errors import BadRequest, CofabError, FieldProblem
 from cofab.core.forms import FormDep
 from cofab.core.i18n import N_
-from cofab.core.web import DbSession, page_actor
+from cofab.core.web import DbSession, error_context, page_actor
 from cofab.quality import files, lots, ncrs
-from cofab.quality.api_files import NO_FILE, file_response, read_upload, store_certificate
-from cofab.quality.pages import _attempt, _lot_page, _ncr_page
+from cofab.quality.api_files import (
+    NO_FILE,
+    file_response,
+    import_outgoing,
+    read_upload,
+    store_certificate,
+)
+from cofab.quality.outgoing_import import COLUMNS
+from cofab.quality.pages import _attempt, _base, _lot_page, _ncr_page, _show
 from cofab.quality.rules import raise_if
 
 router = APIRouter(include_in_schema=False)
@@ -82,3 +89,27 @@ def ncr_file_upload(
 @router.get("/quality/files/{file_id}")
 def file_download(request: Request, session: DbSession, actor: ActorDep, file_id: int) -> Response:
     return file_response(request, session, actor, file_id)
+
+
+def _import_page(request: Request, actor: Actor, report: Any = None) -> HTMLResponse:
+    ctx = _base(request, actor) | {"columns": COLUMNS, "report": report}
+    return _show(request, "quality/outgoing_import.html", ctx)
+
+
+@router.get("/quality/outgoing-import", response_class=HTMLResponse)
+def outgoing_import_form(request: Request, actor: ActorDep) -> Response:
+    return _import_page(request, actor)
+
+
+@router.post("/quality/outgoing-import", response_class=HTMLResponse)
+def outgoing_import_upload(
+    request: Request, session: DbSession, actor: ActorDep, form: FormDep
+) -> Response:
+    try:
+        report = import_outgoing(request, session, actor, form)
+    except CofabError as exc:
+        session.rollback()
+        request.state.quality_error = error_context(exc, request.state.locale)
+        request.state.quality_status = exc.status
+        return _import_page(request, actor)
+    return _import_page(request, actor, report)

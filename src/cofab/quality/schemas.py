@@ -225,6 +225,27 @@ class OutgoingInspectionIn(Strict):
     sample_size: int = Field(ge=1, le=10**9)
     defects: list[DefectIn] = Field(default_factory=list, max_length=500)
     note: Note = ""
+    # the partner's own reference: the same reference again returns the stored inspection
+    external_ref: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+
+
+class OutgoingRow(Strict):
+    """One row of a partner's outgoing-inspection file; rows sharing ``external_ref`` are one
+    inspection with several defect lines."""
+
+    partner_id: int | None = None
+    lot_no: Annotated[str, Field(min_length=1, max_length=64)]
+    external_ref: Annotated[str, Field(min_length=1, max_length=64)]
+    sample_size: int = Field(ge=1, le=10**9)
+    defect_code: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    defect_class: DefectClass | None = None
+    quantity: int | None = Field(default=None, ge=0, le=10**9)
+    note: Note = ""
+
+
+class OutgoingImportReport(BaseModel):
+    created: int
+    unchanged: int
 
 
 class DefectRead(BaseModel):
@@ -333,7 +354,7 @@ class EightDCreate(Strict):
     verify_lots: int = Field(default=3, ge=1, le=100)
 
 
-class StepIn(Strict):
+class EightDStepIn(Strict):
     content: dict[str, Annotated[str, Field(max_length=4000)]] = Field(default_factory=dict)
     submit: bool = True
 
