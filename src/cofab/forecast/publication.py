@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cofab.core import audit
@@ -29,6 +29,7 @@ from cofab.core.errors import FieldProblem, InvalidTransition, NotFound, Validat
 from cofab.core.i18n import N_
 from cofab.db.base import utcnow
 from cofab.forecast import periods, schemas
+from cofab.forecast.bulk_rows import write_rows
 from cofab.forecast.contract_terms import contract_zones
 from cofab.forecast.models import (
     CapacityReservation,
@@ -43,7 +44,22 @@ DEFAULT_FROZEN = 2
 DEFAULT_FIRM = 4
 WRITERS = frozenset({"admin", "manager"})
 QTY_STEP = Decimal("0.001")
-INSERT_BATCH = 50_000
+OPEN = LineStatus.OPEN.value
+LINE_COLUMNS = (
+    "publication_id",
+    "partner_id",
+    "product",
+    "family",
+    "site",
+    "period",
+    "period_index",
+    "period_start",
+    "period_end",
+    "zone",
+    "planned_qty",
+    "status",
+)
+RESERVATION_COLUMNS = ("publication_id", "partner_id", "family", "period", "qty")
 
 NOT_SOLVED = N_("The scenario has no feasible plan yet: solve it first.")
 BAD_PERIODS = N_(
@@ -146,38 +162,39 @@ def publish(
     ]
     session.add_all(made)
     session.flush()
-    line_rows: list[dict[str, Any]] = []
-    reservation_rows: list[dict[str, Any]] = []
+    line_rows: list[tuple[Any, ...]] = []
+    reservation_rows: list[tuple[Any, ...]] = []
     for publication in made:
         rows = lines[publication.partner_id]
+        pub_id, partner_id = publication.id, publication.partner_id
+        zone_at = [
+            zone_of(i, publication.frozen_periods, publication.firm_periods).value
+            for i in range(len(labels))
+        ]
         line_rows.extend(
-            {
-                "publication_id": publication.id,
-                "partner_id": publication.partner_id,
-                "product": product,
-                "family": family.get(product, product),
-                "site": site,
-                "period": period,
-                "period_index": index_of[period],
-                "period_start": windows[period][0],
-                "period_end": windows[period][1],
-                "zone": zone_of(
-                    index_of[period], publication.frozen_periods, publication.firm_periods
-                ).value,
-                "planned_qty": qty,
-                "status": LineStatus.OPEN.value,
-            }
+            (
+                pub_id,
+                partner_id,
+                product,
+                family.get(product, product),
+                site,
+                period,
+                index_of[period],
+                windows[period][0],
+                windows[period][1],
+                zone_at[index_of[period]],
+                qty,
+                OPEN,
+            )
             for (product, site, period), qty in sorted(rows.items())
         )
-        by_family = reserved.get(publication.partner_id)
+        by_family = reserved.get(partner_id)
         if not by_family:  # a plan without capacity pools reserves what it plans to make
             by_family = defaultdict(Decimal)
             for (product, _site, period), qty in rows.items():
                 by_family[(family.get(product, product), period)] += qty
         reservation_rows.extend(
-            {"publication_id": publication.id, "partner_id": publication.partner_id}
-            | {"family": f, "period": t, "qty": q}
-            for (f, t), q in sorted(by_family.items())
+            (pub_id, partner_id, f, t, q) for (f, t), q in sorted(by_family.items())
         )
         audit.record(
             session,
@@ -189,10 +206,10 @@ def publish(
             after=audit.snapshot(publication)
             | {"lines": len(rows), "zones_contract_id": zones[publication.partner_id][2]},
         )
-    # multi-row INSERTs, not an object per line: a plan has 100,000s of lines
-    for start in range(0, len(line_rows), INSERT_BATCH):
-        session.execute(insert(ForecastLine), line_rows[start : start + INSERT_BATCH])
-    session.execute(insert(CapacityReservation), reservation_rows)
+    # COPY on PostgreSQL, one executemany elsewhere: a plan has 100,000s of lines
+    session.flush()
+    write_rows(session, ForecastLine, LINE_COLUMNS, line_rows)
+    write_rows(session, CapacityReservation, RESERVATION_COLUMNS, reservation_rows)
     session.flush()
     return made
 
