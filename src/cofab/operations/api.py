@@ -7,11 +7,13 @@ changes nothing, a repeat with different content 409.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
-from sqlalchemy import func, select
+from pydantic import BaseModel
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
@@ -242,21 +244,26 @@ def _shipment_detail(session: Any, actor: Actor, shipment_id: int) -> schemas.Sh
     return schemas.ShipmentDetail.model_validate(base | {"lines": lines})
 
 
-@router.get("/shipments", response_model=Page[schemas.ShipmentRead])
-def list_shipments(
-    session: SessionDep,
-    actor: ActorDep,
-    partner_id: int | None = None,
-    page: PageNo = 1,
-    size: PageSize = 25,
-) -> Any:
-    return page_of(
-        session,
-        shipments.shipment_query(actor, partner_id=partner_id),
-        schemas.ShipmentRead,
-        page=page,
-        size=size,
-    )
+def _partner_listing(
+    query: Callable[..., Select[Any]], schema: type[BaseModel]
+) -> Callable[..., Page[Any]]:
+    """A list endpoint of one kind of partner rows: optionally one partner's, a page at a time."""
+
+    def listing(
+        session: SessionDep,
+        actor: ActorDep,
+        partner_id: int | None = None,
+        page: PageNo = 1,
+        size: PageSize = 25,
+    ) -> Page[Any]:
+        return page_of(session, query(actor, partner_id=partner_id), schema, page=page, size=size)
+
+    return listing
+
+
+list_shipments = router.get(
+    "/shipments", response_model=Page[schemas.ShipmentRead], name="list_shipments"
+)(_partner_listing(shipments.shipment_query, schemas.ShipmentRead))
 
 
 @router.post("/shipments", response_model=schemas.ShipmentDetail, status_code=201)
@@ -288,21 +295,9 @@ def post_receipts(
     return [receipt for receipt, _created_flag in result]
 
 
-@router.get("/receipts", response_model=Page[schemas.ReceiptRead])
-def list_receipts(
-    session: SessionDep,
-    actor: ActorDep,
-    partner_id: int | None = None,
-    page: PageNo = 1,
-    size: PageSize = 25,
-) -> Any:
-    return page_of(
-        session,
-        shipments.receipt_query(actor, partner_id=partner_id),
-        schemas.ReceiptRead,
-        page=page,
-        size=size,
-    )
+list_receipts = router.get(
+    "/receipts", response_model=Page[schemas.ReceiptRead], name="list_receipts"
+)(_partner_listing(shipments.receipt_query, schemas.ReceiptRead))
 
 
 # --- inventory --------------------------------------------------------------------------------

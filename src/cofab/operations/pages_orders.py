@@ -3,13 +3,16 @@ progress, send ASNs and book receipts. Thin: parse the form, call the service, g
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from cofab.core.access import Actor, scope_to_partner
 from cofab.core.form_actions import Redo, act, flash, form_action
@@ -186,39 +189,53 @@ def _line_redo(session: Session, actor: Actor, line_id: int) -> Redo:
     return _order_redo(session, actor, line.order_id)
 
 
+def _order_button(
+    request: Request, session: Session, actor: Actor, order_id: int, change: Callable[..., Any]
+) -> Response:
+    """A button of the order page (no fields): ``change`` the order, then back to its page."""
+    return form_action(
+        request,
+        session,
+        None,
+        lambda _: change(session, actor=actor, order_id=order_id),
+        _order_redo(session, actor, order_id),
+    )
+
+
+def _line_form(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    form: FormData,
+    line_id: int,
+    change: Callable[..., Any],
+    schema: type[BaseModel],
+) -> Response:
+    """A line's form on its order's page: the fields read as ``schema`` and handed to ``change``."""
+    return form_action(
+        request,
+        session,
+        form,
+        lambda data: change(session, actor=actor, line_id=line_id, data=parse(schema, data)),
+        _line_redo(session, actor, line_id),
+    )
+
+
 @router.post("/orders/{order_id}/approve", response_class=HTMLResponse)
 def order_approve(
     request: Request, session: SessionDep, actor: ActorDep, order_id: int
 ) -> Response:
-    return form_action(
-        request,
-        session,
-        None,
-        lambda _: orders.approve_order(session, actor=actor, order_id=order_id),
-        _order_redo(session, actor, order_id),
-    )
+    return _order_button(request, session, actor, order_id, orders.approve_order)
 
 
 @router.post("/orders/{order_id}/close", response_class=HTMLResponse)
 def order_close(request: Request, session: SessionDep, actor: ActorDep, order_id: int) -> Response:
-    return form_action(
-        request,
-        session,
-        None,
-        lambda _: orders.close_order(session, actor=actor, order_id=order_id),
-        _order_redo(session, actor, order_id),
-    )
+    return _order_button(request, session, actor, order_id, orders.close_order)
 
 
 @router.post("/orders/{order_id}/cancel", response_class=HTMLResponse)
 def order_cancel(request: Request, session: SessionDep, actor: ActorDep, order_id: int) -> Response:
-    return form_action(
-        request,
-        session,
-        None,
-        lambda _: orders.cancel_order(session, actor=actor, order_id=order_id),
-        _order_redo(session, actor, order_id),
-    )
+    return _order_button(request, session, actor, order_id, orders.cancel_order)
 
 
 # --- lines ------------------------------------------------------------------------------------
@@ -228,29 +245,15 @@ def order_cancel(request: Request, session: SessionDep, actor: ActorDep, order_i
 def line_ack(
     request: Request, session: SessionDep, actor: ActorDep, form: FormDep, line_id: int
 ) -> Response:
-    return form_action(
-        request,
-        session,
-        form,
-        lambda data: orders.acknowledge(
-            session, actor=actor, line_id=line_id, data=parse(schemas.AckAction, data)
-        ),
-        _line_redo(session, actor, line_id),
-    )
+    return _line_form(request, session, actor, form, line_id, orders.acknowledge, schemas.AckAction)
 
 
 @router.post("/order-lines/{line_id}/proposal", response_class=HTMLResponse)
 def line_proposal(
     request: Request, session: SessionDep, actor: ActorDep, form: FormDep, line_id: int
 ) -> Response:
-    return form_action(
-        request,
-        session,
-        form,
-        lambda data: orders.decide_proposal(
-            session, actor=actor, line_id=line_id, data=parse(schemas.ProposalDecision, data)
-        ),
-        _line_redo(session, actor, line_id),
+    return _line_form(
+        request, session, actor, form, line_id, orders.decide_proposal, schemas.ProposalDecision
     )
 
 
@@ -258,14 +261,8 @@ def line_proposal(
 def line_progress(
     request: Request, session: SessionDep, actor: ActorDep, form: FormDep, line_id: int
 ) -> Response:
-    return form_action(
-        request,
-        session,
-        form,
-        lambda data: progress.post_progress(
-            session, actor=actor, line_id=line_id, data=parse(schemas.ProgressIn, data)
-        ),
-        _line_redo(session, actor, line_id),
+    return _line_form(
+        request, session, actor, form, line_id, progress.post_progress, schemas.ProgressIn
     )
 
 
