@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -186,6 +187,18 @@ def _upsert(
     entity: str,
     partner_id_of: Callable[[Any], int],
 ) -> Apply:
+    def record(actor: Actor, row: Any, before: dict[str, Any] | None) -> None:
+        audit.record(
+            session,
+            actor=actor,
+            action="import",
+            entity=entity,
+            entity_id=row.id,
+            partner_id=partner_id_of(row),
+            before=before,
+            after=audit.snapshot(row),
+        )
+
     def apply(actor: Actor) -> str:
         if existing is None:
             row = model(**values)
@@ -193,15 +206,7 @@ def _upsert(
                 service._set_types(row, values.get("types", []))
             session.add(row)
             session.flush()
-            audit.record(
-                session,
-                actor=actor,
-                action="import",
-                entity=entity,
-                entity_id=row.id,
-                partner_id=partner_id_of(row),
-                after=audit.snapshot(row),
-            )
+            record(actor, row, None)
             return "created"
         before = audit.snapshot(existing)
         changed = {k: v for k, v in values.items() if getattr(existing, k) != v}
@@ -213,16 +218,7 @@ def _upsert(
             else:
                 setattr(existing, key, value)
         session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="import",
-            entity=entity,
-            entity_id=existing.id,
-            partner_id=partner_id_of(existing),
-            before=before,
-            after=audit.snapshot(existing),
-        )
+        record(actor, existing, before)
         return "updated"
 
     return apply
@@ -332,63 +328,64 @@ def _site_of(session: Session, row: Row, problems: list[FieldProblem]) -> Site |
     return site  # type: ignore[no-any-return]
 
 
-def _plan_sites(session: Session, rows: list[Row], problems: list[FieldProblem]) -> list[Apply]:
-    plan: list[Apply] = []
-    seen: set[str] = set()
-    for row in rows:
-        ref = _require(row, "external_ref", problems)
-        data = _clean(row.values, "sites")
-        data.pop("partner_ref", None)
-        parsed = _validate(schemas.SiteIn, data, row, problems)
-        partner = _partner_of(session, row, problems)
-        if (
-            ref is None
-            or parsed is None
-            or partner is None
-            or _seen_twice(ref, seen, row, "external_ref", problems)
-        ):
-            continue
-        existing, synthetic = _by_ref(session, Site, ref)
-        values = parsed.model_dump(exclude_none=True) | {
-            "partner_id": partner.id,
-            "external_ref": ref,
-        }
-        if synthetic:
-            del values["external_ref"]
-        plan.append(_upsert(session, Site, existing, values, "site", lambda s: s.partner_id))
-    return plan
-
-
-def _plan_capabilities(
-    session: Session, rows: list[Row], problems: list[FieldProblem]
+def _plan_owned(
+    session: Session,
+    rows: list[Row],
+    problems: list[FieldProblem],
+    *,
+    kind: str,
+    parent_ref: str,
+    parent_of: Callable[[Session, Row, list[FieldProblem]], Any],
+    owner: Callable[[Any], dict[str, int]],
+    schema: type[BaseModel],
+    model: type[Any],
+    entity: str,
 ) -> list[Apply]:
+    """Sites and capabilities: rows named by their own ``external_ref``, each under a parent row
+    (a partner, a site) that ``parent_ref`` names and ``owner`` turns into their keys."""
     plan: list[Apply] = []
     seen: set[str] = set()
     for row in rows:
         ref = _require(row, "external_ref", problems)
-        data = _clean(row.values, "capabilities")
-        data.pop("site_ref", None)
-        parsed = _validate(schemas.CapabilityIn, data, row, problems)
-        site = _site_of(session, row, problems)
+        data = _clean(row.values, kind)
+        data.pop(parent_ref, None)
+        parsed = _validate(schema, data, row, problems)
+        parent = parent_of(session, row, problems)
         if (
             ref is None
             or parsed is None
-            or site is None
+            or parent is None
             or _seen_twice(ref, seen, row, "external_ref", problems)
         ):
             continue
-        existing, synthetic = _by_ref(session, Capability, ref)
-        values = parsed.model_dump(exclude_none=True) | {
-            "partner_id": site.partner_id,
-            "site_id": site.id,
-            "external_ref": ref,
-        }
+        existing, synthetic = _by_ref(session, model, ref)
+        values = parsed.model_dump(exclude_none=True) | owner(parent) | {"external_ref": ref}
         if synthetic:
             del values["external_ref"]
-        plan.append(
-            _upsert(session, Capability, existing, values, "capability", lambda c: c.partner_id)
-        )
+        plan.append(_upsert(session, model, existing, values, entity, lambda r: r.partner_id))
     return plan
+
+
+_plan_sites = partial(
+    _plan_owned,
+    kind="sites",
+    parent_ref="partner_ref",
+    parent_of=_partner_of,
+    owner=lambda partner: {"partner_id": partner.id},
+    schema=schemas.SiteIn,
+    model=Site,
+    entity="site",
+)
+_plan_capabilities = partial(
+    _plan_owned,
+    kind="capabilities",
+    parent_ref="site_ref",
+    parent_of=_site_of,
+    owner=lambda site: {"partner_id": site.partner_id, "site_id": site.id},
+    schema=schemas.CapabilityIn,
+    model=Capability,
+    entity="capability",
+)
 
 
 def _plan_certifications(

@@ -301,19 +301,14 @@ def partner_status(
     request: Request, session: SessionDep, actor: ActorDep, form: FormDep, partner_id: int
 ) -> Response:
     data = fields(form)
-    return _detail_or_error(
-        request,
-        session,
-        actor,
-        partner_id,
-        lambda: service.change_status(
-            session,
-            actor=actor,
-            partner_id=partner_id,
-            new_status=str(data.get("status", "")),
-            reason=data.get("reason"),
-        ),
-    )
+    status, reason = str(data.get("status", "")), data.get("reason")
+
+    def change() -> None:
+        service.change_status(
+            session, actor=actor, partner_id=partner_id, new_status=status, reason=reason
+        )
+
+    return _detail_or_error(request, session, actor, partner_id, change)
 
 
 @router.post("/partners/{partner_id}/delete")
