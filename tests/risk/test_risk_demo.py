@@ -11,8 +11,14 @@ from sqlalchemy import Engine, func, select
 
 from cofab.db.session import unit_of_work
 from cofab.demo.loader import load_case
-from cofab.partners.models import Partner
-from cofab.risk.models import ContingencyPlan, Risk, TransitionPlan
+from cofab.partners.models import Partner, Site
+from cofab.risk.models import (
+    ContingencyPlan,
+    ContingencyStep,
+    Risk,
+    SiteRecovery,
+    TransitionPlan,
+)
 
 OTHER_DEMOS = (
     "selection_demo",
@@ -43,20 +49,26 @@ def test_risk_demo_per_case(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> 
     with unit_of_work(engine) as session:
         counts = [
             session.execute(select(func.count()).select_from(m)).scalar_one()
-            for m in (Risk, ContingencyPlan, TransitionPlan)
+            for m in (Risk, ContingencyPlan, TransitionPlan, SiteRecovery, ContingencyStep)
         ]
         load_case(session, "electronics", today=today)  # a second load adds nothing
         again = [
             session.execute(select(func.count()).select_from(m)).scalar_one()
-            for m in (Risk, ContingencyPlan, TransitionPlan)
+            for m in (Risk, ContingencyPlan, TransitionPlan, SiteRecovery, ContingencyStep)
         ]
-        assert counts == again == [4, 2, 1]
+        assert counts == again == [4, 2, 1, 5, 6]
 
         cells = session.execute(select(Risk).where(Risk.external_ref == "DEMO-RSK-A1")).scalar_one()
         jv = session.get(Partner, cells.partner_id)
         assert jv is not None and jv.name_en == "Nordic Cell Power JV"
         assert "26 weeks" in cells.title and cells.inherent_score == 15
         assert len(cells.mitigations) == 2 and cells.unit_id is not None
+        jv_ttr = session.execute(
+            select(SiteRecovery.ttr_weeks)
+            .join(Site, Site.id == SiteRecovery.site_id)
+            .where(Site.partner_id == jv.id)
+        ).scalar_one()
+        assert jv_ttr == 26.0
 
         plans = {p.title: p for p in session.execute(select(ContingencyPlan)).scalars()}
         assert not plans["Fill-finish moves to Basel"].is_untested(today)  # drilled 100 days ago

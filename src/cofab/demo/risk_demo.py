@@ -26,8 +26,17 @@ from sqlalchemy.orm import Session
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.partners.models import Site
 from cofab.risk import service
+from cofab.risk.activation import add_step
 from cofab.risk.models import ContingencyPlan, Risk, TransitionPlan
-from cofab.risk.schemas import DrillIn, MitigationIn, PlanCreate, RiskCreate, TransitionCreate
+from cofab.risk.schemas import (
+    DrillIn,
+    MitigationIn,
+    PlanCreate,
+    RiskCreate,
+    StepIn,
+    TransitionCreate,
+)
+from cofab.risk.site_recovery import set_site_ttr, stored
 
 # case -> risks: (ref, partner ref, title, category, family, cause, event, consequence,
 #                 likelihood, impact, residual (l, i) or None, owner, mitigations)
@@ -135,6 +144,28 @@ PLANS: dict[str, list[tuple[Any, ...]]] = {
     ],
 }
 
+# case -> declared times to recover: (partner ref, site name, weeks); the live TTS network
+# reads them per site (the JV cell plant's 26 weeks is the automotive case's exposure)
+SITE_TTR: dict[str, list[tuple[str, str, float]]] = {
+    "automotive": [("A-NCP", "Skellefteå Gigafactory", 26.0)],
+    "pharma": [("P-IBL", "송도 충전·포장 라인", 20.0), ("P-BFF", "Stein Site", 12.0)],
+    "electronics": [("E-SZE", "Longhua Campus", 10.0), ("E-SGP", "Binh Duong Plant 1", 8.0)],
+}
+
+# plan title -> switch-over steps: (title, owner, partner ref whose users do it or None, days)
+STEPS: dict[str, list[tuple[str, str, str | None, int]]] = {
+    "Fill-finish moves to Basel": [
+        ("Release the qualified vial batches at Stein", "QA head", "P-BFF", 5),
+        ("File the site variation with the regulator", "Regulatory affairs", None, 10),
+        ("Ship the filled vials from Stein", "Supply planning", "P-BFF", 7),
+    ],
+    "Smartphones move from Shenzhen to Saigon": [
+        ("Move the test fixtures to Binh Duong", "NPI lead", "E-SGP", 14),
+        ("Run the first-article build", "Quality engineer", "E-SGP", 7),
+        ("Re-route the carriers to Saigon", "Logistics", None, 3),
+    ],
+}
+
 # case -> the partner whose exit is under way (a transition plan)
 EXITS: dict[str, tuple[str, str]] = {
     "electronics": ("E-TBP", "Suspended for repeated battery-pack swelling; §5.2 termination."),
@@ -215,6 +246,18 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
                 drill_every_days=every,
             ),
         )
+        for step_title, owner, step_partner, days in STEPS.get(title, []):
+            add_step(
+                session,
+                actor=SYSTEM_ACTOR,
+                plan_id=plan.id,
+                data=StepIn(
+                    title=step_title,
+                    owner=owner,
+                    partner_id=refs.get(f"DEMO-{step_partner}") if step_partner else None,
+                    planned_days=days,
+                ),
+            )
         if drilled is not None:
             service.record_drill(
                 session,
@@ -223,6 +266,12 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
                 data=DrillIn(held_on=today - timedelta(days=drilled)),
                 today=today,
             )
+    declared = stored(session)
+    for partner_ref, site_name, weeks in SITE_TTR.get(case_name, []):
+        partner_id = refs.get(f"DEMO-{partner_ref}")
+        site_id = _site(session, partner_id, site_name) if partner_id is not None else None
+        if site_id is not None and site_id not in declared:
+            set_site_ttr(session, actor=SYSTEM_ACTOR, site_id=site_id, ttr_weeks=weeks)
     exit_case = EXITS.get(case_name)
     if exit_case is not None:
         partner_id = refs.get(f"DEMO-{exit_case[0]}")

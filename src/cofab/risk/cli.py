@@ -113,7 +113,7 @@ def tts_command(
         bool, typer.Option("--live", help="The partner registry's network instead of a file")
     ] = False,
     ttr: Annotated[
-        float, typer.Option("--ttr", help="With --live: weeks to recover for every site")
+        float, typer.Option("--ttr", help="With --live: weeks to recover of a site without its own")
     ] = 8.0,
 ) -> None:
     """Time to survive and performance impact for every site and partner, worst first."""
