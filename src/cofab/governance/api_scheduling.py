@@ -4,6 +4,7 @@ calendars)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, Literal
 
@@ -15,6 +16,7 @@ from cofab.core.errors import FieldProblem, ValidationFailed
 from cofab.core.web import ApiActor, DbSession
 from cofab.governance import scheduling as engine
 from cofab.governance import scheduling_service as svc
+from cofab.governance.api_writes import renamed
 from cofab.governance.scheduling_models import Holiday
 
 router = APIRouter(prefix="/api/v1/governance", tags=["governance"])
@@ -139,43 +141,34 @@ def _data(body: HoursIn) -> svc.HoursInput:
     return svc.HoursInput(body.hours, tuple(body.weekdays), body.holiday_country, body.timezone)
 
 
-@router.get("/hours/users/{user_id}")
-def get_user_hours(session: DbSession, actor: ApiActor, user_id: int) -> dict[str, Any]:
-    return _hours_document(svc.hours_row(session, actor, "user", user_id))
+HoursSetter = Callable[..., None]
 
 
-@router.put("/hours/users/{user_id}")
-def put_user_hours(
-    session: DbSession, actor: ApiActor, user_id: int, body: HoursIn
-) -> dict[str, Any]:
-    svc.set_user_hours(session, actor=actor, user_id=user_id, data=_data(body))
-    return _hours_document(svc.hours_row(session, actor, "user", user_id))
+def _hours_routes(kind: Literal["user", "site", "contact"], setter: HoursSetter) -> None:
+    """GET and PUT /hours/<kind>s/{<kind>_id}: the stored hours (or the defaults) and their
+    change, the same for users, sites and contacts but for who may change them (the setter)."""
+    param = f"{kind}_id"
+
+    def get_hours(session: DbSession, actor: ApiActor, owner_id: int) -> dict[str, Any]:
+        return _hours_document(svc.hours_row(session, actor, kind, owner_id))
+
+    def put_hours(
+        session: DbSession, actor: ApiActor, owner_id: int, body: HoursIn
+    ) -> dict[str, Any]:
+        setter(session, actor=actor, data=_data(body), **{param: owner_id})
+        return _hours_document(svc.hours_row(session, actor, kind, owner_id))
+
+    get_hours.__name__, put_hours.__name__ = f"get_{kind}_hours", f"put_{kind}_hours"
+    path = f"/hours/{kind}s/{{{param}}}"
+    for method, handler in (("GET", get_hours), ("PUT", put_hours)):
+        router.add_api_route(
+            path, renamed(handler, param, "owner_id"), methods=[method], name=handler.__name__
+        )
 
 
-@router.get("/hours/sites/{site_id}")
-def get_site_hours(session: DbSession, actor: ApiActor, site_id: int) -> dict[str, Any]:
-    return _hours_document(svc.hours_row(session, actor, "site", site_id))
-
-
-@router.put("/hours/sites/{site_id}")
-def put_site_hours(
-    session: DbSession, actor: ApiActor, site_id: int, body: HoursIn
-) -> dict[str, Any]:
-    svc.set_site_hours(session, actor=actor, site_id=site_id, data=_data(body))
-    return _hours_document(svc.hours_row(session, actor, "site", site_id))
-
-
-@router.get("/hours/contacts/{contact_id}")
-def get_contact_hours(session: DbSession, actor: ApiActor, contact_id: int) -> dict[str, Any]:
-    return _hours_document(svc.hours_row(session, actor, "contact", contact_id))
-
-
-@router.put("/hours/contacts/{contact_id}")
-def put_contact_hours(
-    session: DbSession, actor: ApiActor, contact_id: int, body: HoursIn
-) -> dict[str, Any]:
-    svc.set_contact_hours(session, actor=actor, contact_id=contact_id, data=_data(body))
-    return _hours_document(svc.hours_row(session, actor, "contact", contact_id))
+_hours_routes("user", svc.set_user_hours)
+_hours_routes("site", svc.set_site_hours)
+_hours_routes("contact", svc.set_contact_hours)
 
 
 def _holiday(row: Holiday) -> dict[str, Any]:

@@ -65,3 +65,19 @@ def add_write_routes(router: APIRouter, routes: list[WriteRoute]) -> None:
             status_code=route.status_code,
             name=route.name,
         )
+
+
+def renamed(func: Callable[..., Any], new: str, old: str) -> Callable[..., Any]:
+    """``func`` with its parameter ``old`` shown to FastAPI as ``new`` (a path's own name such
+    as ``site_id``), so one handler serves several paths with their real parameter names."""
+    signature = inspect.signature(func, eval_str=True)
+    params = [p.replace(name=new) if p.name == old else p for p in signature.parameters.values()]
+
+    def wrapper(**kwargs: Any) -> Any:
+        kwargs[old] = kwargs.pop(new)
+        return func(**kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper

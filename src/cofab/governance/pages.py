@@ -235,6 +235,35 @@ def committee_page(
     return _committee_page(request, session, actor, committee_id)
 
 
+def _form_write(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    form: Any,
+    *,
+    lookup: Callable[[], object],
+    back: str,
+    page: Callable[[dict[str, Any], int], HTMLResponse],
+    act: Callable[[dict[str, Any]], object],
+    form_name: str = "",
+) -> Response:
+    """One page form on a committee or a meeting: the record first (another partner's answers
+    404 before any field is read), then the write; a refusal shows the page again with what
+    was typed and the field messages."""
+    lookup()
+    guards.ensure_writer(actor)
+    data = fields(form)
+
+    def write() -> str:
+        act(data)
+        return back
+
+    def again(error: dict[str, Any], status: int) -> HTMLResponse:
+        return page({"form": data, "form_name": form_name, **error}, status)
+
+    return _attempt(session, request, write, again)
+
+
 def _committee_write(
     request: Request,
     session: Session,
@@ -243,21 +272,18 @@ def _committee_write(
     form: Any,
     act: Callable[[dict[str, Any]], object],
 ) -> Response:
-    service.get_committee(session, actor=actor, committee_id=committee_id)  # 404 first
-    guards.ensure_writer(actor)
-    data = fields(form)
-
-    def write() -> str:
-        act(data)
-        return f"/governance/committees/{committee_id}"
-
-    def again(error: dict[str, Any], status: int) -> HTMLResponse:
-        extra = {"form": data, **error}
-        return _committee_page(
+    return _form_write(
+        request,
+        session,
+        actor,
+        form,
+        lookup=lambda: service.get_committee(session, actor=actor, committee_id=committee_id),
+        back=f"/governance/committees/{committee_id}",
+        page=lambda extra, status: _committee_page(
             request, session, actor, committee_id, extra=extra, status_code=status
-        )
-
-    return _attempt(session, request, write, again)
+        ),
+        act=act,
+    )
 
 
 @router.post("/governance/committees/{committee_id}/members", response_model=None)
@@ -346,19 +372,19 @@ def _meeting_write(
     name: str,
     act: Callable[[dict[str, Any]], object],
 ) -> Response:
-    service.get_meeting(session, actor=actor, meeting_id=meeting_id)  # 404 first
-    guards.ensure_writer(actor)
-    data = fields(form)
-
-    def write() -> str:
-        act(data)
-        return f"/governance/meetings/{meeting_id}#{name}"
-
-    def again(error: dict[str, Any], status: int) -> HTMLResponse:
-        extra = {"form": data, "form_name": name, **error}
-        return _meeting_page(request, session, actor, meeting_id, extra=extra, status_code=status)
-
-    return _attempt(session, request, write, again)
+    return _form_write(
+        request,
+        session,
+        actor,
+        form,
+        lookup=lambda: service.get_meeting(session, actor=actor, meeting_id=meeting_id),
+        back=f"/governance/meetings/{meeting_id}#{name}",
+        page=lambda extra, status: _meeting_page(
+            request, session, actor, meeting_id, extra=extra, status_code=status
+        ),
+        act=act,
+        form_name=name,
+    )
 
 
 MEETING_FORMS: dict[str, tuple[type[Any], Callable[..., object]]] = {
