@@ -110,12 +110,18 @@ def test_refresh_makes_a_linked_version_and_compare_explains_the_move(
     assert kinds[("unit_cost", f"{SITE_B} · F1")] == (16.0, 1.0)
     # fixed cost = 5 % of a month of capacity at the unit price: 0.05 × 16 × 100 → 0.05 × 1 × 100
     assert kinds[("fixed_cost", SITE_B)] == (80.0, 5.0)
-    assert [o["subject"] for o in diff["origins"]] == [f"unit_cost: {SITE_B} · F1"]
+    # A has no contract: its generated price now sits among the live ones, in their currency:
+    # B's 1 USD ÷ KR index 1.6 = 0.625 per index point × VN index 0.9 = 0.5625
+    assert kinds[("unit_cost", f"{SITE_A} · F1")] == (9.0, 0.5625)
+    origins = {o["subject"]: o for o in diff["origins"]}
+    assert set(origins) == {f"unit_cost: {SITE_A} · F1", f"unit_cost: {SITE_B} · F1"}
+    assert origins[f"unit_cost: {SITE_B} · F1"]["after"]["live"] is True
+    assert origins[f"unit_cost: {SITE_A} · F1"]["after"]["live"] is False
     moved = {row["site"]: row for row in diff["allocation"]}
+    # B now costs 1/0.99 + 0.5 freight a good unit, A 0.5625/0.99 + ~1.93: B runs full
     assert (moved[SITE_B]["before"], moved[SITE_B]["after"]) == pytest.approx((102, 198))
     assert moved[SITE_A]["delta"] == pytest.approx(-96)
     assert {r["kind"] for r in moved[SITE_B]["reasons"]} == {"unit_cost", "fixed_cost"}
-    assert moved[SITE_A]["reasons"] == [] and moved[SITE_A]["elsewhere"]
 
     one = client.get("/api/v1/plans/compare/inputs", params=[("ids", first["id"])])
     assert one.status_code == 422

@@ -18,7 +18,9 @@ What is neither entered nor live is generated, always the same way:
   one is the bottleneck), converted to a month (day × 30.4, week × 52 / 12, quarter / 3,
   year / 12), unless a capacity declaration covers the month. Region = the site's country;
 - currency: the currency most live contract prices use, else ``REGISTRY_CURRENCY``;
-- unit cost: ``BASE_UNIT_COST`` × a country cost index (``COUNTRY_COST_INDEX``, 1.4 if unlisted);
+- unit cost: a base × a country cost index (``COUNTRY_COST_INDEX``, 1.4 if unlisted); the base
+  is the live contract prices' average per index point (``_default_base``), else
+  ``BASE_UNIT_COST``;
 - fixed engagement cost: ``FIXED_COST_SHARE`` of one month of the site's capacity at its unit cost;
 - defect rate: ``DEFAULT_DEFECT_RATE``;
 - markets: the ones entered, else the demand forecast's, else ``DEFAULT_MARKETS`` (Korea, United
@@ -47,6 +49,7 @@ from cofab.partners.models import Capability, Partner, PartnerStatus, PartnerTyp
 from cofab.planning.live_data import (
     DeclaredCapacity,
     LiveData,
+    PriceTerms,
     cheapest_lanes,
     defect_rate,
     entry,
@@ -128,6 +131,10 @@ LIVE_PRICE_FIRST = N_(
 )
 DEFAULT_PRICE = N_(
     "No active contract with price tiers: {base} × country cost index {index} ({country})"
+)
+DEFAULT_PRICE_FROM_LIVE = N_(
+    "No active contract with price tiers: {base} {currency} (the live contract prices per point "
+    "of country cost index, averaged) × country cost index {index} ({country})"
 )
 DEFAULT_PRICE_CURRENCY = N_(
     "The contract prices in {currency}, the scenario in {scenario_currency} (not converted): "
@@ -375,6 +382,7 @@ def build_from_registry(
     for product, family in products:
         family_products[family].append(product)
     currency = _currency(live)
+    live_base = _default_base(rows, live, currency, families)
     inputs: list[dict[str, Any]] = []
     names = [site.name for _p, site, _c in rows]
     sites: list[dict[str, Any]] = []
@@ -392,7 +400,7 @@ def build_from_registry(
         for family in sorted(capacity):
             inputs.append(_capacity_entry(site_id, family, site_declared.get(family), gaps))
         unit_cost, price_entries = _unit_costs(
-            partner, site, site_id, sorted(capacity), family_products, live, currency
+            partner, site, site_id, sorted(capacity), family_products, live, currency, live_base
         )
         inputs.extend(price_entries)
         mean_unit = sum(unit_cost.values()) / len(unit_cost) if unit_cost else BASE_UNIT_COST
@@ -475,6 +483,32 @@ def _capacity_entry(
     return entry("capacity", subject, True, LIVE_CAPACITY, {"ids": ids}, declared.as_of)
 
 
+def _live_price(terms: PriceTerms, family: str) -> tuple[float, float, float | None]:
+    """(tier floor, unit price, monthly target) for one family under the tier rule."""
+    target = terms.monthly_targets.get(family)
+    floor, price = tier_price(terms.tiers, target if target is not None else 0.0)
+    return floor, price, target
+
+
+def _default_base(
+    rows: list[tuple[Partner, Site, dict[str, float]]],
+    live: LiveData,
+    currency: str,
+    families: list[str],
+) -> float | None:
+    """The price per point of country cost index that generated prices use: the average over
+    the sites priced by a live contract in the scenario's currency (so a default sits among
+    the live prices, in the same currency); None when no site is (then ``BASE_UNIT_COST``)."""
+    points: list[float] = []
+    for partner, site, _caps in rows:
+        terms = live.prices.get(partner.id)
+        if terms is None or terms.currency != currency:
+            continue
+        index = COUNTRY_COST_INDEX.get(site.country, 1.4)
+        points.extend(_live_price(terms, family)[1] / index for family in families)
+    return sum(points) / len(points) if points else None
+
+
 def _unit_costs(
     partner: Partner,
     site: Site,
@@ -483,9 +517,11 @@ def _unit_costs(
     family_products: dict[str, list[str]],
     live: LiveData,
     currency: str,
+    live_base: float | None,
 ) -> tuple[dict[str, float], list[dict[str, Any]]]:
     index = COUNTRY_COST_INDEX.get(site.country, 1.4)
-    generated = round(BASE_UNIT_COST * index, 4)
+    base = BASE_UNIT_COST if live_base is None else round(live_base, 4)
+    generated = round(base * index, 4)
     terms = live.prices.get(partner.id)
     out: dict[str, float] = {}
     entries: list[dict[str, Any]] = []
@@ -494,18 +530,19 @@ def _unit_costs(
         if terms is None or terms.currency != currency:
             price = generated
             params: dict[str, Any] = {
-                "base": BASE_UNIT_COST,
+                "base": f"{base:,.4f}".rstrip("0").rstrip("."),
                 "index": index,
                 "country": site.country,
+                "currency": currency,
             }
             if terms is None:
-                entries.append(entry("unit_cost", subject, False, DEFAULT_PRICE, params))
+                message = DEFAULT_PRICE if live_base is None else DEFAULT_PRICE_FROM_LIVE
+                entries.append(entry("unit_cost", subject, False, message, params))
             else:
                 params |= {"currency": terms.currency, "scenario_currency": currency}
                 entries.append(entry("unit_cost", subject, False, DEFAULT_PRICE_CURRENCY, params))
         else:
-            target = terms.monthly_targets.get(family)
-            floor, price = tier_price(terms.tiers, target if target is not None else 0.0)
+            floor, price, target = _live_price(terms, family)
             params = {
                 "contract": terms.contract_title,
                 "version": terms.version,
