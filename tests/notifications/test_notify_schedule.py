@@ -122,3 +122,16 @@ def test_the_cli_shows_and_sets_the_schedule(
     monkeypatch.setenv("COFAB_LANG", "ko")
     off = runner.invoke(app, ["schedule", "--off"])
     assert off.exit_code == 0 and "예약되어 있지 않습니다" in off.output
+
+
+def test_the_admin_page_shows_the_schedule(world: World, engine: Engine, base_url: str) -> None:
+    from tests.conftest import login
+
+    admin = login(base_url, world.users["admin"])
+    assert "not scheduled" in admin.get("/notifications").text
+    with unit_of_work(engine) as session:
+        schedule.set_schedule(
+            session, actor=SYSTEM_ACTOR, local_time="06:30", timezone="Asia/Seoul"
+        )
+    page = admin.get("/notifications").text
+    assert "Daily scan and digest at 06:30 (Asia/Seoul)" in page

@@ -15,7 +15,7 @@ from cofab.core.errors import CofabError
 from cofab.core.forms import FormDep, fields
 from cofab.core.i18n import N_, translate
 from cofab.core.web import DbSession, error_context, page_actor, render
-from cofab.notifications import service, views
+from cofab.notifications import schedule, service, views
 from cofab.notifications.models import CHANNELS, EVENT_KINDS
 
 router = APIRouter(include_in_schema=False)
@@ -99,6 +99,7 @@ def notifications(request: Request, session: DbSession, actor: ActorDep) -> HTML
         "notes": [views.notification_read(n, locale) for n in rows],
         "emails": service.list_emails(session, actor=actor) if actor.role == "admin" else [],
         "is_admin": actor.role == "admin",
+        "schedule": schedule.view(session) if actor.role == "admin" else None,
     }
     return render(request, "notifications/notifications.html", context)
 
