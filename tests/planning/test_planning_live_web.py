@@ -94,13 +94,20 @@ def test_refresh_makes_a_linked_version_and_compare_explains_the_move(
         shipped[flow["site"]] += flow["qty"]
     assert shipped == pytest.approx({SITE_A: 198, SITE_B: 102})
 
+    # both partners sign: A at 12 (dearer than its generated 9), B at 1 (cheaper than 16)
+    price_contract(engine, world.partner_a, "12")
     price_contract(engine, world.partner_b, "1")
     response = client.post(f"/api/v1/plans/{first['id']}/refresh")
     assert response.status_code == 201, response.text
     second = response.json()
     assert (second["parent_id"], second["version"]) == (first["id"], 2)
     assert second["input"]["periods"] == ["2027-01", "2027-02"]
-    assert {s["id"]: s["unit_cost"]["F1"] for s in second["input"]["sites"]}[SITE_B] == 1.0
+    units = {s["id"]: s["unit_cost"]["F1"] for s in second["input"]["sites"]}
+    assert units == {SITE_A: 12.0, SITE_B: 1.0}
+    # generated money follows the live prices' scale: base = mean(12/0.9, 1/1.6) per index
+    # point = 6.979…, ÷ 10 → the default penalty 1,000 becomes 697.9
+    scale = (12 / 0.9 + 1 / 1.6) / 2 / 10
+    assert second["input"]["markets"][0]["unmet_penalty"] == pytest.approx(1000 * scale, abs=1e-3)
     solved(client, engine, second["id"])
 
     diff = client.get(
@@ -108,20 +115,25 @@ def test_refresh_makes_a_linked_version_and_compare_explains_the_move(
     ).json()
     kinds = {(c["kind"], c["subject"]): (c["before"], c["after"]) for c in diff["inputs"]}
     assert kinds[("unit_cost", f"{SITE_B} · F1")] == (16.0, 1.0)
+    assert kinds[("unit_cost", f"{SITE_A} · F1")] == (9.0, 12.0)
     # fixed cost = 5 % of a month of capacity at the unit price: 0.05 × 16 × 100 → 0.05 × 1 × 100
     assert kinds[("fixed_cost", SITE_B)] == (80.0, 5.0)
-    # A has no contract: its generated price now sits among the live ones, in their currency:
-    # B's 1 USD ÷ KR index 1.6 = 0.625 per index point × VN index 0.9 = 0.5625
-    assert kinds[("unit_cost", f"{SITE_A} · F1")] == (9.0, 0.5625)
+    # KR → KR is 0 km: freight 0.5 → 0.5 × scale
+    assert kinds[("lane.unit_cost", f"{SITE_B} → KR")] == pytest.approx(
+        (0.5, 0.5 * scale), abs=1e-4
+    )
     origins = {o["subject"]: o for o in diff["origins"]}
-    assert set(origins) == {f"unit_cost: {SITE_A} · F1", f"unit_cost: {SITE_B} · F1"}
+    assert origins[f"unit_cost: {SITE_B} · F1"]["before"]["live"] is False
     assert origins[f"unit_cost: {SITE_B} · F1"]["after"]["live"] is True
-    assert origins[f"unit_cost: {SITE_A} · F1"]["after"]["live"] is False
     moved = {row["site"]: row for row in diff["allocation"]}
-    # B now costs 1/0.99 + 0.5 freight a good unit, A 0.5625/0.99 + ~1.93: B runs full
+    # B now costs 1/0.99 + 0.35 freight a good unit, A 12/0.99 + more: B runs full
     assert (moved[SITE_B]["before"], moved[SITE_B]["after"]) == pytest.approx((102, 198))
     assert moved[SITE_A]["delta"] == pytest.approx(-96)
-    assert {r["kind"] for r in moved[SITE_B]["reasons"]} == {"unit_cost", "fixed_cost"}
+    assert {r["kind"] for r in moved[SITE_B]["reasons"]} == {
+        "unit_cost",
+        "fixed_cost",
+        "lane.unit_cost",
+    }
 
     one = client.get("/api/v1/plans/compare/inputs", params=[("ids", first["id"])])
     assert one.status_code == 422

@@ -27,6 +27,9 @@ What is neither entered nor live is generated, always the same way:
   States, Europe). A market without a demand figure or forecast gets ``demand_share`` of the
   chosen sites' monthly capacity of each family, split evenly over the markets (and over the
   family's products); unmet penalty ``DEFAULT_UNMET_PENALTY`` per unit;
+- generated freight and unmet penalties are multiplied by the price base ÷ ``BASE_UNIT_COST``
+  when live prices set the base, so every generated figure is in the scenario's currency at
+  the scale of its prices;
 - lanes: the ones entered, else the lane master's, else site to market with freight =
   ``FREIGHT_BASE`` + ``FREIGHT_PER_KM`` × great circle distance and lead time = 1 day + distance
   / ``KM_PER_DAY``. Unknown coordinates count as ``UNKNOWN_DISTANCE_KM``.
@@ -432,9 +435,15 @@ def build_from_registry(
         )
     if not sites:
         return None
-    markets, market_entries = _markets(request, live, products, sites, periods, from_forecast)
+    # generated money (freight, unmet penalty) at the scale of the prices, in their currency
+    scale = 1.0 if live_base is None else live_base / BASE_UNIT_COST
+    markets, market_entries = _markets(
+        request, live, products, sites, periods, from_forecast, scale
+    )
     inputs.extend(market_entries)
-    lanes, lane_entries = _lanes(request, live, sites, site_refs, site_places, markets, currency)
+    lanes, lane_entries = _lanes(
+        request, live, sites, site_refs, site_places, markets, currency, scale
+    )
     inputs.extend(lane_entries)
     document: dict[str, Any] = {
         "name": request.name,
@@ -596,6 +605,7 @@ def _markets(
     sites: list[dict[str, Any]],
     periods: list[str],
     from_forecast: bool,
+    scale: float = 1.0,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     wanted = set(periods)
     forecast: dict[str, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
@@ -646,8 +656,8 @@ def _markets(
             entries.append(entry("demand", spec.id, False, DEFAULT_DEMAND, share))
         penalty = spec.unmet_penalty
         if penalty is None:
-            penalty = DEFAULT_UNMET_PENALTY
-            params = {"penalty": f"{DEFAULT_UNMET_PENALTY:,.0f}"}
+            penalty = round(DEFAULT_UNMET_PENALTY * scale, 4)
+            params = {"penalty": f"{penalty:,.0f}"}
             entries.append(entry("unmet_penalty", spec.id, False, DEFAULT_PENALTY, params))
         markets.append(
             {"id": spec.id, "region": spec.region, "demand": demand, "unmet_penalty": penalty}
@@ -663,6 +673,7 @@ def _lanes(
     site_places: dict[str, tuple[float, float] | None],
     markets: list[dict[str, Any]],
     currency: str,
+    scale: float = 1.0,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     if request.lanes is not None:
         entered = [dict(lane) for lane in request.lanes]
@@ -705,11 +716,15 @@ def _lanes(
                 {
                     "site": site_doc["id"],
                     "market": market_id,
-                    "unit_cost": round(FREIGHT_BASE + FREIGHT_PER_KM * km, 4),
+                    "unit_cost": round((FREIGHT_BASE + FREIGHT_PER_KM * km) * scale, 4),
                     "lead_time_days": round(1 + km / KM_PER_DAY, 1),
                 }
             )
-            params = {"base": FREIGHT_BASE, "per_km": FREIGHT_PER_KM, "km": f"{km:,.0f}"}
+            params = {
+                "base": f"{FREIGHT_BASE * scale:,.4g}",
+                "per_km": f"{FREIGHT_PER_KM * scale:,.4g}",
+                "km": f"{km:,.0f}",
+            }
             entries.append(entry("lane", subject, False, DEFAULT_LANE, params))
     return lanes, entries
 
