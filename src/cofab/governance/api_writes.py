@@ -5,6 +5,8 @@ function whose keyword is the path's own parameter name (``meeting_id=…``, ``d
 answer is what the service returns, shaped by the row's response model. The signature FastAPI
 reads is built from the row, so the OpenAPI names, the body models (and the isolation sweeps'
 sample bodies, keyed by model name) stay those of the hand-written handlers this replaces.
+``renamed`` lets one handler serve the user/site/contact paths of working hours (API and pages)
+under each path's own parameter name.
 """
 
 from __future__ import annotations

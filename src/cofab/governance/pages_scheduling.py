@@ -24,6 +24,7 @@ from cofab.core.i18n import N_
 from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.governance import scheduling as engine
 from cofab.governance import scheduling_service as svc
+from cofab.governance.api_writes import renamed
 from cofab.partners.models import Contact, Partner
 
 router = APIRouter(include_in_schema=False)
@@ -297,32 +298,31 @@ def save_hours(request: Request, session: DbSession, actor: ActorDep, form: Form
     return _save_hours(request, session, actor, form, "user", actor.user_id)
 
 
-@router.get("/governance/hours/sites/{site_id}", response_class=HTMLResponse)
-def site_hours_page(
-    request: Request, session: DbSession, actor: ActorDep, site_id: int
-) -> HTMLResponse:
-    return _hours_page(request, session, actor, "site", site_id)
+def _owner_hours_routes(kind: Literal["site", "contact"]) -> None:
+    """GET/POST /governance/hours/<kind>s/{<kind>_id}: a site's or a contact's hours form (the
+    same page as one's own, for another owner of hours)."""
+    param = f"{kind}_id"
+
+    def page(request: Request, session: DbSession, actor: ActorDep, owner_id: int) -> Response:
+        return _hours_page(request, session, actor, kind, owner_id)
+
+    def save(
+        request: Request, session: DbSession, actor: ActorDep, form: FormDep, owner_id: int
+    ) -> Response:
+        return _save_hours(request, session, actor, form, kind, owner_id)
+
+    page.__name__, save.__name__ = f"{kind}_hours_page", f"save_{kind}_hours"
+    path = f"/governance/hours/{kind}s/{{{param}}}"
+    router.add_api_route(
+        path, renamed(page, param, "owner_id"), methods=["GET"], response_class=HTMLResponse
+    )
+    router.add_api_route(
+        path, renamed(save, param, "owner_id"), methods=["POST"], response_model=None
+    )
 
 
-@router.post("/governance/hours/sites/{site_id}", response_model=None)
-def save_site_hours(
-    request: Request, session: DbSession, actor: ActorDep, form: FormDep, site_id: int
-) -> Response:
-    return _save_hours(request, session, actor, form, "site", site_id)
-
-
-@router.get("/governance/hours/contacts/{contact_id}", response_class=HTMLResponse)
-def contact_hours_page(
-    request: Request, session: DbSession, actor: ActorDep, contact_id: int
-) -> HTMLResponse:
-    return _hours_page(request, session, actor, "contact", contact_id)
-
-
-@router.post("/governance/hours/contacts/{contact_id}", response_model=None)
-def save_contact_hours(
-    request: Request, session: DbSession, actor: ActorDep, form: FormDep, contact_id: int
-) -> Response:
-    return _save_hours(request, session, actor, form, "contact", contact_id)
+_owner_hours_routes("site")
+_owner_hours_routes("contact")
 
 
 # ---- holidays --------------------------------------------------------------------------------
