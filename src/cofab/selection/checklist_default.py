@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cofab.selection.altman import FIGURE_LABELS
 from cofab.selection.templates_default import PARTNER_TYPES, PartnerType
 
 CHECKLIST_DATA_VERSION = 1
@@ -53,17 +54,7 @@ DEFAULT_CHECKLIST: tuple[ChecklistItem, ...] = (
         "Enter the financial figures; the Altman Z-score and its zone are computed.",
         "재무 수치를 입력하면 Altman Z-score와 해당 구간이 계산됩니다.",
         ALL_TYPES,
-        (
-            "fiscal_year",
-            "model",
-            "working_capital",
-            "retained_earnings",
-            "ebit",
-            "equity",
-            "sales",
-            "total_assets",
-            "total_liabilities",
-        ),
+        ("fiscal_year", "model", *FIGURE_LABELS),
     ),
     ChecklistItem(
         "certificate_verification",

@@ -25,15 +25,7 @@ from cofab.selection.models import Candidate, DueDiligenceItem, Evidence, ItemSt
 from cofab.selection.permissions import EVALUATORS, ensure_evaluator, ensure_reader
 from cofab.selection.problems import SelectionInputError
 
-FINANCIAL_FIGURES = (
-    "working_capital",
-    "retained_earnings",
-    "ebit",
-    "equity",
-    "sales",
-    "total_assets",
-    "total_liabilities",
-)
+FINANCIAL_FIGURES = tuple(FIGURE_LABELS)  # the Altman figures, in the form's order
 ALTMAN_MODELS = ("private", "public")
 FINISHED = frozenset({ItemStatus.DONE.value, ItemStatus.NOT_APPLICABLE.value})
 
@@ -49,6 +41,22 @@ MSG_MODEL = N_("Unknown Altman model {model}; use public or private.")
 MSG_FIGURES_NEEDED = N_(
     "The financial review is done only with every figure entered and the Z-score computed."
 )
+
+
+def _audit_item(
+    session: Session, actor: Actor, action: str, item: DueDiligenceItem, before: dict[str, Any]
+) -> None:
+    """The audit entry of a change to one due-diligence item: its snapshot before and after."""
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        entity="selection_dd_item",
+        entity_id=item.id,
+        partner_id=item.partner_id,
+        before=before,
+        after=audit.snapshot(item),
+    )
 
 
 def get_item(session: Session, *, actor: Actor, dd_item_id: int) -> DueDiligenceItem:
@@ -131,16 +139,7 @@ def update_item(
         if key in changes:
             setattr(item, key, changes[key])
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="update",
-        entity="selection_dd_item",
-        entity_id=item.id,
-        partner_id=item.partner_id,
-        before=before,
-        after=audit.snapshot(item),
-    )
+    _audit_item(session, actor, "update", item, before)
     return item
 
 
@@ -205,16 +204,7 @@ def sign_off(session: Session, *, actor: Actor, dd_item_id: int) -> DueDiligence
     item.signed_off_by = actor.user_id
     item.signed_off_at = utcnow()
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="sign_off",
-        entity="selection_dd_item",
-        entity_id=item.id,
-        partner_id=item.partner_id,
-        before=before,
-        after=audit.snapshot(item),
-    )
+    _audit_item(session, actor, "sign_off", item, before)
     return item
 
 
@@ -228,16 +218,7 @@ def reopen(session: Session, *, actor: Actor, dd_item_id: int) -> DueDiligenceIt
     item.signed_off_at = None
     item.status = ItemStatus.IN_PROGRESS.value
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="reopen",
-        entity="selection_dd_item",
-        entity_id=item.id,
-        partner_id=item.partner_id,
-        before=before,
-        after=audit.snapshot(item),
-    )
+    _audit_item(session, actor, "reopen", item, before)
     return item
 
 

@@ -138,18 +138,16 @@ def evaluation_settings(
 ) -> Response:
     service.get_evaluation(session, actor=actor, evaluation_id=evaluation_id)
     data = fields(form)
-    return _evaluation_or_error(
-        request,
-        session,
-        actor,
-        evaluation_id,
-        lambda: service.update_evaluation(
+
+    def change() -> None:
+        service.update_evaluation(
             session,
             actor=actor,
             evaluation_id=evaluation_id,
             data=parse(schemas.EvaluationUpdate, data),
-        ),
-    )
+        )
+
+    return _evaluation_or_error(request, session, actor, evaluation_id, change)
 
 
 @router.post("/selection/evaluations/{evaluation_id}/candidates", response_class=HTMLResponse)
@@ -158,18 +156,16 @@ def candidate_add(
 ) -> Response:
     service.get_evaluation(session, actor=actor, evaluation_id=evaluation_id)
     data = fields(form)
-    return _evaluation_or_error(
-        request,
-        session,
-        actor,
-        evaluation_id,
-        lambda: service.add_candidate(
+
+    def change() -> None:
+        service.add_candidate(
             session,
             actor=actor,
             evaluation_id=evaluation_id,
             partner_id=parse(schemas.CandidateAdd, data).partner_id,
-        ),
-    )
+        )
+
+    return _evaluation_or_error(request, session, actor, evaluation_id, change)
 
 
 @router.post("/selection/candidates/{candidate_id}/remove", response_class=HTMLResponse)
@@ -177,18 +173,16 @@ def candidate_remove(
     request: Request, session: DbSession, actor: ActorDep, candidate_id: int
 ) -> Response:
     candidate = service.get_candidate(session, actor=actor, candidate_id=candidate_id)
-    return _evaluation_or_error(
-        request,
-        session,
-        actor,
-        candidate.evaluation_id,
-        lambda: service.remove_candidate(
+
+    def change() -> None:
+        service.remove_candidate(
             session,
             actor=actor,
             candidate_id=candidate_id,
             store=service.evidence_store(request.app.state.settings),
-        ),
-    )
+        )
+
+    return _evaluation_or_error(request, session, actor, candidate.evaluation_id, change)
 
 
 # --- score sheet -----------------------------------------------------------------------------
@@ -331,18 +325,16 @@ def close(
 ) -> Response:
     service.get_evaluation(session, actor=actor, evaluation_id=evaluation_id)
     data = fields(form, lists=("selected_candidate_ids",))
-    return _evaluation_or_error(
-        request,
-        session,
-        actor,
-        evaluation_id,
-        lambda: service.close_evaluation(
+
+    def change() -> None:
+        service.close_evaluation(
             session,
             actor=actor,
             evaluation_id=evaluation_id,
             data=parse(schemas.CloseEvaluation, data),
-        ),
-    )
+        )
+
+    return _evaluation_or_error(request, session, actor, evaluation_id, change)
 
 
 @router.get("/selection/evaluations/{evaluation_id}/report", response_class=HTMLResponse)

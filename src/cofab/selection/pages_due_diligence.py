@@ -89,18 +89,16 @@ def item_update(
             if key.startswith("f_") and isinstance(value, str)
         },
     }
-    return _candidate_or_error(
-        request,
-        session,
-        actor,
-        item.candidate_id,
-        lambda: service.update_item(
+
+    def change() -> None:
+        service.update_item(
             session,
             actor=actor,
             dd_item_id=dd_item_id,
             data=parse(schemas.DueDiligenceUpdate, body),
-        ),
-    )
+        )
+
+    return _candidate_or_error(request, session, actor, item.candidate_id, change)
 
 
 @router.post("/selection/due-diligence/{dd_item_id}/sign-off", response_class=HTMLResponse)
@@ -108,25 +106,21 @@ def item_sign_off(
     request: Request, session: DbSession, actor: ActorDep, dd_item_id: int
 ) -> Response:
     item = service.get_item(session, actor=actor, dd_item_id=dd_item_id)
-    return _candidate_or_error(
-        request,
-        session,
-        actor,
-        item.candidate_id,
-        lambda: service.sign_off(session, actor=actor, dd_item_id=dd_item_id),
-    )
+
+    def change() -> None:
+        service.sign_off(session, actor=actor, dd_item_id=dd_item_id)
+
+    return _candidate_or_error(request, session, actor, item.candidate_id, change)
 
 
 @router.post("/selection/due-diligence/{dd_item_id}/reopen", response_class=HTMLResponse)
 def item_reopen(request: Request, session: DbSession, actor: ActorDep, dd_item_id: int) -> Response:
     item = service.get_item(session, actor=actor, dd_item_id=dd_item_id)
-    return _candidate_or_error(
-        request,
-        session,
-        actor,
-        item.candidate_id,
-        lambda: service.reopen(session, actor=actor, dd_item_id=dd_item_id),
-    )
+
+    def change() -> None:
+        service.reopen(session, actor=actor, dd_item_id=dd_item_id)
+
+    return _candidate_or_error(request, session, actor, item.candidate_id, change)
 
 
 @router.post("/selection/candidates/{candidate_id}/evidence", response_class=HTMLResponse)
@@ -176,15 +170,13 @@ def evidence_delete(
     request: Request, session: DbSession, actor: ActorDep, evidence_id: int
 ) -> Response:
     row = service.get_evidence(session, actor=actor, evidence_id=evidence_id)
-    return _candidate_or_error(
-        request,
-        session,
-        actor,
-        row.candidate_id,
-        lambda: service.delete_evidence(
+
+    def change() -> None:
+        service.delete_evidence(
             session,
             actor=actor,
             store=service.evidence_store(request.app.state.settings),
             evidence_id=evidence_id,
-        ),
-    )
+        )
+
+    return _candidate_or_error(request, session, actor, row.candidate_id, change)

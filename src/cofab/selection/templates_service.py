@@ -57,6 +57,20 @@ class TemplateView:
 # --- defaults --------------------------------------------------------------------------------
 
 
+def _criterion(c: Any, unit: str | None, weight: float) -> dict[str, Any]:
+    """A criterion as a template version stores it (from a default or from a sent template)."""
+    return {
+        "key": c.key,
+        "group": c.group,
+        "name_en": c.name_en,
+        "name_ko": c.name_ko,
+        "direction": c.direction,
+        "scale": c.scale,
+        "unit": unit,
+        "weight": weight,
+    }
+
+
 def ensure_default_templates(session: Session) -> None:
     """Seed one default template per partner type the first time selection is used."""
     existing = set(
@@ -68,19 +82,7 @@ def ensure_default_templates(session: Session) -> None:
         key = f"default_{default.partner_type}"
         if key in existing:
             continue
-        criteria = [
-            {
-                "key": c.key,
-                "group": c.group,
-                "name_en": c.name_en,
-                "name_ko": c.name_ko,
-                "direction": c.direction,
-                "scale": c.scale,
-                "unit": c.unit,
-                "weight": float(c.weight),
-            }
-            for c in default.criteria
-        ]
+        criteria = [_criterion(c, c.unit, float(c.weight)) for c in default.criteria]
         begin_writing(session)  # reached from GET list pages: a reader becomes a writer here
         template = SelectionTemplate(
             key=key,
@@ -341,16 +343,7 @@ def prepare_version(data: schemas.SelectionTemplateIn, locale: str) -> dict[str,
     if errors:
         raise ValidationFailed(problems=[field_problem(p, locale) for p in errors])
     criteria = [
-        {
-            "key": c.key,
-            "group": c.group,
-            "name_en": c.name_en,
-            "name_ko": c.name_ko,
-            "direction": c.direction,
-            "scale": c.scale,
-            "unit": c.unit if c.scale == "measured" else None,
-            "weight": weights[j],
-        }
+        _criterion(c, c.unit if c.scale == "measured" else None, weights[j])
         for j, c in enumerate(data.criteria)
     ]
     return {
