@@ -199,6 +199,11 @@ def test_activation_reallocates_costs_and_opens_tasks(
     assert [i["title"] for i in theirs] == ["Contingency switch-over: Alpha runs a second shift"]
     bravo_user = api(world.users["partner_b"])
     assert bravo_user.get("/api/v1/inbox", params=kinds).json()["items"] == []
+    drills = {"kind": "risk.drill", "status": "all"}
+    alpha_drills = alpha_user.get("/api/v1/inbox", params=drills).json()["items"]
+    assert [(i["id"], i["title"]) for i in alpha_drills] == [(pid, "Contingency drill: Bravo out")]
+    assert bravo_user.get("/api/v1/inbox", params=drills).json()["items"] == []
+    assert alpha_user.post(f"/api/v1/inbox/risk.drill/{pid}/done").status_code in (403, 404)
     task_id = theirs[0]["id"]
     other_id = next(i["id"] for i in mine if i["id"] != task_id)
     assert bravo_user.post(f"/api/v1/inbox/risk.task/{task_id}/done").status_code == 404

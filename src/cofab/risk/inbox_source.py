@@ -2,11 +2,12 @@
 switch-over tasks an activated contingency plan opened.
 
 Registered with ``notifications.service`` when imported (a hook named in risk's PARTS). The
-register is the owner's own (a partner user never sees it), so partner users get no items here;
-owner staff see what ``register`` and ``contingency`` show them (their business units). The one
-exception is a switch-over task whose step names a partner: that partner's users see it (and
-only theirs) and mark it done. Done goes through the same functions as the risk pages: a
-mitigation gets today's ``done_on``, a plan a drill held today, a task its ``done_on``.
+register is the owner's own (a partner user never sees it), so partner users get no mitigation
+here; owner staff see what ``register`` and ``contingency`` show them (their business units).
+A switch-over step that names a partner brings that partner's users (and nobody else's) its task
+(they mark it done) and the plan's drill (they take part; the owner records it). Done goes
+through the same functions as the risk pages: a mitigation gets today's ``done_on``, a plan a
+drill held today, a task its ``done_on``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ from cofab.core.access import Actor
 from cofab.core.i18n import N_
 from cofab.notifications import service as notifications
 from cofab.risk import activation, contingency, register
-from cofab.risk.models import Risk, RiskMitigation, RiskStatus
+from cofab.risk.models import (
+    ContingencyPlan,
+    ContingencyStep,
+    Risk,
+    RiskMitigation,
+    RiskStatus,
+)
 from cofab.risk.schemas import DrillIn, MitigationUpdate
 
 MITIGATION_KIND, DRILL_KIND, TASK_KIND = "risk.mitigation", "risk.drill", "risk.task"
@@ -69,9 +76,10 @@ def mitigation_done(session: Session, actor: Actor, item_id: int, today: date) -
 
 def list_drills(session: Session, actor: Actor, today: date) -> Iterable[notifications.InboxItem]:
     """A plan is an open item while it is untested (never drilled, or past its cadence); its
-    due date is the day the next drill falls due."""
+    due date is the day the next drill falls due. A partner user sees the drills of the plans
+    that give its company a switch-over step (it takes part; the owner records the drill)."""
     if not actor.is_owner_staff:
-        return []
+        return _partner_drills(session, actor, today)
     return [
         notifications.InboxItem(
             kind=DRILL_KIND,
@@ -86,6 +94,37 @@ def list_drills(session: Session, actor: Actor, today: date) -> Iterable[notific
             url=f"/api/v1/risk/plans/{plan.id}",
         )
         for plan in contingency.list_plans(session, actor=actor)
+    ]
+
+
+def _partner_drills(session: Session, actor: Actor, today: date) -> list[notifications.InboxItem]:
+    if actor.partner_id is None:
+        return []
+    plans = session.execute(
+        select(ContingencyPlan)
+        .where(
+            ContingencyPlan.id.in_(
+                select(ContingencyStep.plan_id).where(
+                    ContingencyStep.partner_id == actor.partner_id
+                )
+            )
+        )
+        .order_by(ContingencyPlan.id)
+    ).scalars()
+    return [
+        notifications.InboxItem(
+            kind=DRILL_KIND,
+            id=plan.id,
+            title_msgid=DRILL_TITLE,
+            title_params={"plan": plan.title},
+            owner="",
+            side="partner",
+            partner_id=actor.partner_id,
+            due=plan.drill_due(),
+            status=notifications.OPEN if plan.is_untested(today) else notifications.DONE,
+            url="/inbox",
+        )
+        for plan in plans
     ]
 
 
