@@ -22,7 +22,13 @@ from cofab.core.errors import FieldProblem, NotFound, ValidationFailed
 from cofab.core.i18n import N_
 from cofab.partners.models import Partner
 from cofab.ventures import schemas, sharing
-from cofab.ventures.jv import PARENT_TWICE, UNKNOWN_PARTNER, ensure_writer, partner_names
+from cofab.ventures.jv import (
+    PARENT_TWICE,
+    UNKNOWN_PARTNER,
+    apply_changes,
+    ensure_writer,
+    partner_names,
+)
 from cofab.ventures.models import (
     Alliance,
     AllianceParty,
@@ -108,13 +114,7 @@ def update_alliance(
 ) -> Alliance:
     alliance = get_alliance(session, actor=actor, alliance_id=alliance_id)
     ensure_writer(actor)
-    changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
-    if "started_on" in data.model_fields_set and data.started_on is None:
-        changes["started_on"] = None
-    before = audit.snapshot(alliance)
-    for key, value in changes.items():
-        setattr(alliance, key, value)
-    session.flush()
+    before = apply_changes(session, alliance, data, nullable=("started_on",))
     _log(
         session,
         actor,

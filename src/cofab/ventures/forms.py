@@ -69,17 +69,23 @@ def _show(
     return render(request, template, base | context, status_code=status_code)
 
 
-def _attempt(
+def _submit(
     request: Request,
     session: Session,
+    template: str,
+    context: dict[str, Any],
+    typed: dict[str, Any],
     write: Callable[[], str],
-    again: Callable[[dict[str, Any], int], HTMLResponse],
 ) -> Response:
+    """Run the write and go where it says; a refusal shows the form again with what was typed
+    and the messages, nothing saved."""
     try:
         target = write()
     except CofabError as exc:
         session.rollback()
-        return again(error_context(exc, request.state.locale), exc.status)
+        error = error_context(exc, request.state.locale)
+        shown = context | {"form": typed, **error}
+        return _show(request, session, template, shown, status_code=exc.status)
     return RedirectResponse(target, status_code=303)
 
 
@@ -107,11 +113,8 @@ def create_venture(
         venture = jv.create_venture(session, actor=actor, data=parse(schemas.VentureCreate, data))
         return f"/ventures/{venture.id}"
 
-    def again(error: dict[str, Any], status: int) -> HTMLResponse:
-        context = {"venture": None, "form": typed, **error}
-        return _show(request, session, "ventures/venture_form.html", context, status_code=status)
-
-    return _attempt(request, session, write, again)
+    context = {"venture": None}
+    return _submit(request, session, "ventures/venture_form.html", context, typed, write)
 
 
 @router.get("/ventures/{venture_id}/edit", response_class=HTMLResponse)
@@ -155,11 +158,8 @@ def update_venture(
         )
         return f"/ventures/{venture.id}"
 
-    def again(error: dict[str, Any], status: int) -> HTMLResponse:
-        context = {"venture": venture, "form": typed, **error}
-        return _show(request, session, "ventures/venture_form.html", context, status_code=status)
-
-    return _attempt(request, session, write, again)
+    context = {"venture": venture}
+    return _submit(request, session, "ventures/venture_form.html", context, typed, write)
 
 
 # --- alliances --------------------------------------------------------------------------------
@@ -188,11 +188,8 @@ def create_alliance(
         )
         return f"/ventures/alliances/{made.id}"
 
-    def again(error: dict[str, Any], status: int) -> HTMLResponse:
-        context = {"alliance": None, "form": typed, **error}
-        return _show(request, session, "ventures/alliance_form.html", context, status_code=status)
-
-    return _attempt(request, session, write, again)
+    context = {"alliance": None}
+    return _submit(request, session, "ventures/alliance_form.html", context, typed, write)
 
 
 @router.get("/ventures/alliances/{alliance_id}/edit", response_class=HTMLResponse)
@@ -228,8 +225,5 @@ def update_alliance(
         )
         return f"/ventures/alliances/{alliance.id}"
 
-    def again(error: dict[str, Any], status: int) -> HTMLResponse:
-        context = {"alliance": alliance, "form": typed, **error}
-        return _show(request, session, "ventures/alliance_form.html", context, status_code=status)
-
-    return _attempt(request, session, write, again)
+    context = {"alliance": alliance}
+    return _submit(request, session, "ventures/alliance_form.html", context, typed, write)

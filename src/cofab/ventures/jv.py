@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from pydantic import BaseModel
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -170,6 +171,20 @@ def create_venture(session: Session, *, actor: Actor, data: schemas.VentureCreat
     return venture
 
 
+def apply_changes(
+    session: Session, row: object, data: BaseModel, *, nullable: tuple[str, ...] = ()
+) -> dict[str, object]:
+    """Set the fields the form or body sent (``None`` only for the ``nullable`` ones, such as a
+    date taken away) and return the row as it was, for the audit entry."""
+    sent = data.model_dump(exclude_unset=True)
+    before = audit.snapshot(row)
+    for key, value in sent.items():
+        if value is not None or key in nullable:
+            setattr(row, key, value)
+    session.flush()
+    return before
+
+
 def update_venture(
     session: Session,
     *,
@@ -182,13 +197,7 @@ def update_venture(
     audited change; a refused split leaves the other fields unsaved too."""
     venture = get_venture(session, actor=actor, venture_id=venture_id)
     ensure_writer(actor)
-    changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
-    if "formed_on" in data.model_fields_set and data.formed_on is None:
-        changes["formed_on"] = None
-    before = audit.snapshot(venture)
-    for key, value in changes.items():
-        setattr(venture, key, value)
-    session.flush()
+    before = apply_changes(session, venture, data, nullable=("formed_on",))
     log_change(
         session,
         actor,

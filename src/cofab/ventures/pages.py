@@ -4,8 +4,9 @@ actuals, and an alliance with its goals and sharing statement. Thin: parse, call
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -69,6 +70,32 @@ def venture_page(
     return _venture_page(request, session, actor, venture_id)
 
 
+def _call_action(
+    request: Request,
+    session: DbSession,
+    actor: Actor,
+    venture_id: int,
+    call_id: int,
+    form: FormDep,
+    model: type[Any],
+    change: Callable[..., object],
+) -> Response:
+    """One capital call's button (call now, record a payment): the call first (404 for one the
+    actor may not see), then the change; a refusal shows the venture page with the message."""
+    capital.get_call(session, actor=actor, venture_id=venture_id, call_id=call_id)
+    jv.ensure_writer(actor)
+    try:
+        body = parse(model, fields(form))
+        change(session, actor=actor, venture_id=venture_id, call_id=call_id, data=body)
+    except CofabError as exc:
+        session.rollback()
+        context = error_context(exc, request.state.locale)
+        return _venture_page(
+            request, session, actor, venture_id, error=context, status_code=exc.status
+        )
+    return RedirectResponse(f"/ventures/{venture_id}#capital", status_code=303)
+
+
 @router.post("/ventures/{venture_id}/calls/{call_id}/payments", response_model=None)
 def record_payment(
     request: Request,
@@ -78,20 +105,16 @@ def record_payment(
     call_id: int,
     form: FormDep,
 ) -> Response:
-    capital.get_call(session, actor=actor, venture_id=venture_id, call_id=call_id)  # 404 first
-    jv.ensure_writer(actor)
-    try:
-        body = parse(schemas.PaymentIn, fields(form))
-        capital.record_payment(
-            session, actor=actor, venture_id=venture_id, call_id=call_id, data=body
-        )
-    except CofabError as exc:
-        session.rollback()
-        context = error_context(exc, request.state.locale)
-        return _venture_page(
-            request, session, actor, venture_id, error=context, status_code=exc.status
-        )
-    return RedirectResponse(f"/ventures/{venture_id}#capital", status_code=303)
+    return _call_action(
+        request,
+        session,
+        actor,
+        venture_id,
+        call_id,
+        form,
+        schemas.PaymentIn,
+        capital.record_payment,
+    )
 
 
 @router.post("/ventures/{venture_id}/calls/{call_id}/call", response_model=None)
@@ -103,20 +126,16 @@ def call_instalment(
     call_id: int,
     form: FormDep,
 ) -> Response:
-    capital.get_call(session, actor=actor, venture_id=venture_id, call_id=call_id)  # 404 first
-    jv.ensure_writer(actor)
-    try:
-        body = parse(schemas.CallNoticeIn, fields(form))
-        capital.call_instalment(
-            session, actor=actor, venture_id=venture_id, call_id=call_id, data=body
-        )
-    except CofabError as exc:
-        session.rollback()
-        context = error_context(exc, request.state.locale)
-        return _venture_page(
-            request, session, actor, venture_id, error=context, status_code=exc.status
-        )
-    return RedirectResponse(f"/ventures/{venture_id}#capital", status_code=303)
+    return _call_action(
+        request,
+        session,
+        actor,
+        venture_id,
+        call_id,
+        form,
+        schemas.CallNoticeIn,
+        capital.call_instalment,
+    )
 
 
 def _resolution_data(form: dict[str, object], parent_ids: list[int]) -> dict[str, object]:
