@@ -310,6 +310,9 @@ def _load_one(session: Session, case_name: str, today: date) -> list[DemoAccess]
     from cofab.demo import planning_demo  # planning: registry scenarios with solved plans
 
     planning_demo.load(session, case_name, refs, today)
+    from cofab.demo import forecast_demo  # forecast: the plan published, answers, the JV's ramp
+
+    forecast_demo.load(session, case_name, refs, today)
     from cofab.demo import quality_demo  # quality: plans from the agreement's AQL, lots, NCR, audit
 
     quality_demo.load(session, case_name, refs, today)
