@@ -201,3 +201,23 @@ def test_metric_table_is_consistent() -> None:
     assert scorecard_parts.fits("collaboration", "manufacturing", scorecards.kpis.KPI_CODES)
     assert not scorecard_parts.fits("inspection_ppm", "logistics", scorecards.kpis.KPI_CODES)
     assert set(scorecards.METRIC_CODES) <= set(scorecards.METRIC_NAMES)
+
+
+def test_demo_scores_makers_with_the_quality_template(world: World, engine: Engine) -> None:
+    from cofab.demo import performance_demo
+
+    today = date.today()
+    with unit_of_work(engine) as session:
+        _quality_and_training(session, world.partner_a, today)
+        refs = {"DEMO-A": world.partner_a, "DEMO-B": world.partner_b}
+        for _ in range(2):  # loading twice changes nothing
+            performance_demo.load(session, "electronics", refs, today)
+        template = scorecards.quality_template(session)
+        cards = session.query(Scorecard).filter(Scorecard.template_id == template.id).all()
+        current = [c for c in cards if c.period_start <= today <= c.period_end]
+        assert {c.partner_id for c in cards} == {world.partner_a} and len(current) == 1
+        score, grade = current[0].score, current[0].grade
+    # no orders: delivery has no data. PPM 8000 → (8000 − 10000)/(500 − 10000) = 21.0526;
+    # 1 NCR → (1 − 5)/(0 − 5) = 80; audit 80 → 20/30 = 66.6667; collaboration 50 % → 0.
+    # (20·21.0526 + 10·80 + 20·66.6667 + 10·0) / 60 = 42.57 → D
+    assert score == Decimal("42.57") and grade == "D"

@@ -337,6 +337,9 @@ def _load_one(session: Session, case_name: str, today: date) -> list[DemoAccess]
     from cofab.demo import risk_demo  # risk: register, contingency plans, an exit transition
 
     risk_demo.load(session, case_name, refs, today)
+    from cofab.demo import performance_demo  # performance: makers scored on quality as well
+
+    performance_demo.load(session, case_name, refs, today)
     return logins
 
 

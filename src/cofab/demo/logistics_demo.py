@@ -4,9 +4,10 @@ own site or a market, and the latest shipment of that manufacturer travels on on
 pharma case the cold-chain lane's shipment has one temperature excursion (9.4 °C on a 2–8 °C
 lane) among in-range readings, so the carrier page shows an excursion.
 
-Not wired yet: the lead calls ``load(session, case_name, refs, today)`` from
-``demo/loader.py`` after ``operations_demo.load`` (the shipments must exist). Loading twice
-changes nothing (lanes are matched on partner and code, a linked shipment is left as it is).
+``demo/loader.py`` calls ``load(session, case_name, refs, today)`` after ``operations_demo.load``
+(the shipments must exist) and after quality; each carrier then gets its stored scorecard from
+performance's template for logistics partners. Loading twice changes nothing (lanes are matched
+on partner and code, a linked shipment is left as it is).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from cofab.logistics.models import Lane, ShipmentLane
 from cofab.operations.models import Shipment
 from cofab.partners.models import Site
 from cofab.performance import service as performance_service
+from cofab.performance.models import Scorecard
 
 # case -> (carrier ref, its lanes): origin = the manufacturing partner whose first site the lane
 # starts from; "carries": that partner's latest shipment travels on the lane; "temp": cold chain
@@ -173,6 +175,8 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
     if case_name not in LANES:
         return
     carrier_ref, specs = LANES[case_name]
+    # the loader keys partners "DEMO-P-CCL"; tests pass the bare reference
+    refs = refs | {key.removeprefix("DEMO-"): pid for key, pid in refs.items()}
     carrier_id = refs.get(carrier_ref)
     if carrier_id is None:
         return
@@ -194,9 +198,15 @@ def _scorecards(session: Session, carrier_id: int) -> None:
         .join(ShipmentLane, ShipmentLane.shipment_id == Shipment.id)
         .where(ShipmentLane.partner_id == carrier_id)
     ).scalars()
-    for start in sorted(
-        {performance_service.period_bounds(template.period, d)[0] for d in shipped}
-    ):
+    quarters = {performance_service.period_bounds(template.period, d)[0] for d in shipped}
+    done = set(
+        session.execute(
+            select(Scorecard.period_start).where(
+                Scorecard.partner_id == carrier_id, Scorecard.template_id == template.id
+            )
+        ).scalars()
+    )
+    for start in sorted(quarters - done):  # loading twice changes nothing
         performance_service.compute_scorecards(
             session,
             actor=SYSTEM_ACTOR,

@@ -65,6 +65,23 @@ LOGISTICS_TEMPLATE: dict[str, Any] = {
     "bands": STANDARD_BANDS,
     "is_default": False,
 }
+# Makers scored on delivery, quality (inspection PPM, NCRs, the latest audit) and collaboration
+# (training and SOP compliance); the demo scores every case's makers with it.
+QUALITY_TEMPLATE: dict[str, Any] = {
+    "name": "Supplier scorecard with quality",
+    "period": "quarter",
+    "tolerance_days": 2,
+    "metrics": [
+        {"kpi": "otd_lines", "weight": 30, "full_at": 98, "zero_at": 85},
+        {"kpi": "fill_rate", "weight": 10, "full_at": 99, "zero_at": 90},
+        {"kpi": "inspection_ppm", "weight": 20, "full_at": 500, "zero_at": 10000},
+        {"kpi": "ncr_count", "weight": 10, "full_at": 0, "zero_at": 5},
+        {"kpi": "audit_score", "weight": 20, "full_at": 90, "zero_at": 60},
+        {"kpi": "collaboration", "weight": 10, "full_at": 100, "zero_at": 50},
+    ],
+    "bands": STANDARD_BANDS,
+    "is_default": False,
+}
 METRIC_CODES: tuple[str, ...] = (*kpis.KPI_CODES, *scorecard_parts.PART_CODES)
 METRIC_NAMES: dict[str, str] = {**kpis.KPI_NAMES, **scorecard_parts.PART_NAMES}
 METRIC_UNITS: dict[str, str] = {**kpis.KPI_UNITS, **scorecard_parts.PART_UNITS}
@@ -210,12 +227,24 @@ def default_template(session: Session) -> ScorecardTemplate:
 
 
 def logistics_template(session: Session) -> ScorecardTemplate:
-    """The first template for logistics partners, created from ``LOGISTICS_TEMPLATE`` when there
-    is none (a template of that name for makers is left alone: the new one gets a suffix)."""
+    """The built-in template for logistics partners (``LOGISTICS_TEMPLATE``)."""
+    return builtin_template(session, LOGISTICS_TEMPLATE)
+
+
+def quality_template(session: Session) -> ScorecardTemplate:
+    """The built-in makers' template that weighs quality and collaboration beside delivery."""
+    return builtin_template(session, QUALITY_TEMPLATE)
+
+
+def builtin_template(session: Session, spec: dict[str, Any]) -> ScorecardTemplate:
+    """The template named like ``spec`` for its audience, created from it the first time (an
+    owner's own template of that name for the other audience is left alone)."""
+    audience = spec.get("applies_to", "manufacturing")
+    names = [spec["name"], f"{spec['name']} ({audience})"]
     found = (
         session.execute(
             select(ScorecardTemplate)
-            .where(ScorecardTemplate.applies_to == "logistics")
+            .where(ScorecardTemplate.name.in_(names), ScorecardTemplate.applies_to == audience)
             .order_by(ScorecardTemplate.id)
         )
         .scalars()
@@ -223,12 +252,10 @@ def logistics_template(session: Session) -> ScorecardTemplate:
     )
     if found is not None:
         return found
-    values = dict(LOGISTICS_TEMPLATE)
     taken = session.execute(
-        select(ScorecardTemplate.id).where(ScorecardTemplate.name == values["name"])
+        select(ScorecardTemplate.id).where(ScorecardTemplate.name == names[0])
     ).first()
-    if taken is not None:
-        values["name"] = f"{values['name']} (logistics)"
+    values = spec | {"name": names[1] if taken is not None else names[0]}
     return save_template(
         session, actor=SYSTEM_ACTOR, data=schemas.ScorecardTemplateIn.model_validate(values)
     )
@@ -352,6 +379,10 @@ def compute_scorecards(
         card.score = card.computed_score
         card.grade, card.action = grade_of(score, template.bands)
     session.flush()
+    if not computed:
+        # nothing scored, nothing written: no audit entry (a demo reload or a job for a
+        # partner without data would otherwise log empty runs)
+        return schemas.ComputeResult(computed=0, period_start=start, period_end=end)
     audit.record(
         session,
         actor=actor,

@@ -34,6 +34,7 @@ from cofab.performance.scorecards import (
     logistics_template,
     order_gate,
     period_bounds,
+    quality_template,
     scorecard_query,
 )
 
@@ -56,6 +57,7 @@ __all__ = [
     "overdue_items",
     "partner_kpis",
     "period_bounds",
+    "quality_template",
     "review_detail",
     "review_query",
     "scorecard_query",
