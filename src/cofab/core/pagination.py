@@ -27,13 +27,23 @@ class Page(BaseModel, Generic[ItemT]):
 
 
 def paginate(session: Session, stmt: Select[Any], *, page: int, size: int) -> tuple[list[Any], int]:
+    """The page's rows and the total in one statement (``count(*) OVER ()``), since every list
+    request paid a second round trip for the count (bench/load.py). A page past the end has
+    no row to carry the total, and DISTINCT counts after the window: those ask separately."""
     size = max(1, min(size, MAX_PAGE_SIZE))
     page = max(1, page)
-    total = session.execute(
-        select(func.count()).select_from(stmt.order_by(None).subquery())
-    ).scalar_one()
-    rows = session.execute(stmt.limit(size).offset((page - 1) * size)).scalars().all()
-    return list(rows), int(total)
+    window = stmt.limit(size).offset((page - 1) * size)
+    if getattr(stmt, "_distinct", False):
+        return list(session.execute(window).scalars().all()), _count(session, stmt)
+    rows = session.execute(window.add_columns(func.count().over().label("cofab_total"))).all()
+    if rows:
+        return [row[0] for row in rows], int(rows[0][-1])
+    return [], 0 if page == 1 else _count(session, stmt)
+
+
+def _count(session: Session, stmt: Select[Any]) -> int:
+    count = select(func.count()).select_from(stmt.order_by(None).subquery())
+    return int(session.execute(count).scalar_one())
 
 
 def page_of(
