@@ -18,6 +18,7 @@ from cofab.core.tabular import Row
 from cofab.core.validation import problems_from
 from cofab.operations import extensions, orders, refs, schemas
 from cofab.operations.import_plan import (
+    ORDER_LINE_COLUMNS,
     Apply,
     Plan,
     line_no_of,
@@ -82,20 +83,7 @@ def plan_orders(session: Session, actor: Actor, rows: list[Row], plan: Plan) -> 
         lines = []
         for row in group:
             cells = non_blank(row)
-            lines.append(
-                {
-                    k: cells[k]
-                    for k in (
-                        "line_no",
-                        "product",
-                        "product_family",
-                        "quantity",
-                        "unit_price",
-                        "requested_date",
-                    )
-                    if k in cells
-                }
-            )
+            lines.append({k: cells[k] for k in ORDER_LINE_COLUMNS if k in cells})
         data: dict[str, Any] = {
             "partner_id": partner.id,
             "site_id": site_id,

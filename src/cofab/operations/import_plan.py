@@ -20,6 +20,15 @@ from cofab.core.validation import problems_from
 from cofab.operations import orders, rules
 
 IMPORT_KINDS = ("orders", "progress", "shipments", "receipts", "inventory")
+# An order file's columns of each line (the rest of a row repeats its order's header).
+ORDER_LINE_COLUMNS = (
+    "line_no",
+    "product",
+    "product_family",
+    "quantity",
+    "unit_price",
+    "requested_date",
+)
 COLUMNS: dict[str, list[str]] = {
     "orders": [
         "order_ref",
@@ -29,12 +38,7 @@ COLUMNS: dict[str, list[str]] = {
         "currency",
         "incoterm",
         "incoterm_place",
-        "line_no",
-        "product",
-        "product_family",
-        "quantity",
-        "unit_price",
-        "requested_date",
+        *ORDER_LINE_COLUMNS,
     ],
     "progress": ["order_ref", "line_no", "stage", "quantity", "at", "note"],
     "shipments": [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -51,6 +52,27 @@ def _inventory_ctx(request: Request, session: Session, actor: Actor) -> dict[str
     }
 
 
+def _create(
+    request: Request,
+    session: Session,
+    form: FormData,
+    change: Callable[[dict[str, Any]], Any],
+    back: str,
+    page: tuple[str, Callable[[], dict[str, Any]]],
+) -> Response:
+    """The create form above a list: back to the list, or the list again (``page``: its template
+    and context) with the problems and what was typed."""
+    data = fields(form)
+    template, context = page
+    return act(
+        request,
+        session,
+        lambda: change(data),
+        back=back,
+        page=lambda: (template, context() | {"form": data}),
+    )
+
+
 @router.get("/inventory", response_class=HTMLResponse)
 def inventory_page(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     ctx = _inventory_ctx(request, session, actor) | flash(request)
@@ -61,19 +83,13 @@ def inventory_page(request: Request, session: SessionDep, actor: ActorDep) -> Re
 def inventory_post(
     request: Request, session: SessionDep, actor: ActorDep, form: FormDep
 ) -> Response:
-    data = fields(form)
-    return act(
-        request,
-        session,
-        lambda: inventory.post_snapshot(
+    def change(data: dict[str, Any]) -> Any:
+        return inventory.post_snapshot(
             session, actor=actor, data=parse(schemas.InventorySnapshotIn, data)
-        ),
-        back="/inventory",
-        page=lambda: (
-            "operations/inventory.html",
-            _inventory_ctx(request, session, actor) | {"form": data},
-        ),
-    )
+        )
+
+    page = ("operations/inventory.html", lambda: _inventory_ctx(request, session, actor))
+    return _create(request, session, form, change, "/inventory", page)
 
 
 # --- support tickets --------------------------------------------------------------------------
@@ -104,19 +120,13 @@ def ticket_list(request: Request, session: SessionDep, actor: ActorDep, page: in
 def ticket_create(
     request: Request, session: SessionDep, actor: ActorDep, form: FormDep
 ) -> Response:
-    data = fields(form)
-    return act(
-        request,
-        session,
-        lambda: tickets.open_ticket(
+    def change(data: dict[str, Any]) -> Any:
+        return tickets.open_ticket(
             session, actor=actor, data=parse(schemas.SupportTicketCreate, data)
-        ),
-        back="/tickets",
-        page=lambda: (
-            "operations/tickets.html",
-            _tickets_ctx(request, session, actor) | {"form": data},
-        ),
-    )
+        )
+
+    page = ("operations/tickets.html", lambda: _tickets_ctx(request, session, actor))
+    return _create(request, session, form, change, "/tickets", page)
 
 
 def _ticket_note(
