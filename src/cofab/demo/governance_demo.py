@@ -215,7 +215,11 @@ def _held_meeting(
             minutes_en=story["minutes_en"],
         ),
     )
+    # an ordinary decision is owned by the chair's account (shown as a link); a resolution by
+    # the board as a body
+    chair = next((m.user_id for m in committee.members if m.role == "chair" and m.user_id), None)
     for kind, text, effective_in in story["decisions"]:
+        board = kind == "board_resolution"
         service.add_decision(
             session,
             actor=SYSTEM_ACTOR,
@@ -223,7 +227,8 @@ def _held_meeting(
             data=schemas.DecisionIn(
                 text=text,
                 kind=kind,
-                owner_name="Board" if kind == "board_resolution" else "",
+                owner_name="Board" if board else "",
+                owner_user_id=None if board else chair,
                 effective_on=today - timedelta(days=30) + timedelta(days=effective_in),
             ),
         )
