@@ -52,3 +52,32 @@ def test_cli_loop(run, world: World, engine: Engine, tmp_path: Path) -> None:  #
     table = run("accuracy", "--until", "2030-01-01")
     assert table.exit_code == 0 and "F1" in table.output
     assert run("accuracy", "--basis", "shipped").exit_code == 1
+
+
+def test_cli_resolve_and_targets(run, world: World, engine: Engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    scenario_id = solved_scenario(
+        engine, {"A1": world.partner_a}, [flow("A1", "P1", "2027-01", 9)], periods=["2027-01"]
+    )
+    assert run("publish", str(scenario_id)).exit_code == 0
+    nothing = run("resolve", "1")
+    assert nothing.exit_code == 1 and "nothing to cap" in nothing.output, nothing.output
+    with unit_of_work(engine) as session:
+        line = service.publication_lines(
+            session,
+            actor=SYSTEM_ACTOR,
+            publication_id=service.list_publications(session, actor=SYSTEM_ACTOR)[0].id,
+        )[0]
+        line.status, line.committed_qty = "committed", line.planned_qty
+    made = run("resolve", "1")
+    assert made.exit_code == 0 and "with 1 capacity caps" in made.output, made.output
+    table = run("targets", "--as-of", "2027-01-20")
+    assert table.exit_code == 0 and "┃ part" in table.output, table.output
+    out = tmp_path / "targets.csv"
+    written = run("targets", "--csv", str(out))
+    assert written.exit_code == 0 and "1 rows written" in written.output
+    header, row = out.read_text(encoding="utf-8-sig").splitlines()
+    assert header.startswith("partner_id,partner,family,period,target,planned,committed")
+    cells = row.split(",")
+    assert cells[:5] == [str(world.partner_a), "Alpha Assembly", "F1", "2027-01", ""], row
+    assert [float(c) for c in cells[5:7]] == [9.0, 9.0]  # planned, committed; no target
+    assert run("targets", "--as-of", "soon").exit_code == 1

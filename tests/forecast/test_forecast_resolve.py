@@ -33,6 +33,7 @@ def _line(site: str, family: str, period: str, status: str, planned: int, commit
 def test_caps_per_cell_in_produced_units() -> None:
     doc: dict[str, Any] = {
         "periods": PERIODS,
+        "products": [{"id": "P1", "family": "F1"}, {"id": "P2", "family": "F2"}],
         "sites": [
             {"id": "A1", "capacity": {"F1": 100, "F2": {"2027-01": 40}}, "defect_rate": 0.2},
             {"id": "B1", "capacity": 90},
@@ -43,24 +44,27 @@ def test_caps_per_cell_in_produced_units() -> None:
         _line("A1", "F1", "2027-01", "open", 10, None),  # same cell: counts its planned 10
         _line("A1", "F1", "2027-02", "open", 50, None),  # no answer in the cell: no cap
         _line("A1", "F2", "2027-01", "accepted", 20, 12),
-        _line("B1", "F1", "2027-03", "countered", 25, None),
-        _line("B1", "F2", "2027-03", "committed", 5, 5),  # shared capacity: one cell per period
+        _line("B1", "F1", "2027-03", "countered", 25, None),  # not accepted: no cap
+        _line("B1", "F2", "2027-03", "committed", 5, 5),
         _line("ZZ", "F1", "2027-01", "committed", 5, 5),  # not a site of the plan
     ]
     caps = caps_from_commitments(doc, lines)
-    # A1 F1 2027-01: (30 + 10) / 0.8 = 50; A1 F2: 12 / 0.8 = 15; B1 2027-03: 25 + 5 = 30
+    # A1 F1 2027-01: (30 + 10) / 0.8 = 50; A1 F2: 12 / 0.8 = 15; B1 F2 2027-03: 5
     assert caps == [
         Cap("A1", "F1", "2027-01", 50.0),
         Cap("A1", "F2", "2027-01", 15.0),
-        Cap("B1", None, "2027-03", 30.0),
+        Cap("B1", "F2", "2027-03", 5.0),
     ]
-    capped = capped_document(doc, [*caps, Cap("B1", None, "2027-01", 500.0)])
+    capped = capped_document(doc, [*caps, Cap("B1", "F2", "2027-01", 500.0)])
     assert capped["sites"][0]["capacity"] == {
         "F1": {"2027-01": 50.0, "2027-02": 100.0, "2027-03": 100.0},
         "F2": {"2027-01": 15.0, "2027-02": 0.0, "2027-03": 0.0},
     }
-    # a cap above the capacity leaves it (500 > 90)
-    assert capped["sites"][1]["capacity"] == {"2027-01": 90.0, "2027-02": 90.0, "2027-03": 30.0}
+    # the shared 90 becomes one per family; a cap above it (500) leaves it
+    assert capped["sites"][1]["capacity"] == {
+        "F1": 90,
+        "F2": {"2027-01": 90.0, "2027-02": 90.0, "2027-03": 5.0},
+    }
     assert doc["sites"][1]["capacity"] == 90  # the published input is untouched
 
 

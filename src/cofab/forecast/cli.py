@@ -27,6 +27,11 @@ MSG_NO_FILE = N_("File not found: {path}")
 MSG_DEMAND_SAVED = N_("Demand forecast version {version} saved ({n} lines).")
 MSG_PUBLISHED = N_("Release {release} published to {n} partners.")
 MSG_CONVERTED = N_("{lines} forecast lines became {orders} orders.")
+MSG_RESOLVED = N_(
+    "Scenario {scenario} made from release {release} with {caps} capacity caps; "
+    "its solve is queued (job {job})."
+)
+MSG_TARGETS_WRITTEN = N_("{n} rows written to {path}.")
 
 
 @app.command("demand-upload")
@@ -54,9 +59,13 @@ def demand_upload(
 @app.command("publish")
 def publish(
     scenario_id: Annotated[int, typer.Argument(help="A solved planning scenario")],
-    frozen: Annotated[int | None, typer.Option(help="Frozen periods (default 2)")] = None,
+    frozen: Annotated[
+        int | None,
+        typer.Option(help="Frozen periods where no contract says (default 2)"),
+    ] = None,
     firm: Annotated[
-        int | None, typer.Option(help="Firm periods after the frozen ones (default 4)")
+        int | None,
+        typer.Option(help="Firm periods after the frozen ones where no contract says (default 4)"),
     ] = None,
 ) -> None:
     """Publish a solved plan to its partners as a rolling forecast with capacity reservations."""
@@ -127,4 +136,59 @@ def accuracy(
             str(row.points),
             *("–" if v is None else f"{v:.1%}" for v in (row.mape, row.wape, row.bias)),
         )
+    console.print(table)
+
+
+@app.command("resolve")
+def resolve(
+    release: Annotated[int, typer.Argument(help="The published release to re-solve")],
+) -> None:
+    """Re-solve a release's plan with the partners' commitments as capacity caps: a new plan
+    version linked to the published one, its solve queued for the worker."""
+    from cofab.db.session import unit_of_work
+    from cofab.forecast.resolve import resolve_with_commitments
+
+    try:
+        with unit_of_work(engine()) as session:
+            scenario, job, caps = resolve_with_commitments(
+                session, actor=SYSTEM_ACTOR, release=release
+            )
+    except CofabError as exc:
+        fail_with(exc)
+    console.print(
+        translate(
+            MSG_RESOLVED, cli_locale(), scenario=scenario, release=release, caps=caps, job=job
+        )
+    )
+
+
+@app.command("targets")
+def targets_command(
+    release: Annotated[int | None, typer.Option(help="Release (default the latest)")] = None,
+    partner_id: Annotated[int | None, typer.Option(help="Only this partner")] = None,
+    as_of: Annotated[str | None, typer.Option(help="Day the actuals run to (YYYY-MM-DD)")] = None,
+    csv: Annotated[Path | None, typer.Option(help="Write the rows to this CSV file")] = None,
+) -> None:
+    """Contract targets against plan, commitments and receipts per partner, family and period:
+    attainment, cumulative gap and the two-periods-below warning."""
+    from cofab.core.tabular import write_csv
+    from cofab.db.session import unit_of_work
+    from cofab.forecast import targets
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        fail(N_("Not a date (YYYY-MM-DD): {value}"), value=as_of)
+    with unit_of_work(engine()) as session:
+        rows = targets.targets_vs_actuals(
+            session, actor=SYSTEM_ACTOR, release=release, partner_id=partner_id, as_of=day
+        )
+        headers, table_rows = targets.export_rows(session, rows, cli_locale())
+    if csv is not None:
+        csv.write_bytes(write_csv(headers, table_rows))
+        console.print(translate(MSG_TARGETS_WRITTEN, cli_locale(), n=len(rows), path=str(csv)))
+        return
+    table = Table(*headers[1:])
+    for row in table_rows:
+        table.add_row(*("–" if v is None else str(v) for v in row[1:]))
     console.print(table)

@@ -6,13 +6,18 @@ stored as a new scenario version linked to the published one (planning's ``creat
 ``parent``), and solved by planning's own job (``enqueue_solve``) — planning stays the only
 place that solves.
 
-Caps, per capacity cell — (site, family, period) where the site's capacity is given per family,
-(site, period) where one number is shared by all families: a cell in which at least one line
-of the release was answered (committed, or a counter-proposal accepted) is capped at the sum of
-its lines' committed quantities, lines still open or countered counting their planned quantity.
+Caps, per cell (site, family, period): a cell in which at least one line of the release was
+answered (committed, or a counter-proposal accepted) is capped at the sum of its lines'
+committed quantities, lines still open or countered counting their planned quantity.
 Quantities are good units and capacity is in produced units, so a cap is divided by
 ``1 − defect_rate``; it never raises a capacity (the smaller of the two is kept). Cells without
 any answer, and sites of no partner, keep their capacity.
+
+A capped site whose capacity is one number shared by all families becomes a capacity per
+family (the planner input has no per-period shared capacity): each family it can make gets the
+shared number, capped where its cell is. With several families the plan may then use more of
+such a site in a period than the shared number; with one family (the usual partner site) the
+result is exact.
 """
 
 from __future__ import annotations
@@ -53,7 +58,7 @@ class CommitmentLine:
 @dataclass(frozen=True)
 class Cap:
     site: str
-    family: str | None  # None: the site's one shared capacity
+    family: str
     period: str
     qty: float  # produced units
 
@@ -67,17 +72,12 @@ def _quantity(value: Any, period: str) -> float:
 def caps_from_commitments(document: dict[str, Any], lines: list[CommitmentLine]) -> list[Cap]:
     """The capacity cells the commitments cap, in produced units (see the module text)."""
     sites = {str(site["id"]): site for site in document.get("sites", [])}
-    cells: dict[tuple[str, str | None, str], list[CommitmentLine]] = defaultdict(list)
+    cells: dict[tuple[str, str, str], list[CommitmentLine]] = defaultdict(list)
     for line in lines:
-        site = sites.get(line.site)
-        if site is None:
-            continue
-        shared = not isinstance(site.get("capacity"), dict)
-        cells[(line.site, None if shared else line.family, line.period)].append(line)
+        if line.site in sites:
+            cells[(line.site, line.family, line.period)].append(line)
     caps: list[Cap] = []
-    for (site_id, family, period), members in sorted(
-        cells.items(), key=lambda item: (item[0][0], item[0][1] or "", item[0][2])
-    ):
+    for (site_id, family, period), members in sorted(cells.items()):
         if not any(m.status in ANSWERED for m in members):
             continue
         good = sum(
@@ -96,6 +96,7 @@ def capped_document(document: dict[str, Any], caps: list[Cap]) -> dict[str, Any]
     """A copy of the planner input with ``caps`` applied (a capacity only ever goes down)."""
     doc = copy.deepcopy(document)
     labels = [str(p) for p in (doc.get("periods") or ["all"])]
+    products = {str(p["id"]): str(p["family"]) for p in doc.get("products", [])}
     by_site: dict[str, list[Cap]] = defaultdict(list)
     for cap in caps:
         by_site[cap.site].append(cap)
@@ -104,17 +105,15 @@ def capped_document(document: dict[str, Any], caps: list[Cap]) -> dict[str, Any]
         if not mine:
             continue
         capacity = site.get("capacity")
-        if isinstance(capacity, dict):
-            for family in {c.family for c in mine if c.family in capacity}:
-                limits = {c.period: c.qty for c in mine if c.family == family}
-                capacity[family] = {
-                    t: min(_quantity(capacity[family], t), limits.get(t, float("inf")))
-                    for t in labels
-                }
-        else:
-            limits = {c.period: c.qty for c in mine}
-            site["capacity"] = {
-                t: min(_quantity(capacity, t), limits.get(t, float("inf"))) for t in labels
+        if not isinstance(capacity, dict):  # shared: the same number for each family it makes
+            allowed = set(site.get("products") or products)
+            capacity = {f: capacity for p, f in products.items() if p in allowed}
+            site["capacity"] = dict(sorted(capacity.items()))
+            capacity = site["capacity"]
+        for family in {c.family for c in mine if c.family in capacity}:
+            limits = {c.period: c.qty for c in mine if c.family == family}
+            capacity[family] = {
+                t: min(_quantity(capacity[family], t), limits.get(t, float("inf"))) for t in labels
             }
     return doc
 
