@@ -411,3 +411,41 @@ def test_monte_carlo_uses_the_register_probability() -> None:
     assert not isinstance(network, list)
     result = simulate(network, loaded.disruption, scenarios=50, seed=3)
     assert float(result.fill_rate.max()) == pytest.approx(0.0)
+
+
+def test_a_contract_with_targets_prices_only_its_families(engine: Engine, world: World) -> None:
+    from cofab.planning import registry_scenario as rs
+
+    a, b = world.ids["a"], world.ids["b"]
+    live = live_data.LiveData(
+        read_at=NOW,
+        prices={
+            a["partner_id"]: live_data.PriceTerms(
+                contract_id=1,
+                contract_title="Other family",
+                version=1,
+                currency="USD",
+                tiers=((0.0, 5.0),),
+                monthly_targets={"F9": 100.0},
+                as_of=NOW,
+            )
+        },
+    )
+    request = RegistryRequest(
+        name="Cover", periods=1, start="2027-01", partner_ids=[a["partner_id"], b["partner_id"]]
+    )
+    with unit_of_work(engine) as session:
+        built = rs.build_from_registry(
+            session, actor=SYSTEM_ACTOR, request=request, today=TODAY, live=live
+        )
+    assert built is not None
+    sites = {s["id"]: s for s in built.document["sites"]}
+    # F1 is not among the contract's targets: A keeps 10 × VN index 0.9 = 9, B 10 × 1.6 = 16
+    assert sites["Alpha Assembly Site"]["unit_cost"] == {"F1": 9.0}
+    assert sites["Bravo Bioworks Site"]["unit_cost"] == {"F1": 16.0}
+    sources = {(e["input"], e["subject"]): e["source"] for e in built.live_inputs["inputs"]}
+    assert sources[("unit_cost", "Alpha Assembly Site · F1")] == rs.DEFAULT_PRICE_OTHER_FAMILIES
+    # unmet penalty: 10 × (dearest unit 16 + dearest lane), at least 1,000
+    dearest_lane = max(lane["unit_cost"] for lane in built.document["lanes"])
+    expected = round(max(1000.0, 10 * (16 + dearest_lane)), 2)
+    assert [m["unmet_penalty"] for m in built.document["markets"]] == [expected] * 3

@@ -19,17 +19,17 @@ What is neither entered nor live is generated, always the same way:
   year / 12), unless a capacity declaration covers the month. Region = the site's country;
 - currency: the currency most live contract prices use, else ``REGISTRY_CURRENCY``;
 - unit cost: a base × a country cost index (``COUNTRY_COST_INDEX``, 1.4 if unlisted); the base
-  is the live contract prices' average per index point (``_default_base``), else
+  is the family's live contract prices' average per index point (``_default_bases``), else
   ``BASE_UNIT_COST``;
 - fixed engagement cost: ``FIXED_COST_SHARE`` of one month of the site's capacity at its unit cost;
 - defect rate: ``DEFAULT_DEFECT_RATE``;
 - markets: the ones entered, else the demand forecast's, else ``DEFAULT_MARKETS`` (Korea, United
   States, Europe). A market without a demand figure or forecast gets ``demand_share`` of the
   chosen sites' monthly capacity of each family, split evenly over the markets (and over the
-  family's products); unmet penalty ``DEFAULT_UNMET_PENALTY`` per unit;
-- generated freight and unmet penalties are multiplied by the price base ÷ ``BASE_UNIT_COST``
-  when live prices set the base, so every generated figure is in the scenario's currency at
-  the scale of its prices;
+  family's products);
+- unmet penalty (markets without one entered): ten times the dearest unit to make and ship, at
+  least ``DEFAULT_UNMET_PENALTY`` (``what_if.dropout_penalty``), so serving demand pays whatever
+  the currency and scale of the live prices;
 - lanes: the ones entered, else the lane master's, else site to market with freight =
   ``FREIGHT_BASE`` + ``FREIGHT_PER_KM`` × great circle distance and lead time = 1 day + distance
   / ``KM_PER_DAY``. Unknown coordinates count as ``UNKNOWN_DISTANCE_KM``.
@@ -49,6 +49,7 @@ from sqlalchemy.orm import Session
 from cofab.core.access import Actor, scope_to_partner
 from cofab.core.i18n import N_
 from cofab.partners.models import Capability, Partner, PartnerStatus, PartnerType, Site
+from cofab.planning.input_bounds import MAX_MAGNITUDE
 from cofab.planning.live_data import (
     DeclaredCapacity,
     LiveData,
@@ -61,6 +62,7 @@ from cofab.planning.live_data import (
     ppm_window,
     tier_price,
 )
+from cofab.planning.what_if import dropout_penalty
 
 BASE_UNIT_COST = 10.0
 #: the generated costs below are in this currency
@@ -139,6 +141,10 @@ DEFAULT_PRICE_FROM_LIVE = N_(
     "No active contract with price tiers: {base} {currency} (the live contract prices per point "
     "of country cost index, averaged) × country cost index {index} ({country})"
 )
+DEFAULT_PRICE_OTHER_FAMILIES = N_(
+    "Contract {contract} sets production targets for other families only: {base} {currency} × "
+    "country cost index {index} ({country})"
+)
 DEFAULT_PRICE_CURRENCY = N_(
     "The contract prices in {currency}, the scenario in {scenario_currency} (not converted): "
     "{base} × country cost index {index} ({country})"
@@ -168,7 +174,9 @@ DEFAULT_DEMAND = N_(
     "split over the markets"
 )
 DEFAULT_FIXED = N_("{share} of one month of capacity at the unit cost")
-DEFAULT_PENALTY = N_("The default penalty of {penalty} per unit not served")
+DEFAULT_PENALTY = N_(
+    "{penalty} per unit not served: ten times the dearest unit to make and ship, at least 1,000"
+)
 
 PLANNABLE_STATUSES = (PartnerStatus.ACTIVE.value, PartnerStatus.APPROVED.value)
 PRODUCING_TYPES = frozenset({PartnerType.CONTRACT_MANUFACTURER.value, PartnerType.SUPPLIER.value})
@@ -385,7 +393,7 @@ def build_from_registry(
     for product, family in products:
         family_products[family].append(product)
     currency = _currency(live)
-    live_base = _default_base(rows, live, currency, families)
+    live_bases = _default_bases(rows, live, currency, families)
     inputs: list[dict[str, Any]] = []
     names = [site.name for _p, site, _c in rows]
     sites: list[dict[str, Any]] = []
@@ -403,7 +411,7 @@ def build_from_registry(
         for family in sorted(capacity):
             inputs.append(_capacity_entry(site_id, family, site_declared.get(family), gaps))
         unit_cost, price_entries = _unit_costs(
-            partner, site, site_id, sorted(capacity), family_products, live, currency, live_base
+            partner, site, site_id, sorted(capacity), family_products, live, currency, live_bases
         )
         inputs.extend(price_entries)
         mean_unit = sum(unit_cost.values()) / len(unit_cost) if unit_cost else BASE_UNIT_COST
@@ -420,7 +428,9 @@ def build_from_registry(
                 "kind": "partner",
                 "region": site.country,
                 "capacity": capacity,
-                "fixed_cost": round(FIXED_COST_SHARE * mean_unit * monthly_total, 2),
+                "fixed_cost": min(
+                    MAX_MAGNITUDE, round(FIXED_COST_SHARE * mean_unit * monthly_total, 2)
+                ),
                 "unit_cost": unit_cost,
                 "defect_rate": rate,
             }
@@ -435,16 +445,11 @@ def build_from_registry(
         )
     if not sites:
         return None
-    # generated money (freight, unmet penalty) at the scale of the prices, in their currency
-    scale = 1.0 if live_base is None else live_base / BASE_UNIT_COST
-    markets, market_entries = _markets(
-        request, live, products, sites, periods, from_forecast, scale
-    )
+    markets, market_entries = _markets(request, live, products, sites, periods, from_forecast)
     inputs.extend(market_entries)
-    lanes, lane_entries = _lanes(
-        request, live, sites, site_refs, site_places, markets, currency, scale
-    )
+    lanes, lane_entries = _lanes(request, live, sites, site_refs, site_places, markets, currency)
     inputs.extend(lane_entries)
+    inputs.extend(_price_unmet(markets, sites, lanes))
     document: dict[str, Any] = {
         "name": request.name,
         "description": "Built from the partner registry and the live domains; the scenario's "
@@ -492,6 +497,12 @@ def _capacity_entry(
     return entry("capacity", subject, True, LIVE_CAPACITY, {"ids": ids}, declared.as_of)
 
 
+def _covers(terms: PriceTerms, family: str) -> bool:
+    """Price tiers name no family: a contract whose production targets name families prices
+    those families only; a contract without targets prices every family of the partner."""
+    return not terms.monthly_targets or family in terms.monthly_targets
+
+
 def _live_price(terms: PriceTerms, family: str) -> tuple[float, float, float | None]:
     """(tier floor, unit price, monthly target) for one family under the tier rule."""
     target = terms.monthly_targets.get(family)
@@ -499,23 +510,26 @@ def _live_price(terms: PriceTerms, family: str) -> tuple[float, float, float | N
     return floor, price, target
 
 
-def _default_base(
+def _default_bases(
     rows: list[tuple[Partner, Site, dict[str, float]]],
     live: LiveData,
     currency: str,
     families: list[str],
-) -> float | None:
-    """The price per point of country cost index that generated prices use: the average over
-    the sites priced by a live contract in the scenario's currency (so a default sits among
-    the live prices, in the same currency); None when no site is (then ``BASE_UNIT_COST``)."""
-    points: list[float] = []
-    for partner, site, _caps in rows:
+) -> dict[str, float]:
+    """Per family, the price per point of country cost index that a site without a usable
+    contract price gets: the average over the sites whose live contract (in the scenario's
+    currency) prices that family, so a default sits among the family's live prices. A family
+    no live contract prices is absent (then ``BASE_UNIT_COST``)."""
+    points: dict[str, list[float]] = defaultdict(list)
+    for partner, site, caps in rows:
         terms = live.prices.get(partner.id)
         if terms is None or terms.currency != currency:
             continue
         index = COUNTRY_COST_INDEX.get(site.country, 1.4)
-        points.extend(_live_price(terms, family)[1] / index for family in families)
-    return sum(points) / len(points) if points else None
+        for family in families:
+            if family in caps and _covers(terms, family):
+                points[family].append(_live_price(terms, family)[1] / index)
+    return {family: sum(values) / len(values) for family, values in points.items()}
 
 
 def _unit_costs(
@@ -526,26 +540,29 @@ def _unit_costs(
     family_products: dict[str, list[str]],
     live: LiveData,
     currency: str,
-    live_base: float | None,
+    live_bases: dict[str, float],
 ) -> tuple[dict[str, float], list[dict[str, Any]]]:
     index = COUNTRY_COST_INDEX.get(site.country, 1.4)
-    base = BASE_UNIT_COST if live_base is None else round(live_base, 4)
-    generated = round(base * index, 4)
     terms = live.prices.get(partner.id)
     out: dict[str, float] = {}
     entries: list[dict[str, Any]] = []
     for family in families:
         subject = f"{site_id} · {family}"
-        if terms is None or terms.currency != currency:
-            price = generated
+        live_base = live_bases.get(family)
+        base = BASE_UNIT_COST if live_base is None else round(live_base, 4)
+        if terms is None or terms.currency != currency or not _covers(terms, family):
+            price = round(base * index, 4)
             params: dict[str, Any] = {
                 "base": f"{base:,.4f}".rstrip("0").rstrip("."),
                 "index": index,
                 "country": site.country,
                 "currency": currency,
             }
-            if terms is None:
+            if terms is None or (terms.currency == currency and not _covers(terms, family)):
                 message = DEFAULT_PRICE if live_base is None else DEFAULT_PRICE_FROM_LIVE
+                if terms is not None:
+                    message = DEFAULT_PRICE_OTHER_FAMILIES
+                    params["contract"] = terms.contract_title
                 entries.append(entry("unit_cost", subject, False, message, params))
             else:
                 params |= {"currency": terms.currency, "scenario_currency": currency}
@@ -605,7 +622,6 @@ def _markets(
     sites: list[dict[str, Any]],
     periods: list[str],
     from_forecast: bool,
-    scale: float = 1.0,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     wanted = set(periods)
     forecast: dict[str, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
@@ -656,13 +672,27 @@ def _markets(
             entries.append(entry("demand", spec.id, False, DEFAULT_DEMAND, share))
         penalty = spec.unmet_penalty
         if penalty is None:
-            penalty = round(DEFAULT_UNMET_PENALTY * scale, 4)
-            params = {"penalty": f"{penalty:,.0f}"}
-            entries.append(entry("unmet_penalty", spec.id, False, DEFAULT_PENALTY, params))
+            penalty = None  # priced once the sites and lanes are known (``_price_unmet``)
         markets.append(
             {"id": spec.id, "region": spec.region, "demand": demand, "unmet_penalty": penalty}
         )
     return markets, entries
+
+
+def _price_unmet(
+    markets: list[dict[str, Any]], sites: list[dict[str, Any]], lanes: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Markets without an entered penalty: ten times the dearest unit to make and ship, at
+    least ``DEFAULT_UNMET_PENALTY`` (the what-ifs' rule), so serving demand always pays,
+    whatever the currency and scale of the live prices."""
+    penalty = dropout_penalty({"sites": sites, "lanes": lanes})
+    entries = []
+    for market in markets:
+        if market["unmet_penalty"] is None:
+            market["unmet_penalty"] = penalty
+            params = {"penalty": f"{penalty:,.2f}".rstrip("0").rstrip(".")}
+            entries.append(entry("unmet_penalty", market["id"], False, DEFAULT_PENALTY, params))
+    return entries
 
 
 def _lanes(
@@ -673,7 +703,6 @@ def _lanes(
     site_places: dict[str, tuple[float, float] | None],
     markets: list[dict[str, Any]],
     currency: str,
-    scale: float = 1.0,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     if request.lanes is not None:
         entered = [dict(lane) for lane in request.lanes]
@@ -716,15 +745,11 @@ def _lanes(
                 {
                     "site": site_doc["id"],
                     "market": market_id,
-                    "unit_cost": round((FREIGHT_BASE + FREIGHT_PER_KM * km) * scale, 4),
+                    "unit_cost": round(FREIGHT_BASE + FREIGHT_PER_KM * km, 4),
                     "lead_time_days": round(1 + km / KM_PER_DAY, 1),
                 }
             )
-            params = {
-                "base": f"{FREIGHT_BASE * scale:,.4g}",
-                "per_km": f"{FREIGHT_PER_KM * scale:,.4g}",
-                "km": f"{km:,.0f}",
-            }
+            params = {"base": FREIGHT_BASE, "per_km": FREIGHT_PER_KM, "km": f"{km:,.0f}"}
             entries.append(entry("lane", subject, False, DEFAULT_LANE, params))
     return lanes, entries
 
