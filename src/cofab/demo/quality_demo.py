@@ -162,7 +162,7 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
             actor=SYSTEM_ACTOR,
             eightd_id=eightd.id,
             step=step,
-            data=schemas.StepIn(content=content),
+            data=schemas.EightDStepIn(content=content),
         )
         ncrs.review_step(
             session,

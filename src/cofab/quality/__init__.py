@@ -31,5 +31,6 @@ PARTS = DomainParts(
         "cofab.quality.thread_subject",  # NCRs as discussion subjects
         "cofab.quality.lots",  # receipts booked by operations open inspection lots
         "cofab.quality.inbox_source",  # 8D steps/actions, audit findings in the inbox
+        "cofab.quality.portal_source",  # alerts on the partner's start page
     ),
 )

@@ -24,9 +24,11 @@ from cofab.core.i18n import N_
 from cofab.core.pagination import paginate
 from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.db.base import utcnow
+from cofab.partners import service as partners_service
 from cofab.partners.models import Partner, Site
-from cofab.quality import audits, files, lots, ncrs, plans, schemas
+from cofab.quality import alerts, audits, files, lots, ncrs, plans, schemas
 from cofab.quality.engine.sampling import AQL_SERIES
+from cofab.quality.engine.spc import RULES
 from cofab.quality.labels import STEP_FIELDS, STEP_TITLES, quality_label
 from cofab.quality.models import Lot, NonConformance
 from cofab.quality.ncrs import STEP_KEYS
@@ -110,18 +112,36 @@ def home(request: Request, session: DbSession, actor: ActorDep) -> Response:
 
 
 def quality_widget(session: Session, actor: Actor) -> tuple[str, dict[str, Any]] | None:
-    """Dashboard card: overdue 8D steps and overdue audits."""
+    """Dashboard card: overdue 8D steps and audits, SPC alerts (a rule fired, Cpk below target)
+    and discontinued inspection plans; a partner user sees its own only."""
     overdue = ncrs.overdue_steps(session, actor)
     late_audits = audits.calendar(session, actor)["overdue"]
-    if not overdue and not late_audits:
+    spc = alerts.spc_alerts(session, actor)
+    stopped = alerts.discontinued_plans(session, actor)
+    if not overdue and not late_audits and not spc and not stopped:
         return None
     return "quality/widget.html", {
         "q_overdue_steps": len(overdue),
         "q_overdue_audits": len(late_audits),
+        "q_spc_alerts": spc[:5],
+        "q_spc_more": max(0, len(spc) - 5),
+        "q_discontinued": stopped,
+        "q_partners": _partners(session) if stopped or spc else {},
+        "q_rule_labels": RULES,
     }
 
 
 register_dashboard_widget(quality_widget)
+
+
+@router.get("/quality/partners/{partner_id}/panel", response_class=HTMLResponse)
+def partner_panel(
+    request: Request, session: DbSession, actor: ActorDep, partner_id: int
+) -> HTMLResponse:
+    """The quality flag on the partner's page: plans discontinued (acceptance stopped)."""
+    partners_service.get_partner(session, actor=actor, partner_id=partner_id)  # scoped: 404
+    stopped = [p for p in alerts.discontinued_plans(session, actor) if p.partner_id == partner_id]
+    return render(request, "quality/partner_panel.html", {"stopped": stopped})
 
 
 # --- plans -------------------------------------------------------------------------------------
