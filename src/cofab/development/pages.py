@@ -37,15 +37,10 @@ def _can_write(actor: Actor) -> bool:
     return not actor.is_partner and actor.role in projects.WRITERS
 
 
-def _list_page(
-    request: Request,
-    session: Session,
-    actor: Actor,
-    *,
-    form: dict[str, Any] | None = None,
-    error: dict[str, Any] | None = None,
-    status_code: int = 200,
-) -> HTMLResponse:
+def _list_ctx(
+    request: Request, session: Session, actor: Actor, form: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The project list (filtered by the query) and the create form, holding ``form`` if sent."""
     query = request.query_params
     partner_id = query.get("partner_id")
     found = projects.list_projects(
@@ -59,21 +54,19 @@ def _list_page(
         if _can_write(actor)
         else []
     )
-    context = {
+    return {
         "projects": found,
         "partners": _partners(session),
         "contracts": contracts,
         "statuses": list(ProjectStatus),
         "can_write": _can_write(actor),
         "form": form or {},
-        **(error or {}),
     }
-    return render(request, "development/projects.html", context, status_code=status_code)
 
 
 @router.get("/development", response_class=HTMLResponse)
 def projects_page(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
-    return _list_page(request, session, actor)
+    return render(request, "development/projects.html", _list_ctx(request, session, actor))
 
 
 @router.post("/development", response_model=None)
@@ -88,8 +81,10 @@ def create_project(
         project = projects.create_project(session, actor=actor, data=body)
     except CofabError as exc:
         session.rollback()
-        context = error_context(exc, request.state.locale)
-        return _list_page(request, session, actor, form=data, error=context, status_code=exc.status)
+        context = _list_ctx(request, session, actor, data) | error_context(
+            exc, request.state.locale
+        )
+        return render(request, "development/projects.html", context, status_code=exc.status)
     return RedirectResponse(f"/development/projects/{project.id}", status_code=303)
 
 

@@ -31,15 +31,10 @@ def _partners(session: Session) -> dict[int, Partner]:
     return {p.id: p for p in session.execute(select(Partner).order_by(Partner.name_en)).scalars()}
 
 
-def _page(
-    request: Request,
-    session: Session,
-    actor: Actor,
-    *,
-    form: dict[str, Any] | None = None,
-    error: dict[str, Any] | None = None,
-    status_code: int = 200,
-) -> HTMLResponse:
+def _training_ctx(
+    request: Request, session: Session, actor: Actor, form: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Records, SOPs and compliance (filtered by the query) and the forms, holding ``form``."""
     today = date.today()
     query = request.query_params
     partner_id = query.get("partner_id")
@@ -75,7 +70,7 @@ def _page(
         if writer
         else []
     )
-    context = {
+    return {
         "records": found,
         "validity": {r.id: records.validity(r, today) for r in found},
         "sops": [sops.read(r, documents.get(r.document_id)) for r in requirements],
@@ -88,14 +83,12 @@ def _page(
         "is_partner": actor.is_partner,
         "own_partner_id": actor.partner_id,
         "form": form or {},
-        **(error or {}),
     }
-    return render(request, "training/training.html", context, status_code=status_code)
 
 
 @router.get("/training", response_class=HTMLResponse)
 def training_page(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
-    return _page(request, session, actor)
+    return render(request, "training/training.html", _training_ctx(request, session, actor))
 
 
 def _change(
@@ -111,8 +104,9 @@ def _change(
         action()
     except CofabError as exc:
         session.rollback()
-        context = error_context(exc, request.state.locale)
-        return _page(request, session, actor, form=form, error=context, status_code=exc.status)
+        context = _training_ctx(request, session, actor, form)
+        context |= error_context(exc, request.state.locale)
+        return render(request, "training/training.html", context, status_code=exc.status)
     return RedirectResponse("/training", status_code=303)
 
 
