@@ -99,6 +99,8 @@ _ENV = (
     "Environment and safety compliance",
     "환경·안전 규정 준수",
 )
+_OTD = ("on_time_delivery", "delivery", "On-time delivery rate", "납기 준수율")
+_LEAD_TIME = ("quoted_lead_time", "delivery", "Quoted lead time", "제시 리드타임")
 
 DEFAULT_TEMPLATES: tuple[DefaultTemplate, ...] = (
     DefaultTemplate(
@@ -148,17 +150,8 @@ DEFAULT_TEMPLATES: tuple[DefaultTemplate, ...] = (
                 "자재 조달·공급망 관리",
                 6,
             ),
-            _c("on_time_delivery", "delivery", "On-time delivery rate", "납기 준수율", 10, "0-100"),
-            _c(
-                "quoted_lead_time",
-                "delivery",
-                "Quoted lead time",
-                "제시 리드타임",
-                5,
-                "measured",
-                "cost",
-                unit="days",
-            ),
+            _c(*_OTD, 10, "0-100"),
+            _c(*_LEAD_TIME, 5, "measured", "cost", unit="days"),
             _c(*_ENV, 6),
             _c(
                 "ip_protection",
@@ -223,17 +216,8 @@ DEFAULT_TEMPLATES: tuple[DefaultTemplate, ...] = (
                 "하위 협력사 관리",
                 8,
             ),
-            _c("on_time_delivery", "delivery", "On-time delivery rate", "납기 준수율", 10, "0-100"),
-            _c(
-                "quoted_lead_time",
-                "delivery",
-                "Quoted lead time",
-                "제시 리드타임",
-                6,
-                "measured",
-                "cost",
-                unit="days",
-            ),
+            _c(*_OTD, 10, "0-100"),
+            _c(*_LEAD_TIME, 6, "measured", "cost", unit="days"),
             _c(*_ENV, 6),
             _c(
                 "data_protection",
