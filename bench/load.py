@@ -113,7 +113,9 @@ def server_command(how: str, workers: int, port: int, target: str) -> list[str]:
     if target == "cofab" and how == "up":
         return [py, "-m", "cofab", "up", "--no-demo", "--no-worker", "--port", str(port)]
     if target == "cofab" and how == "serve":
-        return [py, "-m", "cofab", "serve", "--workers", str(workers), "--port", str(port)]
+        # the bare app below runs at --log-level warning, i.e. without access lines: the same
+        serve = ["serve", "--workers", str(workers), "--port", str(port), "--no-access-log"]
+        return [py, "-m", "cofab", *serve]
     app = ["cofab.app:create_app", "--factory"] if target == "cofab" else ["bare_app:app"]
     extra = [] if target == "cofab" else ["--app-dir", target.split(":", 1)[1]]
     # `cofab up` runs uvicorn.run(app, log_level="info"): the bare app gets the same logging.

@@ -419,6 +419,12 @@ def serve(
     graceful_timeout: Annotated[
         float, typer.Option(help="Seconds open requests get to finish after SIGTERM")
     ] = 10.0,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            help="One log line per request (turn off behind a proxy that logs them already)"
+        ),
+    ] = True,
 ) -> None:
     """Serve cofab without demo data or a job worker: run `cofab worker` separately, anywhere."""
     settings = get_settings()
@@ -437,6 +443,7 @@ def serve(
             port=bind_port,
             graceful_timeout=graceful_timeout,
             factory=True,
+            access_log=access_log,
         )
         return
     import uvicorn
@@ -449,6 +456,7 @@ def serve(
         workers=workers,
         timeout_graceful_shutdown=int(max(1, graceful_timeout)),
         log_level="info",
+        access_log=access_log,
     )
 
 

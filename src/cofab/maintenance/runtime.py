@@ -80,6 +80,7 @@ def serve(
     worker: subprocess.Popen[bytes] | None = None,
     log_level: str = "info",
     factory: bool = False,
+    access_log: bool = True,
 ) -> None:
     """Serve ``app`` (an ASGI app or an import string) in this process until SIGTERM/SIGINT."""
     config = uvicorn.Config(
@@ -88,6 +89,7 @@ def serve(
         host=host,
         port=port,
         log_level=log_level,
+        access_log=access_log,
         timeout_graceful_shutdown=int(max(1, graceful_timeout)),
     )
     server = uvicorn.Server(config)
