@@ -115,3 +115,29 @@ def test_an_item_assigned_to_a_user_tells_that_user_once_even_after_the_daily_sc
     refused = boss.patch(f"{API}/action-items/{made.json()['id']}", json={"owner_user_id": partner})
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "owner_user_id"
+
+
+def test_a_meeting_recorded_after_it_happened_invites_nobody(world: World, engine: Engine) -> None:
+    from datetime import UTC, datetime
+
+    from cofab.core.access import SYSTEM_ACTOR
+    from cofab.governance import schemas, service
+
+    partner = user_id(engine, world.users["partner_a"])
+    held = datetime(2025, 5, 1, 8, 0, tzinfo=UTC)
+    with unit_of_work(engine) as session:
+        meeting = service.create_meeting(
+            session,
+            actor=SYSTEM_ACTOR,
+            data=schemas.MeetingCreate(
+                partner_id=world.partner_a, title="Held in May", starts_at=held, timezone="UTC"
+            ),
+            now=held,
+        )
+        service.set_attendance(
+            session,
+            actor=SYSTEM_ACTOR,
+            meeting_id=meeting.id,
+            data=schemas.AttendanceIn(name="Alpha user", side="partner", user_id=partner),
+        )
+    assert _notes(engine, partner) == []

@@ -12,6 +12,7 @@ repeated call, a demo reload or the daily scan never tells the same person twice
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -94,8 +95,11 @@ def meeting_changed(
     only: set[int] | None = None,
 ) -> int:
     """Tell the meeting's people (or ``only`` those) that it was scheduled, moved or cancelled;
-    returns how many were told."""
-    people = meeting_people(session, meeting) if only is None else only
+    returns how many were told. A meeting that has already started (a past meeting recorded
+    afterwards, a demo's history) tells nobody."""
+    if meeting.starts_at < datetime.now(UTC):
+        return 0
+    people = meeting_people(session, meeting) if only is None else set(only)
     if actor is not None and actor.user_id is not None:
         people.discard(actor.user_id)
     told = 0
