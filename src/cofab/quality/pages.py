@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from functools import cache
+from typing import Annotated, Any, get_type_hints
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -79,6 +81,33 @@ def _attempt(
         request.state.quality_status = exc.status
         return on_error()
     return RedirectResponse(target, status_code=303)
+
+
+def _save(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    body: dict[str, Any],
+    write: Callable[..., object],
+    **record: int,
+) -> Response:
+    """The common page write on one record: ``write(session, actor=, <record>, data=<body>)``
+    with the body parsed as the schema ``write`` declares for ``data``, then back to the
+    record's page; a refused write shows that page again with the problems."""
+    ((key, record_id),) = record.items()
+    show, url = _RECORD_PAGES[key]
+
+    def act() -> str:
+        write(session, actor=actor, data=parse(_data_schema(write), body), **record)
+        return f"{url}/{record_id}"
+
+    return _attempt(request, session, act, lambda: show(request, session, actor, record_id))
+
+
+@cache
+def _data_schema(write: Callable[..., object]) -> type[BaseModel]:
+    schema: type[BaseModel] = get_type_hints(write)["data"]
+    return schema
 
 
 def _show(request: Request, template: str, ctx: dict[str, Any]) -> HTMLResponse:
@@ -240,29 +269,14 @@ def plan_edit(
     }
     body["owner_approved_reduced"] = "owner_approved_reduced" in data
     body["steady_production"] = "steady_production" in data
-
-    def act() -> str:
-        plans.update_plan(
-            session, actor=actor, plan_id=plan_id, data=parse(schemas.PlanUpdate, body)
-        )
-        return f"/quality/plans/{plan_id}"
-
-    return _attempt(request, session, act, lambda: _plan_page(request, session, actor, plan_id))
+    return _save(request, session, actor, body, plans.update_plan, plan_id=plan_id)
 
 
 @router.post("/quality/plans/{plan_id}/state", response_class=HTMLResponse)
 def plan_state(
     request: Request, session: DbSession, actor: ActorDep, plan_id: int, form: FormDep
 ) -> Response:
-    data = fields(form)
-
-    def act() -> str:
-        plans.reset_state(
-            session, actor=actor, plan_id=plan_id, data=parse(schemas.StateReset, data)
-        )
-        return f"/quality/plans/{plan_id}"
-
-    return _attempt(request, session, act, lambda: _plan_page(request, session, actor, plan_id))
+    return _save(request, session, actor, fields(form), plans.reset_state, plan_id=plan_id)
 
 
 @router.post("/quality/plans/{plan_id}/characteristics", response_class=HTMLResponse)
@@ -383,29 +397,14 @@ def lot_outgoing(
         "defects": _defects_from(form),
         "note": str(form.get("note") or ""),
     }
-
-    def act() -> str:
-        lots.post_outgoing(
-            session, actor=actor, lot_id=lot_id, data=parse(schemas.OutgoingInspectionIn, body)
-        )
-        return f"/quality/lots/{lot_id}"
-
-    return _attempt(request, session, act, lambda: _lot_page(request, session, actor, lot_id))
+    return _save(request, session, actor, body, lots.post_outgoing, lot_id=lot_id)
 
 
 @router.post("/quality/lots/{lot_id}/disposition", response_class=HTMLResponse)
 def lot_disposition(
     request: Request, session: DbSession, actor: ActorDep, lot_id: int, form: FormDep
 ) -> Response:
-    data = fields(form)
-
-    def act() -> str:
-        lots.set_disposition(
-            session, actor=actor, lot_id=lot_id, data=parse(schemas.DispositionIn, data)
-        )
-        return f"/quality/lots/{lot_id}"
-
-    return _attempt(request, session, act, lambda: _lot_page(request, session, actor, lot_id))
+    return _save(request, session, actor, fields(form), lots.set_disposition, lot_id=lot_id)
 
 
 @router.post("/quality/lots/{lot_id}/ncr", response_class=HTMLResponse)
@@ -484,13 +483,7 @@ def ncr_detail(request: Request, session: DbSession, actor: ActorDep, ncr_id: in
 def ncr_edit(
     request: Request, session: DbSession, actor: ActorDep, ncr_id: int, form: FormDep
 ) -> Response:
-    data = fields(form)
-
-    def act() -> str:
-        ncrs.update_ncr(session, actor=actor, ncr_id=ncr_id, data=parse(schemas.NcrUpdate, data))
-        return f"/quality/ncrs/{ncr_id}"
-
-    return _attempt(request, session, act, lambda: _ncr_page(request, session, actor, ncr_id))
+    return _save(request, session, actor, fields(form), ncrs.update_ncr, ncr_id=ncr_id)
 
 
 @router.post("/quality/ncrs/{ncr_id}/8d", response_class=HTMLResponse)
@@ -586,15 +579,7 @@ def eightd_review(
 def eightd_action(
     request: Request, session: DbSession, actor: ActorDep, eightd_id: int, form: FormDep
 ) -> Response:
-    data = fields(form)
-
-    def act() -> str:
-        ncrs.add_action(
-            session, actor=actor, eightd_id=eightd_id, data=parse(schemas.ActionIn, data)
-        )
-        return f"/quality/8d/{eightd_id}"
-
-    return _attempt(request, session, act, lambda: _eightd_page(request, session, actor, eightd_id))
+    return _save(request, session, actor, fields(form), ncrs.add_action, eightd_id=eightd_id)
 
 
 @router.post("/quality/8d/{eightd_id}/close", response_class=HTMLResponse)
@@ -713,26 +698,21 @@ def audit_result(
         if key.startswith("score_")
     ]
     body = {"performed_on": data.get("performed_on"), "answers": answers}
-
-    def act() -> str:
-        audits.record_result(
-            session, actor=actor, audit_id=audit_id, data=parse(schemas.AuditResult, body)
-        )
-        return f"/quality/audits/{audit_id}"
-
-    return _attempt(request, session, act, lambda: _audit_page(request, session, actor, audit_id))
+    return _save(request, session, actor, body, audits.record_result, audit_id=audit_id)
 
 
 @router.post("/quality/audits/{audit_id}/findings", response_class=HTMLResponse)
 def audit_finding(
     request: Request, session: DbSession, actor: ActorDep, audit_id: int, form: FormDep
 ) -> Response:
-    data = fields(form)
+    return _save(request, session, actor, fields(form), audits.add_finding, audit_id=audit_id)
 
-    def act() -> str:
-        audits.add_finding(
-            session, actor=actor, audit_id=audit_id, data=parse(schemas.FindingIn, data)
-        )
-        return f"/quality/audits/{audit_id}"
 
-    return _attempt(request, session, act, lambda: _audit_page(request, session, actor, audit_id))
+# the page each record id of a form goes back to (read when a form is posted)
+_RECORD_PAGES: dict[str, tuple[Callable[[Request, Session, Actor, int], Response], str]] = {
+    "plan_id": (_plan_page, "/quality/plans"),
+    "lot_id": (_lot_page, "/quality/lots"),
+    "ncr_id": (_ncr_page, "/quality/ncrs"),
+    "eightd_id": (_eightd_page, "/quality/8d"),
+    "audit_id": (_audit_page, "/quality/audits"),
+}
