@@ -47,7 +47,7 @@ def _detail(view: documents.DocumentView, signed: frozenset[int] | None) -> sche
 def _report(report: reports.AccessReport) -> schemas.AccessReportRead:
     return schemas.AccessReportRead.model_validate(
         {
-            "events": [e.__dict__ for e in report.events],
+            "events": report.events,
             "documents": [d.__dict__ for d in report.documents],
         }
     )

@@ -185,19 +185,21 @@ def document_detail(
 
 
 def _change_or_error(
-    request: Request, session: Session, actor: Actor, document_id: int, action: Callable[[], Any]
+    request: Request,
+    session: Session,
+    actor: Actor,
+    document_id: int,
+    action: Callable[[], Any],
+    extra: dict[str, Any] | None = None,
 ) -> Response:
-    """Run a change; on a broken rule re-render the document with the reason (refusals propagate
-    so they are logged)."""
+    """Run a change; on a broken rule re-render the document with the reason and ``extra`` (what
+    a form held); access refusals propagate so they are logged."""
     try:
         action()
     except AccessRefused:
         raise
     except CofabError as exc:
-        session.rollback()
-        ctx = _detail_ctx(session, actor, document_id, request.state.locale)
-        ctx |= labelled_error_context(exc, request.state.locale)
-        return render(request, "vault/detail.html", ctx, status_code=exc.status)
+        return _refused(request, session, actor, document_id, exc, extra)
     return RedirectResponse(f"/vault/documents/{document_id}?done=1", status_code=303)
 
 
@@ -252,16 +254,22 @@ async def version_upload(
     except AccessRefused:
         raise
     except CofabError as exc:
-        return await run_in_threadpool(_upload_refused, request, session, actor, document_id, exc)
+        return await run_in_threadpool(_refused, request, session, actor, document_id, exc)
     return RedirectResponse(f"/vault/documents/{document_id}?done=1", status_code=303)
 
 
-def _upload_refused(
-    request: Request, session: Session, actor: Actor, document_id: int, exc: CofabError
+def _refused(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    document_id: int,
+    exc: CofabError,
+    extra: dict[str, Any] | None = None,
 ) -> Response:
+    """The document page again, nothing saved, with the reason (and ``extra``)."""
     session.rollback()
     ctx = _detail_ctx(session, actor, document_id, request.state.locale)
-    ctx |= labelled_error_context(exc, request.state.locale)
+    ctx |= labelled_error_context(exc, request.state.locale) | (extra or {})
     return render(request, "vault/detail.html", ctx, status_code=exc.status)
 
 
@@ -321,10 +329,7 @@ def _delete_or_error(
     except AccessRefused:
         raise
     except CofabError as exc:
-        session.rollback()
-        ctx = _detail_ctx(session, actor, document_id, request.state.locale)
-        ctx |= labelled_error_context(exc, request.state.locale)
-        return render(request, "vault/detail.html", ctx, status_code=exc.status)
+        return _refused(request, session, actor, document_id, exc)
     deletion.commit_then_remove(session, store_of(request), removal)
     return RedirectResponse(to or f"/vault/documents/{document_id}?done=1", status_code=303)
 
@@ -334,8 +339,9 @@ def share_add(
     request: Request, session: DbSession, actor: PageActor, form: FormDep, document_id: int
 ) -> Response:
     data = fields(form)
-    typed = dict(data)
-    try:
+    typed = dict(data)  # a refusal shows what was typed again, the ticked box too
+
+    def action() -> None:
         data["expires_at"] = local_to_utc(data.get("expires_at"), actor.timezone)
         sharing.share_document(
             session,
@@ -343,14 +349,8 @@ def share_add(
             document_id=document_id,
             data=parse(schemas.VaultShareCreate, data),
         )
-    except AccessRefused:
-        raise
-    except CofabError as exc:  # re-render with the reason and what was typed, ticked box too
-        session.rollback()
-        ctx = _detail_ctx(session, actor, document_id, request.state.locale)
-        ctx |= labelled_error_context(exc, request.state.locale) | {"share_form": typed}
-        return render(request, "vault/detail.html", ctx, status_code=exc.status)
-    return RedirectResponse(f"/vault/documents/{document_id}?done=1", status_code=303)
+
+    return _change_or_error(request, session, actor, document_id, action, {"share_form": typed})
 
 
 @router.post("/vault/shares/{share_id}/revoke", response_class=HTMLResponse)

@@ -21,21 +21,13 @@ from cofab.core.errors import NotFound
 from cofab.partners.models import Partner
 from cofab.vault.access import ENTITY, REPORT_READERS, require_access
 from cofab.vault.models import VaultDocument
+from cofab.vault.schemas import AccessEventRead
 
 ACCESS_ACTIONS = ("read", "download", "deny")
 MAX_EVENTS = 500
 
 
-@dataclass(frozen=True)
-class AccessEvent:
-    at: datetime
-    actor: str
-    partner_id: int | None
-    action: str
-    document_id: int | None
-    document_title: str | None
-    version: int | None
-    reason: str | None
+AccessEvent = AccessEventRead  # one read of a document, as the report's API shows it
 
 
 @dataclass

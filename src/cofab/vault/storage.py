@@ -26,7 +26,7 @@ from cofab.vault.crypto import (
     encrypt_stream,
 )
 from cofab.vault.errors import InvalidObjectKey, ObjectNotFound, UploadTooLarge
-from cofab.vault.keys import Keyring
+from cofab.vault.keys import Keyring, fsync_dir
 from cofab.vault.writeback import WriteBehind
 
 _OBJECT_KEY = re.compile(r"^[0-9a-f]{32}$")
@@ -131,7 +131,7 @@ class FileSystemStorage:
                 os.unlink(temp)
             raise
         if self.fsync:
-            _fsync_dir(final.parent)
+            fsync_dir(final.parent)
 
     @contextlib.contextmanager
     def open_read(self, key: str) -> Iterator[BinaryIO]:
@@ -250,12 +250,3 @@ def _decrypted_chunks(
 ) -> Iterator[bytes]:
     with storage.open_read(object_key) as handle:
         yield from decrypt_stream(handle, data_key, context=context)
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
