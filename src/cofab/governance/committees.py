@@ -124,13 +124,7 @@ def update_committee(
     if "timezone" in changes:
         zone = guards.zone_problem("timezone", changes["timezone"])
         guards.raise_if([zone] if zone else [])
-    before = audit.snapshot(committee)
-    for key, value in changes.items():
-        setattr(committee, key, value)
-    session.flush()
-    guards.record(
-        session, actor=actor, action="update", entity="committee", row=committee, before=before
-    )
+    guards.change_row(session, actor=actor, entity="committee", row=committee, changes=changes)
     return committee
 
 

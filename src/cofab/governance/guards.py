@@ -7,6 +7,7 @@ quality engineers write; a partner user only reports on the action items its sid
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -92,3 +93,25 @@ def record(
         before=before,
         after=audit.snapshot(row) if action != "delete" else None,
     )
+
+
+def change_row(
+    session: Session,
+    *,
+    actor: Actor,
+    entity: str,
+    row: Any,
+    changes: dict[str, Any],
+    then: Callable[[], None] | None = None,
+    action: str = "update",
+) -> dict[str, Any]:
+    """Set ``changes`` on ``row`` (and run ``then``, for what follows from them: an end time, a
+    done stamp, new positions), flush, and audit the row before and after; returns the before."""
+    before = audit.snapshot(row)
+    for key, value in changes.items():
+        setattr(row, key, value)
+    if then is not None:
+        then()
+    session.flush()
+    record(session, actor=actor, action=action, entity=entity, row=row, before=before)
+    return before

@@ -229,13 +229,12 @@ def update_meeting(
         past = guards.past_problem("starts_at", start)
         guards.raise_if([past] if past else [])
         changes["starts_at"] = start
-    before = audit.snapshot(meeting)
-    for key, value in changes.items():
-        setattr(meeting, key, value)
-    meeting.ends_at = meeting.starts_at + duration
-    session.flush()
-    guards.record(
-        session, actor=actor, action="update", entity="meeting", row=meeting, before=before
+
+    def keep_duration() -> None:
+        meeting.ends_at = meeting.starts_at + duration
+
+    before = guards.change_row(
+        session, actor=actor, entity="meeting", row=meeting, changes=changes, then=keep_duration
     )
     _tell_about_change(session, actor, meeting, before)
     return meeting
@@ -328,11 +327,11 @@ def update_agenda_item(
     changes = data.model_dump(exclude_unset=True)
     changes = {k: v for k, v in changes.items() if v is not None or k == "vault_document_id"}
     guards.raise_if(_check_document(session, changes.get("vault_document_id"), "vault_document_id"))
-    before = audit.snapshot(item)
     position = changes.pop("position", None)
-    for key, value in changes.items():
-        setattr(item, key, value)
-    if position is not None and position != item.position:
+
+    def reorder() -> None:
+        if position is None or position == item.position:
+            return
         siblings = [
             a
             for a in _children(session, AgendaItem, item.meeting_id, AgendaItem.position)
@@ -341,9 +340,9 @@ def update_agenda_item(
         siblings.insert(min(position, len(siblings) + 1) - 1, item)
         for offset, row in enumerate(siblings, start=1):
             row.position = offset
-    session.flush()
-    guards.record(
-        session, actor=actor, action="update", entity="agenda_item", row=item, before=before
+
+    guards.change_row(
+        session, actor=actor, entity="agenda_item", row=item, changes=changes, then=reorder
     )
     return item
 

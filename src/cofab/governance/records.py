@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cofab.accounts.models import User
-from cofab.core import audit
 from cofab.core.access import Actor, scope_to_partner
 from cofab.core.errors import Conflict, FieldProblem, Forbidden
 from cofab.core.i18n import N_
@@ -106,13 +105,7 @@ def update_decision(
     guards.raise_if(problems)
     if new_owner and user is not None and "owner_name" not in changes:
         changes["owner_name"] = user.display_name
-    before = audit.snapshot(decision)
-    for key, value in changes.items():
-        setattr(decision, key, value)
-    session.flush()
-    guards.record(
-        session, actor=actor, action="update", entity="decision", row=decision, before=before
-    )
+    guards.change_row(session, actor=actor, entity="decision", row=decision, changes=changes)
     if new_owner and user is not None:
         notices.decision_made(session, actor=actor, decision=decision, only={user.id})
     return decision
@@ -229,13 +222,13 @@ def update_action_item(
         guards.raise_if(problems)
         if user is not None and "owner_name" not in changes:
             changes["owner_name"] = user.display_name
-    before = audit.snapshot(item)
-    for key, value in changes.items():
-        setattr(item, key, value)
-    _stamp_done(item, actor)
-    session.flush()
-    guards.record(
-        session, actor=actor, action="update", entity="gov_action_item", row=item, before=before
+    before = guards.change_row(
+        session,
+        actor=actor,
+        entity="gov_action_item",
+        row=item,
+        changes=changes,
+        then=lambda: _stamp_done(item, actor),
     )
     changed = reassigned or before.get("due_date") != item.due_date.isoformat()
     if changed and item.status not in CLOSED_STATES:
@@ -259,12 +252,14 @@ def mark_action_item_done(session: Session, actor: Actor, item_id: int) -> Actio
     if item.status == ItemStatus.DONE:
         return item
     _ensure_own_record(session, item)
-    before = audit.snapshot(item)
-    item.status = ItemStatus.DONE
-    _stamp_done(item, actor)
-    session.flush()
-    guards.record(
-        session, actor=actor, action="complete", entity="gov_action_item", row=item, before=before
+    guards.change_row(
+        session,
+        actor=actor,
+        entity="gov_action_item",
+        row=item,
+        changes={"status": ItemStatus.DONE},
+        then=lambda: _stamp_done(item, actor),
+        action="complete",
     )
     return item
 
