@@ -36,6 +36,9 @@ AUDIT_ACTIONS: dict[str, str] = {
     "publish": N_("Published"),
     "convert": N_("Converted to orders"),
     "replan": N_("Re-planned with commitments as caps"),
+    # a partner's answer to a forecast line
+    "commit": N_("Committed"),
+    "counter": N_("Counter-proposed"),
     # orders: a partner's answer to a line, and the owner's answer to a proposal
     "accept": N_("Accepted"),
     "reject": N_("Rejected"),
