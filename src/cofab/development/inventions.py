@@ -26,6 +26,7 @@ from cofab.db.base import utcnow
 from cofab.development import ip_ownership, schemas
 from cofab.development.models import DevInvention, DevInventor, DevProject, FilingStatus, Side
 from cofab.development.projects import (
+    audit_change,
     check_contract,
     ensure_owner_writer,
     get_project,
@@ -236,14 +237,8 @@ def create_invention(
         raise invalid([problem])
     project.inventions.append(invention)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="create",
-        entity="dev_invention",
-        entity_id=invention.id,
-        partner_id=invention.partner_id,
-        after=_snapshot(invention),
+    audit_change(
+        session, actor, "create", "dev_invention", invention, None, after=_snapshot(invention)
     )
     return invention
 
@@ -278,15 +273,8 @@ def update_invention(
     if problem is not None:
         raise invalid([problem])
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="update",
-        entity="dev_invention",
-        entity_id=invention.id,
-        partner_id=invention.partner_id,
-        before=before,
-        after=_snapshot(invention),
+    audit_change(
+        session, actor, "update", "dev_invention", invention, before, after=_snapshot(invention)
     )
     return invention
 
@@ -320,16 +308,7 @@ def set_filing(
     elif target in (FilingStatus.GRANTED, FilingStatus.ABANDONED):
         invention.decided_on = day
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="status",
-        entity="dev_invention",
-        entity_id=invention.id,
-        partner_id=invention.partner_id,
-        before=before,
-        after=audit.snapshot(invention),
-    )
+    audit_change(session, actor, "status", "dev_invention", invention, before)
     return invention
 
 
@@ -354,16 +333,7 @@ def confirm_inventor(session: Session, *, actor: Actor, inventor_id: int) -> Dev
     inventor.confirmed_at = utcnow()
     inventor.confirmed_by_label = actor.display_name or actor.email
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="confirm",
-        entity="dev_inventor",
-        entity_id=inventor.id,
-        partner_id=inventor.partner_id,
-        before=before,
-        after=audit.snapshot(inventor),
-    )
+    audit_change(session, actor, "confirm", "dev_inventor", inventor, before)
     return inventor
 
 

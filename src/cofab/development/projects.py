@@ -51,6 +51,30 @@ TEMPLATE_TAKEN = N_("Another template already has the code {code}.")
 GATE_DECIDED = N_("This gate was already decided ({decision}).")
 
 
+def audit_change(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: str,
+    row: Any,
+    before: dict[str, Any] | None,
+    *,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """The audit entry of a change to one partner-owned row: its snapshot before (``None`` for a
+    new row) and after (``after`` where the row has its own snapshot)."""
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=row.id,
+        partner_id=row.partner_id,
+        before=before,
+        after=audit.snapshot(row) if after is None else after,
+    )
+
+
 def invalid(problems: list[FieldProblem]) -> ValidationFailed:
     return ValidationFailed(INVALID, problems=problems, count=len(problems))
 
@@ -148,15 +172,7 @@ def create_project(session: Session, *, actor: Actor, data: schemas.ProjectCreat
         project.milestones.append(_milestone(milestone, data.partner_id, index))
     session.add(project)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="create",
-        entity="dev_project",
-        entity_id=project.id,
-        partner_id=project.partner_id,
-        after=_snapshot(project),
-    )
+    audit_change(session, actor, "create", "dev_project", project, None, after=_snapshot(project))
     return project
 
 
@@ -174,16 +190,7 @@ def update_project(
     for name, value in values.items():
         setattr(project, name, value)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="update",
-        entity="dev_project",
-        entity_id=project.id,
-        partner_id=project.partner_id,
-        before=before,
-        after=audit.snapshot(project),
-    )
+    audit_change(session, actor, "update", "dev_project", project, before)
     return project
 
 
@@ -279,16 +286,7 @@ def decide_gate(
     project = milestone.project
     project.status = PROJECT_STATUS_AFTER[data.decision]
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="gate_decision",
-        entity="dev_milestone",
-        entity_id=milestone.id,
-        partner_id=milestone.partner_id,
-        before=before,
-        after=audit.snapshot(milestone),
-    )
+    audit_change(session, actor, "gate_decision", "dev_milestone", milestone, before)
     return milestone
 
 
@@ -583,14 +581,5 @@ def update_checklist_item(
         item.done_on = None
         item.done_by_label = None
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="update",
-        entity="dev_checklist_item",
-        entity_id=item.id,
-        partner_id=item.partner_id,
-        before=before,
-        after=audit.snapshot(item),
-    )
+    audit_change(session, actor, "update", "dev_checklist_item", item, before)
     return item
