@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cofab.db.base import Base, Timestamped, UTCDateTime, utcnow
+from cofab.partners.models import partner_id_column
 from cofab.units.models import unit_id_column
 
 QTY = Numeric(18, 3)
@@ -63,9 +64,7 @@ class Order(Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int | None] = unit_id_column()
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     site_id: Mapped[int | None] = mapped_column(
         ForeignKey("partner_sites.id", ondelete="SET NULL"), index=True
     )
@@ -124,9 +123,7 @@ class OrderLine(Timestamped, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     order_id: Mapped[int] = mapped_column(
         ForeignKey("ops_orders.id", ondelete="CASCADE"), index=True
     )
@@ -168,9 +165,7 @@ class LineVersion(Base):
     __table_args__ = (UniqueConstraint("line_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     line_id: Mapped[int] = mapped_column(
         ForeignKey("ops_order_lines.id", ondelete="CASCADE"), index=True
     )
@@ -197,9 +192,7 @@ class ProgressEvent(Base):
     __table_args__ = (UniqueConstraint("line_id", "stage", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     line_id: Mapped[int] = mapped_column(
         ForeignKey("ops_order_lines.id", ondelete="CASCADE"), index=True
     )
@@ -217,9 +210,7 @@ class Shipment(Timestamped, Base):
     __table_args__ = (UniqueConstraint("partner_id", "external_ref"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     external_ref: Mapped[str] = mapped_column(String(64))
     ship_date: Mapped[date] = mapped_column(Date, index=True)
     eta: Mapped[date | None] = mapped_column(Date)
@@ -233,9 +224,7 @@ class ShipmentLine(Base):
     __table_args__ = (UniqueConstraint("shipment_id", "line_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     shipment_id: Mapped[int] = mapped_column(
         ForeignKey("ops_shipments.id", ondelete="CASCADE"), index=True
     )
@@ -264,9 +253,7 @@ class Receipt(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     external_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
     shipment_line_id: Mapped[int] = mapped_column(
         ForeignKey("ops_shipment_lines.id", ondelete="CASCADE"), index=True
@@ -295,9 +282,7 @@ class InventorySnapshot(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     site_id: Mapped[int] = mapped_column(ForeignKey("partner_sites.id", ondelete="CASCADE"))
     item: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -312,9 +297,7 @@ class SupportTicket(Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int | None] = unit_id_column()
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     site_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sites.id", ondelete="SET NULL"))
     product_family: Mapped[str | None] = mapped_column(String(100))
     external_ref: Mapped[str | None] = mapped_column(String(64), unique=True)

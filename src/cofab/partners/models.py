@@ -17,6 +17,12 @@ from cofab.core.labels import register_labels
 from cofab.db.base import Base, Timestamped
 
 
+def partner_id_column() -> Mapped[int]:
+    """The ``partner_id`` of a row a partner company owns: ``core.access`` scopes every query by
+    it, and the row goes when its partner is deleted."""
+    return mapped_column(ForeignKey("partners.id", ondelete="CASCADE"), index=True)
+
+
 class PartnerType(enum.StrEnum):
     CONTRACT_MANUFACTURER = "contract_manufacturer"
     SUPPLIER = "supplier"
@@ -105,9 +111,7 @@ class Contact(Timestamped, Base):
     __tablename__ = "partner_contacts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     name: Mapped[str] = mapped_column(String(200))
     title: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254))
@@ -119,9 +123,7 @@ class Site(Timestamped, Base):
     __table_args__ = (UniqueConstraint("partner_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     external_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     address: Mapped[str | None] = mapped_column(String(500))
@@ -136,9 +138,7 @@ class Capability(Timestamped, Base):
     __tablename__ = "site_capabilities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     site_id: Mapped[int] = mapped_column(
         ForeignKey("partner_sites.id", ondelete="CASCADE"), index=True
     )
@@ -154,9 +154,7 @@ class Certification(Timestamped, Base):
     __tablename__ = "certifications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     site_id: Mapped[int | None] = mapped_column(
         ForeignKey("partner_sites.id", ondelete="CASCADE"), index=True
     )

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from cofab.core.errors import Conflict
 from cofab.core.i18n import N_
 from cofab.db.base import Base, Timestamped, UTCDateTime, utcnow
+from cofab.partners.models import partner_id_column
 from cofab.units.models import unit_id_column
 
 
@@ -115,9 +116,7 @@ class Candidate(Timestamped, Base):
     evaluation_id: Mapped[int] = mapped_column(
         ForeignKey("sel_evaluations.id", ondelete="CASCADE"), index=True
     )
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     selected: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -135,9 +134,7 @@ class Score(Base):
     candidate_id: Mapped[int] = mapped_column(
         ForeignKey("sel_candidates.id", ondelete="CASCADE"), index=True
     )
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     criterion: Mapped[str] = mapped_column(String(64))
     evaluator_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
@@ -155,9 +152,7 @@ class DueDiligenceItem(Timestamped, Base):
     candidate_id: Mapped[int] = mapped_column(
         ForeignKey("sel_candidates.id", ondelete="CASCADE"), index=True
     )
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     key: Mapped[str] = mapped_column(String(64))
     position: Mapped[int] = mapped_column(Integer, default=0)
     name_en: Mapped[str] = mapped_column(String(200))
@@ -185,9 +180,7 @@ class Evidence(Base):
     candidate_id: Mapped[int] = mapped_column(
         ForeignKey("sel_candidates.id", ondelete="CASCADE"), index=True
     )
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     dd_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("sel_dd_items.id", ondelete="CASCADE"), index=True
     )
