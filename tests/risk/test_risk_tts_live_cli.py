@@ -54,3 +54,33 @@ def test_live_network_on_the_command_line(
     assert both.exit_code == 1 and "--live" in both.stderr
     bad = runner.invoke(app, ["risk", "tts", "--live", "--ttr", "-2"])
     assert bad.exit_code == 1 and "--ttr" in bad.stderr
+
+
+def test_site_ttr_on_the_command_line(
+    world: World, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COFAB_LANG", "en")
+    monkeypatch.setattr(risk_cli, "engine", lambda: engine)
+    with unit_of_work(engine) as session:
+        for pid in (world.partner_a, world.partner_b):
+            session.get(Partner, pid).status = "active"  # type: ignore[union-attr]
+    runner = CliRunner()
+    site_b = world.ids["b"]["site_id"]
+    saved = runner.invoke(app, ["risk", "ttr", "--site", str(site_b), "--weeks", "26"])
+    assert saved.exit_code == 0, saved.output
+    assert "Bravo Bioworks Site (Bravo Bioworks): time to recover 26 weeks." in saved.stdout
+    listed = runner.invoke(app, ["risk", "ttr"])
+    assert listed.exit_code == 0 and "26.0" in listed.stdout and "Alpha Assembly" in listed.stdout
+    for args, word in (
+        (["--site", str(site_b), "--weeks", "-1"], "ttr_weeks"),
+        (["--site", "999999", "--weeks", "3"], "site_id"),
+        (["--site", str(site_b)], "--weeks"),
+    ):
+        bad = runner.invoke(app, ["risk", "ttr", *args])
+        assert bad.exit_code == 1 and word in bad.stderr, bad.output
+    live = runner.invoke(app, ["risk", "tts", "--live", "--ttr", "4", "--json"])
+    rows = {r["node"]: r for r in json.loads(live.stdout)["nodes"]}
+    assert (
+        rows["Bravo Bioworks Site"]["ttr_weeks"] == 26
+        and rows["Alpha Assembly Site"]["ttr_weeks"] == 4
+    )

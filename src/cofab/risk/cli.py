@@ -144,3 +144,48 @@ def tts_command(
             style=style,
         )
     console.print(table)
+
+
+MSG_SITE_AND_WEEKS = N_("Give --site and --weeks together.")
+MSG_TTR_SAVED = N_("{site} ({partner}): time to recover {weeks} weeks.")
+TTR_HEADINGS = (N_("Site id"), N_("Partner"), N_("Site"), N_("TTR (weeks)"))
+
+
+@app.command("ttr")
+def ttr_command(
+    site: Annotated[int | None, typer.Option("--site", help="Registry site id to set")] = None,
+    weeks: Annotated[
+        float | None, typer.Option("--weeks", help="Its time to recover in weeks (0 to 520)")
+    ] = None,
+) -> None:
+    """Each live site's time to recover; with --site and --weeks, set one (audited)."""
+    from cofab.core.access import SYSTEM_ACTOR
+    from cofab.db.session import unit_of_work
+    from cofab.risk.site_recovery import list_site_ttrs, set_site_ttr
+
+    if (site is None) != (weeks is None):
+        fail(MSG_SITE_AND_WEEKS)
+    locale = cli_locale()
+    try:
+        if site is not None and weeks is not None:
+            with unit_of_work(engine()) as session:
+                saved = set_site_ttr(session, actor=SYSTEM_ACTOR, site_id=site, ttr_weeks=weeks)
+                line = translate(
+                    MSG_TTR_SAVED,
+                    locale,
+                    site=saved.site,
+                    partner=saved.partner,
+                    weeks=f"{weeks:g}",
+                )
+            typer.echo(line)
+            return
+        with unit_of_work(engine(), write=False) as session:
+            rows = list_site_ttrs(session, actor=SYSTEM_ACTOR)
+    except CofabError as exc:
+        _refuse(exc)
+    table = Table()
+    for heading in TTR_HEADINGS:
+        table.add_column(translate(heading, locale))
+    for row in rows:
+        table.add_row(str(row.site_id), row.partner, row.site, _number(row.ttr_weeks))
+    console.print(table)
