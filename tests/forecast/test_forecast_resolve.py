@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Engine
-from tests.conftest import World
+from tests.conftest import World, csrf_of, login
 
 from cofab.core import jobs
 from cofab.core.access import SYSTEM_ACTOR
@@ -143,3 +143,18 @@ def test_resolve_makes_a_linked_version_capped_at_the_commitments(
         ("B1", "2027-02"): 20.0,
         ("A1", "2027-03"): 50.0,
     }
+
+
+def test_resolve_page_refusal_names_the_reason(world: World, base_url: str, engine: Engine) -> None:
+    parent_id = _solved(world, engine)
+    owner = login(base_url, world.users["manager"])
+    token = csrf_of(owner, "/forecast")
+    published = owner.post(
+        "/forecast/publish", data={"scenario_id": str(parent_id), "csrf_token": token}
+    )
+    assert published.status_code == 303
+    home = owner.get("/forecast").text
+    assert 'data-testid="resolve-form"' in home
+    refused = owner.post("/forecast/resolve", data={"release": "1", "csrf_token": token})
+    assert refused.status_code == 422
+    assert "nothing to cap" in refused.text
