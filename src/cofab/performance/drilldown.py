@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
@@ -72,13 +72,13 @@ def _lines(session: Session, actor: Actor, query: kpis.KpiQuery) -> Drill:
         .order_by(pl.c.promised_date, Order.external_ref, OrderLine.line_no)
         .limit(MAX_ROWS + 1)
     )
-    rows = [dict(r) for r in session.execute(stmt).mappings()]
+    rows = _rows(session, stmt)
     for row in rows:
         for key in ("evaluable", "on_time", "in_full"):
             row[key] = bool(row[key])
         if not row["evaluable"] or row["on_time"]:
             row["days_late"] = None
-    return Drill("lines", rows[:MAX_ROWS], len(rows) > MAX_ROWS)
+    return _capped("lines", rows)
 
 
 def _receipts(session: Session, actor: Actor, query: kpis.KpiQuery) -> Drill:
@@ -107,10 +107,7 @@ def _receipts(session: Session, actor: Actor, query: kpis.KpiQuery) -> Drill:
         .order_by(Receipt.received_date, Receipt.id)
         .limit(MAX_ROWS + 1)
     )
-    if actor.is_partner:
-        stmt = stmt.where(Receipt.partner_id == actor.partner_id)
-    rows = [dict(r) for r in session.execute(stmt).mappings()]
-    return Drill("receipts", rows[:MAX_ROWS], len(rows) > MAX_ROWS)
+    return _capped("receipts", _rows(session, _own(stmt, actor, Receipt.partner_id)))
 
 
 def _tickets(session: Session, actor: Actor, query: kpis.KpiQuery) -> Drill:
@@ -125,10 +122,8 @@ def _tickets(session: Session, actor: Actor, query: kpis.KpiQuery) -> Drill:
         .order_by(SupportTicket.opened_at)
         .limit(MAX_ROWS + 1)
     )
-    if actor.is_partner:
-        stmt = stmt.where(SupportTicket.partner_id == actor.partner_id)
     rows = []
-    for t in session.execute(stmt).scalars():
+    for t in session.execute(_own(stmt, actor, SupportTicket.partner_id)).scalars():
         rows.append(
             {
                 "id": t.id,
@@ -140,7 +135,24 @@ def _tickets(session: Session, actor: Actor, query: kpis.KpiQuery) -> Drill:
                 "resolution_h": _hours(t.opened_at, t.resolved_at),
             }
         )
-    return Drill("tickets", rows[:MAX_ROWS], len(rows) > MAX_ROWS)
+    return _capped("tickets", rows)
+
+
+SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
+
+
+def _own(stmt: SelectT, actor: Actor, column: Any) -> SelectT:
+    """A partner user sees only its own rows (the query already names the partner asked for)."""
+    return stmt.where(column == actor.partner_id) if actor.is_partner else stmt
+
+
+def _rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[dict[str, Any]]:
+    return [dict(r) for r in session.execute(stmt).mappings()]
+
+
+def _capped(kind: str, rows: list[dict[str, Any]]) -> Drill:
+    """At most ``MAX_ROWS`` rows (the queries fetch one more to know whether some were cut)."""
+    return Drill(kind, rows[:MAX_ROWS], len(rows) > MAX_ROWS)
 
 
 def _hours(start: Any, end: Any) -> float | None:
@@ -167,12 +179,10 @@ def _ordered(session: Session, actor: Actor, query: kpis.KpiQuery) -> Drill:
         .order_by(OrderLine.order_date, Order.external_ref, OrderLine.line_no)
         .limit(MAX_ROWS + 1)
     )
-    if actor.is_partner:
-        stmt = stmt.where(OrderLine.partner_id == actor.partner_id)
-    rows = [dict(r) for r in session.execute(stmt).mappings()]
+    rows = _rows(session, _own(stmt, actor, OrderLine.partner_id))
     for row in rows:
         row["ack_h"] = _hours(row["created_at"], row["acknowledged_at"])
-    return Drill("ordered", rows[:MAX_ROWS], len(rows) > MAX_ROWS)
+    return _capped("ordered", rows)
 
 
 FAMILIES: dict[str, Callable[[Session, Actor, kpis.KpiQuery], Drill]] = {
