@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from cofab.core.access import Actor, require_roles
 from cofab.core.pagination import Page, page_of
@@ -17,6 +18,19 @@ router = APIRouter(prefix="/api/v1/quality", tags=["quality"])
 PageNo = Annotated[int, Query(ge=1)]
 PageSize = Annotated[int, Query(ge=1, le=200)]
 OWNER_READERS = frozenset({*QUALITY_WRITERS, "viewer"})
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The query of a filtered, paged list (same parameter names on every list)."""
+
+    partner_id: int | None = None
+    status: str | None = None
+    page: PageNo = 1
+    size: PageSize = 50
+
+
+ListQuery = Annotated[Listing, Depends()]
 
 
 def _owner_only(actor: Actor) -> None:
@@ -91,16 +105,9 @@ def add_characteristic(
 
 
 @router.get("/lots", response_model=Page[schemas.LotRead])
-def list_lots(
-    session: DbSession,
-    actor: ApiActor,
-    partner_id: int | None = None,
-    status: str | None = None,
-    page: PageNo = 1,
-    size: PageSize = 50,
-) -> Page[schemas.LotRead]:
-    stmt = lots.lot_query(actor, partner_id=partner_id, status=status)
-    return page_of(session, stmt, schemas.LotRead, page=page, size=size)
+def list_lots(session: DbSession, actor: ApiActor, q: ListQuery) -> Page[schemas.LotRead]:
+    stmt = lots.lot_query(actor, partner_id=q.partner_id, status=q.status)
+    return page_of(session, stmt, schemas.LotRead, page=q.page, size=q.size)
 
 
 @router.post("/lots", response_model=schemas.InspectionRead, status_code=201)
@@ -160,16 +167,9 @@ def ncr_from_lot(session: DbSession, actor: ApiActor, lot_id: int, body: schemas
 
 
 @router.get("/ncrs", response_model=Page[schemas.NcrRead])
-def list_ncrs(
-    session: DbSession,
-    actor: ApiActor,
-    partner_id: int | None = None,
-    status: str | None = None,
-    page: PageNo = 1,
-    size: PageSize = 50,
-) -> Page[schemas.NcrRead]:
-    stmt = ncrs.ncr_query(actor, partner_id=partner_id, status=status)
-    return page_of(session, stmt, schemas.NcrRead, page=page, size=size)
+def list_ncrs(session: DbSession, actor: ApiActor, q: ListQuery) -> Page[schemas.NcrRead]:
+    stmt = ncrs.ncr_query(actor, partner_id=q.partner_id, status=q.status)
+    return page_of(session, stmt, schemas.NcrRead, page=q.page, size=q.size)
 
 
 @router.post("/ncrs", response_model=schemas.NcrRead, status_code=201)

@@ -88,18 +88,21 @@ def _save(
     session: Session,
     actor: Actor,
     body: dict[str, Any],
-    write: Callable[..., object],
+    write: Callable[..., Any],
+    *,
+    goto: str | None = None,
     **record: int,
 ) -> Response:
     """The common page write on one record: ``write(session, actor=, <record>, data=<body>)``
     with the body parsed as the schema ``write`` declares for ``data``, then back to the
-    record's page; a refused write shows that page again with the problems."""
+    record's page (or to ``goto``/<id of what ``write`` created>); a refused write shows the
+    record's page again with the problems."""
     ((key, record_id),) = record.items()
     show, url = _RECORD_PAGES[key]
 
     def act() -> str:
-        write(session, actor=actor, data=parse(_data_schema(write), body), **record)
-        return f"{url}/{record_id}"
+        done = write(session, actor=actor, data=parse(_data_schema(write), body), **record)
+        return f"{goto}/{done.id}" if goto else f"{url}/{record_id}"
 
     return _attempt(request, session, act, lambda: show(request, session, actor, record_id))
 
@@ -411,15 +414,10 @@ def lot_disposition(
 def lot_ncr(
     request: Request, session: DbSession, actor: ActorDep, lot_id: int, form: FormDep
 ) -> Response:
-    data = fields(form)
-
-    def act() -> str:
-        ncr = ncrs.ncr_from_lot(
-            session, actor=actor, lot_id=lot_id, data=parse(schemas.NcrFromLot, data)
-        )
-        return f"/quality/ncrs/{ncr.id}"
-
-    return _attempt(request, session, act, lambda: _lot_page(request, session, actor, lot_id))
+    body = fields(form)
+    return _save(
+        request, session, actor, body, ncrs.ncr_from_lot, goto="/quality/ncrs", lot_id=lot_id
+    )
 
 
 # --- NCRs --------------------------------------------------------------------------------------
@@ -490,15 +488,8 @@ def ncr_edit(
 def ncr_open_eightd(
     request: Request, session: DbSession, actor: ActorDep, ncr_id: int, form: FormDep
 ) -> Response:
-    data = fields(form)
-
-    def act() -> str:
-        eightd = ncrs.open_eightd(
-            session, actor=actor, ncr_id=ncr_id, data=parse(schemas.EightDCreate, data)
-        )
-        return f"/quality/8d/{eightd.id}"
-
-    return _attempt(request, session, act, lambda: _ncr_page(request, session, actor, ncr_id))
+    body = fields(form)
+    return _save(request, session, actor, body, ncrs.open_eightd, goto="/quality/8d", ncr_id=ncr_id)
 
 
 # --- 8D ----------------------------------------------------------------------------------------
