@@ -8,6 +8,7 @@ so reports can still say when the partner had access.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +24,8 @@ from cofab.vault import schemas
 from cofab.vault.access import WRITERS, as_utc, partner_agreements
 from cofab.vault.documents import writable_document
 from cofab.vault.models import Classification, VaultDocument, VaultGrant, VaultShare
+
+Revocable = TypeVar("Revocable", VaultShare, VaultGrant)
 
 MSG_PAST = N_("The end must be in the future.")
 MSG_NO_PARTNER = N_("No partner has the id {id}.")
@@ -119,30 +122,42 @@ def share_document(
     return share
 
 
-def revoke_share(
-    session: Session, *, actor: Actor, share_id: int, now: datetime | None = None
-) -> VaultShare:
+def _revoke(
+    session: Session,
+    actor: Actor,
+    model: type[Revocable],
+    row_id: int,
+    entity: str,
+    now: datetime | None,
+) -> Revocable:
+    """Revoke a share or a grant once, as a writer of its document; audited."""
     require_roles(actor, WRITERS)
-    share = session.get(VaultShare, share_id)
-    if share is None:
+    row = session.get(model, row_id)
+    if row is None:
         raise NotFound()
-    writable_document(session, actor=actor, document_id=share.document_id)
-    if share.revoked_at is not None:
+    writable_document(session, actor=actor, document_id=row.document_id)
+    if row.revoked_at is not None:
         raise Conflict(MSG_REVOKED)
-    before = audit.snapshot(share)
-    share.revoked_at = as_utc(now or utcnow())
+    before = audit.snapshot(row)
+    row.revoked_at = as_utc(now or utcnow())
     session.flush()
     audit.record(
         session,
         actor=actor,
         action="revoke",
-        entity="vault_share",
-        entity_id=share.id,
-        partner_id=share.partner_id,
+        entity=entity,
+        entity_id=row.id,
+        partner_id=row.partner_id,
         before=before,
-        after=audit.snapshot(share),
+        after=audit.snapshot(row),
     )
-    return share
+    return row
+
+
+def revoke_share(
+    session: Session, *, actor: Actor, share_id: int, now: datetime | None = None
+) -> VaultShare:
+    return _revoke(session, actor, VaultShare, share_id, "vault_share", now)
 
 
 def grant_person(
@@ -184,27 +199,7 @@ def grant_person(
 def revoke_grant(
     session: Session, *, actor: Actor, grant_id: int, now: datetime | None = None
 ) -> VaultGrant:
-    require_roles(actor, WRITERS)
-    grant = session.get(VaultGrant, grant_id)
-    if grant is None:
-        raise NotFound()
-    writable_document(session, actor=actor, document_id=grant.document_id)
-    if grant.revoked_at is not None:
-        raise Conflict(MSG_REVOKED)
-    before = audit.snapshot(grant)
-    grant.revoked_at = as_utc(now or utcnow())
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="revoke",
-        entity="vault_grant",
-        entity_id=grant.id,
-        partner_id=grant.partner_id,
-        before=before,
-        after=audit.snapshot(grant),
-    )
-    return grant
+    return _revoke(session, actor, VaultGrant, grant_id, "vault_grant", now)
 
 
 def grant_candidates(session: Session) -> list[User]:
