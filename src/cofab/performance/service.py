@@ -28,18 +28,22 @@ from cofab.performance.schemas import (
     ReviewCreate,
 )
 from cofab.performance.scorecards import (
+    LOGISTICS_TEMPLATE,
     compute_scorecards,
     default_template,
     get_scorecard,
+    grade_of,
     logistics_template,
     order_gate,
     period_bounds,
     quality_template,
+    score_of,
     scorecard_query,
 )
 
 __all__ = [
     "DONE_STATES",
+    "LOGISTICS_TEMPLATE",
     "ActionItemIn",
     "ActionItemUpdate",
     "ReviewCreate",
@@ -52,6 +56,7 @@ __all__ = [
     "default_template",
     "get_review",
     "get_scorecard",
+    "grade_of",
     "logistics_template",
     "order_gate",
     "overdue_items",
@@ -60,6 +65,7 @@ __all__ = [
     "quality_template",
     "review_detail",
     "review_query",
+    "score_of",
     "scorecard_query",
     "update_action_item",
 ]
