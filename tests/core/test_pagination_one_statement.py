@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
+from tests.conftest import make_partner
 
 from cofab.core.pagination import paginate
 from cofab.partners.models import Partner
-from tests.conftest import make_partner
 
 
 def _statements(engine):  # type: ignore[no-untyped-def]
