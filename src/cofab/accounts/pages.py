@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 from urllib.parse import urlparse
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -402,33 +403,40 @@ def user_units(
     return RedirectResponse(f"/users/{user_id}?done=units", status_code=303)
 
 
+def _user_action(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    user_id: int,
+    change: Callable[..., Any],
+    done: str,
+) -> Response:
+    """``change`` the user, then back to its page saying ``done`` (``{result}``: what the change
+    answered); a refusal shows the user page again with the reason."""
+    try:
+        result = change(session, actor=actor, user_id=user_id)
+    except CofabError as exc:
+        return _user_action_failed(request, session, actor, user_id, exc)
+    return RedirectResponse(f"/users/{user_id}?done={done.format(result=result)}", status_code=303)
+
+
 @router.post("/users/{user_id}/deactivate", response_class=HTMLResponse)
 def user_deactivate(
     request: Request, session: SessionDep, actor: ActorDep, user_id: int
 ) -> Response:
-    try:
-        user_admin.deactivate(session, actor=actor, user_id=user_id)
-    except CofabError as exc:
-        return _user_action_failed(request, session, actor, user_id, exc)
-    return RedirectResponse(f"/users/{user_id}?done=deactivated", status_code=303)
+    return _user_action(request, session, actor, user_id, user_admin.deactivate, "deactivated")
 
 
 @router.post("/users/{user_id}/activate", response_class=HTMLResponse)
 def user_activate(request: Request, session: SessionDep, actor: ActorDep, user_id: int) -> Response:
-    try:
-        user_admin.activate(session, actor=actor, user_id=user_id)
-    except CofabError as exc:
-        return _user_action_failed(request, session, actor, user_id, exc)
-    return RedirectResponse(f"/users/{user_id}?done=activated", status_code=303)
+    return _user_action(request, session, actor, user_id, user_admin.activate, "activated")
 
 
 @router.post("/users/{user_id}/unlock", response_class=HTMLResponse)
 def user_unlock(request: Request, session: SessionDep, actor: ActorDep, user_id: int) -> Response:
-    try:
-        cleared = user_admin.unlock(session, actor=actor, user_id=user_id)
-    except CofabError as exc:
-        return _user_action_failed(request, session, actor, user_id, exc)
-    return RedirectResponse(f"/users/{user_id}?done=unlocked&count={cleared}", status_code=303)
+    return _user_action(
+        request, session, actor, user_id, user_admin.unlock, "unlocked&count={result}"
+    )
 
 
 @router.post("/users/{user_id}/reset-link", response_class=HTMLResponse)
