@@ -103,6 +103,13 @@ def attach_ncr_file(
     request: Request, session: DbSession, actor: ApiActor, ncr_id: int, form: FormDep
 ) -> Any:
     ncrs.get_ncr(session, actor=actor, ncr_id=ncr_id)
+    return attach_upload(request, session, actor, ncr_id, form)
+
+
+def attach_upload(
+    request: Request, session: Session, actor: Actor, ncr_id: int, form: FormData
+) -> Any:
+    """The form's ``file`` sealed onto the NCR (a form without a file: 400)."""
     content, filename, media = read_upload(request, form)
     if filename is None:
         raise BadRequest(NO_FILE)

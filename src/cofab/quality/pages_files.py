@@ -9,16 +9,15 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from cofab.core.access import Actor
-from cofab.core.errors import BadRequest, CofabError, FieldProblem
+from cofab.core.errors import CofabError, FieldProblem
 from cofab.core.forms import FormDep
 from cofab.core.i18n import N_
 from cofab.core.web import DbSession, error_context, page_actor
-from cofab.quality import files, lots, ncrs
+from cofab.quality import lots, ncrs
 from cofab.quality.api_files import (
-    NO_FILE,
+    attach_upload,
     file_response,
     import_outgoing,
-    read_upload,
     store_certificate,
 )
 from cofab.quality.outgoing_import import COLUMNS
@@ -69,18 +68,7 @@ def ncr_file_upload(
     ncrs.get_ncr(session, actor=actor, ncr_id=ncr_id)
 
     def act() -> str:
-        content, filename, media = read_upload(request, form)
-        if filename is None:
-            raise BadRequest(NO_FILE)
-        files.attach_to_ncr(
-            session,
-            actor=actor,
-            store=files.file_store(request.app.state.settings),
-            ncr_id=ncr_id,
-            content=content,
-            filename=filename,
-            content_type=media,
-        )
+        attach_upload(request, session, actor, ncr_id, form)
         return f"/quality/ncrs/{ncr_id}?saved=1"
 
     return _attempt(request, session, act, lambda: _ncr_page(request, session, actor, ncr_id))
