@@ -29,3 +29,14 @@ def test_demo_case_story_loads_once(world: World, engine: Engine) -> None:
         # weights 2,1,2,1 and scores 10,8,8,6: (20 + 8 + 16 + 6) / 60 = 83.33 % → B
         assert (audits[0].score, audits[0].grade) == (83.33, "B")
         assert (audits[1].status, str(audits[1].planned_on)) == ("planned", "2026-10-24")
+
+
+def test_pharma_story_carries_a_certificate_of_analysis(world: World, engine: Engine) -> None:
+    from cofab.quality.models import Certificate
+
+    with unit_of_work(engine) as session:
+        quality_demo.load(session, "pharma", {"P-IBL": world.partner_a}, date(2026, 6, 1))
+    with unit_of_work(engine) as session:
+        coa = session.execute(select(Certificate)).scalar_one()
+        assert (coa.kind, coa.external_ref, coa.file_id) == ("coa", "CoA-P-IBL-2606-01", None)
+        assert coa.values[0]["name"] == "Assay potency"

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.quality import schemas
 from cofab.quality.models import InspectionPlan
-from cofab.quality.service import audits, lots, ncrs, plans
+from cofab.quality.service import audits, files, lots, ncrs, plans
 
 # case -> partner ref, product, characteristics (ko, en, kind, class, nominal, lsl, usl, uom),
 # the defect that rejects the fourth lot, the audit checklist
@@ -56,6 +56,12 @@ STORIES: dict[str, dict[str, Any]] = {
         ],
         "defect": ("ASSAY-OOS", "critical", 1),
         "checklist": ("GMP system audit", "system"),
+        # the CDMO's certificate of analysis for its first batch (values only, no scan)
+        "coa": [
+            {"name": "Assay potency", "value": 99.1, "unit": "%", "lsl": 90.0, "usl": 110.0},
+            {"name": "Endotoxin", "value": 0.12, "unit": "EU/mg", "usl": 0.5},
+            {"name": "Purity (SEC)", "value": 98.7, "unit": "%", "lsl": 95.0},
+        ],
     },
 }
 QUESTIONS = [
@@ -129,6 +135,22 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
         )
         if n == 3:
             rejected_lot = inspection.lot_id
+        if n == 0 and story.get("coa"):
+            files.add_certificate(
+                session,
+                actor=SYSTEM_ACTOR,
+                store=None,
+                lot_id=inspection.lot_id,
+                data=schemas.CertificateIn.model_validate(
+                    {
+                        "kind": "coa",
+                        "external_ref": f"CoA-{story['partner']}-{today:%y%m}-01",
+                        "issued_on": today,
+                        "values": story["coa"],
+                    }
+                ),
+                today=today,
+            )
     lots.set_disposition(
         session,
         actor=SYSTEM_ACTOR,

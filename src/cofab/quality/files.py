@@ -131,7 +131,7 @@ def add_certificate(
     session: Session,
     *,
     actor: Actor,
-    store: FileStore,
+    store: FileStore | None,
     lot_id: int,
     data: schemas.CertificateIn,
     content: bytes | None = None,
@@ -157,6 +157,7 @@ def add_certificate(
     raise_if(problems)
     file_row = None
     if content:
+        assert store is not None, "a certificate's file needs the file store"
         file_row = _seal(
             session,
             actor=actor,

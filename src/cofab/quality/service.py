@@ -13,10 +13,10 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from cofab.quality import audits, lots, ncrs, plans
+from cofab.quality import audits, files, lots, ncrs, plans
 from cofab.quality.models import Defect, Inspection, NonConformance
 
-__all__ = ["QualityFigures", "audits", "figures_for", "lots", "ncrs", "plans"]
+__all__ = ["QualityFigures", "audits", "figures_for", "files", "lots", "ncrs", "plans"]
 
 
 @dataclass(frozen=True)
