@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 import weakref
 from collections.abc import AsyncIterator
@@ -118,7 +119,24 @@ def _request_slots(engine: Engine) -> int:
     if not isinstance(pool, QueuePool):
         return 1_000_000
     overflow = max(0, getattr(pool, "_max_overflow", 0))
-    return max(1, pool.size() + overflow - RESERVED_CONNECTIONS)
+    slots = max(1, pool.size() + overflow - RESERVED_CONNECTIONS)
+    return min(slots, active_requests())
+
+
+# Requests of one process that run at once; the rest wait on the event loop, holding nothing.
+# Each running request is a thread competing for the GIL: with 40 of them a 2-core box spent
+# about a quarter more CPU per request than with 6 (tools of issue 11, /proc CPU accounting
+# under bench/load.py's mix), so more running requests bought no throughput, only switching.
+ACTIVE_REQUESTS_PER_CORE = 4
+
+
+def active_requests() -> int:
+    """``COFAB_ACTIVE_REQUESTS`` overrides; a slow request (an import, an export) keeps its
+    slot, so a deployment serving many at once raises it."""
+    configured = int(os.environ.get("COFAB_ACTIVE_REQUESTS", "0") or 0)
+    if configured > 0:
+        return configured
+    return max(8, ACTIVE_REQUESTS_PER_CORE * (os.cpu_count() or 2))
 
 
 async def _end(
