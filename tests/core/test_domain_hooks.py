@@ -56,7 +56,7 @@ def _probe(mode: str) -> dict[str, object]:
 
 def test_a_cli_process_registers_every_domains_hooks_before_they_are_read() -> None:
     wired = _probe("cli")
-    assert wired["holders"] == ["vault versions", "selection evidence"]
+    assert wired["holders"] == ["vault versions", "quality files", "selection evidence"]
     assert wired["feeds"] == ["cofab.operations.contract_feed"]
     assert {"planning.solve", "planning.simulate"} <= set(wired["jobs"])  # type: ignore[arg-type]
 
@@ -146,7 +146,11 @@ def test_rotation_rewraps_selection_evidence_through_the_registered_holder(
             select(AuditEntry).where(AuditEntry.action == "rotate_key")
         ).scalar_one()
         assert entry.after is not None
-        assert entry.after["rewrapped"] == {"vault versions": 0, "selection evidence": 1}
+        assert entry.after["rewrapped"] == {
+            "vault versions": 0,
+            "quality files": 0,
+            "selection evidence": 1,
+        }
         _row, chunks = open_evidence(
             session,
             actor=SYSTEM_ACTOR,

@@ -24,6 +24,7 @@ EXPECTED_A = {
     "shipments_due": 1,
     "tickets_waiting": 1,
     "action_items": 1,
+    "quality_alerts": 0,
     "answered_proposals": 1,
     "documents_shared": 1,
 }

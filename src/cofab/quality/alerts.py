@@ -16,7 +16,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor, scope_to_partner
-from cofab.quality import plans, spc_service
+from cofab.quality import plans
 from cofab.quality.models import Characteristic, InspectionPlan, Measurement
 
 MAX_CHARACTERISTICS = 50  # the dashboard card checks at most this many characteristics
@@ -55,6 +55,8 @@ def spc_alerts(
     chars = list(session.execute(scoped).scalars())
     if not chars:
         return []
+    from cofab.quality import spc_service  # numpy: loaded by the first card, not by the app
+
     stats = spc_service.stats_for(
         session.connection(), [c.id for c in chars], {c.id: (c.lsl, c.usl) for c in chars}
     )

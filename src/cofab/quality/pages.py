@@ -29,8 +29,8 @@ from cofab.db.base import utcnow
 from cofab.partners import service as partners_service
 from cofab.partners.models import Partner, Site
 from cofab.quality import alerts, audits, files, lots, ncrs, plans, schemas
+from cofab.quality.engine.rule_names import RULES
 from cofab.quality.engine.sampling import AQL_SERIES
-from cofab.quality.engine.spc import RULES
 from cofab.quality.labels import STEP_FIELDS, STEP_TITLES, quality_label
 from cofab.quality.models import Lot, NonConformance
 from cofab.quality.ncrs import STEP_KEYS

@@ -79,7 +79,7 @@ def spc_page(
 ) -> HTMLResponse:
     # numpy and the SPC engine load on the first chart, not when the app starts
     from cofab.quality import spc_service
-    from cofab.quality.engine.spc import RULES
+    from cofab.quality.engine.rule_names import RULES
 
     char = spc_service.characteristic_for(session, actor=actor, characteristic_id=characteristic_id)
     found = spc_service.chart_of(

@@ -183,17 +183,6 @@ def subgroup_statistics(values: ArrayLike, n: int) -> tuple[FloatArray, FloatArr
 # Nelson (1984) rules 1-8; rules 1, 5, 6 are Western Electric rules 1-3, and WE4 (eight in a row
 # on one side) is kept as its own rule because the Western Electric handbook counts eight, where
 # Nelson rule 2 counts nine. A violation is reported at the point that completes the pattern.
-RULES: Final[dict[str, str]] = {
-    "N1": "One point beyond 3 sigma",
-    "N2": "Nine points in a row on one side of the center line",
-    "N3": "Six points in a row steadily increasing or decreasing",
-    "N4": "Fourteen points in a row alternating up and down",
-    "N5": "Two of three points beyond 2 sigma on the same side",
-    "N6": "Four of five points beyond 1 sigma on the same side",
-    "N7": "Fifteen points in a row within 1 sigma",
-    "N8": "Eight points in a row beyond 1 sigma on either side",
-    "WE4": "Eight points in a row on one side of the center line",
-}
 
 
 def _window_count(flags: NDArray[np.bool_], width: int) -> NDArray[np.int64]:
