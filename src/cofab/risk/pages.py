@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -12,6 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from cofab.core.access import Actor
 from cofab.core.errors import CofabError, FieldProblem, NotFound, ValidationFailed
@@ -462,16 +464,21 @@ def plan_page(request: Request, session: DbSession, actor: ActorDep, plan_id: in
     return _plan_page(request, session, actor, plan_id)
 
 
-@router.post("/risk/plans/{plan_id}/steps", response_model=None)
-def add_step(
-    request: Request, session: DbSession, actor: ActorDep, plan_id: int, form: FormDep
+def _plan_form(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    plan_id: int,
+    form: FormData,
+    change: Callable[[dict[str, Any]], object],
 ) -> Response:
+    """A form of the plan page: ``change`` the plan from its fields, then back to the page,
+    or the page again with the fields kept and the problem named."""
     register.ensure_writer(actor)
     contingency.get_plan(session, actor=actor, plan_id=plan_id)  # 404 before any form problem
     data = fields(form)
     try:
-        body = parse(schemas.StepIn, {k: v for k, v in data.items() if v not in ("", None)})
-        activation.add_step(session, actor=actor, plan_id=plan_id, data=body)
+        change(data)
     except CofabError as exc:
         session.rollback()
         context = error_context(exc, request.state.locale)
@@ -479,25 +486,28 @@ def add_step(
             request, session, actor, plan_id, form=data, error=context, status_code=exc.status
         )
     return RedirectResponse(f"/risk/plans/{plan_id}", status_code=303)
+
+
+@router.post("/risk/plans/{plan_id}/steps", response_model=None)
+def add_step(
+    request: Request, session: DbSession, actor: ActorDep, plan_id: int, form: FormDep
+) -> Response:
+    def change(data: dict[str, Any]) -> object:
+        body = parse(schemas.StepIn, {k: v for k, v in data.items() if v not in ("", None)})
+        return activation.add_step(session, actor=actor, plan_id=plan_id, data=body)
+
+    return _plan_form(request, session, actor, plan_id, form, change)
 
 
 @router.post("/risk/plans/{plan_id}/activate", response_model=None)
 def activate_plan(
     request: Request, session: DbSession, actor: ActorDep, plan_id: int, form: FormDep
 ) -> Response:
-    register.ensure_writer(actor)
-    contingency.get_plan(session, actor=actor, plan_id=plan_id)  # 404 before any form problem
-    data = fields(form)
-    try:
+    def change(data: dict[str, Any]) -> object:
         body = parse(schemas.ActivateIn, {"scenario_id": data.get("scenario_id") or None})
-        activation.activate(session, actor=actor, plan_id=plan_id, data=body)
-    except CofabError as exc:
-        session.rollback()
-        context = error_context(exc, request.state.locale)
-        return _plan_page(
-            request, session, actor, plan_id, form=data, error=context, status_code=exc.status
-        )
-    return RedirectResponse(f"/risk/plans/{plan_id}", status_code=303)
+        return activation.activate(session, actor=actor, plan_id=plan_id, data=body)
+
+    return _plan_form(request, session, actor, plan_id, form, change)
 
 
 @router.get("/risk/{risk_id}", response_class=HTMLResponse)
