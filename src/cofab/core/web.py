@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import secrets
 import weakref
@@ -33,6 +34,9 @@ from cofab.db.session import begin_writing, run_after, take_after_writes, unit_o
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 TEMPLATE_PACKAGES = ["cofab"]
+
+
+log = logging.getLogger("cofab.web")
 
 
 class LoginRequired(CofabError):
@@ -133,10 +137,15 @@ ACTIVE_REQUESTS_PER_CORE = 4
 def active_requests() -> int:
     """``COFAB_ACTIVE_REQUESTS`` overrides; a slow request (an import, an export) keeps its
     slot, so a deployment serving many at once raises it."""
-    configured = int(os.environ.get("COFAB_ACTIVE_REQUESTS", "0") or 0)
-    if configured > 0:
-        return configured
-    return max(8, ACTIVE_REQUESTS_PER_CORE * (os.cpu_count() or 2))
+    default = max(8, ACTIVE_REQUESTS_PER_CORE * (os.cpu_count() or 2))
+    raw = os.environ.get("COFAB_ACTIVE_REQUESTS", "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        # read per event loop, after start-up: a typo must not turn every request into a 500
+        log.warning("COFAB_ACTIVE_REQUESTS=%r is not a whole number ≥ 1; using %d", raw, default)
+        return default
+    return int(raw)
 
 
 async def _end(
