@@ -28,7 +28,7 @@ def user_cli(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
 def _one_error_line(result) -> str:  # type: ignore[no-untyped-def]
     assert result.exit_code == 1, result.output
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert lines and lines[0].startswith("error:"), result.stderr
+    assert lines and lines[0].startswith(("error:", "오류:")), result.stderr
     assert "Traceback" not in result.output + result.stderr
     return lines[0]
 
@@ -123,4 +123,4 @@ def test_bad_input_is_one_line_and_exit_1(world: World, user_cli: Engine) -> Non
     last_admin = runner.invoke(cli.app, ["user", "deactivate", world.users["admin"]])
     assert "last active admin" in _one_error_line(last_admin)
     korean = runner.invoke(cli.app, ["user", "unlock", "ghost@x.test"], env={"COFAB_LANG": "ko"})
-    assert _one_error_line(korean) == "error: 이메일이 ghost@x.test인 사용자가 없습니다."
+    assert _one_error_line(korean) == "오류: 이메일이 ghost@x.test인 사용자가 없습니다."
