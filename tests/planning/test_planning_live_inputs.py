@@ -286,7 +286,7 @@ def test_registry_scenario_reads_every_live_input(
         name="Live", periods=4, start="2027-01", partner_ids=[a["partner_id"], b["partner_id"]]
     )
     with unit_of_work(engine) as session:
-        scenario = live_sources.create_from_registry(
+        scenario = service.create_live_from_registry(
             session, actor=SYSTEM_ACTOR, request=request, today=TODAY
         )
         doc, live = scenario.input_doc, scenario.live_inputs or {}
@@ -337,7 +337,9 @@ def test_registry_scenario_reads_every_live_input(
         _fake_quality(calls, {a["partner_id"]: (4000, 10), b["partner_id"]: (1000, 50)}),
     )
     with unit_of_work(engine) as session:
-        refreshed = live_sources.refresh(session, actor=SYSTEM_ACTOR, scenario_id=sid, today=TODAY)
+        refreshed = service.refresh_from_live(
+            session, actor=SYSTEM_ACTOR, scenario_id=sid, today=TODAY
+        )
         assert (refreshed.parent_id, refreshed.version) == (sid, 2)
         assert refreshed.input_doc["periods"] == doc["periods"]
         diff = service.compare_inputs(
@@ -361,7 +363,7 @@ def test_register_profiles_reach_registry_scenarios_only(
         name="Risky", periods=2, start="2027-01", partner_ids=[a["partner_id"]]
     )
     with unit_of_work(engine) as session:
-        scenario = live_sources.create_from_registry(
+        scenario = service.create_live_from_registry(
             session, actor=SYSTEM_ACTOR, request=request, today=TODAY
         )
         found = live_sources.register_disruptions(session, actor=SYSTEM_ACTOR, scenario=scenario)

@@ -23,4 +23,5 @@ PARTS = DomainParts(
         ),
     ),
     jobs=("cofab.planning.jobs",),
+    hooks=("cofab.planning.live_sources",),
 )

@@ -57,7 +57,7 @@ def create_scenario(
 def create_from_registry(
     session: DbSession, actor: ApiActor, body: schemas.RegistryScenarioCreate
 ) -> schemas.ScenarioRead:
-    scenario = live_sources.create_from_registry(session, actor=actor, request=body.request())
+    scenario = service.create_live_from_registry(session, actor=actor, request=body.request())
     return schemas.ScenarioRead.full(scenario)
 
 
@@ -142,7 +142,7 @@ def simulate(
 def refresh(session: DbSession, actor: ApiActor, scenario_id: int) -> schemas.ScenarioRead:
     """Refresh from live data: the next version of a registry scenario, linked to this one."""
     return schemas.ScenarioRead.full(
-        live_sources.refresh(session, actor=actor, scenario_id=scenario_id)
+        service.refresh_from_live(session, actor=actor, scenario_id=scenario_id)
     )
 
 

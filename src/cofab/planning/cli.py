@@ -4,21 +4,25 @@ registry scenario from live data, list its inputs and what changed between two v
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from sqlalchemy.orm import Session
 
 from cofab.accounts.service import actor_by_email
+from cofab.core.access import Actor
 from cofab.core.cli_errors import fail_with
 from cofab.core.cli_session import acting_user
 from cofab.core.cli_session import migrated_engine as engine
 from cofab.core.errors import CofabError
 from cofab.core.i18n import N_, cli_locale, translate
+from cofab.planning import service
 from cofab.planning.cli_render import (
     print_comparison,
     print_make_or_buy,
@@ -68,6 +72,7 @@ LIVE = N_("Live data")
 DEFAULTED = N_("Defaulted")
 
 _actor = acting_user(actor_by_email)
+T = TypeVar("T")
 
 
 def _consoles() -> tuple[Console, Console]:
@@ -322,35 +327,44 @@ def _print_inputs(console: Console, live_inputs: dict[str, Any] | None, locale: 
     console.print(table)
 
 
+def _in_scenarios(as_user: str | None, work: Callable[[Session, Actor], T], *, write: bool) -> T:
+    """The stored-scenario commands' set-up: the migrated database, the acting user and one
+    transaction; a refusal is one readable line and exit 1."""
+    from cofab.db.session import unit_of_work
+
+    bound = engine()
+    actor = _actor(bound, as_user)
+    try:
+        with unit_of_work(bound, write=write) as session:
+            return work(session, actor)
+    except CofabError as exc:
+        fail_with(exc)
+
+
 @app.command("refresh")
 def refresh_command(
     scenario_id: int = typer.Argument(..., help="A scenario built from the registry."),
     as_user: str | None = typer.Option(None, "--as", help="Act as this user (admin/manager)."),
 ) -> None:
     """Refresh from live data: store the next version of a registry scenario (linked to it)."""
-    from cofab.db.session import unit_of_work
-    from cofab.planning import live_sources
-
     locale = cli_locale()
-    console, _ = _consoles()
-    bound = engine()
-    actor = _actor(bound, as_user)
-    try:
-        with unit_of_work(bound) as session:
-            fresh = live_sources.refresh(session, actor=actor, scenario_id=scenario_id)
-            inputs = (fresh.live_inputs or {}).get("inputs", [])
-            live = sum(1 for item in inputs if item["live"])
-            message = translate(
-                REFRESHED,
-                locale,
-                id=fresh.id,
-                version=fresh.version,
-                live=live,
-                defaulted=len(inputs) - live,
-            )
-            live_inputs = fresh.live_inputs
-    except CofabError as exc:
-        fail_with(exc)
+
+    def refresh(session: Session, actor: Actor) -> tuple[str, dict[str, Any] | None]:
+        fresh = service.refresh_from_live(session, actor=actor, scenario_id=scenario_id)
+        inputs = (fresh.live_inputs or {}).get("inputs", [])
+        live = sum(1 for item in inputs if item["live"])
+        message = translate(
+            REFRESHED,
+            locale,
+            id=fresh.id,
+            version=fresh.version,
+            live=live,
+            defaulted=len(inputs) - live,
+        )
+        return message, fresh.live_inputs
+
+    message, live_inputs = _in_scenarios(as_user, refresh, write=True)
+    console = Console()
     console.print(message, markup=False)
     _print_inputs(console, live_inputs, locale)
 
@@ -361,21 +375,11 @@ def inputs_command(
     as_user: str | None = typer.Option(None, "--as", help="Act as this user."),
 ) -> None:
     """Each input of a stored scenario: live or defaulted, its source and its age."""
-    from cofab.db.session import unit_of_work
-    from cofab.planning import service
 
-    locale = cli_locale()
-    console, _ = _consoles()
-    bound = engine()
-    actor = _actor(bound, as_user)
-    try:
-        with unit_of_work(bound, write=False) as session:
-            live_inputs = service.get_scenario(
-                session, actor=actor, scenario_id=scenario_id
-            ).live_inputs
-    except CofabError as exc:
-        fail_with(exc)
-    _print_inputs(console, live_inputs, locale)
+    def read(session: Session, actor: Actor) -> dict[str, Any] | None:
+        return service.get_scenario(session, actor=actor, scenario_id=scenario_id).live_inputs
+
+    _print_inputs(Console(), _in_scenarios(as_user, read, write=False), cli_locale())
 
 
 @app.command("changes")
@@ -387,18 +391,13 @@ def changes_command(
     """What changed in the inputs of two stored scenarios, and how and why the plan moved."""
     from rich.table import Table
 
-    from cofab.db.session import unit_of_work
-    from cofab.planning import service
-
     locale = cli_locale()
-    console, _ = _consoles()
-    bound = engine()
-    actor = _actor(bound, as_user)
-    try:
-        with unit_of_work(bound, write=False) as session:
-            diff = service.compare_inputs(session, actor=actor, base_id=base_id, other_id=other_id)
-    except CofabError as exc:
-        fail_with(exc)
+    console = Console()
+
+    def diff_of(session: Session, actor: Actor) -> dict[str, Any]:
+        return service.compare_inputs(session, actor=actor, base_id=base_id, other_id=other_id)
+
+    diff = _in_scenarios(as_user, diff_of, write=False)
     base, other = diff["base"]["name"], diff["other"]["name"]
     if not diff["inputs"]:
         console.print(translate(NO_CHANGES, locale), markup=False)

@@ -1,8 +1,9 @@
 """Read a registry scenario's live inputs from the other domains, through their public services.
 
 Kept apart from ``planning.service`` on purpose: forecast and risk call planning's service (a
-forecast re-solve, a contingency what-if), so the service must not import them back. The API,
-pages and CLI call this module, which reads and then hands plain ``LiveData`` to the service.
+forecast re-solve, a contingency what-if), so the service must not import them back. This module
+registers ``read_live`` with the service when it is imported (``PARTS.hooks``); every live
+scenario is then built through ``service.create_live_from_registry`` / ``refresh_from_live``.
 """
 
 from __future__ import annotations
@@ -171,28 +172,6 @@ def read_live(
     )
 
 
-def create_from_registry(
-    session: Session, *, actor: Actor, request: RegistryRequest, today: date | None = None
-) -> Scenario:
-    """A registry scenario on live inputs (what the API, page and CLI create)."""
-    service.ensure_writer(actor)
-    live = read_live(session, actor=actor, request=request, today=today)
-    return service.create_from_registry(session, actor=actor, request=request, live=live)
-
-
-def refresh(
-    session: Session, *, actor: Actor, scenario_id: int, today: date | None = None
-) -> Scenario:
-    """ "Refresh from live data": the same request read again, stored as the next version."""
-    old = service.get_scenario(session, actor=actor, scenario_id=scenario_id)
-    service.ensure_writer(actor)
-    request = service.refreshable_request(old)
-    live = read_live(session, actor=actor, request=request, today=today)
-    return service.create_from_registry(
-        session, actor=actor, request=request, live=live, refreshed_from=old
-    )
-
-
 def _site_refs(session: Session, scenario: Scenario) -> dict[str, int]:
     """The registry site of each input site: the scenario's own list, else (a what-if) the
     nearest ancestor's."""
@@ -225,3 +204,12 @@ def register_disruptions(
         if profile is not None:
             out[input_id] = {"disruption": profile.disruption(), "risks": list(profile.risks)}
     return out
+
+
+def _reader(
+    session: Session, actor: Actor, request: RegistryRequest, today: date | None
+) -> LiveData:
+    return read_live(session, actor=actor, request=request, today=today)
+
+
+service.register_live_reader(_reader)

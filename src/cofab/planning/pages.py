@@ -300,7 +300,7 @@ def from_registry(
     values: dict[str, Any] = {}
     try:
         req, values = _registry_request(form)
-        scenario = live_sources.create_from_registry(session, actor=actor, request=req)
+        scenario = service.create_live_from_registry(session, actor=actor, request=req)
     except (CofabError, ValueError) as exc:
         session.rollback()
         error = exc if isinstance(exc, CofabError) else ValidationFailed()
@@ -487,7 +487,7 @@ def refresh(request: Request, session: DbSession, actor: PageActor, scenario_id:
     """Refresh from live data: the next version, shown next to this one in compare."""
     scenario = service.get_scenario(session, actor=actor, scenario_id=scenario_id)
     try:
-        fresh = live_sources.refresh(session, actor=actor, scenario_id=scenario_id)
+        fresh = service.refresh_from_live(session, actor=actor, scenario_id=scenario_id)
     except (Conflict, ValidationFailed) as exc:
         session.rollback()
         scenario = service.get_scenario(session, actor=actor, scenario_id=scenario_id)

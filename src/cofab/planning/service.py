@@ -7,9 +7,10 @@ scenarios rank partners against each other and drop them in what-ifs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
@@ -18,7 +19,9 @@ from cofab.core import audit, jobs
 from cofab.core.access import Actor, require_roles
 from cofab.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from cofab.core.i18n import N_
+from cofab.core.wiring import ensure_wired
 from cofab.planning.compare import PlanFigures, plan_figures
+from cofab.planning.engine.highs_runner import new_highs
 from cofab.planning.engine.make_or_buy import analyse
 from cofab.planning.input_diff import (
     allocation_changes,
@@ -26,21 +29,56 @@ from cofab.planning.input_diff import (
     origin_changes,
     plan_cost,
 )
-from cofab.planning.live_data import LiveData
+from cofab.planning.live_data import LiveData, no_live_data
 from cofab.planning.loader import load_document
 from cofab.planning.make_or_buy_input import load_make_or_buy, make_or_buy_document
 from cofab.planning.models import Scenario, ScenarioSource, ScenarioState
 from cofab.planning.plan_views import currency_of
 from cofab.planning.problems import Problem
 from cofab.planning.registry_scenario import (
+    MarketSpec,
     RegistryRequest,
+    RegistryScenario,
     build_from_registry,
     match_registry_sites,
 )
 from cofab.planning.what_if import dropout_penalty, scale_demand, without_sites
 
-if TYPE_CHECKING:
-    pass
+#: what other domains (forecast, risk, the demo) may use; everything else is planning's own
+__all__ = [
+    "LiveData",
+    "LiveReader",
+    "MarketSpec",
+    "RegistryRequest",
+    "RegistryScenario",
+    "WhatIf",
+    "build_from_registry",
+    "build_live_scenario",
+    "children",
+    "compare",
+    "compare_inputs",
+    "create_from_registry",
+    "create_live_from_registry",
+    "create_scenario",
+    "delete_scenario",
+    "enqueue_simulate",
+    "enqueue_solve",
+    "ensure_reader",
+    "ensure_writer",
+    "get_scenario",
+    "list_scenarios",
+    "make_or_buy",
+    "new_highs",
+    "plan_with_simulation",
+    "read_live_inputs",
+    "record_plan",
+    "record_simulation",
+    "refresh_from_live",
+    "refreshable_request",
+    "register_live_reader",
+    "validate_input",
+    "what_if",
+]
 
 
 WRITERS = frozenset({"admin", "manager"})
@@ -207,6 +245,66 @@ def create_from_registry(
     scenario.version = 1 if refreshed_from is None else refreshed_from.version + 1
     session.flush()
     return scenario
+
+
+# --- live inputs ----------------------------------------------------------------------------
+#
+# The readers of the live domains (``live_sources``) import forecast, quality, logistics, risk
+# and contracts, and forecast and risk import this module: so this module keeps a registry that
+# ``live_sources`` fills when it is imported (``PARTS.hooks``), and every caller — planning's
+# own API, pages and CLI, risk's contingency activation — builds live scenarios through here.
+
+#: (session, actor, request, today) -> what the live domains say for that request
+LiveReader = Callable[[Session, Actor, RegistryRequest, "date | None"], LiveData]
+_live_readers: list[LiveReader] = []
+
+
+def register_live_reader(reader: LiveReader) -> None:
+    """The function that reads the live domains (``live_sources`` registers itself)."""
+    _live_readers[:] = [reader]
+
+
+def read_live_inputs(
+    session: Session, *, actor: Actor, request: RegistryRequest, today: date | None = None
+) -> LiveData:
+    """Live prices, PPM, capacities, lanes and demand for the request's partners. A process
+    that wired no domain (a script using planning alone) gets generated inputs, listed as
+    defaulted like any other missing input."""
+    ensure_wired()
+    if not _live_readers:
+        return no_live_data(today or date.today())
+    return _live_readers[0](session, actor, request, today)
+
+
+def build_live_scenario(
+    session: Session, *, actor: Actor, request: RegistryRequest, today: date | None = None
+) -> RegistryScenario | None:
+    """The live registry input document, not stored (None when no site has capacity)."""
+    live = read_live_inputs(session, actor=actor, request=request, today=today)
+    return build_from_registry(session, actor=actor, request=request, today=today, live=live)
+
+
+def create_live_from_registry(
+    session: Session, *, actor: Actor, request: RegistryRequest, today: date | None = None
+) -> Scenario:
+    """A stored registry scenario on live inputs (what the API, page, CLI and risk's
+    contingency activation create); a what-if on it takes a partner or site out."""
+    ensure_writer(actor)
+    live = read_live_inputs(session, actor=actor, request=request, today=today)
+    return create_from_registry(session, actor=actor, request=request, live=live)
+
+
+def refresh_from_live(
+    session: Session, *, actor: Actor, scenario_id: int, today: date | None = None
+) -> Scenario:
+    """ "Refresh from live data": the same request read again, stored as the next version."""
+    old = get_scenario(session, actor=actor, scenario_id=scenario_id)
+    ensure_writer(actor)
+    request = refreshable_request(old)
+    live = read_live_inputs(session, actor=actor, request=request, today=today)
+    return create_from_registry(
+        session, actor=actor, request=request, live=live, refreshed_from=old
+    )
 
 
 def refreshable_request(scenario: Scenario) -> RegistryRequest:
