@@ -19,7 +19,10 @@ from cofab.risk import register
 from cofab.risk.models import RiskMitigation
 from cofab.risk.schemas import MitigationIn, RiskCreate
 
-NOTIFICATIONS_SAMPLE_BODIES: dict[str, dict[str, Any]] = {"PrefsIn": {"due_days": 5}}
+NOTIFICATIONS_SAMPLE_BODIES: dict[str, dict[str, Any]] = {
+    "PrefsIn": {"due_days": 5},
+    "NotificationScheduleIn": {"local_time": "06:30", "timezone": "Asia/Seoul"},
+}
 
 
 def eightd_with_action(

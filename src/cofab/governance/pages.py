@@ -26,6 +26,7 @@ from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.governance import guards, schemas, service
 from cofab.governance.cadence import zone_or_none
 from cofab.governance.models import (
+    ActionItem,
     AgendaItem,
     Attendance,
     Cadence,
@@ -426,10 +427,18 @@ for _part in MEETING_FORMS:
 
 
 def _meeting_row_route(
-    part: str, model: type[Any], get: Callable[..., Any], change: Callable[..., object]
+    part: str,
+    model: type[Any],
+    get: Callable[..., Any],
+    change: Callable[..., object],
+    blanks: dict[str, Any] | None = None,
 ) -> Callable[..., Response]:
-    """POST /governance/meetings/{meeting_id}/<part>/{row_id}: correct one agenda item or
-    decision from its row's form; a row of another meeting answers 404."""
+    """POST /governance/meetings/{meeting_id}/<part>/{row_id}: correct one agenda item,
+    decision or action item from its row's form; a row of another meeting answers 404.
+
+    The row's form shows every field filled in, so a field in ``blanks`` sent empty means
+    "none" (no owner account, no owner name, no effective date), as ``null`` does on the API,
+    and not "keep" as an absent field does."""
 
     def endpoint(
         request: Request,
@@ -439,14 +448,20 @@ def _meeting_row_route(
         row_id: int,
         form: FormDep,
     ) -> Response:
+        emptied = {
+            key: value
+            for key, value in (blanks or {}).items()
+            if key in form and not str(form.get(key) or "").strip()
+        }
+
         def act(data: dict[str, Any]) -> object:
             if get(session, row_id).meeting_id != meeting_id:
                 raise NotFound()
-            return change(session, actor, row_id, parse(model, data))
+            return change(session, actor, row_id, parse(model, emptied | data))
 
         return _meeting_write(request, session, actor, meeting_id, form, f"{part}-{row_id}", act)
 
-    endpoint.__name__ = f"meeting_{part}_row"
+    endpoint.__name__ = f"meeting_{part.replace('-', '_')}_row"
     return endpoint
 
 
@@ -456,6 +471,10 @@ def _agenda_of(session: Session, row_id: int) -> Any:
 
 def _decision_of(session: Session, row_id: int) -> Any:
     return session.get(Decision, row_id) or _missing()
+
+
+def _item_of(session: Session, row_id: int) -> Any:
+    return session.get(ActionItem, row_id) or _missing()
 
 
 def _missing() -> Any:
@@ -480,6 +499,19 @@ router.add_api_route(
         schemas.DecisionChange,
         _decision_of,
         lambda s, a, i, d: service.update_decision(s, actor=a, decision_id=i, data=d),
+        {"owner_user_id": None, "owner_name": "", "effective_on": None},
+    ),
+    methods=["POST"],
+    response_model=None,
+)
+router.add_api_route(
+    "/governance/meetings/{meeting_id}/action-items/{row_id}",
+    _meeting_row_route(
+        "action-items",
+        schemas.ActionItemChange,
+        _item_of,
+        lambda s, a, i, d: service.update_action_item(s, actor=a, item_id=i, data=d),
+        {"owner_user_id": None, "owner_name": ""},
     ),
     methods=["POST"],
     response_model=None,

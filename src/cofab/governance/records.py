@@ -34,8 +34,10 @@ MIRRORED_DECISION = N_(
     "(the meeting follows)."
 )
 CLOSED_STATES = (ItemStatus.DONE, ItemStatus.CANCELLED)
-# fields a change may empty on purpose (no owner account, no effective date)
+# fields a change may empty on purpose (no owner account, no effective date); ``None`` for the
+# others means "keep", as a page form's blank did before a blank owner meant "no owner"
 NULLABLE_DECISION = frozenset({"owner_user_id", "effective_on"})
+NULLABLE_ITEM = frozenset({"owner_user_id"})
 
 
 def _next_number(session: Session, meeting: Meeting) -> int:
@@ -58,6 +60,19 @@ def _decision_owner(
         # another company's user answers like a missing one: no existence leak
         return None, [FieldProblem("owner_user_id", NO_SUCH_USER, {"id": user_id})]
     return user, []
+
+
+def _name_goes_with_account(
+    session: Session, row: Decision | ActionItem, changes: dict[str, object]
+) -> None:
+    """Taking the owner account away (API null, a blank page field) also takes the owner name
+    when that name was only the account's display name copied in: otherwise the removed owner
+    would still show. A name typed in the same change, or typed by hand before, stays."""
+    if changes.get("owner_user_id", 0) is not None or "owner_name" in changes:
+        return
+    old = session.get(User, row.owner_user_id) if row.owner_user_id is not None else None
+    if old is not None and row.owner_name == old.display_name:
+        changes["owner_name"] = ""
 
 
 def add_decision(
@@ -101,6 +116,8 @@ def update_decision(
     changes = data.model_dump(exclude_unset=True)
     changes = {k: v for k, v in changes.items() if v is not None or k in NULLABLE_DECISION}
     new_owner = "owner_user_id" in changes and changes["owner_user_id"] != decision.owner_user_id
+    if new_owner:
+        _name_goes_with_account(session, decision, changes)
     user, problems = _decision_owner(session, decision.partner_id, changes.get("owner_user_id"))
     guards.raise_if(problems)
     if new_owner and user is not None and "owner_name" not in changes:
@@ -206,7 +223,8 @@ def update_action_item(
     session: Session, *, actor: Actor, item_id: int, data: schemas.ActionItemChange
 ) -> ActionItem:
     item = get_action_item(session, actor=actor, item_id=item_id)
-    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    changes = data.model_dump(exclude_unset=True)
+    changes = {k: v for k, v in changes.items() if v is not None or k in NULLABLE_ITEM}
     _ensure_own_record(session, item)
     if actor.is_partner:
         _ensure_partner_may_report(actor, item)
@@ -216,6 +234,7 @@ def update_action_item(
         guards.ensure_writer(actor)
     reassigned = "owner_user_id" in changes and changes["owner_user_id"] != item.owner_user_id
     if reassigned:
+        _name_goes_with_account(session, item, changes)
         user, problems = _owner_problems(
             session, item.side, item.partner_id, changes["owner_user_id"]
         )

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 
 from cofab.core.access import viewer_may_call
 from cofab.core.web import ApiActor, DbSession
-from cofab.notifications import schemas, service, views
+from cofab.notifications import schedule, schemas, service, views
 
 router = APIRouter(prefix="/api/v1", tags=["notifications"])
 
@@ -120,3 +120,26 @@ def retry_email(session: DbSession, actor: ApiActor, email_id: int) -> schemas.E
 def run_daily(session: DbSession, actor: ApiActor) -> dict[str, list[int]]:
     """Queue the daily scan and digest now (admins); cron normally runs them once a day."""
     return {"job_ids": service.enqueue_daily(session, actor=actor)}
+
+
+@router.get("/notifications/schedule", response_model=schemas.NotificationScheduleRead)
+def get_schedule(session: DbSession, actor: ApiActor) -> schemas.NotificationScheduleRead:
+    """When the worker runs the daily scan and digest (admins; ``cofab notify schedule``)."""
+    shown = schedule.show(session, actor=actor)
+    return schemas.NotificationScheduleRead.model_validate(shown, from_attributes=True)
+
+
+@router.put("/notifications/schedule", response_model=schemas.NotificationScheduleRead)
+def put_schedule(
+    session: DbSession, actor: ApiActor, body: schemas.NotificationScheduleIn
+) -> schemas.NotificationScheduleRead:
+    """Set the local time, the zone or on/off (admins); a bad time or zone is refused by field,
+    nothing changed; the waiting job is replaced by one at the new time."""
+    shown = schedule.set_schedule(
+        session,
+        actor=actor,
+        local_time=body.local_time,
+        timezone=body.timezone,
+        enabled=body.enabled,
+    )
+    return schemas.NotificationScheduleRead.model_validate(shown, from_attributes=True)

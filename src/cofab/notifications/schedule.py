@@ -64,6 +64,20 @@ def parse_time(value: str) -> time | None:
     return time(int(match.group(1)), int(match.group(2))) if match else None
 
 
+def last_due_day(local_time: str, zone_name: str, now: datetime) -> date:
+    """The local day of the latest scheduled moment at or before ``now``: the run a worker
+    coming back owes. Back at 10:00 after three missed 06:30 runs, it is today's; back at
+    05:00, yesterday's (today's own run still comes at 06:30)."""
+    zone = _zone(zone_name) or ZoneInfo("UTC")
+    at = parse_time(local_time) or time(6, 0)
+    day = now.astimezone(zone).date()
+    for offset in range(3):
+        candidate = day - timedelta(days=offset)
+        if datetime.combine(candidate, at, tzinfo=zone).astimezone(UTC) <= now:
+            return candidate
+    raise AssertionError("a local time recurs within three days")  # pragma: no cover
+
+
 def next_run(local_time: str, zone_name: str, now: datetime) -> tuple[datetime, date]:
     """(UTC moment, local day) of the first ``local_time`` in the zone strictly after ``now``."""
     zone = _zone(zone_name) or ZoneInfo("UTC")
@@ -106,6 +120,14 @@ def view(session: Session) -> ScheduleView:
         next_run_at=job.run_after if job else None,
         next_job_id=job.id if job else None,
     )
+
+
+def show(session: Session, *, actor: Actor) -> ScheduleView:
+    """The schedule as admins see it (the API's GET); a chain broken by a lost job (a job
+    cancelled by hand, a database restored without it) is mended here, as the CLI does."""
+    require_roles(actor, SCHEDULERS)
+    ensure_next(session)
+    return view(session)
 
 
 def ensure_next(session: Session, *, now: datetime | None = None) -> jobs.Job | None:
@@ -194,12 +216,19 @@ def claim_day(session: Session, day: date) -> bool:
 
 
 def run_daily(engine: Engine, planned: date, *, now: datetime | None = None) -> dict[str, Any]:
-    """The scan and the digest of the planned day (of today, when the worker was down and the
-    job runs late), once; then the next day's job is queued."""
+    """The scan and the digest of the planned day, once; then the next day's job is queued.
+
+    Missed days are replayed once, not once each: a worker that was down over one or more run
+    times finds the one waiting job overdue when it comes back and runs it for the latest day
+    whose run time has passed (``last_due_day``). The scan is cumulative (everything overdue,
+    everything due within each reader's horizon, each notice once per item and due date), so
+    that one run tells what the missed days would have, and the digest takes every
+    notification kept since the last one. The days in between are not run on their own."""
     try:
         with unit_of_work(engine) as session:
-            zone = _zone(_row(session).timezone) or ZoneInfo("UTC")
-            day = max(planned, (now or utcnow()).astimezone(zone).date())
+            row = _row(session)
+            owed = last_due_day(row.local_time, row.timezone, now or utcnow())
+            day = max(planned, owed)
             if not claim_day(session, day):
                 return {"day": day.isoformat(), "skipped": True}
             scanned = run_scan(session, today=day)

@@ -6,6 +6,11 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cofab.core.i18n import N_
+from cofab.core.validation import register_field_labels
+
+register_field_labels({"local_time": N_("Daily run time"), "enabled": N_("Daily run on")})
+
 
 class InboxItemRead(BaseModel):
     kind: str
@@ -69,3 +74,23 @@ class EmailRead(BaseModel):
     next_attempt_at: datetime | None
     created_at: datetime
     sent_at: datetime | None
+
+
+class NotificationScheduleIn(BaseModel):
+    """What ``cofab notify schedule --at --tz --on/--off`` sets; a field left out stays.
+    (Named for the app: isolation sample bodies are keyed by the body model's class name.)"""
+
+    model_config = ConfigDict(extra="forbid")
+
+    local_time: str | None = Field(default=None, max_length=5, examples=["06:30"])
+    timezone: str | None = Field(default=None, max_length=64, examples=["Asia/Seoul"])
+    enabled: bool | None = None
+
+
+class NotificationScheduleRead(BaseModel):
+    enabled: bool
+    local_time: str
+    timezone: str
+    last_run_on: date | None
+    next_run_at: datetime | None
+    next_job_id: int | None
