@@ -10,4 +10,5 @@ PARTS = DomainParts(
     pages=("cofab.accounts.pages:router",),
     templates=True,
     nav=(NavEntry("/users", N_("Users"), "admin"),),
+    jobs=("cofab.accounts.jobs",),
 )

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from cofab.accounts import schemas, service, user_admin
 from cofab.accounts.models import User
-from cofab.accounts.reset_mail import send_reset_link
+from cofab.accounts.reset_mail import mail_configured, queue_reset_mail
 from cofab.core.access import Actor, viewer_may_call
 from cofab.core.web import DbSession, api_actor
 
@@ -122,32 +122,41 @@ def unlock(session: SessionDep, actor: ActorDep, user_id: int) -> Any:
 
 @router.post("/users/{user_id}/password-reset", response_model=schemas.ResetIssued, status_code=201)
 def issue_password_reset(
-    request: Request, session: SessionDep, actor: ActorDep, user_id: int
+    request: Request, session: SessionDep, actor: ActorDep, user_id: int, show_link: bool = False
 ) -> Any:
-    """A one-time link to set a new password: e-mailed when SMTP is configured, else returned."""
-    return issue_and_send(request, session, actor, user_id)
+    """A one-time link to set a new password: e-mailed by a background job when SMTP is
+    configured (``job_id`` follows it), else — or with ``show_link=true`` — returned once."""
+    return issue_and_send(request, session, actor, user_id, show_link=show_link)
 
 
 def issue_and_send(
-    request: Request, session: Session, actor: Actor, user_id: int
+    request: Request, session: Session, actor: Actor, user_id: int, *, show_link: bool = False
 ) -> schemas.ResetIssued:
-    """Shared by the API and the users page. The mail goes out before the request commits: a
-    local relay answers in milliseconds, and a failed send shows the link instead."""
+    """Shared by the API and the users page. The mail is a job queued in this transaction: the
+    request never waits on a mail server, and the job mints the secret it sends."""
     settings = request.app.state.settings
     issued = user_admin.issue_reset(
         session, actor=actor, user_id=user_id, valid_hours=settings.password_reset_hours
     )
-    link = str(request.base_url).rstrip("/") + f"/password-reset/{issued.secret}"
-    emailed = send_reset_link(
-        settings,
-        to=issued.user.email,
-        link=link,
-        expires_at=issued.reset.expires_at,
-        locale=issued.user.locale or actor.locale,
-    )
+    base_url = str(request.base_url).rstrip("/")
+    if mail_configured(settings) and not show_link:
+        job = queue_reset_mail(
+            session,
+            actor=actor,
+            reset_id=issued.reset.id,
+            base_url=base_url,
+            locale=issued.user.locale or actor.locale,
+        )
+        return schemas.ResetIssued(
+            user_id=user_id,
+            expires_at=issued.reset.expires_at,
+            emailed=True,
+            url=None,
+            job_id=job.id,
+        )
     return schemas.ResetIssued(
         user_id=user_id,
         expires_at=issued.reset.expires_at,
-        emailed=emailed,
-        url=None if emailed else link,
+        emailed=False,
+        url=f"{base_url}/password-reset/{issued.secret}",
     )

@@ -441,11 +441,15 @@ def user_unlock(request: Request, session: SessionDep, actor: ActorDep, user_id:
 
 @router.post("/users/{user_id}/reset-link", response_class=HTMLResponse)
 def user_reset_link(
-    request: Request, session: SessionDep, actor: ActorDep, user_id: int
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    user_id: int,
+    show_link: Annotated[str, Form()] = "",
 ) -> Response:
-    """The link is shown here once (or e-mailed); it is not kept anywhere readable."""
+    """The link is shown here once (or e-mailed by a job); it is not kept anywhere readable."""
     try:
-        issued = issue_and_send(request, session, actor, user_id)
+        issued = issue_and_send(request, session, actor, user_id, show_link=bool(show_link))
     except CofabError as exc:
         return _user_action_failed(request, session, actor, user_id, exc)
     ctx = _user_ctx(request, session, actor, user_id) | {"reset": issued}

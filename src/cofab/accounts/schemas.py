@@ -75,9 +75,15 @@ class RoleChange(BaseModel):
 class ResetIssued(BaseModel):
     user_id: int
     expires_at: datetime
-    emailed: bool = Field(description="True when the link was e-mailed to the user")
+    emailed: bool = Field(
+        description="True when a background job e-mails the link to the user (see job_id)"
+    )
     url: str | None = Field(
-        description="The one-time link, shown once; None when it was e-mailed instead"
+        description="The one-time link, shown once; None when it is e-mailed instead"
+    )
+    job_id: int | None = Field(
+        default=None,
+        description="The job that mails the link (GET /api/v1/jobs/{id}); None when shown",
     )
 
 
