@@ -13,7 +13,6 @@ from cofab.contracts.queries import ContractFilters, get_contract, versions_of
 from cofab.core.access import Actor, viewer_may_call
 from cofab.core.errors import ValidationFailed
 from cofab.core.pagination import Page, paginate
-from cofab.core.uploads import read_limited
 from cofab.core.web import ApiActor, DbSession
 from cofab.db.base import utcnow
 
@@ -282,13 +281,12 @@ def compute_penalties(
     format: Literal["json", "csv", "xlsx"] = "json",
 ) -> Response:
     get_contract(session, actor=actor, contract_id=contract_id)
-    content = read_limited(file, request.app.state.settings.max_upload_mb)
-    report = penalty_runs.run_for_contract(
+    report = penalty_runs.run_for_upload(
         session,
         actor=actor,
         contract_id=contract_id,
-        content=content,
-        filename=file.filename or "input.json",
+        file=file,
+        max_upload_mb=request.app.state.settings.max_upload_mb,
         start=start,
         end=end,
     )

@@ -206,18 +206,8 @@ def transition(
         for partner_id in sorted(
             set(party_partner_ids(contract)) - approved_partners(session, version)
         ):
-            record_event(
-                session,
-                contract,
-                version,
-                actor,
-                "partner_approved",
-                current,
-                current,
-                comment,
-                now,
-                approving_partner_id=partner_id,
-                on_behalf_of=signatory,
+            _record_partner_approval(
+                session, contract, version, actor, comment, now, partner_id, signatory
             )
     _apply(session, contract, version, target, now)
     record_event(session, contract, version, actor, action, current, target, comment, now)
@@ -240,6 +230,28 @@ def _partner_approval(
     before = audit.snapshot(version)
     if actor.partner_id in approved_partners(session, version):
         raise Conflict(N_("Your company has already approved this version."))
+    _record_partner_approval(session, contract, version, actor, comment, now, actor.partner_id)
+    session.flush()
+    if set(party_partner_ids(contract)) <= approved_partners(session, version):
+        _apply(session, contract, version, S.APPROVED, now)
+        record_event(
+            session, contract, version, actor, "approved", S.PARTNER_REVIEW, S.APPROVED, None, now
+        )
+    _audit(session, actor, contract, version, before, "partner_approved")
+    return contract
+
+
+def _record_partner_approval(
+    session: Session,
+    contract: Contract,
+    version: ContractVersion,
+    actor: Actor,
+    comment: str | None,
+    now: datetime,
+    partner_id: int,
+    on_behalf_of: str | None = None,
+) -> None:
+    """One partner's approval of the version under review (its status does not move)."""
     record_event(
         session,
         contract,
@@ -250,16 +262,9 @@ def _partner_approval(
         version.status,
         comment,
         now,
-        approving_partner_id=actor.partner_id,
+        approving_partner_id=partner_id,
+        on_behalf_of=on_behalf_of,
     )
-    session.flush()
-    if set(party_partner_ids(contract)) <= approved_partners(session, version):
-        _apply(session, contract, version, S.APPROVED, now)
-        record_event(
-            session, contract, version, actor, "approved", S.PARTNER_REVIEW, S.APPROVED, None, now
-        )
-    _audit(session, actor, contract, version, before, "partner_approved")
-    return contract
 
 
 def _apply(

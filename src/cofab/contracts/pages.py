@@ -26,7 +26,6 @@ from cofab.core.errors import CofabError, FieldProblem, Forbidden, ValidationFai
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.i18n import N_, translate
 from cofab.core.pagination import Page, paginate
-from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, PageActor, render
 from cofab.db.base import utcnow
 from cofab.partners.models import Partner
@@ -612,13 +611,12 @@ def contract_penalties_run(
             raise ValidationFailed(problems=[FieldProblem("file", N_("This field is required."))])
         first = _date_field("start", start)
         last = _date_field("end", end)
-        content = read_limited(file, request.app.state.settings.max_upload_mb)
-        report = penalty_runs.run_for_contract(
+        report = penalty_runs.run_for_upload(
             session,
             actor=actor,
-            contract_id=contract_id,
-            content=content,
-            filename=file.filename or "input.json",
+            contract_id=contract.id,
+            file=file,
+            max_upload_mb=request.app.state.settings.max_upload_mb,
             start=first,
             end=last,
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
+from fastapi import UploadFile
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
@@ -26,6 +27,7 @@ from cofab.core.access import Actor
 from cofab.core.errors import FieldProblem, Forbidden, InvalidTransition, ValidationFailed
 from cofab.core.i18n import N_
 from cofab.core.tabular import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, write_csv, write_xlsx
+from cofab.core.uploads import read_limited
 
 
 def terms_in_force(
@@ -69,6 +71,28 @@ def run_for_contract(
     terms = terms_in_force(session, actor=actor, contract=contract, day=period.end)
     receipts, inspections = engine_lines(parsed)
     return compute_penalties(terms, receipts, inspections, period, ncr_cost_lines(parsed))
+
+
+def run_for_upload(
+    session: Session,
+    *,
+    actor: Actor,
+    contract_id: int,
+    file: UploadFile,
+    max_upload_mb: int,
+    start: date | None = None,
+    end: date | None = None,
+) -> PenaltyReport:
+    """The API's and the page's run of an uploaded file (read within the upload limit)."""
+    return run_for_contract(
+        session,
+        actor=actor,
+        contract_id=contract_id,
+        content=read_limited(file, max_upload_mb),
+        filename=file.filename or "input.json",
+        start=start,
+        end=end,
+    )
 
 
 def run_from_operations(
