@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from cofab.core import audit
 from cofab.core.access import Actor
-from cofab.core.errors import FieldProblem, NotFound, ValidationFailed
+from cofab.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from cofab.core.i18n import N_
 from cofab.partners.models import Partner
 from cofab.ventures import schemas, sharing
@@ -27,6 +27,7 @@ from cofab.ventures.jv import (
     UNKNOWN_PARTNER,
     apply_changes,
     ensure_writer,
+    log_change,
     partner_names,
 )
 from cofab.ventures.models import (
@@ -43,32 +44,12 @@ KEYS_NOT_100 = N_("The cost-sharing keys add up to {total} %; they must be exact
 UNKNOWN_PARTY = N_("Not a party of this alliance.")
 UNKNOWN_COINVESTMENT = N_("Not a co-investment of this alliance.")
 WRONG_CURRENCY = N_("The alliance keeps its books in {currency}.")
+PARTY_HAS_HISTORY = N_("Parties named by a cost-sharing key or an entry cannot be removed.")
 HUNDRED = Decimal(100)
 
 
 def _problem(field: str, message: str, **params: object) -> ValidationFailed:
     return ValidationFailed(problems=[FieldProblem(field, message, dict(params))])
-
-
-def _log(
-    session: Session,
-    actor: Actor,
-    *,
-    action: str,
-    entity: str,
-    entity_id: int,
-    after: dict[str, Any],
-    before: dict[str, Any] | None = None,
-) -> None:
-    audit.record(
-        session,
-        actor=actor,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        before=before,
-        after=after,
-    )
 
 
 def list_alliances(session: Session, *, actor: Actor) -> list[Alliance]:
@@ -88,16 +69,65 @@ def get_alliance(session: Session, *, actor: Actor, alliance_id: int) -> Allianc
     return alliance
 
 
-def create_alliance(session: Session, *, actor: Actor, data: schemas.AllianceCreate) -> Alliance:
-    ensure_writer(actor)
+def _check_parties(session: Session, parties: list[schemas.PartyIn]) -> None:
     seen: set[int | None] = set()
-    for index, party in enumerate(data.parties):
+    for index, party in enumerate(parties):
         field = f"parties.{index}.partner_id"
         if party.partner_id in seen:
             raise _problem(field, PARENT_TWICE)
         seen.add(party.partner_id)
         if party.partner_id is not None and session.get(Partner, party.partner_id) is None:
             raise _problem(field, UNKNOWN_PARTNER)
+
+
+def _party_in_use(session: Session, party_id: int) -> bool:
+    for column in (CostKey.party_id, SharingEntry.party_id):
+        if session.execute(select(column).where(column == party_id)).first() is not None:
+            return True
+    return False
+
+
+def set_parties(
+    session: Session, *, actor: Actor, alliance: Alliance, parties: list[schemas.PartyIn]
+) -> None:
+    """Replace the parties with ``parties`` (at least two; audited before/after), matched by
+    company: a kept party keeps its row (its cost-sharing keys and entries) and takes the new
+    role; a new company joins; a party left out leaves, which is refused while a cost-sharing
+    key or an entry names it (change the co-investment first). Checked like a new alliance:
+    no company twice, no unknown partner."""
+    ensure_writer(actor)
+    _check_parties(session, parties)
+    wanted = {p.partner_id: p for p in parties}
+    for party in alliance.parties:
+        if party.partner_id not in wanted and _party_in_use(session, party.id):
+            raise Conflict(PARTY_HAS_HISTORY, problems=[FieldProblem("parties", PARTY_HAS_HISTORY)])
+    before = [audit.snapshot(p) for p in alliance.parties]
+    by_partner = {p.partner_id: p for p in alliance.parties}
+    for party in list(alliance.parties):
+        if party.partner_id not in wanted:
+            alliance.parties.remove(party)
+    for item in parties:
+        existing = by_partner.get(item.partner_id)
+        if existing is None:
+            alliance.parties.append(AllianceParty(**item.model_dump()))
+        else:
+            existing.role = item.role
+    session.flush()
+    log_change(
+        session,
+        actor,
+        venture=None,
+        action="update",
+        entity="alliance_parties",
+        entity_id=alliance.id,
+        before={"parties": before},
+        after={"parties": [audit.snapshot(p) for p in alliance.parties]},
+    )
+
+
+def create_alliance(session: Session, *, actor: Actor, data: schemas.AllianceCreate) -> Alliance:
+    ensure_writer(actor)
+    _check_parties(session, data.parties)
     alliance = Alliance(
         **data.model_dump(exclude={"parties"}),
         parties=[AllianceParty(**p.model_dump()) for p in data.parties],
@@ -105,7 +135,15 @@ def create_alliance(session: Session, *, actor: Actor, data: schemas.AllianceCre
     session.add(alliance)
     session.flush()
     after = audit.snapshot(alliance) | {"parties": [audit.snapshot(p) for p in alliance.parties]}
-    _log(session, actor, action="create", entity="alliance", entity_id=alliance.id, after=after)
+    log_change(
+        session,
+        actor,
+        venture=None,
+        action="create",
+        entity="alliance",
+        entity_id=alliance.id,
+        after=after,
+    )
     return alliance
 
 
@@ -114,10 +152,13 @@ def update_alliance(
 ) -> Alliance:
     alliance = get_alliance(session, actor=actor, alliance_id=alliance_id)
     ensure_writer(actor)
+    if data.parties is not None:
+        set_parties(session, actor=actor, alliance=alliance, parties=data.parties)
     before = apply_changes(session, alliance, data, nullable=("started_on",))
-    _log(
+    log_change(
         session,
         actor,
+        venture=None,
         action="update",
         entity="alliance",
         entity_id=alliance.id,
@@ -133,9 +174,10 @@ def add_goal(session: Session, *, actor: Actor, alliance_id: int, data: schemas.
     goal = Goal(alliance_id=alliance.id, **data.model_dump())
     session.add(goal)
     session.flush()
-    _log(
+    log_change(
         session,
         actor,
+        venture=None,
         action="create",
         entity="alliance_goal",
         entity_id=goal.id,
@@ -160,9 +202,10 @@ def set_goal_actual(
     before = audit.snapshot(goal)
     goal.actual = actual
     session.flush()
-    _log(
+    log_change(
         session,
         actor,
+        venture=None,
         action="update",
         entity="alliance_goal",
         entity_id=goal.id,
@@ -202,9 +245,10 @@ def add_coinvestment(
     session.add(investment)
     session.flush()
     after = audit.snapshot(investment) | {"keys": [audit.snapshot(k) for k in investment.keys]}
-    _log(
+    log_change(
         session,
         actor,
+        venture=None,
         action="create",
         entity="alliance_coinvestment",
         entity_id=investment.id,
@@ -238,9 +282,10 @@ def add_entry(
     entry = SharingEntry(**data.model_dump())
     session.add(entry)
     session.flush()
-    _log(
+    log_change(
         session,
         actor,
+        venture=None,
         action="create",
         entity="alliance_entry",
         entity_id=entry.id,

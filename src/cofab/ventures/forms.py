@@ -27,6 +27,7 @@ from cofab.ventures import alliances, jv, schemas
 router = APIRouter(include_in_schema=False)
 ActorDep = Annotated[Actor, Depends(page_actor)]
 ROWS = 6
+MATTER_ROWS = 50  # what VentureUpdate takes
 OWNER = "owner"  # the select's value for our own company (partner_id None)
 
 
@@ -34,16 +35,32 @@ def _partners(session: Session) -> list[Partner]:
     return list(session.execute(select(Partner).order_by(Partner.name_en)).scalars())
 
 
-def _rows(data: dict[str, Any], prefix: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
-    """``parent_0_partner_id``, ``parent_0_equity_pct``… → one dict per filled row."""
+def _rows(
+    data: dict[str, Any], prefix: str, keys: tuple[str, ...], count: int = ROWS
+) -> list[dict[str, Any]]:
+    """``parent_0_partner_id``, ``parent_0_equity_pct``… → one dict per filled row; a row is
+    filled when its first key is (the company, or a reserved matter's code)."""
     rows: list[dict[str, Any]] = []
-    for index in range(ROWS):
+    first = keys[0]
+    for index in range(count):
         row = {key: data.pop(f"{prefix}_{index}_{key}", "") for key in keys}
-        if not row["partner_id"]:
+        if not row[first]:
             continue
-        row["partner_id"] = None if row["partner_id"] == OWNER else row["partner_id"]
-        rows.append({k: v for k, v in row.items() if v != "" or k == "partner_id"})
+        if first == "partner_id":
+            row["partner_id"] = None if row["partner_id"] == OWNER else row["partner_id"]
+        rows.append({k: v for k, v in row.items() if v != "" or k == first})
     return rows
+
+
+def _has_rows(form: Any, prefix: str) -> bool:
+    """Did the form carry the rows at all (the edit page always does, even all emptied)? A
+    post without them leaves that list as it is."""
+    return any(str(key).startswith(f"{prefix}_") for key in form)
+
+
+def _filled(prefix: str, rows: list[dict[str, str]]) -> dict[str, str]:
+    """Rows as the form's ``<prefix>_<i>_<key>`` fields, for an edit form shown filled in."""
+    return {f"{prefix}_{i}_{k}": v for i, row in enumerate(rows) for k, v in row.items()}
 
 
 def _venture_rows(venture: Any) -> list[dict[str, Any]]:
@@ -57,6 +74,27 @@ def _venture_rows(venture: Any) -> list[dict[str, Any]]:
     ]
 
 
+def _matter_rows(venture: Any) -> list[dict[str, str]]:
+    return [
+        {
+            "id": str(m.id),
+            "code": m.code,
+            "title": m.title,
+            "rule": m.rule,
+            "basis": m.basis,
+            "threshold_pct": f"{m.threshold_pct.normalize():f}" if m.threshold_pct else "",
+        }
+        for m in venture.matters
+    ]
+
+
+def _party_rows(alliance: Any) -> list[dict[str, str]]:
+    return [
+        {"partner_id": OWNER if p.partner_id is None else str(p.partner_id), "role": p.role}
+        for p in alliance.parties
+    ]
+
+
 def _show(
     request: Request,
     session: Session,
@@ -65,7 +103,15 @@ def _show(
     *,
     status_code: int = 200,
 ) -> HTMLResponse:
-    base = {"partners": _partners(session), "rows": ROWS, "owner": OWNER, "form": {}}
+    venture = context.get("venture")
+    matter_rows = max(3, len(venture.matters) + 2) if venture is not None else 3
+    base = {
+        "partners": _partners(session),
+        "rows": ROWS,
+        "matter_rows": min(matter_rows, MATTER_ROWS),
+        "owner": OWNER,
+        "form": {},
+    }
     return render(request, template, base | context, status_code=status_code)
 
 
@@ -92,6 +138,7 @@ def _submit(
 # --- joint ventures ---------------------------------------------------------------------------
 
 PARENT_KEYS = ("partner_id", "equity_pct", "board_seats")
+MATTER_KEYS = ("code", "title", "rule", "basis", "threshold_pct", "id")
 
 
 @router.get("/ventures/new", response_class=HTMLResponse)
@@ -108,6 +155,7 @@ def create_venture(
     typed = fields(form)
     data = dict(typed)
     data["parents"] = _rows(data, "parent", PARENT_KEYS)
+    data["matters"] = _rows(data, "matter", MATTER_KEYS, MATTER_ROWS)
 
     def write() -> str:
         venture = jv.create_venture(session, actor=actor, data=parse(schemas.VentureCreate, data))
@@ -130,8 +178,7 @@ def edit_venture(
         "quorum_basis": venture.quorum_basis,
         "notes": venture.notes,
     }
-    for index, row in enumerate(_venture_rows(venture)):
-        form |= {f"parent_{index}_{k}": v for k, v in row.items()}
+    form |= _filled("parent", _venture_rows(venture)) | _filled("matter", _matter_rows(venture))
     context = {"venture": venture, "form": form}
     return _show(request, session, "ventures/venture_form.html", context)
 
@@ -145,6 +192,8 @@ def update_venture(
     typed = fields(form)
     data = dict(typed)
     parents = {"parents": _rows(data, "parent", PARENT_KEYS)}
+    if _has_rows(form, "matter"):
+        data["matters"] = _rows(data, "matter", MATTER_KEYS, MATTER_ROWS)
     data.pop("currency", None)
     data.pop("partner_id", None)
 
@@ -202,7 +251,7 @@ def edit_alliance(
         "name": alliance.name,
         "purpose": alliance.purpose,
         "started_on": alliance.started_on.isoformat() if alliance.started_on else "",
-    }
+    } | _filled("party", _party_rows(alliance))
     context = {"alliance": alliance, "form": form}
     return _show(request, session, "ventures/alliance_form.html", context)
 
@@ -214,7 +263,10 @@ def update_alliance(
     alliance = alliances.get_alliance(session, actor=actor, alliance_id=alliance_id)
     jv.ensure_writer(actor)
     typed = fields(form)
-    data = {k: v for k, v in typed.items() if k in ("name", "purpose", "started_on")}
+    data: dict[str, Any] = dict(typed)
+    if _has_rows(form, "party"):
+        data["parties"] = _rows(data, "party", PARTY_KEYS)
+    data = {k: v for k, v in data.items() if k in ("name", "purpose", "started_on", "parties")}
 
     def write() -> str:
         alliances.update_alliance(

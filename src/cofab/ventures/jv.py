@@ -13,6 +13,7 @@ parent, a payment beyond what is outstanding or in another currency.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import Select, or_, select
@@ -46,6 +47,7 @@ THRESHOLD_NEEDED = N_("A qualified majority needs a threshold between 50 and 100
 MATTER_TAKEN = N_("The venture already has a reserved matter with code {code}.")
 NUMBER_TAKEN = N_("The venture already has a resolution numbered {number}.")
 UNKNOWN_MATTER = N_("Not a reserved matter of this venture.")
+MATTER_IN_USE = N_("Reserved matter {code} is cited by a recorded resolution and stays.")
 VOTE_MISSING = N_("Every parent needs a vote (for, against, abstain or absent); {count} missing.")
 NO_QUORUM = {
     "seats": N_(
@@ -172,11 +174,17 @@ def create_venture(session: Session, *, actor: Actor, data: schemas.VentureCreat
 
 
 def apply_changes(
-    session: Session, row: object, data: BaseModel, *, nullable: tuple[str, ...] = ()
+    session: Session,
+    row: object,
+    data: BaseModel,
+    *,
+    nullable: tuple[str, ...] = (),
+    lists: frozenset[str] = frozenset({"matters", "parties"}),
 ) -> dict[str, object]:
     """Set the fields the form or body sent (``None`` only for the ``nullable`` ones, such as a
-    date taken away) and return the row as it was, for the audit entry."""
-    sent = data.model_dump(exclude_unset=True)
+    date taken away) and return the row as it was, for the audit entry. Child lists
+    (``lists``) are replaced by their own functions, with their own checks."""
+    sent = data.model_dump(exclude_unset=True, exclude=set(lists))
     before = audit.snapshot(row)
     for key, value in sent.items():
         if value is not None or key in nullable:
@@ -193,10 +201,13 @@ def update_venture(
     data: schemas.VentureUpdate,
     parents: schemas.ParentsIn | None = None,
 ) -> Venture:
-    """Name, formation date, quorum and notes (and, with ``parents``, the equity split) in one
-    audited change; a refused split leaves the other fields unsaved too."""
+    """Name, formation date, quorum and notes (with ``data.matters`` the reserved matters, with
+    ``parents`` the equity split) in one audited change; a refused list leaves the other fields
+    unsaved too (the request's transaction is rolled back)."""
     venture = get_venture(session, actor=actor, venture_id=venture_id)
     ensure_writer(actor)
+    if data.matters is not None:
+        set_matters(session, actor=actor, venture=venture, rows=data.matters)
     before = apply_changes(session, venture, data, nullable=("formed_on",))
     log_change(
         session,
@@ -213,27 +224,12 @@ def update_venture(
     return venture
 
 
-def log_change(
-    session: Session,
-    actor: Actor,
-    *,
-    action: str,
-    entity: str,
-    entity_id: int,
-    venture: Venture,
-    before: dict[str, object] | None = None,
-    after: dict[str, object] | None = None,
-) -> None:
-    audit.record(
-        session,
-        actor=actor,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        partner_id=venture.partner_id,
-        before=before,
-        after=after,
-    )
+def log_change(session: Session, actor: Actor, *, venture: Venture | None, **entry: Any) -> None:
+    """One audit entry of this domain (``action``, ``entity``, ``entity_id``, ``before``,
+    ``after``): a venture's carry the JV company as its partner, so the JV's own users find
+    them; an alliance (``venture=None``) has no company of its own."""
+    partner_id = venture.partner_id if venture is not None else None
+    audit.record(session, actor=actor, partner_id=partner_id, **entry)
 
 
 def _parent_in_use(session: Session, parent_id: int) -> bool:
@@ -280,6 +276,59 @@ def set_parents(
         after={"parents": after},
     )
     return venture
+
+
+def _matter_in_use(session: Session, matter_id: int) -> bool:
+    found = session.execute(select(Resolution.id).where(Resolution.matter_id == matter_id))
+    return found.first() is not None
+
+
+def set_matters(
+    session: Session, *, actor: Actor, venture: Venture, rows: list[schemas.MatterRowIn]
+) -> None:
+    """Replace the reserved matters with ``rows`` (audited before/after). A row with an ``id``
+    changes that matter in place — the resolutions already recorded under it keep the rule,
+    threshold and outcome they were counted with; the next vote uses the new rule. A matter
+    left out is removed, which is refused while a resolution cites it. Every row's rule and
+    threshold is checked again, codes stay unique; any refusal names the row's field."""
+    ensure_writer(actor)
+    current = {m.id: m for m in venture.matters}
+    codes: set[str] = set()
+    for index, row in enumerate(rows):
+        if row.id is not None and row.id not in current:
+            raise problem(f"matters.{index}.id", UNKNOWN_MATTER)
+        _check_matter(index, row)
+        if row.code in codes:
+            raise problem(f"matters.{index}.code", MATTER_TAKEN, code=row.code)
+        codes.add(row.code)
+    kept = {row.id for row in rows if row.id is not None}
+    for matter_id, matter in current.items():
+        if matter_id not in kept and _matter_in_use(session, matter_id):
+            raise problem("matters", MATTER_IN_USE, code=matter.code)
+    before = [audit.snapshot(m) for m in venture.matters]
+    for matter_id in set(current) - kept:
+        venture.matters.remove(current[matter_id])
+    for matter in venture.matters:  # codes may be swapped between rows: free them first
+        matter.code = f"~{matter.id}"
+    session.flush()
+    for row in rows:
+        values = row.model_dump(exclude={"id"})
+        if row.id is None:
+            venture.matters.append(ReservedMatter(**values))
+            continue
+        for key, value in values.items():
+            setattr(current[row.id], key, value)
+    session.flush()
+    log_change(
+        session,
+        actor,
+        action="update",
+        entity="venture_matters",
+        entity_id=venture.id,
+        venture=venture,
+        before={"matters": before},
+        after={"matters": [audit.snapshot(m) for m in venture.matters]},
+    )
 
 
 def add_matter(

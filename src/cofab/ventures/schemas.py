@@ -38,6 +38,14 @@ register_field_labels(
         "share_pct": N_("Share %"),
         "party_id": N_("Party"),
         "coinvestment_id": N_("Co-investment"),
+        "matters": N_("Reserved matters"),
+        "matters.code": N_("Reserved matter code"),
+        "matters.title": N_("Reserved matter"),
+        "matters.rule": N_("Consent rule"),
+        "matters.id": N_("Reserved matter"),
+        "parties": N_("Parties"),
+        "parties.partner_id": N_("Party"),
+        "parties.role": N_("Role"),
     }
 )
 
@@ -68,22 +76,33 @@ class VentureCreate(BaseModel):
     matters: list[MatterIn] = Field(default_factory=list, max_length=50)
 
 
+class MatterRowIn(MatterIn):
+    """A reserved matter as the edit sends it: ``id`` names one the venture has (changed in
+    place, so resolutions that cite it keep citing it); without ``id`` it is a new one."""
+
+    id: int | None = None
+
+
 class VentureUpdate(BaseModel):
-    """The venture's own fields; the currency stays (calls and payments are kept in it)."""
+    """The venture's own fields; the currency stays (calls and payments are kept in it).
+    ``matters``, when sent, is the whole list of reserved matters afterwards."""
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     formed_on: date | None = None
     quorum_pct: Pct | None = None
     quorum_basis: BasisCode | None = None
     notes: str | None = Field(default=None, max_length=4000)
+    matters: list[MatterRowIn] | None = Field(default=None, max_length=50)
 
 
 class AllianceUpdate(BaseModel):
-    """The alliance's own fields; the currency stays (its entries are kept in it)."""
+    """The alliance's own fields; the currency stays (its entries are kept in it).
+    ``parties``, when sent, is the whole list of parties afterwards (matched by company)."""
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     purpose: str | None = Field(default=None, max_length=4000)
     started_on: date | None = None
+    parties: list[PartyIn] | None = Field(default=None, min_length=2, max_length=20)
 
 
 class ParentsIn(BaseModel):
