@@ -28,6 +28,8 @@ PLANNING_SAMPLE_BODIES = {
         "own": {"capex": 1, "unit_cost": 1},
         "outsource": {"unit_price": 1},
     },
+    "PlanningRatesIn": {"rates": [{"currency": "KRW", "usd_value": 0.0007}]},
+    "PlanningFreightIn": {"units": [{"product": "F1", "unit_kg": 1}]},
 }
 
 

@@ -282,6 +282,17 @@ def test_registry_scenario_reads_every_live_input(
     monkeypatch.setattr(
         quality_service, "figures_for", _fake_quality(calls, {a["partner_id"]: (4000, 10)})
     )
+    # A's site on its own (its lots): 3 defective in 2,000 sampled = 1,500 PPM, which wins over
+    # the partner's 2,500; B's site has no lot inspected → the partner's figure, else default
+    site_calls: list[tuple[list[int], date, date]] = []
+
+    def site_defect_ppm(session: Any, site_ids: Any, since: date, until: date) -> Any:
+        site_calls.append((sorted(site_ids), since, until))
+        found = {s: quality_service.SitePpm(s, 0, 0, None) for s in site_ids}
+        found[a["site_id"]] = quality_service.SitePpm(a["site_id"], 2000, 3, 1500.0)
+        return found
+
+    monkeypatch.setattr(quality_service, "site_defect_ppm", site_defect_ppm)
     request = RegistryRequest(
         name="Live", periods=4, start="2027-01", partner_ids=[a["partner_id"], b["partner_id"]]
     )
@@ -298,7 +309,8 @@ def test_registry_scenario_reads_every_live_input(
     assert [p["id"] for p in doc["products"]] == ["P-A", "P-B"]
     assert sites[site_a]["unit_cost"] == {"P-A": 10.0, "P-B": 10.0}
     assert sites[site_b]["unit_cost"] == {"P-A": 20.0, "P-B": 20.0}
-    assert sites[site_a]["defect_rate"] == pytest.approx(0.0025)
+    assert sites[site_a]["defect_rate"] == pytest.approx(0.0015)
+    assert site_calls == [(sorted([a["site_id"], b["site_id"]]), date(2026, 6, 7), TODAY)]
     assert sites[site_b]["defect_rate"] == 0.01  # the default
     assert sites[site_a]["capacity"] == {
         "F1": {"2027-01": 150, "2027-02": 225, "2027-03": 0, "2027-04": 300}

@@ -11,6 +11,8 @@ A typical session with a personal API token (owner roles; admin/manager to write
     GET  /api/v1/plans/compare?ids=1&ids=2               → side-by-side figures
     POST /api/v1/plans/{id}/refresh                      → 201 the next version (live inputs)
     GET  /api/v1/plans/compare/inputs?ids=1&ids=2        → inputs diff next to allocation diff
+    PUT  /api/v1/plans/settings/exchange-rates {"rates": [{"currency": "KRW", "usd_value": 0.0007}]}
+    PUT  /api/v1/plans/settings/freight-units {"units": [{"product": "P-A", "unit_kg": 2.5}]}
 
 A bad input document answers 422 problem+json listing every problem with its JSON path.
 """
@@ -27,7 +29,7 @@ from cofab.core.errors import Conflict, FieldProblem, ValidationFailed
 from cofab.core.i18n import N_
 from cofab.core.jobs import Job
 from cofab.core.web import ApiActor, DbSession
-from cofab.planning import live_sources, schemas, service
+from cofab.planning import conversion_tables, live_sources, schemas, service
 
 router = APIRouter(prefix="/api/v1/plans", tags=["planning"])
 NO_RESULT = N_("This scenario has no plan yet: solve it first.")
@@ -91,6 +93,58 @@ def compare(
 @viewer_may_call
 def make_or_buy(actor: ApiActor, body: schemas.MakeOrBuyCase) -> dict[str, Any]:
     return service.make_or_buy(actor=actor, case=body.root)
+
+
+def _rates(rows: list[Any]) -> list[schemas.PlanningRateRead]:
+    return [
+        schemas.PlanningRateRead(
+            currency=r.currency, usd_value=r.usd_value, updated_at=r.updated_at
+        )
+        for r in rows
+    ]
+
+
+def _freight(rows: list[Any]) -> list[schemas.PlanningFreightRead]:
+    return [
+        schemas.PlanningFreightRead(
+            product=r.product,
+            unit_kg=r.unit_kg,
+            units_per_container=r.units_per_container,
+            updated_at=r.updated_at,
+        )
+        for r in rows
+    ]
+
+
+@router.get("/settings/exchange-rates", response_model=list[schemas.PlanningRateRead])
+def exchange_rates(session: DbSession, actor: ApiActor) -> list[schemas.PlanningRateRead]:
+    """The owner's exchange rates (US dollars per unit) live scenarios convert with."""
+    return _rates(conversion_tables.list_rates(session, actor=actor))
+
+
+@router.put("/settings/exchange-rates", response_model=list[schemas.PlanningRateRead])
+def replace_exchange_rates(
+    session: DbSession, actor: ApiActor, body: schemas.PlanningRatesIn
+) -> list[schemas.PlanningRateRead]:
+    rows = [conversion_tables.RateRow(r.currency, r.usd_value) for r in body.rates]
+    return _rates(conversion_tables.replace_rates(session, actor=actor, rows=rows))
+
+
+@router.get("/settings/freight-units", response_model=list[schemas.PlanningFreightRead])
+def freight_units(session: DbSession, actor: ApiActor) -> list[schemas.PlanningFreightRead]:
+    """Unit weights and units per container: lanes priced per kg or container become per unit."""
+    return _freight(conversion_tables.list_freight(session, actor=actor))
+
+
+@router.put("/settings/freight-units", response_model=list[schemas.PlanningFreightRead])
+def replace_freight_units(
+    session: DbSession, actor: ApiActor, body: schemas.PlanningFreightIn
+) -> list[schemas.PlanningFreightRead]:
+    rows = [
+        conversion_tables.FreightRow(u.product, u.unit_kg, u.units_per_container)
+        for u in body.units
+    ]
+    return _freight(conversion_tables.replace_freight(session, actor=actor, rows=rows))
 
 
 @router.get("/{scenario_id}", response_model=schemas.ScenarioRead)

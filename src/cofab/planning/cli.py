@@ -68,6 +68,7 @@ REFRESHED = N_(
     "defaulted."
 )
 NO_CHANGES = N_("The inputs are the same.")
+BAD_RATE_ARG = N_("Write each rate as CODE=US dollars per unit, e.g. KRW=0.00075: {value}")
 LIVE = N_("Live data")
 DEFAULTED = N_("Defaulted")
 
@@ -428,3 +429,89 @@ def changes_command(
                 reasons,
             )
         console.print(table)
+
+
+def _print_rates(rows: list[Any], locale: str) -> None:
+    from rich.table import Table
+
+    table = Table(translate("Currency", locale), translate("US dollars per unit", locale))
+    for row in rows:
+        table.add_row(row.currency, f"{row.usd_value.normalize():f}")
+    Console().print(table)
+
+
+@app.command("rates")
+def rates_command(
+    pairs: list[str] = typer.Argument(
+        None, help="CODE=US dollars per unit to add or change, e.g. KRW=0.00075 EUR=1.08."
+    ),
+    as_user: str | None = typer.Option(None, "--as", help="Act as this user (admin/manager)."),
+) -> None:
+    """The exchange rates live scenarios convert prices and lane rates with (list or set)."""
+    from decimal import Decimal, InvalidOperation
+
+    from cofab.planning import conversion_tables as tables
+
+    locale = cli_locale()
+    wanted: dict[str, Decimal] = {}
+    for pair in pairs or []:
+        code, _, value = pair.partition("=")
+        try:
+            wanted[code.strip().upper()] = Decimal(value.strip())
+        except InvalidOperation:
+            raise _fail_line(BAD_RATE_ARG, locale, value=pair) from None
+
+    def apply(session: Session, actor: Actor) -> list[Any]:
+        rows = tables.list_rates(session, actor=actor)
+        if not wanted:
+            return rows
+        merged = {r.currency: r.usd_value for r in rows} | wanted
+        given = [tables.RateRow(code, value) for code, value in sorted(merged.items())]
+        return tables.replace_rates(session, actor=actor, rows=given)
+
+    _print_rates(_in_scenarios(as_user, apply, write=bool(wanted)), locale)
+
+
+@app.command("freight")
+def freight_command(
+    product: str | None = typer.Argument(None, help="A product code or a family to set."),
+    unit_kg: float | None = typer.Option(None, "--kg", help="Weight of one unit in kg."),
+    per_container: float | None = typer.Option(
+        None, "--per-container", help="Units that fill one container."
+    ),
+    as_user: str | None = typer.Option(None, "--as", help="Act as this user (admin/manager)."),
+) -> None:
+    """Unit weights and units per container: lanes priced per kg or container become per unit."""
+    from decimal import Decimal
+
+    from rich.table import Table
+
+    from cofab.planning import conversion_tables as tables
+
+    locale = cli_locale()
+
+    def number(value: float | None) -> Decimal | None:
+        return None if value is None else Decimal(str(value))
+
+    def apply(session: Session, actor: Actor) -> list[Any]:
+        rows = tables.list_freight(session, actor=actor)
+        if product is None:
+            return rows
+        merged = {r.product: (r.unit_kg, r.units_per_container) for r in rows}
+        merged[product.strip()] = (number(unit_kg), number(per_container))
+        given = [tables.FreightRow(name, kg, per) for name, (kg, per) in sorted(merged.items())]
+        return tables.replace_freight(session, actor=actor, rows=given)
+
+    table = Table(
+        translate("Product code or family", locale),
+        translate("Unit weight (kg)", locale),
+        translate("Units per container", locale),
+    )
+    for row in _in_scenarios(as_user, apply, write=product is not None):
+        kg, per = row.unit_kg, row.units_per_container
+        table.add_row(
+            row.product,
+            "–" if kg is None else f"{kg.normalize():f}",
+            "–" if per is None else f"{per.normalize():f}",
+        )
+    Console().print(table)

@@ -9,13 +9,18 @@ scenarios: live inputs"):
   applies from its ``min_volume`` per order. The planner is linear, so one tier is chosen per
   partner and family: the tier reached by the contract's **production target** for the family,
   converted to a month; without a target the first tier (the price any order pays);
-- defect rate: incoming-inspection PPM over the ``PPM_WINDOW_DAYS`` days up to the day the
-  scenario is built, ÷ 10⁶ (at most ``MAX_DEFECT_RATE``); no inspected unit → the default;
+- defect rate: the SITE's incoming-inspection PPM (lots of that site) over the
+  ``PPM_WINDOW_DAYS`` days up to the day the scenario is built, ÷ 10⁶ (at most
+  ``MAX_DEFECT_RATE``); no lot of the site inspected → the partner's PPM over all its lots,
+  listed as defaulted; nothing inspected at all → the default;
 - capacity: the partner's capacity declarations month by month (ramp and shutdowns included);
   a month no declaration covers keeps the registry capability capacity;
-- lanes: per site × market the cheapest active per-unit lane of the lane master whose origin is
-  the site and whose destination code is the market id or region; its transit days and its
-  capacity converted to a month;
+- lanes: per site × market the cheapest active lane of the lane master whose origin is the site
+  and whose destination code is the market id or region, by its rate per unit in the
+  scenario's currency (``lane_unit_rate``: per kg × the heaviest unit weight of the products
+  the site makes, per container ÷ the fewest units per container; ``convert`` with the owner's
+  exchange-rate table); its transit days and its capacity converted to a month. A lane that
+  cannot be converted is listed as defaulted with the reason;
 - demand: the latest demand forecast version; a week is counted in the month of its Thursday
   (the ISO rule that gives each week one year, applied to months).
 """
@@ -78,12 +83,22 @@ class LiveLane:
     carrier: str
     origin_site_id: int
     destination: str
-    unit_cost: float
+    #: the lane master's rate, per ``rate_basis`` ("unit", "kg", "container"), in ``currency``
+    rate: float
     currency: str
     transit_days: int
     #: units per month; None = unlimited
     monthly_capacity: float | None
     as_of: datetime
+    rate_basis: str = "unit"
+
+
+@dataclass(frozen=True)
+class FreightSpec:
+    """How one product (or every product of a family) travels (planning's freight units)."""
+
+    unit_kg: float | None
+    units_per_container: float | None
 
 
 @dataclass(frozen=True)
@@ -104,6 +119,12 @@ class LiveData:
     capacity: dict[tuple[int, str], DeclaredCapacity] = field(default_factory=dict)
     lanes: tuple[LiveLane, ...] = ()
     demand: LiveDemand | None = None
+    #: registry site id → that site's own reading (lots of the site); ``quality`` is per partner
+    site_quality: dict[int, QualityReading] = field(default_factory=dict)
+    #: currency → US dollars per unit (planning's exchange-rate table; USD is 1 unless entered)
+    usd_values: dict[str, float] = field(default_factory=dict)
+    #: product code or family → how it travels (planning's freight units)
+    freight: dict[str, FreightSpec] = field(default_factory=dict)
 
 
 def no_live_data(today: date) -> LiveData:
@@ -149,26 +170,91 @@ def month_of(label: str) -> str | None:
     return None
 
 
+def convert(amount: float, source: str, target: str, usd_values: dict[str, float]) -> float | None:
+    """``amount`` in ``source`` expressed in ``target`` through US dollars: amount ×
+    usd(source) ÷ usd(target); USD is worth 1 unless the table says otherwise. None when the
+    table lacks either currency (the caller lists the input as defaulted)."""
+    if source.upper() == target.upper():
+        return amount
+    values = {"USD": 1.0, **{k.upper(): v for k, v in usd_values.items()}}
+    a, b = values.get(source.upper()), values.get(target.upper())
+    if not a or not b or a <= 0 or b <= 0:
+        return None
+    return amount * a / b
+
+
+def missing_currencies(source: str, target: str, usd_values: dict[str, float]) -> list[str]:
+    known = {"USD", *(k.upper() for k, v in usd_values.items() if v > 0)}
+    return sorted({c.upper() for c in (source, target)} - known)
+
+
+@dataclass(frozen=True)
+class LaneRate:
+    """A lane's rate per unit in its own currency, and what the conversion took."""
+
+    per_unit: float | None
+    #: the unit weight (kg) or units per container used; None for a per-unit rate
+    factor: float | None
+    #: products that lack the weight or container figure (then ``per_unit`` is None)
+    missing: tuple[str, ...] = ()
+
+
+def lane_unit_rate(
+    lane: LiveLane, products: Sequence[tuple[str, str]], freight: dict[str, FreightSpec]
+) -> LaneRate:
+    """Per unit: a per-kg rate × the heaviest unit weight of the products the lane's site
+    makes, a per-container rate ÷ the fewest units per container among them (the planner has
+    one rate per lane, so the dearest product sets it). A product's figure is its own row in
+    the freight units, else its family's."""
+    if lane.rate_basis not in ("kg", "container"):
+        return LaneRate(lane.rate, None)
+    figures: list[float] = []
+    missing: list[str] = []
+    for product, family in products:
+        spec = freight.get(product) or freight.get(family)
+        value = None
+        if spec is not None:
+            value = spec.unit_kg if lane.rate_basis == "kg" else spec.units_per_container
+        if value is None or value <= 0:
+            missing.append(product)
+        else:
+            figures.append(value)
+    if missing or not figures:
+        return LaneRate(None, None, tuple(missing))
+    if lane.rate_basis == "kg":
+        factor = max(figures)
+        return LaneRate(lane.rate * factor, factor)
+    factor = min(figures)
+    return LaneRate(lane.rate / factor, factor)
+
+
 def cheapest_lanes(
-    lanes: Iterable[LiveLane], site_ids: dict[int, str], markets: Sequence[tuple[str, str]]
+    lanes: Iterable[LiveLane],
+    site_ids: dict[int, str],
+    markets: Sequence[tuple[str, str]],
+    costs: dict[int, float],
 ) -> dict[tuple[str, str], LiveLane]:
-    """(input site id, market id) → the lane used: the cheapest per unit, then the fastest,
-    then the lowest id (one lane per pair in the planner)."""
+    """(input site id, market id) → the lane used: the cheapest per unit (``costs``: lane id →
+    rate per unit in the scenario's currency; a lane without one is not a candidate), then the
+    fastest, then the lowest id (one lane per pair in the planner)."""
     out: dict[tuple[str, str], LiveLane] = {}
     for lane in lanes:
         site = site_ids.get(lane.origin_site_id)
-        if site is None:
+        if site is None or lane.lane_id not in costs:
             continue
-        target = lane.destination.upper()
-        for market_id, region in markets:
-            if target not in (market_id.upper(), region.upper()):
-                continue
+        for market_id in lane_markets(lane, markets):
             key = (site, market_id)
             known = out.get(key)
-            rank = (lane.unit_cost, lane.transit_days, lane.lane_id)
-            if known is None or rank < (known.unit_cost, known.transit_days, known.lane_id):
+            rank = (costs[lane.lane_id], lane.transit_days, lane.lane_id)
+            if known is None or rank < (costs[known.lane_id], known.transit_days, known.lane_id):
                 out[key] = lane
     return out
+
+
+def lane_markets(lane: LiveLane, markets: Sequence[tuple[str, str]]) -> list[str]:
+    """The markets (id, region) a lane reaches: its destination code is the id or region."""
+    target = lane.destination.upper()
+    return [m_id for m_id, region in markets if target in (m_id.upper(), region.upper())]
 
 
 def iso(moment: datetime | date | None) -> str | None:

@@ -12,14 +12,16 @@ from collections import defaultdict
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cofab.contracts import service as contracts_service
 from cofab.contracts.models import Contract
-from cofab.core.access import Actor
+from cofab.core.access import Actor, scope_to_partner
 from cofab.forecast import service as forecast_service
 from cofab.logistics import service as logistics_service
-from cofab.planning import service
+from cofab.partners.models import Site
+from cofab.planning import conversion_tables, service
 from cofab.planning.live_data import (
     DeclaredCapacity,
     LiveData,
@@ -84,6 +86,29 @@ def _quality(session: Session, partner_id: int, today: date) -> QualityReading:
     )
 
 
+def _site_quality(
+    session: Session, actor: Actor, partner_ids: list[int], today: date
+) -> dict[int, QualityReading]:
+    """Each plannable site's own reading: incoming inspections of lots made at that site."""
+    start, end = ppm_window(today)
+    site_ids = session.execute(
+        scope_to_partner(select(Site.id), actor, Site.partner_id).where(
+            Site.partner_id.in_(partner_ids)
+        )
+    ).scalars()
+    found = quality_service.site_defect_ppm(session, list(site_ids), start, end)
+    return {
+        site_id: QualityReading(
+            ppm=row.ppm,
+            inspected=row.inspected_units,
+            defective=row.defective_units,
+            start=start,
+            end=end,
+        )
+        for site_id, row in found.items()
+    }
+
+
 def _capacity(session: Session, actor: Actor) -> dict[tuple[int, str], DeclaredCapacity]:
     months: dict[tuple[int, str], dict[str, float]] = defaultdict(dict)
     ids: dict[tuple[int, str], list[int]] = defaultdict(list)
@@ -99,11 +124,13 @@ def _capacity(session: Session, actor: Actor) -> dict[tuple[int, str], DeclaredC
 
 
 def _lanes(session: Session, actor: Actor) -> tuple[LiveLane, ...]:
+    """Every active lane leaving a registry site, whatever its rate basis and currency (the
+    scenario converts them or lists them as defaulted with the reason)."""
     stmt = logistics_service.lane_query(actor, logistics_service.LaneFilters(active=True))
     out = []
     for lane in session.execute(stmt).scalars():
-        if lane.origin_site_id is None or lane.rate_basis != "unit":
-            continue  # a rate per kg or container needs a unit weight the planner lacks
+        if lane.origin_site_id is None:
+            continue  # leaves an own site or a code: the registry plans partner sites only
         out.append(
             LiveLane(
                 lane_id=lane.id,
@@ -111,13 +138,14 @@ def _lanes(session: Session, actor: Actor) -> tuple[LiveLane, ...]:
                 carrier=lane.carrier,
                 origin_site_id=lane.origin_site_id,
                 destination=lane.destination_code,
-                unit_cost=float(lane.rate),
+                rate=float(lane.rate),
                 currency=lane.currency,
                 transit_days=int(lane.transit_days),
                 monthly_capacity=None
                 if lane.capacity is None
                 else monthly(float(lane.capacity), lane.capacity_period),
                 as_of=lane.updated_at or lane.created_at,
+                rate_basis=str(lane.rate_basis),
             )
         )
     return tuple(out)
@@ -169,6 +197,9 @@ def read_live(
         capacity=_capacity(session, actor),
         lanes=_lanes(session, actor),
         demand=_demand(session, actor),
+        site_quality=_site_quality(session, actor, partners, day) if partners else {},
+        usd_values=conversion_tables.usd_values(session),
+        freight=conversion_tables.freight_specs(session),
     )
 
 

@@ -9,9 +9,10 @@ be downloaded and re-solved on the command line and vice versa.
 from __future__ import annotations
 
 import enum
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cofab.db.base import Base, Timestamped
@@ -66,3 +67,29 @@ class Scenario(Timestamped, Base):
     #: where each input came from: {"read_at", "inputs": [{input, subject, live, source,
     #: params, as_of}], "site_refs": {input site id: registry site id}}
     live_inputs: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ExchangeRate(Timestamped, Base):
+    """What one unit of a currency is worth in US dollars, kept by the owner for the planner:
+    a live contract price or lane rate in another currency than the scenario's is converted
+    with it (amount × usd_value(from) ÷ usd_value(to)). Group-wide reference data: one table
+    for every business unit, like the planner's generated defaults."""
+
+    __tablename__ = "plan_exchange_rates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), unique=True)
+    usd_value: Mapped[Decimal] = mapped_column(Numeric(18, 8))
+
+
+class FreightUnit(Timestamped, Base):
+    """How a product (or every product of a family) travels: the weight of one unit and how
+    many units fill a container, so lanes priced per kg or per container become per unit."""
+
+    __tablename__ = "plan_freight_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: a product code, or a family name for every product of the family without its own row
+    product: Mapped[str] = mapped_column(String(100), unique=True)
+    unit_kg: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
+    units_per_container: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))

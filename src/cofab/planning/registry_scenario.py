@@ -53,11 +53,16 @@ from cofab.planning.input_bounds import MAX_MAGNITUDE
 from cofab.planning.live_data import (
     DeclaredCapacity,
     LiveData,
+    LiveLane,
     PriceTerms,
     cheapest_lanes,
+    convert,
     defect_rate,
     entry,
     iso,
+    lane_markets,
+    lane_unit_rate,
+    missing_currencies,
     no_live_data,
     ppm_window,
     tier_price,
@@ -146,12 +151,27 @@ DEFAULT_PRICE_OTHER_FAMILIES = N_(
     "country cost index {index} ({country})"
 )
 DEFAULT_PRICE_CURRENCY = N_(
-    "The contract prices in {currency}, the scenario in {scenario_currency} (not converted): "
-    "{base} × country cost index {index} ({country})"
+    "The contract prices in {currency}, the scenario in {scenario_currency}, and planning's "
+    "exchange-rate table has no rate for {missing}: {base} × country cost index {index} "
+    "({country})"
 )
-LIVE_PPM = N_(
-    "Incoming inspections {start} to {end}: {defective} defective in {inspected} sampled "
-    "units ({ppm} PPM)"
+LIVE_PRICE_TARGET_FX = N_(
+    "Contract {contract} (version {version}): {price} {currency} from {min_volume} units, the "
+    "tier the production target of {volume} a month for {family} reaches, × exchange rate {fx} "
+    "= {converted} {scenario_currency}"
+)
+LIVE_PRICE_FIRST_FX = N_(
+    "Contract {contract} (version {version}): {price} {currency}, the first tier (the contract "
+    "sets no production target for {family}), × exchange rate {fx} = {converted} "
+    "{scenario_currency}"
+)
+LIVE_SITE_PPM = N_(
+    "Incoming inspections of this site's lots {start} to {end}: {defective} defective in "
+    "{inspected} sampled units ({ppm} PPM)"
+)
+PARTNER_PPM = N_(
+    "No lot of this site inspected on receipt from {start} to {end}: the partner's rate over "
+    "all its lots, {defective} defective in {inspected} sampled units ({ppm} PPM)"
 )
 DEFAULT_PPM = N_("No unit inspected on receipt from {start} to {end}: the default rate {rate}")
 LIVE_CAPACITY = N_("Capacity declarations {ids} (ramp-up and shutdowns included)")
@@ -165,8 +185,35 @@ DEFAULT_CAPACITY = N_(
 LIVE_LANE = N_(
     "Lane {code} of {carrier}: {rate} {currency} per unit, {days} days, capacity {capacity} a month"
 )
+LIVE_LANE_FX = N_(
+    "Lane {code} of {carrier}: {rate} {currency} per unit × exchange rate {fx} = {unit_cost} "
+    "{scenario_currency} per unit, {days} days, capacity {capacity} a month"
+)
+LIVE_LANE_PER_KG = N_(
+    "Lane {code} of {carrier}: {rate} {currency} per kg × {kg} kg a unit (the heaviest product "
+    "the site makes) × exchange rate {fx} = {unit_cost} {scenario_currency} per unit, {days} "
+    "days, capacity {capacity} a month"
+)
+LIVE_LANE_PER_CONTAINER = N_(
+    "Lane {code} of {carrier}: {rate} {currency} per container ÷ {units} units a container (the "
+    "fewest of the products the site makes) × exchange rate {fx} = {unit_cost} "
+    "{scenario_currency} per unit, {days} days, capacity {capacity} a month"
+)
+LANE_NO_WEIGHT = N_(
+    "Lane {code} ({rate} {currency} per kg) not used: no unit weight for {products} in "
+    "planning's freight units"
+)
+LANE_NO_CONTAINER = N_(
+    "Lane {code} ({rate} {currency} per container) not used: no units per container for "
+    "{products} in planning's freight units"
+)
+LANE_NO_RATE = N_(
+    "Lane {code} ({rate} {currency}) not used: planning's exchange-rate table has no rate for "
+    "{missing} (the scenario is in {scenario_currency})"
+)
 DEFAULT_LANE = N_(
-    "No active per-unit lane in the lane master: freight {base} + {per_km} per km × {km} km"
+    "No active lane in the lane master that converts to a rate per unit: freight {base} + "
+    "{per_km} per km × {km} km"
 )
 LIVE_DEMAND = N_("Demand forecast {name} version {version} ({lines} lines in these months)")
 DEFAULT_DEMAND = N_(
@@ -416,7 +463,7 @@ def build_from_registry(
         inputs.extend(price_entries)
         mean_unit = sum(unit_cost.values()) / len(unit_cost) if unit_cost else BASE_UNIT_COST
         monthly_total = sum(_mean_capacity(v) for v in capacity.values())
-        rate, rate_entry = _defect_rate(partner, site_id, live, day)
+        rate, rate_entry = _defect_rate(partner, site, site_id, live, day)
         inputs.append(rate_entry)
         inputs.append(
             entry("fixed_cost", site_id, False, DEFAULT_FIXED, {"share": f"{FIXED_COST_SHARE:.0%}"})
@@ -447,7 +494,13 @@ def build_from_registry(
         return None
     markets, market_entries = _markets(request, live, products, sites, periods, from_forecast)
     inputs.extend(market_entries)
-    lanes, lane_entries = _lanes(request, live, sites, site_refs, site_places, markets, currency)
+    site_products = {
+        site_doc["id"]: [(p, f) for p, f in products if f in site_doc["capacity"]]
+        for site_doc in sites
+    }
+    lanes, lane_entries = _lanes(
+        request, live, sites, site_refs, site_places, markets, currency, site_products
+    )
     inputs.extend(lane_entries)
     inputs.extend(_price_unmet(markets, sites, lanes))
     document: dict[str, Any] = {
@@ -518,17 +571,19 @@ def _default_bases(
 ) -> dict[str, float]:
     """Per family, the price per point of country cost index that a site without a usable
     contract price gets: the average over the sites whose live contract (in the scenario's
-    currency) prices that family, so a default sits among the family's live prices. A family
-    no live contract prices is absent (then ``BASE_UNIT_COST``)."""
+    currency, or converted with the exchange-rate table) prices that family, so a default sits
+    among the family's live prices. A family no live contract prices is absent (then
+    ``BASE_UNIT_COST``)."""
     points: dict[str, list[float]] = defaultdict(list)
     for partner, site, caps in rows:
         terms = live.prices.get(partner.id)
-        if terms is None or terms.currency != currency:
+        fx = None if terms is None else convert(1.0, terms.currency, currency, live.usd_values)
+        if terms is None or fx is None:
             continue
         index = COUNTRY_COST_INDEX.get(site.country, 1.4)
         for family in families:
             if family in caps and _covers(terms, family):
-                points[family].append(_live_price(terms, family)[1] / index)
+                points[family].append(_live_price(terms, family)[1] * fx / index)
     return {family: sum(values) / len(values) for family, values in points.items()}
 
 
@@ -544,75 +599,88 @@ def _unit_costs(
 ) -> tuple[dict[str, float], list[dict[str, Any]]]:
     index = COUNTRY_COST_INDEX.get(site.country, 1.4)
     terms = live.prices.get(partner.id)
+    fx = None if terms is None else convert(1.0, terms.currency, currency, live.usd_values)
     out: dict[str, float] = {}
     entries: list[dict[str, Any]] = []
     for family in families:
         subject = f"{site_id} · {family}"
         live_base = live_bases.get(family)
         base = BASE_UNIT_COST if live_base is None else round(live_base, 4)
-        if terms is None or terms.currency != currency or not _covers(terms, family):
+        if terms is None or fx is None or not _covers(terms, family):
             price = round(base * index, 4)
             params: dict[str, Any] = {
-                "base": f"{base:,.4f}".rstrip("0").rstrip("."),
+                "base": _number(base),
                 "index": index,
                 "country": site.country,
                 "currency": currency,
             }
-            if terms is None or (terms.currency == currency and not _covers(terms, family)):
+            if terms is None or (fx is not None and not _covers(terms, family)):
                 message = DEFAULT_PRICE if live_base is None else DEFAULT_PRICE_FROM_LIVE
                 if terms is not None:
                     message = DEFAULT_PRICE_OTHER_FAMILIES
                     params["contract"] = terms.contract_title
                 entries.append(entry("unit_cost", subject, False, message, params))
             else:
-                params |= {"currency": terms.currency, "scenario_currency": currency}
+                missing = missing_currencies(terms.currency, currency, live.usd_values)
+                params |= {
+                    "currency": terms.currency,
+                    "scenario_currency": currency,
+                    "missing": ", ".join(missing),
+                }
                 entries.append(entry("unit_cost", subject, False, DEFAULT_PRICE_CURRENCY, params))
         else:
-            floor, price, target = _live_price(terms, family)
+            floor, tier, target = _live_price(terms, family)
+            price = round(tier * fx, 4)
             params = {
                 "contract": terms.contract_title,
                 "version": terms.version,
                 "min_volume": f"{floor:,.0f}",
-                "price": f"{price:,.4f}".rstrip("0").rstrip("."),
+                "price": _number(tier),
                 "currency": terms.currency,
                 "family": family,
+                "fx": _number(fx),
+                "converted": _number(price),
+                "scenario_currency": currency,
             }
+            converted = terms.currency.upper() != currency.upper()
             if target is None:
-                entries.append(
-                    entry("unit_cost", subject, True, LIVE_PRICE_FIRST, params, terms.as_of)
-                )
+                message = LIVE_PRICE_FIRST_FX if converted else LIVE_PRICE_FIRST
             else:
                 params["volume"] = f"{target:,.0f}"
-                entries.append(
-                    entry("unit_cost", subject, True, LIVE_PRICE_TARGET, params, terms.as_of)
-                )
+                message = LIVE_PRICE_TARGET_FX if converted else LIVE_PRICE_TARGET
+            entries.append(entry("unit_cost", subject, True, message, params, terms.as_of))
         for product in family_products.get(family, []):
             out[product] = price
     return out, entries
 
 
 def _defect_rate(
-    partner: Partner, site_id: str, live: LiveData, today: date
+    partner: Partner, site: Site, site_id: str, live: LiveData, today: date
 ) -> tuple[float, dict[str, Any]]:
-    reading = live.quality.get(partner.id)
+    """The site's own PPM (lots made at the site); without an inspected lot of the site, the
+    partner's PPM over all its lots, listed as defaulted (it is not the site's); without
+    either, ``DEFAULT_DEFECT_RATE``."""
     start, end = ppm_window(today)
-    if reading is None or reading.ppm is None or reading.inspected <= 0:
+    own = live.site_quality.get(site.id)
+    reading = live.quality.get(partner.id)
+    for found, live_flag, message in ((own, True, LIVE_SITE_PPM), (reading, False, PARTNER_PPM)):
+        if found is None or found.ppm is None or found.inspected <= 0:
+            continue
         params = {
-            "start": (reading.start if reading else start).isoformat(),
-            "end": (reading.end if reading else end).isoformat(),
-            "rate": f"{DEFAULT_DEFECT_RATE:.2%}",
+            "start": found.start.isoformat(),
+            "end": found.end.isoformat(),
+            "defective": f"{found.defective:,}",
+            "inspected": f"{found.inspected:,}",
+            "ppm": f"{found.ppm:,.0f}",
         }
-        return DEFAULT_DEFECT_RATE, entry("defect_rate", site_id, False, DEFAULT_PPM, params)
+        rate = defect_rate(found.ppm)
+        return rate, entry("defect_rate", site_id, live_flag, message, params, found.end)
     params = {
-        "start": reading.start.isoformat(),
-        "end": reading.end.isoformat(),
-        "defective": f"{reading.defective:,}",
-        "inspected": f"{reading.inspected:,}",
-        "ppm": f"{reading.ppm:,.0f}",
+        "start": (reading.start if reading else start).isoformat(),
+        "end": (reading.end if reading else end).isoformat(),
+        "rate": f"{DEFAULT_DEFECT_RATE:.2%}",
     }
-    return defect_rate(reading.ppm), entry(
-        "defect_rate", site_id, True, LIVE_PPM, params, reading.end
-    )
+    return DEFAULT_DEFECT_RATE, entry("defect_rate", site_id, False, DEFAULT_PPM, params)
 
 
 def _markets(
@@ -703,6 +771,7 @@ def _lanes(
     site_places: dict[str, tuple[float, float] | None],
     markets: list[dict[str, Any]],
     currency: str,
+    site_products: dict[str, list[tuple[str, str]]],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     if request.lanes is not None:
         entered = [dict(lane) for lane in request.lanes]
@@ -711,10 +780,10 @@ def _lanes(
         ]
         return entered, marks
     pairs = [(m["id"], str(m.get("region") or m["id"])) for m in markets]
-    usable = [lane for lane in live.lanes if lane.currency == currency]
-    chosen = cheapest_lanes(usable, {pk: sid for sid, pk in site_refs.items()}, pairs)
+    site_of = {pk: sid for sid, pk in site_refs.items()}
+    costs, entries = _lane_costs(live, site_of, site_products, pairs, currency)
+    chosen = cheapest_lanes(live.lanes, site_of, pairs, costs)
     lanes: list[dict[str, Any]] = []
-    entries: list[dict[str, Any]] = []
     for site_doc in sites:
         for market_id, region in pairs:
             subject = f"{site_doc['id']} → {market_id}"
@@ -723,22 +792,13 @@ def _lanes(
                 row: dict[str, Any] = {
                     "site": site_doc["id"],
                     "market": market_id,
-                    "unit_cost": lane.unit_cost,
+                    "unit_cost": costs[lane.lane_id],
                     "lead_time_days": float(lane.transit_days),
                 }
                 if lane.monthly_capacity is not None:
                     row["capacity"] = round(lane.monthly_capacity, 3)
                 lanes.append(row)
-                capacity = "∞" if lane.monthly_capacity is None else f"{lane.monthly_capacity:,.0f}"
-                params = {
-                    "code": lane.code,
-                    "carrier": lane.carrier,
-                    "rate": f"{lane.unit_cost:,.4f}".rstrip("0").rstrip("."),
-                    "currency": lane.currency,
-                    "days": lane.transit_days,
-                    "capacity": capacity,
-                }
-                entries.append(entry("lane", subject, True, LIVE_LANE, params, lane.as_of))
+                entries.append(_lane_entry(lane, subject, live, site_products, currency, costs))
                 continue
             km = _km(site_places[site_doc["id"]], PLACES.get(region.upper()))
             lanes.append(
@@ -752,6 +812,86 @@ def _lanes(
             params = {"base": FREIGHT_BASE, "per_km": FREIGHT_PER_KM, "km": f"{km:,.0f}"}
             entries.append(entry("lane", subject, False, DEFAULT_LANE, params))
     return lanes, entries
+
+
+def _number(value: float) -> str:
+    return f"{value:,.6f}".rstrip("0").rstrip(".")
+
+
+def _lane_costs(
+    live: LiveData,
+    site_of: dict[int, str],
+    site_products: dict[str, list[tuple[str, str]]],
+    pairs: list[tuple[str, str]],
+    currency: str,
+) -> tuple[dict[int, float], list[dict[str, Any]]]:
+    """Lane id → rate per unit in the scenario's currency for every lane of a scenario pair
+    that converts, and one defaulted entry (with the reason) for each lane that does not."""
+    costs: dict[int, float] = {}
+    entries: list[dict[str, Any]] = []
+    for lane in live.lanes:
+        site = site_of.get(lane.origin_site_id)
+        reached = lane_markets(lane, pairs) if site is not None else []
+        if site is None or not reached:
+            continue
+        rate = lane_unit_rate(lane, site_products.get(site, []), live.freight)
+        per_unit = None
+        params: dict[str, Any] = {
+            "code": lane.code,
+            "rate": _number(lane.rate),
+            "currency": lane.currency,
+            "scenario_currency": currency,
+        }
+        if rate.per_unit is None:
+            params["products"] = ", ".join(rate.missing) or "–"
+            reason = LANE_NO_WEIGHT if lane.rate_basis == "kg" else LANE_NO_CONTAINER
+        else:
+            per_unit = convert(rate.per_unit, lane.currency, currency, live.usd_values)
+            missing = missing_currencies(lane.currency, currency, live.usd_values)
+            params["missing"] = ", ".join(missing)
+            reason = LANE_NO_RATE
+        if per_unit is None:
+            for market_id in reached:
+                subject = f"{site} → {market_id} · {lane.code}"
+                entries.append(entry("lane", subject, False, reason, params, lane.as_of))
+            continue
+        costs[lane.lane_id] = round(per_unit, 6)
+    return costs, entries
+
+
+def _lane_entry(
+    lane: LiveLane,
+    subject: str,
+    live: LiveData,
+    site_products: dict[str, list[tuple[str, str]]],
+    currency: str,
+    costs: dict[int, float],
+) -> dict[str, Any]:
+    """The live entry of a chosen lane, saying how its rate became a rate per unit."""
+    capacity = "∞" if lane.monthly_capacity is None else f"{lane.monthly_capacity:,.0f}"
+    params: dict[str, Any] = {
+        "code": lane.code,
+        "carrier": lane.carrier,
+        "rate": _number(lane.rate),
+        "currency": lane.currency,
+        "days": lane.transit_days,
+        "capacity": capacity,
+        "unit_cost": _number(costs[lane.lane_id]),
+        "scenario_currency": currency,
+    }
+    site = subject.split(" → ", 1)[0]
+    rate = lane_unit_rate(lane, site_products.get(site, []), live.freight)
+    fx = convert(1.0, lane.currency, currency, live.usd_values) or 1.0
+    params["fx"] = _number(fx)
+    if lane.rate_basis == "kg":
+        message, params["kg"] = LIVE_LANE_PER_KG, _number(rate.factor or 0.0)
+    elif lane.rate_basis == "container":
+        message, params["units"] = LIVE_LANE_PER_CONTAINER, _number(rate.factor or 0.0)
+    elif lane.currency.upper() != currency.upper():
+        message = LIVE_LANE_FX
+    else:
+        message = LIVE_LANE
+    return entry("lane", subject, True, message, params, lane.as_of)
 
 
 def match_registry_sites(session: Session, *, actor: Actor, site_ids: list[str]) -> dict[str, int]:

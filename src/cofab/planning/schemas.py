@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
@@ -159,3 +160,39 @@ class CompareRow(BaseModel):
     name: str
     state: str
     figures: dict[str, Any] | None
+
+
+class PlanningRateIn(Strict):
+    currency: str = Field(min_length=3, max_length=3, description="ISO code, e.g. KRW")
+    usd_value: Decimal = Field(gt=0, le=MAX_MAGNITUDE, description="US dollars per unit")
+
+
+class PlanningRatesIn(Strict):
+    """The whole exchange-rate table (replaces the stored one)."""
+
+    rates: list[PlanningRateIn] = Field(max_length=500)
+
+
+class PlanningFreightUnitIn(Strict):
+    product: str = Field(min_length=1, max_length=100, description="Product code or family")
+    unit_kg: Decimal | None = Field(default=None, gt=0, le=MAX_MAGNITUDE)
+    units_per_container: Decimal | None = Field(default=None, gt=0, le=MAX_MAGNITUDE)
+
+
+class PlanningFreightIn(Strict):
+    """The whole freight-unit table (replaces the stored one)."""
+
+    units: list[PlanningFreightUnitIn] = Field(max_length=5000)
+
+
+class PlanningRateRead(BaseModel):
+    currency: str
+    usd_value: Decimal
+    updated_at: datetime | None
+
+
+class PlanningFreightRead(BaseModel):
+    product: str
+    unit_kg: Decimal | None
+    units_per_container: Decimal | None
+    updated_at: datetime | None
