@@ -1,5 +1,5 @@
 """The ventures demo module on the test world: partner A plays the battery JV (A-NCP) and
-partner B its European co-investor (A-SBM), then the display alliance's partners; loading twice
+partner B its German parent (A-RZW), then the display alliance's partners; loading twice
 changes nothing, the second capital call is partly paid and the reserved matter passed."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def test_battery_jv_board_and_display_alliance(world: World, engine: Engine) -> 
     today = date(2026, 12, 3)
     with unit_of_work(engine) as session:
         daejeon = make_partner(session, "Daejeon Display", "KR").id
-    car = {"DEMO-A-NCP": world.partner_a, "DEMO-A-SBM": world.partner_b}
+    car = {"DEMO-A-NCP": world.partner_a, "DEMO-A-RZW": world.partner_b}
     phone = {"DEMO-E-PNG": world.partner_b, "DEMO-E-DDL": daejeon}
     for _ in range(2):
         with unit_of_work(engine) as session:

@@ -27,7 +27,7 @@ def _audit(engine: Engine, entity: str, entity_id: int) -> AuditEntry:
         entry = (
             session.execute(
                 select(AuditEntry)
-                .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
+                .where(AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id))
                 .order_by(AuditEntry.id.desc())
             )
             .scalars()

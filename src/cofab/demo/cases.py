@@ -411,6 +411,30 @@ CASES: dict[str, dict[str, Any]] = {
                 ],
             ),
             (
+                # the JV's German parent (49 %): cell chemistry and the European customers; a
+                # technology partner with no production capacity of its own in the registry
+                "A-RZW",
+                "라인 첼베르크",
+                "Rhein Zellwerk GmbH",
+                ["technology"],
+                "strategic_alliance",
+                "active",
+                "DE",
+                [
+                    (
+                        "Ludwigshafen headquarters and cell lab",
+                        "Industriestraße 12, Ludwigshafen am Rhein",
+                        "DE",
+                        "Rheinland-Pfalz",
+                        49.4774,
+                        8.4452,
+                        "Europe/Berlin",
+                        [],
+                        [("ISO 9001", 500), ("ISO 14001", 320)],
+                    )
+                ],
+            ),
+            (
                 "A-BAL",
                 "발틱 오토 로지스틱스",
                 "Baltic Auto Logistics",

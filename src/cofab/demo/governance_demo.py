@@ -2,8 +2,8 @@
 the next meetings of its cadence, and one meeting already held with minutes in both languages,
 numbered decisions and action items (one of the partner's still open, one overdue).
 
-- automotive: the battery JV's board (Korean parent in Seoul, the JV's European side in Berlin
-  time), quarterly, with board resolutions;
+- automotive: the Korea–Germany battery JV's board (the Korean parent in Seoul, the German
+  parent Rhein Zellwerk in Berlin time), quarterly, with board resolutions and the capital call;
 - electronics: the operating committee with the Shenzhen EMS partner, monthly, Seoul time;
 - pharma: the quality council with the CDMO, quarterly.
 
@@ -38,14 +38,21 @@ STORIES: dict[str, dict[str, Any]] = {
         "code": "JVB",
         "cadence": "quarterly",
         "timezone": "Europe/Berlin",
-        "charter": "Board of the battery cell joint venture: two seats per parent, reserved "
-        "matters (capital calls, new lines, offtake changes) need both parents' consent.",
+        "charter": "Board of the Korea–Germany battery cell joint venture: Hanul Motors (Seoul) "
+        "and Rhein Zellwerk GmbH (Ludwigshafen) hold two seats each; reserved matters (budget, "
+        "capital calls, new lines, offtake changes) need both parents' consent.",
         "held": ("JV board Q-1 (held)", "Seoul–Berlin video conference"),
-        "minutes_ko": "2라인 증설 검토. 3분기 자본금 납입 요청 승인. 오프테이크 물량 재확인.",
-        "minutes_en": "Line 2 expansion reviewed. Q3 capital call approved. Offtake volumes "
-        "reconfirmed.",
+        "minutes_ko": "2라인 증설 검토. 2차 자본금 납입 요청(CC-2)을 지분율대로 승인"
+        "(한울모터스·라인 첼베르크). 오프테이크 물량 재확인.",
+        "minutes_en": "Line 2 expansion reviewed. Capital call CC-2 approved (Hanul Motors and "
+        "Rhein Zellwerk pro rata). Offtake volumes reconfirmed.",
         "decisions": [
-            ("board_resolution", "Capital call of EUR 40 M from both parents, pro rata", 14),
+            (
+                "board_resolution",
+                "Capital call CC-2 of EUR 80 M from both parents, pro rata 51/49 (Hanul Motors "
+                "EUR 40.8 M, Rhein Zellwerk EUR 39.2 M)",
+                14,
+            ),
             ("board_resolution", "Approve cell line 2 expansion (8 GWh)", 30),
             ("decision", "Offtake for next year stays at 70 % / 30 %", 0),
         ],
@@ -141,10 +148,10 @@ def _members(session: Session, partner_id: int, domain: str) -> list[schemas.Mem
 def load(session: Session, case_name: str, refs: dict[str, int], today: date) -> None:
     from cofab.demo.cases import CASES
 
-    story = STORIES.get(case_name)
-    if story is None or story["partner"] not in refs:
+    story = STORIES.get(case_name, {})
+    partner_id = refs.get(story.get("partner", ""))
+    if partner_id is None:
         return
-    partner_id = refs[story["partner"]]
     exists = session.execute(
         select(Committee.id).where(
             Committee.partner_id == partner_id, Committee.name == story["name"]

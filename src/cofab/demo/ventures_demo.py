@@ -1,14 +1,15 @@
 """Ventures demo data: the automotive case's battery-cell joint venture and the electronics
 case's display alliance.
 
-- automotive: Nordic Cell Power JV (the case's JV partner, the partner login's company) owned
-  51/49 by the group (Seoul) and its European co-investor Silesia Battery Modules, two board
-  seats each, a 75 % seat quorum; reserved matters (budget unanimous, new lines and capital
-  calls by 75 % of equity, offtake changes unanimous); a capital schedule whose second call is
-  partly paid by the co-investor and whose third is not called yet; two board resolutions (the
-  budget, a reserved matter passed unanimously; the plant manager's appointment, which fails on
-  an abstention); cell offtake commitments for the last two quarters, the group's measured by
-  its receipts of the JV's orders, the co-investor's as it reported them.
+- automotive: the Korea–Germany battery JV: Nordic Cell Power JV (the case's JV partner, the
+  partner login's company) owned 51/49 by the group (Seoul) and its German parent Rhein
+  Zellwerk GmbH (Ludwigshafen, Berlin time), two board seats each, a 75 % seat quorum;
+  reserved matters (budget unanimous, new lines and capital calls by 75 % of equity, offtake
+  changes unanimous); a capital schedule whose second call is partly paid by the German parent
+  and whose third is not called yet; two board resolutions (the budget, a reserved matter
+  passed unanimously; the plant manager's appointment, which fails on an abstention); cell
+  offtake commitments for the last two quarters, the group's measured by its receipts of the
+  JV's orders, the German parent's as it reported them.
 - electronics: a micro-LED module alliance with Penang Microsystems and Daejeon Display Labs:
   two shared goals with KPIs, two co-investments with cost-sharing keys, and this and the
   last quarter's costs and licence income, so the statement page has figures to share.
@@ -55,7 +56,7 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
 
 
 def _battery_jv(session: Session, refs: dict[str, int], today: date) -> None:
-    jv_partner, co_investor = _ref(refs, "A-NCP"), _ref(refs, "A-SBM")
+    jv_partner, co_investor = _ref(refs, "A-NCP"), _ref(refs, "A-RZW")
     if jv_partner is None or co_investor is None:
         return
     if session.execute(select(Venture.id).where(Venture.partner_id == jv_partner)).first():
@@ -76,8 +77,8 @@ def _battery_jv(session: Session, refs: dict[str, int], today: date) -> None:
             formed_on=today - timedelta(days=540),
             quorum_pct=D(75),
             quorum_basis="seats",
-            notes="Korean parent in Seoul, European co-investor; board meets quarterly "
-            "(Seoul–Berlin video conference).",
+            notes="Korea–Germany battery JV: Hanul Motors (Seoul) 51 %, Rhein Zellwerk GmbH "
+            "(Ludwigshafen) 49 %; the board meets quarterly by Seoul–Berlin video conference.",
             parents=[
                 schemas.ParentIn(partner_id=None, equity_pct=D(51), board_seats=2),
                 schemas.ParentIn(partner_id=co_investor, equity_pct=D(49), board_seats=2),
@@ -113,7 +114,7 @@ def _battery_jv(session: Session, refs: dict[str, int], today: date) -> None:
         )
         if called_ago is None:
             continue
-        # the co-investor has paid EUR 22 m of its EUR 39.2 m second call so far
+        # the German parent has paid EUR 22 m of its EUR 39.2 m second call so far
         paid = D(22_000_000) if (reference, parent) == ("CC-2", partner) else call.amount
         capital.record_payment(
             session,

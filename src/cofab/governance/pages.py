@@ -23,22 +23,9 @@ from cofab.core.dashboard import register_dashboard_widget
 from cofab.core.errors import CofabError, NotFound
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.web import DbSession, error_context, page_actor, render
-from cofab.governance import guards, schemas, service
+from cofab.governance import guards, models, schemas, service
 from cofab.governance.cadence import zone_or_none
-from cofab.governance.models import (
-    ActionItem,
-    AgendaItem,
-    Attendance,
-    Cadence,
-    CommitteeKind,
-    Decision,
-    DecisionKind,
-    ItemStatus,
-    MeetingKind,
-    MeetingStatus,
-    MemberRole,
-    Side,
-)
+from cofab.governance.models import ActionItem, AgendaItem, Decision
 from cofab.partners.models import Contact, Partner
 
 router = APIRouter(include_in_schema=False)
@@ -68,7 +55,8 @@ def in_zone(moment: datetime, zone_name: str) -> str:
 
 
 def _may_mark_done(actor: Actor, item: Any) -> bool:
-    if item.status in (ItemStatus.DONE, ItemStatus.CANCELLED) or item.source_action_item_id:
+    closed = (models.ItemStatus.DONE, models.ItemStatus.CANCELLED)
+    if item.status in closed or item.source_action_item_id:
         return False  # a review's item is closed on the review
     if actor.is_partner:
         return item.side == "partner" and item.owner_user_id in (None, actor.user_id)
@@ -90,9 +78,9 @@ def _overview(
         "meetings": service.list_meetings(session, actor=actor, flt=flt)[:20],
         "items": items,
         "may_done": {i.id for i, _ in items if _may_mark_done(actor, i)},
-        "committee_kinds": list(CommitteeKind),
-        "cadences": list(Cadence),
-        "meeting_kinds": list(MeetingKind),
+        "committee_kinds": list(models.CommitteeKind),
+        "cadences": list(models.Cadence),
+        "meeting_kinds": list(models.MeetingKind),
         "form": {},
         "meeting_form": dict(request.query_params),
         **(extra or {}),
@@ -199,8 +187,8 @@ def _committee_page(
         "decisions": service.list_decisions(
             session, actor=actor, flt=service.DecisionFilter(committee_id=committee.id)
         ),
-        "roles": list(MemberRole),
-        "sides": list(Side),
+        "roles": list(models.MemberRole),
+        "sides": list(models.Side),
         "users": [] if actor.is_partner else _people(session, committee.partner_id),
         "contacts": []
         if actor.is_partner
@@ -265,25 +253,38 @@ def _form_write(
     return _attempt(session, request, write, again)
 
 
-def _committee_write(
+def _record_write(
     request: Request,
     session: Session,
     actor: Actor,
-    committee_id: int,
     form: Any,
     act: Callable[[dict[str, Any]], object],
+    *,
+    committee_id: int | None = None,
+    meeting_id: int | None = None,
+    name: str = "",
 ) -> Response:
+    """A form on a committee's page or (with ``meeting_id``) a meeting's: that record looked
+    up first, back to its page (at the form's anchor ``name``) or the page again."""
+    if meeting_id is not None:
+        record_id, show = meeting_id, _meeting_page
+        back = f"/governance/meetings/{meeting_id}#{name}"
+
+        def lookup() -> object:
+            return service.get_meeting(session, actor=actor, meeting_id=record_id)
+    else:
+        assert committee_id is not None
+        record_id, show = committee_id, _committee_page
+        back = f"/governance/committees/{committee_id}"
+
+        def lookup() -> object:
+            return service.get_committee(session, actor=actor, committee_id=record_id)
+
+    def page(extra: dict[str, Any], status: int) -> HTMLResponse:
+        return show(request, session, actor, record_id, extra=extra, status_code=status)
+
     return _form_write(
-        request,
-        session,
-        actor,
-        form,
-        lookup=lambda: service.get_committee(session, actor=actor, committee_id=committee_id),
-        back=f"/governance/committees/{committee_id}",
-        page=lambda extra, status: _committee_page(
-            request, session, actor, committee_id, extra=extra, status_code=status
-        ),
-        act=act,
+        request, session, actor, form, lookup=lookup, back=back, page=page, act=act, form_name=name
     )
 
 
@@ -295,7 +296,7 @@ def add_member(
         body = parse(schemas.MemberIn, data)
         return service.add_member(session, actor=actor, committee_id=committee_id, data=body)
 
-    return _committee_write(request, session, actor, committee_id, form, act)
+    return _record_write(request, session, actor, form, act, committee_id=committee_id)
 
 
 @router.post("/governance/committees/{committee_id}/series", response_model=None)
@@ -306,7 +307,7 @@ def generate_series(
         body = parse(schemas.SeriesIn, data)
         return service.generate_series(session, actor=actor, committee_id=committee_id, data=body)
 
-    return _committee_write(request, session, actor, committee_id, form, act)
+    return _record_write(request, session, actor, form, act, committee_id=committee_id)
 
 
 def _meeting_page(
@@ -334,10 +335,10 @@ def _meeting_page(
             "item_rows": [(i, None) for i in detail["action_items"]],
             "users": [] if actor.is_partner else _people(session, meeting.partner_id),
             "owner_users": _owner_users(session, detail["decisions"]),
-            "sides": list(Side),
-            "attendance_states": list(Attendance),
-            "decision_kinds": list(DecisionKind),
-            "meeting_statuses": list(MeetingStatus),
+            "sides": list(models.Side),
+            "attendance_states": list(models.Attendance),
+            "decision_kinds": list(models.DecisionKind),
+            "meeting_statuses": list(models.MeetingStatus),
             "form": {},
             "form_name": "",
             **(extra or {}),
@@ -364,30 +365,6 @@ def meeting_invitation(
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 
 
-def _meeting_write(
-    request: Request,
-    session: Session,
-    actor: Actor,
-    meeting_id: int,
-    form: Any,
-    name: str,
-    act: Callable[[dict[str, Any]], object],
-) -> Response:
-    return _form_write(
-        request,
-        session,
-        actor,
-        form,
-        lookup=lambda: service.get_meeting(session, actor=actor, meeting_id=meeting_id),
-        back=f"/governance/meetings/{meeting_id}#{name}",
-        page=lambda extra, status: _meeting_page(
-            request, session, actor, meeting_id, extra=extra, status_code=status
-        ),
-        act=act,
-        form_name=name,
-    )
-
-
 MEETING_FORMS: dict[str, tuple[type[Any], Callable[..., object]]] = {
     "edit": (schemas.MeetingUpdate, service.update_meeting),
     "minutes": (schemas.MeetingUpdate, service.update_meeting),
@@ -411,7 +388,7 @@ def _meeting_form_route(part: str) -> Callable[..., Response]:
                 data = {k: data.get(k, "") for k in ("minutes_ko", "minutes_en")}
             return call(session, actor=actor, meeting_id=meeting_id, data=parse(model, data))
 
-        return _meeting_write(request, session, actor, meeting_id, form, part, act)
+        return _record_write(request, session, actor, form, act, meeting_id=meeting_id, name=part)
 
     endpoint.__name__ = f"meeting_{part.replace('-', '_')}"
     return endpoint
@@ -459,7 +436,8 @@ def _meeting_row_route(
                 raise NotFound()
             return change(session, actor, row_id, parse(model, emptied | data))
 
-        return _meeting_write(request, session, actor, meeting_id, form, f"{part}-{row_id}", act)
+        name = f"{part}-{row_id}"
+        return _record_write(request, session, actor, form, act, meeting_id=meeting_id, name=name)
 
     endpoint.__name__ = f"meeting_{part.replace('-', '_')}_row"
     return endpoint

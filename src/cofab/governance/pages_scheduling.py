@@ -332,14 +332,12 @@ def _holidays_page(
     request: Request,
     session: Session,
     actor: Actor,
-    *,
-    form: dict[str, Any] | None = None,
-    error: dict[str, Any] | None = None,
-    status_code: int = 200,
+    refused: tuple[dict[str, Any], dict[str, Any], int] | None = None,
 ) -> HTMLResponse:
-    query = request.query_params
-    country = (query.get("country") or "").strip().upper()
-    year_text = (query.get("year") or "").strip()
+    """The holiday calendar; ``refused`` = (what was typed, the messages, the status)."""
+    form, error, status_code = refused or ({}, {}, 200)
+    country = (request.query_params.get("country") or "").strip().upper()
+    year_text = (request.query_params.get("year") or "").strip()
     year = int(year_text) if year_text.isdigit() else date.today().year
     rows = svc.list_holidays(session, country if len(country) == 2 else None, year)
     context = {
@@ -347,8 +345,8 @@ def _holidays_page(
         "country": country,
         "year": year,
         "can_edit": actor.role in svc.HOLIDAY_EDITORS,
-        "form": form or {},
-        **(error or {}),
+        "form": form,
+        **error,
     }
     return render(request, "governance/slots_holidays.html", context, status_code=status_code)
 
@@ -380,9 +378,7 @@ def add_holiday(request: Request, session: DbSession, actor: ActorDep, form: For
     except CofabError as exc:
         session.rollback()
         context = error_context(exc, request.state.locale)
-        return _holidays_page(
-            request, session, actor, form=data, error=context, status_code=exc.status
-        )
+        return _holidays_page(request, session, actor, (data, context, exc.status))
     return RedirectResponse(_back(row.country, row.day.year), status_code=303)
 
 
@@ -400,9 +396,7 @@ def seed_holidays(request: Request, session: DbSession, actor: ActorDep, form: F
     except CofabError as exc:
         session.rollback()
         context = error_context(exc, request.state.locale)
-        return _holidays_page(
-            request, session, actor, form=data, error=context, status_code=exc.status
-        )
+        return _holidays_page(request, session, actor, (data, context, exc.status))
     return RedirectResponse(_back(country, year_text), status_code=303)
 
 

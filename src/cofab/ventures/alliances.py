@@ -52,6 +52,28 @@ def _problem(field: str, message: str, **params: object) -> ValidationFailed:
     return ValidationFailed(problems=[FieldProblem(field, message, dict(params))])
 
 
+def _log(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: int,
+    after: dict[str, Any],
+    before: dict[str, Any] | None = None,
+) -> None:
+    """An alliance's audit entry (no company of its own: ``log_change`` without a venture)."""
+    log_change(
+        session,
+        actor,
+        venture=None,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        before=before,
+        after=after,
+    )
+
+
 def list_alliances(session: Session, *, actor: Actor) -> list[Alliance]:
     stmt = select(Alliance).options(selectinload(Alliance.parties)).order_by(Alliance.name)
     if actor.is_partner:
@@ -113,15 +135,14 @@ def set_parties(
         else:
             existing.role = item.role
     session.flush()
-    log_change(
+    _log(
         session,
         actor,
-        venture=None,
-        action="update",
-        entity="alliance_parties",
-        entity_id=alliance.id,
+        "update",
+        "alliance_parties",
+        alliance.id,
+        {"parties": [audit.snapshot(p) for p in alliance.parties]},
         before={"parties": before},
-        after={"parties": [audit.snapshot(p) for p in alliance.parties]},
     )
 
 
@@ -135,15 +156,7 @@ def create_alliance(session: Session, *, actor: Actor, data: schemas.AllianceCre
     session.add(alliance)
     session.flush()
     after = audit.snapshot(alliance) | {"parties": [audit.snapshot(p) for p in alliance.parties]}
-    log_change(
-        session,
-        actor,
-        venture=None,
-        action="create",
-        entity="alliance",
-        entity_id=alliance.id,
-        after=after,
-    )
+    _log(session, actor, "create", "alliance", alliance.id, after)
     return alliance
 
 
@@ -155,16 +168,7 @@ def update_alliance(
     if data.parties is not None:
         set_parties(session, actor=actor, alliance=alliance, parties=data.parties)
     before = apply_changes(session, alliance, data, nullable=("started_on",))
-    log_change(
-        session,
-        actor,
-        venture=None,
-        action="update",
-        entity="alliance",
-        entity_id=alliance.id,
-        before=before,
-        after=audit.snapshot(alliance),
-    )
+    _log(session, actor, "update", "alliance", alliance.id, audit.snapshot(alliance), before=before)
     return alliance
 
 
@@ -174,15 +178,7 @@ def add_goal(session: Session, *, actor: Actor, alliance_id: int, data: schemas.
     goal = Goal(alliance_id=alliance.id, **data.model_dump())
     session.add(goal)
     session.flush()
-    log_change(
-        session,
-        actor,
-        venture=None,
-        action="create",
-        entity="alliance_goal",
-        entity_id=goal.id,
-        after=audit.snapshot(goal),
-    )
+    _log(session, actor, "create", "alliance_goal", goal.id, audit.snapshot(goal))
     return goal
 
 
@@ -202,16 +198,7 @@ def set_goal_actual(
     before = audit.snapshot(goal)
     goal.actual = actual
     session.flush()
-    log_change(
-        session,
-        actor,
-        venture=None,
-        action="update",
-        entity="alliance_goal",
-        entity_id=goal.id,
-        after=audit.snapshot(goal),
-        before=before,
-    )
+    _log(session, actor, "update", "alliance_goal", goal.id, audit.snapshot(goal), before=before)
     return goal
 
 
@@ -245,15 +232,7 @@ def add_coinvestment(
     session.add(investment)
     session.flush()
     after = audit.snapshot(investment) | {"keys": [audit.snapshot(k) for k in investment.keys]}
-    log_change(
-        session,
-        actor,
-        venture=None,
-        action="create",
-        entity="alliance_coinvestment",
-        entity_id=investment.id,
-        after=after,
-    )
+    _log(session, actor, "create", "alliance_coinvestment", investment.id, after)
     return investment
 
 
@@ -282,15 +261,7 @@ def add_entry(
     entry = SharingEntry(**data.model_dump())
     session.add(entry)
     session.flush()
-    log_change(
-        session,
-        actor,
-        venture=None,
-        action="create",
-        entity="alliance_entry",
-        entity_id=entry.id,
-        after=audit.snapshot(entry),
-    )
+    _log(session, actor, "create", "alliance_entry", entry.id, audit.snapshot(entry))
     return entry
 
 

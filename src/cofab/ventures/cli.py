@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import Engine
 
 from cofab.accounts.service import actor_by_email
 from cofab.core.access import Actor
@@ -36,6 +37,14 @@ def ventures_group() -> None:
 
 
 _actor = acting_user(actor_by_email)
+
+
+def _reader(as_user: str | None) -> tuple[Engine, Actor, str]:
+    """The engine and the acting user, who reads names in the terminal's language."""
+    bound = engine()
+    locale = cli_locale()
+    actor = Actor(**{**_actor(bound, as_user).__dict__, "locale": locale})
+    return bound, actor, locale
 
 
 AsUser = Annotated[
@@ -107,10 +116,7 @@ def show_command(
     from cofab.ventures import jv
     from cofab.ventures.api import venture_detail
 
-    bound = engine()
-    actor = _actor(bound, as_user)
-    locale = cli_locale()
-    actor = Actor(**{**actor.__dict__, "locale": locale})
+    bound, actor, locale = _reader(as_user)
     try:
         with unit_of_work(bound, write=False) as session:
             detail = venture_detail(
@@ -165,10 +171,7 @@ def statement_command(
 
     if not is_period(period):
         fail(MSG_BAD_PERIOD, value=period)
-    bound = engine()
-    actor = _actor(bound, as_user)
-    locale = cli_locale()
-    actor = Actor(**{**actor.__dict__, "locale": locale})
+    bound, actor, locale = _reader(as_user)
     try:
         with unit_of_work(bound, write=False) as session:
             result = alliances.statement(session, actor=actor, alliance_id=alliance, period=period)

@@ -96,45 +96,31 @@ def _call_action(
     return RedirectResponse(f"/ventures/{venture_id}#capital", status_code=303)
 
 
-@router.post("/ventures/{venture_id}/calls/{call_id}/payments", response_model=None)
-def record_payment(
-    request: Request,
-    session: DbSession,
-    actor: ActorDep,
-    venture_id: int,
-    call_id: int,
-    form: FormDep,
-) -> Response:
-    return _call_action(
-        request,
-        session,
-        actor,
-        venture_id,
-        call_id,
-        form,
-        schemas.PaymentIn,
-        capital.record_payment,
-    )
+def _call_route(model: type[Any], change: Callable[..., object]) -> Callable[..., Response]:
+    def endpoint(
+        request: Request,
+        session: DbSession,
+        actor: ActorDep,
+        venture_id: int,
+        call_id: int,
+        form: FormDep,
+    ) -> Response:
+        return _call_action(request, session, actor, venture_id, call_id, form, model, change)
+
+    return endpoint
 
 
-@router.post("/ventures/{venture_id}/calls/{call_id}/call", response_model=None)
-def call_instalment(
-    request: Request,
-    session: DbSession,
-    actor: ActorDep,
-    venture_id: int,
-    call_id: int,
-    form: FormDep,
-) -> Response:
-    return _call_action(
-        request,
-        session,
-        actor,
-        venture_id,
-        call_id,
-        form,
-        schemas.CallNoticeIn,
-        capital.call_instalment,
+# record a payment against a call, or send the call notice: the same lookup, parse and redisplay
+for _suffix, _model, _change, _name in (
+    ("payments", schemas.PaymentIn, capital.record_payment, "record_payment"),
+    ("call", schemas.CallNoticeIn, capital.call_instalment, "call_instalment"),
+):
+    router.add_api_route(
+        f"/ventures/{{venture_id}}/calls/{{call_id}}/{_suffix}",
+        _call_route(_model, _change),
+        methods=["POST"],
+        response_model=None,
+        name=_name,
     )
 
 
