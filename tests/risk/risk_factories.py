@@ -21,6 +21,7 @@ RISK_SAMPLE_BODIES = {
     "MitigationUpdate": {"action": "hijacked"},
     "PlanCreate": {"title": "Intrusion", "alternate_site_id": 0},
     "DrillIn": {"held_on": "2020-01-01"},
+    "ContingencyPlanUpdate": {"title": "hijacked"},
     "TtsRequest": {"network": {}},
     "TransitionCreate": {"partner_id": 0},
     "TransitionStepUpdate": {"owner": "hijacked", "done": True},

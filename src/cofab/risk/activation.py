@@ -3,7 +3,9 @@ and the switch-over steps opened as tasks.
 
 The what-if is planning's own (``planning.service.what_if``): a child scenario without the
 sites, solved by planning's worker like any other. The base is a solved scenario the user names,
-or a new one built from the registry (and queued to solve). Until both plans exist the plan's
+or a new one built from the registry on live inputs (``planning.service.create_live_from_registry``:
+contract prices, capacity declarations, lanes, measured defects, the latest forecast; queued to
+solve). Until both plans exist the plan's
 page says they are being solved; then it shows the re-allocation (what each site ships before
 and after), the cost delta (with and without the price put on demand nobody can cover) and the
 unmet demand per product and market.
@@ -108,8 +110,8 @@ def activate(
     if data.scenario_id is not None:
         base = planning.get_scenario(session, actor=actor, scenario_id=data.scenario_id)
     else:
-        request = planning.RegistryRequest(name=f"Contingency: {plan.title}"[:200])  # type: ignore[attr-defined]
-        base = planning.create_from_registry(session, actor=actor, request=request)
+        request = planning.RegistryRequest(name=f"Contingency: {plan.title}"[:200])
+        base = planning.create_live_from_registry(session, actor=actor, request=request)
         planning.enqueue_solve(session, actor=actor, scenario_id=base.id)
     change, out = _change(session, actor, plan, base)
     child, _job = planning.what_if(session, actor=actor, scenario_id=base.id, change=change)

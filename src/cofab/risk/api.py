@@ -252,6 +252,20 @@ def get_plan(session: DbSession, actor: ApiActor, plan_id: int) -> Any:
     return _plan(contingency.get_plan(session, actor=actor, plan_id=plan_id))
 
 
+@router.patch("/plans/{plan_id}", response_model=schemas.PlanRead)
+def update_plan(
+    session: DbSession, actor: ApiActor, plan_id: int, body: schemas.ContingencyPlanUpdate
+) -> Any:
+    """Change the fields given; a new alternate source (or family) is checked again."""
+    return _plan(contingency.update_plan(session, actor=actor, plan_id=plan_id, data=body))
+
+
+@router.get("/plans/{plan_id}/drills", response_model=list[schemas.DrillRead])
+def list_drills(session: DbSession, actor: ApiActor, plan_id: int) -> Any:
+    plan = contingency.get_plan(session, actor=actor, plan_id=plan_id)
+    return contingency.list_drills(session, plan_id=plan.id)
+
+
 @router.post("/plans/{plan_id}/drills", response_model=schemas.PlanRead)
 def record_drill(session: DbSession, actor: ApiActor, plan_id: int, body: schemas.DrillIn) -> Any:
     return _plan(contingency.record_drill(session, actor=actor, plan_id=plan_id, data=body))

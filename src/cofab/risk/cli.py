@@ -120,7 +120,7 @@ def tts_command(
     if live == (network is not None):
         fail(MSG_FILE_OR_LIVE)
     try:
-        doc = _live(ttr) if live else _read(network)  # type: ignore[arg-type]
+        doc = _live(ttr) if network is None else _read(network)
         document = _analysed(doc, node, show_progress=not as_json)
     except CofabError as exc:
         _refuse(exc)

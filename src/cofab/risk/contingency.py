@@ -1,6 +1,8 @@
 """Contingency plans: the alternate source must be a site of an active or approved (qualified)
-partner, refused otherwise with nothing written; a plan whose last drill is older than its
-cadence (or that was never drilled) shows as untested."""
+partner that has the capability for the plan's product family (when it names one), refused
+otherwise with nothing written, at creation and at every edit; a plan whose last drill is older
+than its cadence (or that was never drilled) shows as untested. Each drill held is kept with the
+gaps it found and its follow-up."""
 
 from __future__ import annotations
 
@@ -13,16 +15,19 @@ from cofab.core import audit
 from cofab.core.access import Actor
 from cofab.core.errors import FieldProblem, NotFound, ValidationFailed
 from cofab.core.i18n import N_
-from cofab.partners.models import Partner, PartnerStatus, Site
+from cofab.partners.models import Capability, Partner, PartnerStatus, Site
 from cofab.risk import register
-from cofab.risk.models import ContingencyPlan
-from cofab.risk.schemas import DrillIn, PlanCreate
+from cofab.risk.models import ContingencyDrill, ContingencyPlan
+from cofab.risk.schemas import ContingencyPlanUpdate, DrillIn, PlanCreate
 
 PLAN_INVALID = N_("The contingency plan has {count} problem(s); nothing was saved.")
 ALTERNATE_NOT_QUALIFIED = N_(
     "The alternate source must be a site of an active or approved partner (this one is {status})."
 )
 NO_SUCH_SITE = N_("No site with id {id}.")
+ALTERNATE_LACKS_FAMILY = N_(
+    "The alternate source has no capability for the product family {family}."
+)
 DRILL_IN_FUTURE = N_("A drill cannot be recorded in the future.")
 QUALIFIED = {PartnerStatus.ACTIVE.value, PartnerStatus.APPROVED.value}
 
@@ -32,19 +37,25 @@ def _refuse(field: str, message: str, **params: object) -> None:
     raise ValidationFailed(PLAN_INVALID, problems=[problem], count=1)
 
 
+def _check_alternate(session: Session, site_id: int, family: str | None) -> None:
+    site = session.execute(select(Site).where(Site.id == site_id)).scalar_one_or_none()
+    if site is None:
+        _refuse("alternate_site_id", NO_SUCH_SITE, id=site_id)
+        return
+    status = session.execute(select(Partner.status).where(Partner.id == site.partner_id)).scalar()
+    if status not in QUALIFIED:
+        _refuse("alternate_site_id", ALTERNATE_NOT_QUALIFIED, status=status or "")
+    if family:
+        offered = session.execute(
+            select(Capability.product_families).where(Capability.site_id == site.id)
+        ).scalars()
+        if not any(family in (families or []) for families in offered):
+            _refuse("alternate_site_id", ALTERNATE_LACKS_FAMILY, family=family)
+
+
 def create_plan(session: Session, *, actor: Actor, data: PlanCreate) -> ContingencyPlan:
     register.ensure_writer(actor)
-    site = session.execute(
-        select(Site).where(Site.id == data.alternate_site_id)
-    ).scalar_one_or_none()
-    if site is None:
-        _refuse("alternate_site_id", NO_SUCH_SITE, id=data.alternate_site_id)
-    else:
-        status = session.execute(
-            select(Partner.status).where(Partner.id == site.partner_id)
-        ).scalar()
-        if status not in QUALIFIED:
-            _refuse("alternate_site_id", ALTERNATE_NOT_QUALIFIED, status=status or "")
+    _check_alternate(session, data.alternate_site_id, data.product_family)
     plan = ContingencyPlan(**data.model_dump())
     session.add(plan)
     session.flush()
@@ -55,6 +66,40 @@ def create_plan(session: Session, *, actor: Actor, data: PlanCreate) -> Continge
         entity="contingency_plan",
         entity_id=plan.id,
         partner_id=plan.partner_id,
+        after=audit.snapshot(plan),
+    )
+    return plan
+
+
+def update_plan(
+    session: Session, *, actor: Actor, plan_id: int, data: ContingencyPlanUpdate
+) -> ContingencyPlan:
+    """The fields given change (a blank text clears it; title and alternate cannot be cleared);
+    the alternate source is checked against the plan's family as it will be after the edit."""
+    register.ensure_writer(actor)
+    plan = get_plan(session, actor=actor, plan_id=plan_id)
+    changes = data.model_dump(exclude_unset=True)
+    for required in ("title", "alternate_site_id", "safety_stock", "drill_every_days"):
+        if required in changes and changes[required] is None:
+            del changes[required]
+    for text in ("trigger", "communication"):
+        if text in changes and changes[text] is None:
+            changes[text] = ""
+    family = changes.get("product_family", plan.product_family)
+    if "alternate_site_id" in changes or "product_family" in changes:
+        _check_alternate(session, changes.get("alternate_site_id", plan.alternate_site_id), family)
+    before = audit.snapshot(plan)
+    for name, value in changes.items():
+        setattr(plan, name, value)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        entity="contingency_plan",
+        entity_id=plan.id,
+        partner_id=plan.partner_id,
+        before=before,
         after=audit.snapshot(plan),
     )
     return plan
@@ -84,7 +129,26 @@ def record_drill(
         _refuse("held_on", DRILL_IN_FUTURE)
     before = audit.snapshot(plan)
     plan.last_drill_on = data.held_on
+    if plan.drill_scheduled_on is not None and plan.drill_scheduled_on <= data.held_on:
+        plan.drill_scheduled_on = None  # the scheduled drill was held
+    drill = ContingencyDrill(
+        plan_id=plan.id,
+        held_on=data.held_on,
+        gaps=data.gaps,
+        follow_up=data.follow_up,
+        recorded_by=actor.email or "",
+    )
+    session.add(drill)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="create",
+        entity="contingency_drill",
+        entity_id=drill.id,
+        partner_id=plan.partner_id,
+        after=audit.snapshot(drill),
+    )
     audit.record(
         session,
         actor=actor,
@@ -95,3 +159,8 @@ def record_drill(
         after=audit.snapshot(plan),
     )
     return plan
+
+
+def list_drills(session: Session, *, plan_id: int) -> list[ContingencyDrill]:
+    stmt = select(ContingencyDrill).where(ContingencyDrill.plan_id == plan_id)
+    return list(session.execute(stmt.order_by(ContingencyDrill.held_on.desc())).scalars())

@@ -1,7 +1,9 @@
 """The time-to-survive network of the live registry, in the ``cofab risk tts`` file format.
 
-The planner builds its input from the registry (``planning.service.build_from_registry``: one
-product per family, monthly capacity per site and family, generated demand and lanes); this
+The planner builds its input from the registry on live inputs
+(``planning.service.build_live_scenario``: one product per family, monthly capacity per site and
+family from capacity declarations, contract prices, measured defect rates, the lane master and
+the latest demand forecast, each falling back to the registry's figure where none is live); this
 module turns that document into the TTS format the CLI and the API read:
 
 - periods are months there and weeks here, so every capacity and demand figure is divided by
@@ -28,12 +30,7 @@ from cofab.core.errors import ValidationFailed
 from cofab.core.i18n import N_
 from cofab.operations.models import InventorySnapshot
 from cofab.partners.models import Partner, Site
-
-# planning.service re-exports these from its registry module (not named in an __all__)
-from cofab.planning.service import (  # type: ignore[attr-defined]
-    RegistryRequest,
-    build_from_registry,
-)
+from cofab.planning.service import RegistryRequest, build_live_scenario
 from cofab.risk import register, site_recovery
 
 WEEKS_PER_MONTH = 52.0 / 12.0
@@ -105,7 +102,7 @@ def live_network(session: Session, *, actor: Actor, ttr_weeks: float) -> dict[st
     ``ttr_weeks`` is the TTR of a site without its own."""
     register.ensure_reader(actor)
     request = RegistryRequest(name="Live network (time to survive)")
-    built = build_from_registry(session, actor=actor, request=request)
+    built = build_live_scenario(session, actor=actor, request=request)
     if built is None:
         raise ValidationFailed(NO_LIVE_SITES)
     doc = built.document

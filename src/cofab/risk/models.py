@@ -164,8 +164,12 @@ class ContingencyPlan(Timestamped, Base):
         ForeignKey("partner_sites.id", ondelete="RESTRICT")
     )
     safety_stock: Mapped[int] = mapped_column(Integer, default=0)
+    # who is told when the plan is triggered: one name, role or address per line
+    communication: Mapped[str] = mapped_column(Text, default="", server_default="")
     drill_every_days: Mapped[int] = mapped_column(Integer, default=180)
     last_drill_on: Mapped[date | None] = mapped_column(Date)
+    # the next drill as scheduled on the plan page (the cadence alone gives ``drill_due``)
+    drill_scheduled_on: Mapped[date | None] = mapped_column(Date)
 
     def drill_due(self) -> date:
         from datetime import timedelta
@@ -245,6 +249,23 @@ class SiteRecovery(Timestamped, Base):
     )
     ttr_weeks: Mapped[float] = mapped_column(Float)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ContingencyDrill(Base):
+    """A drill that was held: what went wrong and what follows, kept so the history of a plan's
+    readiness is not only its last date."""
+
+    __tablename__ = "risk_contingency_drills"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("risk_contingency_plans.id", ondelete="CASCADE"), index=True
+    )
+    held_on: Mapped[date] = mapped_column(Date)
+    gaps: Mapped[str] = mapped_column(Text, default="")
+    follow_up: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(254), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ContingencyStep(Base):

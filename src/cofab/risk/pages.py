@@ -426,6 +426,7 @@ def plans_page(request: Request, session: DbSession, actor: ActorDep) -> HTMLRes
         "partner_names": partner_names,
         "site_names": site_names,
         "today": date.today(),
+        "can_write": actor.role in register.WRITERS,
     }
     return render(request, "risk/plans.html", context)
 
@@ -447,6 +448,7 @@ def _plan_page(
         "plan": plan,
         "untested": plan.is_untested(date.today()),
         "steps": activation.list_steps(session, plan_id=plan.id),
+        "drills": contingency.list_drills(session, plan_id=plan.id),
         "report": activation.report(session, actor=actor, activation=found) if found else None,
         "tasks": list(found.tasks) if found else [],
         "partner_names": partner_names,
@@ -457,6 +459,120 @@ def _plan_page(
         **(error or {}),
     }
     return render(request, "risk/plan.html", context, status_code=status_code)
+
+
+PLAN_FIELDS = (
+    "title",
+    "partner_id",
+    "site_id",
+    "product_family",
+    "trigger",
+    "alternate_site_id",
+    "safety_stock",
+    "communication",
+    "drill_every_days",
+    "drill_scheduled_on",
+)
+
+
+def _plan_form_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    *,
+    plan_id: int | None,
+    form: dict[str, Any],
+    error: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    from cofab.partners.models import Site
+
+    register.ensure_writer(actor)
+    partners = _partners(session)
+    sites = [
+        (int(site_id), str(name), partners[int(pid)])
+        for site_id, name, pid in session.execute(
+            select(Site.id, Site.name, Site.partner_id).order_by(Site.name)
+        ).all()
+        if int(pid) in partners
+    ]
+    context = {
+        "plan_id": plan_id,
+        "form": form,
+        "partners": partners,
+        "sites": sites,
+        "qualified": contingency.QUALIFIED,
+        **(error or {}),
+    }
+    return render(request, "risk/plan_form.html", context, status_code=status_code)
+
+
+def _plan_fields(form: FormData) -> dict[str, Any]:
+    """The posted plan: every field kept (a blank one clears its value on an edit)."""
+    return {name: str(form.get(name) or "").strip() for name in PLAN_FIELDS}
+
+
+def _save_plan(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    plan_id: int | None,
+    form: FormData,
+) -> Response:
+    data = _plan_fields(form)
+    body = {k: (v if v != "" else None) for k, v in data.items()}
+    for text in ("trigger", "communication"):
+        body[text] = data[text]
+    try:
+        if plan_id is None:
+            created = parse(schemas.PlanCreate, {k: v for k, v in body.items() if v is not None})
+            plan_id = contingency.create_plan(session, actor=actor, data=created).id
+        else:
+            changed = parse(schemas.ContingencyPlanUpdate, body)
+            contingency.update_plan(session, actor=actor, plan_id=plan_id, data=changed)
+    except CofabError as exc:
+        session.rollback()
+        context = error_context(exc, request.state.locale)
+        return _plan_form_page(
+            request,
+            session,
+            actor,
+            plan_id=plan_id,
+            form=data,
+            error=context,
+            status_code=exc.status,
+        )
+    return RedirectResponse(f"/risk/plans/{plan_id}", status_code=303)
+
+
+@router.get("/risk/plans/new", response_class=HTMLResponse)
+def new_plan_page(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
+    return _plan_form_page(request, session, actor, plan_id=None, form={"drill_every_days": 180})
+
+
+@router.post("/risk/plans/new", response_model=None)
+def create_plan(request: Request, session: DbSession, actor: ActorDep, form: FormDep) -> Response:
+    register.ensure_writer(actor)
+    return _save_plan(request, session, actor, None, form)
+
+
+@router.get("/risk/plans/{plan_id}/edit", response_class=HTMLResponse)
+def edit_plan_page(
+    request: Request, session: DbSession, actor: ActorDep, plan_id: int
+) -> HTMLResponse:
+    plan = contingency.get_plan(session, actor=actor, plan_id=plan_id)
+    form = {name: getattr(plan, name) for name in PLAN_FIELDS}
+    form = {k: ("" if v is None else str(v)) for k, v in form.items()}
+    return _plan_form_page(request, session, actor, plan_id=plan.id, form=form)
+
+
+@router.post("/risk/plans/{plan_id}/edit", response_model=None)
+def edit_plan(
+    request: Request, session: DbSession, actor: ActorDep, plan_id: int, form: FormDep
+) -> Response:
+    register.ensure_writer(actor)
+    contingency.get_plan(session, actor=actor, plan_id=plan_id)  # 404 before any form problem
+    return _save_plan(request, session, actor, plan_id, form)
 
 
 @router.get("/risk/plans/{plan_id}", response_class=HTMLResponse)
@@ -495,6 +611,31 @@ def add_step(
     def change(data: dict[str, Any]) -> object:
         body = parse(schemas.StepIn, {k: v for k, v in data.items() if v not in ("", None)})
         return activation.add_step(session, actor=actor, plan_id=plan_id, data=body)
+
+    return _plan_form(request, session, actor, plan_id, form, change)
+
+
+@router.post("/risk/plans/{plan_id}/drills", response_model=None)
+def record_drill(
+    request: Request, session: DbSession, actor: ActorDep, plan_id: int, form: FormDep
+) -> Response:
+    def change(data: dict[str, Any]) -> object:
+        body = parse(schemas.DrillIn, data)
+        return contingency.record_drill(session, actor=actor, plan_id=plan_id, data=body)
+
+    return _plan_form(request, session, actor, plan_id, form, change)
+
+
+@router.post("/risk/plans/{plan_id}/schedule", response_model=None)
+def schedule_drill(
+    request: Request, session: DbSession, actor: ActorDep, plan_id: int, form: FormDep
+) -> Response:
+    def change(data: dict[str, Any]) -> object:
+        body = parse(
+            schemas.ContingencyPlanUpdate,
+            {"drill_scheduled_on": data.get("drill_scheduled_on") or None},
+        )
+        return contingency.update_plan(session, actor=actor, plan_id=plan_id, data=body)
 
     return _plan_form(request, session, actor, plan_id, form, change)
 

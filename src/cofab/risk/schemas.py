@@ -7,7 +7,24 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cofab.core.i18n import N_
+from cofab.core.validation import register_field_labels
 from cofab.risk.models import RiskCategory, RiskStatus
+
+# the contingency plan form's fields, as a refusal names them (ko in risk.po)
+register_field_labels(
+    {
+        "alternate_site_id": N_("Alternate source"),
+        "safety_stock": N_("Safety stock"),
+        "communication": N_("Communication list"),
+        "drill_every_days": N_("Drill every (days)"),
+        "drill_scheduled_on": N_("Next drill scheduled"),
+        "held_on": N_("Drill held on"),
+        "gaps": N_("Gaps found"),
+        "follow_up": N_("Follow-up actions"),
+        "planned_days": N_("Planned days"),
+    }
+)
 
 Scale = Annotated[int, Field(ge=1, le=5)]
 
@@ -134,11 +151,40 @@ class PlanCreate(BaseModel):
     trigger: str = Field(default="", max_length=4000)
     alternate_site_id: int
     safety_stock: int = Field(default=0, ge=0)
+    communication: str = Field(default="", max_length=4000)
     drill_every_days: int = Field(default=180, ge=1, le=3650)
+    drill_scheduled_on: date | None = None
+
+
+class ContingencyPlanUpdate(BaseModel):
+    """Only the fields given change; the alternate source is checked again when it changes."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    partner_id: int | None = None
+    site_id: int | None = None
+    product_family: str | None = Field(default=None, max_length=80)
+    trigger: str | None = Field(default=None, max_length=4000)
+    alternate_site_id: int | None = None
+    safety_stock: int | None = Field(default=None, ge=0)
+    communication: str | None = Field(default=None, max_length=4000)
+    drill_every_days: int | None = Field(default=None, ge=1, le=3650)
+    drill_scheduled_on: date | None = None
 
 
 class DrillIn(BaseModel):
     held_on: date
+    gaps: str = Field(default="", max_length=4000)
+    follow_up: str = Field(default="", max_length=4000)
+
+
+class DrillRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    held_on: date
+    gaps: str
+    follow_up: str
+    recorded_by: str
 
 
 class PlanRead(BaseModel):
@@ -152,8 +198,10 @@ class PlanRead(BaseModel):
     trigger: str
     alternate_site_id: int
     safety_stock: int
+    communication: str
     drill_every_days: int
     last_drill_on: date | None
+    drill_scheduled_on: date | None
     untested: bool = False
 
 

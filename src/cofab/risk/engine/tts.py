@@ -1,10 +1,14 @@
 """Time to survive (TTS) and performance impact of a node going down (Simchi-Levi et al. 2014/15).
 
-One linear programme over the whole network is built once; each node (a site, or a partner's
-sites together) is analysed by switching that node's columns off and back on (column bounds
-only), in two passes with one objective each (all TTS, then the impacts), so a network of a
-thousand sites costs one build and a hot-started simplex per node and question instead of
-a thousand builds.
+The network splits into parts that share nothing but t (the families tied together by capacity
+pools; one family per part when every pool serves one family). Each part's linear programme is
+built once; each node (a site, or a partner's sites together) is analysed by switching that
+node's columns off and back on (column bounds only), only in the parts where it makes or holds
+something, in two passes with one objective each (all TTS, then the impacts), so a network of a
+thousand sites costs one build and a few hot-started simplex runs on small models per node and
+question instead of a thousand builds of the whole network. Exact, not an approximation: the
+largest t of the whole model is the least of the parts' largest t, and the least unmet demand at
+a fixed t is the sum of the parts'.
 
 TTS model (weeks t, weekly rates):   maximise t
     Σ_s f[s,m,p] ≥ d[m,p]·t                       every market m, product p with demand
@@ -17,15 +21,15 @@ inventory is lost with it.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
+
+# planning keeps the one HiGHS runner (banner silenced once, output off)
+from cofab.planning.service import new_highs
 
 if TYPE_CHECKING:
     import highspy
@@ -82,34 +86,6 @@ class NodeResult:
         """TTR longer than TTS: the business cannot ride out this node's recovery."""
         ttr = self.node.ttr_weeks
         return ttr is not None and not self.unbounded and (self.tts_weeks or 0.0) < ttr - _ZERO
-
-
-@contextlib.contextmanager
-def _c_stdout_silenced() -> Iterator[None]:
-    """HiGHS prints a banner on the C-level stdout when its first object is made."""
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-
-
-def _new_highs() -> highspy.Highs:
-    import highspy
-
-    with _c_stdout_silenced():
-        highs = highspy.Highs()  # type: ignore[no-untyped-call]
-    highs.setOptionValue("output_flag", False)
-    return highs
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,56 +255,165 @@ class _Switch:
             self.highs.changeColsBounds(n, self.down, np.zeros(n), np.zeros(n))
 
 
+@dataclass(slots=True)
+class _Part:
+    """The products of families tied together by capacity pools, with their own model. Parts
+    share only t, and the most constraining part sets it: a node's TTS is the least TTS of its
+    parts, its lost demand the sum over them, so a node is solved only in the parts where one
+    of its sites makes or holds something; the others keep their all-up answer."""
+
+    products: IntArray
+    highs: highspy.Highs
+    layout: _Layout
+    switch: _Switch
+    sites: BoolArray  # (S,) sites with columns here
+    u_cols: IntArray
+    t_col: IntArray
+    all_up: float | None = None  # TTS with nothing down (None: unbounded)
+
+
+def _parts(net: TtsNetwork) -> list[tuple[IntArray, IntArray]]:
+    """(products, pools) of each group of families joined by a pool that serves several."""
+    n_f = int(net.pool_families.shape[1])
+    parent = np.arange(n_f)
+
+    def root(f: int) -> int:
+        while parent[f] != f:
+            parent[f] = parent[parent[f]]
+            f = int(parent[f])
+        return f
+
+    for families in net.pool_families:
+        joined = np.flatnonzero(families)
+        for f in joined[1:]:
+            parent[root(int(f))] = root(int(joined[0]))
+    roots = np.array([root(f) for f in range(n_f)], dtype=np.int64)
+    product_root = roots[net.product_family]
+    pool_root = np.where(net.pool_families.any(axis=1), roots[net.pool_families.argmax(axis=1)], -1)
+    return [
+        (np.flatnonzero(product_root == r), np.flatnonzero(pool_root == r))
+        for r in np.unique(product_root)
+    ]
+
+
+def _make_part(net: TtsNetwork, products: IntArray, pools: IntArray) -> _Part:
+    sub = TtsNetwork(
+        demand_rate=net.demand_rate[:, products],
+        unmet_penalty=net.unmet_penalty,
+        lane=net.lane,
+        eligible=net.eligible[:, products],
+        inventory=net.inventory[:, products],
+        product_family=net.product_family[products],
+        pool_site=net.pool_site[pools],
+        pool_families=net.pool_families[pools],
+        pool_rate=net.pool_rate[pools],
+    )
+    highs = new_highs()
+    # Primal simplex: a node going down leaves the previous basis primal infeasible only in
+    # its own few columns; measured on bench/risk.py's networks primal re-solves take half the
+    # time of HiGHS' default choice (dual), with the same optima.
+    highs.setOptionValue("simplex_strategy", 4)
+    layout = _build(sub, highs)
+    return _Part(
+        products=products,
+        highs=highs,
+        layout=layout,
+        switch=_Switch(highs, layout, net.n_sites),
+        sites=np.asarray(sub.eligible.any(axis=1) | (sub.inventory > 0).any(axis=1)),
+        u_cols=layout.n_x + layout.n_f + np.arange(layout.n_u, dtype=np.int64),
+        t_col=np.array([layout.t_col], dtype=np.int64),
+    )
+
+
+def _survival(part: _Part, sites: Sequence[int]) -> float | None:
+    """Pass 1 on one part: the largest t with ``sites`` down (None: unbounded)."""
+    import highspy
+
+    part.switch.take_down(sites)
+    if part.layout.n_u == 0:
+        return None
+    part.highs.run()
+    status = part.highs.getModelStatus()
+    if status in (
+        highspy.HighsModelStatus.kUnbounded,
+        highspy.HighsModelStatus.kUnboundedOrInfeasible,
+    ):
+        return None
+    if status != highspy.HighsModelStatus.kOptimal:
+        raise RuntimeError(f"HiGHS: {part.highs.modelStatusToString(status)}")
+    return max(0.0, -float(part.highs.getInfo().objective_function_value))
+
+
+def _shortfall(part: _Part, sites: Sequence[int], weeks: float) -> tuple[FloatArray, IntArray]:
+    """Pass 2 on one part: the least unmet units per demand row over ``weeks`` with ``sites``
+    down, and the rows that lose any."""
+    import highspy
+
+    part.switch.take_down(sites)
+    _set_bounds(part.highs, part.t_col, weeks, weeks)
+    part.highs.run()
+    if part.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        raise RuntimeError("HiGHS could not solve the impact model")
+    values = np.asarray(part.highs.getSolution().col_value)[part.u_cols]
+    values = np.where(values > _ZERO, values, 0.0)
+    return values, np.flatnonzero(values)
+
+
+def _least(values: Sequence[float | None]) -> float | None:
+    finite = [v for v in values if v is not None]
+    return min(finite) if finite else None
+
+
 def analyse(
     net: TtsNetwork,
     nodes: Sequence[Node],
     *,
     on_node: Callable[[int], None] | None = None,
+    timings: dict[str, float] | None = None,
 ) -> list[NodeResult]:
-    """TTS and impact for every node, in the order given, on one HiGHS model.
+    """TTS and impact for every node, in the order given.
 
-    Two passes over the nodes, each with one objective, so that between two solves only column
-    bounds change and every re-solve is a hot-started simplex: first every node's TTS
-    (maximise t, unmet slack fixed at zero), then, for the nodes whose TTR outlasts their TTS,
-    the least unmet demand over the TTR (t fixed, minimise the slack). Switching the objective
-    per node, as a single pass would, throws the basis' dual feasibility away twice a node.
+    The network splits into parts (families joined by shared capacity pools), one HiGHS model
+    each, built once. Two passes over the nodes, each with one objective, so that between two
+    solves of a part only column bounds change and every re-solve is a hot-started simplex:
+    first every node's TTS (maximise t, unmet slack fixed at zero), then, for the nodes whose
+    TTR outlasts their TTS, the least unmet demand over the TTR (t fixed, minimise the slack).
+    Switching the objective per node, as a single pass would, throws the basis' dual
+    feasibility away twice a node. A node is solved only in the parts its sites make or hold
+    something in; a part it does not touch keeps its all-up answer (TTS), and over a TTR
+    longer than that all-up TTS it is solved with nothing down (once per TTR).
     ``on_node`` gets a count that rises from 0 to len(nodes) − 1 as the work of both passes is
-    done (for a progress bar), not a node's index.
+    done (for a progress bar), not a node's index. ``timings`` (if given) receives ``build_s``,
+    the one-off cost of the models and their all-up solves, so a benchmark on a sample of nodes
+    can extrapolate only the per-node part.
     """
-    import highspy
+    import time
 
-    highs = _new_highs()
-    # Primal simplex: a node going down leaves the previous basis primal infeasible only in its
-    # own few columns, and measured on bench/risk.py's networks primal re-solves take half the
-    # time of HiGHS' default choice (dual) at the medium size, with the same optima.
-    highs.setOptionValue("simplex_strategy", 4)
-    layout = _build(net, highs)
-    switch = _Switch(highs, layout, net.n_sites)
-    u_cols = layout.n_x + layout.n_f + np.arange(layout.n_u, dtype=np.int64)
-    t_col = np.array([layout.t_col], dtype=np.int64)
-    optimal = highspy.HighsModelStatus.kOptimal
-    unbounded_codes = {
-        highspy.HighsModelStatus.kUnbounded,
-        highspy.HighsModelStatus.kUnboundedOrInfeasible,
-    }
-    penalty = net.unmet_penalty[layout.u_market]
-    n_nodes = len(nodes)
-    progress = _Progress(on_node, n_nodes)
+    started = time.perf_counter()
+    parts = [_make_part(net, products, pools) for products, pools in _parts(net)]
+    for part in parts:  # pass 1's objective: maximise t, no unmet demand allowed
+        _set_bounds(part.highs, part.u_cols, 0.0, 0.0)
+        _set_costs(part.highs, part.t_col, np.array([-1.0]))
+        part.all_up = _survival(part, ())
+    if timings is not None:
+        timings["build_s"] = time.perf_counter() - started
+    progress = _Progress(on_node, len(nodes))
 
-    # pass 1 — time to survive: maximise t, no unmet demand allowed
-    _set_bounds(highs, u_cols, 0.0, 0.0)
-    _set_costs(highs, t_col, np.array([-1.0]))
+    def touched(node: Node) -> list[bool]:
+        return [bool(part.sites[list(node.sites)].any()) for part in parts]
+
+    # pass 1 — time to survive
     tts: list[float | None] = []
     for node in nodes:
-        switch.take_down(node.sites)
-        highs.run()
-        status = highs.getModelStatus()
-        if status in unbounded_codes or layout.n_u == 0:
-            tts.append(None)
-        elif status != optimal:
-            raise RuntimeError(f"HiGHS: {highs.modelStatusToString(status)}")
-        else:
-            tts.append(max(0.0, -float(highs.getInfo().objective_function_value)))
+        hit = touched(node)
+        tts.append(
+            _least(
+                [
+                    _survival(part, node.sites) if hit[k] else part.all_up
+                    for k, part in enumerate(parts)
+                ]
+            )
+        )
         progress.step()
 
     # pass 2 — performance impact over the time to recover, where recovery outlasts survival
@@ -340,31 +425,33 @@ def analyse(
         and (tts[i] or 0.0) < node.ttr_weeks - _ZERO
     ]
     progress.more(len(needs))
-    impacts: dict[int, tuple[float, float, tuple[tuple[int, int, float], ...]]] = {}
     if needs:
-        _set_costs(highs, t_col, np.array([0.0]))
-        _set_bounds(highs, u_cols, 0.0, INF)
-        _set_costs(highs, u_cols, np.ones(layout.n_u))
+        for part in parts:
+            _set_costs(part.highs, part.t_col, np.array([0.0]))
+            _set_bounds(part.highs, part.u_cols, 0.0, INF)
+            _set_costs(part.highs, part.u_cols, np.ones(part.layout.n_u))
+    impacts: dict[int, tuple[float, float, tuple[tuple[int, int, float], ...]]] = {}
     for i in needs:
         node = nodes[i]
         ttr = float(node.ttr_weeks or 0.0)
-        switch.take_down(node.sites)
-        _set_bounds(highs, t_col, ttr, ttr)
-        highs.run()
-        if highs.getModelStatus() != optimal:
-            raise RuntimeError("HiGHS could not solve the impact model")
-        values = np.asarray(highs.getSolution().col_value)[u_cols]
-        values = np.where(values > _ZERO, values, 0.0)
-        hit = np.flatnonzero(values)
-        where = tuple(
-            zip(
-                layout.u_market[hit].tolist(),
-                layout.u_product[hit].tolist(),
-                values[hit].tolist(),
-                strict=True,
+        hit = touched(node)
+        units = value = 0.0
+        where: list[tuple[int, int, float]] = []
+        for k, part in enumerate(parts):
+            if not hit[k] and (part.all_up is None or part.all_up >= ttr - _ZERO):
+                continue  # untouched and lasting the TTR with nothing down: loses nothing
+            values, rows = _shortfall(part, node.sites if hit[k] else (), ttr)
+            units += float(values.sum())
+            value += float((values * net.unmet_penalty[part.layout.u_market]).sum())
+            where.extend(
+                zip(
+                    part.layout.u_market[rows].tolist(),
+                    part.products[part.layout.u_product[rows]].tolist(),
+                    values[rows].tolist(),
+                    strict=True,
+                )
             )
-        )
-        impacts[i] = (float(values.sum()), float((values * penalty).sum()), where)
+        impacts[i] = (units, value, tuple(sorted(where)))
         progress.step()
 
     results: list[NodeResult] = []
