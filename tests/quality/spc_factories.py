@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -41,16 +42,27 @@ def actor_of(engine: Engine, email: str) -> Actor:
         return actor_for(user)
 
 
-def isolation_resolvers(world: Any, engine: Engine) -> dict[str, Any]:
-    """Partner B's characteristic with two complete subgroups (for every SPC route)."""
+def add_measurements(
+    engine: Engine, char_id: int, partner_id: int, groups: Sequence[Sequence[float]]
+) -> None:
+    """Store subgroups 1, 2, … of values as a writer does: the rows and their statistics."""
+    from cofab.quality import subgroups
     from cofab.quality.models import Measurement
 
-    char_id = make_characteristic(engine, world.partner_b, subgroup_size=2)
     with unit_of_work(engine) as session:
         session.add_all(
-            Measurement(characteristic_id=char_id, partner_id=world.partner_b, subgroup=g,
-                        seq=s, value=float(g + s))
-            for g in (1, 2)
-            for s in (1, 2)
-        )  # fmt: skip
+            Measurement(
+                characteristic_id=char_id, partner_id=partner_id, subgroup=g, seq=s, value=v
+            )
+            for g, values in enumerate(groups, start=1)
+            for s, v in enumerate(values, start=1)
+        )
+        session.flush()
+        subgroups.refresh(session, characteristic_id=char_id, first=1, last=len(groups))
+
+
+def isolation_resolvers(world: Any, engine: Engine) -> dict[str, Any]:
+    """Partner B's characteristic with two complete subgroups (for every SPC route)."""
+    char_id = make_characteristic(engine, world.partner_b, subgroup_size=2)
+    add_measurements(engine, char_id, world.partner_b, [(2.0, 3.0), (3.0, 4.0)])
     return {"quality:characteristic_id": lambda w, e: char_id}

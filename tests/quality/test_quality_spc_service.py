@@ -143,3 +143,72 @@ def test_another_partner_cannot_import_or_read(engine: Engine, world: World) -> 
     with unit_of_work(engine) as session, pytest.raises(NotFound):
         spc_service.capability_of(session, actor=actor, characteristic_id=char_b)
     assert count(engine, char_b) == 0
+
+
+def _subgroup_rows(engine: Engine, char_id: int) -> list[tuple[object, ...]]:
+    from cofab.quality.models import MeasurementSubgroup as S
+
+    with unit_of_work(engine) as session:
+        rows = session.execute(
+            select(S.subgroup, S.n, S.mean, S.m2, S.std, S.value_range)
+            .where(S.characteristic_id == char_id)
+            .order_by(S.subgroup)
+        ).all()
+    return [tuple(r) for r in rows]
+
+
+def test_subgroup_statistics_follow_every_write(engine: Engine, world: World) -> None:
+    """Subgroups of 2. First file: (1, 3) and (2, …) half; the second completes subgroup 2 with
+    6, repeats a stored row (skipped) and adds (5, 5). By hand: subgroup 1 mean 2, M2 2, s √2,
+    range 2; subgroup 2 (2, 6) mean 4, M2 8, s √8, range 4; subgroup 3 mean 5, M2 0, range 0.
+    X̿ = (2 + 4 + 5)/3 = 11/3, R̄ = (2 + 4 + 0)/3 = 2, S̄ = (√2 + 2√2 + 0)/3 = √2;
+    σ_overall over 1, 3, 2, 6, 5, 5."""
+    char = make_characteristic(engine, world.partner_a, subgroup_size=2)
+    email = world.users["quality"]
+    load(engine, email, char, b"subgroup,value,external_ref\n1,1,a\n1,3,b\n2,2,c\n")
+    assert _subgroup_rows(engine, char) == [
+        (1, 2, 2.0, 2.0, 2**0.5, 2.0),
+        (2, 1, 2.0, 0.0, 0.0, 0.0),
+    ]
+    second = load(engine, email, char, b"subgroup,value,external_ref\n2,6,d\n1,3,b\n3,5,e\n3,5,f\n")
+    assert second.inserted == 3  # type: ignore[attr-defined]
+    assert _subgroup_rows(engine, char) == [
+        (1, 2, 2.0, 2.0, 2**0.5, 2.0),
+        (2, 2, 4.0, 8.0, 8**0.5, 4.0),
+        (3, 2, 5.0, 0.0, 0.0, 0.0),
+    ]
+    actor = actor_of(engine, email)
+    with unit_of_work(engine) as session:
+        stats = spc_service.capability_of(session, actor=actor, characteristic_id=char)
+    assert stats is not None and (stats.subgroups, stats.n) == (3, 6)
+    assert stats.grand_mean == pytest.approx(11 / 3, rel=1e-12)
+    assert stats.mean_range == pytest.approx(2.0, rel=1e-12)
+    assert stats.mean_std == pytest.approx(2**0.5, rel=1e-12)
+    raw = np.array([1, 3, 2, 6, 5, 5], dtype=float)
+    assert stats.capability.sigma_overall == pytest.approx(raw.std(ddof=1), rel=1e-12)
+    # one import of the same rows gives the same figures
+    whole = make_characteristic(engine, world.partner_a, subgroup_size=2)
+    load(engine, email, whole, b"subgroup,value\n1,1\n1,3\n2,2\n2,6\n3,5\n3,5\n")
+    with unit_of_work(engine) as session:
+        again = spc_service.capability_of(session, actor=actor, characteristic_id=whole)
+    assert again is not None and again.capability == stats.capability
+
+
+def test_pooled_figures_equal_the_raw_values_far_from_zero(engine: Engine, world: World) -> None:
+    """Values near 74 with a spread of 1e-3: the pooled variance keeps its digits (a sum of
+    squares of the raw values would lose about eight of them)."""
+    rng = np.random.default_rng(5)
+    values = np.round(74.0 + 0.001 * rng.standard_normal(400), 7)
+    char = make_characteristic(engine, world.partner_a, subgroup_size=4)
+    rows = (f"{i // 4 + 1},{v!r}\n" for i, v in enumerate(values.tolist()))
+    body = "subgroup,value\n" + "".join(rows)
+    load(engine, world.users["quality"], char, body.encode())
+    actor = actor_of(engine, world.users["quality"])
+    with unit_of_work(engine) as session:
+        stats = spc_service.capability_of(session, actor=actor, characteristic_id=char)
+    assert stats is not None
+    groups = values.reshape(100, 4)
+    assert stats.capability.sigma_overall == pytest.approx(values.std(ddof=1), rel=1e-9)
+    assert stats.grand_mean == pytest.approx(values.mean(), rel=1e-12)
+    assert stats.mean_range == pytest.approx(np.ptp(groups, axis=1).mean(), rel=1e-9)
+    assert stats.mean_std == pytest.approx(groups.std(axis=1, ddof=1).mean(), rel=1e-9)

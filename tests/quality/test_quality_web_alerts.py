@@ -11,23 +11,16 @@ from __future__ import annotations
 from sqlalchemy import Engine, update
 from tests.conftest import World, login
 from tests.quality.quality_web_factories import make_plan
-from tests.quality.spc_factories import actor_of, make_characteristic
+from tests.quality.spc_factories import actor_of, add_measurements, make_characteristic
 
 from cofab.db.session import unit_of_work
 from cofab.quality.alerts import spc_alerts
-from cofab.quality.models import InspectionPlan, Measurement
+from cofab.quality.models import InspectionPlan
 
 
 def _measure(engine: Engine, char_id: int, partner_id: int, outlier: bool = False) -> None:
     groups = [(74.0, 74.01)] * 11 + ([(75.0, 75.01)] if outlier else [])
-    with unit_of_work(engine) as session:
-        session.add_all(
-            Measurement(
-                characteristic_id=char_id, partner_id=partner_id, subgroup=g, seq=s, value=v
-            )
-            for g, pair in enumerate(groups, start=1)
-            for s, v in enumerate(pair, start=1)
-        )
+    add_measurements(engine, char_id, partner_id, groups)
 
 
 def test_alerts_for_each_side_and_the_partner_page_flag(

@@ -5,7 +5,8 @@ with numpy (one pass, the first bad row named by its column label and row number
 in one statement batch: PostgreSQL gets a COPY into a temporary table and one
 ``INSERT … SELECT … ON CONFLICT DO NOTHING``; SQLite an ``INSERT OR IGNORE`` executemany in the
 same transaction. A row whose ``external_ref`` is stored already for the characteristic is
-skipped, so posting the same file twice stores it once.
+skipped, so posting the same file twice stores it once. The touched subgroups' statistics are
+recomputed in the same transaction (``subgroups.refresh``), which SPC reads.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from cofab.core.access import Actor
 from cofab.core.errors import BadRequest, FieldProblem, ValidationFailed
 from cofab.core.i18n import N_
 from cofab.core.tabular import TableLimits, read_table
+from cofab.quality import subgroups
 from cofab.quality.models import Characteristic, Measurement
 from cofab.quality.rules import require_owner_writer
 from cofab.quality.spc_service import characteristic_for
@@ -210,14 +212,23 @@ def import_measurements(
 
 
 def store(session: Session, char: Characteristic, data: dict[str, Any]) -> int:
-    """Write the validated rows; returns how many were new."""
+    """Write the validated rows and their subgroups' statistics; returns how many were new."""
     connection = session.connection()
     before = _count(session, char.id)
     if connection.dialect.name == "postgresql":
         _copy_postgres(session, char, data)
     else:
         _insert_sqlite(session, char, data)
-    return _count(session, char.id) - before
+    inserted = _count(session, char.id) - before
+    if inserted:
+        groups = data["subgroup"]
+        subgroups.refresh(
+            session,
+            characteristic_id=char.id,
+            first=int(groups.min()),
+            last=int(groups.max()),
+        )
+    return inserted
 
 
 def _insert_sqlite(session: Session, char: Characteristic, data: dict[str, Any]) -> None:

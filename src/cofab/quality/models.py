@@ -18,6 +18,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     Numeric,
@@ -423,11 +424,13 @@ class Measurement(Base):
     __tablename__ = "quality_measurements"
     __table_args__ = (
         UniqueConstraint("characteristic_id", "external_ref", name="uq_quality_measurement_ref"),
+        Index("ix_quality_measurements_characteristic_subgroup", "characteristic_id", "subgroup"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    # indexed with the subgroup (below): a write recomputes its subgroups' statistics by range
     characteristic_id: Mapped[int] = mapped_column(
-        ForeignKey("quality_characteristics.id", ondelete="CASCADE"), index=True
+        ForeignKey("quality_characteristics.id", ondelete="CASCADE")
     )
     partner_id: Mapped[int] = mapped_column(
         ForeignKey("partners.id", ondelete="CASCADE"), index=True
@@ -438,6 +441,32 @@ class Measurement(Base):
     value: Mapped[float] = mapped_column(Float, nullable=False)
     measured_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     external_ref: Mapped[str | None] = mapped_column(String(64))
+
+
+class MeasurementSubgroup(Base):
+    """One subgroup's statistics, kept by ``quality.subgroups.refresh`` in the transaction that
+    writes its measurements: control limits and capability combine these rows (a fifth of the
+    raw rows at subgroups of five, and no per-value arithmetic) instead of the measurements.
+
+    ``m2`` is the sum of squared deviations from the subgroup's own mean (not from zero,
+    so values far from zero lose no digits); with ``n`` and ``mean`` it pools exactly into the
+    characteristic's overall variance.
+    """
+
+    __tablename__ = "quality_subgroups"
+
+    characteristic_id: Mapped[int] = mapped_column(
+        ForeignKey("quality_characteristics.id", ondelete="CASCADE"), primary_key=True
+    )
+    subgroup: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"))
+    n: Mapped[int] = mapped_column(Integer)
+    mean: Mapped[float] = mapped_column(Float)
+    m2: Mapped[float] = mapped_column(Float)
+    std: Mapped[float] = mapped_column(Float)  # sample standard deviation, 0 for one value
+    value_range: Mapped[float] = mapped_column(Float)
+    min_value: Mapped[float] = mapped_column(Float)
+    max_value: Mapped[float] = mapped_column(Float)
 
 
 CERTIFICATE_KINDS = ("coc", "coa")

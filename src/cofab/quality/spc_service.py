@@ -1,18 +1,19 @@
-"""Control limits and capability of characteristics, aggregated in the database.
+"""Control limits and capability of characteristics, combined from stored subgroup statistics.
 
-Ten million measurements cannot travel to Python for every dashboard, so the database reduces
-them to one row per characteristic in a single statement: per subgroup the count, mean, range
-and sum of squares, then per characteristic the means of those and the pooled sums. The same
-SQL runs on SQLite and PostgreSQL, so both give the same numbers.
+Ten million measurements cannot travel to Python for every dashboard, nor be re-aggregated
+value by value: every writer stores each subgroup's count, mean, range, standard deviation and
+sum of squared deviations (M2) beside the values (``quality.subgroups``), and this module
+combines those rows per characteristic in one statement — R̄, S̄ and X̿ as averages of the
+subgroups', and the overall variance pooled exactly (Chan et al.'s parallel combination):
 
-Why the values are shifted: a variance from sums of squares loses digits when the values sit far
-from zero (74.00 ± 0.01 mm squares to 5476 while the spread squares to 1e-4). Each
-characteristic's values are shifted by one of its own measurements (an index lookup per
-characteristic) before squaring, which keeps the sums near the spread's own scale; the
-benchmark checks the result against DuckDB's var_samp over the raw values to 1e-9.
+    M2_total = Σ M2_i + Σ n_i (mean_i − X̿)²,   σ_overall² = M2_total / (N − 1)
 
-Only complete subgroups (as many values as the characteristic's subgroup size) enter the
-limits, as the constants d2, c4 are for that size and a partial subgroup's range is biased low.
+Only complete subgroups (as many values as the characteristic's subgroup size) enter, as the
+constants d2, c4 are for that size and a partial subgroup's range is biased low; all of them
+have the same n, so Σ n_i (mean_i − X̿)² = n · k · var_pop(mean). PostgreSQL's ``var_pop`` is
+computed with the Youngs–Cramer update, which loses no digits on means far from zero; SQLite has
+no ``var_pop``, so there the means are shifted by one of the characteristic's own before
+squaring. The benchmark checks both against DuckDB over the raw values to 1e-9.
 """
 
 from __future__ import annotations
@@ -30,34 +31,33 @@ from cofab.quality.engine import analysis, capability, spc
 from cofab.quality.models import Characteristic, Measurement
 from cofab.quality.rules import get_scoped
 
-# One row per characteristic. :ids limits it (expanding bind); subgroup sizes come from the
-# characteristic. Works unchanged on SQLite (3.35+, sqrt) and PostgreSQL.
-_AGGREGATE_SQL = """
-WITH chars AS MATERIALIZED (
-    SELECT c.id AS cid, c.subgroup_size AS size,
-           (SELECT m.value FROM quality_measurements m
-             WHERE m.characteristic_id = c.id LIMIT 1) AS shift
+# One row per characteristic and subgroup count; :ids limits it (expanding bind).
+# between_sq = Σ (mean_i − mean of the means)² over the rows of that count.
+_COMBINE_SQL = {
+    "postgresql": """
+SELECT s.characteristic_id AS cid, s.n AS n, count(*) AS k, avg(s.mean) AS grand,
+       avg(s.value_range) AS rbar, avg(s.std) AS sbar, sum(s.m2) AS m2,
+       count(*) * var_pop(s.mean) AS between_sq
+  FROM quality_subgroups s
+ WHERE s.characteristic_id IN :ids
+ GROUP BY s.characteristic_id, s.n
+""",
+    "sqlite": """
+WITH ch AS MATERIALIZED (
+    SELECT c.id AS cid,
+           (SELECT s.mean FROM quality_subgroups s
+             WHERE s.characteristic_id = c.id LIMIT 1) AS shift
       FROM quality_characteristics c
      WHERE c.id IN :ids
-),
-sg AS (
-    SELECT m.characteristic_id AS cid, m.subgroup AS subgroup, count(*) AS n,
-           avg(m.value - ch.shift) AS dmean,
-           max(m.value) - min(m.value) AS r,
-           sum((m.value - ch.shift) * (m.value - ch.shift)) AS sq
-      FROM quality_measurements m
-      JOIN chars ch ON ch.cid = m.characteristic_id
-     GROUP BY m.characteristic_id, m.subgroup, ch.size
-    HAVING count(*) = ch.size
 )
-SELECT sg.cid, ch.shift, ch.size, count(*) AS k, sum(sg.n) AS total,
-       avg(sg.dmean) AS dgrand, avg(sg.r) AS rbar,
-       avg(sqrt(CASE WHEN sg.sq - sg.n * sg.dmean * sg.dmean > 0
-                     THEN (sg.sq - sg.n * sg.dmean * sg.dmean) / (sg.n - 1) ELSE 0 END)) AS sbar,
-       sum(sg.sq) AS sq, sum(sg.n * sg.dmean) AS dsum
-  FROM sg JOIN chars ch ON ch.cid = sg.cid
- GROUP BY sg.cid, ch.shift, ch.size
-"""
+SELECT s.characteristic_id AS cid, s.n AS n, count(*) AS k, avg(s.mean) AS grand,
+       avg(s.value_range) AS rbar, avg(s.std) AS sbar, sum(s.m2) AS m2,
+       sum((s.mean - ch.shift) * (s.mean - ch.shift))
+         - sum(s.mean - ch.shift) * sum(s.mean - ch.shift) / count(*) AS between_sq
+  FROM quality_subgroups s JOIN ch ON ch.cid = s.characteristic_id
+ GROUP BY s.characteristic_id, s.n
+""",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,31 +76,44 @@ class CharacteristicStats:
     capability: capability.Capability
 
 
-def _aggregate(connection: Connection, ids: list[int]) -> list[Any]:
+def _complete_subgroups(connection: Connection, ids: list[int]) -> list[Any]:
+    """The combined row of each characteristic's complete subgroups (size 2…25 only)."""
     if not ids:
         return []
-    stmt = text(_AGGREGATE_SQL).bindparams(bindparam("ids", expanding=True))
-    return list(connection.execute(stmt, {"ids": ids}))
+    sizes = dict(
+        connection.execute(
+            select(Characteristic.id, Characteristic.subgroup_size).where(
+                Characteristic.id.in_(ids)
+            )
+        ).all()
+    )
+    sql = _COMBINE_SQL["postgresql" if connection.dialect.name == "postgresql" else "sqlite"]
+    stmt = text(sql).bindparams(bindparam("ids", expanding=True))
+    rows = connection.execute(stmt, {"ids": ids})
+    return [
+        row
+        for row in rows
+        if row.n == sizes.get(row.cid) and 2 <= row.n <= 25 and row.between_sq is not None
+    ]
 
 
 def stats_for(
     connection: Connection, ids: list[int], specs: dict[int, tuple[float | None, float | None]]
 ) -> list[CharacteristicStats]:
-    """Limits and capability for many characteristics: one SQL statement, then numpy over the
-    per-characteristic rows (vectorised across characteristics)."""
-    rows = [row for row in _aggregate(connection, ids) if row.size and 2 <= row.size <= 25]
+    """Limits and capability for many characteristics: one SQL statement over the stored
+    subgroup rows, then numpy over the per-characteristic rows (vectorised across them)."""
+    rows = _complete_subgroups(connection, ids)
     if not rows:
         return []
-    size = np.array([r.size for r in rows], dtype=np.int64)
-    shift = np.array([r.shift for r in rows], dtype=np.float64)
-    total = np.array([r.total for r in rows], dtype=np.float64)
-    grand = shift + np.array([r.dgrand for r in rows], dtype=np.float64)
+    size = np.array([r.n for r in rows], dtype=np.int64)
+    total = size * np.array([r.k for r in rows], dtype=np.float64)
+    grand = np.array([r.grand for r in rows], dtype=np.float64)
     rbar = np.array([r.rbar for r in rows], dtype=np.float64)
-    sbar = np.array([r.sbar for r in rows], dtype=np.float64)
-    dsum = np.array([r.dsum for r in rows], dtype=np.float64)
-    sq = np.array([r.sq for r in rows], dtype=np.float64)
+    pooled = np.array([r.m2 for r in rows], dtype=np.float64) + size * np.maximum(
+        np.array([r.between_sq for r in rows], dtype=np.float64), 0.0
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
-        overall = np.sqrt(np.maximum(sq - dsum * dsum / total, 0.0) / (total - 1))
+        overall = np.sqrt(pooled / (total - 1))
     x_limits, r_limits = spc.xbar_r(grand, rbar, size)
     within = rbar / spc.D2[size]
     out: list[CharacteristicStats] = []
@@ -114,7 +127,7 @@ def stats_for(
                 n=int(total[i]),
                 grand_mean=float(grand[i]),
                 mean_range=float(rbar[i]),
-                mean_std=float(sbar[i]),
+                mean_std=float(row.sbar),
                 xbar=(float(x_limits.center[i]), float(x_limits.lcl[i]), float(x_limits.ucl[i])),
                 r=(float(r_limits.center[i]), float(r_limits.lcl[i]), float(r_limits.ucl[i])),
                 capability=capability.indices(
