@@ -113,3 +113,32 @@ def test_a_blank_owner_on_the_page_clears_it_like_api_null(
         ).status_code
         == 404
     )
+
+
+def test_a_blank_agenda_owner_or_document_on_the_page_removes_it(
+    world: World, engine: Engine, base_url: str
+) -> None:
+    from cofab.governance.models import AgendaItem
+
+    ids = make_board(world, engine, "a")
+    with unit_of_work(engine) as session:
+        row = session.get(AgendaItem, ids["agenda_id"])
+        assert row is not None
+        row.owner_name = "Kim"
+    admin = login(base_url, world.users["admin"])
+    page = f"/governance/meetings/{ids['meeting_id']}"
+    saved = admin.post(
+        f"{page}/agenda/{ids['agenda_id']}",
+        data={
+            "csrf_token": csrf_of(admin, page),
+            "title": "Capacity",
+            "owner_name": "",
+            "owner_side": "owner",
+            "minutes": "20",
+            "vault_document_id": "",
+        },
+    )
+    assert saved.status_code == 303, saved.text[:300]
+    with unit_of_work(engine) as session:
+        row = session.get(AgendaItem, ids["agenda_id"])
+        assert row is not None and row.owner_name == "" and row.vault_document_id is None

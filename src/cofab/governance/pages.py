@@ -466,6 +466,7 @@ router.add_api_route(
         schemas.AgendaChange,
         _agenda_of,
         lambda s, a, i, d: service.update_agenda_item(s, actor=a, agenda_id=i, data=d),
+        {"owner_name": "", "vault_document_id": None},
     ),
     methods=["POST"],
     response_model=None,
