@@ -30,6 +30,8 @@ def test_battery_jv_board_and_display_alliance(world: World, engine: Engine) -> 
     with unit_of_work(engine, write=False) as session:
         venture = session.execute(select(Venture)).scalar_one()
         assert sum(p.equity_pct for p in venture.parents) == 100
+        equity = {p.partner_id: p.equity_pct for p in venture.parents}
+        assert equity == {None: 51, world.partner_b: 49}  # the group and the German parent
         positions = capital.capital_positions(venture, capital.calls(session, venture))
         owner, partner = positions
         assert owner.outstanding == 0 and owner.called == Decimal(102_000_000)
@@ -50,3 +52,14 @@ def test_battery_jv_board_and_display_alliance(world: World, engine: Engine) -> 
     ours = lines[0]
     assert ours.cost_share == Decimal("615000.00") + Decimal("84000.00")
     assert ours.benefit_share == Decimal("125000.00")
+
+
+def test_the_demo_jv_is_korean_german() -> None:
+    """The automotive case's JV has a German parent (issue 17: a Korea–Germany battery JV)."""
+    from cofab.demo.cases import CASES
+
+    partners = {p[0]: p for p in CASES["automotive"]["partners"]}
+    german = partners["A-RZW"]
+    assert german[6] == "DE" and german[7][0][6] == "Europe/Berlin"
+    assert german[7][0][7] == []  # no production capacity: it stays out of planning's sites
+    # (the test above loads the JV only when DEMO-A-RZW is given: the German one is the parent)
