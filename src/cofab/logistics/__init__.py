@@ -15,4 +15,5 @@ PARTS = DomainParts(
         "cofab.logistics.cli:app",
         help="Logistics lanes: list, import and export the lane master; carrier KPIs.",
     ),
+    hooks=("cofab.logistics.receipt_hooks",),  # a receipt re-scores the carrier of its shipment
 )

@@ -27,6 +27,7 @@ from cofab.core.access import (
 )
 from cofab.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from cofab.core.i18n import N_
+from cofab.core.partner_inputs import partner_inputs_changed
 from cofab.logistics import schemas
 from cofab.logistics.models import Lane, OriginKind, RateBasis, ShipmentLane, TemperatureReading
 from cofab.logistics.sql_days import transit_days_between
@@ -260,6 +261,7 @@ def link_shipment(
     if link is None:
         link = ShipmentLane(shipment_id=shipment.id, linked_by=actor.email)
         session.add(link)
+    carriers = {link.partner_id, lane.partner_id}  # the old one and the new: their scorecards
     link.lane_id = lane.id
     link.partner_id = lane.partner_id
     link.freight_cost = cost
@@ -276,6 +278,8 @@ def link_shipment(
         before=before,
         after=audit.snapshot(link),
     )
+    for carrier in carriers:
+        partner_inputs_changed(session, carrier, [shipment.ship_date])
     return link
 
 
@@ -293,6 +297,7 @@ def unlink_shipment(session: Session, *, actor: Actor, shipment_id: int) -> None
         partner_id=link.partner_id,
         before=audit.snapshot(link),
     )
+    partner_inputs_changed(session, link.partner_id, [_shipment(session, shipment_id).ship_date])
     session.delete(link)
     session.flush()
 
@@ -353,6 +358,7 @@ def add_reading(
         partner_id=link.partner_id,
         after=audit.snapshot(reading),
     )
+    partner_inputs_changed(session, link.partner_id, [_shipment(session, shipment_id).ship_date])
     return reading
 
 

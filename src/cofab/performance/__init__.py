@@ -20,5 +20,6 @@ PARTS = DomainParts(
     hooks=(
         "cofab.performance.operations_hooks",  # order gate, stale scorecards, review items, CLI
         "cofab.performance.inbox_source",  # review action items in the notifications inbox
+        "cofab.performance.input_hooks",  # quality/training/logistics changes: stale scorecards
     ),
 )

@@ -8,6 +8,10 @@ alone moves no KPI) calls
 gets a recompute job. The job runs ``compute_scorecards`` for that one partner, template and
 period with the system actor, in the worker, so no request waits for a KPI pass.
 
+Quality, training and logistics tell the same listener through ``core.partner_inputs`` (see
+``input_hooks``): an inspection, NCR or audit, a training record or SOP acknowledgement, a
+shipment put on a carrier's lane, a reading or an arrival.
+
 Debounce: while a recompute for the same partner, template and period is still queued, no second
 one is added — a burst of receipts (an import of a thousand lines) ends in one job per
 partner and period. A job already running may have read the data before the newest change, so
@@ -37,9 +41,12 @@ _SEEN = "cofab.performance.scorecard_refresh.seen"  # session.info: keys handled
 Key = tuple[int, int, str]  # partner id, template id, period start (ISO)
 
 
-def stale(session: Session, partner_id: int, days: Iterable[date | None]) -> list[Key]:
-    """Queue a recompute of ``partner_id``'s scorecards whose period holds any of ``days``
-    (unless one is queued already). Returns the keys that got a new job."""
+def stale(
+    session: Session, partner_id: int, days: Iterable[date | None], *, onward: bool = False
+) -> list[Key]:
+    """Queue a recompute of ``partner_id``'s scorecards whose period holds any of ``days`` —
+    with ``onward``, also every later one (a standing input: the latest audit, a training's
+    validity) — unless one is queued already. Returns the keys that got a new job."""
     wanted = {
         d
         for d in days
@@ -53,6 +60,8 @@ def stale(session: Session, partner_id: int, days: Iterable[date | None]) -> lis
         for template_id, period in templates
         for day in wanted
     }
+    if onward:
+        keys |= _computed_from(session, partner_id, min(wanted))
     fresh = sorted(keys - seen)
     seen.update(fresh)
     if not fresh:
@@ -91,6 +100,15 @@ def _computed(session: Session, partner_id: int, keys: list[Key]) -> set[Key]:
     rows = session.execute(
         select(Scorecard.template_id, Scorecard.period_start).where(
             Scorecard.partner_id == partner_id, Scorecard.period_start.in_(starts)
+        )
+    )
+    return {(partner_id, template_id, start.isoformat()) for template_id, start in rows}
+
+
+def _computed_from(session: Session, partner_id: int, since: date) -> set[Key]:
+    rows = session.execute(
+        select(Scorecard.template_id, Scorecard.period_start).where(
+            Scorecard.partner_id == partner_id, Scorecard.period_end >= since
         )
     )
     return {(partner_id, template_id, start.isoformat()) for template_id, start in rows}

@@ -21,6 +21,7 @@ from cofab.core import audit
 from cofab.core.access import Actor, scope_to_partner
 from cofab.core.errors import FieldProblem, InvalidTransition, NotFound
 from cofab.core.i18n import N_
+from cofab.core.partner_inputs import partner_inputs_changed
 from cofab.quality import plans, schemas
 from cofab.quality.models import (
     AuditAnswer,
@@ -212,6 +213,7 @@ def record_result(
     row.performed_on = data.performed_on
     row.status = "done"
     record(session, actor=actor, action="score", entity="quality_audit", row=row, before=before)
+    partner_inputs_changed(session, row.partner_id, [data.performed_on], onward=True)
     if row.cadence_months:
         follow = PartnerAudit(
             partner_id=row.partner_id,

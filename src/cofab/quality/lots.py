@@ -22,6 +22,7 @@ from cofab.core import audit
 from cofab.core.access import Actor, ensure_partner_writable, scope_to_partner
 from cofab.core.errors import FieldProblem, InvalidTransition
 from cofab.core.i18n import N_
+from cofab.core.partner_inputs import partner_inputs_changed
 from cofab.db.base import utcnow
 from cofab.operations.service import (
     BookedReceipt,
@@ -264,6 +265,7 @@ def record_inspection(
     if lot.plan_id is not None:
         plan = plans.get_plan(session, actor=actor, plan_id=lot.plan_id)
         plans.apply_switching(session, actor=actor, plan=plan, lot=lot)
+    partner_inputs_changed(session, lot.partner_id, [utcnow().date()])  # scorecards' PPM
     return inspection
 
 

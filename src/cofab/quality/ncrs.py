@@ -22,6 +22,7 @@ from cofab.core import audit
 from cofab.core.access import Actor, ensure_partner_writable, scope_to_partner
 from cofab.core.errors import Conflict, FieldProblem, InvalidTransition, NotFound
 from cofab.core.i18n import N_
+from cofab.core.partner_inputs import partner_inputs_changed
 from cofab.db.base import utcnow
 from cofab.operations.models import OrderLine
 from cofab.quality import lots, plans, schemas
@@ -128,6 +129,7 @@ def create_ncr(session: Session, *, actor: Actor, data: schemas.NcrCreate) -> No
     ncr.containment = data.containment or None
     session.add(ncr)
     record(session, actor=actor, action="create", entity="quality_ncr", row=ncr)
+    partner_inputs_changed(session, ncr.partner_id, [utcnow().date()])  # scorecards' NCR count
     return ncr
 
 

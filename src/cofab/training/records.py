@@ -22,6 +22,7 @@ from cofab.core.access import (
 )
 from cofab.core.errors import FieldProblem, NotFound, ValidationFailed
 from cofab.core.i18n import N_
+from cofab.core.partner_inputs import partner_inputs_changed
 from cofab.partners.models import Contact, Partner
 from cofab.training import schemas
 from cofab.training.models import TrainingRecord
@@ -149,6 +150,8 @@ def create_record(session: Session, *, actor: Actor, data: schemas.RecordCreate)
         partner_id=record.partner_id,
         after=audit.snapshot(record),
     )
+    # a record counts from the day it was completed: scorecards from then on
+    partner_inputs_changed(session, record.partner_id, [record.completed_on], onward=True)
     return record
 
 
@@ -167,10 +170,13 @@ def update_record(
     if problems:
         raise invalid(problems)
     before = audit.snapshot(record)
+    changed_from = [record.completed_on]
     for name, value in values.items():
         if value is not None or name in ("valid_until", "certificate_document_id"):
             setattr(record, name, value)
     session.flush()
+    changed_from.append(record.completed_on)
+    partner_inputs_changed(session, record.partner_id, changed_from, onward=True)
     audit.record(
         session,
         actor=actor,
@@ -189,6 +195,7 @@ def delete_record(session: Session, *, actor: Actor, record_id: int) -> None:
     ensure_writer(actor, record.partner_id)
     before = audit.snapshot(record)
     partner_id = record.partner_id
+    partner_inputs_changed(session, partner_id, [record.completed_on], onward=True)
     session.delete(record)
     session.flush()
     audit.record(

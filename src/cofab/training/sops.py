@@ -19,6 +19,7 @@ from cofab.core import audit
 from cofab.core.access import Actor, require_roles, scope_to_partner
 from cofab.core.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
 from cofab.core.i18n import N_
+from cofab.core.partner_inputs import partner_inputs_changed
 from cofab.db.base import utcnow
 from cofab.training import schemas
 from cofab.training.models import SopAcknowledgement, SopRequirement
@@ -153,6 +154,7 @@ def require_acknowledgement(
         partner_id=requirement.partner_id,
         after=audit.snapshot(requirement),
     )
+    partner_inputs_changed(session, requirement.partner_id, [utcnow().date()], onward=True)
     return requirement
 
 
@@ -174,6 +176,7 @@ def drop_requirement(session: Session, *, actor: Actor, requirement_id: int) -> 
         partner_id=partner_id,
         before=before,
     )
+    partner_inputs_changed(session, partner_id, [utcnow().date()], onward=True)
 
 
 def acknowledge(
@@ -217,4 +220,5 @@ def acknowledge(
         partner_id=requirement.partner_id,
         after={"document_id": requirement.document_id, "version": current},
     )
+    partner_inputs_changed(session, requirement.partner_id, [utcnow().date()], onward=True)
     return requirement
