@@ -35,7 +35,9 @@ def test_convert_goes_through_us_dollars() -> None:
     assert live_data.missing_currencies("KRW", "EUR", {}) == ["EUR", "KRW"]
 
 
-def _lane(lane_id: int, site: int, basis: str, rate: float, currency: str) -> LiveLane:
+def _lane(
+    lane_id: int, site: int, basis: str, rate: float, currency: str, cap: float | None = None
+) -> LiveLane:
     return LiveLane(
         lane_id=lane_id,
         code=f"L{lane_id}",
@@ -45,7 +47,7 @@ def _lane(lane_id: int, site: int, basis: str, rate: float, currency: str) -> Li
         rate=rate,
         currency=currency,
         transit_days=5 + lane_id,
-        monthly_capacity=None,
+        monthly_capacity=cap,
         as_of=AS_OF,
         rate_basis=basis,
     )
@@ -80,8 +82,8 @@ def _live(world: World, **extra: Any) -> LiveData:
         "prices": {a["partner_id"]: terms(1, "EUR", 12.0), b["partner_id"]: terms(2, "USD", 20.0)},
         "lanes": (
             _lane(1, a["site_id"], "kg", 0.5, "EUR"),
-            _lane(2, a["site_id"], "container", 300, "USD"),
-            _lane(3, b["site_id"], "kg", 1000, "KRW"),
+            _lane(2, a["site_id"], "container", 300, "USD", cap=10),
+            _lane(3, b["site_id"], "kg", 1000, "KRW", cap=6000),
             _lane(4, b["site_id"], "unit", 5, "CNY"),
         ),
         "usd_values": RATES,
@@ -124,11 +126,14 @@ def test_lanes_per_kg_and_container_and_prices_in_other_currencies(
     # A: L1 0.5 EUR/kg × 2 kg = 1.0 EUR; L2 300 USD / 250 units = 1.2 USD = 0.96 EUR → L2
     assert lanes[(SITE_A, "KR")]["unit_cost"] == pytest.approx(0.96)
     assert lanes[(SITE_A, "KR")]["lead_time_days"] == 7.0
+    # its capacity is in containers: 10 a month × 250 units = 2,500 units
+    assert lanes[(SITE_A, "KR")]["capacity"] == 2500
     chosen_a = inputs[("lane", f"{SITE_A} → KR")]
     assert chosen_a["live"] and chosen_a["source"] == registry_scenario.LIVE_LANE_PER_CONTAINER
     assert chosen_a["params"]["units"] == "250"
     # B: L3 1,000 KRW/kg × 2 kg = 2,000 KRW = 1.5 USD = 1.2 EUR; L4 is in CNY (no rate)
     assert lanes[(SITE_B, "KR")]["unit_cost"] == pytest.approx(1.2)
+    assert lanes[(SITE_B, "KR")]["capacity"] == 3000  # 6,000 kg a month ÷ 2 kg
     assert inputs[("lane", f"{SITE_B} → KR")]["source"] == registry_scenario.LIVE_LANE_PER_KG
     skipped = inputs[("lane", f"{SITE_B} → KR · L4")]
     assert not skipped["live"] and skipped["source"] == registry_scenario.LANE_NO_RATE

@@ -307,18 +307,19 @@ def _load_one(session: Session, case_name: str, today: date) -> list[DemoAccess]
     from cofab.demo import vault_demo  # vault: documents shared with the partner login
 
     vault_demo.load(session, case_name, refs, today)
-    from cofab.demo import planning_demo  # planning: registry scenarios with solved plans
-
-    planning_demo.load(session, case_name, refs, today)
-    from cofab.demo import forecast_demo  # forecast: the plan published, answers, the JV's ramp
-
-    forecast_demo.load(session, case_name, refs, today)
     from cofab.demo import quality_demo  # quality: plans from the agreement's AQL, lots, NCR, audit
 
     quality_demo.load(session, case_name, refs, today)
     from cofab.demo import logistics_demo  # logistics: each carrier's lanes, a carried shipment
 
     logistics_demo.load(session, case_name, with_shared, today)
+    from cofab.demo import forecast_demo  # forecast: the JV's ramp now, the plan published below
+
+    forecast_demo.load(session, case_name, refs, today)  # no plan yet: declarations only
+    from cofab.demo import planning_demo  # planning: registry scenarios on the live data above
+
+    planning_demo.load(session, case_name, refs, today)
+    forecast_demo.load(session, case_name, refs, today)  # publishes the plan, partners answer
     from cofab.demo import ventures_demo  # ventures: the battery JV's board, an alliance
 
     ventures_demo.load(session, case_name, refs, today)

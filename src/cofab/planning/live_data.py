@@ -19,8 +19,9 @@ scenarios: live inputs"):
   and whose destination code is the market id or region, by its rate per unit in the
   scenario's currency (``lane_unit_rate``: per kg × the heaviest unit weight of the products
   the site makes, per container ÷ the fewest units per container; ``convert`` with the owner's
-  exchange-rate table); its transit days and its capacity converted to a month. A lane that
-  cannot be converted is listed as defaulted with the reason;
+  exchange-rate table); its transit days and its capacity converted to a month and to units
+  with the same figure (``lane_unit_capacity``). A lane that cannot be converted is listed as
+  defaulted with the reason;
 - demand: the latest demand forecast version; a week is counted in the month of its Thursday
   (the ISO rule that gives each week one year, applied to months).
 """
@@ -226,6 +227,20 @@ def lane_unit_rate(
         return LaneRate(lane.rate * factor, factor)
     factor = min(figures)
     return LaneRate(lane.rate / factor, factor)
+
+
+def lane_unit_capacity(lane: LiveLane, rate: LaneRate) -> float | None:
+    """The lane's monthly capacity in units. The lane master states capacity in the lane's
+    rate basis (units, kg or containers, as the carrier sells it), so it is converted with the
+    same figure as the rate: kg ÷ the heaviest unit weight, containers × the fewest units per
+    container (both the cautious side). None = unlimited."""
+    if lane.monthly_capacity is None:
+        return None
+    if lane.rate_basis == "kg" and rate.factor:
+        return lane.monthly_capacity / rate.factor
+    if lane.rate_basis == "container" and rate.factor:
+        return lane.monthly_capacity * rate.factor
+    return lane.monthly_capacity
 
 
 def cheapest_lanes(

@@ -52,6 +52,7 @@ from cofab.partners.models import Capability, Partner, PartnerStatus, PartnerTyp
 from cofab.planning.input_bounds import MAX_MAGNITUDE
 from cofab.planning.live_data import (
     DeclaredCapacity,
+    LaneRate,
     LiveData,
     LiveLane,
     PriceTerms,
@@ -61,6 +62,7 @@ from cofab.planning.live_data import (
     entry,
     iso,
     lane_markets,
+    lane_unit_capacity,
     lane_unit_rate,
     missing_currencies,
     no_live_data,
@@ -795,10 +797,12 @@ def _lanes(
                     "unit_cost": costs[lane.lane_id],
                     "lead_time_days": float(lane.transit_days),
                 }
-                if lane.monthly_capacity is not None:
-                    row["capacity"] = round(lane.monthly_capacity, 3)
+                rate = lane_unit_rate(lane, site_products[site_doc["id"]], live.freight)
+                capacity = lane_unit_capacity(lane, rate)
+                if capacity is not None:
+                    row["capacity"] = round(capacity, 3)
                 lanes.append(row)
-                entries.append(_lane_entry(lane, subject, live, site_products, currency, costs))
+                entries.append(_lane_entry(lane, subject, rate, capacity, live, currency, costs))
                 continue
             km = _km(site_places[site_doc["id"]], PLACES.get(region.upper()))
             lanes.append(
@@ -862,27 +866,25 @@ def _lane_costs(
 def _lane_entry(
     lane: LiveLane,
     subject: str,
+    rate: LaneRate,
+    capacity: float | None,
     live: LiveData,
-    site_products: dict[str, list[tuple[str, str]]],
     currency: str,
     costs: dict[int, float],
 ) -> dict[str, Any]:
-    """The live entry of a chosen lane, saying how its rate became a rate per unit."""
-    capacity = "∞" if lane.monthly_capacity is None else f"{lane.monthly_capacity:,.0f}"
+    """The live entry of a chosen lane, saying how its rate became a rate per unit (the
+    capacity shown is in units a month)."""
     params: dict[str, Any] = {
         "code": lane.code,
         "carrier": lane.carrier,
         "rate": _number(lane.rate),
         "currency": lane.currency,
         "days": lane.transit_days,
-        "capacity": capacity,
+        "capacity": "∞" if capacity is None else f"{capacity:,.0f}",
         "unit_cost": _number(costs[lane.lane_id]),
         "scenario_currency": currency,
+        "fx": _number(convert(1.0, lane.currency, currency, live.usd_values) or 1.0),
     }
-    site = subject.split(" → ", 1)[0]
-    rate = lane_unit_rate(lane, site_products.get(site, []), live.freight)
-    fx = convert(1.0, lane.currency, currency, live.usd_values) or 1.0
-    params["fx"] = _number(fx)
     if lane.rate_basis == "kg":
         message, params["kg"] = LIVE_LANE_PER_KG, _number(rate.factor or 0.0)
     elif lane.rate_basis == "container":
