@@ -147,3 +147,52 @@ def test_the_late_job_is_run_by_the_worker_once(world: World, engine: Engine) ->
         assert done is not None and done.status == jobs.SUCCEEDED
         assert done.result is not None and "skipped" not in done.result
         assert date.fromisoformat(done.result["day"]) >= date.today() - timedelta(days=1)
+
+
+def test_the_admin_sets_the_schedule_on_the_page(
+    world: World, engine: Engine, base_url: str
+) -> None:
+    from tests.conftest import csrf_of, login
+
+    admin = login(base_url, world.users["admin"])
+    page = admin.get("/notifications").text
+    assert 'data-testid="schedule-form"' in page
+    token = csrf_of(admin, "/notifications")
+    admin.cookies.set("cofab_lang", "ko")
+    bad = admin.post(
+        "/notifications/schedule",
+        data={
+            "csrf_token": token,
+            "local_time": "6.30",
+            "timezone": "Europe/Berln",
+            "enabled": "1",
+        },
+    )
+    assert bad.status_code == 422 and 'data-testid="form-error"' in bad.text
+    assert "일일 실행 시각" in bad.text and "Europe/Berln" in bad.text  # label in Korean, kept
+    with unit_of_work(engine) as session:
+        assert session.get(DailySchedule, schedule.SCHEDULE_ID) is None  # nothing saved
+    saved = admin.post(
+        "/notifications/schedule",
+        data={
+            "csrf_token": token,
+            "local_time": "07:15",
+            "timezone": "Europe/Berlin",
+            "enabled": "1",
+        },
+    )
+    assert saved.status_code == 303, saved.text[:300]
+    with unit_of_work(engine) as session:
+        shown = schedule.view(session)
+    assert (shown.enabled, shown.local_time, shown.timezone) == (True, "07:15", "Europe/Berlin")
+    assert shown.next_job_id is not None
+    manager = login(base_url, world.users["manager"])
+    refused = manager.post(
+        "/notifications/schedule",
+        data={
+            "csrf_token": csrf_of(manager, "/notifications"),
+            "local_time": "08:00",
+            "timezone": "UTC",
+        },
+    )
+    assert refused.status_code == 403

@@ -9,8 +9,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
-from cofab.core.access import Actor, viewer_may_call
+from cofab.core.access import Actor, require_roles, viewer_may_call
 from cofab.core.errors import CofabError
 from cofab.core.forms import FormDep, fields
 from cofab.core.i18n import N_, translate
@@ -21,6 +22,9 @@ from cofab.notifications.models import CHANNELS, EVENT_KINDS
 router = APIRouter(include_in_schema=False)
 ActorDep = Annotated[Actor, Depends(page_actor)]
 PREFS_SAVED = N_("Your notification settings are saved.")
+
+
+SCHEDULE_ZONES = ("Asia/Seoul", "Europe/Berlin", "Asia/Shanghai", "UTC")
 
 
 def _date(value: str | None) -> date | None:
@@ -91,17 +95,53 @@ def bell(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
     return render(request, "notifications/bell.html", {"unread": count})
 
 
+def _notifications_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    refused: tuple[dict[str, Any], dict[str, Any], int] | None = None,
+) -> HTMLResponse:
+    """The list (and for admins the outbox and the daily schedule's form); ``refused`` = what
+    was typed in the schedule form, its messages and the status."""
+    typed, error, status_code = refused or ({}, {}, 200)
+    rows = service.list_notifications(session, actor=actor)
+    admin = actor.role == "admin"
+    context = {
+        "notes": [views.notification_read(n, request.state.locale) for n in rows],
+        "emails": service.list_emails(session, actor=actor) if admin else [],
+        "is_admin": admin,
+        "schedule": schedule.view(session) if admin else None,
+        "schedule_form": typed,
+        "zones": SCHEDULE_ZONES,
+        **error,
+    }
+    return render(request, "notifications/notifications.html", context, status_code=status_code)
+
+
 @router.get("/notifications", response_class=HTMLResponse)
 def notifications(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
-    locale = request.state.locale
-    rows = service.list_notifications(session, actor=actor)
-    context = {
-        "notes": [views.notification_read(n, locale) for n in rows],
-        "emails": service.list_emails(session, actor=actor) if actor.role == "admin" else [],
-        "is_admin": actor.role == "admin",
-        "schedule": schedule.view(session) if actor.role == "admin" else None,
-    }
-    return render(request, "notifications/notifications.html", context)
+    return _notifications_page(request, session, actor)
+
+
+@router.post("/notifications/schedule", response_model=None)
+def set_schedule(request: Request, session: DbSession, actor: ActorDep, form: FormDep) -> Response:
+    """The admin's form for ``PUT /api/v1/notifications/schedule``: time, zone, on/off; a bad
+    time or zone shows the page again with the field named and what was typed."""
+    require_roles(actor, schedule.SCHEDULERS)
+    typed = fields(form)
+    try:
+        schedule.set_schedule(
+            session,
+            actor=actor,
+            local_time=typed.get("local_time", ""),
+            timezone=typed.get("timezone", ""),
+            enabled=typed.get("enabled") == "1",
+        )
+    except CofabError as exc:
+        session.rollback()
+        context = error_context(exc, request.state.locale)
+        return _notifications_page(request, session, actor, (typed, context, exc.status))
+    return RedirectResponse("/notifications#schedule", status_code=303)
 
 
 @router.post("/notifications/read-all", response_model=None)
