@@ -3,12 +3,15 @@ carrier's KPIs. Thin routes: parse a form, call the service, render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from cofab.core.access import REGISTRY_WRITERS, Actor
 from cofab.core.downloads import tabular_response
@@ -128,15 +131,7 @@ def lane_create(request: Request, session: DbSession, actor: PageActor, form: Fo
     try:
         lane = service.create_lane(session, actor=actor, data=parse(schemas.LaneCreate, data))
     except CofabError as exc:
-        session.rollback()
-        return render(
-            request,
-            "logistics/lane_form.html",
-            _form_ctx(session, actor)
-            | {"lane": None, "form": data}
-            | error_context(exc, request.state.locale),
-            status_code=exc.status,
-        )
+        return _lane_form_again(request, session, actor, exc, None, data)
     return RedirectResponse(f"/logistics/lanes/{lane.id}?saved=1", status_code=303)
 
 
@@ -180,16 +175,29 @@ def lane_update(
             session, actor=actor, lane_id=lane_id, data=parse(schemas.LaneUpdate, data)
         )
     except CofabError as exc:
-        session.rollback()
-        return render(
-            request,
-            "logistics/lane_form.html",
-            _form_ctx(session, actor)
-            | {"lane": lane, "form": data | {"partner_id": lane.partner_id, "code": lane.code}}
-            | error_context(exc, request.state.locale),
-            status_code=exc.status,
-        )
+        kept = data | {"partner_id": lane.partner_id, "code": lane.code}
+        return _lane_form_again(request, session, actor, exc, lane, kept)
     return RedirectResponse(f"/logistics/lanes/{lane_id}?saved=1", status_code=303)
+
+
+def _lane_form_again(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    exc: CofabError,
+    lane: Any,
+    form: dict[str, Any],
+) -> Response:
+    """The lane form once more with what was typed and the reasons it was refused."""
+    session.rollback()
+    return render(
+        request,
+        "logistics/lane_form.html",
+        _form_ctx(session, actor)
+        | {"lane": lane, "form": form}
+        | error_context(exc, request.state.locale),
+        status_code=exc.status,
+    )
 
 
 @router.post("/logistics/lanes/{lane_id}/delete", response_class=HTMLResponse)
@@ -262,37 +270,33 @@ def shipment_page(
 def shipment_link(
     request: Request, session: DbSession, actor: PageActor, form: FormDep, shipment_id: int
 ) -> Response:
-    data = fields(form)
-    try:
-        service.link_shipment(
-            session,
-            actor=actor,
-            shipment_id=shipment_id,
-            data=parse(schemas.ShipmentLaneIn, data),
-        )
-    except CofabError as exc:
-        if exc.status in (403, 404):
-            raise
-        session.rollback()
-        ctx = _shipment_ctx(session, actor, shipment_id) | {"form": data}
-        return render(
-            request,
-            "logistics/shipment.html",
-            ctx | error_context(exc, request.state.locale),
-            status_code=exc.status,
-        )
-    return RedirectResponse(f"/logistics/shipments/{shipment_id}?saved=1", status_code=303)
+    write, schema = service.link_shipment, schemas.ShipmentLaneIn
+    return _shipment_form(request, session, actor, form, shipment_id, write, schema)
 
 
 @router.post("/logistics/shipments/{shipment_id}/readings", response_class=HTMLResponse)
 def shipment_reading(
     request: Request, session: DbSession, actor: PageActor, form: FormDep, shipment_id: int
 ) -> Response:
+    write, schema = service.add_reading, schemas.ReadingIn
+    return _shipment_form(request, session, actor, form, shipment_id, write, schema)
+
+
+def _shipment_form(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    form: FormData,
+    shipment_id: int,
+    write: Callable[..., object],
+    schema: type[BaseModel],
+) -> Response:
+    """A change posted on a shipment's page: back to it, or the page again with what was typed
+    and the reasons. Not allowed or not visible stays the plain 403/404 page (not the shipment's
+    page with a message), unlike ``core.form_actions``."""
     data = fields(form)
     try:
-        service.add_reading(
-            session, actor=actor, shipment_id=shipment_id, data=parse(schemas.ReadingIn, data)
-        )
+        write(session, actor=actor, shipment_id=shipment_id, data=parse(schema, data))
     except CofabError as exc:
         if exc.status in (403, 404):
             raise

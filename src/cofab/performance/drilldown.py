@@ -46,15 +46,17 @@ def drill(
     return FAMILIES[family](session, actor, query)
 
 
+def _line_columns() -> tuple[Any, ...]:
+    """The columns that name an order line in every drill-down of lines, receipts and orders."""
+    return (Order.external_ref, Order.id.label("order_id"), OrderLine.line_no, OrderLine.product)
+
+
 def _lines(session: Session, actor: Actor, query: kpis.KpiQuery) -> Drill:
     pl = kpis.per_line_outcomes(actor, query, "partner").subquery("pl")
     flags = kpis.line_flags(pl, query)
     stmt = (
         select(
-            Order.external_ref,
-            Order.id.label("order_id"),
-            OrderLine.line_no,
-            OrderLine.product,
+            *_line_columns(),
             pl.c.qty,
             pl.c.promised_date,
             pl.c.done_recv,
@@ -84,10 +86,7 @@ def _lines(session: Session, actor: Actor, query: kpis.KpiQuery) -> Drill:
 def _receipts(session: Session, actor: Actor, query: kpis.KpiQuery) -> Drill:
     stmt = (
         select(
-            Order.external_ref,
-            Order.id.label("order_id"),
-            OrderLine.line_no,
-            OrderLine.product,
+            *_line_columns(),
             Receipt.contract_unit_price.label("unit_price"),  # the price the cost KPI used
             Receipt.received_date,
             Receipt.received_qty,
@@ -162,10 +161,7 @@ def _hours(start: Any, end: Any) -> float | None:
 def _ordered(session: Session, actor: Actor, query: kpis.KpiQuery) -> Drill:
     stmt = (
         select(
-            Order.external_ref,
-            Order.id.label("order_id"),
-            OrderLine.line_no,
-            OrderLine.product,
+            *_line_columns(),
             OrderLine.created_at,
             OrderLine.acknowledged_at,
             OrderLine.ack_status,
