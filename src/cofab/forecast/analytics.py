@@ -43,7 +43,13 @@ def gap(
             planned,
             committed,
         )
-        .join(Publication, Publication.id == ForecastLine.publication_id)
+        .join(
+            Publication,
+            and_(
+                Publication.id == ForecastLine.publication_id,
+                Publication.partner_id == ForecastLine.partner_id,  # the lines' index
+            ),
+        )
         .where(Publication.release == release)
         .group_by(
             ForecastLine.partner_id,

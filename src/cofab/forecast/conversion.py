@@ -38,6 +38,7 @@ def convert_frozen(
         session.execute(
             select(ForecastLine)
             .where(
+                ForecastLine.partner_id == publication.partner_id,  # the lines' index
                 ForecastLine.publication_id == publication.id,
                 ForecastLine.zone == Zone.FROZEN.value,
                 ForecastLine.order_line_id.is_(None),
@@ -64,7 +65,9 @@ def convert_frozen(
         select(func.count())
         .select_from(ForecastLine)
         .where(
-            ForecastLine.publication_id == publication.id, ForecastLine.order_line_id.is_not(None)
+            ForecastLine.partner_id == publication.partner_id,
+            ForecastLine.publication_id == publication.id,
+            ForecastLine.order_line_id.is_not(None),
         )
     ).scalar_one()
     order_ids: list[int] = []

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -148,17 +149,29 @@ class Publication(Base):
 
 
 class ForecastLine(Base):
+    """One line of a publication. A plan writes 100,000s of them at once, so the table carries
+    only what its readers need: no foreign key on ``publication_id``/``partner_id`` (each checked
+    row locked its parent row and cost more than writing the row; a publication and its lines
+    are written together by :func:`publication.publish`, and deleting a publication — also by a
+    partner's cascade — deletes its lines through the trigger of migration 0034), one index
+    that finds a partner's lines and, with the partner, one publication's lines, and the
+    one-order-line-per-forecast-line rule only where a line became an order."""
+
     __tablename__ = "fc_lines"
     __table_args__ = (
-        Index("ix_fc_lines_partner_period", "partner_id", "period_start"),
-        Index("ix_fc_lines_pub", "publication_id", "period_index"),
+        Index("ix_fc_lines_partner_pub", "partner_id", "publication_id"),
+        Index(
+            "uq_fc_lines_order_line",
+            "order_line_id",
+            unique=True,
+            postgresql_where=text("order_line_id IS NOT NULL"),
+            sqlite_where=text("order_line_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    publication_id: Mapped[int] = mapped_column(
-        ForeignKey("fc_publications.id", ondelete="CASCADE")
-    )
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"))
+    publication_id: Mapped[int] = mapped_column(Integer)  # fc_publications.id (see above)
+    partner_id: Mapped[int] = mapped_column(Integer)  # the publication's partner
     product: Mapped[str] = mapped_column(String(100))
     family: Mapped[str] = mapped_column(String(100))
     site: Mapped[str] = mapped_column(String(200))  # the plan's site id
@@ -175,18 +188,20 @@ class ForecastLine(Base):
     reason: Mapped[str | None] = mapped_column(String(500))
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     order_line_id: Mapped[int | None] = mapped_column(
-        ForeignKey("ops_order_lines.id", ondelete="SET NULL"), unique=True
+        ForeignKey("ops_order_lines.id", ondelete="SET NULL")
     )
 
 
 class CapacityReservation(Base):
+    """Capacity reserved per family and period by a publication; written with its lines and,
+    like them, without foreign keys (migration 0034's trigger deletes them with the
+    publication)."""
+
     __tablename__ = "fc_reservations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    publication_id: Mapped[int] = mapped_column(
-        ForeignKey("fc_publications.id", ondelete="CASCADE"), index=True
-    )
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"))
+    publication_id: Mapped[int] = mapped_column(Integer, index=True)  # fc_publications.id
+    partner_id: Mapped[int] = mapped_column(Integer)  # the publication's partner
     family: Mapped[str] = mapped_column(String(100))
     period: Mapped[str] = mapped_column(String(10))
     qty: Mapped[Decimal] = mapped_column(QTY)

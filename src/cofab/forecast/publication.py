@@ -16,12 +16,13 @@ the new period); a counter-proposal cannot move a line into the frozen zone.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from cofab.core import audit
 from cofab.core.access import Actor, ensure_partner_visible, require_roles, scope_to_partner
@@ -38,7 +39,8 @@ from cofab.forecast.models import (
     Publication,
     Zone,
 )
-from cofab.planning import service as planning_service
+from cofab.forecast.publish_in_database import write_publication
+from cofab.planning.models import Scenario
 
 DEFAULT_FROZEN = 2
 DEFAULT_FIRM = 4
@@ -92,125 +94,242 @@ def zone_of(index: int, frozen: int, firm: int) -> Zone:
     return Zone.FLEXIBLE
 
 
-def _quantity(value: Any) -> Decimal:
+def quantity(value: Any) -> Decimal:
+    """A plan quantity as published: to 0.001, ties to even (Decimal's default rounding)."""
     return Decimal(str(value or 0)).quantize(QTY_STEP)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What both writers need from the scenario, checked and mapped once."""
+
+    scenario_id: int
+    labels: list[str]
+    windows: dict[str, tuple[int, date, date]]  # label -> (index, first day, end day)
+    site_partner: dict[str, int]
+    family: dict[str, str]
+    #: partner -> (family, period) -> qty from the plan's capacity pools (Python writer only)
+    pooled: dict[int, dict[tuple[str, str], Decimal]]
+
+
+@dataclass(frozen=True)
+class _Release:
+    number: int
+    at: datetime
+    by: str
+    zones: dict[int, tuple[int, int, int | None]]  # partner -> (frozen, firm, contract id)
+
+
+@dataclass(frozen=True)
+class _Made:
+    publication: Publication
+    lines: int
+    reservations: int
+
+
+def _in_database(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _scenario(session: Session, scenario_id: int, light: bool) -> Scenario:
+    """The scenario; ``light`` leaves the plan document in the database (PostgreSQL reads its
+    flows there)."""
+    stmt = select(Scenario).where(Scenario.id == scenario_id)
+    if light:
+        stmt = stmt.options(defer(Scenario.result_doc), defer(Scenario.simulation_doc))
+    scenario = session.execute(stmt).scalar_one_or_none()
+    if scenario is None:
+        raise NotFound()
+    return scenario
 
 
 def publish(
     session: Session, *, actor: Actor, request: schemas.PublishRequest
 ) -> list[Publication]:
-    """One publication per partner with a site in the plan; all share a new release number."""
+    """One publication per partner with a site in the plan; all share a new release number.
+
+    On PostgreSQL the lines are made inside the database (``publish_in_database``); elsewhere
+    in Python, with the same rounding and sums. One audit record names the release and every
+    publication in it (partner, zones and where they came from, line and reservation counts).
+    """
     _owner_writer(actor)
-    scenario = planning_service.get_scenario(session, actor=actor, scenario_id=request.scenario_id)
-    plan = scenario.result_doc
-    if not plan or plan.get("status") not in ("optimal", "feasible"):
+    in_database = _in_database(session)
+    scenario = _scenario(session, request.scenario_id, light=in_database)
+    # the plan's status is kept beside the plan (planning.record_plan sets both)
+    status = scenario.plan_status if in_database else (scenario.result_doc or {}).get("status")
+    if status not in ("optimal", "feasible"):
         raise ValidationFailed(problems=[FieldProblem("scenario_id", NOT_SOLVED)])
-    labels = [str(p) for p in (scenario.input_doc.get("periods") or [])]
-    windows: dict[str, tuple[date, date]] = {}
-    for label in labels:
-        found = periods.window(label)
-        if found is None:
-            raise ValidationFailed(
-                problems=[FieldProblem("scenario_id", BAD_PERIODS, {"period": label})]
-            )
-        windows[label] = found
-    if not labels:
-        raise ValidationFailed(problems=[FieldProblem("scenario_id", BAD_PERIODS, {"period": ""})])
-    site_partner = {str(k): int(v) for k, v in (scenario.site_partners or {}).items()}
-    family = {str(p["id"]): str(p["family"]) for p in scenario.input_doc.get("products", [])}
-    lines: dict[int, dict[tuple[str, str, str], Decimal]] = defaultdict(
-        lambda: defaultdict(Decimal)
-    )
-    for flow in plan.get("flows", []):
-        partner = site_partner.get(str(flow["site"]))
-        if partner is not None and flow["period"] in windows:
-            key = (str(flow["product"]), str(flow["site"]), str(flow["period"]))
-            lines[partner][key] += _quantity(flow["qty"])
-    reserved: dict[int, dict[tuple[str, str], Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for row in plan.get("pool_utilisation", []):
-        partner = site_partner.get(str(row["site"]))
-        if partner is not None and row["period"] in windows:
-            reserved[partner][(str(row["family"]), str(row["period"]))] += _quantity(row["used"])
-    if not lines:
-        raise ValidationFailed(problems=[FieldProblem("scenario_id", NO_PARTNER_SITES)])
+    pools = [] if in_database else list((scenario.result_doc or {}).get("pool_utilisation", []))
+    plan = _plan_of(scenario, pools)
     frozen = DEFAULT_FROZEN if request.frozen_periods is None else request.frozen_periods
     firm = DEFAULT_FIRM if request.firm_periods is None else request.firm_periods
-    agreed = contract_zones(session, sorted(lines))
+    candidates = sorted(set(plan.site_partner.values()))
+    agreed = contract_zones(session, candidates)
     zones = {
         partner_id: (
             frozen if (z := agreed.get(partner_id)) is None or z.frozen is None else z.frozen,
             firm if z is None or z.firm is None else z.firm,
             None if z is None else z.contract_id,
         )
-        for partner_id in lines
+        for partner_id in candidates
     }
-    release = (session.execute(select(func.max(Publication.release))).scalar_one() or 0) + 1
-    index_of = {label: i for i, label in enumerate(labels)}
-    now = utcnow()
-    made = [
+    number = (session.execute(select(func.max(Publication.release))).scalar_one() or 0) + 1
+    release = _Release(number, utcnow(), actor.email, zones)
+    if in_database:
+        made = _write_in_database(session, plan, release)
+    else:
+        made = _write_from_python(session, scenario, plan, release)
+    if not made:
+        raise ValidationFailed(problems=[FieldProblem("scenario_id", NO_PARTNER_SITES)])
+    audit.record(
+        session,
+        actor=actor,
+        action="publish",
+        entity="forecast_release",
+        entity_id=number,
+        after={
+            "scenario_id": scenario.id,
+            "release": number,
+            "published_at": release.at,
+            "periods": plan.labels,
+            "lines": sum(m.lines for m in made),
+            "reservations": sum(m.reservations for m in made),
+            "publications": [
+                {
+                    "id": m.publication.id,
+                    "partner_id": m.publication.partner_id,
+                    "frozen_periods": m.publication.frozen_periods,
+                    "firm_periods": m.publication.firm_periods,
+                    "zones_contract_id": zones[m.publication.partner_id][2],
+                    "lines": m.lines,
+                    "reservations": m.reservations,
+                }
+                for m in made
+            ],
+        },
+    )
+    return [m.publication for m in made]
+
+
+def _plan_of(scenario: Scenario, pools: list[dict[str, Any]]) -> _Plan:
+    labels = [str(p) for p in (scenario.input_doc.get("periods") or [])]
+    windows: dict[str, tuple[int, date, date]] = {}
+    for index, label in enumerate(labels):
+        found = periods.window(label)
+        if found is None:
+            raise ValidationFailed(
+                problems=[FieldProblem("scenario_id", BAD_PERIODS, {"period": label})]
+            )
+        windows[label] = (index, found[0], found[1])
+    if not labels:
+        raise ValidationFailed(problems=[FieldProblem("scenario_id", BAD_PERIODS, {"period": ""})])
+    site_partner = {str(k): int(v) for k, v in (scenario.site_partners or {}).items()}
+    pooled: dict[int, dict[tuple[str, str], Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for row in pools:
+        partner = site_partner.get(str(row["site"]))
+        if partner is not None and row["period"] in windows:
+            pooled[partner][(str(row["family"]), str(row["period"]))] += quantity(row["used"])
+    return _Plan(
+        scenario_id=scenario.id,
+        labels=labels,
+        windows=windows,
+        site_partner=site_partner,
+        family={str(p["id"]): str(p["family"]) for p in scenario.input_doc.get("products", [])},
+        pooled=dict(pooled),
+    )
+
+
+def _write_in_database(session: Session, plan: _Plan, release: _Release) -> list[_Made]:
+    session.flush()
+    written = write_publication(
+        session,
+        scenario_id=plan.scenario_id,
+        release=release.number,
+        published_at=release.at,
+        published_by=release.by,
+        periods=plan.labels,
+        site_partner=plan.site_partner,
+        family=plan.family,
+        windows=plan.windows,
+        zones={p: (z[0], z[1]) for p, z in release.zones.items()},
+        open_status=OPEN,
+    )
+    found = {
+        p.id: p
+        for p in session.execute(
+            select(Publication).where(Publication.id.in_([w.publication_id for w in written]))
+        ).scalars()
+    }
+    return [_Made(found[w.publication_id], w.lines, w.reservations) for w in written]
+
+
+def _write_from_python(
+    session: Session, scenario: Scenario, plan: _Plan, release: _Release
+) -> list[_Made]:
+    lines: dict[int, dict[tuple[str, str, str], Decimal]] = defaultdict(
+        lambda: defaultdict(Decimal)
+    )
+    for flow in (scenario.result_doc or {}).get("flows", []):
+        partner = plan.site_partner.get(str(flow["site"]))
+        if partner is not None and flow["period"] in plan.windows:
+            key = (str(flow["product"]), str(flow["site"]), str(flow["period"]))
+            lines[partner][key] += quantity(flow["qty"])
+    if not lines:
+        return []
+    publications = [
         Publication(
             partner_id=partner_id,
-            scenario_id=scenario.id,
-            release=release,
-            published_at=now,
-            published_by=actor.email,
-            frozen_periods=zones[partner_id][0],
-            firm_periods=zones[partner_id][1],
-            periods=labels,
+            scenario_id=plan.scenario_id,
+            release=release.number,
+            published_at=release.at,
+            published_by=release.by,
+            frozen_periods=release.zones[partner_id][0],
+            firm_periods=release.zones[partner_id][1],
+            periods=plan.labels,
         )
         for partner_id in sorted(lines)
     ]
-    session.add_all(made)
+    session.add_all(publications)
     session.flush()
     line_rows: list[tuple[Any, ...]] = []
     reservation_rows: list[tuple[Any, ...]] = []
-    for publication in made:
+    made = []
+    for publication in publications:
         rows = lines[publication.partner_id]
         pub_id, partner_id = publication.id, publication.partner_id
         zone_at = [
             zone_of(i, publication.frozen_periods, publication.firm_periods).value
-            for i in range(len(labels))
+            for i in range(len(plan.labels))
         ]
-        line_rows.extend(
-            (
-                pub_id,
-                partner_id,
-                product,
-                family.get(product, product),
-                site,
-                period,
-                index_of[period],
-                windows[period][0],
-                windows[period][1],
-                zone_at[index_of[period]],
-                qty,
-                OPEN,
+        for (product, site, period), qty in sorted(rows.items()):
+            index, first_day, end_day = plan.windows[period]
+            line_rows.append(
+                (
+                    pub_id,
+                    partner_id,
+                    product,
+                    plan.family.get(product, product),
+                    site,
+                    period,
+                    index,
+                    first_day,
+                    end_day,
+                    zone_at[index],
+                    qty,
+                    OPEN,
+                )
             )
-            for (product, site, period), qty in sorted(rows.items())
-        )
-        by_family = reserved.get(partner_id)
+        by_family = plan.pooled.get(partner_id)
         if not by_family:  # a plan without capacity pools reserves what it plans to make
             by_family = defaultdict(Decimal)
             for (product, _site, period), qty in rows.items():
-                by_family[(family.get(product, product), period)] += qty
+                by_family[(plan.family.get(product, product), period)] += qty
         reservation_rows.extend(
             (pub_id, partner_id, f, t, q) for (f, t), q in sorted(by_family.items())
         )
-        audit.record(
-            session,
-            actor=actor,
-            action="publish",
-            entity="forecast_publication",
-            entity_id=publication.id,
-            partner_id=publication.partner_id,
-            after=audit.snapshot(publication)
-            | {"lines": len(rows), "zones_contract_id": zones[publication.partner_id][2]},
-        )
-    # COPY on PostgreSQL, one executemany elsewhere: a plan has 100,000s of lines
-    session.flush()
+        made.append(_Made(publication, len(rows), len(by_family)))
     write_rows(session, ForecastLine, LINE_COLUMNS, line_rows)
     write_rows(session, CapacityReservation, RESERVATION_COLUMNS, reservation_rows)
-    session.flush()
     return made
 
 
@@ -238,11 +357,14 @@ def get_publication(session: Session, *, actor: Actor, publication_id: int) -> P
 
 
 def publication_lines(session: Session, *, actor: Actor, publication_id: int) -> list[ForecastLine]:
-    get_publication(session, actor=actor, publication_id=publication_id)
+    publication = get_publication(session, actor=actor, publication_id=publication_id)
     return list(
         session.execute(
             select(ForecastLine)
-            .where(ForecastLine.publication_id == publication_id)
+            .where(
+                ForecastLine.partner_id == publication.partner_id,  # the lines' index
+                ForecastLine.publication_id == publication_id,
+            )
             .order_by(ForecastLine.period_index, ForecastLine.product, ForecastLine.site)
         ).scalars()
     )

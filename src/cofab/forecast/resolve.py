@@ -140,7 +140,10 @@ def resolve_with_commitments(
             ForecastLine.status,
             ForecastLine.planned_qty,
             ForecastLine.committed_qty,
-        ).where(ForecastLine.publication_id.in_([p.id for p in publications]))
+        ).where(
+            ForecastLine.partner_id.in_({p.partner_id for p in publications}),  # the index
+            ForecastLine.publication_id.in_([p.id for p in publications]),
+        )
     ).all()
     lines = [CommitmentLine(*row) for row in rows]
     caps = caps_from_commitments(parent.input_doc, lines)

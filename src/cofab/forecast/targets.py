@@ -96,7 +96,10 @@ def targets_vs_actuals(
                 )
             ),
         )
-        .where(ForecastLine.publication_id.in_([p.id for p in publications]))
+        .where(
+            ForecastLine.partner_id.in_(partners),  # the lines' index leads with the partner
+            ForecastLine.publication_id.in_([p.id for p in publications]),
+        )
         .group_by(ForecastLine.partner_id, ForecastLine.family, ForecastLine.period)
     ).all()
     figures: dict[tuple[int, str, str], dict[str, Decimal | None]] = defaultdict(dict)
