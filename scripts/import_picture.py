@@ -14,7 +14,10 @@ that spells a cofab module of three or more parts (``"cofab.planning.jobs"`` in 
 ``importlib.import_module``) is an edge too, marked ``by-name``: hiding a dependency in a string
 does not remove it.
 
-Usable as ``python scripts/import_picture.py`` (text) or ``--dot`` (Graphviz).
+Usable as ``python scripts/import_picture.py``: one line per domain, its imports of the shared
+layers and its arrows into other domains' ``service``/``models``, then every arrow that breaks a
+house rule (flagged; exit code 1 when there is one). ``--pairs`` prints the older table of
+domain -> domain counts, ``--dot`` the graph for Graphviz.
 """
 
 from __future__ import annotations
@@ -296,12 +299,78 @@ def render_dot(edges: list[Edge]) -> str:
     return "\n".join(lines)
 
 
+def flagged(edges: Iterable[Edge]) -> list[str]:
+    """Every arrow that breaks a house rule, one line each: a shared layer naming a domain or the
+    composition root, a domain reaching another's inner module or the composition root, and
+    ``planning/engine`` importing the rest of cofab (the rules of tests/core/test_import_rules.py;
+    cycles are that test's own check)."""
+    found: set[str] = set()
+    for e in edges:
+        source, target = part_of(e.importer), part_of(e.imported)
+        arrow = f"{e.importer} -> {e.imported}"
+        if e.importer.startswith("cofab.planning.engine.") and not e.imported.startswith(
+            "cofab.planning.engine"
+        ):
+            found.add(f"{arrow} (planning/engine imports cofab)")
+        elif source in FOUNDATION and target not in FOUNDATION:
+            found.add(f"{arrow} (a shared layer names {target or 'the package root'})")
+        elif not is_domain(source) or source == target:
+            continue
+        elif target in COMPOSITION_ROOT:
+            found.add(f"{arrow} (a domain imports the composition root)")
+        elif is_domain(target) and e.imported not in {
+            f"cofab.{target}.{name}" for name in PUBLIC_SURFACE
+        }:
+            found.add(f"{arrow} (not {target}'s service or models)")
+    return sorted(found)
+
+
+def render_domains(edges: list[Edge]) -> str:
+    """The domains side by side: per domain, how many import statements name each shared layer,
+    and its arrows into other domains (``partners.service 3``: three statements)."""
+    layers = ("core", "db", "config")
+    shared: dict[str, Counter[str]] = {}
+    arrows: dict[str, Counter[str]] = {}
+    for e in edges:
+        source, target = part_of(e.importer), part_of(e.imported)
+        if not is_domain(source):
+            continue
+        shared.setdefault(source, Counter())
+        arrows.setdefault(source, Counter())
+        if target in FOUNDATION:
+            shared[source][target] += 1
+        elif is_domain(target) and target != source:
+            arrows[source][e.imported.removeprefix("cofab.")] += 1
+    width = max((len(d) for d in shared), default=6)
+    lines = [f"{'domain':<{width}}  {'core':>4} {'db':>3} {'config':>6}   other domains"]
+    for domain in sorted(shared):
+        counts = " ".join(
+            f"{shared[domain][layer]:>{size}}"
+            for layer, size in zip(layers, (4, 3, 6), strict=True)
+        )
+        others = ", ".join(f"{name} {n}" for name, n in sorted(arrows[domain].items())) or "-"
+        lines.append(f"{domain:<{width}}  {counts}   {others}")
+    breaches = flagged(edges)
+    lines.append("")
+    lines.append(f"flagged arrows: {len(breaches) or 'none'}")
+    lines.extend(f"  {line}" for line in breaches)
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dot", action="store_true", help="print Graphviz dot instead of text")
+    shape = parser.add_mutually_exclusive_group()
+    shape.add_argument("--dot", action="store_true", help="print Graphviz dot instead of text")
+    shape.add_argument("--pairs", action="store_true", help="domain -> domain counts, as before")
     args = parser.parse_args(argv)
     edges = read_edges()
-    print(render_dot(edges) if args.dot else render_text(edges))
+    if args.dot:
+        print(render_dot(edges))
+    elif args.pairs:
+        print(render_text(edges))
+    else:
+        print(render_domains(edges))
+        return 1 if flagged(edges) else 0
     return 0
 
 
