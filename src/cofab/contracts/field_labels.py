@@ -68,6 +68,7 @@ FIELD_LABELS: dict[str, str] = {
     "terms.production_targets.unit": N_("Production targets"),
     "terms.quality.aql": "AQL",
     "terms.quality.max_ppm": N_("Maximum PPM"),
+    "terms.quality.cpk_target": N_("Cpk target"),
     "terms.quality.required_certifications": N_("Required certifications"),
     "terms.ip.background_ip": N_("Background IP"),
     "terms.ip.foreground_ip": N_("Foreground IP (results)"),

@@ -114,6 +114,10 @@ class QualityStandards(Strict):
         Annotated[Decimal, Field(max_digits=8, decimal_places=3), above(0), at_most(1000)] | None
     ) = None
     max_ppm: int | None = Field(default=None, ge=0, le=1_000_000)
+    # the process capability the partner commits to; quality uses 1.33 when it is not set
+    cpk_target: (
+        Annotated[Decimal, Field(max_digits=5, decimal_places=2), above(0), at_most(10)] | None
+    ) = None
     required_certifications: list[ShortText] = Field(default_factory=list, max_length=50)
 
 

@@ -2,10 +2,10 @@
 characteristic, an inspection plan discontinued.
 
 Both sides see them: owner staff every partner's, a partner user its own (every query goes
-through ``scope_to_partner``). The Cpk target is the characteristic's own (1.33 unless the
-plan set another; the quality agreement's terms carry no Cpk today). Only the most recently
-created characteristics that have measurements are checked, and only their last subgroups, so
-the card costs a few small queries however many measurements are stored.
+through ``scope_to_partner``). The Cpk target is the characteristic's own when its plan set
+one, else the Cpk target of the partner's quality agreement in force, else 1.33. Only the most
+recently created characteristics that have measurements are checked, and only their last
+subgroups, so the card costs a few small queries however many measurements are stored.
 """
 
 from __future__ import annotations
@@ -61,8 +61,14 @@ def spc_alerts(
         session.connection(), [c.id for c in chars], {c.id: (c.lsl, c.usl) for c in chars}
     )
     cpk = {s.characteristic_id: s.capability.cpk for s in stats}
+    agreed: dict[int, float | None] = {}
     alerts: list[SpcAlert] = []
     for char in chars:
+        if char.partner_id not in agreed:
+            agreed[char.partner_id] = plans.agreement_cpk_target(
+                session, partner_id=char.partner_id
+            )
+        target, _source = plans.cpk_target_of(char, agreed[char.partner_id])
         analysis = spc_service.chart_of(
             session, actor=actor, characteristic_id=char.id, last=RECENT_SUBGROUPS
         )
@@ -75,7 +81,7 @@ def spc_alerts(
             name_en=char.name_en,
             name_ko=char.name_ko,
             cpk=cpk.get(char.id),
-            target=char.cpk_target,
+            target=target,
             rules=tuple(rules),
         )
         if alert.rules or alert.cpk_low:

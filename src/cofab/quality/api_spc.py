@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, File, UploadFile
 from cofab.core.access import Actor
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, api_actor
+from cofab.quality import plans
 
 router = APIRouter(prefix="/api/v1/quality", tags=["quality"])
 ActorDep = Annotated[Actor, Depends(api_actor)]
@@ -64,11 +65,13 @@ def capability(session: DbSession, actor: ActorDep, characteristic_id: int) -> d
 
     char = spc_service.characteristic_for(session, actor=actor, characteristic_id=characteristic_id)
     stats = spc_service.capability_of(session, actor=actor, characteristic_id=characteristic_id)
+    target, source = plans.cpk_target_for(session, char)
     body: dict[str, Any] = {
         "characteristic_id": characteristic_id,
         "lsl": char.lsl,
         "usl": char.usl,
-        "cpk_target": char.cpk_target,
+        "cpk_target": target,
+        "cpk_target_source": source,  # characteristic | agreement | default (1.33)
     }
     if stats is None:
         return body | {"n": 0}
@@ -89,5 +92,5 @@ def capability(session: DbSession, actor: ActorDep, characteristic_id: int) -> d
             "xbar": dict(zip(("center", "lcl", "ucl"), stats.xbar, strict=True)),
             "r": dict(zip(("center", "lcl", "ucl"), stats.r, strict=True)),
         },
-        "below_target": cap.cpk is not None and cap.cpk < char.cpk_target,
+        "below_target": cap.cpk is not None and cap.cpk < target,
     }

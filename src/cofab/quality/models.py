@@ -167,7 +167,8 @@ class Characteristic(Timestamped, Base):
     usl: Mapped[float | None] = mapped_column(Float)
     defect_class: Mapped[str] = mapped_column(String(16), default="major")
     subgroup_size: Mapped[int] = mapped_column(Integer, default=5)
-    cpk_target: Mapped[float] = mapped_column(Float, default=1.33)
+    # None: the quality agreement's Cpk target, else 1.33 (``plans.cpk_target_of``)
+    cpk_target: Mapped[float | None] = mapped_column(Float)
     external_ref: Mapped[str | None] = mapped_column(String(64))
 
 

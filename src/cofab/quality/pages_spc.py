@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from cofab.core.access import Actor
 from cofab.core.i18n import N_
 from cofab.core.web import DbSession, page_actor, render
+from cofab.quality import plans
 
 if TYPE_CHECKING:
     from cofab.quality.engine.analysis import ChartSeries
@@ -20,6 +21,11 @@ router = APIRouter(include_in_schema=False)
 ActorDep = Annotated[Actor, Depends(page_actor)]
 
 WIDTH, HEIGHT, PAD_LEFT, PAD_RIGHT, PAD_Y = 760, 220, 64, 16, 18
+TARGET_SOURCES = {  # where the Cpk target comes from (plans.cpk_target_of)
+    "characteristic": N_("set on the characteristic"),
+    "agreement": N_("quality agreement"),
+    "default": N_("default"),
+}
 CHART_TITLES = {
     "xbar": N_("Subgroup means (X-bar)"),
     "r": N_("Subgroup ranges (R)"),
@@ -86,6 +92,7 @@ def spc_page(
         session, actor=actor, characteristic_id=characteristic_id, chart=chart
     )
     stats = spc_service.capability_of(session, actor=actor, characteristic_id=characteristic_id)
+    target, source = plans.cpk_target_for(session, char)
     context: dict[str, Any] = {
         "char": char,
         "analysis": found,
@@ -96,8 +103,11 @@ def spc_page(
         "width": WIDTH,
         "height": HEIGHT,
         "pad_left": PAD_LEFT,
+        "target": target,
+        "target_source": source,
+        "target_sources": TARGET_SOURCES,
         "below_target": bool(
-            stats and stats.capability.cpk is not None and stats.capability.cpk < char.cpk_target
+            stats and stats.capability.cpk is not None and stats.capability.cpk < target
         ),
     }
     return render(request, "quality/spc_chart.html", context)

@@ -48,8 +48,13 @@ SITE_NOT_OF_PARTNER = N_("This site does not belong to the partner.")
 PLAN_EXISTS = N_("An active plan for this product and partner (site) exists already.")
 
 
-def agreement_aql(session: Session, *, partner_id: int, at: datetime | None = None) -> float | None:
-    """The AQL of the partner's quality agreement in force now, read through contracts.service."""
+DEFAULT_CPK_TARGET = 1.33  # the usual capability requirement when nobody agreed another
+
+
+def _agreed_quality(
+    session: Session, partner_id: int, key: str, at: datetime | None
+) -> list[float]:
+    """``terms.quality.<key>`` of every quality agreement of the partner in force at ``at``."""
     windows = contracts_service.active_agreements_for_partner(
         session, partner_id=partner_id, at=at or utcnow(), kinds=["quality_agreement"]
     )
@@ -61,10 +66,42 @@ def agreement_aql(session: Session, *, partner_id: int, at: datetime | None = No
         if contract is None:
             continue
         version = contracts_service.governing_version(session, contract)
-        aql = ((version.terms if version else {}) or {}).get("quality", {}).get("aql")
-        if aql is not None:
-            found.append(float(aql))
+        value = ((version.terms if version else {}) or {}).get("quality", {}).get(key)
+        if value is not None:
+            found.append(float(value))
+    return found
+
+
+def agreement_aql(session: Session, *, partner_id: int, at: datetime | None = None) -> float | None:
+    """The AQL of the partner's quality agreement in force now, read through contracts.service."""
+    found = _agreed_quality(session, partner_id, "aql", at)
     return min(found) if found else None  # two agreements in force: the stricter one binds
+
+
+def agreement_cpk_target(
+    session: Session, *, partner_id: int, at: datetime | None = None
+) -> float | None:
+    """The Cpk the partner's quality agreement in force asks for (the higher of two)."""
+    found = _agreed_quality(session, partner_id, "cpk_target", at)
+    return max(found) if found else None
+
+
+def cpk_target_of(char: Characteristic, agreed: float | None) -> tuple[float, str]:
+    """The Cpk target a characteristic is judged by, and where it comes from: its own when the
+    plan set one, else the quality agreement's, else 1.33 ("characteristic", "agreement",
+    "default")."""
+    if char.cpk_target is not None:
+        return char.cpk_target, "characteristic"
+    if agreed is not None:
+        return agreed, "agreement"
+    return DEFAULT_CPK_TARGET, "default"
+
+
+def cpk_target_for(session: Session, char: Characteristic) -> tuple[float, str]:
+    """``cpk_target_of`` with the agreement read for the characteristic's partner."""
+    if char.cpk_target is not None:
+        return char.cpk_target, "characteristic"
+    return cpk_target_of(char, agreement_cpk_target(session, partner_id=char.partner_id))
 
 
 def check_partner_site(

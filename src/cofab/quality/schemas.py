@@ -110,7 +110,8 @@ class CharacteristicIn(Strict):
     usl: float | None = None
     defect_class: DefectClass = "major"
     subgroup_size: int = Field(default=5, ge=2, le=25)
-    cpk_target: float = Field(default=1.33, gt=0, le=10)
+    # None: the quality agreement's target applies (1.33 without one)
+    cpk_target: float | None = Field(default=None, gt=0, le=10)
 
 
 class PlanCreate(Strict):
@@ -177,7 +178,7 @@ class CharacteristicRead(BaseModel):
     usl: float | None
     defect_class: str
     subgroup_size: int
-    cpk_target: float
+    cpk_target: float | None
 
 
 class LotCreate(Strict):

@@ -1,4 +1,5 @@
-"""quality: stored subgroup statistics (SPC reads them), measurements indexed by subgroup
+"""quality: stored subgroup statistics (SPC reads them), measurements indexed by subgroup,
+a characteristic's Cpk target optional (the quality agreement's applies)
 
 Revision ID: 0032_quality_subgroups
 Revises: 0026_quality_files
@@ -69,9 +70,17 @@ def upgrade() -> None:
             unique=False,
         )
     op.execute(BACKFILL)
+    # a characteristic's own Cpk target becomes optional (None: the quality agreement's, else
+    # 1.33); a stored 1.33 was the old default, so it now follows the agreement
+    with op.batch_alter_table("quality_characteristics") as batch:
+        batch.alter_column("cpk_target", existing_type=sa.Float(), nullable=True)
+    op.execute("UPDATE quality_characteristics SET cpk_target = NULL WHERE cpk_target = 1.33")
 
 
 def downgrade() -> None:
+    op.execute("UPDATE quality_characteristics SET cpk_target = 1.33 WHERE cpk_target IS NULL")
+    with op.batch_alter_table("quality_characteristics") as batch:
+        batch.alter_column("cpk_target", existing_type=sa.Float(), nullable=False)
     with op.batch_alter_table("quality_measurements") as batch:
         batch.drop_index("ix_quality_measurements_characteristic_subgroup")
         batch.create_index(
