@@ -36,6 +36,7 @@ from cofab.units.models import BusinessUnit, PartnerUnit, UnitMembership
 SCOPE_KEY = "cofab.unit_scope"  # session.info: frozenset of unit ids the session may see
 CURRENT_KEY = "cofab.current_unit"  # session.info: the unit new records are filed under
 OWNER_KEY = "cofab.unit_scope_user"  # session.info: the user whose scope it is
+PARENT_KEY = "cofab.unit_from_parent"  # session.info: new rows take their parent's unit first
 
 # Tables outside the scope: login throttling is per e-mail. (Templates, the clause library and
 # partner types are group-wide reference data and have no unit, partner or owner to scope by.)
@@ -215,13 +216,40 @@ def _unit_carrying(obj: object) -> bool:
     )
 
 
+@lru_cache(maxsize=1)
+def _parent_keys() -> dict[str, tuple[str, type]]:
+    """Per unit-carrying table, its NOT NULL foreign key to another unit-carrying table (an
+    inspection's lot, an 8D's NCR, a meeting's committee): the row belongs where its parent does."""
+    tables = _unit_tables()
+    found: dict[str, tuple[str, type]] = {}
+    for name, mapper in tables.items():
+        for column in sorted(mapper.local_table.columns, key=lambda c: c.name):
+            targets = [fk.column.table.name for fk in column.foreign_keys]
+            parent = next((t for t in targets if t in tables and t != name), None)
+            if parent is not None and not column.nullable and name not in found:
+                found[name] = (column.key, tables[parent].class_)
+    return found
+
+
+def _parent_unit(session: Session, obj: object) -> int | None:
+    key = _parent_keys().get(obj.__table__.name)  # type: ignore[attr-defined]
+    parent_id = getattr(obj, key[0], None) if key is not None else None
+    if key is None or parent_id is None:
+        return None
+    with session.no_autoflush:
+        parent = session.get(key[1], parent_id)
+    return getattr(parent, "unit_id", None)
+
+
 @event.listens_for(Session, "before_flush")
 def _scope_writes(session: Session, _context: Any, _instances: Any) -> None:
     current = session.info.get(CURRENT_KEY)
     scope = session.info.get(SCOPE_KEY)
+    from_parent = session.info.get(PARENT_KEY, False)
     for obj in session.new:
         if _unit_carrying(obj) and getattr(obj, "unit_id", None) is None:
-            obj.unit_id = current  # type: ignore[attr-defined]
+            inherited = _parent_unit(session, obj) if from_parent else None
+            obj.unit_id = inherited if inherited is not None else current  # type: ignore[attr-defined]
     if scope is None:
         return
     for obj in list(session.new) + list(session.dirty):

@@ -203,8 +203,10 @@ def _chosen(request: Any) -> str | None:
 
 def refine_actor(session: Session, actor: Actor, request: Any) -> Actor:
     """Fill the actor's units and give the request's session its scope (registered in core)."""
-    if actor.is_partner or actor.user_id == 0:
+    if actor.user_id == 0:
         return actor
+    if actor.is_partner:
+        return _refine_partner(session, actor, request)
     user = session.get(User, actor.user_id)
     units = list_units(session, active_only=True)
     if user is None:
@@ -216,17 +218,42 @@ def refine_actor(session: Session, actor: Actor, request: Any) -> Actor:
         mine = set(units_of_user(session, user.id))
         unit_ids = frozenset(mine)
         choices = [u for u in units if u.id in mine]
-    chosen = _chosen(request)
-    current = next(
-        (u.id for u in choices if chosen is not None and chosen in {str(u.id), u.code}),
-        choices[0].id if choices else None,
-    )
+    current = _pick(choices, _chosen(request)) if choices else None
     scope.set_scope(session, unit_ids=unit_ids, current_unit_id=current, user_id=user.id)
     return dataclasses.replace(
         actor,
         unit_ids=unit_ids,
         current_unit_id=current,
         unit_choices=tuple((u.id, u.name_ko, u.name_en) for u in choices),
+    )
+
+
+def _refine_partner(session: Session, actor: Actor, request: Any) -> Actor:
+    """A partner user works in the units its company works with (``partner_units``): the
+    switcher offers them, and what the user files lands in its parent's unit (an outgoing
+    inspection in its lot's) or else in the chosen one — without a unit, a ticket or an outgoing
+    inspection of a partner was filed under none, and no unit user ever saw it. What a partner
+    user reads stays bounded by its company (``core.access``), across all of those units."""
+    if actor.partner_id is None:
+        return actor
+    choices = [u for u in units_of_partner(session, actor.partner_id) if u.is_active]
+    if not choices:
+        return actor
+    current = _pick(choices, _chosen(request))
+    session.info[scope.CURRENT_KEY] = current
+    session.info[scope.PARENT_KEY] = True
+    return dataclasses.replace(
+        actor,
+        current_unit_id=current,
+        unit_choices=tuple((u.id, u.name_ko, u.name_en) for u in choices),
+    )
+
+
+def _pick(choices: list[BusinessUnit], chosen: str | None) -> int:
+    """The unit the request chose (by id or code) among ``choices``, else the first."""
+    return next(
+        (u.id for u in choices if chosen is not None and chosen in {str(u.id), u.code}),
+        choices[0].id,
     )
 
 
@@ -279,7 +306,7 @@ def link_partner_as(session: Session, actor: Actor, *, unit_id: int, partner_id:
 
 def carry_scope(source: Session, helper: Session) -> None:
     """A helper session (a parallel reader of the same request) sees what its request sees."""
-    for key in (scope.SCOPE_KEY, scope.CURRENT_KEY, scope.OWNER_KEY):
+    for key in (scope.SCOPE_KEY, scope.CURRENT_KEY, scope.OWNER_KEY, scope.PARENT_KEY):
         if key in source.info:
             helper.info[key] = source.info[key]
 
