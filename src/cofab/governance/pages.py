@@ -266,6 +266,7 @@ def _record_write(
 ) -> Response:
     """A form on a committee's page or (with ``meeting_id``) a meeting's: that record looked
     up first, back to its page (at the form's anchor ``name``) or the page again."""
+    show: Callable[..., HTMLResponse]
     if meeting_id is not None:
         record_id, show = meeting_id, _meeting_page
         back = f"/governance/meetings/{meeting_id}#{name}"
