@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 from cofab.core import audit
 from cofab.core.access import Actor
 from cofab.forecast import schemas
-from cofab.forecast.demand import ensure_writer
 from cofab.forecast.models import ForecastLine, ForecastProduct, LineStatus, Zone
 from cofab.forecast.publication import get_publication
 from cofab.operations import service as operations_service
+from cofab.planning.service import ensure_writer
 
 
 def _quantity(line: ForecastLine) -> Decimal:

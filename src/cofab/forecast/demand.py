@@ -13,14 +13,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cofab.core import audit
-from cofab.core.access import Actor, require_roles
+from cofab.core.access import Actor
 from cofab.core.errors import FieldProblem, NotFound, ValidationFailed
 from cofab.core.i18n import N_
 from cofab.core.tabular import Row
 from cofab.forecast import periods, schemas
 from cofab.forecast.models import DemandForecast, DemandLine, ForecastProduct
 
-WRITERS = frozenset({"admin", "manager"})
+# Forecasts follow the planner's rule (they are made from and for its plans): owner staff read
+# (a partner user is told they do not exist), admins and managers write.
+from cofab.planning.service import ensure_reader, ensure_writer
+
 UNKNOWN_PRODUCT = N_("Unknown product '{product}': add it to the forecast products first.")
 UNKNOWN_PERIOD = N_("Unknown period '{period}': write a month YYYY-MM or a week YYYY-Www.")
 BAD_QTY = N_("Must be a number of at least 0.")
@@ -28,16 +31,6 @@ MISSING = N_("This field is required.")
 DUPLICATE = N_("Product {product}, market {market}, period {period} appears twice.")
 NO_ROWS = N_("The file has no rows.")
 COLUMNS = ("product", "market", "period", "qty")
-
-
-def ensure_reader(actor: Actor) -> None:
-    if not actor.is_owner_staff:
-        raise NotFound()
-
-
-def ensure_writer(actor: Actor) -> None:
-    ensure_reader(actor)
-    require_roles(actor, WRITERS)
 
 
 def upsert_product(

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
 from cofab.core.errors import CofabError
+from cofab.core.form_actions import PageAgain, act
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.forecast import schemas, service, targets
@@ -46,42 +47,37 @@ def _home_context(request: Request, session: Session, actor: Actor) -> dict[str,
     }
 
 
+def _home_again(request: Request, session: Session, actor: Actor) -> PageAgain:
+    return lambda: ("forecast/home.html", _home_context(request, session, actor))
+
+
 @router.post("/forecast/publish", response_class=HTMLResponse)
 def publish(request: Request, session: DbSession, actor: ActorDep, form: FormDep) -> Response:
     """The explicit "publish" action on a solved scenario (planning has no approval state)."""
-    try:
-        made = service.publish(
+    return act(
+        request,
+        session,
+        lambda: service.publish(
             session, actor=actor, request=parse(schemas.PublishRequest, fields(form))
-        )
-    except CofabError as exc:
-        session.rollback()
-        return render(
-            request,
-            "forecast/home.html",
-            _home_context(request, session, actor) | error_context(exc, request.state.locale),
-            status_code=exc.status,
-        )
-    return RedirectResponse(f"/forecast?release={made[0].release}", status_code=303)
+        ),
+        back=lambda made: f"/forecast?release={made[0].release}",
+        page=_home_again(request, session, actor),
+    )
 
 
 @router.post("/forecast/resolve", response_class=HTMLResponse)
 def resolve(request: Request, session: DbSession, actor: ActorDep, form: FormDep) -> Response:
     """From the gap view: re-solve the release with commitments as caps, then watch the solve
     on the new scenario's page."""
-    try:
-        body = parse(schemas.ResolveRequest, fields(form))
-        scenario_id, _job, _caps = resolve_with_commitments(
-            session, actor=actor, release=body.release
-        )
-    except CofabError as exc:
-        session.rollback()
-        return render(
-            request,
-            "forecast/home.html",
-            _home_context(request, session, actor) | error_context(exc, request.state.locale),
-            status_code=exc.status,
-        )
-    return RedirectResponse(f"/planning/{scenario_id}", status_code=303)
+    return act(
+        request,
+        session,
+        lambda: resolve_with_commitments(
+            session, actor=actor, release=parse(schemas.ResolveRequest, fields(form)).release
+        ),
+        back=lambda solved: f"/planning/{solved[0]}",
+        page=_home_again(request, session, actor),
+    )
 
 
 def _publication_context(

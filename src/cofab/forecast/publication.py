@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
 from cofab.core import audit
-from cofab.core.access import Actor, ensure_partner_visible, require_roles, scope_to_partner
+from cofab.core.access import Actor, ensure_partner_visible, scope_to_partner
 from cofab.core.errors import FieldProblem, InvalidTransition, NotFound, ValidationFailed
 from cofab.core.i18n import N_
 from cofab.db.base import utcnow
@@ -41,10 +41,10 @@ from cofab.forecast.models import (
 )
 from cofab.forecast.publish_in_database import write_publication
 from cofab.planning.models import Scenario
+from cofab.planning.service import ensure_writer
 
 DEFAULT_FROZEN = 2
 DEFAULT_FIRM = 4
-WRITERS = frozenset({"admin", "manager"})
 QTY_STEP = Decimal("0.001")
 OPEN = LineStatus.OPEN.value
 LINE_COLUMNS = (
@@ -78,12 +78,6 @@ PERIOD_NOT_PUBLISHED = N_("Period '{period}' is not in this forecast.")
 NOT_COUNTERED = N_("Only a counter-proposed line can be accepted.")
 ALREADY_ACCEPTED = N_("The counter-proposal of this line was already accepted.")
 INTO_FROZEN = N_("Period '{period}' is in the frozen zone: a line cannot be moved into it.")
-
-
-def _owner_writer(actor: Actor) -> None:
-    if not actor.is_owner_staff:
-        raise NotFound()
-    require_roles(actor, WRITERS)
 
 
 def zone_of(index: int, frozen: int, firm: int) -> Zone:
@@ -152,7 +146,7 @@ def publish(
     in Python, with the same rounding and sums. One audit record names the release and every
     publication in it (partner, zones and where they came from, line and reservation counts).
     """
-    _owner_writer(actor)
+    ensure_writer(actor)
     in_database = _in_database(session)
     scenario = _scenario(session, request.scenario_id, light=in_database)
     # the plan's status is kept beside the plan (planning.record_plan sets both)
@@ -454,7 +448,7 @@ def respond(
 def accept(session: Session, *, actor: Actor, line_id: int) -> ForecastLine:
     """The owner accepts a counter-proposal: the proposed quantity becomes the commitment and a
     proposed period becomes the line's period (with that period's dates and zone)."""
-    _owner_writer(actor)
+    ensure_writer(actor)
     line = get_line(session, actor=actor, line_id=line_id)
     if line.status != LineStatus.COUNTERED.value:
         raise InvalidTransition(NOT_COUNTERED)

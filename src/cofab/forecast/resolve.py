@@ -35,7 +35,6 @@ from cofab.core import audit
 from cofab.core.access import Actor
 from cofab.core.errors import FieldProblem, NotFound, ValidationFailed
 from cofab.core.i18n import N_
-from cofab.forecast.demand import ensure_writer
 from cofab.forecast.models import ForecastLine, LineStatus, Publication
 from cofab.planning import service as planning_service
 from cofab.planning.models import ScenarioSource
@@ -122,7 +121,7 @@ def resolve_with_commitments(
     session: Session, *, actor: Actor, release: int
 ) -> tuple[int, int, int]:
     """(new scenario id, solve job id, number of capped cells) for one release."""
-    ensure_writer(actor)
+    planning_service.ensure_writer(actor)
     publications = list(
         session.execute(select(Publication).where(Publication.release == release)).scalars()
     )

@@ -20,7 +20,6 @@ from cofab.forecast.conversion import convert_frozen
 from cofab.forecast.demand import (
     create_demand,
     demand_lines,
-    ensure_writer,
     get_demand,
     import_demand,
     list_demand,
@@ -39,6 +38,7 @@ from cofab.forecast.publication import (
     reservations,
     respond,
 )
+from cofab.planning.service import ensure_writer
 
 __all__ = [
     "DEFAULT_FIRM",
