@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
-from tests.conftest import World
+from tests.conftest import World, csrf_of, login
 from typer.testing import CliRunner
 
 from cofab.core.audit import AuditEntry
 from cofab.db.session import unit_of_work
 from cofab.planning import cli
 
+PAGE = "/planning/settings/conversions"
 RATES = "/api/v1/plans/settings/exchange-rates"
 FREIGHT = "/api/v1/plans/settings/freight-units"
 
@@ -70,3 +71,30 @@ def test_tables_from_the_cli(world: World, engine: Engine, monkeypatch: pytest.M
     assert "P-A" in boxed.output and "400" in boxed.output
     listed = runner.invoke(cli.app, ["rates"])
     assert "1.25" in listed.output and "0.00075" in listed.output
+
+
+def test_tables_on_the_page(world: World, base_url: str, api: Any) -> None:
+    page = login(base_url, world.users["manager"])
+    token = csrf_of(page, PAGE)
+    saved = page.post(
+        PAGE,
+        data={
+            "csrf_token": token,
+            "rates_text": "KRW 0.00075\neur=1.25\n",
+            "freight_text": "NMC pouch cell; 0.9; 20000\nP-A; ; 400",
+        },
+    )
+    assert saved.status_code == 303, saved.text[:500]
+    shown = page.get(PAGE).text
+    assert "EUR 1.25" in shown and "NMC pouch cell; 0.9; 20000" in shown and "P-A; ; 400" in shown
+    refused = page.post(
+        PAGE,
+        data={"csrf_token": token, "rates_text": "KRW\nEUR 0", "freight_text": "F1; x; 3"},
+    )
+    assert refused.status_code == 422
+    assert "Line 1" in refused.text and "F1; x; 3" in refused.text  # the lines typed are kept
+    manager = api(world.users["manager"])
+    assert [r["currency"] for r in manager.get(RATES).json()] == ["EUR", "KRW"]  # unchanged
+    viewer = login(base_url, world.users["viewer"])
+    assert "readonly" in viewer.get(PAGE).text
+    assert login(base_url, world.users["partner_a"]).get(PAGE).status_code == 404

@@ -8,9 +8,9 @@ generated and listed as defaulted, see ``cofab.planning.registry_scenario``) plu
 runs it after the quality, logistics and forecast data, so "refresh from live data" on a demo
 plan reads the same sources. Planning's conversion tables get rough exchange rates and each
 demo family's weight and units per container once, so the carriers' lanes priced per kg or
-container and in EUR plan as live lanes. Both are solved at load time when the solve is quick (it takes well
-under a second on these sizes); a solve that needs longer than ``INLINE_SOLVE_S`` is left
-queued for the worker that ``cofab up`` starts.
+container and in EUR plan as live lanes. Both scenarios are solved at load time when the solve
+is quick (well under a second on these sizes); a solve that needs longer than
+``INLINE_SOLVE_S`` is left queued for the worker that ``cofab up`` starts.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ PARTS = DomainParts(
     name="planning",
     models="cofab.planning.models",
     api=("cofab.planning.api:router",),
-    pages=("cofab.planning.pages:router",),
+    pages=("cofab.planning.pages:router", "cofab.planning.pages_conversions:router"),
     templates=True,
     nav=(NavEntry("/planning", N_("Planning"), "owner", menu=N_("Plan")),),
     cli=SubCommand(
