@@ -1,21 +1,25 @@
 """Time-to-survive for every site and partner vs one full planner solve of the same network.
 
-Issue 16 asks: all TTS and impacts in at most 10x the time of one full planner solve, each
-node's LP made by updating one model. The network is bench/planner.py's seeded generator; sites
-are paired into partners, every site holds one to three weeks of a few products, and every
-site has a TTR of 2-12 weeks. The issue's size (1,000 sites x 2,000 products x 50 markets) is
-``--size issue``; ``--quick`` (default here) and ``--size medium`` are what a shared 2-core
-machine runs in seconds.
+Issue 16 asks: all TTS and impacts in at most 10x the time of one full planner LP solve, each
+node's LP made by updating a model, not rebuilding it (the engine keeps one model per part of
+the network: families tied by capacity pools). The network is bench/planner.py's seeded
+generator (past 200 sites with a draw that ends, ``generate_network``) with capacities made
+tight (``tts_network``); sites are paired into partners, about 30 % of a site's products are
+held in stock, and every site has a TTR of 2-12 weeks. The issue's size (1,000 sites x 2,000
+products x 50 markets) is ``--size issue``; ``--quick`` (default here) and ``--size medium``
+are what a shared 2-core machine runs in seconds.
 
 The reference is measured twice, side by side: one LP solve of the planner's full model (every
 flow, period and capacity row; the site-engagement binaries relaxed), which is what the issue
 compares against, and the planner's whole solve (``solve_plan``: LP-first rounding or
 branch-and-bound), unless ``--no-planner-solve``. ``--nodes N`` analyses an even sample of N
-nodes (sites and partners in proportion) on the one model and extrapolates: build once +
-measured time per node x all nodes, printed as extrapolated.
+nodes (sites and partners in proportion) and extrapolates: build once + measured time per
+node x all nodes, printed as EXTRAPOLATED.
 
     python bench/risk.py --quick
-    python bench/risk.py --size issue --nodes 150
+    python bench/risk.py --size medium
+    python bench/risk.py --size issue --no-planner-solve          # the issue's size
+    python bench/risk.py --size issue --no-planner-solve --nodes 150
 """
 
 from __future__ import annotations

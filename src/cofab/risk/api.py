@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
 
 from cofab.core.downloads import tabular_response
 from cofab.core.errors import NotFound
@@ -115,42 +115,21 @@ def import_register(
     return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
 
 
+SpendQueryDep = Annotated[spend.SpendQuery, Depends()]
+
+
 @router.get("/concentration")
-def concentration(
-    session: DbSession,
-    actor: ApiActor,
-    start: date,
-    end: date,
-    by: str = "partner",
-    measure: str = "spend",
-    currency: str | None = None,
-) -> dict[str, Any]:
+def concentration(session: DbSession, actor: ApiActor, query: SpendQueryDep) -> dict[str, Any]:
     """HHI of received spend or volume by partner, country, region or product family."""
-    return spend.concentration_report(
-        session,
-        actor=actor,
-        start=start,
-        end=end,
-        by=by,
-        measure=measure,
-        currency=currency,
-    )
+    return spend.concentration_report(session, actor=actor, query=query)
 
 
 @router.get("/concentration/trend")
 def concentration_trend(
-    session: DbSession,
-    actor: ApiActor,
-    start: date,
-    end: date,
-    by: str = "partner",
-    measure: str = "spend",
-    currency: str | None = None,
+    session: DbSession, actor: ApiActor, query: SpendQueryDep
 ) -> dict[str, Any]:
     """HHI per calendar quarter with its top contributors and the DOJ/FTC band limits."""
-    return spend.concentration_trend(
-        session, actor=actor, start=start, end=end, by=by, measure=measure, currency=currency
-    )
+    return spend.concentration_trend(session, actor=actor, query=query)
 
 
 @router.get("/disruptions")

@@ -7,6 +7,7 @@ gaps it found and its follow-up."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -53,21 +54,44 @@ def _check_alternate(session: Session, site_id: int, family: str | None) -> None
             _refuse("alternate_site_id", ALTERNATE_LACKS_FAMILY, family=family)
 
 
-def create_plan(session: Session, *, actor: Actor, data: PlanCreate) -> ContingencyPlan:
-    register.ensure_writer(actor)
-    _check_alternate(session, data.alternate_site_id, data.product_family)
-    plan = ContingencyPlan(**data.model_dump())
-    session.add(plan)
+def _add_audited(
+    session: Session, actor: Actor, entity: str, row: Any, partner_id: int | None
+) -> None:
+    """A new row, written and entered in the audit chain in the same transaction."""
+    session.add(row)
     session.flush()
     audit.record(
         session,
         actor=actor,
         action="create",
+        entity=entity,
+        entity_id=row.id,
+        partner_id=partner_id,
+        after=audit.snapshot(row),
+    )
+
+
+def _plan_updated(
+    session: Session, actor: Actor, plan: ContingencyPlan, before: dict[str, Any]
+) -> None:
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
         entity="contingency_plan",
         entity_id=plan.id,
         partner_id=plan.partner_id,
+        before=before,
         after=audit.snapshot(plan),
     )
+
+
+def create_plan(session: Session, *, actor: Actor, data: PlanCreate) -> ContingencyPlan:
+    register.ensure_writer(actor)
+    _check_alternate(session, data.alternate_site_id, data.product_family)
+    plan = ContingencyPlan(**data.model_dump())
+    _add_audited(session, actor, "contingency_plan", plan, plan.partner_id)
     return plan
 
 
@@ -91,17 +115,7 @@ def update_plan(
     before = audit.snapshot(plan)
     for name, value in changes.items():
         setattr(plan, name, value)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="update",
-        entity="contingency_plan",
-        entity_id=plan.id,
-        partner_id=plan.partner_id,
-        before=before,
-        after=audit.snapshot(plan),
-    )
+    _plan_updated(session, actor, plan, before)
     return plan
 
 
@@ -138,26 +152,8 @@ def record_drill(
         follow_up=data.follow_up,
         recorded_by=actor.email or "",
     )
-    session.add(drill)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="create",
-        entity="contingency_drill",
-        entity_id=drill.id,
-        partner_id=plan.partner_id,
-        after=audit.snapshot(drill),
-    )
-    audit.record(
-        session,
-        actor=actor,
-        action="update",
-        entity="contingency_plan",
-        entity_id=plan.id,
-        before=before,
-        after=audit.snapshot(plan),
-    )
+    _add_audited(session, actor, "contingency_drill", drill, plan.partner_id)
+    _plan_updated(session, actor, plan, before)
     return plan
 
 

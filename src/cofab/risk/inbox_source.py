@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -74,6 +75,28 @@ def mitigation_done(session: Session, actor: Actor, item_id: int, today: date) -
     )
 
 
+def _drill_item(
+    plan: ContingencyPlan,
+    today: date,
+    *,
+    side: Literal["owner", "partner"],
+    partner_id: int | None,
+    url: str,
+) -> notifications.InboxItem:
+    return notifications.InboxItem(
+        kind=DRILL_KIND,
+        id=plan.id,
+        title_msgid=DRILL_TITLE,
+        title_params={"plan": plan.title},
+        owner="",
+        side=side,
+        partner_id=partner_id,
+        due=plan.drill_due(),
+        status=notifications.OPEN if plan.is_untested(today) else notifications.DONE,
+        url=url,
+    )
+
+
 def list_drills(session: Session, actor: Actor, today: date) -> Iterable[notifications.InboxItem]:
     """A plan is an open item while it is untested (never drilled, or past its cadence); its
     due date is the day the next drill falls due. A partner user sees the drills of the plans
@@ -81,17 +104,8 @@ def list_drills(session: Session, actor: Actor, today: date) -> Iterable[notific
     if not actor.is_owner_staff:
         return _partner_drills(session, actor, today)
     return [
-        notifications.InboxItem(
-            kind=DRILL_KIND,
-            id=plan.id,
-            title_msgid=DRILL_TITLE,
-            title_params={"plan": plan.title},
-            owner="",
-            side="owner",
-            partner_id=plan.partner_id,
-            due=plan.drill_due(),
-            status=notifications.OPEN if plan.is_untested(today) else notifications.DONE,
-            url=f"/api/v1/risk/plans/{plan.id}",
+        _drill_item(
+            plan, today, side="owner", partner_id=plan.partner_id, url=f"/risk/plans/{plan.id}"
         )
         for plan in contingency.list_plans(session, actor=actor)
     ]
@@ -112,18 +126,7 @@ def _partner_drills(session: Session, actor: Actor, today: date) -> list[notific
         .order_by(ContingencyPlan.id)
     ).scalars()
     return [
-        notifications.InboxItem(
-            kind=DRILL_KIND,
-            id=plan.id,
-            title_msgid=DRILL_TITLE,
-            title_params={"plan": plan.title},
-            owner="",
-            side="partner",
-            partner_id=actor.partner_id,
-            due=plan.drill_due(),
-            status=notifications.OPEN if plan.is_untested(today) else notifications.DONE,
-            url="/inbox",
-        )
+        _drill_item(plan, today, side="partner", partner_id=actor.partner_id, url="/inbox")
         for plan in plans
     ]
 

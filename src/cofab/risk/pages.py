@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any
 
@@ -50,14 +51,45 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
+@dataclass(frozen=True)
+class _Again:
+    """A page drawn again after a refused form: the fields as posted, the error (headline and
+    fields, ``error_context``) and its status; a page drawn the first time has none."""
+
+    form: dict[str, Any] = field(default_factory=dict)
+    error: dict[str, Any] = field(default_factory=dict)
+    status_code: int = 200
+
+
+_FIRST = _Again()
+
+
+def _show(request: Request, template: str, context: dict[str, Any], again: _Again) -> HTMLResponse:
+    page = context | {"form": again.form} | again.error
+    return render(request, template, page, status_code=again.status_code)
+
+
+def _submitted(
+    request: Request,
+    session: Session,
+    change: Callable[[], str],
+    again: Callable[[dict[str, Any], int], HTMLResponse],
+) -> Response:
+    """Run a posted ``change`` (it returns where to go next, 303); on a refusal roll back and
+    draw the page ``again`` with the error (headline and fields) and the error's status."""
+    try:
+        target = change()
+    except CofabError as exc:
+        session.rollback()
+        return again(error_context(exc, request.state.locale), exc.status)
+    return RedirectResponse(target, status_code=303)
+
+
 def _register_page(
     request: Request,
     session: Session,
     actor: Actor,
-    *,
-    form: dict[str, Any] | None = None,
-    error: dict[str, Any] | None = None,
-    status_code: int = 200,
+    again: _Again = _FIRST,
 ) -> HTMLResponse:
     query = request.query_params
     flt = register.RiskFilter(
@@ -83,10 +115,8 @@ def _register_page(
         "likelihood_anchors": register.LIKELIHOOD_ANCHORS,
         "impact_anchors": register.IMPACT_ANCHORS,
         "can_write": actor.role in register.WRITERS,
-        "form": form or {},
-        **(error or {}),
     }
-    return render(request, "risk/register.html", context, status_code=status_code)
+    return _show(request, "risk/register.html", context, again)
 
 
 @router.get("/risk", response_class=HTMLResponse)
@@ -99,16 +129,15 @@ def register_page(request: Request, session: DbSession, actor: ActorDep) -> HTML
 def create_risk(request: Request, session: DbSession, actor: ActorDep, form: FormDep) -> Response:
     register.ensure_writer(actor)
     data = fields(form)
-    try:
+
+    def change() -> str:
         body = parse(schemas.RiskCreate, data)
-        risk = register.create_risk(session, actor=actor, data=body)
-    except CofabError as exc:
-        session.rollback()
-        context = error_context(exc, request.state.locale)
-        return _register_page(
-            request, session, actor, form=data, error=context, status_code=exc.status
-        )
-    return RedirectResponse(f"/risk/{risk.id}", status_code=303)
+        return f"/risk/{register.create_risk(session, actor=actor, data=body).id}"
+
+    def again(error: dict[str, Any], status: int) -> HTMLResponse:
+        return _register_page(request, session, actor, _Again(data, error, status))
+
+    return _submitted(request, session, change, again)
 
 
 @router.post("/risk/signals", response_model=None)
@@ -143,12 +172,9 @@ def concentration_page(request: Request, session: DbSession, actor: ActorDep) ->
     measure = query.get("measure") or "spend"
     form = {"start": start, "end": end, "by": by, "measure": measure}
     try:
-        now = spend.concentration_report(
-            session, actor=actor, start=start, end=end, by=by, measure=measure
-        )
-        trend = spend.concentration_trend(
-            session, actor=actor, start=start, end=end, by=by, measure=measure
-        )
+        asked = spend.SpendQuery(start=start, end=end, by=by, measure=measure)
+        now = spend.concentration_report(session, actor=actor, query=asked)
+        trend = spend.concentration_trend(session, actor=actor, query=asked)
     except CofabError as exc:
         context = {"form": form, "groups": spend.GROUPS, "report": None, "trend": None}
         context |= error_context(exc, request.state.locale)
@@ -174,19 +200,14 @@ def _transitions_page(
     request: Request,
     session: Session,
     actor: Actor,
-    *,
-    form: dict[str, Any] | None = None,
-    error: dict[str, Any] | None = None,
-    status_code: int = 200,
+    again: _Again = _FIRST,
 ) -> HTMLResponse:
     context = {
         "plans": transitions.list_transitions(session, actor=actor),
         "partners": _partners(session),
         "can_write": actor.role in register.WRITERS,
-        "form": form or {},
-        **(error or {}),
     }
-    return render(request, "risk/transitions.html", context, status_code=status_code)
+    return _show(request, "risk/transitions.html", context, again)
 
 
 @router.get("/risk/transitions", response_class=HTMLResponse)
@@ -200,16 +221,16 @@ def start_transition(
 ) -> Response:
     register.ensure_writer(actor)
     data = fields(form)
-    try:
+
+    def change() -> str:
         body = parse(schemas.TransitionCreate, data)
         plan = transitions.start_transition(session, actor=actor, data=body)
-    except CofabError as exc:
-        session.rollback()
-        context = error_context(exc, request.state.locale)
-        return _transitions_page(
-            request, session, actor, form=data, error=context, status_code=exc.status
-        )
-    return RedirectResponse(f"/risk/transitions/{plan.id}", status_code=303)
+        return f"/risk/transitions/{plan.id}"
+
+    def again(error: dict[str, Any], status: int) -> HTMLResponse:
+        return _transitions_page(request, session, actor, _Again(data, error, status))
+
+    return _submitted(request, session, change, again)
 
 
 @router.get("/risk/transitions/{transition_id}", response_class=HTMLResponse)
@@ -280,9 +301,7 @@ def _tts_page(
     *,
     result: dict[str, Any] | None = None,
     job: Any = None,
-    form: dict[str, Any] | None = None,
-    error: dict[str, Any] | None = None,
-    status_code: int = 200,
+    again: _Again = _FIRST,
     ttr_open: bool = False,
 ) -> HTMLResponse:
     locale = request.state.locale
@@ -291,13 +310,11 @@ def _tts_page(
         "chart": _chart(result, locale) if result else None,
         "job": job,
         "job_finished": job is not None and job.status in FINISHED,
-        "form": form or {},
         "sites": site_recovery.list_site_ttrs(session, actor=actor),
         "can_write": actor.role in register.WRITERS,
         "ttr_open": ttr_open or request.query_params.get("ttr") == "1",
-        **(error or {}),
     }
-    return render(request, "risk/tts.html", context, status_code=status_code)
+    return _show(request, "risk/tts.html", context, again)
 
 
 @router.get("/risk/tts", response_class=HTMLResponse)
@@ -368,10 +385,10 @@ def run_tts(request: Request, session: DbSession, actor: ActorDep, form: FormDep
     except CofabError as exc:
         session.rollback()
         context = error_context(exc, request.state.locale)
-        return _tts_page(request, session, actor, form=data, error=context, status_code=exc.status)
+        return _tts_page(request, session, actor, again=_Again(data, context, exc.status))
     if job is not None:
         return RedirectResponse(f"/risk/tts?job={job.id}", status_code=303)
-    return _tts_page(request, session, actor, result=result, form=data)
+    return _tts_page(request, session, actor, result=result, again=_Again(data))
 
 
 TTR_FORM_INVALID = N_("Must be a number of weeks from 0 to {max}.")
@@ -383,7 +400,8 @@ def set_site_recovery(
 ) -> Response:
     register.ensure_writer(actor)
     data = fields(form)
-    try:
+
+    def change() -> str:
         try:
             weeks = float(str(data.get("ttr_weeks") or ""))
         except ValueError:
@@ -400,13 +418,12 @@ def set_site_recovery(
             ) from None
         site_id = _int(str(data.get("site_id") or "")) or 0
         site_recovery.set_site_ttr(session, actor=actor, site_id=site_id, ttr_weeks=weeks)
-    except CofabError as exc:
-        session.rollback()
-        context = error_context(exc, request.state.locale)
-        return _tts_page(
-            request, session, actor, error=context, status_code=exc.status, ttr_open=True
-        )
-    return RedirectResponse("/risk/tts?ttr=1#ttr", status_code=303)
+        return "/risk/tts?ttr=1#ttr"
+
+    def again(error: dict[str, Any], status: int) -> HTMLResponse:
+        return _tts_page(request, session, actor, again=_Again(data, error, status), ttr_open=True)
+
+    return _submitted(request, session, change, again)
 
 
 def _names(session: Session) -> tuple[dict[int, str], dict[int, str]]:
@@ -436,10 +453,7 @@ def _plan_page(
     session: Session,
     actor: Actor,
     plan_id: int,
-    *,
-    form: dict[str, Any] | None = None,
-    error: dict[str, Any] | None = None,
-    status_code: int = 200,
+    again: _Again = _FIRST,
 ) -> HTMLResponse:
     plan = contingency.get_plan(session, actor=actor, plan_id=plan_id)
     found = activation.latest_activation(session, plan_id=plan.id)
@@ -455,10 +469,8 @@ def _plan_page(
         "site_names": site_names,
         "can_write": actor.role in register.WRITERS,
         "can_activate": actor.role in activation.ACTIVATORS,
-        "form": form or {},
-        **(error or {}),
     }
-    return render(request, "risk/plan.html", context, status_code=status_code)
+    return _show(request, "risk/plan.html", context, again)
 
 
 PLAN_FIELDS = (
@@ -479,11 +491,8 @@ def _plan_form_page(
     request: Request,
     session: Session,
     actor: Actor,
-    *,
     plan_id: int | None,
-    form: dict[str, Any],
-    error: dict[str, Any] | None = None,
-    status_code: int = 200,
+    again: _Again,
 ) -> HTMLResponse:
     from cofab.partners.models import Site
 
@@ -498,13 +507,11 @@ def _plan_form_page(
     ]
     context = {
         "plan_id": plan_id,
-        "form": form,
         "partners": partners,
         "sites": sites,
         "qualified": contingency.QUALIFIED,
-        **(error or {}),
     }
-    return render(request, "risk/plan_form.html", context, status_code=status_code)
+    return _show(request, "risk/plan_form.html", context, again)
 
 
 def _plan_fields(form: FormData) -> dict[str, Any]:
@@ -523,31 +530,24 @@ def _save_plan(
     body = {k: (v if v != "" else None) for k, v in data.items()}
     for text in ("trigger", "communication"):
         body[text] = data[text]
-    try:
+
+    def change() -> str:
         if plan_id is None:
             created = parse(schemas.PlanCreate, {k: v for k, v in body.items() if v is not None})
-            plan_id = contingency.create_plan(session, actor=actor, data=created).id
-        else:
-            changed = parse(schemas.ContingencyPlanUpdate, body)
-            contingency.update_plan(session, actor=actor, plan_id=plan_id, data=changed)
-    except CofabError as exc:
-        session.rollback()
-        context = error_context(exc, request.state.locale)
-        return _plan_form_page(
-            request,
-            session,
-            actor,
-            plan_id=plan_id,
-            form=data,
-            error=context,
-            status_code=exc.status,
-        )
-    return RedirectResponse(f"/risk/plans/{plan_id}", status_code=303)
+            return f"/risk/plans/{contingency.create_plan(session, actor=actor, data=created).id}"
+        changed = parse(schemas.ContingencyPlanUpdate, body)
+        contingency.update_plan(session, actor=actor, plan_id=plan_id, data=changed)
+        return f"/risk/plans/{plan_id}"
+
+    def again(error: dict[str, Any], status: int) -> HTMLResponse:
+        return _plan_form_page(request, session, actor, plan_id, _Again(data, error, status))
+
+    return _submitted(request, session, change, again)
 
 
 @router.get("/risk/plans/new", response_class=HTMLResponse)
 def new_plan_page(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
-    return _plan_form_page(request, session, actor, plan_id=None, form={"drill_every_days": 180})
+    return _plan_form_page(request, session, actor, None, _Again({"drill_every_days": 180}))
 
 
 @router.post("/risk/plans/new", response_model=None)
@@ -563,7 +563,7 @@ def edit_plan_page(
     plan = contingency.get_plan(session, actor=actor, plan_id=plan_id)
     form = {name: getattr(plan, name) for name in PLAN_FIELDS}
     form = {k: ("" if v is None else str(v)) for k, v in form.items()}
-    return _plan_form_page(request, session, actor, plan_id=plan.id, form=form)
+    return _plan_form_page(request, session, actor, plan.id, _Again(form))
 
 
 @router.post("/risk/plans/{plan_id}/edit", response_model=None)
@@ -593,62 +593,65 @@ def _plan_form(
     register.ensure_writer(actor)
     contingency.get_plan(session, actor=actor, plan_id=plan_id)  # 404 before any form problem
     data = fields(form)
-    try:
+
+    def run() -> str:
         change(data)
-    except CofabError as exc:
-        session.rollback()
-        context = error_context(exc, request.state.locale)
-        return _plan_page(
-            request, session, actor, plan_id, form=data, error=context, status_code=exc.status
-        )
-    return RedirectResponse(f"/risk/plans/{plan_id}", status_code=303)
+        return f"/risk/plans/{plan_id}"
+
+    def again(error: dict[str, Any], status: int) -> HTMLResponse:
+        return _plan_page(request, session, actor, plan_id, _Again(data, error, status))
+
+    return _submitted(request, session, run, again)
 
 
-@router.post("/risk/plans/{plan_id}/steps", response_model=None)
-def add_step(
-    request: Request, session: DbSession, actor: ActorDep, plan_id: int, form: FormDep
-) -> Response:
-    def change(data: dict[str, Any]) -> object:
-        body = parse(schemas.StepIn, {k: v for k, v in data.items() if v not in ("", None)})
-        return activation.add_step(session, actor=actor, plan_id=plan_id, data=body)
-
-    return _plan_form(request, session, actor, plan_id, form, change)
+PlanChange = Callable[[Session, Actor, int, dict[str, Any]], object]
 
 
-@router.post("/risk/plans/{plan_id}/drills", response_model=None)
-def record_drill(
-    request: Request, session: DbSession, actor: ActorDep, plan_id: int, form: FormDep
-) -> Response:
-    def change(data: dict[str, Any]) -> object:
-        body = parse(schemas.DrillIn, data)
-        return contingency.record_drill(session, actor=actor, plan_id=plan_id, data=body)
+def _plan_route(action: str, change: PlanChange) -> None:
+    """POST /risk/plans/{plan_id}/<action>: one form of the plan page (``_plan_form``)."""
 
-    return _plan_form(request, session, actor, plan_id, form, change)
+    def post(
+        request: Request, session: DbSession, actor: ActorDep, plan_id: int, form: FormDep
+    ) -> Response:
+        def run(data: dict[str, Any]) -> object:
+            return change(session, actor, plan_id, data)
 
+        return _plan_form(request, session, actor, plan_id, form, run)
 
-@router.post("/risk/plans/{plan_id}/schedule", response_model=None)
-def schedule_drill(
-    request: Request, session: DbSession, actor: ActorDep, plan_id: int, form: FormDep
-) -> Response:
-    def change(data: dict[str, Any]) -> object:
-        body = parse(
-            schemas.ContingencyPlanUpdate,
-            {"drill_scheduled_on": data.get("drill_scheduled_on") or None},
-        )
-        return contingency.update_plan(session, actor=actor, plan_id=plan_id, data=body)
-
-    return _plan_form(request, session, actor, plan_id, form, change)
+    router.add_api_route(
+        f"/risk/plans/{{plan_id}}/{action}",
+        post,
+        methods=["POST"],
+        response_model=None,
+        name=f"risk_plan_{action}",
+    )
 
 
-@router.post("/risk/plans/{plan_id}/activate", response_model=None)
-def activate_plan(
-    request: Request, session: DbSession, actor: ActorDep, plan_id: int, form: FormDep
-) -> Response:
-    def change(data: dict[str, Any]) -> object:
-        body = parse(schemas.ActivateIn, {"scenario_id": data.get("scenario_id") or None})
-        return activation.activate(session, actor=actor, plan_id=plan_id, data=body)
+def _add_step(session: Session, actor: Actor, plan_id: int, data: dict[str, Any]) -> object:
+    body = parse(schemas.StepIn, {k: v for k, v in data.items() if v not in ("", None)})
+    return activation.add_step(session, actor=actor, plan_id=plan_id, data=body)
 
-    return _plan_form(request, session, actor, plan_id, form, change)
+
+def _record_drill(session: Session, actor: Actor, plan_id: int, data: dict[str, Any]) -> object:
+    body = parse(schemas.DrillIn, data)
+    return contingency.record_drill(session, actor=actor, plan_id=plan_id, data=body)
+
+
+def _schedule_drill(session: Session, actor: Actor, plan_id: int, data: dict[str, Any]) -> object:
+    day = {"drill_scheduled_on": data.get("drill_scheduled_on") or None}
+    body = parse(schemas.ContingencyPlanUpdate, day)
+    return contingency.update_plan(session, actor=actor, plan_id=plan_id, data=body)
+
+
+def _activate(session: Session, actor: Actor, plan_id: int, data: dict[str, Any]) -> object:
+    body = parse(schemas.ActivateIn, {"scenario_id": data.get("scenario_id") or None})
+    return activation.activate(session, actor=actor, plan_id=plan_id, data=body)
+
+
+_plan_route("steps", _add_step)
+_plan_route("drills", _record_drill)
+_plan_route("schedule", _schedule_drill)
+_plan_route("activate", _activate)
 
 
 @router.get("/risk/{risk_id}", response_class=HTMLResponse)

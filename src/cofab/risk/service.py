@@ -21,7 +21,7 @@ from cofab.risk.register import (
 )
 from cofab.risk.signals import raise_signals
 from cofab.risk.single_source import single_sources
-from cofab.risk.spend import concentration_report, concentration_trend
+from cofab.risk.spend import SpendQuery, concentration_report, concentration_trend
 from cofab.risk.transitions import (
     get_transition,
     list_transitions,
@@ -31,6 +31,7 @@ from cofab.risk.transitions import (
 )
 
 __all__ = [
+    "SpendQuery",
     "add_mitigation",
     "change_status",
     "concentration_report",

@@ -27,6 +27,7 @@ from cofab.forecast.models import ForecastLine
 from cofab.operations.models import OrderLine, Receipt
 from cofab.partners.models import Capability, Partner, PartnerStatus, Site
 from cofab.risk import register
+from cofab.risk.spend import most_received_currency
 
 ORDER_WINDOW_DAYS = 365
 SUPPLYING = (PartnerStatus.ACTIVE.value,)
@@ -110,12 +111,7 @@ def _spend(
         .join(OrderLine, OrderLine.id == Receipt.line_id)
         .where(OrderLine.product_family.in_(families), Receipt.received_date >= since)
     )
-    currency = session.execute(
-        joined.add_columns(OrderLine.currency, func.count())
-        .group_by(OrderLine.currency)
-        .order_by(func.count().desc(), OrderLine.currency)
-        .limit(1)
-    ).scalar()
+    currency = most_received_currency(session, joined)
     if currency is None:
         return {}, None
     rows = session.execute(

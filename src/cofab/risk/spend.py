@@ -5,6 +5,7 @@ per calendar quarter as a trend (issue 16, "Concentration")."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -35,6 +36,29 @@ register_labels(
         "risk_by_family": N_("Product family"),
     }
 )
+
+
+@dataclass(frozen=True)
+class SpendQuery:
+    """What a concentration question names: the period, the grouping, spend or volume, and the
+    currency (none: the period's most received). The API reads it from the query string."""
+
+    start: date
+    end: date
+    by: str = "partner"
+    measure: str = "spend"
+    currency: str | None = None
+
+
+def most_received_currency(session: Session, receipts: Any) -> str | None:
+    """The currency of most receipt lines in ``receipts`` (a select from Receipt joined to its
+    OrderLine); spend is summed in one currency rather than mixed."""
+    return session.execute(
+        receipts.add_columns(OrderLine.currency, func.count())
+        .group_by(OrderLine.currency)
+        .order_by(func.count().desc(), OrderLine.currency)
+        .limit(1)
+    ).scalar()
 
 
 def _key_column(by: str) -> Any:
@@ -77,12 +101,7 @@ def _monthly(
         .where(in_period)
     )
     if measure == "spend" and currency is None:
-        currency = session.execute(
-            joined.add_columns(OrderLine.currency, func.count())
-            .group_by(OrderLine.currency)
-            .order_by(func.count().desc(), OrderLine.currency)
-            .limit(1)
-        ).scalar()
+        currency = most_received_currency(session, joined)
     amount = (
         Receipt.received_qty * OrderLine.unit_price if measure == "spend" else Receipt.received_qty
     )
@@ -110,22 +129,14 @@ def _shares(result: Any) -> list[dict[str, Any]]:
     return [{"key": s.key, "amount": s.amount, "share": s.share} for s in result.shares]
 
 
-def concentration_report(
-    session: Session,
-    *,
-    actor: Actor,
-    start: date,
-    end: date,
-    by: str = "partner",
-    measure: str = "spend",
-    currency: str | None = None,
-) -> dict[str, Any]:
+def concentration_report(session: Session, *, actor: Actor, query: SpendQuery) -> dict[str, Any]:
     """HHI, band and shares. Spend is in one currency: the one given, else the period's most
     received; amounts in other currencies are left out (and counted) rather than mixed."""
     register.ensure_reader(actor)
+    start, end, by, measure = query.start, query.end, query.by, query.measure
     _check(start, end, by, measure)
     rows, currency = _monthly(
-        session, start=start, end=end, by=by, measure=measure, currency=currency
+        session, start=start, end=end, by=by, measure=measure, currency=query.currency
     )
     from cofab.risk.engine.concentration import concentration  # numpy: on first use only
 
@@ -147,24 +158,16 @@ def _quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
-def concentration_trend(
-    session: Session,
-    *,
-    actor: Actor,
-    start: date,
-    end: date,
-    by: str = "partner",
-    measure: str = "spend",
-    currency: str | None = None,
-) -> dict[str, Any]:
+def concentration_trend(session: Session, *, actor: Actor, query: SpendQuery) -> dict[str, Any]:
     """HHI per calendar quarter from the quarter holding ``start`` to the one holding ``end``
     (a quarter with nothing received has no HHI: ``null``, not 0, which would read as
     "unconcentrated"), with the top ``TOP_CONTRIBUTORS`` of each quarter and the DOJ/FTC bands."""
     register.ensure_reader(actor)
-    _check(start, end, by, measure)
-    first = _quarter_start(start)
+    end, by, measure = query.end, query.by, query.measure
+    _check(query.start, end, by, measure)
+    first = _quarter_start(query.start)
     rows, currency = _monthly(
-        session, start=first, end=end, by=by, measure=measure, currency=currency
+        session, start=first, end=end, by=by, measure=measure, currency=query.currency
     )
     per_quarter: dict[str, list[tuple[int, int, str, float]]] = defaultdict(list)
     for row in rows:
