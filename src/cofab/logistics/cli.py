@@ -13,6 +13,7 @@ from rich.table import Table
 
 from cofab.accounts.service import actor_by_email
 from cofab.core.cli_errors import fail, fail_with
+from cofab.core.cli_files import say_imported
 from cofab.core.cli_session import acting_user
 from cofab.core.cli_session import migrated_engine as engine
 from cofab.core.errors import CofabError
@@ -24,7 +25,6 @@ from cofab.logistics import lane_files, service
 app = typer.Typer(help="Logistics lanes: list, import and export the lane master; carrier KPIs.")
 console = Console()
 
-MSG_IMPORTED = N_("Imported {kind}: {created} created, {updated} updated, {unchanged} unchanged.")
 MSG_WROTE = N_("Wrote {n} rows to {path}.")
 MSG_NO_FILE = N_("File not found: {path}")
 MSG_OUTPUT_TYPE = N_("Name the output file .csv or .xlsx (got {path}).")
@@ -76,22 +76,12 @@ def import_file(
     bound = engine()
     actor = _actor(bound, as_user)
     try:
-        rows = read_table(file.read_bytes(), file.name)
         with unit_of_work(bound) as session:
+            rows = read_table(file.read_bytes(), file.name)
             report = lane_files.import_rows(session, actor=actor, rows=rows)
     except CofabError as exc:
         fail_with(exc)
-    console.print(
-        translate(
-            MSG_IMPORTED,
-            cli_locale(),
-            kind="lanes",
-            created=report.created,
-            updated=report.updated,
-            unchanged=report.unchanged,
-        ),
-        highlight=False,
-    )
+    say_imported(console, "lanes", report)
 
 
 @app.command("export")
