@@ -12,7 +12,6 @@ same lot returns the stored certificate, for another lot it is refused.
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Iterator
 from datetime import date
 
@@ -22,7 +21,7 @@ from sqlalchemy.orm import Session
 from cofab.config import Settings
 from cofab.core import audit
 from cofab.core.access import Actor, ensure_partner_visible
-from cofab.core.errors import BadRequest, FieldProblem
+from cofab.core.errors import FieldProblem
 from cofab.core.i18n import N_
 from cofab.quality import lots, ncrs, schemas
 from cofab.quality.models import Certificate, Lot, NonConformance, QualityFile
@@ -31,7 +30,6 @@ from cofab.vault import service as vault
 
 CONTEXT = b"cofab.quality.file"
 FOLDER = "quality-files"
-EMPTY_FILE = N_("The file is empty.")
 COA_NEEDS_VALUES = N_("A certificate of analysis needs at least one value.")
 ISSUED_IN_FUTURE = N_("The issue date cannot be in the future.")
 COC_NEEDS_FILE = N_("A certificate of conformance needs its file.")
@@ -57,24 +55,15 @@ def _seal(
     lot_id: int | None = None,
     ncr_id: int | None = None,
 ) -> QualityFile:
-    if not content:
-        raise BadRequest(EMPTY_FILE)
-    name = vault.safe_filename(filename, "file")
-    media = (content_type or "").split(";")[0].strip() or (
-        mimetypes.guess_type(name)[0] or "application/octet-stream"
+    sealed = vault.seal_upload(
+        store, content, filename=filename, content_type=content_type, context=CONTEXT
     )
-    stored = vault.seal(store, content, context=CONTEXT)
     row = QualityFile(
         partner_id=partner_id,
         lot_id=lot_id,
         ncr_id=ncr_id,
-        filename=name,
-        content_type=media[:100],
-        size_bytes=len(content),
-        object_key=stored.object_key,
-        wrapped_key=stored.wrapped_key,
-        key_id=stored.key_id,
         uploaded_by=actor.email,
+        **sealed.columns(),
     )
     session.add(row)
     session.flush()

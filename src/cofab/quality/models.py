@@ -18,19 +18,20 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
-    Index,
     Integer,
-    LargeBinary,
     Numeric,
     String,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.schema import Index
 
 from cofab.core.i18n import N_
 from cofab.core.labels import register_labels
 from cofab.db.base import Base, Timestamped, UTCDateTime, utcnow
+from cofab.partners.models import partner_id_column
 from cofab.units.models import unit_id_column
+from cofab.vault.models import SealedFileColumns
 
 MONEY = Numeric(18, 4)
 
@@ -108,9 +109,7 @@ class InspectionPlan(Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int | None] = unit_id_column()
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     site_id: Mapped[int | None] = mapped_column(
         ForeignKey("partner_sites.id", ondelete="SET NULL"), index=True
     )
@@ -153,9 +152,7 @@ class Characteristic(Timestamped, Base):
     plan_id: Mapped[int | None] = mapped_column(
         ForeignKey("quality_inspection_plans.id", ondelete="CASCADE"), index=True
     )
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     site_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sites.id", ondelete="SET NULL"))
     product: Mapped[str] = mapped_column(String(120))
     name_ko: Mapped[str] = mapped_column(String(200))
@@ -179,9 +176,7 @@ class Lot(Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int | None] = unit_id_column()
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     site_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sites.id", ondelete="SET NULL"))
     plan_id: Mapped[int | None] = mapped_column(
         ForeignKey("quality_inspection_plans.id", ondelete="SET NULL"), index=True
@@ -207,9 +202,7 @@ class Inspection(Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int | None] = unit_id_column()
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     lot_id: Mapped[int] = mapped_column(
         ForeignKey("quality_lots.id", ondelete="CASCADE"), index=True
     )
@@ -253,9 +246,7 @@ class NonConformance(Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int | None] = unit_id_column()
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     site_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sites.id", ondelete="SET NULL"))
     product: Mapped[str] = mapped_column(String(120))
     lot_id: Mapped[int | None] = mapped_column(
@@ -287,9 +278,7 @@ class EightD(Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int | None] = unit_id_column()
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     ncr_id: Mapped[int] = mapped_column(
         ForeignKey("quality_ncrs.id", ondelete="CASCADE"), unique=True
     )
@@ -370,9 +359,7 @@ class PartnerAudit(Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int | None] = unit_id_column()
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     site_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sites.id", ondelete="SET NULL"))
     checklist_id: Mapped[int] = mapped_column(
         ForeignKey("quality_checklists.id", ondelete="RESTRICT"), index=True
@@ -433,9 +420,7 @@ class Measurement(Base):
     characteristic_id: Mapped[int] = mapped_column(
         ForeignKey("quality_characteristics.id", ondelete="CASCADE")
     )
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     lot_id: Mapped[int | None] = mapped_column(ForeignKey("quality_lots.id", ondelete="SET NULL"))
     subgroup: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)
@@ -473,28 +458,20 @@ class MeasurementSubgroup(Base):
 CERTIFICATE_KINDS = ("coc", "coa")
 
 
-class QualityFile(Base):
+class QualityFile(SealedFileColumns, Base):
     """A file on a lot (a certificate's scan) or an NCR (a photo), sealed by the vault; the row
     keeps what opens it and is registered as a key holder for master-key rotation."""
 
     __tablename__ = "quality_files"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     lot_id: Mapped[int | None] = mapped_column(
         ForeignKey("quality_lots.id", ondelete="CASCADE"), index=True
     )
     ncr_id: Mapped[int | None] = mapped_column(
         ForeignKey("quality_ncrs.id", ondelete="CASCADE"), index=True
     )
-    filename: Mapped[str] = mapped_column(String(255))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size_bytes: Mapped[int] = mapped_column(Integer)
-    object_key: Mapped[str] = mapped_column(String(32), unique=True)
-    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
-    key_id: Mapped[str] = mapped_column(String(32))
     uploaded_by: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -506,9 +483,7 @@ class Certificate(Base):
     __table_args__ = (UniqueConstraint("partner_id", "external_ref"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(
-        ForeignKey("partners.id", ondelete="CASCADE"), index=True
-    )
+    partner_id: Mapped[int] = partner_id_column()
     lot_id: Mapped[int] = mapped_column(
         ForeignKey("quality_lots.id", ondelete="CASCADE"), index=True
     )

@@ -247,6 +247,18 @@ def open_eightd(
     return eightd
 
 
+def _partner_work(session: Session, actor: Actor, eightd_id: int, *, still_open: bool) -> EightD:
+    """The 8D for work the partner does (its own company's; owner writers may type it on its
+    behalf), refused once closed when ``still_open``."""
+    eightd = get_eightd(session, actor=actor, eightd_id=eightd_id)
+    ensure_partner_writable(actor, eightd.partner_id)
+    if not actor.is_partner:
+        require_owner_writer(actor)
+    if still_open and eightd.status == "closed":
+        raise InvalidTransition(EIGHTD_CLOSED)
+    return eightd
+
+
 def _step(session: Session, eightd: EightD, step: str) -> EightDStep:
     if step not in EIGHTD_STEPS:
         raise NotFound(UNKNOWN_STEP)
@@ -262,12 +274,7 @@ def write_step(
     session: Session, *, actor: Actor, eightd_id: int, step: str, data: schemas.EightDStepIn
 ) -> EightDStep:
     """The partner fills a discipline (the owner may type it on the partner's behalf)."""
-    eightd = get_eightd(session, actor=actor, eightd_id=eightd_id)
-    ensure_partner_writable(actor, eightd.partner_id)
-    if not actor.is_partner:
-        require_owner_writer(actor)
-    if eightd.status == "closed":
-        raise InvalidTransition(EIGHTD_CLOSED)
+    eightd = _partner_work(session, actor, eightd_id, still_open=True)
     row = _step(session, eightd, step)
     if row.status == "approved":
         raise InvalidTransition(STEP_CLOSED, step=step)
@@ -330,12 +337,7 @@ def review_step(
 def add_action(
     session: Session, *, actor: Actor, eightd_id: int, data: schemas.ActionIn
 ) -> EightDAction:
-    eightd = get_eightd(session, actor=actor, eightd_id=eightd_id)
-    ensure_partner_writable(actor, eightd.partner_id)
-    if not actor.is_partner:
-        require_owner_writer(actor)
-    if eightd.status == "closed":
-        raise InvalidTransition(EIGHTD_CLOSED)
+    eightd = _partner_work(session, actor, eightd_id, still_open=True)
     action = EightDAction(eightd_id=eightd.id, **data.model_dump())
     session.add(action)
     record(
@@ -352,10 +354,7 @@ def add_action(
 def complete_action(
     session: Session, *, actor: Actor, eightd_id: int, action_id: int, data: schemas.ActionDone
 ) -> EightDAction:
-    eightd = get_eightd(session, actor=actor, eightd_id=eightd_id)
-    ensure_partner_writable(actor, eightd.partner_id)
-    if not actor.is_partner:
-        require_owner_writer(actor)
+    eightd = _partner_work(session, actor, eightd_id, still_open=False)
     action = session.execute(
         select(EightDAction).where(
             EightDAction.id == action_id, EightDAction.eightd_id == eightd.id

@@ -9,7 +9,6 @@ download is a read of a confidential record and is audit-logged.
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Iterator
 
 from sqlalchemy import select
@@ -18,15 +17,13 @@ from sqlalchemy.orm import Session
 from cofab.config import Settings
 from cofab.core import audit
 from cofab.core.access import Actor
-from cofab.core.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
-from cofab.core.i18n import N_
+from cofab.core.errors import Conflict, NotFound
 from cofab.selection.due_diligence import MSG_SIGNED
 from cofab.selection.models import Candidate, DueDiligenceItem, Evidence
 from cofab.selection.permissions import ensure_evaluator, ensure_reader
 from cofab.vault import service as vault
 
 CONTEXT = b"cofab.selection.evidence"
-MSG_EMPTY = N_("The file is empty.")
 FOLDER = "selection-evidence"
 
 EvidenceStore = vault.SealedFiles
@@ -59,26 +56,20 @@ def add_evidence(
             raise NotFound()
         if item.signed_off_at is not None:
             raise Conflict(MSG_SIGNED)
-    if not content:
-        raise BadRequest(MSG_EMPTY)
-    if len(content) > store.limit_bytes:
-        raise PayloadTooLarge(limit_mb=store.limit_mb)
-    name = vault.safe_filename(filename, "evidence")
-    media = (content_type or "").split(";")[0].strip() or (
-        mimetypes.guess_type(name)[0] or "application/octet-stream"
+    sealed = vault.seal_upload(
+        store,
+        content,
+        filename=filename,
+        content_type=content_type,
+        context=CONTEXT,
+        default_name="evidence",
     )
-    stored = vault.seal(store, content, context=CONTEXT)
     row = Evidence(
         candidate_id=candidate.id,
         partner_id=candidate.partner_id,
         dd_item_id=dd_item_id,
-        filename=name,
-        content_type=media[:100],
-        size_bytes=len(content),
-        object_key=stored.object_key,
-        wrapped_key=stored.wrapped_key,
-        key_id=stored.key_id,
         uploaded_by=actor.user_id or None,
+        **sealed.columns(),
     )
     session.add(row)
     session.flush()

@@ -20,7 +20,6 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
-    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -33,6 +32,7 @@ from cofab.core.i18n import N_
 from cofab.db.base import Base, Timestamped, UTCDateTime, utcnow
 from cofab.partners.models import partner_id_column
 from cofab.units.models import unit_id_column
+from cofab.vault.models import SealedFileColumns
 
 
 class WeightMode(enum.StrEnum):
@@ -171,7 +171,7 @@ class DueDiligenceItem(Timestamped, Base):
     signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class Evidence(Base):
+class Evidence(SealedFileColumns, Base):
     """An uploaded file, encrypted at rest by the vault; the row keeps what opens it."""
 
     __tablename__ = "sel_evidence"
@@ -184,12 +184,6 @@ class Evidence(Base):
     dd_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("sel_dd_items.id", ondelete="CASCADE"), index=True
     )
-    filename: Mapped[str] = mapped_column(String(255))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size_bytes: Mapped[int] = mapped_column(Integer)
-    object_key: Mapped[str] = mapped_column(String(32), unique=True)
-    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
-    key_id: Mapped[str] = mapped_column(String(32))
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -76,6 +76,19 @@ register_labels(
 )
 
 
+class SealedFileColumns:
+    """The columns a key holder's file row keeps about one sealed upload (what
+    ``vault.service.seal_upload`` returns): its name and type, and what opens it. Another
+    domain's file table mixes them in, so every holder stores a sealed file the same way."""
+
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    object_key: Mapped[str] = mapped_column(String(32), unique=True)
+    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+    key_id: Mapped[str] = mapped_column(String(32))
+
+
 class VaultDocument(Timestamped, Base):
     __tablename__ = "vault_documents"
 

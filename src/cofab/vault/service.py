@@ -1,23 +1,27 @@
 """What other domains may use of the vault (with ``vault.models``): sealed files and key holders.
 
-A domain that keeps confidential files of its own (selection's evidence) seals them with the
-vault's master key and object format through these functions instead of reaching into the
-vault's storage, key and error modules; and, since such rows keep wrapped data keys, it
-registers their table (``register_key_holder``) so that a master-key rotation re-wraps them too.
+A domain that keeps confidential files of its own (selection's evidence, quality's certificates
+and NCR photos) seals them with the vault's master key and object format through these functions
+(``seal_upload`` for an upload; its row mixes in ``vault.models.SealedFileColumns``) instead
+of reaching into the vault's storage, key and error modules; and, since such rows keep wrapped
+data keys, it registers their table (``register_key_holder``) so that a master-key rotation
+re-wraps them too.
 """
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cofab.config import Settings
 from cofab.core.access import Actor
-from cofab.core.errors import PayloadTooLarge
+from cofab.core.errors import BadRequest, PayloadTooLarge
 from cofab.db.base import utcnow
 from cofab.vault import documents, schemas
 from cofab.vault.access import visible_documents_clause
@@ -31,6 +35,7 @@ from cofab.vault.storage import FileSystemStorage, StoredObject, open_decrypted,
 __all__ = [
     "KeyHolder",
     "SealedFiles",
+    "SealedUpload",
     "StoredObject",
     "delete_sealed",
     "key_holders",
@@ -39,6 +44,7 @@ __all__ = [
     "register_key_holder",
     "safe_filename",
     "seal",
+    "seal_upload",
     "sealed_files",
     "upload_document",
     "visible_document_ids",
@@ -78,6 +84,53 @@ def seal(files: SealedFiles, content: bytes, *, context: bytes) -> StoredObject:
         )
     except UploadTooLarge as error:
         raise PayloadTooLarge(limit_mb=files.limit_mb) from error
+
+
+@dataclass(frozen=True)
+class SealedUpload:
+    """An uploaded file once sealed: what the holder's row keeps to name, describe and open it."""
+
+    filename: str
+    content_type: str
+    size_bytes: int
+    object_key: str
+    wrapped_key: bytes
+    key_id: str
+
+    def columns(self) -> dict[str, Any]:
+        """The row's columns of the same names (a key holder's file table has all six)."""
+        return asdict(self)
+
+
+def seal_upload(
+    files: SealedFiles,
+    content: bytes,
+    *,
+    filename: str | None,
+    content_type: str | None,
+    context: bytes,
+    default_name: str = "file",
+) -> SealedUpload:
+    """An upload sealed the way every holder domain keeps one: an empty file is a
+    ``BadRequest``, one over the limit ``PayloadTooLarge`` (nothing stored); the name is made
+    safe, the media type is the one sent (without parameters) or guessed from the name."""
+    if not content:
+        raise BadRequest(documents.MSG_EMPTY)
+    if len(content) > files.limit_bytes:
+        raise PayloadTooLarge(limit_mb=files.limit_mb)
+    name = safe_filename(filename, default_name)
+    media = (content_type or "").split(";")[0].strip() or (
+        mimetypes.guess_type(name)[0] or "application/octet-stream"
+    )
+    stored = seal(files, content, context=context)
+    return SealedUpload(
+        filename=name,
+        content_type=media[:100],
+        size_bytes=len(content),
+        object_key=stored.object_key,
+        wrapped_key=stored.wrapped_key,
+        key_id=stored.key_id,
+    )
 
 
 def open_sealed(

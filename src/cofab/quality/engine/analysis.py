@@ -34,19 +34,11 @@ class Analysis:
     capability: capability.Capability
 
     def as_json(self) -> dict[str, Any]:
-        cap = self.capability
         return {
             "chart": self.chart,
             "subgroup_size": self.subgroup_size,
-            "n": cap.n,
-            "mean": cap.mean,
-            "sigma_within": cap.sigma_within,
-            "sigma_overall": cap.sigma_overall,
-            "cp": cap.cp,
-            "cpk": cap.cpk,
-            "pp": cap.pp,
-            "ppk": cap.ppk,
-            "cpk_ci95": None if cap.cpk_lower is None else [cap.cpk_lower, cap.cpk_upper],
+            "n": self.capability.n,
+            **self.capability.as_json(),
             "limits": {
                 c.name: {"center": c.center, "lcl": c.lcl, "ucl": c.ucl} for c in self.charts
             },

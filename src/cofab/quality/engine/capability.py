@@ -34,6 +34,19 @@ class Capability:
     cpk_lower: float | None
     cpk_upper: float | None
 
+    def as_json(self) -> dict[str, object]:
+        """The indices as the CLI, the chart API and the capability API print them."""
+        return {
+            "mean": self.mean,
+            "sigma_within": self.sigma_within,
+            "sigma_overall": self.sigma_overall,
+            "cp": self.cp,
+            "cpk": self.cpk,
+            "pp": self.pp,
+            "ppk": self.ppk,
+            "cpk_ci95": None if self.cpk_lower is None else [self.cpk_lower, self.cpk_upper],
+        }
+
 
 def check_spec(lsl: float | None, usl: float | None) -> None:
     if lsl is not None and usl is not None and lsl >= usl:
