@@ -77,19 +77,20 @@ def past_problem(
 def record(
     session: Session,
     *,
-    actor: Actor,
-    action: str,
     entity: str,
     row: Any,
+    action: str,
+    actor: Actor,
     before: dict[str, Any] | None = None,
 ) -> None:
+    """One audit entry for ``row`` as it is now (none after a delete), under its partner."""
     audit.record(
         session,
-        actor=actor,
-        action=action,
         entity=entity,
         entity_id=row.id,
         partner_id=getattr(row, "partner_id", None),
+        action=action,
+        actor=actor,
         before=before,
         after=audit.snapshot(row) if action != "delete" else None,
     )
