@@ -288,16 +288,24 @@ def discard(store: VaultStore, stored: StoredObject) -> None:
     store.storage.delete(stored.object_key)
 
 
+@dataclass(frozen=True)
+class Submitted:
+    """What the uploader said about the file: its name, its declared type, a note."""
+
+    filename: str | None
+    content_type: str | None = None
+    note: str | None = None
+
+
 def finish_version(
     session: Session,
     *,
     actor: Actor,
     pending: PendingVersion,
     stored: StoredObject,
-    filename: str | None,
-    content_type: str | None,
-    note: str | None = None,
+    submitted: Submitted,
 ) -> VaultVersion:
+    filename, content_type, note = submitted.filename, submitted.content_type, submitted.note
     document = writable_document(session, actor=actor, document_id=pending.document_id)
     if stored.info.size == 0:
         raise BadRequest(MSG_EMPTY)
@@ -362,9 +370,7 @@ def add_version(
             actor=actor,
             pending=pending,
             stored=stored,
-            filename=filename,
-            content_type=content_type,
-            note=note,
+            submitted=Submitted(filename, content_type, note),
         )
     except BaseException:
         discard(store, stored)

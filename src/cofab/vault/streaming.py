@@ -252,9 +252,7 @@ async def stream_upload(
                 actor=actor,
                 pending=pending,
                 stored=stored,
-                filename=filename,
-                content_type=content_type,
-                note=note,
+                submitted=documents.Submitted(filename, content_type, note),
             )
         )
     except BaseException:
