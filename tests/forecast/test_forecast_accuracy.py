@@ -122,3 +122,42 @@ def test_accuracy_against_orders_and_receipts(world: World, engine: Engine, api)
     with unit_of_work(engine) as session:
         early = service.accuracy(session, actor=SYSTEM_ACTOR, until=date(2025, 2, 1))
     assert [(r.family, r.points) for r in early] == [("F1", 1), ("F2", 1)]
+
+
+def test_weekly_accuracy_takes_each_order_in_its_iso_week(world: World, engine: Engine) -> None:
+    """Weeks run Monday to Sunday: an order on Sunday 12 Jan 2025 is week 2's, one on Monday 13
+    Jan week 3's, one on Sunday 5 Jan week 1's (PostgreSQL buckets dates, SQLite compares)."""
+    weeks = ["2025-W01", "2025-W02", "2025-W03"]
+    plan = [flow("A1", "P1", week, 10) for week in weeks]
+    publish(engine, solved_scenario(engine, {"A1": world.partner_a}, plan, periods=weeks))
+    ordered = [(5, date(2025, 1, 5)), (7, date(2025, 1, 12)), (1, date(2025, 1, 6))]
+    ordered.append((20, date(2025, 1, 13)))
+    with unit_of_work(engine) as session:
+        orders.create_order(
+            session,
+            actor=SYSTEM_ACTOR,
+            data=schemas.OrderCreate(
+                partner_id=world.partner_a,
+                external_ref="ACC-W",
+                order_date=date(2024, 12, 15),
+                currency="USD",
+                incoterm="FCA",
+                lines=[
+                    schemas.OrderLineIn(
+                        product="P1",
+                        product_family="F1",
+                        quantity=Decimal(q),
+                        unit_price=Decimal(1),
+                        requested_date=d,
+                    )
+                    for q, d in ordered
+                ],
+            ),
+        )
+    with unit_of_work(engine) as session:
+        (row,) = service.accuracy(session, actor=SYSTEM_ACTOR, until=date(2025, 2, 1))
+    # (F, A) per week: (10, 5), (10, 8), (10, 20); ΣA = 33, Σ|e| = 5 + 2 + 10
+    assert (row.points, row.forecast, row.actual) == (3, 30.0, 33.0)
+    assert row.wape == pytest.approx(17 / 33)
+    assert row.bias == pytest.approx(-3 / 33)
+    assert row.mape == pytest.approx((5 / 5 + 2 / 8 + 10 / 20) / 3)
