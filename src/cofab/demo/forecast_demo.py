@@ -27,7 +27,7 @@ from cofab.partners.models import Site
 from cofab.planning.models import Scenario
 
 COUNTER_SHARE = Decimal("0.8")
-JV_REF = "A-NCP"
+JV_REF = "DEMO-A-NCP"
 JV_FAMILY = "NMC pouch cell"
 
 

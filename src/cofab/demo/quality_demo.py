@@ -28,7 +28,7 @@ from cofab.quality.service import audits, files, lots, ncrs, plans
 # the defect that rejects the fourth lot, the audit checklist
 STORIES: dict[str, dict[str, Any]] = {
     "electronics": {
-        "partner": "E-SGP",
+        "partner": "DEMO-E-SGP",
         "product": "PHONE-MAINBOARD",
         "characteristics": [
             ("납땜 브리지", "Solder bridge", "attribute", "major", None, None, None, None),
@@ -38,7 +38,7 @@ STORIES: dict[str, dict[str, Any]] = {
         "checklist": ("SMT process audit", "process"),
     },
     "automotive": {
-        "partner": "A-NCP",
+        "partner": "DEMO-A-NCP",
         "product": "CELL-NMC811",
         "characteristics": [
             ("셀 용량", "Cell capacity", "variable", "major", 95.0, 93.0, 97.0, "Ah"),
@@ -48,7 +48,7 @@ STORIES: dict[str, dict[str, Any]] = {
         "checklist": ("Cell line process audit", "process"),
     },
     "pharma": {
-        "partner": "P-IBL",
+        "partner": "DEMO-P-IBL",
         "product": "mAb-DS-BATCH",
         "characteristics": [
             ("역가 시험", "Assay potency", "variable", "critical", 100.0, 90.0, 110.0, "%"),
