@@ -429,3 +429,31 @@ def test_a_partner_shared_by_two_units_shows_each_unit_its_own_side(demo: Demo) 
     assert subjects["admin@hanbit.example"] == electronics
     assert subjects["admin@hanul-motors.example"] == battery
     assert subjects[GROUP_ADMIN] == electronics | battery
+
+
+def test_each_case_has_its_quality_story_and_the_jv_its_ramp(demo: Demo) -> None:
+    """The quality and forecast demos once looked partners up by a key the loader never used and
+    loaded nothing; every case's partner login company must have inspected lots and an NCR."""
+    from cofab.forecast.models import CapacityDeclaration
+    from cofab.quality.models import Lot, NonConformance
+
+    with _session(demo) as session:
+        for ref in ("E-SGP", "A-NCP", "P-IBL"):
+            partner = _partner(session, ref)
+            lots = session.execute(
+                select(func.count()).select_from(Lot).where(Lot.partner_id == partner.id)
+            ).scalar_one()
+            ncrs = session.execute(
+                select(func.count())
+                .select_from(NonConformance)
+                .where(NonConformance.partner_id == partner.id)
+            ).scalar_one()
+            assert lots == 5, ref
+            assert ncrs >= 1, ref
+        jv = _partner(session, "A-NCP")
+        ramps = session.execute(
+            select(func.count())
+            .select_from(CapacityDeclaration)
+            .where(CapacityDeclaration.partner_id == jv.id)
+        ).scalar_one()
+        assert ramps >= 1
