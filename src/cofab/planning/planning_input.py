@@ -207,6 +207,12 @@ def build_planning_input(doc: dict[str, Any]) -> PlanningInput:
         threads=None if threads is None else int(threads),
         strategy=str(policy_doc.get("strategy", "auto")),
     )
+    # built only when some site has a floor: absent everywhere = the model of before
+    min_volume = (
+        np.array([_per_period(s.get("min_volume", 0), period_index, n_t) for s in sites])
+        if any("min_volume" in s for s in sites)
+        else None
+    )
     first_period = np.array(
         [period_index[s["available_from"]] if "available_from" in s else 0 for s in sites],
         dtype=np.int64,
@@ -234,6 +240,7 @@ def build_planning_input(doc: dict[str, Any]) -> PlanningInput:
         policy=policy,
         site_product_allowed=allowed if restricted else None,
         lane_capacity=lane_capacity,
+        site_min_volume=min_volume,
     )
     model.check_shapes()
     return PlanningInput(

@@ -184,6 +184,8 @@ def _check_site(
         can = {p for p, f in catalog.family_of.items() if f in covered}
     else:
         can = set(catalog.product_ids)
+    if "min_volume" in site:
+        problems += _check_periods(site["min_volume"], periods, [*path, "min_volume"])
     for key in _dict(site.get("unit_cost")):
         if key not in product_set:
             problems.append(

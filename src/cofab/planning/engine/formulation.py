@@ -366,6 +366,21 @@ def build_formulation(
             lane_start = rows.add(-np.inf, flow_lane_cap[key_first], int(lane_keys.size))
             cells.add(lane_start + flow_lane_row, x_cols[limited], 1.0)
 
+    # --- minimum volume: units of all products a site ships in a period >= its floor -------
+    # (kept in MIN_UNMET mode too: shipping more only lowers the unmet slack there, so a floor
+    # that still cannot be met is a rule conflict, not a capacity shortfall)
+    if model.site_min_volume is not None:
+        floor_site, floor_period = np.nonzero(model.site_min_volume > 0)
+        if floor_site.size:
+            floor_keys = floor_site * n_periods + floor_period  # sorted: nonzero is row-major
+            flow_key = flows.site * n_periods + flows.period
+            position = np.minimum(np.searchsorted(floor_keys, flow_key), floor_keys.size - 1)
+            hit = floor_keys[position] == flow_key
+            floor_start = rows.add(
+                model.site_min_volume[floor_site, floor_period], np.inf, int(floor_keys.size)
+            )
+            cells.add(floor_start + position[hit], x_cols[hit], 1.0)
+
     matrix = cells.to_csc(rows.count, n_cols)
     return Formulation(
         flows=flows,

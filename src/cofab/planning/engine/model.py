@@ -77,6 +77,9 @@ class PlanningModel:
     site_product_allowed: BoolArray | None = None
     #: optional (S, M, T) units of all products a lane may carry per period; inf = unlimited
     lane_capacity: FloatArray | None = None
+    #: optional (S, T) shipped units of all products a site must ship in a period (a
+    #: take-or-pay or offtake commitment); 0 = no floor. A floor forces the site engaged
+    site_min_volume: FloatArray | None = None
 
     @property
     def n_products(self) -> int:
@@ -137,6 +140,8 @@ class PlanningModel:
             expected["site_product_allowed"] = (self.site_product_allowed.shape, (s, p))
         if self.lane_capacity is not None:
             expected["lane_capacity"] = (self.lane_capacity.shape, (s, m, t))
+        if self.site_min_volume is not None:
+            expected["site_min_volume"] = (self.site_min_volume.shape, (s, t))
         for name, (got, want) in expected.items():
             if got != want:
                 raise ValueError(f"{name} has shape {got}, expected {want}")

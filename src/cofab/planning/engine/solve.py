@@ -242,6 +242,8 @@ class _Found:
 def _use_lp_first(model: PlanningModel, form: Formulation) -> bool:
     if form.z_product.size:  # min_sources binaries: rounding up could break the rules
         return False
+    if model.site_min_volume is not None and bool((model.site_min_volume > 0).any()):
+        return False  # dropping a site with a volume floor would make the rounding infeasible
     strategy = model.policy.strategy
     if strategy == "lp_first":
         return True
