@@ -31,7 +31,7 @@ from sqlalchemy.sql.util import find_tables
 
 from cofab.core.errors import Forbidden
 from cofab.db.base import Base
-from cofab.units.models import BusinessUnit, PartnerUnit, UnitMembership
+from cofab.units.models import PartnerUnit, UnitMembership
 
 SCOPE_KEY = "cofab.unit_scope"  # session.info: frozenset of unit ids the session may see
 CURRENT_KEY = "cofab.current_unit"  # session.info: the unit new records are filed under
@@ -132,55 +132,79 @@ def _plan() -> tuple[tuple[type, str, tuple[str, ...]], ...]:
     )
 
 
-def _criteria(units: frozenset[int], user_id: int | None) -> dict[type, ColumnElement[bool]]:
+def _criteria(
+    units: frozenset[int], user_id: int | None, *, orm: bool = True
+) -> dict[type, ColumnElement[bool]]:
+    """Each scoped class's criterion. ``orm`` builds the outermost test on the mapped attributes
+    (``with_loader_criteria`` adapts those to aliases); the subqueries inside (a parent's ids,
+    linked partners, unit members) are plain Core on the tables either way, so the ORM hook does
+    not scope them a second time (it did: every nested ``IN`` ran twice), and ``orm=False``
+    gives all-Core criteria for hand-written SQL such as the KPI sums."""
     ids = sorted(units)
-    linked = select(PartnerUnit.partner_id).where(PartnerUnit.unit_id.in_(ids))
+    links = PartnerUnit.__table__.c
+    linked = select(links.partner_id).where(links.unit_id.in_(ids))
+    members = select(UnitMembership.__table__.c.user_id).where(
+        UnitMembership.__table__.c.unit_id.in_(ids)
+    )
     plan = {cls: (kind, path) for cls, kind, path in _plan()}
     by_table = {cls.__table__.name: cls for cls in plan}  # type: ignore[attr-defined]
-    built: dict[type, ColumnElement[bool]] = {}
+    built: dict[tuple[type, bool], ColumnElement[bool]] = {}
 
-    def build(cls: type) -> ColumnElement[bool]:
-        if cls in built:
-            return built[cls]
+    def build(cls: type, mapped: bool) -> ColumnElement[bool]:
+        if (cls, mapped) in built:
+            return built[cls, mapped]
         kind, path = plan[cls]
-        table = cls.__table__.name  # type: ignore[attr-defined]
+        table = cls.__table__  # type: ignore[attr-defined]
+
+        def col(name: str) -> Any:
+            return getattr(cls, name) if mapped else table.c[name]
+
         expr: ColumnElement[bool]
         if kind == "unit":
-            expr = cls.unit_id.in_(ids)  # type: ignore[attr-defined]
+            expr = col("unit_id").in_(ids)
         elif kind == "partner":
-            expr = cls.partner_id.in_(linked)  # type: ignore[attr-defined]
+            expr = col("partner_id").in_(linked)
         elif kind in {"via", "via-unit"}:
             column_name, parent_table = path
             parent = by_table[parent_table]
-            parent_ids = select(parent.id).where(build(parent))  # type: ignore[attr-defined]
-            column = getattr(cls, column_name)
+            parent_ids = select(parent.__table__.c.id).where(build(parent, False))  # type: ignore[attr-defined]
+            column = col(column_name)
             expr = column.in_(parent_ids)
-            if "partner_id" in cls.__table__.columns and column_name != "partner_id":  # type: ignore[attr-defined]
+            if (
+                "partner_id" in table.columns
+                and column_name != "partner_id"
+                and table.c[column_name].nullable
+            ):
                 # A row that names no parent falls back to its partner (a shipment that is not
-                # against an order, say).
-                expr = or_(expr, column.is_(None) & cls.partner_id.in_(linked))  # type: ignore[attr-defined]
-        elif table == "partners":
-            expr = cls.id.in_(linked)  # type: ignore[attr-defined]
-        elif table == "business_units":
-            expr = BusinessUnit.id.in_(ids)
-        elif table in {"unit_memberships", "partner_units"}:
-            expr = cls.unit_id.in_(ids)  # type: ignore[attr-defined]
-        elif table == "jobs":
+                # against an order, say). A NOT NULL key never does: no OR, so the database can
+                # turn the IN into a semi-join instead of hashing the parent's every id.
+                expr = or_(expr, column.is_(None) & col("partner_id").in_(linked))
+        elif table.name == "partners":
+            expr = col("id").in_(linked)
+        elif table.name in {"business_units", "unit_memberships", "partner_units"}:
+            expr = col("id" if table.name == "business_units" else "unit_id").in_(ids)
+        elif table.name == "jobs":
             # Work asked for by people of one's units, or about partners one works with.
-            members = select(UnitMembership.user_id).where(UnitMembership.unit_id.in_(ids))
-            expr = or_(cls.created_by.in_(members), cls.partner_id.in_(linked))  # type: ignore[attr-defined]
-        elif table == "users":
-            members = select(UnitMembership.user_id).where(UnitMembership.unit_id.in_(ids))
-            mine = cls.id == user_id if user_id is not None else false()  # type: ignore[attr-defined]
-            expr = or_(mine, cls.id.in_(members), cls.partner_id.in_(linked))  # type: ignore[attr-defined]
+            expr = or_(col("created_by").in_(members), col("partner_id").in_(linked))
+        elif table.name == "users":
+            mine = col("id") == user_id if user_id is not None else false()
+            expr = or_(mine, col("id").in_(members), col("partner_id").in_(linked))
         else:  # pragma: no cover - every kind is handled above
             raise AssertionError(kind)
-        built[cls] = expr
+        built[cls, mapped] = expr
         return expr
 
-    for cls in plan:
-        build(cls)
-    return built
+    return {cls: build(cls, orm) for cls in plan}
+
+
+@lru_cache(maxsize=512)
+def _core_criteria(units: frozenset[int], user_id: int | None) -> dict[str, ColumnElement[bool]]:
+    """All-Core criteria by table name, built once per (units, user) like the ORM options (the
+    KPI sums asked for them per query and rebuilt all ~50 each time)."""
+    return {
+        cls.__table__.name: expr  # type: ignore[attr-defined]
+        for cls, expr in _criteria(units, user_id, orm=False).items()
+    }
 
 
 @lru_cache(maxsize=512)
@@ -301,9 +325,7 @@ def table_criterion(
     from sqlalchemy.sql.util import ClauseAdapter
 
     base = getattr(from_clause, "element", from_clause)
-    name = getattr(base, "name", None)
-    criteria = _criteria(units, user_id)
-    expr = next((e for cls, e in criteria.items() if cls.__table__.name == name), None)  # type: ignore[attr-defined]
+    expr = _core_criteria(units, user_id).get(getattr(base, "name", None) or "")
     if expr is None:
         return None
     if from_clause is not base:
