@@ -113,6 +113,23 @@ class LiveDemand:
 
 
 @dataclass(frozen=True)
+class LiveOfftake:
+    """The owner's offtake commitment to a JV (ventures): a volume of a product family to buy
+    from the JV company in a period (``2027``, ``2027-Q1`` or ``2027-03``)."""
+
+    venture_id: int
+    venture_name: str
+    jv_partner_id: int
+    period: str
+    #: the months (YYYY-MM) the period spans; the volume is spread evenly over them
+    months: tuple[str, ...]
+    product_family: str
+    volume: float
+    uom: str
+    as_of: datetime
+
+
+@dataclass(frozen=True)
 class LiveData:
     read_at: datetime
     prices: dict[int, PriceTerms] = field(default_factory=dict)
@@ -126,6 +143,8 @@ class LiveData:
     usd_values: dict[str, float] = field(default_factory=dict)
     #: product code or family → how it travels (planning's freight units)
     freight: dict[str, FreightSpec] = field(default_factory=dict)
+    #: the owner's offtake commitments to its JVs (ventures)
+    offtake: tuple[LiveOfftake, ...] = ()
 
 
 def no_live_data(today: date) -> LiveData:

@@ -27,6 +27,7 @@ from cofab.planning.live_data import (
     LiveData,
     LiveDemand,
     LiveLane,
+    LiveOfftake,
     PriceTerms,
     QualityReading,
     month_of,
@@ -37,6 +38,7 @@ from cofab.planning.models import Scenario
 from cofab.planning.registry_scenario import RegistryRequest, plannable_partner_ids
 from cofab.quality import service as quality_service
 from cofab.risk import service as risk_service
+from cofab.ventures import service as ventures_service
 
 
 def _price_terms(session: Session, partner_id: int, now: datetime) -> PriceTerms | None:
@@ -173,6 +175,24 @@ def _demand(session: Session, actor: Actor) -> LiveDemand | None:
     )
 
 
+def _offtake(session: Session, actor: Actor) -> tuple[LiveOfftake, ...]:
+    """The owner's offtake commitments to its JVs: a floor on what the JV's sites ship."""
+    return tuple(
+        LiveOfftake(
+            venture_id=row.venture_id,
+            venture_name=row.venture_name,
+            jv_partner_id=row.jv_partner_id,
+            period=row.period,
+            months=row.months,
+            product_family=row.product_family,
+            volume=float(row.volume),
+            uom=row.uom,
+            as_of=row.as_of,
+        )
+        for row in ventures_service.owner_offtake(session, actor=actor)
+    )
+
+
 def read_live(
     session: Session,
     *,
@@ -200,6 +220,7 @@ def read_live(
         site_quality=_site_quality(session, actor, partners, day) if partners else {},
         usd_values=conversion_tables.usd_values(session),
         freight=conversion_tables.freight_specs(session),
+        offtake=_offtake(session, actor),
     )
 
 

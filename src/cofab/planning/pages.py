@@ -60,6 +60,7 @@ INPUT_LABELS = {
     "lane": N_("Lane"),
     "fixed_cost": N_("Fixed engagement cost"),
     "unmet_penalty": N_("Unmet-demand penalty"),
+    "offtake": N_("Offtake commitment"),
 }
 CHANGE_LABELS = {
     **INPUT_LABELS,

@@ -30,6 +30,11 @@ What is neither entered nor live is generated, always the same way:
 - unmet penalty (markets without one entered): ten times the dearest unit to make and ship, at
   least ``DEFAULT_UNMET_PENALTY`` (``what_if.dropout_penalty``), so serving demand pays whatever
   the currency and scale of the live prices;
+- offtake: the owner's offtake commitments to its JVs (ventures) become ``min_volume`` on the
+  JV company's sites that make the family: the period's volume spread evenly over its months,
+  split over those sites by their capacity, capped at what a site can make after scrap and at
+  the month's demand for the family (so a commitment never makes the plan infeasible by
+  itself; the cap is listed), longer periods first;
 - lanes: the ones entered, else the lane master's, else site to market with freight =
   ``FREIGHT_BASE`` + ``FREIGHT_PER_KM`` × great circle distance and lead time = 1 day + distance
   / ``KM_PER_DAY``. Unknown coordinates count as ``UNKNOWN_DISTANCE_KM``.
@@ -226,6 +231,26 @@ DEFAULT_FIXED = N_("{share} of one month of capacity at the unit cost")
 DEFAULT_PENALTY = N_(
     "{penalty} per unit not served: ten times the dearest unit to make and ship, at least 1,000"
 )
+
+LIVE_OFFTAKE = N_(
+    "Offtake commitment, venture {venture}: {volume} of {family} in {period}; this site ships "
+    "at least {floors} a month"
+)
+CAPPED_OFFTAKE = N_(
+    "Offtake commitment, venture {venture}: {volume} of {family} in {period}; this site ships "
+    "at least {floors} a month, capped in {capped} at what the site makes after scrap or the "
+    "month's demand for {family}"
+)
+OFFTAKE_NO_SITE = N_(
+    "Offtake commitment, venture {venture}: {volume} of {family} in {period} not used: no site "
+    "of the JV company in this scenario makes {family}"
+)
+OFFTAKE_UOM = N_(
+    "Offtake commitment, venture {venture}: {volume} {uom} of {family} in {period} not used: "
+    "the planner counts units"
+)
+#: units of measure an offtake volume may be in to count as planner units
+UNIT_UOMS = frozenset({"", "unit", "units", "pc", "pcs", "ea", "each"})
 
 PLANNABLE_STATUSES = (PartnerStatus.ACTIVE.value, PartnerStatus.APPROVED.value)
 PRODUCING_TYPES = frozenset({PartnerType.CONTRACT_MANUFACTURER.value, PartnerType.SUPPLIER.value})
@@ -496,6 +521,7 @@ def build_from_registry(
         return None
     markets, market_entries = _markets(request, live, products, sites, periods, from_forecast)
     inputs.extend(market_entries)
+    inputs.extend(_offtake_floors(live, sites, site_partners, markets, products, periods))
     site_products = {
         site_doc["id"]: [(p, f) for p, f in products if f in site_doc["capacity"]]
         for site_doc in sites
@@ -912,3 +938,105 @@ def match_registry_sites(session: Session, *, actor: Actor, site_ids: list[str])
             if key in wanted:
                 owners[key].add(site.partner_id)
     return {key: next(iter(ids)) for key, ids in owners.items() if len(ids) == 1}
+
+
+def _quantity_in(quantity: Any, period: str) -> float:
+    if isinstance(quantity, dict):
+        return float(quantity.get(period, 0.0))
+    return float(quantity)
+
+
+def _offtake_floors(
+    live: LiveData,
+    sites: list[dict[str, Any]],
+    site_partners: dict[str, int],
+    markets: list[dict[str, Any]],
+    products: list[tuple[str, str]],
+    periods: list[str],
+) -> list[dict[str, Any]]:
+    """Set ``min_volume`` on the JV sites from the owner's offtake commitments; one input line
+    per commitment and site (or one saying why a commitment is not used)."""
+    wanted = set(periods)
+    family_of = dict(products)
+    demand_left: dict[tuple[str, str], float] = defaultdict(float)
+    for market in markets:
+        for product, quantity in market["demand"].items():
+            for month in periods:
+                demand_left[(family_of.get(product, product), month)] += _quantity_in(
+                    quantity, month
+                )
+    floors: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    made: dict[tuple[str, str, str], float] = defaultdict(float)  # (site, family, month)
+    entries: list[dict[str, Any]] = []
+    # a longer period first (a year, then its quarters, then its months), so a month's own
+    # commitment is what a cap cuts when the month is full
+    ordered = sorted(live.offtake, key=lambda c: (c.months[:1], -len(c.months), c.venture_id))
+    for commitment in ordered:
+        months = [m for m in commitment.months if m in wanted]
+        if not months:
+            continue
+        family = commitment.product_family
+        params: dict[str, Any] = {
+            "venture": commitment.venture_name,
+            "volume": _number(commitment.volume),
+            "family": family,
+            "period": commitment.period,
+            "uom": commitment.uom,
+        }
+        subject = f"{commitment.venture_name} · {family}"
+        if commitment.uom.strip().lower() not in UNIT_UOMS:
+            entries.append(entry("offtake", subject, False, OFFTAKE_UOM, params, commitment.as_of))
+            continue
+        jv_sites = [
+            site
+            for site in sites
+            if site_partners.get(site["id"]) == commitment.jv_partner_id
+            and family in site["capacity"]
+        ]
+        if not jv_sites:
+            entries.append(
+                entry("offtake", subject, False, OFFTAKE_NO_SITE, params, commitment.as_of)
+            )
+            continue
+        per_month = commitment.volume / len(commitment.months)
+        per_site: dict[str, dict[str, float]] = defaultdict(dict)
+        capped: dict[str, list[str]] = defaultdict(list)
+        for month in months:
+            shipped_caps = {
+                site["id"]: _quantity_in(site["capacity"][family], month)
+                * (1.0 - float(site.get("defect_rate", 0.0)))
+                for site in jv_sites
+            }
+            total_cap = sum(shipped_caps.values())
+            wanted_here = min(per_month, max(0.0, demand_left[(family, month)]))
+            for site in jv_sites:
+                sid = site["id"]
+                share = shipped_caps[sid] / total_cap if total_cap > 0 else 1 / len(jv_sites)
+                room = max(0.0, shipped_caps[sid] - made[(sid, family, month)])
+                floor = math.floor(min(wanted_here * share, room) * 1000) / 1000
+                if floor < per_month * share - 0.001:
+                    capped[sid].append(month)
+                made[(sid, family, month)] += floor
+                floors[sid][month] += floor
+                per_site[sid][month] = floor
+            demand_left[(family, month)] -= sum(per_site[s["id"]][month] for s in jv_sites)
+        for site in jv_sites:
+            sid = site["id"]
+            shown = ", ".join(f"{m}: {_number(v)}" for m, v in per_site[sid].items())
+            site_params = params | {"floors": shown, "capped": ", ".join(capped[sid])}
+            message = CAPPED_OFFTAKE if capped[sid] else LIVE_OFFTAKE
+            entries.append(
+                entry(
+                    "offtake",
+                    f"{sid} · {family}",
+                    True,
+                    message,
+                    site_params,
+                    commitment.as_of,
+                )
+            )
+    for site in sites:
+        floor_of = floors.get(site["id"])
+        if floor_of and any(v > 0 for v in floor_of.values()):
+            site["min_volume"] = {m: round(v, 3) for m, v in floor_of.items() if v > 0}
+    return entries
