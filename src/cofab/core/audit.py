@@ -268,3 +268,35 @@ def verify_chain(
             expected_seq += 1
             checked += 1
         session.expunge_all()
+
+
+def record_row(
+    session: Session,
+    *,
+    actor: Actor | None,
+    action: str,
+    entity: str,
+    row: Any,
+    before: dict[str, Any] | None = None,
+    partner_id: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """The entry of a change to one stored row: its snapshot after (none after a delete, plus
+    ``extra`` facts the row does not hold) under the row's own partner unless one is given.
+
+    Every domain audited its rows with a private copy of these lines; one copy keeps the entries
+    of all domains shaped alike for the log's readers and exports.
+    """
+    after = snapshot(row) if action != "delete" else None
+    if after is not None and extra:
+        after |= extra
+    return record(
+        session,
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=row.id,
+        partner_id=partner_id if partner_id is not None else getattr(row, "partner_id", None),
+        before=before,
+        after=after,
+    )

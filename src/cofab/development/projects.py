@@ -63,6 +63,9 @@ def audit_change(
 ) -> None:
     """The audit entry of a change to one partner-owned row: its snapshot before (``None`` for a
     new row) and after (``after`` where the row has its own snapshot)."""
+    if after is None:
+        audit.record_row(session, actor=actor, action=action, entity=entity, row=row, before=before)
+        return
     audit.record(
         session,
         actor=actor,
@@ -71,7 +74,7 @@ def audit_change(
         entity_id=row.id,
         partner_id=row.partner_id,
         before=before,
-        after=audit.snapshot(row) if after is None else after,
+        after=after,
     )
 
 

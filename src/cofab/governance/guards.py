@@ -84,16 +84,7 @@ def record(
     before: dict[str, Any] | None = None,
 ) -> None:
     """One audit entry for ``row`` as it is now (none after a delete), under its partner."""
-    audit.record(
-        session,
-        entity=entity,
-        entity_id=row.id,
-        partner_id=getattr(row, "partner_id", None),
-        action=action,
-        actor=actor,
-        before=before,
-        after=audit.snapshot(row) if action != "delete" else None,
-    )
+    audit.record_row(session, actor=actor, action=action, entity=entity, row=row, before=before)
 
 
 def change_row(

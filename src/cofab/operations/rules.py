@@ -129,17 +129,7 @@ def record(
     extra: dict[str, Any] | None = None,
 ) -> None:
     """Audit entry plus a bump of the partner's live-view counter, in the caller's transaction."""
-    after = audit.snapshot(row) if action != "delete" else None
-    if after is not None and extra:
-        after |= extra
-    audit.record(
-        session,
-        actor=actor,
-        action=action,
-        entity=entity,
-        entity_id=row.id,
-        partner_id=row.partner_id,
-        before=before,
-        after=after,
+    audit.record_row(
+        session, actor=actor, action=action, entity=entity, row=row, before=before, extra=extra
     )
     change_feed.bump(session, row.partner_id)
