@@ -142,3 +142,38 @@ def test_subgroup_size_outside_2_to_25_is_refused(n: int) -> None:
 def test_lsl_not_below_usl_is_refused() -> None:
     with pytest.raises(ValueError, match="LSL"):
         capability.from_values([1, 2, 3, 4], chart="i-mr", lsl=5, usl=5)
+
+
+@pytest.mark.parametrize("chart", ["xbar-r", "xbar-s"])
+def test_chart_from_stored_subgroup_statistics_equals_the_raw_values(chart: str) -> None:
+    """The page's X̄ charts are drawn from stored subgroup rows: same points, limits, rule flags
+    and capability as the analysis of the values themselves (a shift after subgroup 20 fires
+    run rules on both)."""
+    from cofab.quality.engine import analysis
+
+    rng = np.random.default_rng(7)
+    values = 74.0 + 0.01 * rng.standard_normal(150)
+    values[100:] += 0.02
+    groups = values.reshape(30, 5)
+    means = groups.mean(axis=1)
+    m2 = ((groups - means[:, None]) ** 2).sum(axis=1)
+    raw = analysis.analyse(values, chart=chart, subgroup_size=5, lsl=73.95, usl=74.06)
+    stored = analysis.analyse_subgroups(
+        chart=chart,
+        subgroup_size=5,
+        means=means,
+        ranges=np.ptp(groups, axis=1),
+        stds=groups.std(axis=1, ddof=1),
+        m2=m2,
+        lsl=73.95,
+        usl=74.06,
+    )
+    for a, b in zip(raw.charts, stored.charts, strict=True):
+        assert a.name == b.name and a.violations == b.violations
+        assert np.allclose(a.points, b.points, rtol=1e-12)
+        assert (a.center, a.lcl, a.ucl) == pytest.approx((b.center, b.lcl, b.ucl), rel=1e-12)
+    assert raw.charts[0].violations  # the shift is flagged
+    for name in ("n", "mean", "sigma_within", "sigma_overall", "cp", "cpk", "pp", "ppk"):
+        assert getattr(raw.capability, name) == pytest.approx(
+            getattr(stored.capability, name), rel=1e-10
+        )

@@ -15,7 +15,9 @@ from cofab.quality.models import EightDStep, Lot, NonConformance, PartnerAudit
 def test_demo_case_story_loads_once(world: World, engine: Engine) -> None:
     for _ in range(2):
         with unit_of_work(engine) as session:
-            quality_demo.load(session, "automotive", {"A-NCP": world.partner_a}, date(2026, 6, 1))
+            quality_demo.load(
+                session, "automotive", {"DEMO-A-NCP": world.partner_a}, date(2026, 6, 1)
+            )
     with unit_of_work(engine) as session:
         statuses = [s for (s,) in session.execute(select(Lot.status).order_by(Lot.id))]
         assert statuses == ["accepted"] * 3 + ["rejected", "accepted"]
@@ -35,8 +37,8 @@ def test_pharma_story_carries_a_certificate_of_analysis(world: World, engine: En
     from cofab.quality.models import Certificate
 
     with unit_of_work(engine) as session:
-        quality_demo.load(session, "pharma", {"P-IBL": world.partner_a}, date(2026, 6, 1))
+        quality_demo.load(session, "pharma", {"DEMO-P-IBL": world.partner_a}, date(2026, 6, 1))
     with unit_of_work(engine) as session:
         coa = session.execute(select(Certificate)).scalar_one()
-        assert (coa.kind, coa.external_ref, coa.file_id) == ("coa", "CoA-P-IBL-2606-01", None)
+        assert (coa.kind, coa.external_ref, coa.file_id) == ("coa", "CoA-DEMO-P-IBL-2606-01", None)
         assert coa.values[0]["name"] == "Assay potency"

@@ -104,6 +104,8 @@ def site_defect_ppm(
         ).all()
     )
     for site_id, units in sampled.items():
+        if site_id is None:  # not reached: the window asks for these sites only
+            continue
         inspected = int(units or 0)
         bad = min(int(defective.get(site_id) or 0), inspected)
         found[site_id] = SitePpm(

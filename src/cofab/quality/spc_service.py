@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
 from cofab.quality.engine import analysis, capability, spc
-from cofab.quality.models import Characteristic, Measurement
+from cofab.quality.models import Characteristic, Measurement, MeasurementSubgroup
 from cofab.quality.rules import get_scoped
 
 # One row per characteristic and subgroup count; :ids limits it (expanding bind).
@@ -162,25 +162,50 @@ def chart_of(
     last: int = 200,
 ) -> analysis.Analysis | None:  # fmt: skip
     """The last ``last`` complete subgroups in order, analysed for drawing (points, limits,
-    rule violations). None while there are too few values for the chart."""
+    rule violations). None while there are too few values for the chart.
+
+    X̄-R and X̄-S read the stored subgroup rows (a point and its run-rule flags per subgroup);
+    the individuals chart reads the last values themselves."""
     char = characteristic_for(session, actor=actor, characteristic_id=characteristic_id)
     size = char.subgroup_size if 2 <= char.subgroup_size <= 25 else 1
     kind = chart or ("i-mr" if size == 1 else "xbar-r" if size <= 10 else "xbar-s")
+    if kind != "i-mr":
+        if size == 1:
+            return None  # X̄ charts need subgroups of 2…25
+        return _subgroup_chart(session, char, kind, size, last)
     rows = session.execute(
         select(Measurement.subgroup, Measurement.value)
         .where(Measurement.characteristic_id == char.id)
         .order_by(Measurement.subgroup.desc(), Measurement.seq.desc())
         .limit(last * max(size, 1) * 2)
     ).all()
-    groups: dict[int, list[float]] = {}
-    for subgroup, value in reversed(rows):
-        groups.setdefault(subgroup, []).append(value)
-    if kind == "i-mr":
-        values = [v for members in groups.values() for v in members][-last:]
-        size = 1
-    else:
-        whole = [members for members in groups.values() if len(members) == size][-last:]
-        values = [v for members in whole for v in members]
-    if len(values) < max(2, 2 * size):
+    values = [value for _subgroup, value in reversed(rows)][-last:]
+    if len(values) < 2:
         return None
-    return analysis.analyse(values, chart=kind, subgroup_size=size, lsl=char.lsl, usl=char.usl)
+    return analysis.analyse(values, chart=kind, subgroup_size=1, lsl=char.lsl, usl=char.usl)
+
+
+def _subgroup_chart(
+    session: Session, char: Characteristic, kind: str, size: int, last: int
+) -> analysis.Analysis | None:
+    """The last ``last`` complete subgroups from their stored statistics (at least two)."""
+    stored = MeasurementSubgroup
+    rows = session.execute(
+        select(stored.mean, stored.value_range, stored.std, stored.m2)
+        .where(stored.characteristic_id == char.id, stored.n == size)
+        .order_by(stored.subgroup.desc())
+        .limit(last)
+    ).all()
+    if len(rows) < 2:
+        return None
+    means, ranges, stds, m2 = np.array([tuple(r) for r in reversed(rows)], dtype=np.float64).T
+    return analysis.analyse_subgroups(
+        chart=kind,
+        subgroup_size=size,
+        means=means,
+        ranges=ranges,
+        stds=stds,
+        m2=m2,
+        lsl=char.lsl,
+        usl=char.usl,
+    )

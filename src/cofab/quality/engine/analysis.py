@@ -3,6 +3,7 @@ page all show, computed in one place so they cannot disagree."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,14 +87,61 @@ def analyse(
         ]
         return Analysis(chart, 1, charts, cap)
     means, ranges, stds = spc.subgroup_statistics(data, subgroup_size)
+    charts = _subgroup_charts(chart, means, ranges, stds, subgroup_size)
+    return Analysis(chart, subgroup_size, charts, cap)
+
+
+def _subgroup_charts(
+    chart: str, means: np.ndarray[Any, Any], ranges: np.ndarray[Any, Any],
+    stds: np.ndarray[Any, Any], size: int,
+) -> list[ChartSeries]:  # fmt: skip
+    """The X̄ chart (every run rule) and its R or S chart (beyond the limits) of subgroups."""
     if chart == "xbar-r":
-        x_limits, r_limits = spc.xbar_r(means.mean(), ranges.mean(), subgroup_size)
+        x_limits, r_limits = spc.xbar_r(means.mean(), ranges.mean(), size)
         spread_name, spread = "r", ranges
     else:
-        x_limits, r_limits = spc.xbar_s(means.mean(), stds.mean(), subgroup_size)
+        x_limits, r_limits = spc.xbar_s(means.mean(), stds.mean(), size)
         spread_name, spread = "s", stds
-    charts = [
+    return [
         _series("xbar", means, x_limits, rules=True),
         _series(spread_name, spread, r_limits, rules=False),
     ]
-    return Analysis(chart, subgroup_size, charts, cap)
+
+
+def analyse_subgroups(
+    *,
+    chart: str,
+    subgroup_size: int,
+    means: ArrayLike,
+    ranges: ArrayLike,
+    stds: ArrayLike,
+    m2: ArrayLike,
+    lsl: float | None = None,
+    usl: float | None = None,
+) -> Analysis:
+    """The same analysis of an X̄ chart from stored statistics of complete subgroups in time
+    order (mean, range, s and the sum of squared deviations M2 of each): the points are the
+    subgroups, so the raw values need not be read; the overall σ pools the subgroups exactly
+    (ΣM2 + n·Σ(mean − X̿)²)."""
+    if chart not in ("xbar-r", "xbar-s"):
+        raise ValueError(f"chart must be xbar-r or xbar-s, got {chart!r}")
+    capability.check_spec(lsl, usl)
+    n = int(spc.check_subgroup_size(subgroup_size))
+    x = np.asarray(means, dtype=np.float64)
+    r = np.asarray(ranges, dtype=np.float64)
+    s = np.asarray(stds, dtype=np.float64)
+    total = n * x.size
+    grand = float(x.mean())
+    pooled = float(np.asarray(m2, dtype=np.float64).sum() + n * ((x - grand) ** 2).sum())
+    within = capability.sigma_within(
+        chart, mean_range=float(r.mean()), mean_std=float(s.mean()), n=n
+    )
+    cap = capability.indices(
+        n=total,
+        mean=grand,
+        within=within,
+        overall=math.sqrt(pooled / (total - 1)) if total > 1 else 0.0,
+        lsl=lsl,
+        usl=usl,
+    )
+    return Analysis(chart, n, _subgroup_charts(chart, x, r, s, n), cap)
