@@ -56,13 +56,12 @@ def record(
 ) -> None:
     """One audit entry for a quality row, after the row is flushed (so it has its id)."""
     session.flush()
-    audit.record(
+    audit.record_row(
         session,
         actor=actor,
         action=action,
         entity=entity,
-        entity_id=row.id,
-        partner_id=partner_id if partner_id is not None else getattr(row, "partner_id", None),
+        row=row,
         before=before,
-        after=audit.snapshot(row),
+        partner_id=partner_id,
     )
