@@ -302,7 +302,7 @@ def compare(ours: dict[Any, tuple[Any, ...]], theirs: dict[Any, tuple[Any, ...]]
 
 
 COPY_COLUMNS = (
-    "publication_id, partner_id, product, family, site, period, period_index, "
+    "publication_id, partner_id, release, product, family, site, period, period_index, "
     "period_start, period_end, zone, planned_qty, status"
 )
 

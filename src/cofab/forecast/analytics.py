@@ -122,13 +122,13 @@ def accuracy(
 ) -> list[schemas.AccuracyRow]:
     """MAPE, WAPE and bias per partner and family over periods that ended by ``until``."""
     until = until or date.today()
+    # the latest release per partner and period, from the lines alone (each keeps its release)
     latest_stmt = (
         select(
             ForecastLine.partner_id.label("partner_id"),
             ForecastLine.period.label("period"),
-            func.max(Publication.release).label("release"),
+            func.max(ForecastLine.release).label("release"),
         )
-        .join(Publication, Publication.id == ForecastLine.publication_id)
         .where(ForecastLine.period_end <= until)
         .group_by(ForecastLine.partner_id, ForecastLine.period)
     )
@@ -142,13 +142,12 @@ def accuracy(
             ForecastLine.period_end.label("period_end"),
             func.sum(ForecastLine.planned_qty).label("f"),
         )
-        .join(Publication, Publication.id == ForecastLine.publication_id)
         .join(
             latest,
             and_(
                 latest.c.partner_id == ForecastLine.partner_id,
                 latest.c.period == ForecastLine.period,
-                latest.c.release == Publication.release,
+                latest.c.release == ForecastLine.release,
             ),
         )
         .group_by(

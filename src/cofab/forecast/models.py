@@ -172,6 +172,9 @@ class ForecastLine(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     publication_id: Mapped[int] = mapped_column(Integer)  # fc_publications.id (see above)
     partner_id: Mapped[int] = mapped_column(Integer)  # the publication's partner
+    #: the publication's release, kept on the line so accuracy finds each period's latest
+    #: forecast from the lines alone (no join of millions of lines to their publications)
+    release: Mapped[int] = mapped_column(Integer)
     product: Mapped[str] = mapped_column(String(100))
     family: Mapped[str] = mapped_column(String(100))
     site: Mapped[str] = mapped_column(String(200))  # the plan's site id

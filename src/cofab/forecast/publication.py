@@ -50,6 +50,7 @@ OPEN = LineStatus.OPEN.value
 LINE_COLUMNS = (
     "publication_id",
     "partner_id",
+    "release",
     "product",
     "family",
     "site",
@@ -301,6 +302,7 @@ def _write_from_python(
                 (
                     pub_id,
                     partner_id,
+                    release.number,
                     product,
                     plan.family.get(product, product),
                     site,

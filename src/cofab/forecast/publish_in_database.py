@@ -92,9 +92,9 @@ windows AS (
     AS t(label, index, first_day, end_day)
 ),
 lines AS (
-  INSERT INTO fc_lines (publication_id, partner_id, product, family, site, period, period_index,
-                        period_start, period_end, zone, planned_qty, status)
-  SELECT made.id, fl.partner_id, fl.product, fl.family, fl.site, fl.period,
+  INSERT INTO fc_lines (publication_id, partner_id, release, product, family, site, period,
+                        period_index, period_start, period_end, zone, planned_qty, status)
+  SELECT made.id, fl.partner_id, :release, fl.product, fl.family, fl.site, fl.period,
          t.index, t.first_day, t.end_day,
          CASE WHEN t.index < made.frozen_periods THEN 'frozen'
               WHEN t.index < made.frozen_periods + made.firm_periods THEN 'firm'
