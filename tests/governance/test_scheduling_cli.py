@@ -96,7 +96,8 @@ def test_bad_input_is_one_line_naming_the_option() -> None:
     )
     assert backwards.exit_code == 1 and "--to" in backwards.stderr
     korean = runner.invoke(app, [*base, "--tz", "Asia/Seol"], env={"COFAB_LANG": "ko"})
-    assert korean.exit_code == 1 and "시간대" in korean.stderr
+    assert korean.exit_code == 1 and korean.stderr.startswith("오류: --tz:")
+    assert "시간대" in korean.stderr
 
 
 def test_holiday_commands_seed_add_list_and_remove(engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -96,7 +96,7 @@ def slots(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Common meeting windows on weekdays, one per day, with each participant's local time."""
-    from cofab.core.cli_errors import err
+    from cofab.core.cli_errors import err, error_prefix
     from cofab.core.i18n import cli_locale, translate
     from cofab.governance import scheduling as s
 
@@ -114,8 +114,9 @@ def slots(
         fallback = [] if windows else s.least_bad_slots(people, first_day, last_day, length)
     except s.SchedulingInputError as exc:
         option = _OPTIONS.get(exc.field, exc.field)
-        message = translate(exc.message, cli_locale(), **exc.params)
-        err.print(f"[red]error:[/red] {option}: {message}", highlight=False)
+        locale = cli_locale()
+        message = translate(exc.message, locale, **exc.params)
+        err.print(f"{error_prefix(locale)} {option}: {message}", highlight=False)
         raise typer.Exit(1) from None
     if as_json:
         typer.echo(json.dumps(s.slots_document(windows)))
