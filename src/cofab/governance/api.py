@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request, Response
 
 from cofab.core.downloads import tabular_response
 from cofab.core.web import ApiActor, DbSession
-from cofab.governance import exports, schemas, service
+from cofab.governance import board_log, exports, schemas, service
 from cofab.governance.api_writes import WriteRoute, add_write_routes
 from cofab.governance.guards import now_utc
 from cofab.governance.models import ActionItem, Committee
@@ -134,6 +134,16 @@ def list_decisions(
 ) -> Any:
     flt = service.DecisionFilter(partner_id, committee_id, meeting_id, kind)
     return [d for d, _ in service.list_decisions(session, actor=actor, flt=flt)]
+
+
+@router.get("/board-resolutions")
+def list_board_resolutions(
+    session: DbSession, actor: ApiActor, partner_id: int | None = None
+) -> list[dict[str, Any]]:
+    """The board-resolution log: committee decisions of kind board_resolution and the JV
+    boards' resolutions with the vote per parent and whether the threshold was met."""
+    rows = board_log.board_log(session, actor=actor, locale=actor.locale, partner_id=partner_id)
+    return [row.as_json() for row in rows]
 
 
 @router.get("/decisions/export")

@@ -23,7 +23,7 @@ from cofab.core.dashboard import register_dashboard_widget
 from cofab.core.errors import CofabError, NotFound
 from cofab.core.forms import FormDep, fields, parse
 from cofab.core.web import DbSession, error_context, page_actor, render
-from cofab.governance import guards, models, schemas, service
+from cofab.governance import board_log, guards, models, schemas, service
 from cofab.governance.cadence import zone_or_none
 from cofab.governance.models import ActionItem, AgendaItem, Decision
 from cofab.partners.models import Contact, Partner
@@ -91,6 +91,13 @@ def _overview(
 @router.get("/governance", response_class=HTMLResponse)
 def overview(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
     return _overview(request, session, actor)
+
+
+@router.get("/governance/board-resolutions", response_class=HTMLResponse)
+def board_resolutions(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
+    """The board-resolution log (JV boards' votes per parent and committee resolutions)."""
+    rows = board_log.board_log(session, actor=actor, locale=request.state.locale)
+    return render(request, "governance/board_log.html", {"rows": rows})
 
 
 @router.get("/governance/meetings/new", response_class=HTMLResponse)
