@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from cofab.core import audit
@@ -214,12 +213,10 @@ def import_measurements(
 def store(session: Session, char: Characteristic, data: dict[str, Any]) -> int:
     """Write the validated rows and their subgroups' statistics; returns how many were new."""
     connection = session.connection()
-    before = _count(session, char.id)
     if connection.dialect.name == "postgresql":
-        _copy_postgres(session, char, data)
+        inserted = _copy_postgres(session, char, data)
     else:
-        _insert_sqlite(session, char, data)
-    inserted = _count(session, char.id) - before
+        inserted = _insert_sqlite(session, char, data)
     if inserted:
         groups = data["subgroup"]
         subgroups.refresh(
@@ -231,9 +228,10 @@ def store(session: Session, char: Characteristic, data: dict[str, Any]) -> int:
     return inserted
 
 
-def _insert_sqlite(session: Session, char: Characteristic, data: dict[str, Any]) -> None:
+def _insert_sqlite(session: Session, char: Characteristic, data: dict[str, Any]) -> int:
     """One executemany of plain tuples on the driver cursor (SQLAlchemy's per-row dicts cost
-    more than the insert itself at a million rows), inside the session's transaction."""
+    more than the insert itself at a million rows), inside the session's transaction; returns
+    how many rows were new (an ignored row counts no change)."""
     connection = session.connection()
     to_db = Measurement.__table__.c.measured_at.type.bind_processor(connection.dialect)
     times = [to_db(t) if to_db and t is not None else None for t in data["times"]]
@@ -250,23 +248,17 @@ def _insert_sqlite(session: Session, char: Characteristic, data: dict[str, Any])
     )
     raw = connection.connection.driver_connection
     assert raw is not None
-    raw.executemany(
+    cursor = raw.executemany(
         "INSERT OR IGNORE INTO quality_measurements (characteristic_id, partner_id, subgroup,"
         " seq, value, measured_at, external_ref) VALUES (?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
+    return int(cursor.rowcount)
 
 
-def _count(session: Session, characteristic_id: int) -> int:
-    found = session.execute(
-        text("SELECT count(*) FROM quality_measurements WHERE characteristic_id = :c"),
-        {"c": characteristic_id},
-    ).scalar_one()
-    return int(found)
-
-
-def _copy_postgres(session: Session, char: Characteristic, data: dict[str, Any]) -> None:
-    """COPY into a temporary table, then one INSERT … ON CONFLICT DO NOTHING."""
+def _copy_postgres(session: Session, char: Characteristic, data: dict[str, Any]) -> int:
+    """COPY into a temporary table, then one INSERT … ON CONFLICT DO NOTHING; returns how many
+    rows it inserted."""
     raw = session.connection().connection.driver_connection
     assert raw is not None
     with raw.cursor() as cursor:
@@ -297,3 +289,4 @@ def _copy_postgres(session: Session, char: Characteristic, data: dict[str, Any])
             " ON CONFLICT (characteristic_id, external_ref) DO NOTHING",
             (char.id, char.partner_id),
         )
+        return int(cursor.rowcount)
