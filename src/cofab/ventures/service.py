@@ -141,15 +141,20 @@ class BoardResolution:
     number: str
     resolved_on: date
     title: str
-    matter_code: str | None
-    matter_title: str | None
-    rule: str
-    basis: str
+    # the outcome as counted when it was recorded (kept on the resolution)
+    passed: bool
+    for_pct: Decimal
     required_pct: Decimal
     present_pct: Decimal
-    for_pct: Decimal
-    passed: bool
+    rule: str
+    basis: str
+    matter_code: str | None
+    matter_title: str | None
     votes: tuple[ParentVote, ...]
+
+
+#: the resolution's stored outcome, copied as it is
+_COUNTED = ("passed", "for_pct", "required_pct", "present_pct", "rule", "basis")
 
 
 def board_resolutions(
@@ -202,13 +207,8 @@ def board_resolutions(
                 title=r.title,
                 matter_code=matter.code if matter else None,
                 matter_title=matter.title if matter else None,
-                rule=r.rule,
-                basis=r.basis,
-                required_pct=r.required_pct,
-                present_pct=r.present_pct,
-                for_pct=r.for_pct,
-                passed=r.passed,
                 votes=votes,
+                **{name: getattr(r, name) for name in _COUNTED},
             )
         )
     return out
