@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -146,3 +147,33 @@ def test_a_scenario_page_lists_the_offtake_input(engine: Engine, world: World, a
     inputs = detail["live_inputs"]["inputs"]
     offtake_rows = [i for i in inputs if i["input"] == "offtake" and i["live"]]
     assert [i["subject"] for i in offtake_rows] == ["Bravo Bioworks Site · F1"] * 2
+
+
+def test_a_floor_never_exceeds_what_the_jv_sites_lanes_carry(engine: Engine, world: World) -> None:
+    """Bravo's only lane carries 20 a month: the floor is 20 in each month (capped), not 30/99."""
+    _venture(engine, world)
+    lanes: list[dict[str, Any]] = [
+        {"site": "Alpha Assembly Site", "market": m, "unit_cost": 1} for m in ("KR", "US", "EU")
+    ]
+    lanes.append({"site": "Bravo Bioworks Site", "market": "KR", "unit_cost": 1, "capacity": 20})
+    request = RegistryRequest(
+        name="Lanes",
+        periods=3,
+        start="2027-01",
+        partner_ids=[world.partner_a, world.partner_b],
+        lanes=lanes,
+    )
+    with unit_of_work(engine) as session:
+        built = service.build_live_scenario(
+            session, actor=SYSTEM_ACTOR, request=request, today=TODAY
+        )
+    assert built is not None
+    sites = {s["id"]: s for s in built.document["sites"]}
+    assert sites["Bravo Bioworks Site"]["min_volume"] == {
+        "2027-01": 20.0,
+        "2027-02": 20.0,
+        "2027-03": 20.0,
+    }
+    loaded = load_document(built.document)
+    assert not isinstance(loaded, list)
+    assert solve_plan(loaded.model).status == "optimal"

@@ -32,9 +32,9 @@ What is neither entered nor live is generated, always the same way:
   the currency and scale of the live prices;
 - offtake: the owner's offtake commitments to its JVs (ventures) become ``min_volume`` on the
   JV company's sites that make the family: the period's volume spread evenly over its months,
-  split over those sites by their capacity, capped at what a site can make after scrap and at
-  the month's demand for the family (so a commitment never makes the plan infeasible by
-  itself; the cap is listed), longer periods first;
+  split over those sites by their capacity, capped at what a site can make after scrap, what
+  its lanes carry and the month's demand for the family (so a commitment never makes the
+  plan infeasible by itself; the cap is listed), longer periods first;
 - lanes: the ones entered, else the lane master's, else site to market with freight =
   ``FREIGHT_BASE`` + ``FREIGHT_PER_KM`` × great circle distance and lead time = 1 day + distance
   / ``KM_PER_DAY``. Unknown coordinates count as ``UNKNOWN_DISTANCE_KM``.
@@ -238,8 +238,8 @@ LIVE_OFFTAKE = N_(
 )
 CAPPED_OFFTAKE = N_(
     "Offtake commitment, venture {venture}: {volume} of {family} in {period}; this site ships "
-    "at least {floors} a month, capped in {capped} at what the site makes after scrap or the "
-    "month's demand for {family}"
+    "at least {floors} a month, capped in {capped} at what the site makes after scrap, what its "
+    "lanes carry or the month's demand for {family}"
 )
 OFFTAKE_NO_SITE = N_(
     "Offtake commitment, venture {venture}: {volume} of {family} in {period} not used: no site "
@@ -521,7 +521,6 @@ def build_from_registry(
         return None
     markets, market_entries = _markets(request, live, products, sites, periods, from_forecast)
     inputs.extend(market_entries)
-    inputs.extend(_offtake_floors(live, sites, site_partners, markets, products, periods))
     site_products = {
         site_doc["id"]: [(p, f) for p, f in products if f in site_doc["capacity"]]
         for site_doc in sites
@@ -530,6 +529,7 @@ def build_from_registry(
         request, live, sites, site_refs, site_places, markets, currency, site_products
     )
     inputs.extend(lane_entries)
+    inputs.extend(_offtake_floors(live, sites, site_partners, markets, products, periods, lanes))
     inputs.extend(_price_unmet(markets, sites, lanes))
     document: dict[str, Any] = {
         "name": request.name,
@@ -953,6 +953,7 @@ def _offtake_floors(
     markets: list[dict[str, Any]],
     products: list[tuple[str, str]],
     periods: list[str],
+    lanes: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """Set ``min_volume`` on the JV sites from the owner's offtake commitments; one input line
     per commitment and site (or one saying why a commitment is not used)."""
@@ -965,6 +966,13 @@ def _offtake_floors(
                 demand_left[(family_of.get(product, product), month)] += _quantity_in(
                     quantity, month
                 )
+    lane_room: dict[tuple[str, str], float] = defaultdict(float)  # (site, month): units
+    for lane in lanes:
+        for month in periods:
+            carried = lane.get("capacity")
+            lane_room[(lane["site"], month)] += (
+                math.inf if carried is None else _quantity_in(carried, month)
+            )
     floors: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     made: dict[tuple[str, str, str], float] = defaultdict(float)  # (site, family, month)
     entries: list[dict[str, Any]] = []
@@ -1012,7 +1020,13 @@ def _offtake_floors(
             for site in jv_sites:
                 sid = site["id"]
                 share = shipped_caps[sid] / total_cap if total_cap > 0 else 1 / len(jv_sites)
-                room = max(0.0, shipped_caps[sid] - made[(sid, family, month)])
+                room = max(
+                    0.0,
+                    min(
+                        shipped_caps[sid] - made[(sid, family, month)],
+                        lane_room[(sid, month)] - floors[sid][month],
+                    ),
+                )
                 floor = math.floor(min(wanted_here * share, room) * 1000) / 1000
                 if floor < per_month * share - 0.001:
                     capped[sid].append(month)
