@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import cofab.db.base
+from cofab.db.migrations.ddl import fk, pk, timestamps
 
 revision: str = "0001_foundation"
 down_revision: str | Sequence[str] | None = None
@@ -29,7 +30,7 @@ def upgrade() -> None:
         sa.Column("client", sa.String(length=64), nullable=False),
         sa.Column("at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_login_failures")),
+        pk("login_failures"),
     )
     with op.batch_alter_table("login_failures", schema=None) as batch_op:
         batch_op.create_index("ix_login_failures_email_at", ["email", "at"], unique=False)
@@ -46,9 +47,8 @@ def upgrade() -> None:
         sa.Column("country", sa.String(length=2), nullable=False),
         sa.Column("website", sa.String(length=300), nullable=True),
         sa.Column("notes", sa.Text(), nullable=True),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_partners")),
+        *timestamps(),
+        pk("partners"),
         sa.UniqueConstraint("external_ref", name=op.f("uq_partners_external_ref")),
         sa.UniqueConstraint("name_en", name=op.f("uq_partners_name_en")),
     )
@@ -64,15 +64,9 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=200), nullable=True),
         sa.Column("email", sa.String(length=254), nullable=True),
         sa.Column("phone", sa.String(length=50), nullable=True),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_partner_contacts_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_partner_contacts")),
+        *timestamps(),
+        fk("partner_contacts", "partner_id", "partners.id", "CASCADE"),
+        pk("partner_contacts"),
     )
     with op.batch_alter_table("partner_contacts", schema=None) as batch_op:
         batch_op.create_index(
@@ -91,15 +85,9 @@ def upgrade() -> None:
         sa.Column("latitude", sa.Double(), nullable=True),
         sa.Column("longitude", sa.Double(), nullable=True),
         sa.Column("timezone", sa.String(length=64), nullable=False),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_partner_sites_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_partner_sites")),
+        *timestamps(),
+        fk("partner_sites", "partner_id", "partners.id", "CASCADE"),
+        pk("partner_sites"),
         sa.UniqueConstraint("external_ref", name=op.f("uq_partner_sites_external_ref")),
         sa.UniqueConstraint("partner_id", "name", name=op.f("uq_partner_sites_partner_id_name")),
     )
@@ -113,12 +101,7 @@ def upgrade() -> None:
         "partner_types",
         sa.Column("partner_id", sa.Integer(), nullable=False),
         sa.Column("type", sa.String(length=32), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_partner_types_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
+        fk("partner_types", "partner_id", "partners.id", "CASCADE"),
         sa.PrimaryKeyConstraint("partner_id", "type", name=op.f("pk_partner_types")),
     )
     with op.batch_alter_table("partner_types", schema=None) as batch_op:
@@ -135,15 +118,9 @@ def upgrade() -> None:
         sa.Column("locale", sa.String(length=5), nullable=True),
         sa.Column("timezone", sa.String(length=64), nullable=False),
         sa.Column("is_active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_users_partner_id_partners"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
+        *timestamps(),
+        fk("users", "partner_id", "partners.id", "RESTRICT"),
+        pk("users"),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
     )
     with op.batch_alter_table("users", schema=None) as batch_op:
@@ -159,10 +136,8 @@ def upgrade() -> None:
         sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_used_at", cofab.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("revoked_at", cofab.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_api_tokens_user_id_users"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
+        fk("api_tokens", "user_id", "users.id", "CASCADE"),
+        pk("api_tokens"),
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
     )
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
@@ -182,13 +157,8 @@ def upgrade() -> None:
         sa.Column("after", sa.JSON(), nullable=True),
         sa.Column("prev_hash", sa.String(length=64), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["actor_user_id"],
-            ["users.id"],
-            name=op.f("fk_audit_log_actor_user_id_users"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
+        fk("audit_log", "actor_user_id", "users.id", "SET NULL"),
+        pk("audit_log"),
         sa.UniqueConstraint("hash", name=op.f("uq_audit_log_hash")),
     )
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
@@ -210,21 +180,10 @@ def upgrade() -> None:
         sa.Column("issuer", sa.String(length=200), nullable=True),
         sa.Column("valid_from", sa.Date(), nullable=False),
         sa.Column("valid_to", sa.Date(), nullable=False),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_certifications_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["site_id"],
-            ["partner_sites.id"],
-            name=op.f("fk_certifications_site_id_partner_sites"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_certifications")),
+        *timestamps(),
+        fk("certifications", "partner_id", "partners.id", "CASCADE"),
+        fk("certifications", "site_id", "partner_sites.id", "CASCADE"),
+        pk("certifications"),
     )
     with op.batch_alter_table("certifications", schema=None) as batch_op:
         batch_op.create_index(
@@ -245,21 +204,10 @@ def upgrade() -> None:
         sa.Column("capacity", sa.Numeric(precision=18, scale=3), nullable=True),
         sa.Column("capacity_unit", sa.String(length=32), nullable=True),
         sa.Column("capacity_period", sa.String(length=16), nullable=False),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_site_capabilities_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["site_id"],
-            ["partner_sites.id"],
-            name=op.f("fk_site_capabilities_site_id_partner_sites"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_site_capabilities")),
+        *timestamps(),
+        fk("site_capabilities", "partner_id", "partners.id", "CASCADE"),
+        fk("site_capabilities", "site_id", "partner_sites.id", "CASCADE"),
+        pk("site_capabilities"),
         sa.UniqueConstraint("external_ref", name=op.f("uq_site_capabilities_external_ref")),
     )
     with op.batch_alter_table("site_capabilities", schema=None) as batch_op:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import cofab.db.base
+from cofab.db.migrations.ddl import fk, pk, timestamps
 
 revision: str = "0003_operations"
 down_revision: str | Sequence[str] | None = "0001_foundation"
@@ -33,21 +34,15 @@ def upgrade() -> None:
         sa.Column("metrics", sa.JSON(), nullable=False),
         sa.Column("bands", sa.JSON(), nullable=False),
         sa.Column("is_default", sa.Boolean(), nullable=False),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_perf_templates")),
+        *timestamps(),
+        pk("perf_templates"),
         sa.UniqueConstraint("name", name=op.f("uq_perf_templates_name")),
     )
     op.create_table(
         "ops_change_counters",
         sa.Column("partner_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_ops_change_counters_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
+        fk("ops_change_counters", "partner_id", "partners.id", "CASCADE"),
         sa.PrimaryKeyConstraint("partner_id", name=op.f("pk_ops_change_counters")),
     )
     op.create_table(
@@ -60,15 +55,9 @@ def upgrade() -> None:
         sa.Column("carrier", sa.String(length=100), nullable=True),
         sa.Column("tracking", sa.String(length=100), nullable=True),
         sa.Column("created_by", sa.String(length=254), nullable=False),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_ops_shipments_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_ops_shipments")),
+        *timestamps(),
+        fk("ops_shipments", "partner_id", "partners.id", "CASCADE"),
+        pk("ops_shipments"),
         sa.UniqueConstraint(
             "partner_id", "external_ref", name=op.f("uq_ops_shipments_partner_id_external_ref")
         ),
@@ -91,15 +80,9 @@ def upgrade() -> None:
         sa.Column("kpi_snapshot", sa.JSON(), nullable=False),
         sa.Column("decisions", sa.JSON(), nullable=False),
         sa.Column("created_by", sa.String(length=254), nullable=False),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_perf_reviews_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_perf_reviews")),
+        *timestamps(),
+        fk("perf_reviews", "partner_id", "partners.id", "CASCADE"),
+        pk("perf_reviews"),
     )
     with op.batch_alter_table("perf_reviews", schema=None) as batch_op:
         batch_op.create_index(
@@ -120,21 +103,10 @@ def upgrade() -> None:
         sa.Column("kpis", sa.JSON(), nullable=False),
         sa.Column("dispute_status", sa.String(length=10), nullable=True),
         sa.Column("computed_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_perf_scorecards_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["template_id"],
-            ["perf_templates.id"],
-            name=op.f("fk_perf_scorecards_template_id_perf_templates"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_perf_scorecards")),
+        *timestamps(),
+        fk("perf_scorecards", "partner_id", "partners.id", "CASCADE"),
+        fk("perf_scorecards", "template_id", "perf_templates.id", "CASCADE"),
+        pk("perf_scorecards"),
         sa.UniqueConstraint(
             "partner_id",
             "template_id",
@@ -164,19 +136,9 @@ def upgrade() -> None:
         sa.Column("reserved", sa.Numeric(precision=18, scale=3), nullable=False),
         sa.Column("in_transit", sa.Numeric(precision=18, scale=3), nullable=False),
         sa.Column("posted_by", sa.String(length=254), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_ops_inventory_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["site_id"],
-            ["partner_sites.id"],
-            name=op.f("fk_ops_inventory_site_id_partner_sites"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_ops_inventory")),
+        fk("ops_inventory", "partner_id", "partners.id", "CASCADE"),
+        fk("ops_inventory", "site_id", "partner_sites.id", "CASCADE"),
+        pk("ops_inventory"),
         sa.UniqueConstraint("site_id", "item", "at", name=op.f("uq_ops_inventory_site_id_item_at")),
     )
     with op.batch_alter_table("ops_inventory", schema=None) as batch_op:
@@ -201,21 +163,10 @@ def upgrade() -> None:
         sa.Column("notes", sa.Text(), nullable=True),
         sa.Column("created_by", sa.String(length=254), nullable=False),
         sa.Column("approved_by", sa.String(length=254), nullable=True),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_ops_orders_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["site_id"],
-            ["partner_sites.id"],
-            name=op.f("fk_ops_orders_site_id_partner_sites"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_ops_orders")),
+        *timestamps(),
+        fk("ops_orders", "partner_id", "partners.id", "CASCADE"),
+        fk("ops_orders", "site_id", "partner_sites.id", "SET NULL"),
+        pk("ops_orders"),
         sa.UniqueConstraint("external_ref", name=op.f("uq_ops_orders_external_ref")),
     )
     with op.batch_alter_table("ops_orders", schema=None) as batch_op:
@@ -240,21 +191,10 @@ def upgrade() -> None:
         sa.Column("response_note", sa.Text(), nullable=True),
         sa.Column("resolution_note", sa.Text(), nullable=True),
         sa.Column("opened_by", sa.String(length=254), nullable=False),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_ops_tickets_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["site_id"],
-            ["partner_sites.id"],
-            name=op.f("fk_ops_tickets_site_id_partner_sites"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_ops_tickets")),
+        *timestamps(),
+        fk("ops_tickets", "partner_id", "partners.id", "CASCADE"),
+        fk("ops_tickets", "site_id", "partner_sites.id", "SET NULL"),
+        pk("ops_tickets"),
         sa.UniqueConstraint("external_ref", name=op.f("uq_ops_tickets_external_ref")),
     )
     with op.batch_alter_table("ops_tickets", schema=None) as batch_op:
@@ -272,21 +212,10 @@ def upgrade() -> None:
         sa.Column("due_date", sa.Date(), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_perf_action_items_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["review_id"],
-            ["perf_reviews.id"],
-            name=op.f("fk_perf_action_items_review_id_perf_reviews"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_perf_action_items")),
+        *timestamps(),
+        fk("perf_action_items", "partner_id", "partners.id", "CASCADE"),
+        fk("perf_action_items", "review_id", "perf_reviews.id", "CASCADE"),
+        pk("perf_action_items"),
     )
     with op.batch_alter_table("perf_action_items", schema=None) as batch_op:
         batch_op.create_index(
@@ -313,19 +242,9 @@ def upgrade() -> None:
         sa.Column("resolved_by", sa.String(length=254), nullable=True),
         sa.Column("resolved_at", cofab.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_perf_comments_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["scorecard_id"],
-            ["perf_scorecards.id"],
-            name=op.f("fk_perf_comments_scorecard_id_perf_scorecards"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_perf_comments")),
+        fk("perf_comments", "partner_id", "partners.id", "CASCADE"),
+        fk("perf_comments", "scorecard_id", "perf_scorecards.id", "CASCADE"),
+        pk("perf_comments"),
     )
     with op.batch_alter_table("perf_comments", schema=None) as batch_op:
         batch_op.create_index(
@@ -359,27 +278,11 @@ def upgrade() -> None:
         sa.Column("proposed_qty", sa.Numeric(precision=18, scale=3), nullable=True),
         sa.Column("proposal_note", sa.String(length=500), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["order_id"],
-            ["ops_orders.id"],
-            name=op.f("fk_ops_order_lines_order_id_ops_orders"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_ops_order_lines_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["site_id"],
-            ["partner_sites.id"],
-            name=op.f("fk_ops_order_lines_site_id_partner_sites"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_ops_order_lines")),
+        *timestamps(),
+        fk("ops_order_lines", "order_id", "ops_orders.id", "CASCADE"),
+        fk("ops_order_lines", "partner_id", "partners.id", "CASCADE"),
+        fk("ops_order_lines", "site_id", "partner_sites.id", "SET NULL"),
+        pk("ops_order_lines"),
         sa.UniqueConstraint(
             "order_id", "line_no", name=op.f("uq_ops_order_lines_order_id_line_no")
         ),
@@ -426,19 +329,9 @@ def upgrade() -> None:
         sa.Column("proposed_qty", sa.Numeric(precision=18, scale=3), nullable=True),
         sa.Column("note", sa.String(length=500), nullable=True),
         sa.Column("changed_by", sa.String(length=254), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["line_id"],
-            ["ops_order_lines.id"],
-            name=op.f("fk_ops_line_versions_line_id_ops_order_lines"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_ops_line_versions_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_ops_line_versions")),
+        fk("ops_line_versions", "line_id", "ops_order_lines.id", "CASCADE"),
+        fk("ops_line_versions", "partner_id", "partners.id", "CASCADE"),
+        pk("ops_line_versions"),
         sa.UniqueConstraint(
             "line_id", "version", name=op.f("uq_ops_line_versions_line_id_version")
         ),
@@ -459,19 +352,9 @@ def upgrade() -> None:
         sa.Column("at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("note", sa.String(length=500), nullable=True),
         sa.Column("posted_by", sa.String(length=254), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["line_id"],
-            ["ops_order_lines.id"],
-            name=op.f("fk_ops_progress_line_id_ops_order_lines"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_ops_progress_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_ops_progress")),
+        fk("ops_progress", "line_id", "ops_order_lines.id", "CASCADE"),
+        fk("ops_progress", "partner_id", "partners.id", "CASCADE"),
+        pk("ops_progress"),
         sa.UniqueConstraint(
             "line_id", "stage", "at", name=op.f("uq_ops_progress_line_id_stage_at")
         ),
@@ -489,25 +372,10 @@ def upgrade() -> None:
         sa.Column("shipment_id", sa.Integer(), nullable=False),
         sa.Column("line_id", sa.Integer(), nullable=False),
         sa.Column("quantity", sa.Numeric(precision=18, scale=3), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["line_id"],
-            ["ops_order_lines.id"],
-            name=op.f("fk_ops_shipment_lines_line_id_ops_order_lines"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_ops_shipment_lines_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["shipment_id"],
-            ["ops_shipments.id"],
-            name=op.f("fk_ops_shipment_lines_shipment_id_ops_shipments"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_ops_shipment_lines")),
+        fk("ops_shipment_lines", "line_id", "ops_order_lines.id", "CASCADE"),
+        fk("ops_shipment_lines", "partner_id", "partners.id", "CASCADE"),
+        fk("ops_shipment_lines", "shipment_id", "ops_shipments.id", "CASCADE"),
+        pk("ops_shipment_lines"),
         sa.UniqueConstraint(
             "shipment_id", "line_id", name=op.f("uq_ops_shipment_lines_shipment_id_line_id")
         ),
@@ -539,25 +407,10 @@ def upgrade() -> None:
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("created_by", sa.String(length=254), nullable=False),
         sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["line_id"],
-            ["ops_order_lines.id"],
-            name=op.f("fk_ops_receipts_line_id_ops_order_lines"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_ops_receipts_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["shipment_line_id"],
-            ["ops_shipment_lines.id"],
-            name=op.f("fk_ops_receipts_shipment_line_id_ops_shipment_lines"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_ops_receipts")),
+        fk("ops_receipts", "line_id", "ops_order_lines.id", "CASCADE"),
+        fk("ops_receipts", "partner_id", "partners.id", "CASCADE"),
+        fk("ops_receipts", "shipment_line_id", "ops_shipment_lines.id", "CASCADE"),
+        pk("ops_receipts"),
         sa.UniqueConstraint("external_ref", name=op.f("uq_ops_receipts_external_ref")),
     )
     with op.batch_alter_table("ops_receipts", schema=None) as batch_op:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import cofab.db.base
+from cofab.db.migrations.ddl import fk, pk, sealed_file_columns, timestamps
 
 revision: str = "0004_selection"
 down_revision: str | Sequence[str] | None = "0001_foundation"
@@ -29,9 +30,8 @@ def upgrade() -> None:
         sa.Column("current_version", sa.Integer(), nullable=False),
         sa.Column("is_default", sa.Boolean(), nullable=False),
         sa.Column("data_version", sa.Integer(), nullable=True),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sel_templates")),
+        *timestamps(),
+        pk("sel_templates"),
         sa.UniqueConstraint("key", name=op.f("uq_sel_templates_key")),
     )
     with op.batch_alter_table("sel_templates", schema=None) as batch_op:
@@ -54,19 +54,9 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["created_by"],
-            ["users.id"],
-            name=op.f("fk_sel_template_versions_created_by_users"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["template_id"],
-            ["sel_templates.id"],
-            name=op.f("fk_sel_template_versions_template_id_sel_templates"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sel_template_versions")),
+        fk("sel_template_versions", "created_by", "users.id", "SET NULL"),
+        fk("sel_template_versions", "template_id", "sel_templates.id", "CASCADE"),
+        pk("sel_template_versions"),
         sa.UniqueConstraint(
             "template_id", "version", name=op.f("uq_sel_template_versions_template_id_version")
         ),
@@ -88,21 +78,10 @@ def upgrade() -> None:
         sa.Column("mc_seed", sa.Integer(), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("closed_at", cofab.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["created_by"],
-            ["users.id"],
-            name=op.f("fk_sel_evaluations_created_by_users"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["template_version_id"],
-            ["sel_template_versions.id"],
-            name=op.f("fk_sel_evaluations_template_version_id_sel_template_versions"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sel_evaluations")),
+        *timestamps(),
+        fk("sel_evaluations", "created_by", "users.id", "SET NULL"),
+        fk("sel_evaluations", "template_version_id", "sel_template_versions.id", "RESTRICT"),
+        pk("sel_evaluations"),
     )
     with op.batch_alter_table("sel_evaluations", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_sel_evaluations_status"), ["status"], unique=False)
@@ -118,21 +97,10 @@ def upgrade() -> None:
         sa.Column("evaluation_id", sa.Integer(), nullable=False),
         sa.Column("partner_id", sa.Integer(), nullable=False),
         sa.Column("selected", sa.Boolean(), nullable=False),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["evaluation_id"],
-            ["sel_evaluations.id"],
-            name=op.f("fk_sel_candidates_evaluation_id_sel_evaluations"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_sel_candidates_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sel_candidates")),
+        *timestamps(),
+        fk("sel_candidates", "evaluation_id", "sel_evaluations.id", "CASCADE"),
+        fk("sel_candidates", "partner_id", "partners.id", "CASCADE"),
+        pk("sel_candidates"),
         sa.UniqueConstraint(
             "evaluation_id", "partner_id", name=op.f("uq_sel_candidates_evaluation_id_partner_id")
         ),
@@ -154,19 +122,9 @@ def upgrade() -> None:
         sa.Column("rationale", sa.Text(), nullable=False),
         sa.Column("record", sa.JSON(), nullable=False),
         sa.Column("record_hash", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["decided_by"],
-            ["users.id"],
-            name=op.f("fk_sel_decisions_decided_by_users"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["evaluation_id"],
-            ["sel_evaluations.id"],
-            name=op.f("fk_sel_decisions_evaluation_id_sel_evaluations"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sel_decisions")),
+        fk("sel_decisions", "decided_by", "users.id", "SET NULL"),
+        fk("sel_decisions", "evaluation_id", "sel_evaluations.id", "RESTRICT"),
+        pk("sel_decisions"),
         sa.UniqueConstraint("evaluation_id", name=op.f("uq_sel_decisions_evaluation_id")),
     )
     op.create_table(
@@ -190,33 +148,12 @@ def upgrade() -> None:
         sa.Column("notes", sa.Text(), nullable=True),
         sa.Column("signed_off_by", sa.Integer(), nullable=True),
         sa.Column("signed_off_at", cofab.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["candidate_id"],
-            ["sel_candidates.id"],
-            name=op.f("fk_sel_dd_items_candidate_id_sel_candidates"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["owner_id"],
-            ["users.id"],
-            name=op.f("fk_sel_dd_items_owner_id_users"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_sel_dd_items_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["signed_off_by"],
-            ["users.id"],
-            name=op.f("fk_sel_dd_items_signed_off_by_users"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sel_dd_items")),
+        *timestamps(),
+        fk("sel_dd_items", "candidate_id", "sel_candidates.id", "CASCADE"),
+        fk("sel_dd_items", "owner_id", "users.id", "SET NULL"),
+        fk("sel_dd_items", "partner_id", "partners.id", "CASCADE"),
+        fk("sel_dd_items", "signed_off_by", "users.id", "SET NULL"),
+        pk("sel_dd_items"),
         sa.UniqueConstraint("candidate_id", "key", name=op.f("uq_sel_dd_items_candidate_id_key")),
     )
     with op.batch_alter_table("sel_dd_items", schema=None) as batch_op:
@@ -238,31 +175,11 @@ def upgrade() -> None:
         sa.Column("value", sa.Float(), nullable=False),
         sa.Column("justification", sa.Text(), nullable=True),
         sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["candidate_id"],
-            ["sel_candidates.id"],
-            name=op.f("fk_sel_scores_candidate_id_sel_candidates"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["evaluation_id"],
-            ["sel_evaluations.id"],
-            name=op.f("fk_sel_scores_evaluation_id_sel_evaluations"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["evaluator_id"],
-            ["users.id"],
-            name=op.f("fk_sel_scores_evaluator_id_users"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_sel_scores_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sel_scores")),
+        fk("sel_scores", "candidate_id", "sel_candidates.id", "CASCADE"),
+        fk("sel_scores", "evaluation_id", "sel_evaluations.id", "CASCADE"),
+        fk("sel_scores", "evaluator_id", "users.id", "CASCADE"),
+        fk("sel_scores", "partner_id", "partners.id", "CASCADE"),
+        pk("sel_scores"),
         sa.UniqueConstraint(
             "candidate_id",
             "criterion",
@@ -288,39 +205,14 @@ def upgrade() -> None:
         sa.Column("candidate_id", sa.Integer(), nullable=False),
         sa.Column("partner_id", sa.Integer(), nullable=False),
         sa.Column("dd_item_id", sa.Integer(), nullable=True),
-        sa.Column("filename", sa.String(length=255), nullable=False),
-        sa.Column("content_type", sa.String(length=100), nullable=False),
-        sa.Column("size_bytes", sa.Integer(), nullable=False),
-        sa.Column("object_key", sa.String(length=32), nullable=False),
-        sa.Column("wrapped_key", sa.LargeBinary(), nullable=False),
-        sa.Column("key_id", sa.String(length=32), nullable=False),
+        *sealed_file_columns(),
         sa.Column("uploaded_by", sa.Integer(), nullable=True),
         sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["candidate_id"],
-            ["sel_candidates.id"],
-            name=op.f("fk_sel_evidence_candidate_id_sel_candidates"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["dd_item_id"],
-            ["sel_dd_items.id"],
-            name=op.f("fk_sel_evidence_dd_item_id_sel_dd_items"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_sel_evidence_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["uploaded_by"],
-            ["users.id"],
-            name=op.f("fk_sel_evidence_uploaded_by_users"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sel_evidence")),
+        fk("sel_evidence", "candidate_id", "sel_candidates.id", "CASCADE"),
+        fk("sel_evidence", "dd_item_id", "sel_dd_items.id", "CASCADE"),
+        fk("sel_evidence", "partner_id", "partners.id", "CASCADE"),
+        fk("sel_evidence", "uploaded_by", "users.id", "SET NULL"),
+        pk("sel_evidence"),
         sa.UniqueConstraint("object_key", name=op.f("uq_sel_evidence_object_key")),
     )
     with op.batch_alter_table("sel_evidence", schema=None) as batch_op:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import cofab.db.base
+from cofab.db.migrations.ddl import fk, pk, timestamps
 
 revision: str = "0014_quality"
 down_revision: str | Sequence[str] | None = "0011_units"
@@ -29,15 +30,9 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("scoring", sa.String(length=8), nullable=False),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["unit_id"],
-            ["business_units.id"],
-            name=op.f("fk_quality_checklists_unit_id_business_units"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_checklists")),
+        *timestamps(),
+        fk("quality_checklists", "unit_id", "business_units.id", "RESTRICT"),
+        pk("quality_checklists"),
         sa.UniqueConstraint("name", "version", name="uq_quality_checklist_version"),
     )
     with op.batch_alter_table("quality_checklists", schema=None) as batch_op:
@@ -60,33 +55,12 @@ def upgrade() -> None:
         sa.Column("score", sa.Float(), nullable=True),
         sa.Column("grade", sa.String(length=2), nullable=True),
         sa.Column("auditor", sa.String(length=200), nullable=True),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["checklist_id"],
-            ["quality_checklists.id"],
-            name=op.f("fk_quality_audits_checklist_id_quality_checklists"),
-            ondelete="RESTRICT",
-        ),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_quality_audits_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["site_id"],
-            ["partner_sites.id"],
-            name=op.f("fk_quality_audits_site_id_partner_sites"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["unit_id"],
-            ["business_units.id"],
-            name=op.f("fk_quality_audits_unit_id_business_units"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_audits")),
+        *timestamps(),
+        fk("quality_audits", "checklist_id", "quality_checklists.id", "RESTRICT"),
+        fk("quality_audits", "partner_id", "partners.id", "CASCADE"),
+        fk("quality_audits", "site_id", "partner_sites.id", "SET NULL"),
+        fk("quality_audits", "unit_id", "business_units.id", "RESTRICT"),
+        pk("quality_audits"),
     )
     with op.batch_alter_table("quality_audits", schema=None) as batch_op:
         batch_op.create_index(
@@ -108,13 +82,8 @@ def upgrade() -> None:
         sa.Column("text_ko", sa.String(length=500), nullable=False),
         sa.Column("text_en", sa.String(length=500), nullable=False),
         sa.Column("weight", sa.Float(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["checklist_id"],
-            ["quality_checklists.id"],
-            name=op.f("fk_quality_checklist_questions_checklist_id_quality_checklists"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_checklist_questions")),
+        fk("quality_checklist_questions", "checklist_id", "quality_checklists.id", "CASCADE"),
+        pk("quality_checklist_questions"),
     )
     with op.batch_alter_table("quality_checklist_questions", schema=None) as batch_op:
         batch_op.create_index(
@@ -139,27 +108,11 @@ def upgrade() -> None:
         sa.Column("owner_approved_reduced", sa.Boolean(), nullable=False),
         sa.Column("steady_production", sa.Boolean(), nullable=False),
         sa.Column("is_active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_quality_inspection_plans_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["site_id"],
-            ["partner_sites.id"],
-            name=op.f("fk_quality_inspection_plans_site_id_partner_sites"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["unit_id"],
-            ["business_units.id"],
-            name=op.f("fk_quality_inspection_plans_unit_id_business_units"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_inspection_plans")),
+        *timestamps(),
+        fk("quality_inspection_plans", "partner_id", "partners.id", "CASCADE"),
+        fk("quality_inspection_plans", "site_id", "partner_sites.id", "SET NULL"),
+        fk("quality_inspection_plans", "unit_id", "business_units.id", "RESTRICT"),
+        pk("quality_inspection_plans"),
     )
     with op.batch_alter_table("quality_inspection_plans", schema=None) as batch_op:
         batch_op.create_index(
@@ -182,19 +135,9 @@ def upgrade() -> None:
         sa.Column("question_id", sa.Integer(), nullable=False),
         sa.Column("score", sa.Integer(), nullable=False),
         sa.Column("note", sa.String(length=1000), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["audit_id"],
-            ["quality_audits.id"],
-            name=op.f("fk_quality_audit_answers_audit_id_quality_audits"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["question_id"],
-            ["quality_checklist_questions.id"],
-            name=op.f("fk_quality_audit_answers_question_id_quality_checklist_questions"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_audit_answers")),
+        fk("quality_audit_answers", "audit_id", "quality_audits.id", "CASCADE"),
+        fk("quality_audit_answers", "question_id", "quality_checklist_questions.id", "CASCADE"),
+        pk("quality_audit_answers"),
         sa.UniqueConstraint("audit_id", "question_id", name="uq_quality_audit_answer"),
     )
     with op.batch_alter_table("quality_audit_answers", schema=None) as batch_op:
@@ -212,19 +155,9 @@ def upgrade() -> None:
         sa.Column("action", sa.String(length=1000), nullable=True),
         sa.Column("action_due", sa.Date(), nullable=True),
         sa.Column("closed_on", sa.Date(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["audit_id"],
-            ["quality_audits.id"],
-            name=op.f("fk_quality_audit_findings_audit_id_quality_audits"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["question_id"],
-            ["quality_checklist_questions.id"],
-            name=op.f("fk_quality_audit_findings_question_id_quality_checklist_questions"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_audit_findings")),
+        fk("quality_audit_findings", "audit_id", "quality_audits.id", "CASCADE"),
+        fk("quality_audit_findings", "question_id", "quality_checklist_questions.id", "SET NULL"),
+        pk("quality_audit_findings"),
     )
     with op.batch_alter_table("quality_audit_findings", schema=None) as batch_op:
         batch_op.create_index(
@@ -250,33 +183,12 @@ def upgrade() -> None:
         sa.Column("subgroup_size", sa.Integer(), nullable=False),
         sa.Column("cpk_target", sa.Float(), nullable=False),
         sa.Column("external_ref", sa.String(length=64), nullable=True),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_quality_characteristics_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["plan_id"],
-            ["quality_inspection_plans.id"],
-            name=op.f("fk_quality_characteristics_plan_id_quality_inspection_plans"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["site_id"],
-            ["partner_sites.id"],
-            name=op.f("fk_quality_characteristics_site_id_partner_sites"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["unit_id"],
-            ["business_units.id"],
-            name=op.f("fk_quality_characteristics_unit_id_business_units"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_characteristics")),
+        *timestamps(),
+        fk("quality_characteristics", "partner_id", "partners.id", "CASCADE"),
+        fk("quality_characteristics", "plan_id", "quality_inspection_plans.id", "CASCADE"),
+        fk("quality_characteristics", "site_id", "partner_sites.id", "SET NULL"),
+        fk("quality_characteristics", "unit_id", "business_units.id", "RESTRICT"),
+        pk("quality_characteristics"),
     )
     with op.batch_alter_table("quality_characteristics", schema=None) as batch_op:
         batch_op.create_index(
@@ -305,33 +217,12 @@ def upgrade() -> None:
         sa.Column("disposition", sa.String(length=16), nullable=True),
         sa.Column("disposition_note", sa.String(length=500), nullable=True),
         sa.Column("external_ref", sa.String(length=64), nullable=True),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_quality_lots_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["plan_id"],
-            ["quality_inspection_plans.id"],
-            name=op.f("fk_quality_lots_plan_id_quality_inspection_plans"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["site_id"],
-            ["partner_sites.id"],
-            name=op.f("fk_quality_lots_site_id_partner_sites"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["unit_id"],
-            ["business_units.id"],
-            name=op.f("fk_quality_lots_unit_id_business_units"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_lots")),
+        *timestamps(),
+        fk("quality_lots", "partner_id", "partners.id", "CASCADE"),
+        fk("quality_lots", "plan_id", "quality_inspection_plans.id", "SET NULL"),
+        fk("quality_lots", "site_id", "partner_sites.id", "SET NULL"),
+        fk("quality_lots", "unit_id", "business_units.id", "RESTRICT"),
+        pk("quality_lots"),
     )
     with op.batch_alter_table("quality_lots", schema=None) as batch_op:
         batch_op.create_index(
@@ -352,19 +243,9 @@ def upgrade() -> None:
         sa.Column("lot_id", sa.Integer(), nullable=True),
         sa.Column("reason", sa.String(length=200), nullable=False),
         sa.Column("changed_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["lot_id"],
-            ["quality_lots.id"],
-            name=op.f("fk_quality_plan_states_lot_id_quality_lots"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["plan_id"],
-            ["quality_inspection_plans.id"],
-            name=op.f("fk_quality_plan_states_plan_id_quality_inspection_plans"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_plan_states")),
+        fk("quality_plan_states", "lot_id", "quality_lots.id", "SET NULL"),
+        fk("quality_plan_states", "plan_id", "quality_inspection_plans.id", "CASCADE"),
+        pk("quality_plan_states"),
     )
     with op.batch_alter_table("quality_plan_states", schema=None) as batch_op:
         batch_op.create_index(
@@ -387,27 +268,11 @@ def upgrade() -> None:
         sa.Column("recorded_by", sa.String(length=254), nullable=True),
         sa.Column("recorded_at", cofab.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("note", sa.String(length=1000), nullable=True),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["lot_id"],
-            ["quality_lots.id"],
-            name=op.f("fk_quality_inspections_lot_id_quality_lots"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_quality_inspections_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["unit_id"],
-            ["business_units.id"],
-            name=op.f("fk_quality_inspections_unit_id_business_units"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_inspections")),
+        *timestamps(),
+        fk("quality_inspections", "lot_id", "quality_lots.id", "CASCADE"),
+        fk("quality_inspections", "partner_id", "partners.id", "CASCADE"),
+        fk("quality_inspections", "unit_id", "business_units.id", "RESTRICT"),
+        pk("quality_inspections"),
     )
     with op.batch_alter_table("quality_inspections", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_quality_inspections_lot_id"), ["lot_id"], unique=False)
@@ -429,25 +294,10 @@ def upgrade() -> None:
         sa.Column("value", sa.Float(), nullable=False),
         sa.Column("measured_at", cofab.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("external_ref", sa.String(length=64), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["characteristic_id"],
-            ["quality_characteristics.id"],
-            name=op.f("fk_quality_measurements_characteristic_id_quality_characteristics"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["lot_id"],
-            ["quality_lots.id"],
-            name=op.f("fk_quality_measurements_lot_id_quality_lots"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_quality_measurements_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_measurements")),
+        fk("quality_measurements", "characteristic_id", "quality_characteristics.id", "CASCADE"),
+        fk("quality_measurements", "lot_id", "quality_lots.id", "SET NULL"),
+        fk("quality_measurements", "partner_id", "partners.id", "CASCADE"),
+        pk("quality_measurements"),
         sa.UniqueConstraint("characteristic_id", "external_ref", name="uq_quality_measurement_ref"),
     )
     with op.batch_alter_table("quality_measurements", schema=None) as batch_op:
@@ -468,19 +318,9 @@ def upgrade() -> None:
         sa.Column("defect_class", sa.String(length=16), nullable=False),
         sa.Column("defect_code", sa.String(length=40), nullable=False),
         sa.Column("quantity", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["characteristic_id"],
-            ["quality_characteristics.id"],
-            name=op.f("fk_quality_defects_characteristic_id_quality_characteristics"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["inspection_id"],
-            ["quality_inspections.id"],
-            name=op.f("fk_quality_defects_inspection_id_quality_inspections"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_defects")),
+        fk("quality_defects", "characteristic_id", "quality_characteristics.id", "SET NULL"),
+        fk("quality_defects", "inspection_id", "quality_inspections.id", "CASCADE"),
+        pk("quality_defects"),
     )
     with op.batch_alter_table("quality_defects", schema=None) as batch_op:
         batch_op.create_index(
@@ -510,39 +350,13 @@ def upgrade() -> None:
         sa.Column("cost_line_stop", sa.Numeric(precision=18, scale=4), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("created_by", sa.String(length=254), nullable=False),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["inspection_id"],
-            ["quality_inspections.id"],
-            name=op.f("fk_quality_ncrs_inspection_id_quality_inspections"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["lot_id"],
-            ["quality_lots.id"],
-            name=op.f("fk_quality_ncrs_lot_id_quality_lots"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_quality_ncrs_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["site_id"],
-            ["partner_sites.id"],
-            name=op.f("fk_quality_ncrs_site_id_partner_sites"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["unit_id"],
-            ["business_units.id"],
-            name=op.f("fk_quality_ncrs_unit_id_business_units"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_ncrs")),
+        *timestamps(),
+        fk("quality_ncrs", "inspection_id", "quality_inspections.id", "SET NULL"),
+        fk("quality_ncrs", "lot_id", "quality_lots.id", "SET NULL"),
+        fk("quality_ncrs", "partner_id", "partners.id", "CASCADE"),
+        fk("quality_ncrs", "site_id", "partner_sites.id", "SET NULL"),
+        fk("quality_ncrs", "unit_id", "business_units.id", "RESTRICT"),
+        pk("quality_ncrs"),
     )
     with op.batch_alter_table("quality_ncrs", schema=None) as batch_op:
         batch_op.create_index(
@@ -564,27 +378,11 @@ def upgrade() -> None:
         sa.Column("containment_due_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("verify_lots", sa.Integer(), nullable=False),
         sa.Column("closed_at", cofab.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["ncr_id"],
-            ["quality_ncrs.id"],
-            name=op.f("fk_quality_8ds_ncr_id_quality_ncrs"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_quality_8ds_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["unit_id"],
-            ["business_units.id"],
-            name=op.f("fk_quality_8ds_unit_id_business_units"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_8ds")),
+        *timestamps(),
+        fk("quality_8ds", "ncr_id", "quality_ncrs.id", "CASCADE"),
+        fk("quality_8ds", "partner_id", "partners.id", "CASCADE"),
+        fk("quality_8ds", "unit_id", "business_units.id", "RESTRICT"),
+        pk("quality_8ds"),
         sa.UniqueConstraint("ncr_id", name=op.f("uq_quality_8ds_ncr_id")),
     )
     with op.batch_alter_table("quality_8ds", schema=None) as batch_op:
@@ -600,13 +398,8 @@ def upgrade() -> None:
         sa.Column("owner", sa.String(length=200), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=False),
         sa.Column("done_on", sa.Date(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["eightd_id"],
-            ["quality_8ds.id"],
-            name=op.f("fk_quality_8d_actions_eightd_id_quality_8ds"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_8d_actions")),
+        fk("quality_8d_actions", "eightd_id", "quality_8ds.id", "CASCADE"),
+        pk("quality_8d_actions"),
     )
     with op.batch_alter_table("quality_8d_actions", schema=None) as batch_op:
         batch_op.create_index(
@@ -624,13 +417,8 @@ def upgrade() -> None:
         sa.Column("owner_comment", sa.String(length=2000), nullable=True),
         sa.Column("submitted_at", cofab.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("approved_at", cofab.db.base.UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["eightd_id"],
-            ["quality_8ds.id"],
-            name=op.f("fk_quality_8d_steps_eightd_id_quality_8ds"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_8d_steps")),
+        fk("quality_8d_steps", "eightd_id", "quality_8ds.id", "CASCADE"),
+        pk("quality_8d_steps"),
         sa.UniqueConstraint("eightd_id", "step", name="uq_quality_8d_step"),
     )
     with op.batch_alter_table("quality_8d_steps", schema=None) as batch_op:

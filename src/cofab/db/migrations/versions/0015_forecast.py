@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import cofab.db.base
+from cofab.db.migrations.ddl import fk, pk, timestamps
 
 revision: str = "0015_forecast"
 down_revision: str | Sequence[str] | None = "0011_units"
@@ -31,15 +32,9 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=16), nullable=False),
         sa.Column("line_count", sa.Integer(), nullable=False),
         sa.Column("created_by", sa.String(length=254), nullable=False),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["unit_id"],
-            ["business_units.id"],
-            name=op.f("fk_fc_demand_forecasts_unit_id_business_units"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_fc_demand_forecasts")),
+        *timestamps(),
+        fk("fc_demand_forecasts", "unit_id", "business_units.id", "RESTRICT"),
+        pk("fc_demand_forecasts"),
     )
     with op.batch_alter_table("fc_demand_forecasts", schema=None) as batch_op:
         batch_op.create_index(
@@ -54,15 +49,9 @@ def upgrade() -> None:
         sa.Column("family", sa.String(length=100), nullable=False),
         sa.Column("unit_price", sa.Numeric(precision=18, scale=4), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["unit_id"],
-            ["business_units.id"],
-            name=op.f("fk_fc_products_unit_id_business_units"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_fc_products")),
+        *timestamps(),
+        fk("fc_products", "unit_id", "business_units.id", "RESTRICT"),
+        pk("fc_products"),
         sa.UniqueConstraint("code", name=op.f("uq_fc_products_code")),
     )
     with op.batch_alter_table("fc_products", schema=None) as batch_op:
@@ -81,21 +70,10 @@ def upgrade() -> None:
         sa.Column("ramp_months", sa.Integer(), nullable=False),
         sa.Column("shutdowns", sa.JSON(), nullable=False),
         sa.Column("note", sa.String(length=500), nullable=True),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_fc_capacity_declarations_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["site_id"],
-            ["partner_sites.id"],
-            name=op.f("fk_fc_capacity_declarations_site_id_partner_sites"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_fc_capacity_declarations")),
+        *timestamps(),
+        fk("fc_capacity_declarations", "partner_id", "partners.id", "CASCADE"),
+        fk("fc_capacity_declarations", "site_id", "partner_sites.id", "CASCADE"),
+        pk("fc_capacity_declarations"),
     )
     with op.batch_alter_table("fc_capacity_declarations", schema=None) as batch_op:
         batch_op.create_index(
@@ -111,13 +89,8 @@ def upgrade() -> None:
         sa.Column("market", sa.String(length=100), nullable=False),
         sa.Column("period", sa.String(length=10), nullable=False),
         sa.Column("qty", sa.Numeric(precision=18, scale=3), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["forecast_id"],
-            ["fc_demand_forecasts.id"],
-            name=op.f("fk_fc_demand_lines_forecast_id_fc_demand_forecasts"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_fc_demand_lines")),
+        fk("fc_demand_lines", "forecast_id", "fc_demand_forecasts.id", "CASCADE"),
+        pk("fc_demand_lines"),
         sa.UniqueConstraint(
             "forecast_id",
             "product",
@@ -143,25 +116,10 @@ def upgrade() -> None:
         sa.Column("frozen_periods", sa.Integer(), nullable=False),
         sa.Column("firm_periods", sa.Integer(), nullable=False),
         sa.Column("periods", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_fc_publications_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["scenario_id"],
-            ["plan_scenarios.id"],
-            name=op.f("fk_fc_publications_scenario_id_plan_scenarios"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["unit_id"],
-            ["business_units.id"],
-            name=op.f("fk_fc_publications_unit_id_business_units"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_fc_publications")),
+        fk("fc_publications", "partner_id", "partners.id", "CASCADE"),
+        fk("fc_publications", "scenario_id", "plan_scenarios.id", "SET NULL"),
+        fk("fc_publications", "unit_id", "business_units.id", "RESTRICT"),
+        pk("fc_publications"),
     )
     with op.batch_alter_table("fc_publications", schema=None) as batch_op:
         batch_op.create_index(
@@ -194,25 +152,10 @@ def upgrade() -> None:
         sa.Column("reason", sa.String(length=500), nullable=True),
         sa.Column("responded_at", cofab.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("order_line_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["order_line_id"],
-            ["ops_order_lines.id"],
-            name=op.f("fk_fc_lines_order_line_id_ops_order_lines"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_fc_lines_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["publication_id"],
-            ["fc_publications.id"],
-            name=op.f("fk_fc_lines_publication_id_fc_publications"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_fc_lines")),
+        fk("fc_lines", "order_line_id", "ops_order_lines.id", "SET NULL"),
+        fk("fc_lines", "partner_id", "partners.id", "CASCADE"),
+        fk("fc_lines", "publication_id", "fc_publications.id", "CASCADE"),
+        pk("fc_lines"),
         sa.UniqueConstraint("order_line_id", name=op.f("uq_fc_lines_order_line_id")),
     )
     with op.batch_alter_table("fc_lines", schema=None) as batch_op:
@@ -229,19 +172,9 @@ def upgrade() -> None:
         sa.Column("family", sa.String(length=100), nullable=False),
         sa.Column("period", sa.String(length=10), nullable=False),
         sa.Column("qty", sa.Numeric(precision=18, scale=3), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_fc_reservations_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["publication_id"],
-            ["fc_publications.id"],
-            name=op.f("fk_fc_reservations_publication_id_fc_publications"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_fc_reservations")),
+        fk("fc_reservations", "partner_id", "partners.id", "CASCADE"),
+        fk("fc_reservations", "publication_id", "fc_publications.id", "CASCADE"),
+        pk("fc_reservations"),
     )
     with op.batch_alter_table("fc_reservations", schema=None) as batch_op:
         batch_op.create_index(

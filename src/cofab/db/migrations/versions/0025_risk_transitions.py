@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import cofab.db.base
+from cofab.db.migrations.ddl import fk, pk, timestamps
 
 revision: str = "0025_risk_transitions"
 down_revision: str | Sequence[str] | None = "0017_risk"
@@ -30,21 +30,10 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("owner", sa.String(length=200), nullable=False),
         sa.Column("created_by", sa.String(length=254), nullable=False),
-        sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["unit_id"],
-            ["business_units.id"],
-            name=op.f("fk_risk_transition_plans_unit_id_business_units"),
-            ondelete="RESTRICT",
-        ),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_risk_transition_plans_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_risk_transition_plans")),
+        *timestamps(),
+        fk("risk_transition_plans", "unit_id", "business_units.id", "RESTRICT"),
+        fk("risk_transition_plans", "partner_id", "partners.id", "CASCADE"),
+        pk("risk_transition_plans"),
     )
     with op.batch_alter_table("risk_transition_plans", schema=None) as batch_op:
         batch_op.create_index(
@@ -67,13 +56,8 @@ def upgrade() -> None:
         sa.Column("done_on", sa.Date(), nullable=True),
         sa.Column("done_by", sa.String(length=254), nullable=True),
         sa.Column("note", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["plan_id"],
-            ["risk_transition_plans.id"],
-            name=op.f("fk_risk_transition_steps_plan_id_risk_transition_plans"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_risk_transition_steps")),
+        fk("risk_transition_steps", "plan_id", "risk_transition_plans.id", "CASCADE"),
+        pk("risk_transition_steps"),
     )
     with op.batch_alter_table("risk_transition_steps", schema=None) as batch_op:
         batch_op.create_index(

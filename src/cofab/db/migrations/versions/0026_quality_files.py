@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import cofab.db.base
+from cofab.db.migrations.ddl import fk, pk, sealed_file_columns
 
 revision: str = "0026_quality_files"
 down_revision: str | Sequence[str] | None = "0014_quality"
@@ -34,33 +35,13 @@ def upgrade() -> None:
         sa.Column("partner_id", sa.Integer(), nullable=False),
         sa.Column("lot_id", sa.Integer(), nullable=True),
         sa.Column("ncr_id", sa.Integer(), nullable=True),
-        sa.Column("filename", sa.String(length=255), nullable=False),
-        sa.Column("content_type", sa.String(length=100), nullable=False),
-        sa.Column("size_bytes", sa.Integer(), nullable=False),
-        sa.Column("object_key", sa.String(length=32), nullable=False),
-        sa.Column("wrapped_key", sa.LargeBinary(), nullable=False),
-        sa.Column("key_id", sa.String(length=32), nullable=False),
+        *sealed_file_columns(),
         sa.Column("uploaded_by", sa.String(length=254), nullable=False),
         sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_quality_files_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["lot_id"],
-            ["quality_lots.id"],
-            name=op.f("fk_quality_files_lot_id_quality_lots"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["ncr_id"],
-            ["quality_ncrs.id"],
-            name=op.f("fk_quality_files_ncr_id_quality_ncrs"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_files")),
+        fk("quality_files", "partner_id", "partners.id", "CASCADE"),
+        fk("quality_files", "lot_id", "quality_lots.id", "CASCADE"),
+        fk("quality_files", "ncr_id", "quality_ncrs.id", "CASCADE"),
+        pk("quality_files"),
         sa.UniqueConstraint("object_key", name=op.f("uq_quality_files_object_key")),
     )
     for column in ("partner_id", "lot_id", "ncr_id"):
@@ -77,25 +58,10 @@ def upgrade() -> None:
         sa.Column("file_id", sa.Integer(), nullable=True),
         sa.Column("created_by", sa.String(length=254), nullable=False),
         sa.Column("created_at", cofab.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["partner_id"],
-            ["partners.id"],
-            name=op.f("fk_quality_certificates_partner_id_partners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["lot_id"],
-            ["quality_lots.id"],
-            name=op.f("fk_quality_certificates_lot_id_quality_lots"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["file_id"],
-            ["quality_files.id"],
-            name=op.f("fk_quality_certificates_file_id_quality_files"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_certificates")),
+        fk("quality_certificates", "partner_id", "partners.id", "CASCADE"),
+        fk("quality_certificates", "lot_id", "quality_lots.id", "CASCADE"),
+        fk("quality_certificates", "file_id", "quality_files.id", "SET NULL"),
+        pk("quality_certificates"),
         sa.UniqueConstraint(
             "partner_id",
             "external_ref",
