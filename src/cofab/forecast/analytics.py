@@ -160,10 +160,7 @@ def accuracy(
         .subquery("points")
     )
     actual_qty = OrderLine.quantity if basis == "ordered" else OrderLine.received_total
-    if session.get_bind().dialect.name == "postgresql":
-        with_actual = _actuals_by_bucket(points, actual_qty)
-    else:
-        with_actual = _actuals_by_range(points, actual_qty)
+    with_actual = _actuals_by_bucket(points, actual_qty, session.get_bind().dialect.name)
     f, a = with_actual.c.f, with_actual.c.a
     error = func.abs(a - f)
     ape = case((a > 0, error / a), else_=None)
@@ -199,54 +196,32 @@ def accuracy(
     ]
 
 
-def _actuals_by_range(points: Subquery, actual_qty: Any) -> Subquery:
-    """(partner, family, F, A) per point: the order lines whose requested date falls in the
-    point's window, found by a range join."""
-    return (
-        select(
-            points.c.partner_id,
-            points.c.family,
-            cast(points.c.f, Float).label("f"),
-            cast(func.coalesce(func.sum(actual_qty), 0), Float).label("a"),
-        )
-        .select_from(points)
-        .outerjoin(
-            OrderLine,
-            and_(
-                OrderLine.partner_id == points.c.partner_id,
-                OrderLine.product == points.c.product,
-                OrderLine.requested_date >= points.c.period_start,
-                OrderLine.requested_date < points.c.period_end,
-            ),
-        )
-        .group_by(
-            points.c.partner_id,
-            points.c.product,
-            points.c.family,
-            points.c.period_start,
-            points.c.f,
-        )
-        .subquery("fa")
-    )
-
-
-def _actuals_by_bucket(points: Subquery, actual_qty: Any) -> Subquery:
-    """The same figures as :func:`_actuals_by_range` on PostgreSQL, by an equality join.
+def _actuals_by_bucket(points: Subquery, actual_qty: Any, dialect: str) -> Subquery:
+    """(partner, family, F, A) per point: A sums the order lines whose requested date falls in
+    the point's window, found by an equality join.
 
     A period is an ISO week (Monday to Monday) or a calendar month (``periods.window``), so an
     order line falls in a point's window exactly when the Monday of its requested date's week
-    (``date_trunc('week')``), or the first of its month, is the window's first day. Order lines
-    are summed once per partner, product and week and per month, and each point takes the one
-    bucket of its own kind: a hash join instead of comparing every point with every order line
-    of its product (12,000,000 comparisons at 2,000 products × 78 weeks).
+    (SQLite: ``date(d, 'weekday 0', '-6 days')``), or the first of its month, is the window's
+    first day. Order lines are summed once per partner, product and week and per month, and
+    each point takes the one bucket of its own kind: a hash join instead of comparing every
+    point with every order line of its product (12,000,000 comparisons at 2,000 products × 78
+    weeks).
     """
 
     day = OrderLine.requested_date
-    # date arithmetic only: date_trunc would go through timestamps in the session's time zone
-    first_day = {
-        "week": day - (cast(func.extract("isodow", day), Integer) - 1),
-        "month": day - (cast(func.extract("day", day), Integer) - 1),
-    }
+    if dialect == "sqlite":  # dates are ISO text there, and date() answers ISO text
+        first_day = {
+            "week": func.date(day, "weekday 0", "-6 days"),
+            "month": func.date(day, "start of month"),
+        }
+        days = func.julianday(points.c.period_end) - func.julianday(points.c.period_start)
+    else:  # date arithmetic only: date_trunc would go through the session's time zone
+        first_day = {
+            "week": day - (cast(func.extract("isodow", day), Integer) - 1),
+            "month": day - (cast(func.extract("day", day), Integer) - 1),
+        }
+        days = points.c.period_end - points.c.period_start
 
     def buckets(unit: str) -> Select[Any]:
         start = first_day[unit]
@@ -259,7 +234,7 @@ def _actuals_by_bucket(points: Subquery, actual_qty: Any) -> Subquery:
         ).group_by(OrderLine.partner_id, OrderLine.product, start)
 
     actual = union_all(buckets("week"), buckets("month")).subquery("actual")
-    unit = case((points.c.period_end - points.c.period_start <= 7, "week"), else_="month")
+    unit = case((days <= 7, "week"), else_="month")
     return (
         select(
             points.c.partner_id,
