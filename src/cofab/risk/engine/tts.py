@@ -325,6 +325,26 @@ def _make_part(net: TtsNetwork, products: IntArray, pools: IntArray) -> _Part:
     )
 
 
+def _run(highs: highspy.Highs) -> highspy.HighsModelStatus:
+    """A hot-started run; both models are feasible by construction (t = 0 and nothing shipped;
+    every demand unmet), so a run that ends in anything but an optimum or an unbounded ray lost
+    its way from the previous basis (seen once at 1,000 sites: "Infeasible") and is run again
+    from scratch."""
+    import highspy
+
+    highs.run()
+    status = highs.getModelStatus()
+    if status not in (
+        highspy.HighsModelStatus.kOptimal,
+        highspy.HighsModelStatus.kUnbounded,
+        highspy.HighsModelStatus.kUnboundedOrInfeasible,
+    ):
+        highs.clearSolver()
+        highs.run()
+        status = highs.getModelStatus()
+    return status
+
+
 def _survival(part: _Part, sites: Sequence[int]) -> float | None:
     """Pass 1 on one part: the largest t with ``sites`` down (None: unbounded)."""
     import highspy
@@ -332,8 +352,7 @@ def _survival(part: _Part, sites: Sequence[int]) -> float | None:
     part.switch.take_down(sites)
     if part.layout.n_u == 0:
         return None
-    part.highs.run()
-    status = part.highs.getModelStatus()
+    status = _run(part.highs)
     if status in (
         highspy.HighsModelStatus.kUnbounded,
         highspy.HighsModelStatus.kUnboundedOrInfeasible,
@@ -351,8 +370,7 @@ def _shortfall(part: _Part, sites: Sequence[int], weeks: float) -> tuple[FloatAr
 
     part.switch.take_down(sites)
     _set_bounds(part.highs, part.t_col, weeks, weeks)
-    part.highs.run()
-    if part.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    if _run(part.highs) != highspy.HighsModelStatus.kOptimal:
         raise RuntimeError("HiGHS could not solve the impact model")
     values = np.asarray(part.highs.getSolution().col_value)[part.u_cols]
     values = np.where(values > _ZERO, values, 0.0)
