@@ -74,6 +74,7 @@ def _alpha_holdings(engine: Engine, world: World) -> None:
             session.add(
                 ForecastLine(
                     publication_id=publication.id,
+                    release=publication.release,
                     partner_id=world.partner_a,
                     product="P1",
                     family="F1",
