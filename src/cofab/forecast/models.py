@@ -13,18 +13,9 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (
-    JSON,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    Numeric,
-    String,
-    UniqueConstraint,
-    text,
-)
+from sqlalchemy import JSON, Date, ForeignKey, Integer, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.schema import Index, UniqueConstraint
 
 from cofab.core.i18n import N_
 from cofab.core.labels import register_labels
