@@ -167,14 +167,8 @@ def create_partner(session: Session, *, actor: Actor, data: schemas.PartnerCreat
     _set_types(partner, [t.value for t in data.types])
     session.add(partner)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="create",
-        entity="partner",
-        entity_id=partner.id,
-        partner_id=partner.id,
-        after=audit.snapshot(partner),
+    audit.record_row(
+        session, actor=actor, action="create", entity="partner", row=partner, partner_id=partner.id
     )
     return partner
 
@@ -198,15 +192,14 @@ def update_partner(
         else:
             setattr(partner, key, value)
     session.flush()
-    audit.record(
+    audit.record_row(
         session,
         actor=actor,
         action="update",
         entity="partner",
-        entity_id=partner.id,
+        row=partner,
         partner_id=partner.id,
         before=before,
-        after=audit.snapshot(partner),
     )
     return partner
 
@@ -231,16 +224,15 @@ def change_status(
     before = audit.snapshot(partner)
     partner.status = new_status
     session.flush()
-    after = audit.snapshot(partner) | {"reason": reason}
-    audit.record(
+    audit.record_row(
         session,
         actor=actor,
         action="status",
         entity="partner",
-        entity_id=partner.id,
+        row=partner,
         partner_id=partner.id,
         before=before,
-        after=after,
+        extra={"reason": reason},
     )
     return partner
 
@@ -252,12 +244,12 @@ def delete_partner(session: Session, *, actor: Actor, partner_id: int) -> None:
     before = audit.snapshot(partner)
     session.delete(partner)
     session.flush()
-    audit.record(
+    audit.record_row(
         session,
         actor=actor,
         action="delete",
         entity="partner",
-        entity_id=partner_id,
+        row=partner,
         partner_id=partner_id,
         before=before,
     )
@@ -330,15 +322,7 @@ def add_child(
         setattr(row, "site_id", site_id)  # noqa: B010 - only capabilities have a site
     session.add(row)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="create",
-        entity=ENTITY_NAMES[model],
-        entity_id=row.id,
-        partner_id=partner_id,
-        after=audit.snapshot(row),
-    )
+    audit.record_row(session, actor=actor, action="create", entity=ENTITY_NAMES[model], row=row)
     return row
 
 
@@ -355,15 +339,8 @@ def update_child(
     for key, value in values.items():
         setattr(row, key, value)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="update",
-        entity=ENTITY_NAMES[model],
-        entity_id=row.id,
-        partner_id=row.partner_id,
-        before=before,
-        after=audit.snapshot(row),
+    audit.record_row(
+        session, actor=actor, action="update", entity=ENTITY_NAMES[model], row=row, before=before
     )
     return row
 
@@ -372,17 +349,10 @@ def delete_child(session: Session, *, actor: Actor, model: type[Child], child_id
     row = get_child(session, actor=actor, model=model, child_id=child_id)
     ensure_partner_writable(actor, row.partner_id)
     before = audit.snapshot(row)
-    partner_id = row.partner_id
     session.delete(row)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="delete",
-        entity=ENTITY_NAMES[model],
-        entity_id=child_id,
-        partner_id=partner_id,
-        before=before,
+    audit.record_row(
+        session, actor=actor, action="delete", entity=ENTITY_NAMES[model], row=row, before=before
     )
 
 
