@@ -19,47 +19,31 @@ from cofab.db.migrations.ddl import fk, pk, sealed_file_columns, timestamps
 
 # The columns and constraints in the order the migrations list them; both dialects put the
 # primary key first, and PostgreSQL makes the integer ``id`` of a one-column primary key SERIAL
-# (the sequence ``pg_dump`` shows).
-EXPECTED = {
-    "sqlite": """
+# (the sequence ``pg_dump`` shows). The two dialects print the same text but for three type names.
+DDL = """
 CREATE TABLE quality_files (
-\tid INTEGER NOT NULL, 
+\tid {serial} NOT NULL, 
 \tpartner_id INTEGER NOT NULL, 
 \tlot_id INTEGER, 
 \tfilename VARCHAR(255) NOT NULL, 
 \tcontent_type VARCHAR(100) NOT NULL, 
 \tsize_bytes INTEGER NOT NULL, 
 \tobject_key VARCHAR(32) NOT NULL, 
-\twrapped_key BLOB NOT NULL, 
+\twrapped_key {blob} NOT NULL, 
 \tkey_id VARCHAR(32) NOT NULL, 
-\tcreated_at DATETIME NOT NULL, 
-\tupdated_at DATETIME NOT NULL, 
+\tcreated_at {timestamp} NOT NULL, 
+\tupdated_at {timestamp} NOT NULL, 
 \tCONSTRAINT pk_quality_files PRIMARY KEY (id), 
 \tCONSTRAINT fk_quality_files_partner_id_partners FOREIGN KEY(partner_id) REFERENCES partners (id) ON DELETE CASCADE, 
 \tCONSTRAINT fk_quality_files_lot_id_quality_lots FOREIGN KEY(lot_id) REFERENCES quality_lots (id) ON DELETE SET NULL
 )
 
-""",  # noqa: W291, E501
-    "postgresql": """
-CREATE TABLE quality_files (
-\tid SERIAL NOT NULL, 
-\tpartner_id INTEGER NOT NULL, 
-\tlot_id INTEGER, 
-\tfilename VARCHAR(255) NOT NULL, 
-\tcontent_type VARCHAR(100) NOT NULL, 
-\tsize_bytes INTEGER NOT NULL, 
-\tobject_key VARCHAR(32) NOT NULL, 
-\twrapped_key BYTEA NOT NULL, 
-\tkey_id VARCHAR(32) NOT NULL, 
-\tcreated_at TIMESTAMP WITH TIME ZONE NOT NULL, 
-\tupdated_at TIMESTAMP WITH TIME ZONE NOT NULL, 
-\tCONSTRAINT pk_quality_files PRIMARY KEY (id), 
-\tCONSTRAINT fk_quality_files_partner_id_partners FOREIGN KEY(partner_id) REFERENCES partners (id) ON DELETE CASCADE, 
-\tCONSTRAINT fk_quality_files_lot_id_quality_lots FOREIGN KEY(lot_id) REFERENCES quality_lots (id) ON DELETE SET NULL
-)
-
-""",  # noqa: W291, E501
+"""  # noqa: W291, E501
+TYPE_NAMES = {
+    "sqlite": {"serial": "INTEGER", "blob": "BLOB", "timestamp": "DATETIME"},
+    "postgresql": {"serial": "SERIAL", "blob": "BYTEA", "timestamp": "TIMESTAMP WITH TIME ZONE"},
 }
+EXPECTED = {dialect: DDL.format(**names) for dialect, names in TYPE_NAMES.items()}
 
 # Dialects of engines that never connect: compiling needs no database.
 DIALECTS: dict[str, Dialect] = {
