@@ -74,6 +74,16 @@ def require_roles(actor: Actor, roles: frozenset[str] | set[str]) -> None:
         raise Forbidden()
 
 
+def ensure_owner_staff(actor: Actor, roles: frozenset[str] | None = None) -> None:
+    """For an area only the owner's staff know of (selection, planning, risk): to anyone else it
+    does not exist (404, so a partner user cannot learn what is in it); ``roles`` then narrows
+    who on the staff may act (403)."""
+    if not actor.is_owner_staff:
+        raise NotFound()
+    if roles is not None:
+        require_roles(actor, roles)
+
+
 # The viewer role reads everything and changes nothing. That is decided here, once, for every
 # route: a route that validates its form before its service checks the role would otherwise
 # answer a viewer 422 (or, with a forgotten check, write). Routes that change only the caller's

@@ -73,16 +73,31 @@ def add_evidence(
     )
     session.add(row)
     session.flush()
+    _audit(session, actor, "create", row, after=_describe(row))
+    return row
+
+
+def _audit(
+    session: Session,
+    actor: Actor,
+    action: str,
+    row: Evidence,
+    *,
+    before: dict[str, object] | None = None,
+    after: dict[str, object] | None = None,
+) -> None:
+    """An evidence entry describes the file by ``_describe``, not by a row snapshot: the
+    wrapped data key stays out of the log."""
     audit.record(
         session,
         actor=actor,
-        action="create",
+        action=action,
         entity="selection_evidence",
         entity_id=row.id,
         partner_id=row.partner_id,
-        after=_describe(row),
+        before=before,
+        after=after,
     )
-    return row
 
 
 def _describe(row: Evidence) -> dict[str, object]:
@@ -109,14 +124,7 @@ def open_evidence(
     """The file's plaintext chunks; the read itself is recorded in the audit log."""
     row = get_evidence(session, actor=actor, evidence_id=evidence_id)
     chunks = vault.open_sealed(store, row.object_key, row.wrapped_key, context=CONTEXT)
-    audit.record(
-        session,
-        actor=actor,
-        action="read",
-        entity="selection_evidence",
-        entity_id=row.id,
-        partner_id=row.partner_id,
-    )
+    _audit(session, actor, "read", row)
     return row, chunks
 
 
@@ -132,15 +140,7 @@ def delete_evidence(
     before = _describe(row)
     session.delete(row)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="delete",
-        entity="selection_evidence",
-        entity_id=evidence_id,
-        partner_id=row.partner_id,
-        before=before,
-    )
+    _audit(session, actor, "delete", row, before=before)
     vault.delete_sealed(store, row.object_key)
     return row
 

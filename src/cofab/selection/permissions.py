@@ -6,8 +6,7 @@ every selection object answers 404 to a partner user, never 403.
 
 from __future__ import annotations
 
-from cofab.core.access import Actor, require_roles
-from cofab.core.errors import NotFound
+from cofab.core.access import Actor, ensure_owner_staff
 
 WRITERS = frozenset({"admin", "manager"})
 """Open evaluations, edit templates, add candidates, close with a decision."""
@@ -17,15 +16,12 @@ EVALUATORS = frozenset({"admin", "manager", "quality"})
 
 
 def ensure_reader(actor: Actor) -> None:
-    if not actor.is_owner_staff:
-        raise NotFound()
+    ensure_owner_staff(actor)
 
 
 def ensure_writer(actor: Actor) -> None:
-    ensure_reader(actor)
-    require_roles(actor, WRITERS)
+    ensure_owner_staff(actor, WRITERS)
 
 
 def ensure_evaluator(actor: Actor) -> None:
-    ensure_reader(actor)
-    require_roles(actor, EVALUATORS)
+    ensure_owner_staff(actor, EVALUATORS)
