@@ -26,10 +26,11 @@ from sqlalchemy.orm import Session
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.partners.models import Site
 from cofab.risk import service
-from cofab.risk.activation import add_step
 from cofab.risk.models import ContingencyPlan, Risk, TransitionPlan
+from cofab.risk.plan_steps import list_steps
 from cofab.risk.schemas import (
     DrillIn,
+    DrillStepIn,
     MitigationIn,
     PlanCreate,
     RiskCreate,
@@ -152,18 +153,27 @@ SITE_TTR: dict[str, list[tuple[str, str, float]]] = {
     "electronics": [("E-SZE", "Longhua Campus", 10.0), ("E-SGP", "Binh Duong Plant 1", 8.0)],
 }
 
-# plan title -> switch-over steps: (title, owner, partner ref whose users do it or None, days)
-STEPS: dict[str, list[tuple[str, str, str | None, int]]] = {
+# plan title -> switch-over steps: (title, owner, partner ref whose users do it or None, days,
+#                                   days it took in the last drill or None)
+STEPS: dict[str, list[tuple[str, str, str | None, int, float | None]]] = {
     "Fill-finish moves to Basel": [
-        ("Release the qualified vial batches at Stein", "QA head", "P-BFF", 5),
-        ("File the site variation with the regulator", "Regulatory affairs", None, 10),
-        ("Ship the filled vials from Stein", "Supply planning", "P-BFF", 7),
+        ("Release the qualified vial batches at Stein", "QA head", "P-BFF", 5, 6.0),
+        ("File the site variation with the regulator", "Regulatory affairs", None, 10, 14.0),
+        ("Ship the filled vials from Stein", "Supply planning", "P-BFF", 7, 6.5),
     ],
     "Smartphones move from Shenzhen to Saigon": [
-        ("Move the test fixtures to Binh Duong", "NPI lead", "E-SGP", 14),
-        ("Run the first-article build", "Quality engineer", "E-SGP", 7),
-        ("Re-route the carriers to Saigon", "Logistics", None, 3),
+        ("Move the test fixtures to Binh Duong", "NPI lead", "E-SGP", 14, None),
+        ("Run the first-article build", "Quality engineer", "E-SGP", 7, None),
+        ("Re-route the carriers to Saigon", "Logistics", None, 3, None),
     ],
+}
+
+# plan title -> what its last drill found: (gaps, follow-up)
+DRILL_FINDINGS: dict[str, tuple[str, str]] = {
+    "Fill-finish moves to Basel": (
+        "The site variation took four days longer than planned.",
+        "Keep the variation dossier pre-filed with the regulator.",
+    ),
 }
 
 # case -> the partner whose exit is under way (a transition plan)
@@ -232,6 +242,7 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
         alternate = _site(session, alt_partner, alt_site)
         if alternate is None:
             continue
+        steps = STEPS.get(title, [])
         plan = service.create_plan(
             session,
             actor=SYSTEM_ACTOR,
@@ -244,26 +255,34 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
                 alternate_site_id=alternate,
                 safety_stock=stock,
                 drill_every_days=every,
+                steps=[
+                    StepIn(
+                        title=step_title,
+                        owner=owner,
+                        partner_id=refs.get(f"DEMO-{step_partner}") if step_partner else None,
+                        planned_days=days,
+                    )
+                    for step_title, owner, step_partner, days, _took in steps
+                ],
             ),
         )
-        for step_title, owner, step_partner, days in STEPS.get(title, []):
-            add_step(
-                session,
-                actor=SYSTEM_ACTOR,
-                plan_id=plan.id,
-                data=StepIn(
-                    title=step_title,
-                    owner=owner,
-                    partner_id=refs.get(f"DEMO-{step_partner}") if step_partner else None,
-                    planned_days=days,
-                ),
-            )
         if drilled is not None:
+            took = [row[4] for row in steps]
+            timed = [
+                DrillStepIn(step_id=step.id, actual_days=actual)
+                for step, actual in zip(list_steps(session, plan_id=plan.id), took, strict=True)
+                if actual is not None
+            ]
             service.record_drill(
                 session,
                 actor=SYSTEM_ACTOR,
                 plan_id=plan.id,
-                data=DrillIn(held_on=today - timedelta(days=drilled)),
+                data=DrillIn(
+                    held_on=today - timedelta(days=drilled),
+                    gaps=DRILL_FINDINGS.get(title, ("", ""))[0],
+                    follow_up=DRILL_FINDINGS.get(title, ("", ""))[1],
+                    steps=timed,
+                ),
                 today=today,
             )
     declared = stored(session)

@@ -21,25 +21,23 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cofab.core import audit
 from cofab.core.access import Actor, ensure_partner_writable, scope_to_partner
 from cofab.core.errors import FieldProblem, NotFound, ValidationFailed
 from cofab.core.i18n import N_
-from cofab.partners.models import Partner
 from cofab.planning import service as planning
 from cofab.risk import contingency, register
 from cofab.risk.live_network import site_keys
-from cofab.risk.models import ContingencyStep, ContingencyTask, PlanActivation
-from cofab.risk.schemas import ActivateIn, StepIn
+from cofab.risk.models import ContingencyTask, PlanActivation
+from cofab.risk.plan_steps import list_steps
+from cofab.risk.schemas import ActivateIn
 
 ACTIVATION_INVALID = N_("The plan cannot be activated: {count} problem(s).")
-STEP_INVALID = N_("The step was not saved: {count} problem(s).")
 NOTHING_TO_TAKE_OUT = N_("The plan names no partner or site to take out of the plan.")
 SITE_NOT_IN_SCENARIO = N_("The scenario has no site {site} of this plan.")
-NO_SUCH_PARTNER = N_("No partner with id {id}.")
 SOLVING, FAILED, READY = "solving", "failed", "ready"
 # the what-if is a planning scenario: only planning's writers may create one
 ACTIVATORS = frozenset({"admin", "manager"})
@@ -47,34 +45,6 @@ ACTIVATORS = frozenset({"admin", "manager"})
 
 def _refuse(message: str, field: str, text: str, **params: object) -> None:
     raise ValidationFailed(message, problems=[FieldProblem(field, text, dict(params))], count=1)
-
-
-def list_steps(session: Session, *, plan_id: int) -> list[ContingencyStep]:
-    stmt = select(ContingencyStep).where(ContingencyStep.plan_id == plan_id)
-    return list(session.execute(stmt.order_by(ContingencyStep.position)).scalars())
-
-
-def add_step(session: Session, *, actor: Actor, plan_id: int, data: StepIn) -> ContingencyStep:
-    register.ensure_writer(actor)
-    plan = contingency.get_plan(session, actor=actor, plan_id=plan_id)
-    if data.partner_id is not None and session.get(Partner, data.partner_id) is None:
-        _refuse(STEP_INVALID, "partner_id", NO_SUCH_PARTNER, id=data.partner_id)
-    last = session.execute(
-        select(func.max(ContingencyStep.position)).where(ContingencyStep.plan_id == plan.id)
-    ).scalar()
-    step = ContingencyStep(plan_id=plan.id, position=int(last or 0) + 1, **data.model_dump())
-    session.add(step)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="create",
-        entity="contingency_step",
-        entity_id=step.id,
-        partner_id=plan.partner_id,
-        after=audit.snapshot(step),
-    )
-    return step
 
 
 def _change(

@@ -19,16 +19,18 @@ from cofab.risk import (
     activation,
     contingency,
     disruptions,
+    drill_export,
     register,
     register_io,
     schemas,
     signals,
-    single_source,
     site_recovery,
     spend,
     transitions,
 )
 from cofab.risk.models import Risk
+from cofab.risk.plan_steps import list_steps
+from cofab.risk.single_source import single_sources as single_sources_of
 
 router = APIRouter(prefix="/api/v1/risk", tags=["risk"])
 
@@ -163,7 +165,7 @@ def raise_signals(session: DbSession, actor: ApiActor) -> Any:
 @router.get("/single-sources")
 def single_sources(session: DbSession, actor: ApiActor) -> list[dict[str, Any]]:
     """Product families only one active partner supplies, with spend and unused alternatives."""
-    return [asdict(s) for s in single_source.single_sources(session, actor=actor)]
+    return [asdict(s) for s in single_sources_of(session, actor=actor)]
 
 
 @router.get("/risks/{risk_id}", response_model=schemas.RiskDetail)
@@ -211,24 +213,27 @@ def update_mitigation(
     return register.update_mitigation(session, actor=actor, mitigation_id=mitigation_id, data=body)
 
 
-def _plan(plan: Any) -> schemas.PlanRead:
+def _plan(session: Any, plan: Any) -> schemas.PlanRead:
+    steps = [schemas.StepRead.model_validate(s) for s in list_steps(session, plan_id=plan.id)]
     read = schemas.PlanRead.model_validate(plan)
-    return read.model_copy(update={"untested": plan.is_untested(date.today())})
+    return read.model_copy(update={"untested": plan.is_untested(date.today()), "steps": steps})
 
 
 @router.get("/plans", response_model=list[schemas.PlanRead])
 def list_plans(session: DbSession, actor: ApiActor) -> Any:
-    return [_plan(p) for p in contingency.list_plans(session, actor=actor)]
+    return [_plan(session, p) for p in contingency.list_plans(session, actor=actor)]
 
 
 @router.post("/plans", response_model=schemas.PlanRead, status_code=201)
 def create_plan(session: DbSession, actor: ApiActor, body: schemas.PlanCreate) -> Any:
-    return _plan(contingency.create_plan(session, actor=actor, data=body))
+    """The plan with its switch-over steps (``steps``, in order); a bad step or alternate
+    source is refused by field and nothing is written."""
+    return _plan(session, contingency.create_plan(session, actor=actor, data=body))
 
 
 @router.get("/plans/{plan_id}", response_model=schemas.PlanRead)
 def get_plan(session: DbSession, actor: ApiActor, plan_id: int) -> Any:
-    return _plan(contingency.get_plan(session, actor=actor, plan_id=plan_id))
+    return _plan(session, contingency.get_plan(session, actor=actor, plan_id=plan_id))
 
 
 @router.patch("/plans/{plan_id}", response_model=schemas.PlanRead)
@@ -236,31 +241,50 @@ def update_plan(
     session: DbSession, actor: ApiActor, plan_id: int, body: schemas.ContingencyPlanUpdate
 ) -> Any:
     """Change the fields given; a new alternate source (or family) is checked again."""
-    return _plan(contingency.update_plan(session, actor=actor, plan_id=plan_id, data=body))
+    plan = contingency.update_plan(session, actor=actor, plan_id=plan_id, data=body)
+    return _plan(session, plan)
 
 
 @router.get("/plans/{plan_id}/drills", response_model=list[schemas.DrillRead])
 def list_drills(session: DbSession, actor: ApiActor, plan_id: int) -> Any:
+    """The drills held, latest first, each with the actual days per timed step, the gap to
+    the planned days and the totals."""
     plan = contingency.get_plan(session, actor=actor, plan_id=plan_id)
     return contingency.list_drills(session, plan_id=plan.id)
 
 
+@router.get("/plans/{plan_id}/drills/export")
+def export_drills(
+    session: DbSession,
+    actor: ApiActor,
+    plan_id: int,
+    format: Literal["csv", "xlsx"] = "csv",
+) -> Response:
+    """One row per timed step of every drill (a drill that timed none: one row without a
+    step), with planned and actual days and the gap."""
+    plan = contingency.get_plan(session, actor=actor, plan_id=plan_id)
+    rows = drill_export.rows(contingency.list_drills(session, plan_id=plan.id))
+    return tabular_response(list(drill_export.COLUMNS), rows, f"drills-{plan.id}", format)
+
+
 @router.post("/plans/{plan_id}/drills", response_model=schemas.PlanRead)
 def record_drill(session: DbSession, actor: ApiActor, plan_id: int, body: schemas.DrillIn) -> Any:
-    return _plan(contingency.record_drill(session, actor=actor, plan_id=plan_id, data=body))
+    """A drill held; ``steps`` gives the actual days each switch-over step took."""
+    plan = contingency.record_drill(session, actor=actor, plan_id=plan_id, data=body)
+    return _plan(session, plan)
 
 
 @router.get("/plans/{plan_id}/steps", response_model=list[schemas.StepRead])
-def list_steps(session: DbSession, actor: ApiActor, plan_id: int) -> Any:
+def list_plan_steps(session: DbSession, actor: ApiActor, plan_id: int) -> Any:
     plan = contingency.get_plan(session, actor=actor, plan_id=plan_id)
-    return activation.list_steps(session, plan_id=plan.id)
+    return list_steps(session, plan_id=plan.id)
 
 
 @router.post("/plans/{plan_id}/steps", response_model=schemas.StepRead, status_code=201)
 def add_step(session: DbSession, actor: ApiActor, plan_id: int, body: schemas.StepIn) -> Any:
     """A switch-over step with its owner (and partner, whose users then see its task) and the
     days it is planned to take."""
-    return activation.add_step(session, actor=actor, plan_id=plan_id, data=body)
+    return contingency.add_step(session, actor=actor, plan_id=plan_id, data=body)
 
 
 def _activation(session: Any, actor: Any, found: Any) -> dict[str, Any]:

@@ -267,6 +267,57 @@ class ContingencyDrill(Base):
     recorded_by: Mapped[str] = mapped_column(String(254), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    steps: Mapped[list[DrillStepTime]] = relationship(
+        cascade="all, delete-orphan", order_by="DrillStepTime.position"
+    )
+
+    def _timed(self) -> list[DrillStepTime]:
+        return [s for s in self.steps if s.actual_days is not None]
+
+    @property
+    def planned_days_total(self) -> float | None:
+        """Planned days of the steps this drill timed (the steps it did not time do not count,
+        so the total gap compares like with like)."""
+        timed = self._timed()
+        return float(sum(s.planned_days for s in timed)) if timed else None
+
+    @property
+    def actual_days_total(self) -> float | None:
+        timed = self._timed()
+        return float(sum(s.actual_days or 0.0 for s in timed)) if timed else None
+
+    @property
+    def gap_days_total(self) -> float | None:
+        """Actual minus planned over the timed steps: above 0, the switch-over took longer."""
+        planned, actual = self.planned_days_total, self.actual_days_total
+        return None if planned is None or actual is None else actual - planned
+
+
+class DrillStepTime(Base):
+    """How long one switch-over step took in a drill, against the days planned for it. The
+    step's title and planned days are copied when the drill is recorded: a later edit of the
+    plan does not rewrite what the drill measured."""
+
+    __tablename__ = "risk_drill_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drill_id: Mapped[int] = mapped_column(
+        ForeignKey("risk_contingency_drills.id", ondelete="CASCADE"), index=True
+    )
+    step_id: Mapped[int | None] = mapped_column(
+        ForeignKey("risk_contingency_steps.id", ondelete="SET NULL")
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(Text)
+    planned_days: Mapped[int] = mapped_column(Integer)
+    # None: the drill did not time this step (a note may still say why)
+    actual_days: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def gap_days(self) -> float | None:
+        return None if self.actual_days is None else self.actual_days - self.planned_days
+
 
 class ContingencyStep(Base):
     """A switch-over step of a plan: who does it (an owner name, optionally a partner whose

@@ -28,6 +28,7 @@ from cofab.risk import (
     activation,
     contingency,
     dashboard_card,  # noqa: F401  (registers the dashboard card)
+    plan_steps,
     register,
     schemas,
     signals,
@@ -461,7 +462,7 @@ def _plan_page(
     context = {
         "plan": plan,
         "untested": plan.is_untested(date.today()),
-        "steps": activation.list_steps(session, plan_id=plan.id),
+        "steps": plan_steps.list_steps(session, plan_id=plan.id),
         "drills": contingency.list_drills(session, plan_id=plan.id),
         "report": activation.report(session, actor=actor, activation=found) if found else None,
         "tasks": list(found.tasks) if found else [],
@@ -514,9 +515,33 @@ def _plan_form_page(
     return _show(request, "risk/plan_form.html", context, again)
 
 
+STEP_COLUMNS = ("title", "owner", "partner_id", "planned_days")
+STEP_ROWS_AT_LEAST = 3
+
+
 def _plan_fields(form: FormData) -> dict[str, Any]:
     """The posted plan: every field kept (a blank one clears its value on an edit)."""
     return {name: str(form.get(name) or "").strip() for name in PLAN_FIELDS}
+
+
+def _step_rows(form: FormData) -> list[dict[str, str]]:
+    """The create form's switch-over step rows (``step_title`` … as aligned lists), the rows
+    left wholly blank dropped."""
+    columns = [form.getlist(f"step_{name}") for name in STEP_COLUMNS]
+    rows = [
+        {name: str(value).strip() for name, value in zip(STEP_COLUMNS, row, strict=True)}
+        for row in zip(*columns, strict=False)
+    ]
+    return [row for row in rows if any(row.values())]
+
+
+def _step_body(row: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in row.items() if value}
+
+
+def _with_blank_rows(rows: list[dict[str, str]], more: int = 1) -> list[dict[str, str]]:
+    blank = dict.fromkeys(STEP_COLUMNS, "")
+    return rows + [dict(blank) for _ in range(max(STEP_ROWS_AT_LEAST - len(rows), more))]
 
 
 def _save_plan(
@@ -530,10 +555,18 @@ def _save_plan(
     body = {k: (v if v != "" else None) for k, v in data.items()}
     for text in ("trigger", "communication"):
         body[text] = data[text]
+    rows = _step_rows(form) if plan_id is None else []
+    if plan_id is None:
+        data["step_rows"] = _with_blank_rows(rows)
+        if form.get("more_steps"):  # more rows on the form; nothing saved yet
+            data["step_rows"] = _with_blank_rows(rows, more=3)
+            return _plan_form_page(request, session, actor, None, _Again(data))
 
     def change() -> str:
         if plan_id is None:
-            created = parse(schemas.PlanCreate, {k: v for k, v in body.items() if v is not None})
+            given = {k: v for k, v in body.items() if v is not None}
+            given["steps"] = [_step_body(row) for row in rows]
+            created = parse(schemas.PlanCreate, given)
             return f"/risk/plans/{contingency.create_plan(session, actor=actor, data=created).id}"
         changed = parse(schemas.ContingencyPlanUpdate, body)
         contingency.update_plan(session, actor=actor, plan_id=plan_id, data=changed)
@@ -547,7 +580,8 @@ def _save_plan(
 
 @router.get("/risk/plans/new", response_class=HTMLResponse)
 def new_plan_page(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
-    return _plan_form_page(request, session, actor, None, _Again({"drill_every_days": 180}))
+    first = {"drill_every_days": 180, "step_rows": _with_blank_rows([])}
+    return _plan_form_page(request, session, actor, None, _Again(first))
 
 
 @router.post("/risk/plans/new", response_model=None)
@@ -592,7 +626,7 @@ def _plan_form(
     or the page again with the fields kept and the problem named."""
     register.ensure_writer(actor)
     contingency.get_plan(session, actor=actor, plan_id=plan_id)  # 404 before any form problem
-    data = fields(form)
+    data = fields(form) | _drill_timing(form)
 
     def run() -> str:
         change(data)
@@ -602,6 +636,21 @@ def _plan_form(
         return _plan_page(request, session, actor, plan_id, _Again(data, error, status))
 
     return _submitted(request, session, run, again)
+
+
+def _drill_timing(form: FormData) -> dict[str, Any]:
+    """The drill form's actual days and note per step (three aligned lists; a step left blank
+    is not timed), as ``steps`` for ``DrillIn`` and by step id to draw the form again."""
+    if "step_id" not in form:
+        return {}
+    lists = [form.getlist(name) for name in ("step_id", "actual_days", "step_note")]
+    columns = zip(*lists, strict=False)
+    timed = [
+        {"step_id": str(step).strip(), "actual_days": str(days).strip() or None, "note": str(note)}
+        for step, days, note in columns
+        if str(days).strip() or str(note).strip()
+    ]
+    return {"steps": timed, "timed_by_step": {t["step_id"]: t for t in timed}}
 
 
 PlanChange = Callable[[Session, Actor, int, dict[str, Any]], object]
@@ -629,11 +678,11 @@ def _plan_route(action: str, change: PlanChange) -> None:
 
 def _add_step(session: Session, actor: Actor, plan_id: int, data: dict[str, Any]) -> object:
     body = parse(schemas.StepIn, {k: v for k, v in data.items() if v not in ("", None)})
-    return activation.add_step(session, actor=actor, plan_id=plan_id, data=body)
+    return contingency.add_step(session, actor=actor, plan_id=plan_id, data=body)
 
 
 def _record_drill(session: Session, actor: Actor, plan_id: int, data: dict[str, Any]) -> object:
-    body = parse(schemas.DrillIn, data)
+    body = parse(schemas.DrillIn, {k: v for k, v in data.items() if k != "timed_by_step"})
     return contingency.record_drill(session, actor=actor, plan_id=plan_id, data=body)
 
 

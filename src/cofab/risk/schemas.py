@@ -23,6 +23,12 @@ register_field_labels(
         "gaps": N_("Gaps found"),
         "follow_up": N_("Follow-up actions"),
         "planned_days": N_("Planned days"),
+        "steps.title": N_("Switch-over step"),
+        "steps.owner": N_("Step owner"),
+        "steps.partner_id": N_("Step partner"),
+        "steps.step_id": N_("Switch-over step"),
+        "steps.actual_days": N_("Actual days"),
+        "steps.note": N_("Step note"),
     }
 )
 
@@ -143,6 +149,26 @@ class RiskDetail(RiskRead):
 HeatBasis = Literal["inherent", "residual"]
 
 
+class StepIn(BaseModel):
+    """A switch-over step: the days it is planned to take set its task's due date."""
+
+    title: str = Field(min_length=1, max_length=2000)
+    owner: str = Field(default="", max_length=200)
+    partner_id: int | None = None
+    planned_days: int = Field(default=1, ge=0, le=3650)
+
+
+class StepRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    position: int
+    title: str
+    owner: str
+    partner_id: int | None
+    planned_days: int
+
+
 class PlanCreate(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     partner_id: int | None = None
@@ -154,6 +180,8 @@ class PlanCreate(BaseModel):
     communication: str = Field(default="", max_length=4000)
     drill_every_days: int = Field(default=180, ge=1, le=3650)
     drill_scheduled_on: date | None = None
+    # the switch-over steps, in order, saved with the plan (more can be added on its page)
+    steps: list[StepIn] = Field(default_factory=list, max_length=100)
 
 
 class ContingencyPlanUpdate(BaseModel):
@@ -171,13 +199,38 @@ class ContingencyPlanUpdate(BaseModel):
     drill_scheduled_on: date | None = None
 
 
+class DrillStepIn(BaseModel):
+    """The days one switch-over step of the plan actually took in the drill (blank: not
+    timed; a note alone is kept)."""
+
+    step_id: int
+    actual_days: float | None = Field(default=None, ge=0, le=3650, allow_inf_nan=False)
+    note: str = Field(default="", max_length=2000)
+
+
 class DrillIn(BaseModel):
     held_on: date
     gaps: str = Field(default="", max_length=4000)
     follow_up: str = Field(default="", max_length=4000)
+    steps: list[DrillStepIn] = Field(default_factory=list, max_length=100)
+
+
+class DrillStepRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    step_id: int | None
+    position: int
+    title: str
+    planned_days: int
+    actual_days: float | None
+    gap_days: float | None
+    note: str
 
 
 class DrillRead(BaseModel):
+    """A drill held, with each timed step's gap (actual − planned days) and the totals over
+    the steps it timed."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -185,6 +238,10 @@ class DrillRead(BaseModel):
     gaps: str
     follow_up: str
     recorded_by: str
+    steps: list[DrillStepRead]
+    planned_days_total: float | None
+    actual_days_total: float | None
+    gap_days_total: float | None
 
 
 class PlanRead(BaseModel):
@@ -203,6 +260,7 @@ class PlanRead(BaseModel):
     last_drill_on: date | None
     drill_scheduled_on: date | None
     untested: bool = False
+    steps: list[StepRead] = Field(default_factory=list)
 
 
 class TtsWhatIf(BaseModel):
@@ -285,26 +343,6 @@ class SiteRecoveryRead(BaseModel):
     partner_id: int
     partner: str
     ttr_weeks: float | None
-
-
-class StepIn(BaseModel):
-    """A switch-over step: the days it is planned to take set its task's due date."""
-
-    title: str = Field(min_length=1, max_length=2000)
-    owner: str = Field(default="", max_length=200)
-    partner_id: int | None = None
-    planned_days: int = Field(default=1, ge=0, le=3650)
-
-
-class StepRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    position: int
-    title: str
-    owner: str
-    partner_id: int | None
-    planned_days: int
 
 
 class ActivateIn(BaseModel):
