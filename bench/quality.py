@@ -11,8 +11,10 @@ independent formulation (stddev_samp over the raw values, the constants as a joi
 every limit and index is compared to 1e-9 (relative).
 
 Then the measurement import: a 1,000,000-row CSV (``--quick``: 50,000) through
-``measurement_import`` (parse, validate, COPY + INSERT … ON CONFLICT) against a bare PostgreSQL
-``COPY`` of the same file into the same table, rows per second side by side.
+``measurement_import`` (parse, validate, COPY into the table, the subgroup statistics) against a
+bare PostgreSQL ``COPY`` of the same file into the same table, rows per second side by side.
+Each step prints the seconds since start (generation, loads, the queries), so a run's time can be
+read per part.
 
     python bench/quality.py [--quick] [--measurements N --characteristics K] [--skip-sqlite]
 """
@@ -365,6 +367,7 @@ def main() -> int:
         folder = Path(tmp)
         step("generating")
         csv_path, specs = generate(size["measurements"], chars, folder)
+        step(f"generated ({csv_path.stat().st_size / 1e6:,.0f} MB CSV)")
         start = time.perf_counter()
         duck = load_duck(csv_path, specs)
         duck_load = time.perf_counter() - start
@@ -392,6 +395,7 @@ def main() -> int:
             load_s = time.perf_counter() - start
             step("PostgreSQL loaded")
             pg_s, ours = best_of(3, lambda: cofab_stats(engine, chars))
+            step("PostgreSQL done")
             compared, worst = compare(ours, reference)
             failures += worst > TOLERANCE
             results.add_row(
@@ -447,6 +451,7 @@ def main() -> int:
                 load_s = time.perf_counter() - start
                 step("SQLite loaded")
                 lite_s, ours = best_of(3, lambda: cofab_stats(lite, chars))
+                step("SQLite done")
                 compared, worst = compare(ours, reference)
                 failures += worst > TOLERANCE
                 results.add_row(
@@ -470,6 +475,7 @@ def main() -> int:
                         )
                     )
                 sqlite_import_s = bench_import(lite, content, chars + 1)
+                step("SQLite import done")
             finally:
                 lite.dispose()
     console.print(results)

@@ -547,6 +547,7 @@ SPECS: dict[str, list[Spec]] = {
                 "quality": {
                     "aql": "0.10",
                     "max_ppm": 50,
+                    "cpk_target": "1.67",  # assay potency: the quality demo's batches fall short
                     "required_certifications": ["GMP"],
                 }
             },

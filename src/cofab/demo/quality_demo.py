@@ -4,7 +4,8 @@ CM, cell capacity and thickness at the battery JV, assay and deviations at the p
 Per case, the partner login's company gets an inspection plan (the AQL of its quality agreement
 when one is in force), five inspected lots of which the fourth is rejected, an NCR on that lot
 with an 8D whose first steps the partner has submitted and the owner approved, a finished
-process audit (VDA 6.3 scores) and the next one planned by its cadence.
+process audit (VDA 6.3 scores) and the next one planned by its cadence. The CDMO's assay
+results are imported as SPC measurements whose Cpk falls below its agreement's Cpk target.
 
 Not wired yet: the lead calls ``load(session, case_name, refs, today)`` from ``demo/loader.py``
 after ``contracts_demo.load`` (so the agreement's AQL is the plan's default). Loading twice
@@ -13,6 +14,7 @@ changes nothing (a case whose plan exists is skipped).
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.quality import schemas
-from cofab.quality.models import InspectionPlan
+from cofab.quality.models import Characteristic, InspectionPlan
 from cofab.quality.service import audits, files, lots, ncrs, plans
 
 # case -> partner ref, product, characteristics (ko, en, kind, class, nominal, lsl, usl, uom),
@@ -62,6 +64,9 @@ STORIES: dict[str, dict[str, Any]] = {
             {"name": "Endotoxin", "value": 0.12, "unit": "EU/mg", "usl": 0.5},
             {"name": "Purity (SEC)", "value": 98.7, "unit": "%", "lsl": 95.0},
         ],
+        # 25 batches × 5 assays, mean 100.6 %, σ 2.1 %: Cpk ≈ 1.5 — capable by the default 1.33
+        # but below the 1.67 of the GMP quality agreement, so the dashboards raise the alert
+        "measurements": ("Assay potency", 100.6, 2.1, 25),
     },
 }
 QUESTIONS = [
@@ -113,6 +118,8 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
             }
         ),
     )
+    if story.get("measurements"):
+        _measurements(session, partner_id, story["product"], story["measurements"])
     code, cls, count = story["defect"]
     rejected_lot = 0
     for n in range(5):
@@ -242,4 +249,34 @@ def load(session: Session, case_name: str, refs: dict[str, int], today: date) ->
             action="Label and re-verify",
             action_due=today + timedelta(days=14),
         ),
+    )
+
+
+def _measurements(
+    session: Session, partner_id: int, product: str, spec: tuple[str, float, float, int]
+) -> None:
+    """Import subgroups of five values (a fixed seed: every load tells the same story)."""
+    from cofab.quality import measurement_import  # numpy: only when the demo loads
+
+    name, mean, sigma, count = spec
+    char_id = session.execute(
+        select(Characteristic.id)
+        .join(InspectionPlan, InspectionPlan.id == Characteristic.plan_id)
+        .where(
+            InspectionPlan.partner_id == partner_id,
+            InspectionPlan.product == product,
+            Characteristic.name_en == name,
+        )
+    ).scalar_one()
+    draw = random.Random(14)
+    lines = ["subgroup,seq,value,external_ref"] + [
+        f"{i // 5 + 1},{i % 5 + 1},{round(draw.gauss(mean, sigma), 2)},DEMO-{char_id}-{i + 1}"
+        for i in range(count * 5)
+    ]
+    measurement_import.import_measurements(
+        session,
+        actor=SYSTEM_ACTOR,
+        characteristic_id=char_id,
+        content="\n".join(lines).encode(),
+        filename="demo-measurements.csv",
     )

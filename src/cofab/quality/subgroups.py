@@ -19,7 +19,7 @@ the pooled results then equal a computation over the raw values to about 1e-13.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, bindparam, text
 from sqlalchemy.orm import Session
@@ -65,6 +65,54 @@ def refresh(session: Session, *, characteristic_id: int, first: int, last: int) 
         params,
     )
     session.execute(text(_INSERT_SQL.format(columns=_COLUMNS, where=_RANGE)), params)
+
+
+def range_is_empty(session: Session, *, characteristic_id: int, first: int, last: int) -> bool:
+    """True when the characteristic stores no measurement in subgroups ``first``…``last`` (an
+    index range probe): a writer about to fill such a range knows every value of its subgroups."""
+    found = session.execute(
+        text(
+            "SELECT 1 FROM quality_measurements"
+            " WHERE characteristic_id = :cid AND subgroup BETWEEN :first AND :last LIMIT 1"
+        ),
+        {"cid": characteristic_id, "first": first, "last": last},
+    ).first()
+    return found is None
+
+
+def store_computed(
+    session: Session,
+    *,
+    characteristic_id: int,
+    first: int,
+    last: int,
+    rows: Iterable[tuple[int, int, int, int, float, float, float, float, float, float]],
+) -> None:
+    """Store statistics the writer computed from values it holds (rows in ``_COLUMNS`` order),
+    replacing what the range held. Only for a range that was empty before the write
+    (``range_is_empty``) and every one of whose values the writer stored: then the rows it holds
+    are the subgroups' values and no scan of the table is needed. PostgreSQL gets a COPY."""
+    session.execute(
+        text(
+            "DELETE FROM quality_subgroups"
+            " WHERE characteristic_id = :cid AND subgroup BETWEEN :first AND :last"
+        ),
+        {"cid": characteristic_id, "first": first, "last": last},
+    )
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    if session.connection().dialect.name == "postgresql":
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(f"COPY quality_subgroups ({_COLUMNS}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    raw.executemany(
+        f"INSERT INTO quality_subgroups ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
 
 
 def rebuild(connection: Connection, characteristic_ids: Sequence[int]) -> None:
