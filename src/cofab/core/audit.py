@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, Required, TypedDict
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, func, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -268,6 +268,21 @@ def verify_chain(
             expected_seq += 1
             checked += 1
         session.expunge_all()
+
+
+class RowEntry(TypedDict, total=False):
+    """``record_row``'s arguments after the session, for a domain's own ``record`` that adds a
+    step around it (quality flushes the row first, operations bumps the live-view counter after)
+    as ``def record(session, **entry: Unpack[RowEntry])``: its parameters are listed here once,
+    not again in every such wrapper."""
+
+    actor: Required[Actor | None]
+    action: Required[str]
+    entity: Required[str]
+    row: Required[Any]
+    before: dict[str, Any] | None
+    partner_id: int | None
+    extra: dict[str, Any] | None
 
 
 def record_row(

@@ -8,7 +8,7 @@ records — the scope comes from ``core.access``, so another partner's row is a 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, Unpack
 
 from babel.numbers import list_currencies
 from sqlalchemy.orm import Session
@@ -118,18 +118,7 @@ def visible_or_404(actor: Actor, row: Any) -> Any:
     return row
 
 
-def record(
-    session: Session,
-    *,
-    actor: Actor,
-    action: str,
-    entity: str,
-    row: Any,
-    before: dict[str, Any] | None = None,
-    extra: dict[str, Any] | None = None,
-) -> None:
+def record(session: Session, **entry: Unpack[audit.RowEntry]) -> None:
     """Audit entry plus a bump of the partner's live-view counter, in the caller's transaction."""
-    audit.record_row(
-        session, actor=actor, action=action, entity=entity, row=row, before=before, extra=extra
-    )
-    change_feed.bump(session, row.partner_id)
+    audit.record_row(session, **entry)
+    change_feed.bump(session, entry["row"].partner_id)

@@ -7,7 +7,7 @@ Every fetch goes through ``scope_to_partner``, so another partner's record is a 
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar, Unpack
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,24 +44,7 @@ def raise_if(problems: list[FieldProblem]) -> None:
         raise ValidationFailed(problems=problems)
 
 
-def record(
-    session: Session,
-    *,
-    actor: Actor,
-    action: str,
-    entity: str,
-    row: Any,
-    before: dict[str, Any] | None = None,
-    partner_id: int | None = None,
-) -> None:
+def record(session: Session, **entry: Unpack[audit.RowEntry]) -> None:
     """One audit entry for a quality row, after the row is flushed (so it has its id)."""
     session.flush()
-    audit.record_row(
-        session,
-        actor=actor,
-        action=action,
-        entity=entity,
-        row=row,
-        before=before,
-        partner_id=partner_id,
-    )
+    audit.record_row(session, **entry)
