@@ -59,36 +59,12 @@ def _alternate_problems(session: Session, site_id: int, family: str | None) -> l
     return []
 
 
-def _add_audited(
-    session: Session, actor: Actor, entity: str, row: Any, partner_id: int | None
-) -> None:
-    """A new row, written and entered in the audit chain in the same transaction."""
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="create",
-        entity=entity,
-        entity_id=row.id,
-        partner_id=partner_id,
-        after=audit.snapshot(row),
-    )
-
-
 def _plan_updated(
     session: Session, actor: Actor, plan: ContingencyPlan, before: dict[str, Any]
 ) -> None:
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="update",
-        entity="contingency_plan",
-        entity_id=plan.id,
-        partner_id=plan.partner_id,
-        before=before,
-        after=audit.snapshot(plan),
+    audit.record_row(
+        session, actor=actor, action="update", entity="contingency_plan", row=plan, before=before
     )
 
 
@@ -98,7 +74,9 @@ def create_plan(session: Session, *, actor: Actor, data: PlanCreate) -> Continge
     problems = _alternate_problems(session, data.alternate_site_id, data.product_family)
     _refuse(problems + plan_steps.step_problems(session, data.steps, "steps."))
     plan = ContingencyPlan(**data.model_dump(exclude={"steps"}))
-    _add_audited(session, actor, "contingency_plan", plan, plan.partner_id)
+    session.add(plan)
+    session.flush()
+    audit.record_row(session, actor=actor, action="create", entity="contingency_plan", row=plan)
     plan_steps.add_steps(session, actor=actor, plan=plan, steps=data.steps)
     return plan
 
@@ -179,15 +157,14 @@ def record_drill(
     )
     session.add(drill)
     session.flush()
-    after = audit.snapshot(drill) | {"steps": [audit.snapshot(s) for s in drill.steps]}
-    audit.record(
+    audit.record_row(
         session,
         actor=actor,
         action="create",
         entity="contingency_drill",
-        entity_id=drill.id,
+        row=drill,
         partner_id=plan.partner_id,
-        after=after,
+        extra={"steps": [audit.snapshot(s) for s in drill.steps]},
     )
     _plan_updated(session, actor, plan, before)
     return plan

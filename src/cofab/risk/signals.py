@@ -30,6 +30,7 @@ from cofab.risk import register, single_source
 from cofab.risk.models import Risk, RiskCategory
 from cofab.risk.schemas import RiskCreate
 from cofab.selection.models import DueDiligenceItem
+from cofab.units import service as units
 
 EXPIRY_WARNING_DAYS = 60
 BAD_GRADES = {"C": (3, 3), "D": (4, 4)}  # grade → (likelihood, impact)
@@ -57,7 +58,7 @@ class _Candidate:
     detail: str
 
 
-def _certificates(session: Session, today: date, unit: str) -> list[_Candidate]:
+def _certificates(session: Session, today: date) -> list[_Candidate]:
     horizon = today + timedelta(days=EXPIRY_WARNING_DAYS)
     rows = session.execute(
         select(Certification).where(Certification.valid_to <= horizon).order_by(Certification.id)
@@ -68,7 +69,7 @@ def _certificates(session: Session, today: date, unit: str) -> list[_Candidate]:
         title = f"{cert.standard} {'expired' if expired else 'expiring'} ({cert.number})"
         found.append(
             _Candidate(
-                ref=f"SIG-CERT-{cert.id}-{unit}",
+                ref=f"SIG-CERT-{cert.id}",
                 data=RiskCreate(
                     title=title[:200],
                     category=RiskCategory.REGULATORY,
@@ -85,7 +86,7 @@ def _certificates(session: Session, today: date, unit: str) -> list[_Candidate]:
     return found
 
 
-def _scorecards(session: Session, unit: str) -> list[_Candidate]:
+def _scorecards(session: Session) -> list[_Candidate]:
     latest = (
         select(Scorecard.partner_id, func.max(Scorecard.period_start).label("start"))
         .group_by(Scorecard.partner_id)
@@ -107,7 +108,7 @@ def _scorecards(session: Session, unit: str) -> list[_Candidate]:
         likelihood, impact = BAD_GRADES[grade]
         found.append(
             _Candidate(
-                ref=f"SIG-SCORE-{card.id}-{unit}",
+                ref=f"SIG-SCORE-{card.id}",
                 data=RiskCreate(
                     title=f"Scorecard grade {grade} ({card.period_start.isoformat()})",
                     category=RiskCategory.SUPPLY,
@@ -128,7 +129,7 @@ def _short(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def _altman(session: Session, unit: str) -> list[_Candidate]:
+def _altman(session: Session) -> list[_Candidate]:
     """The latest Altman result per partner (due diligence may run more than once)."""
     rows = session.execute(
         select(DueDiligenceItem)
@@ -148,7 +149,7 @@ def _altman(session: Session, unit: str) -> list[_Candidate]:
         z = float(result["z"])
         found.append(
             _Candidate(
-                ref=f"SIG-ALTMAN-{item.id}-{unit}",
+                ref=f"SIG-ALTMAN-{item.id}",
                 data=RiskCreate(
                     title=f"Altman Z {z:.2f} in the distress zone",
                     category=RiskCategory.FINANCIAL,
@@ -164,7 +165,7 @@ def _altman(session: Session, unit: str) -> list[_Candidate]:
     return found
 
 
-def _discontinued(session: Session, unit: str) -> list[_Candidate]:
+def _discontinued(session: Session) -> list[_Candidate]:
     rows = session.execute(
         select(InspectionPlan)
         .where(InspectionPlan.switching_state == "discontinued", InspectionPlan.is_active)
@@ -172,7 +173,7 @@ def _discontinued(session: Session, unit: str) -> list[_Candidate]:
     ).scalars()
     return [
         _Candidate(
-            ref=f"SIG-QDISC-{plan.id}-{unit}",
+            ref=f"SIG-QDISC-{plan.id}",
             data=RiskCreate(
                 title=f"Acceptance discontinued: {plan.product}"[:200],
                 category=RiskCategory.QUALITY,
@@ -189,7 +190,7 @@ def _discontinued(session: Session, unit: str) -> list[_Candidate]:
     ]
 
 
-def _repeated_ncrs(session: Session, today: date, unit: str) -> list[_Candidate]:
+def _repeated_ncrs(session: Session, today: date) -> list[_Candidate]:
     since = datetime.combine(today - timedelta(days=NCR_WINDOW_DAYS), time.min, tzinfo=UTC)
     rows = session.execute(
         select(NonConformance.partner_id, NonConformance.product, func.count())
@@ -200,7 +201,7 @@ def _repeated_ncrs(session: Session, today: date, unit: str) -> list[_Candidate]
     ).all()
     return [
         _Candidate(
-            ref=f"SIG-NCR-{partner_id}-{_short(product)}-{unit}",
+            ref=f"SIG-NCR-{partner_id}-{_short(product)}",
             data=RiskCreate(
                 title=f"{count} NCRs on {product} in {NCR_WINDOW_DAYS} days"[:200],
                 category=RiskCategory.QUALITY,
@@ -216,13 +217,13 @@ def _repeated_ncrs(session: Session, today: date, unit: str) -> list[_Candidate]
     ]
 
 
-def _single_sources(session: Session, actor: Actor, today: date, unit: str) -> list[_Candidate]:
+def _single_sources(session: Session, actor: Actor, today: date) -> list[_Candidate]:
     found = []
     for item in single_source.single_sources(session, actor=actor, today=today):
         alternates = len(item.alternates)
         found.append(
             _Candidate(
-                ref=f"SIG-SOLE-{_short(item.family)}-{unit}",
+                ref=f"SIG-SOLE-{_short(item.family)}",
                 data=RiskCreate(
                     title=f"Single source: {item.family} ({item.partner_name})"[:200],
                     category=RiskCategory.SUPPLY,
@@ -244,30 +245,48 @@ def raise_signals(session: Session, *, actor: Actor, today: date | None = None) 
     """Open a risk for every signal that has none yet; returns the risks opened now."""
     register.ensure_writer(actor)
     day = today or date.today()
-    unit = f"U{actor.current_unit_id or 0}"
-    candidates = (
-        _certificates(session, day, unit)
-        + _scorecards(session, unit)
-        + _altman(session, unit)
-        + _discontinued(session, unit)
-        + _repeated_ncrs(session, day, unit)
-        + _single_sources(session, actor, day, unit)
+    found = (
+        _certificates(session, day)
+        + _scorecards(session)
+        + _altman(session)
+        + _discontinued(session)
+        + _repeated_ncrs(session, day)
+        + _single_sources(session, actor, day)
     )
+    candidates = [
+        (f"{c.ref}-U{unit or 0}", unit, c)
+        for c in found
+        for unit in _units_for(session, actor, c.data.partner_id)
+    ]
     if not candidates:
         return []
     known = set(
         session.execute(
-            select(Risk.external_ref).where(Risk.external_ref.in_([c.ref for c in candidates]))
+            select(Risk.external_ref).where(Risk.external_ref.in_([r for r, _u, _c in candidates]))
         ).scalars()
     )
     opened = []
-    for c in candidates:
-        if c.ref in known:
+    for ref, unit, c in candidates:
+        if ref in known:
             continue
-        data = c.data.model_copy(update={"external_ref": c.ref})
-        opened.append(
-            register.create_risk(
-                session, actor=actor, data=data, source=c.source, source_detail=c.detail
+        data = c.data.model_copy(update={"external_ref": ref})
+        with units.working_in(session, unit):
+            opened.append(
+                register.create_risk(
+                    session, actor=actor, data=data, source=c.source, source_detail=c.detail
+                )
             )
-        )
     return opened
+
+
+def _units_for(session: Session, actor: Actor, partner_id: int | None) -> list[int | None]:
+    """The units a signal about a partner is filed under: each unit the partner works with that
+    the actor sees (a group admin's click must not file the battery unit's JV under the
+    electronics unit, which would also link the JV to electronics); the actor's current unit
+    for a partner no visible unit works with yet."""
+    if partner_id is None:
+        return [actor.current_unit_id]
+    linked = [u.id for u in units.units_of_partner(session, partner_id)]
+    if actor.unit_ids is not None:
+        linked = [u for u in linked if u in actor.unit_ids]
+    return list(linked) or [actor.current_unit_id]
