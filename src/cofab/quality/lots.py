@@ -19,11 +19,13 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from cofab.core import audit
-from cofab.core.access import Actor, ensure_partner_writable, scope_to_partner
+from cofab.core.access import SYSTEM_ACTOR, Actor, ensure_partner_writable, scope_to_partner
 from cofab.core.errors import FieldProblem, InvalidTransition
 from cofab.core.i18n import N_
 from cofab.core.partner_inputs import partner_inputs_changed
 from cofab.db.base import utcnow
+from cofab.logistics import service as logistics_service
+from cofab.operations.models import Receipt, Shipment, ShipmentLine
 from cofab.operations.service import (
     BookedReceipt,
     register_receipt_listener,
@@ -360,13 +362,34 @@ def sync_receipt(session: Session, *, actor: Actor, lot: Lot) -> None:
     if lot.receipt_id is None or lot.rejected_qty is None:
         return
     outcome = lot.disposition or lot.status
-    set_receipt_outcome(
+    changed = set_receipt_outcome(
         session,
         actor=actor,
         receipt_id=lot.receipt_id,
         rejected_qty=Decimal(lot.rejected_qty),
         reason=f"QC lot {lot.lot_no}: {outcome}",  # stored text, like a typed reason
     )
+    if changed:  # the maker's KPIs heard it from operations; the carrier's damage rate moves too
+        carrier_inputs_changed(session, receipt_id=lot.receipt_id)
+
+
+def carrier_inputs_changed(session: Session, *, receipt_id: int) -> None:
+    """A receipt's rejected units count in the damage rate of the carrier whose lane moved its
+    shipment (by ship day): tell that carrier's scorecards, as logistics does when the receipt
+    is booked. Operations tells only the maker's when quality changes the figures later."""
+    shipped = session.execute(
+        select(ShipmentLine.shipment_id, Shipment.ship_date)
+        .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
+        .join(Receipt, Receipt.shipment_line_id == ShipmentLine.id)
+        .where(Receipt.id == receipt_id)
+    ).first()
+    if shipped is None:
+        return
+    link = logistics_service.shipment_lane(
+        session, actor=SYSTEM_ACTOR, shipment_id=shipped.shipment_id
+    )
+    if link is not None:
+        partner_inputs_changed(session, link.partner_id, [shipped.ship_date])
 
 
 def incoming_inspection(session: Session, lot: Lot) -> Inspection | None:
