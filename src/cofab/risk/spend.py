@@ -1,6 +1,13 @@
 """Concentration on real data: what was actually received, priced at the order line's price,
 grouped by partner, country, region (``regions``) or product family for a period, and the same
-per calendar quarter as a trend (issue 16, "Concentration")."""
+per calendar quarter as a trend (issue 16, "Concentration").
+
+Spend is summed in one currency (the one asked for, else the period's most received). A line in
+another currency is converted with the owner's exchange rates (planning's table, value of one
+unit in US dollars: amount × usd(from) ÷ usd(to)), so a group buying in KRW, USD and EUR sees
+every partner; a currency without a rate is left out and listed (``left_out``), never mixed in
+at face value. The default period (none given) is the last four full quarters and the current
+one, as on the page."""
 
 from __future__ import annotations
 
@@ -9,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import extract, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor
@@ -18,6 +25,7 @@ from cofab.core.i18n import N_
 from cofab.core.labels import register_labels
 from cofab.operations.models import OrderLine, Receipt
 from cofab.partners.models import Partner
+from cofab.planning.models import ExchangeRate
 from cofab.risk import register
 from cofab.risk.regions import region_of
 
@@ -40,14 +48,41 @@ register_labels(
 
 @dataclass(frozen=True)
 class SpendQuery:
-    """What a concentration question names: the period, the grouping, spend or volume, and the
-    currency (none: the period's most received). The API reads it from the query string."""
+    """What a concentration question names: the period (none: ``default_period``), the
+    grouping, spend or volume, and the currency (none: the period's most received). The API
+    reads it from the query string."""
 
-    start: date
-    end: date
+    start: date | None = None
+    end: date | None = None
     by: str = "partner"
     measure: str = "spend"
     currency: str | None = None
+
+    def period(self, today: date | None = None) -> tuple[date, date]:
+        first, last = default_period(today or date.today())
+        return self.start or first, self.end or last
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """From the start of the quarter a year before this one, to today."""
+    return date(today.year - 1, 3 * ((today.month - 1) // 3) + 1, 1), today
+
+
+@dataclass
+class _Monthly:
+    """(year, month, group key, amount) rows in ``currency``, and per currency left out for
+    want of an exchange rate, its receipt lines and face amount."""
+
+    rows: list[tuple[int, int, str, float]]
+    currency: str | None
+    converted: list[str]
+    left_out: dict[str, tuple[int, float]]
+
+    def left_out_list(self) -> list[dict[str, Any]]:
+        return [
+            {"currency": cur, "receipts": n, "amount": amount}
+            for cur, (n, amount) in sorted(self.left_out.items())
+        ]
 
 
 def most_received_currency(session: Session, receipts: Any) -> str | None:
@@ -81,6 +116,11 @@ def _check(start: date, end: date, by: str, measure: str) -> None:
         raise ValidationFailed(register.RISK_INVALID, problems=problems, count=len(problems))
 
 
+def _usd_values(session: Session) -> dict[str, float]:
+    rates = session.execute(select(ExchangeRate.currency, ExchangeRate.usd_value)).all()
+    return {str(cur).upper(): float(value) for cur, value in rates if value and value > 0}
+
+
 def _monthly(
     session: Session,
     *,
@@ -89,9 +129,10 @@ def _monthly(
     by: str,
     measure: str,
     currency: str | None,
-) -> tuple[list[tuple[int, int, str, float]], str | None]:
-    """(year, month, group key, amount) rows and the currency the spend is in. A region is the
-    partner's country through ``regions.region_of``, summed here rather than in SQL."""
+) -> _Monthly:
+    """The period's receipts by month and group. A region is the partner's country through
+    ``regions.region_of``, summed here rather than in SQL; spend in another currency than the
+    report's is converted here (module docstring)."""
     in_period = (Receipt.received_date >= start) & (Receipt.received_date <= end)
     joined = (
         select()
@@ -100,22 +141,34 @@ def _monthly(
         .join(Partner, Partner.id == OrderLine.partner_id)
         .where(in_period)
     )
-    if measure == "spend" and currency is None:
+    spend = measure == "spend"
+    if spend and currency is None:
         currency = most_received_currency(session, joined)
-    amount = (
-        Receipt.received_qty * OrderLine.unit_price if measure == "spend" else Receipt.received_qty
-    )
+    amount = Receipt.received_qty * OrderLine.unit_price if spend else Receipt.received_qty
     key = _key_column(by)
     year = extract("year", Receipt.received_date)
     month = extract("month", Receipt.received_date)
-    stmt = joined.add_columns(year, month, key, func.sum(amount)).group_by(year, month, key)
-    if measure == "spend":
-        stmt = stmt.where(OrderLine.currency == currency)
-    rows = []
-    for y, m, k, v in session.execute(stmt).all():
+    line_currency = OrderLine.currency if spend else literal_column("''")
+    stmt = joined.add_columns(year, month, key, line_currency, func.sum(amount), func.count())
+    stmt = stmt.group_by(year, month, key, *([OrderLine.currency] if spend else []))
+    out = _Monthly([], currency if spend else None, [], {})
+    usd = _usd_values(session) if spend else {}
+    target = (currency or "").upper()
+    for y, m, k, cur, v, n in session.execute(stmt).all():
+        value = float(v or 0)
+        cur = str(cur or "").upper()
+        if spend and cur != target:
+            if cur not in usd or target not in usd:
+                lines, face = out.left_out.get(cur, (0, 0.0))
+                out.left_out[cur] = (lines + int(n), face + value)
+                continue
+            value = value * usd[cur] / usd[target]
+            if cur not in out.converted:
+                out.converted.append(cur)
         group = region_of(k) if by == "region" else str(k)
-        rows.append((int(y), int(m), group, float(v or 0)))
-    return rows, currency
+        out.rows.append((int(y), int(m), group, value))
+    out.converted.sort()
+    return out
 
 
 def _summed(rows: list[tuple[int, int, str, float]]) -> dict[str, float]:
@@ -131,20 +184,21 @@ def _shares(result: Any) -> list[dict[str, Any]]:
 
 def concentration_report(session: Session, *, actor: Actor, query: SpendQuery) -> dict[str, Any]:
     """HHI, band and shares. Spend is in one currency: the one given, else the period's most
-    received; amounts in other currencies are left out (and counted) rather than mixed."""
+    received; other currencies converted at the owner's rates or, without one, left out and
+    listed rather than mixed."""
     register.ensure_reader(actor)
-    start, end, by, measure = query.start, query.end, query.by, query.measure
+    (start, end), by, measure = query.period(), query.by, query.measure
     _check(start, end, by, measure)
-    rows, currency = _monthly(
-        session, start=start, end=end, by=by, measure=measure, currency=query.currency
-    )
+    found = _monthly(session, start=start, end=end, by=by, measure=measure, currency=query.currency)
     from cofab.risk.engine.concentration import concentration  # numpy: on first use only
 
-    result = concentration(_summed(rows))
+    result = concentration(_summed(found.rows))
     return {
         "by": by,
         "measure": measure,
-        "currency": currency if measure == "spend" else None,
+        "currency": found.currency,
+        "converted_from": found.converted,
+        "left_out": found.left_out_list(),
         "start": start,
         "end": end,
         "hhi": round(result.hhi, 1),
@@ -163,14 +217,12 @@ def concentration_trend(session: Session, *, actor: Actor, query: SpendQuery) ->
     (a quarter with nothing received has no HHI: ``null``, not 0, which would read as
     "unconcentrated"), with the top ``TOP_CONTRIBUTORS`` of each quarter and the DOJ/FTC bands."""
     register.ensure_reader(actor)
-    end, by, measure = query.end, query.by, query.measure
-    _check(query.start, end, by, measure)
-    first = _quarter_start(query.start)
-    rows, currency = _monthly(
-        session, start=first, end=end, by=by, measure=measure, currency=query.currency
-    )
+    (start, end), by, measure = query.period(), query.by, query.measure
+    _check(start, end, by, measure)
+    first = _quarter_start(start)
+    found = _monthly(session, start=first, end=end, by=by, measure=measure, currency=query.currency)
     per_quarter: dict[str, list[tuple[int, int, str, float]]] = defaultdict(list)
-    for row in rows:
+    for row in found.rows:
         per_quarter[f"{row[0]}-Q{(row[1] - 1) // 3 + 1}"].append(row)
     from cofab.risk.engine.concentration import HIGH_ABOVE, MODERATE_FROM, concentration
 
@@ -194,7 +246,9 @@ def concentration_trend(session: Session, *, actor: Actor, query: SpendQuery) ->
     return {
         "by": by,
         "measure": measure,
-        "currency": currency if measure == "spend" else None,
+        "currency": found.currency,
+        "converted_from": found.converted,
+        "left_out": found.left_out_list(),
         "bands": {"moderate_from": MODERATE_FROM, "high_above": HIGH_ABOVE},
         "quarters": quarters,
     }
