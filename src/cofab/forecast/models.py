@@ -150,7 +150,16 @@ class ForecastLine(Base):
 
     __tablename__ = "fc_lines"
     __table_args__ = (
-        Index("ix_fc_lines_partner_pub", "partner_id", "publication_id"),
+        # PostgreSQL: a block-range index (a few pages per partner and publication once a
+        # publication's lines are written in partner order; a btree entry per line cost more
+        # than the line); elsewhere a btree
+        Index(
+            "ix_fc_lines_partner_pub",
+            "partner_id",
+            "publication_id",
+            postgresql_using="brin",
+            postgresql_with={"pages_per_range": 16},
+        ),
         Index(
             "uq_fc_lines_order_line",
             "order_line_id",
@@ -181,9 +190,10 @@ class ForecastLine(Base):
     proposed_period: Mapped[str | None] = mapped_column(String(10))
     reason: Mapped[str | None] = mapped_column(String(500))
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    order_line_id: Mapped[int | None] = mapped_column(
-        ForeignKey("ops_order_lines.id", ondelete="SET NULL")
-    )
+    #: the order line this line became (ops_order_lines.id; no foreign key since 0036: only
+    #: conversion sets it, to an order line of the same partner, and a partner's deletion takes
+    #: its order lines and its publications' lines together)
+    order_line_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class CapacityReservation(Base):

@@ -244,7 +244,6 @@ def _write_in_database(session: Session, plan: _Plan, release: _Release) -> list
         published_by=release.by,
         periods=plan.labels,
         site_partner=plan.site_partner,
-        family=plan.family,
         windows=plan.windows,
         zones={p: (z[0], z[1]) for p, z in release.zones.items()},
         open_status=OPEN,

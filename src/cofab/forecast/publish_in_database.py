@@ -2,14 +2,14 @@
 
 A full plan (200 partners × 2,000 products × 52 weeks) has 104,000 flows. Read into Python,
 summed in Decimals and sent back with COPY, they cost several times a plain COPY of the same
-rows: the stored plan document alone takes a tenth of a second to parse, and every row is
-built, formatted and sent. One statement instead reads the flows from the stored plan
-(``json_to_recordset``), rounds each quantity as :func:`publication.quantity` does (to 0.001,
-half to even), sums repeated (product, site, period) flows, creates the publications of the
-partners that have lines and writes their lines and their derived reservations. Only the small
-maps cross the wire: site → partner, product → family, period → index and dates, zones.
-The plan's status is read from ``plan_scenarios.plan_status`` (set with the plan, from its
-``status``), so the document is not parsed to check it.
+rows; parsed from the stored plan document inside PostgreSQL, the parse alone cost about one
+such COPY. Planning keeps the plan's flows as rows (``plan_flows``: per site, product and
+period, already to the thousandth as :func:`publication.quantity` rounds, summed over markets)
+and its capacity-pool use (``plan_pool_use``), written once with the plan. One statement reads
+them, creates the publications of the partners that have lines and writes their lines and their
+derived reservations. Only the small maps cross the wire: site → partner, period → index and
+dates, zones. The plan's status is read from ``plan_scenarios.plan_status``
+(set with the plan), so the document is not read at all.
 """
 
 from __future__ import annotations
@@ -21,58 +21,41 @@ from datetime import date, datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-# ``k`` is a quantity in thousandths: a tie (.5) goes to the even neighbour, like Decimal's
-# default ROUND_HALF_EVEN; PostgreSQL's round() alone would round ties away from zero.
-_ROUNDED = "CASE WHEN abs(k - trunc(k)) = 0.5 THEN 2 * round(k / 2) ELSE round(k) END"
+from cofab.planning.models import PlanFlow, PlanPoolUse
 
-# PostgreSQL parses the stored plan (type json) for each ``->``: the flows are read with one
-# ``->`` and one json_to_recordset, the capacity pools with one more ``->`` (the slowest parts;
-# everything after works on 100,000s of plain rows). Product families are joined once, into
-# ``flows``. A site-wide capacity pool has no family: the Python writer stores str(None),
-# ``'None'``, and so does this one. ``made`` creates the publications of the partners with
-# lines (in partner order, as the Python writer does), ``lines`` and ``reserved`` write their
-# rows. The sub-statements of one WITH run on one snapshot, and nothing in fc_lines or
-# fc_reservations refers back to fc_publications by a key, so they need not see each other's
-# rows.
+# ``flows`` joins the plan's rows to their partner and period window once; a product the plan's
+# input does not list is its own family, as in the Python writer. ``lines`` writes them in
+# partner order, so the lines' block-range index finds one partner's lines in a few pages. A
+# site-wide capacity pool has no family: the Python writer stores str(None), ``'None'``, and so
+# does this one. ``made`` creates the publications of the partners with lines (in partner
+# order, as the Python writer does), ``lines`` and ``reserved`` write their rows. The
+# sub-statements of one WITH run on one snapshot, and nothing in fc_lines or fc_reservations
+# refers back to fc_publications by a key, so they need not see each other's rows.
 _STATEMENT = text(
     f"""
 WITH sites AS (
   SELECT * FROM unnest(CAST(:sites AS text[]), CAST(:site_partners AS integer[]))
     AS m(site, partner_id)
 ),
-families AS (
-  SELECT * FROM unnest(CAST(:products AS text[]), CAST(:families AS text[]))
-    AS p(product, family)
+windows AS (
+  SELECT * FROM unnest(CAST(:labels AS text[]), CAST(:indexes AS integer[]),
+                       CAST(:starts AS date[]), CAST(:ends AS date[]))
+    AS t(label, index, first_day, end_day)
 ),
 flows AS MATERIALIZED (
-  SELECT x.partner_id, x.product, coalesce(p.family, x.product) AS family, x.site, x.period,
-         x.qty
-  FROM (
-    SELECT partner_id, product, site, period, sum({_ROUNDED}) / 1000 AS qty
-    FROM (
-      SELECT m.partner_id, f.product, f.site, f.period, coalesce(f.qty, 0) * 1000 AS k
-      FROM plan_scenarios AS s
-      CROSS JOIN LATERAL json_to_recordset(s.result_doc -> 'flows')
-        AS f(site text, product text, period text, qty numeric)
-      JOIN sites AS m ON m.site = f.site
-      WHERE s.id = :scenario_id AND f.period = ANY(CAST(:labels AS text[]))
-    ) AS y
-    GROUP BY partner_id, product, site, period
-  ) AS x
-  LEFT JOIN families AS p ON p.product = x.product
+  SELECT m.partner_id, f.product, coalesce(f.family, f.product) AS family, f.site, f.period,
+         t.index, t.first_day, t.end_day, f.qty
+  FROM {PlanFlow.__tablename__} AS f
+  JOIN sites AS m ON m.site = f.site
+  JOIN windows AS t ON t.label = f.period
+  WHERE f.scenario_id = :scenario_id
 ),
 pools AS MATERIALIZED (
-  SELECT partner_id, family, period, sum({_ROUNDED}) / 1000 AS qty
-  FROM (
-    SELECT m.partner_id, coalesce(f.family, 'None') AS family, f.period,
-           coalesce(f.used, 0) * 1000 AS k
-    FROM plan_scenarios AS s
-    CROSS JOIN LATERAL json_to_recordset(s.result_doc -> 'pool_utilisation')
-      AS f(site text, family text, period text, used numeric)
-    JOIN sites AS m ON m.site = f.site
-    WHERE s.id = :scenario_id AND f.period = ANY(CAST(:labels AS text[]))
-  ) AS x
-  GROUP BY partner_id, family, period
+  SELECT m.partner_id, coalesce(u.family, 'None') AS family, u.period, sum(u.used) AS qty
+  FROM {PlanPoolUse.__tablename__} AS u
+  JOIN sites AS m ON m.site = u.site
+  WHERE u.scenario_id = :scenario_id AND u.period = ANY(CAST(:labels AS text[]))
+  GROUP BY m.partner_id, coalesce(u.family, 'None'), u.period
 ),
 line_counts AS MATERIALIZED (SELECT partner_id, count(*) AS n FROM flows GROUP BY partner_id),
 made AS (
@@ -86,23 +69,18 @@ made AS (
   ORDER BY z.partner_id
   RETURNING id, partner_id, frozen_periods, firm_periods
 ),
-windows AS (
-  SELECT * FROM unnest(CAST(:labels AS text[]), CAST(:indexes AS integer[]),
-                       CAST(:starts AS date[]), CAST(:ends AS date[]))
-    AS t(label, index, first_day, end_day)
-),
 lines AS (
   INSERT INTO fc_lines (publication_id, partner_id, release, product, family, site, period,
                         period_index, period_start, period_end, zone, planned_qty, status)
   SELECT made.id, fl.partner_id, :release, fl.product, fl.family, fl.site, fl.period,
-         t.index, t.first_day, t.end_day,
-         CASE WHEN t.index < made.frozen_periods THEN 'frozen'
-              WHEN t.index < made.frozen_periods + made.firm_periods THEN 'firm'
+         fl.index, fl.first_day, fl.end_day,
+         CASE WHEN fl.index < made.frozen_periods THEN 'frozen'
+              WHEN fl.index < made.frozen_periods + made.firm_periods THEN 'firm'
               ELSE 'flexible' END,
          fl.qty, :open
   FROM flows AS fl
   JOIN made ON made.partner_id = fl.partner_id
-  JOIN windows AS t ON t.label = fl.period
+  ORDER BY fl.partner_id
 ),
 derived AS (
   SELECT fl.partner_id, fl.family, fl.period, sum(fl.qty) AS qty
@@ -129,6 +107,7 @@ ORDER BY made.id
 
 
 WORK_MEM = "256MB"
+LINES_INDEX = "ix_fc_lines_partner_pub"  # a block-range index on PostgreSQL (migration 0036)
 
 
 @dataclass(frozen=True)
@@ -150,7 +129,6 @@ def write_publication(
     published_by: str,
     periods: list[str],
     site_partner: dict[str, int],
-    family: dict[str, str],
     windows: dict[str, tuple[int, date, date]],
     zones: dict[int, tuple[int, int]],
     open_status: str,
@@ -179,12 +157,13 @@ def write_publication(
             "indexes": [windows[label][0] for label in labels],
             "starts": [windows[label][1] for label in labels],
             "ends": [windows[label][2] for label in labels],
-            "products": list(family),
-            "families": list(family.values()),
             "zone_partners": zone_partners,
             "zone_frozen": [zones[p][0] for p in zone_partners],
             "zone_firm": [zones[p][1] for p in zone_partners],
             "open": open_status,
         },
     ).all()
+    # the new lines' block ranges get their summaries now, so that a partner's next read skips
+    # them instead of reading every unsummarized page (VACUUM would do it later)
+    session.execute(text(f"SELECT brin_summarize_new_values('{LINES_INDEX}')"))
     return [Written(int(a), int(b), int(c), int(d)) for a, b, c, d in rows]

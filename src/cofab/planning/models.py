@@ -93,3 +93,39 @@ class FreightUnit(Timestamped, Base):
     product: Mapped[str] = mapped_column(String(100), unique=True)
     unit_kg: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
     units_per_container: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+
+
+class PlanFlow(Base):
+    """What a site ships of a product in a period under a scenario's latest plan, summed over
+    markets, each flow to the thousandth of a unit (half to even, the precision of orders and
+    forecast lines). Written with the plan (``plan_rows.store_plan_rows``) so that readers of
+    100,000s of flows (forecast publication) read rows instead of parsing the plan document."""
+
+    __tablename__ = "plan_flows"
+
+    scenario_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_scenarios.id", ondelete="CASCADE"), primary_key=True
+    )
+    site: Mapped[str] = mapped_column(Text, primary_key=True)
+    product: Mapped[str] = mapped_column(Text, primary_key=True)
+    period: Mapped[str] = mapped_column(Text, primary_key=True)
+    #: the product's family in the plan's input (none when the input does not list the product)
+    family: Mapped[str | None] = mapped_column(Text)
+    qty: Mapped[Decimal] = mapped_column(Numeric(18, 3))
+
+
+class PlanPoolUse(Base):
+    """A capacity pool's use under a scenario's latest plan (site, family or none for a
+    site-wide pool, period), to the thousandth like :class:`PlanFlow`, one row per row of the
+    plan's ``pool_utilisation``."""
+
+    __tablename__ = "plan_pool_use"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scenario_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_scenarios.id", ondelete="CASCADE"), index=True
+    )
+    site: Mapped[str] = mapped_column(Text)
+    family: Mapped[str | None] = mapped_column(Text)
+    period: Mapped[str] = mapped_column(Text)
+    used: Mapped[Decimal] = mapped_column(Numeric(18, 3))

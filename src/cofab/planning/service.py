@@ -33,6 +33,7 @@ from cofab.planning.live_data import LiveData, no_live_data
 from cofab.planning.loader import load_document
 from cofab.planning.make_or_buy_input import load_make_or_buy, make_or_buy_document
 from cofab.planning.models import Scenario, ScenarioSource, ScenarioState
+from cofab.planning.plan_rows import store_plan_rows
 from cofab.planning.plan_views import currency_of
 from cofab.planning.problems import Problem
 from cofab.planning.registry_scenario import (
@@ -76,6 +77,7 @@ __all__ = [
     "refresh_from_live",
     "refreshable_request",
     "register_live_reader",
+    "store_plan_rows",
     "validate_input",
     "what_if",
 ]
@@ -383,7 +385,7 @@ def record_plan(session: Session, *, scenario: Scenario, plan: dict[str, Any]) -
     scenario.state = ScenarioState.SOLVED.value
     scenario.error = None
     _summarise(scenario)
-    session.flush()
+    store_plan_rows(session, scenario)  # flushes
     audit.record(
         session,
         actor=None,

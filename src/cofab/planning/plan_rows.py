@@ -1,0 +1,123 @@
+"""A plan's flows and capacity-pool use as rows beside its document.
+
+The plan document stays what ``cofab plan`` reads and writes; readers that need 100,000s of its
+flows (forecast publication) would otherwise parse the whole document on every read: in
+PostgreSQL that parse alone cost about as much as writing the same number of rows with COPY.
+The rows are written once, when the plan is recorded, and replaced with it. Flows are summed per
+site, product and period over markets, each flow first taken to the thousandth of a unit with
+ties to even (Decimal's default, the precision of orders and forecast lines), so a reader sums
+rows without rounding again.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, insert, text
+from sqlalchemy.orm import Session
+
+from cofab.planning.models import PlanFlow, PlanPoolUse, Scenario
+
+THOUSANDTH = Decimal("0.001")
+
+# ``k`` is a quantity in thousandths: a tie (.5) goes to the even neighbour like Decimal's
+# default rounding; PostgreSQL's round() alone rounds ties away from zero.
+_ROUNDED = "CASE WHEN abs(k - trunc(k)) = 0.5 THEN 2 * round(k / 2) ELSE round(k) END"
+
+# PostgreSQL reads the plan just stored (one parse per ``->``), nothing crosses the wire
+_FLOWS_SQL = text(
+    f"""
+INSERT INTO plan_flows (scenario_id, site, product, period, family, qty)
+SELECT :scenario_id, x.site, x.product, x.period, min(p.family), sum({_ROUNDED}) / 1000
+FROM (
+  SELECT f.site, f.product, f.period, coalesce(f.qty, 0) * 1000 AS k
+  FROM plan_scenarios AS s
+  CROSS JOIN LATERAL json_to_recordset(s.result_doc -> 'flows')
+    AS f(site text, product text, period text, qty numeric)
+  WHERE s.id = :scenario_id AND json_typeof(s.result_doc -> 'flows') = 'array'
+) AS x
+LEFT JOIN unnest(CAST(:products AS text[]), CAST(:families AS text[])) AS p(product, family)
+  ON p.product = x.product
+GROUP BY x.site, x.product, x.period
+"""
+)
+_POOLS_SQL = text(
+    f"""
+INSERT INTO plan_pool_use (scenario_id, site, family, period, used)
+SELECT :scenario_id, site, family, period, {_ROUNDED} / 1000
+FROM (
+  SELECT f.site, f.family, f.period, coalesce(f.used, 0) * 1000 AS k
+  FROM plan_scenarios AS s
+  CROSS JOIN LATERAL json_to_recordset(s.result_doc -> 'pool_utilisation')
+    AS f(site text, family text, period text, used numeric)
+  WHERE s.id = :scenario_id AND json_typeof(s.result_doc -> 'pool_utilisation') = 'array'
+) AS x
+"""
+)
+
+
+def thousandths(value: Any) -> Decimal:
+    """A plan quantity as the rows keep it: to 0.001, ties to even."""
+    return Decimal(str(value or 0)).quantize(THOUSANDTH)
+
+
+def families(input_doc: Any) -> dict[str, str]:
+    """Product → family as the plan's input lists them."""
+    products = input_doc.get("products") or [] if isinstance(input_doc, dict) else []
+    return {str(p["id"]): str(p["family"]) for p in products if "family" in p}
+
+
+def store_plan_rows(session: Session, scenario: Scenario) -> None:
+    """Replace the scenario's flow and pool rows by those of its plan (none without a plan)."""
+    session.flush()
+    session.execute(delete(PlanFlow).where(PlanFlow.scenario_id == scenario.id))
+    session.execute(delete(PlanPoolUse).where(PlanPoolUse.scenario_id == scenario.id))
+    plan = scenario.result_doc
+    if not plan:
+        return
+    family = families(scenario.input_doc)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            _FLOWS_SQL,
+            {
+                "scenario_id": scenario.id,
+                "products": list(family),
+                "families": list(family.values()),
+            },
+        )
+        session.execute(_POOLS_SQL, {"scenario_id": scenario.id})
+        return
+    flows: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+    for flow in plan.get("flows") or []:
+        flows[(str(flow["site"]), str(flow["product"]), str(flow["period"]))] += thousandths(
+            flow.get("qty")
+        )
+    if flows:
+        session.execute(
+            insert(PlanFlow),
+            [
+                {
+                    "scenario_id": scenario.id,
+                    "site": s,
+                    "product": p,
+                    "period": t,
+                    "family": family.get(p),
+                    "qty": q,
+                }
+                for (s, p, t), q in flows.items()
+            ],
+        )
+    pools = [
+        {
+            "scenario_id": scenario.id,
+            "site": str(row["site"]),
+            "family": None if row.get("family") is None else str(row["family"]),
+            "period": str(row["period"]),
+            "used": thousandths(row.get("used")),
+        }
+        for row in plan.get("pool_utilisation") or []
+    ]
+    if pools:
+        session.execute(insert(PlanPoolUse), pools)
