@@ -7,9 +7,9 @@ with an 8D whose first steps the partner has submitted and the owner approved, a
 process audit (VDA 6.3 scores) and the next one planned by its cadence. The CDMO's assay
 results are imported as SPC measurements whose Cpk falls below its agreement's Cpk target.
 
-Not wired yet: the lead calls ``load(session, case_name, refs, today)`` from ``demo/loader.py``
-after ``contracts_demo.load`` (so the agreement's AQL is the plan's default). Loading twice
-changes nothing (a case whose plan exists is skipped).
+``demo/loader.py`` calls ``load(session, case_name, refs, today)`` after ``contracts_demo.load``,
+so the agreement's AQL is the plan's default and its Cpk target judges the measurements.
+Loading twice changes nothing (a case whose plan exists is skipped).
 """
 
 from __future__ import annotations
