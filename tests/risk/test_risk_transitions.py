@@ -142,6 +142,12 @@ def test_transition_plan_gates_the_exit(
     client = login(base_url, world.users["quality"])
     page = client.get(f"/risk/transitions/{plan['id']}")
     assert page.status_code == 200 and "1 mandatory step(s) open" in page.text
+    korean = login(base_url, world.users["quality"])
+    korean.cookies.set("cofab_lang", "ko")
+    ko = korean.get(f"/risk/transitions/{plan['id']}").text
+    # the steps in the reader's language, with the snapshot's figures
+    assert "주문 A-1: 미결 라인 2개" in ko and "2 open line(s)" not in ko
+    assert "치공구와 위탁 재고 반환" in ko
     form = {
         "csrf_token": csrf_of(client, f"/risk/transitions/{plan['id']}"),
         "owner": "Lee",

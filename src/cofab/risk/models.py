@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -222,6 +223,9 @@ class TransitionStep(Base):
     kind: Mapped[str] = mapped_column(String(32))
     ref: Mapped[str] = mapped_column(String(200), default="")  # what it is about (order ref, …)
     title: Mapped[str] = mapped_column(Text)
+    # {"msgid": English template, "params": {...}}: the title in the reader's language (the
+    # stored ``title`` is the English text; steps made before 0038 have none)
+    title_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     owner: Mapped[str] = mapped_column(String(200), default="")
     due_date: Mapped[date | None] = mapped_column(Date)
     mandatory: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -59,8 +59,34 @@ register_labels(
 )
 
 
-def _step(kind: str, title: str, ref: str = "", *, mandatory: bool = True) -> dict[str, Any]:
-    return {"kind": kind, "title": title, "ref": ref[:200], "mandatory": mandatory}
+def _step(
+    kind: str, msgid: str, about: str = "", /, *, mandatory: bool = True, **params: Any
+) -> dict[str, Any]:
+    """A step whose title is ``msgid`` filled with ``params``: stored in English (API, audit,
+    exports) with the msgid and params kept, so a page shows it in the reader's language."""
+    params = {k: str(v) for k, v in params.items()}
+    return {
+        "kind": kind,
+        "title": msgid.format(**params),
+        "title_params": {"msgid": msgid, "params": params},
+        "ref": about[:200],
+        "mandatory": mandatory,
+    }
+
+
+ORDER_STEP = N_(
+    "Order {ref}: {lines} open line(s), {left} units to receive or move to the alternate"
+)
+FORECAST_STEP = N_(
+    "Forecast for {family}: {qty} units in {lines} line(s) through {last} — cancel with the "
+    "partner or move to the alternate"
+)
+CONTRACT_STEP = N_("Contract {ref} “{title}”: terminate, let expire or novate")
+DOCUMENT_STEP = N_("Recover or revoke “{title}” ({kind})")
+NO_ALTERNATE_STEP = N_("No contingency plan names an alternate for {partner}: find and qualify one")
+ALTERNATE_STEP = N_(
+    "Move {what} to {partner} — {site} (contingency plan “{plan}”, safety stock {stock})"
+)
 
 
 def _orders(session: Session, partner_id: int) -> list[dict[str, Any]]:
@@ -82,9 +108,11 @@ def _orders(session: Session, partner_id: int) -> list[dict[str, Any]]:
     return [
         _step(
             "open_order",
-            f"Order {ref}: {lines} open line(s), {Decimal(left or 0).normalize():f} units to "
-            "receive or move to the alternate",
+            ORDER_STEP,
             str(ref),
+            ref=ref,
+            lines=lines,
+            left=f"{Decimal(left or 0).normalize():f}",
         )
         for ref, lines, left in rows
     ]
@@ -105,9 +133,12 @@ def _forecast(session: Session, partner_id: int, today: date) -> list[dict[str, 
         steps.append(
             _step(
                 "forecast",
-                f"Forecast for {family}: {qty.normalize():f} units in {len(lines)} line(s) "
-                f"through {last} — cancel with the partner or move to the alternate",
+                FORECAST_STEP,
                 family,
+                family=family,
+                qty=f"{qty.normalize():f}",
+                lines=len(lines),
+                last=last,
             )
         )
     return steps
@@ -122,8 +153,10 @@ def _contracts(session: Session, partner_id: int) -> list[dict[str, Any]]:
     return [
         _step(
             "contract",
-            f"Contract {c.external_ref or c.id} “{c.title}”: terminate, let expire or novate",
+            CONTRACT_STEP,
             c.external_ref or str(c.id),
+            ref=c.external_ref or c.id,
+            title=c.title,
         )
         for c in rows
     ]
@@ -143,7 +176,7 @@ def _documents(session: Session, partner_id: int) -> list[dict[str, Any]]:
         .order_by(VaultDocument.title)
     ).all()
     return [
-        _step("document", f"Recover or revoke “{title}” ({kind})", ref or title)
+        _step("document", DOCUMENT_STEP, ref or title, title=title, kind=kind)
         for title, kind, ref in rows
     ]
 
@@ -163,29 +196,31 @@ def _alternates(session: Session, partner: Partner) -> list[dict[str, Any]]:
         .order_by(ContingencyPlan.id)
     ).all()
     if not plans:
-        return [
-            _step(
-                "alternate",
-                f"No contingency plan names an alternate for {partner.name_en}: find and "
-                "qualify one",
-            )
-        ]
+        return [_step("alternate", NO_ALTERNATE_STEP, partner=partner.name_en)]
     return [
         _step(
             "alternate",
-            f"Move {plan.product_family or plan.title} to {alt_partner.name_en} — {site.name} "
-            f"(contingency plan “{plan.title}”, safety stock {plan.safety_stock})",
+            ALTERNATE_STEP,
             f"plan {plan.id}",
+            what=plan.product_family or plan.title,
+            partner=alt_partner.name_en,
+            site=site.name,
+            plan=plan.title,
+            stock=plan.safety_stock,
         )
         for plan, site, alt_partner in plans
     ]
 
 
 FIXED_STEPS = (
-    ("tooling", "Return tooling, fixtures and consigned inventory (count and sign off)", True),
-    ("dual_running", "Dual running: alternate's first lots accepted before the last order", False),
-    ("knowledge", "Knowledge transfer: process sheets, test programs, open issues", False),
-    ("exit_report", "Issue the vault exit report and get the partner's confirmation", True),
+    ("tooling", N_("Return tooling, fixtures and consigned inventory (count and sign off)"), True),
+    (
+        "dual_running",
+        N_("Dual running: alternate's first lots accepted before the last order"),
+        False,
+    ),
+    ("knowledge", N_("Knowledge transfer: process sheets, test programs, open issues"), False),
+    ("exit_report", N_("Issue the vault exit report and get the partner's confirmation"), True),
 )
 
 

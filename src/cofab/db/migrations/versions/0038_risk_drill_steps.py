@@ -1,4 +1,5 @@
-"""risk: a drill's actual time per switch-over step, against the planned days
+"""risk: a drill's actual time per switch-over step, against the planned days; a transition
+step's title template and parameters (shown in the reader's language)
 
 Revision ID: 0038_risk_drill_steps
 Revises: 0035_risk_forms
@@ -46,8 +47,11 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_risk_drill_steps_drill_id"), "risk_drill_steps", ["drill_id"], unique=False
     )
+    op.add_column("risk_transition_steps", sa.Column("title_params", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("risk_transition_steps") as batch:
+        batch.drop_column("title_params")
     op.drop_index(op.f("ix_risk_drill_steps_drill_id"), table_name="risk_drill_steps")
     op.drop_table("risk_drill_steps")
