@@ -106,9 +106,13 @@ class PlanFlow(Base):
     scenario_id: Mapped[int] = mapped_column(
         ForeignKey("plan_scenarios.id", ondelete="CASCADE"), primary_key=True
     )
-    site: Mapped[str] = mapped_column(Text, primary_key=True)
-    product: Mapped[str] = mapped_column(Text, primary_key=True)
-    period: Mapped[str] = mapped_column(Text, primary_key=True)
+    #: the row's number in its plan: a key that grows as the rows are written (a key of site,
+    #: product and period cost more than the rows themselves); one row per site, product and
+    #: period holds by construction
+    n: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    site: Mapped[str] = mapped_column(Text)
+    product: Mapped[str] = mapped_column(Text)
+    period: Mapped[str] = mapped_column(Text)
     #: the product's family in the plan's input (none when the input does not list the product)
     family: Mapped[str | None] = mapped_column(Text)
     qty: Mapped[Decimal] = mapped_column(Numeric(18, 3))

@@ -26,17 +26,19 @@ THOUSANDTH = Decimal("0.001")
 # default rounding; PostgreSQL's round() alone rounds ties away from zero.
 _ROUNDED = "CASE WHEN abs(k - trunc(k)) = 0.5 THEN 2 * round(k / 2) ELSE round(k) END"
 
-# PostgreSQL reads the plan just stored (one parse per ``->``), nothing crosses the wire
+# PostgreSQL reads the plan just stored (one parse per ``->``), nothing crosses the wire; the
+# rows are numbered as they are written (the key only grows)
 _FLOWS_SQL = text(
     f"""
-INSERT INTO plan_flows (scenario_id, site, product, period, family, qty)
-SELECT :scenario_id, x.site, x.product, x.period, min(p.family), sum({_ROUNDED}) / 1000
+INSERT INTO plan_flows (scenario_id, n, site, product, period, family, qty)
+SELECT :scenario_id, row_number() OVER (), x.site, x.product, x.period, min(p.family),
+       sum({_ROUNDED}) / 1000
 FROM (
   SELECT f.site, f.product, f.period, coalesce(f.qty, 0) * 1000 AS k
   FROM plan_scenarios AS s
   CROSS JOIN LATERAL json_to_recordset(s.result_doc -> 'flows')
     AS f(site text, product text, period text, qty numeric)
-  WHERE s.id = :scenario_id AND json_typeof(s.result_doc -> 'flows') = 'array'
+  WHERE s.id = :scenario_id
 ) AS x
 LEFT JOIN unnest(CAST(:products AS text[]), CAST(:families AS text[])) AS p(product, family)
   ON p.product = x.product
@@ -52,7 +54,7 @@ FROM (
   FROM plan_scenarios AS s
   CROSS JOIN LATERAL json_to_recordset(s.result_doc -> 'pool_utilisation')
     AS f(site text, family text, period text, used numeric)
-  WHERE s.id = :scenario_id AND json_typeof(s.result_doc -> 'pool_utilisation') = 'array'
+  WHERE s.id = :scenario_id
 ) AS x
 """
 )
@@ -79,15 +81,17 @@ def store_plan_rows(session: Session, scenario: Scenario) -> None:
         return
     family = families(scenario.input_doc)
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            _FLOWS_SQL,
-            {
-                "scenario_id": scenario.id,
-                "products": list(family),
-                "families": list(family.values()),
-            },
-        )
-        session.execute(_POOLS_SQL, {"scenario_id": scenario.id})
+        if isinstance(plan.get("flows"), list):
+            session.execute(
+                _FLOWS_SQL,
+                {
+                    "scenario_id": scenario.id,
+                    "products": list(family),
+                    "families": list(family.values()),
+                },
+            )
+        if isinstance(plan.get("pool_utilisation"), list):
+            session.execute(_POOLS_SQL, {"scenario_id": scenario.id})
         return
     flows: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
     for flow in plan.get("flows") or []:
@@ -100,13 +104,14 @@ def store_plan_rows(session: Session, scenario: Scenario) -> None:
             [
                 {
                     "scenario_id": scenario.id,
+                    "n": n,
                     "site": s,
                     "product": p,
                     "period": t,
                     "family": family.get(p),
                     "qty": q,
                 }
-                for (s, p, t), q in flows.items()
+                for n, ((s, p, t), q) in enumerate(flows.items(), start=1)
             ],
         )
     pools = [

@@ -72,10 +72,10 @@ def _rows(table: str, scenario_id: int, doc: Any, inputs: Any) -> list[dict[str,
     flows: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
     for f in doc.get("flows") or []:
         flows[(str(f["site"]), str(f["product"]), str(f["period"]))] += _thousandths(f.get("qty"))
-    names = ("scenario_id", "site", "product", "period", "family", "qty")
+    names = ("scenario_id", "n", "site", "product", "period", "family", "qty")
     return [
-        dict(zip(names, (scenario_id, *key, family.get(key[1]), qty), strict=True))
-        for key, qty in flows.items()
+        dict(zip(names, (scenario_id, n, *key, family.get(key[1]), qty), strict=True))
+        for n, (key, qty) in enumerate(flows.items(), start=1)
     ]
 
 
@@ -97,15 +97,14 @@ def upgrade() -> None:
     flows = op.create_table(
         "plan_flows",
         sa.Column("scenario_id", sa.Integer(), nullable=False),
+        sa.Column("n", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("site", sa.Text(), nullable=False),
         sa.Column("product", sa.Text(), nullable=False),
         sa.Column("period", sa.Text(), nullable=False),
         sa.Column("family", sa.Text(), nullable=True),
         sa.Column("qty", sa.Numeric(precision=18, scale=3), nullable=False),
         fk("plan_flows", "scenario_id", "plan_scenarios.id", "CASCADE"),
-        sa.PrimaryKeyConstraint(
-            "scenario_id", "site", "product", "period", name=op.f("pk_plan_flows")
-        ),
+        sa.PrimaryKeyConstraint("scenario_id", "n", name=op.f("pk_plan_flows")),
     )
     pools = op.create_table(
         "plan_pool_use",
