@@ -84,3 +84,14 @@ def test_site_ttr_on_the_command_line(
         rows["Bravo Bioworks Site"]["ttr_weeks"] == 26
         and rows["Alpha Assembly Site"]["ttr_weeks"] == 4
     )
+
+
+def test_monthly_figures_become_weekly_at_any_depth() -> None:
+    """A capacity ramp ({family: {period: n}}) is a legal planner capacity; the live TTS page
+    failed with a 500 on it (float() of a dict)."""
+    from cofab.risk.live_network import WEEKS_PER_MONTH, weekly
+
+    month = WEEKS_PER_MONTH
+    got = weekly({"F1": {"2027-01": 10 * month, "2027-02": 20 * month}, "F2": 5 * month})
+    assert got == {"F1": {"2027-01": 10.0, "2027-02": 20.0}, "F2": 5.0}
+    assert weekly(3 * month) == 3.0

@@ -37,9 +37,12 @@ WEEKS_PER_MONTH = 52.0 / 12.0
 NO_LIVE_SITES = N_("No active or approved partner has a site with a capacity per product family.")
 
 
-def _weekly(value: Any) -> Any:
+def weekly(value: Any) -> Any:
+    """A monthly planner quantity as a weekly one, at any depth: a number, ``{family: number}``,
+    ``{period: number}`` or ``{family: {period: number}}`` (a capacity ramp declared per
+    month)."""
     if isinstance(value, dict):
-        return {k: round(float(v) / WEEKS_PER_MONTH, 6) for k, v in value.items()}
+        return {k: weekly(v) for k, v in value.items()}
     return round(float(value) / WEEKS_PER_MONTH, 6)
 
 
@@ -114,10 +117,10 @@ def live_network(session: Session, *, actor: Actor, ttr_weeks: float) -> dict[st
         ).all()
     )
     for site in doc["sites"]:
-        site["capacity"] = _weekly(site["capacity"])
+        site["capacity"] = weekly(site["capacity"])
         site["partner"] = str(names[built.site_partners[site["id"]]])
     for market in doc["markets"]:
-        market["demand"] = {k: _weekly(v) for k, v in market["demand"].items()}
+        market["demand"] = weekly(market["demand"])
     keys = site_keys(session, built.site_partners)
     families = {str(p["id"]) for p in doc["products"]}
     doc["inventory"] = _inventory(session, keys, families)

@@ -117,8 +117,11 @@ def _check(start: date, end: date, by: str, measure: str) -> None:
 
 
 def _usd_values(session: Session) -> dict[str, float]:
+    """Value of one unit in US dollars per currency; USD is worth 1 unless the table says
+    otherwise (as in planning's ``live_data.convert``)."""
     rates = session.execute(select(ExchangeRate.currency, ExchangeRate.usd_value)).all()
-    return {str(cur).upper(): float(value) for cur, value in rates if value and value > 0}
+    table = {str(cur).upper(): float(value) for cur, value in rates if value and value > 0}
+    return {"USD": 1.0} | table
 
 
 def _monthly(
