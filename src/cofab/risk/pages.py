@@ -21,6 +21,7 @@ from cofab.core.errors import CofabError, FieldProblem, NotFound, ValidationFail
 from cofab.core.forms import FormDep, fields, parse, upload_in
 from cofab.core.i18n import N_, translate
 from cofab.core.jobs import FINISHED, SUCCEEDED
+from cofab.core.tabular import TableLimits, read_table
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, error_context, page_actor, render
 from cofab.partners.models import Partner
@@ -30,6 +31,7 @@ from cofab.risk import (
     dashboard_card,  # noqa: F401  (registers the dashboard card)
     plan_steps,
     register,
+    register_io,
     schemas,
     signals,
     single_source,
@@ -139,6 +141,31 @@ def create_risk(request: Request, session: DbSession, actor: ActorDep, form: For
         return _register_page(request, session, actor, _Again(data, error, status))
 
     return _submitted(request, session, change, again)
+
+
+NO_REGISTER_FILE = N_("Choose a CSV or XLSX file to upload.")
+
+
+@router.post("/risk/import", response_class=HTMLResponse)
+def import_register(
+    request: Request, session: DbSession, actor: ActorDep, form: FormDep
+) -> HTMLResponse:
+    """The register's CSV/XLSX (the export's columns): all rows or none, matched on the
+    reference, so a file exported and imported again changes nothing."""
+    register.ensure_writer(actor)
+    try:
+        upload = upload_in(form)
+        if upload is None or not upload.filename:
+            raise ValidationFailed(problems=[FieldProblem("file", NO_REGISTER_FILE)])
+        settings = request.app.state.settings
+        content = read_limited(upload, settings.max_upload_mb)
+        rows = read_table(content, upload.filename, TableLimits.of(settings))
+        report = register_io.import_rows(session, actor=actor, rows=rows)
+    except CofabError as exc:
+        session.rollback()
+        context = error_context(exc, request.state.locale)
+        return render(request, "risk/import_result.html", context, status_code=exc.status)
+    return render(request, "risk/import_result.html", {"report": report})
 
 
 @router.post("/risk/signals", response_model=None)

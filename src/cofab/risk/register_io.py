@@ -16,6 +16,7 @@ from cofab.core.access import Actor
 from cofab.core.errors import FieldProblem, ValidationFailed
 from cofab.core.i18n import N_
 from cofab.core.tabular import Row
+from cofab.core.validation import problems_from
 from cofab.risk import register
 from cofab.risk.models import Risk, RiskStatus
 from cofab.risk.schemas import RiskCreate
@@ -53,7 +54,6 @@ INT_COLUMNS = frozenset(
     }
 )
 IMPORT_INVALID = N_("The file has {count} problem(s); nothing was imported.")
-CELL_INVALID = N_("Row {row}: {detail}")
 NOT_A_NUMBER = N_("Row {row}: {value} is not a whole number")
 NOT_A_DATE = N_("Row {row}: {value} is not a date (YYYY-MM-DD)")
 NO_REF = N_("Row {row}: the reference is missing")
@@ -119,10 +119,9 @@ def _validated(values: dict[str, Any], number: int, problems: list[FieldProblem]
     try:
         RiskCreate.model_validate(body)
     except ValidationError as error:
-        for item in error.errors():
-            field = ".".join(str(p) for p in item["loc"]) or "row"
-            detail = f"{field}: {item['msg']}"
-            problems.append(FieldProblem(field, CELL_INVALID, {"row": number, "detail": detail}))
+        # "row 3.likelihood": read as "row 3, Likelihood (likelihood)" with the message in the
+        # reader's language (pydantic's own English text never reaches a person)
+        problems.extend(problems_from(error, prefix=f"row {number}"))
         return False
     return True
 

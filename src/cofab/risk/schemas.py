@@ -23,6 +23,7 @@ register_field_labels(
         "gaps": N_("Gaps found"),
         "follow_up": N_("Follow-up actions"),
         "planned_days": N_("Planned days"),
+        "ttr_weeks": N_("TTR (weeks)"),
         "steps.title": N_("Switch-over step"),
         "steps.owner": N_("Step owner"),
         "steps.partner_id": N_("Step partner"),
