@@ -78,11 +78,19 @@ class _Monthly:
     converted: list[str]
     left_out: dict[str, tuple[int, float]]
 
-    def left_out_list(self) -> list[dict[str, Any]]:
-        return [
-            {"currency": cur, "receipts": n, "amount": amount}
-            for cur, (n, amount) in sorted(self.left_out.items())
-        ]
+    def header(self, query: SpendQuery) -> dict[str, Any]:
+        """What both answers start with: the question, the currency and what was converted
+        or left out."""
+        return {
+            "by": query.by,
+            "measure": query.measure,
+            "currency": self.currency,
+            "converted_from": self.converted,
+            "left_out": [
+                {"currency": cur, "receipts": n, "amount": amount}
+                for cur, (n, amount) in sorted(self.left_out.items())
+            ],
+        }
 
 
 def most_received_currency(session: Session, receipts: Any) -> str | None:
@@ -196,12 +204,7 @@ def concentration_report(session: Session, *, actor: Actor, query: SpendQuery) -
     from cofab.risk.engine.concentration import concentration  # numpy: on first use only
 
     result = concentration(_summed(found.rows))
-    return {
-        "by": by,
-        "measure": measure,
-        "currency": found.currency,
-        "converted_from": found.converted,
-        "left_out": found.left_out_list(),
+    return found.header(query) | {
         "start": start,
         "end": end,
         "hhi": round(result.hhi, 1),
@@ -246,12 +249,7 @@ def concentration_trend(session: Session, *, actor: Actor, query: SpendQuery) ->
             }
         )
         day = date(day.year + (day.month + 2) // 12, (day.month + 2) % 12 + 1, 1)
-    return {
-        "by": by,
-        "measure": measure,
-        "currency": found.currency,
-        "converted_from": found.converted,
-        "left_out": found.left_out_list(),
+    return found.header(query) | {
         "bands": {"moderate_from": MODERATE_FROM, "high_above": HIGH_ABOVE},
         "quarters": quarters,
     }
