@@ -127,8 +127,8 @@ def _in_database(session: Session) -> bool:
 
 
 def _scenario(session: Session, scenario_id: int, light: bool) -> Scenario:
-    """The scenario; ``light`` leaves the plan document in the database (PostgreSQL reads its
-    flows there)."""
+    """The scenario; ``light`` leaves the plan document in the database (PostgreSQL reads the
+    plan's flows from planning's rows, ``plan_flows``)."""
     stmt = select(Scenario).where(Scenario.id == scenario_id)
     if light:
         stmt = stmt.options(defer(Scenario.result_doc), defer(Scenario.simulation_doc))

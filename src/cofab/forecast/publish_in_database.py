@@ -108,6 +108,10 @@ ORDER BY made.id
 
 WORK_MEM = "256MB"
 LINES_INDEX = "ix_fc_lines_partner_pub"  # a block-range index on PostgreSQL (migration 0036)
+_SUMMARIZE = text(
+    "SELECT brin_summarize_new_values(c.oid) FROM pg_class AS c "
+    f"WHERE c.oid = to_regclass('{LINES_INDEX}') AND pg_has_role(c.relowner, 'USAGE')"
+)
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,7 @@ def write_publication(
         },
     ).all()
     # the new lines' block ranges get their summaries now, so that a partner's next read skips
-    # them instead of reading every unsummarized page (VACUUM would do it later)
-    session.execute(text(f"SELECT brin_summarize_new_values('{LINES_INDEX}')"))
+    # them instead of reading every unsummarized page (VACUUM would do it later); PostgreSQL
+    # lets only the index's owner do it, and a role that is not leaves it to VACUUM
+    session.execute(_SUMMARIZE)
     return [Written(int(a), int(b), int(c), int(d)) for a, b, c, d in rows]
