@@ -73,6 +73,10 @@ class Risk(Timestamped, Base):
     site_id: Mapped[int | None] = mapped_column(ForeignKey("partner_sites.id", ondelete="SET NULL"))
     product_family: Mapped[str | None] = mapped_column(String(80))
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id", ondelete="SET NULL"))
+    # the logistics lane the risk is about (a port, a carrier, a crossing); checked when set,
+    # without a foreign key so risk's migrations do not depend on logistics' branch (a lane
+    # deleted later leaves the id, shown as no lane)
+    lane_id: Mapped[int | None] = mapped_column(Integer)
     cause: Mapped[str] = mapped_column(Text, default="")
     event: Mapped[str] = mapped_column(Text, default="")
     consequence: Mapped[str] = mapped_column(Text, default="")

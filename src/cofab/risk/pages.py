@@ -24,6 +24,7 @@ from cofab.core.jobs import FINISHED, SUCCEEDED
 from cofab.core.tabular import TableLimits, read_table
 from cofab.core.uploads import read_limited
 from cofab.core.web import DbSession, error_context, page_actor, render
+from cofab.logistics.models import Lane
 from cofab.partners.models import Partner
 from cofab.risk import (
     activation,
@@ -737,6 +738,7 @@ def risk_page(request: Request, session: DbSession, actor: ActorDep, risk_id: in
     context = {
         "risk": risk,
         "partner": partner,
+        "lane": session.get(Lane, risk.lane_id) if risk.lane_id else None,
         "overdue": risk.review_overdue(date.today()),
         "review_due": risk.review_due(date.today()),
         "likelihood_anchors": register.LIKELIHOOD_ANCHORS,

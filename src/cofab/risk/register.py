@@ -17,6 +17,7 @@ from cofab.core import audit
 from cofab.core.access import Actor, require_roles
 from cofab.core.errors import FieldProblem, NotFound, ValidationFailed
 from cofab.core.i18n import N_
+from cofab.logistics.models import Lane
 from cofab.partners.models import Partner, Site
 from cofab.risk.models import Risk, RiskMitigation, RiskStatus, RiskStatusChange
 from cofab.risk.schemas import MitigationIn, MitigationUpdate, RiskCreate, RiskUpdate
@@ -27,6 +28,7 @@ NO_SUCH_PARTNER = N_("No partner with id {id}.")
 NO_SUCH_SITE = N_("No site with id {id}.")
 SITE_OF_OTHER_PARTNER = N_("The site belongs to another partner.")
 NO_SUCH_CONTRACT = N_("No contract with id {id}.")
+NO_SUCH_LANE = N_("No lane with id {id}.")
 REF_TAKEN = N_("Another risk already has the reference {ref}.")
 
 # Anchors of the two scales, shown beside the numbers (ko in risk.po).
@@ -102,7 +104,7 @@ def get_risk(session: Session, *, actor: Actor, risk_id: int) -> Risk:
 
 
 def _check_links(session: Session, values: dict[str, Any], current: Risk | None) -> None:
-    """Linked partner, site and contract exist (and are visible to this unit); nothing is
+    """Linked partner, site, contract and lane exist (and are visible to this unit); nothing is
     written otherwise."""
     problems: list[FieldProblem] = []
     partner_id = values.get("partner_id", current.partner_id if current else None)
@@ -124,6 +126,10 @@ def _check_links(session: Session, values: dict[str, Any], current: Risk | None)
         found = session.execute(select(Contract.id).where(Contract.id == contract_id)).first()
         if found is None:
             problems.append(FieldProblem("contract_id", NO_SUCH_CONTRACT, {"id": contract_id}))
+    lane_id = values.get("lane_id")
+    lane = select(Lane.id).where(Lane.id == lane_id)
+    if lane_id is not None and session.execute(lane).first() is None:
+        problems.append(FieldProblem("lane_id", NO_SUCH_LANE, {"id": lane_id}))
     if problems:
         raise ValidationFailed(RISK_INVALID, problems=problems, count=len(problems))
 

@@ -40,6 +40,7 @@ COLUMNS: tuple[str, ...] = (
     "review_every_days",
     "last_reviewed_on",
     "status",
+    "lane_id",
 )
 INT_COLUMNS = frozenset(
     {
@@ -51,6 +52,7 @@ INT_COLUMNS = frozenset(
         "residual_likelihood",
         "residual_impact",
         "review_every_days",
+        "lane_id",
     }
 )
 IMPORT_INVALID = N_("The file has {count} problem(s); nothing was imported.")

@@ -24,6 +24,7 @@ register_field_labels(
         "follow_up": N_("Follow-up actions"),
         "planned_days": N_("Planned days"),
         "ttr_weeks": N_("TTR (weeks)"),
+        "lane_id": N_("Lane"),
         "steps.title": N_("Switch-over step"),
         "steps.owner": N_("Step owner"),
         "steps.partner_id": N_("Step partner"),
@@ -57,6 +58,7 @@ class RiskCreate(BaseModel):
     site_id: int | None = None
     product_family: str | None = Field(default=None, max_length=80)
     contract_id: int | None = None
+    lane_id: int | None = None
     cause: str = Field(default="", max_length=4000)
     event: str = Field(default="", max_length=4000)
     consequence: str = Field(default="", max_length=4000)
@@ -76,6 +78,7 @@ class RiskUpdate(BaseModel):
     site_id: int | None = None
     product_family: str | None = Field(default=None, max_length=80)
     contract_id: int | None = None
+    lane_id: int | None = None
     cause: str | None = Field(default=None, max_length=4000)
     event: str | None = Field(default=None, max_length=4000)
     consequence: str | None = Field(default=None, max_length=4000)
@@ -123,6 +126,7 @@ class RiskRead(BaseModel):
     site_id: int | None
     product_family: str | None
     contract_id: int | None
+    lane_id: int | None
     cause: str
     event: str
     consequence: str

@@ -1,5 +1,5 @@
 """risk: a drill's actual time per switch-over step, against the planned days; a transition
-step's title template and parameters (shown in the reader's language)
+step's title template and parameters (shown in the reader's language); a risk's lane
 
 Revision ID: 0038_risk_drill_steps
 Revises: 0035_risk_forms
@@ -48,9 +48,13 @@ def upgrade() -> None:
         op.f("ix_risk_drill_steps_drill_id"), "risk_drill_steps", ["drill_id"], unique=False
     )
     op.add_column("risk_transition_steps", sa.Column("title_params", sa.JSON(), nullable=True))
+    # logistics' lane id without a foreign key: risk's branch does not depend on logistics'
+    op.add_column("risk_register", sa.Column("lane_id", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("risk_register") as batch:
+        batch.drop_column("lane_id")
     with op.batch_alter_table("risk_transition_steps") as batch:
         batch.drop_column("title_params")
     op.drop_index(op.f("ix_risk_drill_steps_drill_id"), table_name="risk_drill_steps")
