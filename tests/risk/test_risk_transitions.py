@@ -114,6 +114,7 @@ def test_transition_plan_gates_the_exit(
     assert [s["kind"] for s in steps] == [
         "open_order",
         "forecast",
+        "last_time_buy",
         "contract",
         "document",
         "alternate",
@@ -122,9 +123,11 @@ def test_transition_plan_gates_the_exit(
         "knowledge",
         "exit_report",
     ]
-    order, forecast, contract, document, alternate = steps[:5]
+    order, forecast, last_buy, contract, document, alternate = steps[:6]
     assert order["ref"] == "A-1" and "2 open line(s), 11 units" in order["title"]
     assert "140 units in 2 line(s)" in forecast["title"]
+    # no exit date: the last-time buy is the whole open forecast, and it does not gate the exit
+    assert "F1: 140 units" in last_buy["title"] and not last_buy["mandatory"]
     assert contract["ref"] == "C-ALPHA" and "Drawing 0" in document["title"]
     assert "Bravo Bioworks — Bravo Bioworks Site" in alternate["title"]
     assert all(s["owner"] == "Kim" for s in steps)
@@ -183,3 +186,22 @@ def test_a_partner_without_a_plan_exits_as_before(world: World, api: Any) -> Non
     owner = api(world.users["manager"])
     got = owner.post(f"/api/v1/partners/{world.partner_b}/status", json={"status": "exited"})
     assert got.status_code == 200
+
+
+def test_last_time_buy_counts_the_periods_before_the_exit(
+    world: World, engine: Engine, api: Any, base_url: str
+) -> None:
+    _alpha_holdings(engine, world)
+    owner = api(world.users["manager"])
+    exit_on = date.today() + timedelta(days=20)
+    made = owner.post(
+        "/api/v1/risk/transitions",
+        json={"partner_id": world.partner_a, "due_date": exit_on.isoformat()},
+    ).json()
+    [buy] = [s for s in made["steps"] if s["kind"] == "last_time_buy"]
+    # the line starting in 10 days (90 committed) is before the exit; the one in 40 days is not
+    assert f"F1: 90 units the forecast needs before the exit on {exit_on}" in buy["title"]
+    korean = login(base_url, world.users["manager"])
+    korean.cookies.set("cofab_lang", "ko")
+    page = korean.get(f"/risk/transitions/{made['id']}").text
+    assert "F1 최종 구매" in page and "최종 구매(LTB)" in page

@@ -222,8 +222,8 @@ class TransitionStep(Base):
         ForeignKey("risk_transition_plans.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
-    # open_order | forecast | contract | document | tooling | alternate | dual_running |
-    # knowledge | exit_report
+    # open_order | forecast | last_time_buy | contract | document | tooling | alternate |
+    # dual_running | knowledge | exit_report
     kind: Mapped[str] = mapped_column(String(32))
     ref: Mapped[str] = mapped_column(String(200), default="")  # what it is about (order ref, …)
     title: Mapped[str] = mapped_column(Text)

@@ -3,7 +3,8 @@ back, as a checklist with owners.
 
 Starting a plan takes a snapshot of what the partner holds today, one step each:
 - every open order with quantity still to receive (move it or receive it out),
-- forecast commitments per family for periods not yet ended (cancel or move them),
+- forecast commitments per family for periods not yet ended (cancel or move them), and the
+  last-time buy per family: the forecast of the periods that start before the exit date,
 - every contract in force (terminate or novate it),
 - every vault document still shared with it (recover it; the vault exit report confirms),
 - the alternate source of every contingency plan about the partner or one of its sites (move
@@ -48,6 +49,7 @@ register_labels(
     {
         "transition_open_order": N_("Open order"),
         "transition_forecast": N_("Forecast commitment"),
+        "transition_last_time_buy": N_("Last-time buy"),
         "transition_contract": N_("Contract"),
         "transition_document": N_("Shared document"),
         "transition_tooling": N_("Tooling and consigned inventory"),
@@ -80,6 +82,14 @@ ORDER_STEP = N_(
 FORECAST_STEP = N_(
     "Forecast for {family}: {qty} units in {lines} line(s) through {last} — cancel with the "
     "partner or move to the alternate"
+)
+LTB_STEP = N_(
+    "Last-time buy of {family}: {qty} units, the open forecast (no exit date set); order them "
+    "from the partner before it stops"
+)
+LTB_UNTIL_STEP = N_(
+    "Last-time buy of {family}: {qty} units the forecast needs before the exit on {until}; "
+    "order them from the partner before it stops"
 )
 CONTRACT_STEP = N_("Contract {ref} “{title}”: terminate, let expire or novate")
 DOCUMENT_STEP = N_("Recover or revoke “{title}” ({kind})")
@@ -118,7 +128,16 @@ def _orders(session: Session, partner_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def _forecast(session: Session, partner_id: int, today: date) -> list[dict[str, Any]]:
+def _quantity(lines: list[ForecastLine]) -> Decimal:
+    return sum((line.committed_qty or line.planned_qty for line in lines), Decimal(0))
+
+
+def _forecast(
+    session: Session, partner_id: int, today: date, until: date | None
+) -> list[dict[str, Any]]:
+    """Per family: the open forecast (cancel or move it), and the last-time buy, what the
+    forecast still needs from the partner in the periods that start before the exit date
+    (``until``; none set: the whole open forecast)."""
     per_family: dict[str, list[ForecastLine]] = defaultdict(list)
     for line in session.execute(
         select(ForecastLine)
@@ -128,7 +147,7 @@ def _forecast(session: Session, partner_id: int, today: date) -> list[dict[str, 
         per_family[line.family].append(line)
     steps = []
     for family, lines in per_family.items():
-        qty = sum((line.committed_qty or line.planned_qty for line in lines), Decimal(0))
+        qty = _quantity(lines)
         last = max(line.period for line in lines)
         steps.append(
             _step(
@@ -141,6 +160,24 @@ def _forecast(session: Session, partner_id: int, today: date) -> list[dict[str, 
                 last=last,
             )
         )
+        before_exit = [line for line in lines if until is None or line.period_start < until]
+        buy = f"{_quantity(before_exit).normalize():f}"
+        if until is None:
+            steps.append(
+                _step("last_time_buy", LTB_STEP, family, mandatory=False, family=family, qty=buy)
+            )
+        else:
+            steps.append(
+                _step(
+                    "last_time_buy",
+                    LTB_UNTIL_STEP,
+                    family,
+                    mandatory=False,
+                    family=family,
+                    qty=buy,
+                    until=until.isoformat(),
+                )
+            )
     return steps
 
 
@@ -238,7 +275,7 @@ def start_transition(
         raise ValidationFailed(TRANSITION_INVALID, problems=[problem], count=1)
     found = (
         _orders(session, partner.id)
-        + _forecast(session, partner.id, day)
+        + _forecast(session, partner.id, day, data.due_date)
         + _contracts(session, partner.id)
         + _documents(session, partner.id)
         + _alternates(session, partner)
