@@ -78,5 +78,5 @@ def test_risk_demo_per_case(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> 
         leaving = session.get(Partner, exit_plan.partner_id)
         assert leaving is not None and leaving.name_en == "Taoyuan Battery Pack"
         kinds = [s.kind for s in exit_plan.steps]
-        assert kinds[-4:] == ["tooling", "dual_running", "knowledge", "exit_report"]
+        assert kinds[-6:] == ["tooling", *["dual_running"] * 3, "knowledge", "exit_report"]
         assert "alternate" in kinds and exit_plan.open_mandatory

@@ -120,6 +120,8 @@ def test_transition_plan_gates_the_exit(
         "alternate",
         "tooling",
         "dual_running",
+        "dual_running",
+        "dual_running",
         "knowledge",
         "exit_report",
     ]

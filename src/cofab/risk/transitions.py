@@ -9,7 +9,8 @@ Starting a plan takes a snapshot of what the partner holds today, one step each:
 - every vault document still shared with it (recover it; the vault exit report confirms),
 - the alternate source of every contingency plan about the partner or one of its sites (move
   the family there), or one step to find an alternate when no plan names one,
-and the steps every exit has: tooling and consigned inventory returned, a dual-running period,
+and the steps every exit has: tooling and consigned inventory returned, a dual-running period
+(three milestones: first article, first lots accepted, full rate and the last order),
 knowledge transfer, and the vault exit report. The snapshot is kept as taken: later orders do
 not rewrite a plan someone is working through. Mandatory steps left open keep the partner out
 of "exited" (``exit_gate``).
@@ -251,9 +252,16 @@ def _alternates(session: Session, partner: Partner) -> list[dict[str, Any]]:
 
 FIXED_STEPS = (
     ("tooling", N_("Return tooling, fixtures and consigned inventory (count and sign off)"), True),
+    # dual running as its milestones, in order
+    ("dual_running", N_("Dual running: the alternate's first article approved"), False),
     (
         "dual_running",
         N_("Dual running: alternate's first lots accepted before the last order"),
+        False,
+    ),
+    (
+        "dual_running",
+        N_("Dual running: the alternate at full rate; the last order to the partner placed"),
         False,
     ),
     ("knowledge", N_("Knowledge transfer: process sheets, test programs, open issues"), False),
