@@ -15,16 +15,18 @@ from tests.conftest import World, login
 from tests.operations.ops_factories import line_ids, make_order, receive, ship
 
 from cofab.db.session import unit_of_work
+from cofab.partners.models import Partner
 from cofab.planning.models import ExchangeRate
 
 
 def _bought(session: Session, partner: int, ref: str, qty: int, price: int, cur: str) -> None:
     """An order priced in ``cur``, shipped and received in full today."""
     day = date.today()
-    order = make_order(session, partner, ref, [("P2", qty, price, day)], currency=cur)
-    line = line_ids(session, order)[0]
-    shipment = ship(session, f"S-{ref}", [(line, qty)], day)
-    receive(session, shipment, line, day, qty, currency=cur)
+    line = [("P2", qty, price, day)]
+    order = make_order(session, partner, ref, line, currency=cur, order_date=day)
+    line_id = line_ids(session, order)[0]
+    shipment = ship(session, f"S-{ref}", [(line_id, qty)], day)
+    receive(session, shipment, line_id, day, qty, currency=cur)
 
 
 def test_spend_is_converted_or_left_out_by_currency(world: World, engine: Engine, api: Any) -> None:
@@ -67,3 +69,22 @@ def test_concentration_page_names_what_it_left_out(
     assert "JPY" in page.text
     client.cookies.set("cofab_lang", "ko")
     assert "환율이 없어" in client.get("/risk/concentration").text
+
+
+def test_single_source_spend_counts_every_convertible_currency(
+    world: World, engine: Engine, api: Any
+) -> None:
+    with unit_of_work(engine) as session:
+        for partner in (world.partner_a, world.partner_b):
+            found = session.get(Partner, partner)
+            assert found is not None
+            found.status = "active"
+        session.add(ExchangeRate(currency="EUR", usd_value=Decimal("1.25")))
+        _bought(session, world.partner_a, "U-1", 10, 10, "USD")  # 100 USD
+        _bought(session, world.partner_a, "U-2", 5, 10, "USD")  # 50 USD: USD is most received
+        _bought(session, world.partner_a, "E-1", 8, 10, "EUR")  # 80 EUR = 100 USD
+        _bought(session, world.partner_a, "J-1", 3, 1000, "JPY")  # no rate: not counted
+    sources = api(world.users["manager"]).get("/api/v1/risk/single-sources").json()
+    [f1] = [s for s in sources if s["family"] == "F1"]
+    assert (f1["partner_id"], f1["currency"]) == (world.partner_a, "USD")
+    assert f1["spend"] == pytest.approx(250.0)

@@ -7,7 +7,8 @@ active suppliers is not single-source even if one of them has no order yet (a fo
 contract is already a commitment). The qualified-but-unused alternatives are the other active
 or approved partners with a site capability that lists the family (the registry's word, the
 same one the planner reads), and the spend is last year's received quantity × order price, in
-the currency most received, so the list can be sorted by what is at stake.
+the currency most received (others converted at the owner's exchange rates), so the list can be
+sorted by what is at stake.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from cofab.forecast.models import ForecastLine
 from cofab.operations.models import OrderLine, Receipt
 from cofab.partners.models import Capability, Partner, PartnerStatus, Site
 from cofab.risk import register
-from cofab.risk.spend import most_received_currency
+from cofab.risk.spend import most_received_currency, usd_values
 
 ORDER_WINDOW_DAYS = 365
 SUPPLYING = (PartnerStatus.ACTIVE.value,)
@@ -104,6 +105,8 @@ def _suppliers(session: Session, today: date) -> dict[str, dict[int, set[str]]]:
 def _spend(
     session: Session, families: list[str], today: date
 ) -> tuple[dict[str, float], str | None]:
+    """Received spend per family in the currency most received; other currencies converted
+    at the owner's exchange rates (``spend.usd_values``), one without a rate not counted."""
     since = today - timedelta(days=ORDER_WINDOW_DAYS)
     joined = (
         select()
@@ -116,12 +119,20 @@ def _spend(
         return {}, None
     rows = session.execute(
         joined.add_columns(
-            OrderLine.product_family, func.sum(Receipt.received_qty * OrderLine.unit_price)
-        )
-        .where(OrderLine.currency == currency)
-        .group_by(OrderLine.product_family)
+            OrderLine.product_family,
+            OrderLine.currency,
+            func.sum(Receipt.received_qty * OrderLine.unit_price),
+        ).group_by(OrderLine.product_family, OrderLine.currency)
     )
-    return {str(f): float(v or 0) for f, v in rows}, currency
+    usd, target = usd_values(session), currency.upper()
+    amounts: dict[str, float] = defaultdict(float)
+    for family, cur, value in rows:
+        source = str(cur or "").upper()
+        if source == target:
+            amounts[str(family)] += float(value or 0)
+        elif source in usd and target in usd:
+            amounts[str(family)] += float(value or 0) * usd[source] / usd[target]
+    return dict(amounts), currency
 
 
 def _alternates(session: Session, families: list[str]) -> dict[str, list[Alternate]]:

@@ -124,7 +124,7 @@ def _check(start: date, end: date, by: str, measure: str) -> None:
         raise ValidationFailed(register.RISK_INVALID, problems=problems, count=len(problems))
 
 
-def _usd_values(session: Session) -> dict[str, float]:
+def usd_values(session: Session) -> dict[str, float]:
     """Value of one unit in US dollars per currency; USD is worth 1 unless the table says
     otherwise (as in planning's ``live_data.convert``)."""
     rates = session.execute(select(ExchangeRate.currency, ExchangeRate.usd_value)).all()
@@ -163,7 +163,7 @@ def _monthly(
     stmt = joined.add_columns(year, month, key, line_currency, func.sum(amount), func.count())
     stmt = stmt.group_by(year, month, key, *([OrderLine.currency] if spend else []))
     out = _Monthly([], currency if spend else None, [], {})
-    usd = _usd_values(session) if spend else {}
+    usd = usd_values(session) if spend else {}
     target = (currency or "").upper()
     for y, m, k, cur, v, n in session.execute(stmt).all():
         value = float(v or 0)
