@@ -433,15 +433,8 @@ def respond(
         line.reason = answer.reason
     line.responded_at = utcnow()
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action=answer.action,
-        entity="forecast_line",
-        entity_id=line.id,
-        partner_id=line.partner_id,
-        before=before,
-        after=audit.snapshot(line),
+    audit.record_row(
+        session, actor=actor, action=answer.action, entity="forecast_line", row=line, before=before
     )
     return line
 
@@ -466,14 +459,7 @@ def accept(session: Session, *, actor: Actor, line_id: int) -> ForecastLine:
             line.period_start, line.period_end = window
             line.zone = zone_of(index, publication.frozen_periods, publication.firm_periods).value
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="accept",
-        entity="forecast_line",
-        entity_id=line.id,
-        partner_id=line.partner_id,
-        before=before,
-        after=audit.snapshot(line),
+    audit.record_row(
+        session, actor=actor, action="accept", entity="forecast_line", row=line, before=before
     )
     return line

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
 from cofab.core import audit, jobs
-from cofab.core.access import Actor, require_roles
+from cofab.core.access import Actor, ensure_owner_staff
 from cofab.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from cofab.core.i18n import N_
 from cofab.core.wiring import ensure_wired
@@ -103,13 +103,11 @@ DEMAND_FACTOR = N_("The demand factor must be between 0 and 10.")
 
 
 def ensure_reader(actor: Actor) -> None:
-    if not actor.is_owner_staff:
-        raise NotFound()
+    ensure_owner_staff(actor)
 
 
 def ensure_writer(actor: Actor) -> None:
-    ensure_reader(actor)
-    require_roles(actor, WRITERS)
+    ensure_owner_staff(actor, WRITERS)
 
 
 def _field_problems(problems: Sequence[Problem]) -> list[FieldProblem]:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from cofab.contracts.models import Contract
 from cofab.core import audit
-from cofab.core.access import Actor, require_roles
+from cofab.core.access import Actor, ensure_owner_staff
 from cofab.core.errors import FieldProblem, NotFound, ValidationFailed
 from cofab.core.i18n import N_
 from cofab.logistics.models import Lane
@@ -49,13 +49,11 @@ IMPACT_ANCHORS: dict[int, str] = {
 
 
 def ensure_reader(actor: Actor) -> None:
-    if not actor.is_owner_staff:
-        raise NotFound()
+    ensure_owner_staff(actor)
 
 
 def ensure_writer(actor: Actor) -> None:
-    ensure_reader(actor)
-    require_roles(actor, WRITERS)
+    ensure_owner_staff(actor, WRITERS)
 
 
 @dataclass(frozen=True)
