@@ -54,6 +54,10 @@ class TodoEntry:
     rows: list[dict[str, Any]] = field(default_factory=list)
 
 
+class OutcomeOwner(Protocol):
+    def __call__(self, session: Session, *, receipt_id: int) -> bool: ...
+
+
 class TodoSource(Protocol):
     def __call__(self, session: Session, *, actor: Actor, today: date) -> TodoEntry: ...
 
@@ -70,6 +74,7 @@ _kpi_listeners: list[KpiInputListener] = []
 _overdue_sources: list[OverdueSource] = []
 _todo_sources: list[_Todo] = []
 _cli_extensions: list[Callable[[Any], None]] = []
+_outcome_owners: list[OutcomeOwner] = []
 
 
 def _add(registry: list[Any], item: Any) -> None:
@@ -102,6 +107,20 @@ def kpi_inputs_changed(session: Session, partner_id: int, days: Iterable[date | 
     wanted = tuple(days)
     for listener in _kpi_listeners:
         listener(session, partner_id, wanted)
+
+
+def register_outcome_owner(owner: OutcomeOwner) -> None:
+    """``owner`` answers whether a receipt's accepted/rejected split is its decision (quality's
+    inspection verdict or disposition) rather than what the dock typed."""
+    _add(_outcome_owners, owner)
+
+
+def outcome_decided_elsewhere(session: Session, *, receipt_id: int) -> bool:
+    """True when a registered domain has set this receipt's split since it was booked: the
+    original receipt, sent again, then still carries the dock's split and must count as the same
+    receipt, not as a conflicting one."""
+    ensure_wired()
+    return any(owner(session, receipt_id=receipt_id) for owner in _outcome_owners)
 
 
 def register_overdue_source(source: OverdueSource) -> None:

@@ -26,6 +26,7 @@ from cofab.operations.extensions import (
     register_cli_extension,
     register_kpi_input_listener,
     register_order_gate,
+    register_outcome_owner,
     register_overdue_source,
     register_todo_source,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "register_cli_extension",
     "register_kpi_input_listener",
     "register_order_gate",
+    "register_outcome_owner",
     "register_overdue_source",
     "register_receipt_listener",
     "register_todo_source",

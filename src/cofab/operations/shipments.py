@@ -259,16 +259,24 @@ class ReceiptPlan:
     existing: Receipt | None
 
 
-def _same_receipt(receipt: Receipt, item: schemas.ReceiptLineIn, received_date: date) -> bool:
+def _same_receipt(
+    session: Session, receipt: Receipt, item: schemas.ReceiptLineIn, received_date: date
+) -> bool:
+    """A receipt sent again is the same one when nothing typed at the dock differs; once an
+    inspection has decided the accepted/rejected split, only the received total is compared."""
     cost = None if receipt.landed_unit_cost is None else Decimal(receipt.landed_unit_cost)
     wanted = None if item.landed_unit_cost is None else Decimal(item.landed_unit_cost)
+    accepted, rejected = Decimal(item.accepted_qty), Decimal(item.rejected_qty)
+    same_split = (
+        Decimal(receipt.accepted_qty) == accepted and Decimal(receipt.rejected_qty) == rejected
+    )
     return (
         receipt.shipment_line_id == item.shipment_line_id
         and receipt.received_date == received_date
-        and Decimal(receipt.accepted_qty) == Decimal(item.accepted_qty)
-        and Decimal(receipt.rejected_qty) == Decimal(item.rejected_qty)
+        and Decimal(receipt.received_qty) == accepted + rejected
         and cost == wanted
         and receipt.currency == item.currency
+        and (same_split or extensions.outcome_decided_elsewhere(session, receipt_id=receipt.id))
     )
 
 
@@ -318,7 +326,7 @@ def check_receipts(
             ).scalar_one_or_none()
             if existing is not None:
                 if existing.partner_id != shipment.partner_id or not _same_receipt(
-                    existing, item, received_date
+                    session, existing, item, received_date
                 ):
                     problems.append(
                         FieldProblem(

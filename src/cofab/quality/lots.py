@@ -28,6 +28,7 @@ from cofab.logistics import service as logistics_service
 from cofab.operations.models import Receipt, Shipment, ShipmentLine
 from cofab.operations.service import (
     BookedReceipt,
+    register_outcome_owner,
     register_receipt_listener,
     set_receipt_outcome,
 )
@@ -135,6 +136,16 @@ def on_receipt(session: Session, *, actor: Actor, receipt: BookedReceipt) -> Non
 
 
 register_receipt_listener(on_receipt)
+
+
+def receipt_split_decided(session: Session, *, receipt_id: int) -> bool:
+    """A lot of this receipt has an outcome, so quality set its accepted/rejected split
+    (``sync_receipt``); the original receipt sent again is still the same receipt."""
+    decided = select(Lot.id).where(Lot.receipt_id == receipt_id, Lot.rejected_qty.is_not(None))
+    return session.execute(decided.limit(1)).first() is not None
+
+
+register_outcome_owner(receipt_split_decided)
 
 
 def create_lot(session: Session, *, actor: Actor, data: schemas.LotCreate) -> Inspection:
