@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from cofab.core.access import Actor, scope_to_partner
 from cofab.forecast import schemas
-from cofab.forecast.models import ForecastLine, Publication
+from cofab.forecast.models import ForecastLine, LinePeriod, Publication
 from cofab.operations.models import OrderLine
 
 
@@ -122,17 +122,20 @@ def accuracy(
 ) -> list[schemas.AccuracyRow]:
     """MAPE, WAPE and bias per partner and family over periods that ended by ``until``."""
     until = until or date.today()
-    # the latest release per partner and period, from the lines alone (each keeps its release)
+    dialect = session.get_bind().dialect.name
+    # the latest release per partner and period that has lines there: on PostgreSQL from the
+    # lines counted per publication and period (kept by triggers), elsewhere from the lines
+    source: Any = LinePeriod if dialect == "postgresql" else ForecastLine
     latest_stmt = (
         select(
-            ForecastLine.partner_id.label("partner_id"),
-            ForecastLine.period.label("period"),
-            func.max(ForecastLine.release).label("release"),
+            source.partner_id.label("partner_id"),
+            source.period.label("period"),
+            func.max(source.release).label("release"),
         )
-        .where(ForecastLine.period_end <= until)
-        .group_by(ForecastLine.partner_id, ForecastLine.period)
+        .where(source.period_end <= until)
+        .group_by(source.partner_id, source.period)
     )
-    latest = scope_to_partner(latest_stmt, actor, ForecastLine.partner_id).subquery("latest")
+    latest = scope_to_partner(latest_stmt, actor, source.partner_id).subquery("latest")
     points = (
         select(
             ForecastLine.partner_id.label("partner_id"),
@@ -160,7 +163,7 @@ def accuracy(
         .subquery("points")
     )
     actual_qty = OrderLine.quantity if basis == "ordered" else OrderLine.received_total
-    with_actual = _actuals_by_bucket(points, actual_qty, session.get_bind().dialect.name)
+    with_actual = _actuals_by_bucket(points, actual_qty, dialect)
     f, a = with_actual.c.f, with_actual.c.a
     error = func.abs(a - f)
     ape = case((a > 0, error / a), else_=None)

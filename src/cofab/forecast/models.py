@@ -196,6 +196,22 @@ class ForecastLine(Base):
     order_line_id: Mapped[int | None] = mapped_column(Integer)
 
 
+class LinePeriod(Base):
+    """How many lines a publication has in a period, kept by statement-level triggers on
+    fc_lines on PostgreSQL (migration 0040) whatever writes the lines; accuracy finds each
+    partner's latest release per period here instead of reading every line. Empty on SQLite,
+    where accuracy reads the lines."""
+
+    __tablename__ = "fc_line_periods"
+
+    publication_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    period_end: Mapped[date] = mapped_column(Date, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(Integer)
+    release: Mapped[int] = mapped_column(Integer)
+    lines: Mapped[int] = mapped_column(Integer)
+
+
 class CapacityReservation(Base):
     """Capacity reserved per family and period by a publication; written with its lines and,
     like them, without foreign keys (migration 0034's trigger deletes them with the
