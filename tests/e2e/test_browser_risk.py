@@ -149,5 +149,5 @@ def test_tts_red_node_what_if_and_exit_transition(  # type: ignore[no-untyped-de
     assert alpha.get_attribute("data-change") == "80.00"
     bravo = page.locator("tr[data-site='Bravo Bioworks Site']")
     assert bravo.locator("td[data-change]").get_attribute("data-change") == "-100.00"
-    assert "+2,300" in page.locator("[data-testid=activation-cost]").inner_text()
+    assert "+300" in page.locator("[data-testid=activation-cost]").inner_text()  # no penalty
     assert "20" in page.locator("[data-testid=activation-unmet]").inner_text()

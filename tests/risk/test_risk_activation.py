@@ -170,8 +170,10 @@ def test_activation_reallocates_costs_and_opens_tasks(
         assert base is not None and child is not None and child.parent_id == base.id
         assert [s["id"] for s in child.input_doc["sites"]] == ["Alpha Assembly Site"]
         inputs = base.input_doc
-        cost_before = base.result_doc["cost"]["total"]  # type: ignore[index]
-        cost_after = child.result_doc["cost"]["total"]  # type: ignore[index]
+        before_cost, after_cost = base.result_doc["cost"], child.result_doc["cost"]  # type: ignore[index]
+        cost_before = before_cost["total"] - before_cost["unmet_penalty"]
+        cost_after = after_cost["total"] - after_cost["unmet_penalty"]
+        penalty_after = after_cost["unmet_penalty"]
     demand = sum(float(m["demand"]["F1"]) for m in inputs["markets"]) * len(inputs["periods"])
     alpha_doc = inputs["sites"][0]
     alpha_most = (
@@ -187,8 +189,9 @@ def test_activation_reallocates_costs_and_opens_tasks(
     )
     assert ready["unmet_units_before"] == 0
     assert ready["unmet_units"] == pytest.approx(demand - alpha_most)
+    # the delta is the plans' own costs: the planner's penalty on the unmet units is not in it
+    assert penalty_after > 0
     assert ready["cost_delta"] == pytest.approx(cost_after - cost_before)
-    assert ready["cost_delta"] > ready["cost_delta_without_penalty"]
 
     # the inbox: the owner sees both tasks, partner A only its own, partner B none
     kinds = {"kind": "risk.task", "status": "all"}
@@ -265,9 +268,13 @@ def test_activation_on_a_given_scenario_moves_the_volume(
         "Alpha Assembly Site": (20.0, 100.0, 80.0),
         "Bravo Bioworks Site": (100.0, 0.0, -100.0),
     }
-    assert (ready["cost_before"], ready["cost_after"]) == (700.0, 3000.0)
-    assert ready["cost_delta"] == 2300.0 and ready["cost_delta_without_penalty"] == 300.0
-    assert ready["unmet"] == [{"product": "P1", "market": "M1", "units": 20.0}]
+    # the plans' own costs: 100 × 5 + 20 × 10 = 700 before, 100 × 10 = 1,000 after; the
+    # planner's 20 × 100 = 2,000 of penalty is not a cost (it was counted: 3,000 and +2,300)
+    assert (ready["cost_before"], ready["cost_after"]) == (700.0, 1000.0)
+    assert ready["cost_delta"] == 300.0
+    # 20 unmet units at P1's average unit price over the base's sites, (10 + 5) / 2 = 7.5
+    assert ready["unmet"] == [{"product": "P1", "market": "M1", "units": 20.0, "value": 150.0}]
+    assert ready["unmet_value"] == 150.0 and ready["unmet_unpriced_units"] == 0
 
 
 def test_activation_refusals(world: World, engine: Engine, api: Any) -> None:

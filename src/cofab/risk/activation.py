@@ -7,8 +7,12 @@ or a new one built from the registry on live inputs (``planning.service.create_l
 contract prices, capacity declarations, lanes, measured defects, the latest forecast; queued to
 solve). Until both plans exist the plan's
 page says they are being solved; then it shows the re-allocation (what each site ships before
-and after), the cost delta (with and without the price put on demand nobody can cover) and the
-unmet demand per product and market.
+and after), the cost delta and the unmet demand per product and market, in units and valued at
+the product's average unit price in the base plan's input (``risk.unit_value``). The cost
+figures are the plans' own costs WITHOUT the unmet-demand penalty: that penalty is the planner's
+weight for demand nobody covers (in registry scenarios a big-M of ten times the dearest unit,
+which made the delta about 1e17 in the demo's KRW scenarios), not money spent; the unmet demand
+is shown beside the delta instead.
 
 Tasks: one per switch-over step, in the steps' order, each due the planned days of the steps up
 to and including it after the activation day (the steps are sequential); a step that names a
@@ -34,6 +38,7 @@ from cofab.risk.live_network import site_keys
 from cofab.risk.models import ContingencyTask, PlanActivation
 from cofab.risk.plan_steps import list_steps
 from cofab.risk.schemas import ActivateIn
+from cofab.risk.unit_value import product_prices
 
 ACTIVATION_INVALID = N_("The plan cannot be activated: {count} problem(s).")
 NOTHING_TO_TAKE_OUT = N_("The plan names no partner or site to take out of the plan.")
@@ -186,27 +191,34 @@ def report(session: Session, *, actor: Actor, activation: PlanActivation) -> dic
     ]
     cost_before, cost_after = before.get("cost") or {}, after.get("cost") or {}
 
-    def total(cost: dict[str, Any], with_penalty: bool) -> float:
-        value = float(cost.get("total") or 0.0)
-        return value if with_penalty else value - float(cost.get("unmet_penalty") or 0.0)
+    def spent(cost: dict[str, Any]) -> float:
+        """The plan's cost without the unmet-demand penalty (see the module's docstring)."""
+        return float(cost.get("total") or 0.0) - float(cost.get("unmet_penalty") or 0.0)
 
     lost = _unmet(after)
     lost_before = _unmet(before)
+    prices = product_prices(base.input_doc or {})
+    unmet: list[dict[str, Any]] = [
+        {
+            "product": p,
+            "market": m,
+            "units": units,
+            "value": units * prices[p] if p in prices else None,
+        }
+        for (p, m), units in sorted(lost.items())
+        if units > 0
+    ]
     return out | {
         "status": READY,
         "currency": (child.summary or {}).get("currency"),
-        "cost_before": total(cost_before, True),
-        "cost_after": total(cost_after, True),
-        "cost_delta": total(cost_after, True) - total(cost_before, True),
-        "cost_delta_without_penalty": total(cost_after, False) - total(cost_before, False),
-        "unmet_penalty": (child.what_if or {}).get("unmet_penalty"),
+        "cost_before": spent(cost_before),
+        "cost_after": spent(cost_after),
+        "cost_delta": spent(cost_after) - spent(cost_before),
         "unmet_units": sum(lost.values()),
         "unmet_units_before": sum(lost_before.values()),
-        "unmet": [
-            {"product": p, "market": m, "units": units}
-            for (p, m), units in sorted(lost.items())
-            if units > 0
-        ],
+        "unmet_value": sum(u["value"] or 0.0 for u in unmet),
+        "unmet_unpriced_units": sum(u["units"] for u in unmet if u["value"] is None),
+        "unmet": unmet,
         "reallocation": reallocation,
     }
 

@@ -12,7 +12,11 @@ module turns that document into the TTS format the CLI and the API read:
   reserved, where the item is one of the network's product families (the registry's products);
 - ``ttr_weeks``: each site's own time to recover (``risk.site_recovery``, set on the TTS page
   or ``PUT /api/v1/risk/site-recovery``); the number the user gives is only the default for a
-  site that has none; and ``partner`` on each site, so a partner's sites go down together.
+  site that has none; and ``partner`` on each site, so a partner's sites go down together;
+- no ``unmet_penalty`` on the markets: the request enters none, so each market carries the
+  planner's default, a big-M that makes serving demand pay in the LP (ten times the dearest unit
+  to make and ship), not a price; without it a lost unit is valued at the product's price
+  (``risk.unit_value``).
 
 Uploading a file instead gives full control over all of these.
 """
@@ -121,6 +125,7 @@ def live_network(session: Session, *, actor: Actor, ttr_weeks: float) -> dict[st
         site["partner"] = str(names[built.site_partners[site["id"]]])
     for market in doc["markets"]:
         market["demand"] = weekly(market["demand"])
+        market.pop("unmet_penalty", None)  # the planner's big-M (see above), not a price
     keys = site_keys(session, built.site_partners)
     families = {str(p["id"]) for p in doc["products"]}
     doc["inventory"] = _inventory(session, keys, families)

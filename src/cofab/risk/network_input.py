@@ -19,6 +19,7 @@ from cofab.core.errors import FieldProblem, ValidationFailed
 from cofab.core.i18n import N_
 from cofab.planning import service as planning_service
 from cofab.risk.engine.tts import Node, TtsNetwork
+from cofab.risk.unit_value import market_prices, product_prices, unit_value
 
 NETWORK_INVALID = N_("The network has {count} problem(s); nothing was analysed.")
 NOT_OBJECT = N_("Expected a JSON object.")
@@ -38,6 +39,9 @@ class LoadedNetwork:
     site_ids: list[str]
     market_ids: list[str]
     product_ids: list[str]
+    #: a lost unit's value (``risk.unit_value``): the markets' own prices, the products' prices
+    market_prices: dict[str, float]
+    product_prices: dict[str, float]
 
 
 def _non_negative(value: Any) -> bool:
@@ -203,7 +207,15 @@ def load_network(doc: Any) -> LoadedNetwork:
         known = [w for w in (ttr[i] for i in members) if w is not None]
         # all its sites go down together; the partner is back when its slowest site is
         nodes.append(Node(name, "partner", tuple(members), max(known) if known else None))
-    return LoadedNetwork(network, nodes, site_ids, market_ids, product_ids)
+    return LoadedNetwork(
+        network,
+        nodes,
+        site_ids,
+        market_ids,
+        product_ids,
+        market_prices(planner),
+        product_prices(planner),
+    )
 
 
 def select_nodes(loaded: LoadedNetwork, node: str | None) -> list[Node]:
@@ -217,9 +229,26 @@ def select_nodes(loaded: LoadedNetwork, node: str | None) -> list[Node]:
 
 
 def results_document(loaded: LoadedNetwork, results: list[Any]) -> dict[str, Any]:
-    """The ``--json`` shape: one row per node, losses by market and product."""
+    """The ``--json`` shape: one row per node, losses by market and product, worst first.
+
+    ``lost_value`` is valued here, not by the engine: each lost unit at its market's own price
+    or else its product's price (``risk.unit_value``); units of a product without a price are
+    counted in ``unpriced_units`` and not valued. ``valuation`` says which basis applied."""
+    markets, products = loaded.market_prices, loaded.product_prices
     rows = []
     for r in results:
+        lost = []
+        value = unpriced = 0.0
+        for m, p, units in r.lost:
+            market, product = loaded.market_ids[m], loaded.product_ids[p]
+            price = unit_value(market, product, markets, products)
+            row_value = None if price is None else units * price
+            if row_value is None:
+                unpriced += units
+            else:
+                value += row_value
+            lost.append({"market": market, "product": product, "units": units, "value": row_value})
+        known = r.lost_units is not None
         rows.append(
             {
                 "node": r.node.name,
@@ -227,13 +256,24 @@ def results_document(loaded: LoadedNetwork, results: list[Any]) -> dict[str, Any
                 "tts_weeks": r.tts_weeks,
                 "ttr_weeks": r.node.ttr_weeks,
                 "lost_units": r.lost_units,
-                "lost_value": r.lost_value,
+                "lost_value": value if known else None,
+                "unpriced_units": unpriced if known else None,
                 "unbounded": r.unbounded,
                 "exposed": r.exposed,
-                "lost": [
-                    {"market": loaded.market_ids[m], "product": loaded.product_ids[p], "units": u}
-                    for m, p, u in r.lost
-                ],
+                "lost": lost,
             }
         )
-    return {"nodes": rows}
+    rows.sort(
+        key=lambda row: (
+            -(row["lost_value"] or 0.0),
+            -(row["lost_units"] or 0.0),
+            float("inf") if row["tts_weeks"] is None else row["tts_weeks"],
+        )
+    )
+    at_price = [m for m in loaded.market_ids if m not in markets]
+    valuation = {
+        "market_prices": {m: markets[m] for m in loaded.market_ids if m in markets},
+        "markets_at_product_price": at_price,
+        "product_prices": {p: products[p] for p in loaded.product_ids if p in products},
+    }
+    return {"nodes": rows, "valuation": valuation}
