@@ -118,6 +118,9 @@ class QualityStandards(Strict):
     cpk_target: (
         Annotated[Decimal, Field(max_digits=5, decimal_places=2), above(0), at_most(10)] | None
     ) = None
+    # how often the partner's contingency plans are drilled (days); risk uses it for a plan
+    # without its own cadence
+    drill_cadence_days: int | None = Field(default=None, ge=1, le=3650)
     required_certifications: list[ShortText] = Field(default_factory=list, max_length=50)
 
 

@@ -28,6 +28,7 @@ from cofab.risk import (
     spend,
     transitions,
 )
+from cofab.risk.drill_cadence import cadence_of
 from cofab.risk.models import Risk
 from cofab.risk.plan_steps import list_steps
 from cofab.risk.single_source import single_sources as single_sources_of
@@ -216,7 +217,16 @@ def update_mitigation(
 def _plan(session: Any, plan: Any) -> schemas.PlanRead:
     steps = [schemas.StepRead.model_validate(s) for s in list_steps(session, plan_id=plan.id)]
     read = schemas.PlanRead.model_validate(plan)
-    return read.model_copy(update={"untested": plan.is_untested(date.today()), "steps": steps})
+    cadence = cadence_of(session, plan)
+    return read.model_copy(
+        update={
+            "untested": plan.is_untested(date.today(), cadence.days),
+            "drill_cadence_days": cadence.days,
+            "drill_cadence_source": cadence.source,
+            "next_drill_due": plan.drill_due(cadence.days),
+            "steps": steps,
+        }
+    )
 
 
 @router.get("/plans", response_model=list[schemas.PlanRead])

@@ -101,7 +101,8 @@ def update_plan(
     register.ensure_writer(actor)
     plan = get_plan(session, actor=actor, plan_id=plan_id)
     changes = data.model_dump(exclude_unset=True)
-    for required in ("title", "alternate_site_id", "safety_stock", "drill_every_days"):
+    # a null cadence is kept: the plan then follows the quality agreement's (risk.drill_cadence)
+    for required in ("title", "alternate_site_id", "safety_stock"):
         if required in changes and changes[required] is None:
             del changes[required]
     for text in ("trigger", "communication"):

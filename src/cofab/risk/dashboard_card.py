@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from cofab.core.access import Actor
 from cofab.core.dashboard import register_dashboard_widget
 from cofab.risk import contingency
+from cofab.risk.drill_cadence import CadenceReader
 
 SHOWN = 5
 
@@ -32,16 +33,19 @@ class PlanDue:
 
 def plans_not_ready(session: Session, *, actor: Actor, today: date) -> list[PlanDue]:
     """Untested plans, the longest overdue first, never-drilled ones after them."""
+    cadences = CadenceReader(session)
+    plans = contingency.list_plans(session, actor=actor)
+    every = {plan.id: cadences.of(plan).days for plan in plans}
     rows = [
         PlanDue(
             id=plan.id,
             title=plan.title,
-            due=plan.drill_due(),
+            due=plan.drill_due(every[plan.id]),
             never_drilled=plan.last_drill_on is None,
-            days_late=max(0, (today - plan.drill_due()).days),
+            days_late=max(0, (today - plan.drill_due(every[plan.id])).days),
         )
-        for plan in contingency.list_plans(session, actor=actor)
-        if plan.is_untested(today)
+        for plan in plans
+        if plan.is_untested(today, every[plan.id])
     ]
     return sorted(rows, key=lambda r: (r.never_drilled, -r.days_late, r.id))
 

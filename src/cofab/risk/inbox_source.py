@@ -23,6 +23,7 @@ from cofab.core.access import Actor
 from cofab.core.i18n import N_
 from cofab.notifications import service as notifications
 from cofab.risk import activation, contingency, register
+from cofab.risk.drill_cadence import CadenceReader
 from cofab.risk.models import (
     ContingencyPlan,
     ContingencyStep,
@@ -82,6 +83,7 @@ def _drill_item(
     side: Literal["owner", "partner"],
     partner_id: int | None,
     url: str,
+    every_days: int,
 ) -> notifications.InboxItem:
     return notifications.InboxItem(
         kind=DRILL_KIND,
@@ -91,8 +93,8 @@ def _drill_item(
         owner="",
         side=side,
         partner_id=partner_id,
-        due=plan.drill_due(),
-        status=notifications.OPEN if plan.is_untested(today) else notifications.DONE,
+        due=plan.drill_due(every_days),
+        status=notifications.OPEN if plan.is_untested(today, every_days) else notifications.DONE,
         url=url,
     )
 
@@ -103,9 +105,15 @@ def list_drills(session: Session, actor: Actor, today: date) -> Iterable[notific
     that give its company a switch-over step (it takes part; the owner records the drill)."""
     if not actor.is_owner_staff:
         return _partner_drills(session, actor, today)
+    cadences = CadenceReader(session)
     return [
         _drill_item(
-            plan, today, side="owner", partner_id=plan.partner_id, url=f"/risk/plans/{plan.id}"
+            plan,
+            today,
+            side="owner",
+            partner_id=plan.partner_id,
+            url=f"/risk/plans/{plan.id}",
+            every_days=cadences.of(plan).days,
         )
         for plan in contingency.list_plans(session, actor=actor)
     ]
@@ -114,6 +122,7 @@ def list_drills(session: Session, actor: Actor, today: date) -> Iterable[notific
 def _partner_drills(session: Session, actor: Actor, today: date) -> list[notifications.InboxItem]:
     if actor.partner_id is None:
         return []
+    cadences = CadenceReader(session)
     plans = session.execute(
         select(ContingencyPlan)
         .where(
@@ -126,7 +135,14 @@ def _partner_drills(session: Session, actor: Actor, today: date) -> list[notific
         .order_by(ContingencyPlan.id)
     ).scalars()
     return [
-        _drill_item(plan, today, side="partner", partner_id=actor.partner_id, url="/inbox")
+        _drill_item(
+            plan,
+            today,
+            side="partner",
+            partner_id=actor.partner_id,
+            url="/inbox",
+            every_days=cadences.of(plan).days,
+        )
         for plan in plans
     ]
 

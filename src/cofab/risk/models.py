@@ -150,6 +150,9 @@ class RiskStatusChange(Base):
     risk: Mapped[Risk] = relationship(back_populates="history")
 
 
+DEFAULT_DRILL_EVERY_DAYS = 180  # neither the plan nor a quality agreement says otherwise
+
+
 class ContingencyPlan(Timestamped, Base):
     """What we do when a partner or site stops: the alternate source (an active or approved
     partner's site, checked when saved), safety stock and a drill cadence."""
@@ -171,20 +174,24 @@ class ContingencyPlan(Timestamped, Base):
     safety_stock: Mapped[int] = mapped_column(Integer, default=0)
     # who is told when the plan is triggered: one name, role or address per line
     communication: Mapped[str] = mapped_column(Text, default="", server_default="")
-    drill_every_days: Mapped[int] = mapped_column(Integer, default=180)
+    # the plan's own cadence; None: its partner's quality agreement's (``risk.drill_cadence``)
+    drill_every_days: Mapped[int | None] = mapped_column(Integer)
     last_drill_on: Mapped[date | None] = mapped_column(Date)
     # the next drill as scheduled on the plan page (the cadence alone gives ``drill_due``)
     drill_scheduled_on: Mapped[date | None] = mapped_column(Date)
 
-    def drill_due(self) -> date:
+    def drill_due(self, every_days: int | None = None) -> date:
+        """``every_days``: the cadence in effect (``risk.drill_cadence``), else the plan's own,
+        else the default."""
         from datetime import timedelta
 
         start = self.last_drill_on or self.created_at.date()
-        return start + timedelta(days=self.drill_every_days)
+        days = every_days or self.drill_every_days or DEFAULT_DRILL_EVERY_DAYS
+        return start + timedelta(days=days)
 
-    def is_untested(self, today: date) -> bool:
+    def is_untested(self, today: date, every_days: int | None = None) -> bool:
         """Never drilled, or the last drill is older than the cadence."""
-        return self.last_drill_on is None or self.drill_due() < today
+        return self.last_drill_on is None or self.drill_due(every_days) < today
 
 
 class TransitionPlan(Timestamped, Base):

@@ -41,6 +41,7 @@ from cofab.risk import (
     transitions,
     tts_runs,
 )
+from cofab.risk.drill_cadence import SOURCE_LABELS, CadenceReader, cadence_of
 from cofab.risk.models import RiskCategory, RiskStatus
 
 router = APIRouter(include_in_schema=False)
@@ -467,8 +468,10 @@ def _names(session: Session) -> tuple[dict[int, str], dict[int, str]]:
 def plans_page(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
     plans = contingency.list_plans(session, actor=actor)
     partner_names, site_names = _names(session)
+    cadences = CadenceReader(session)
     context = {
         "plans": plans,
+        "every": {plan.id: cadences.of(plan).days for plan in plans},
         "partner_names": partner_names,
         "site_names": site_names,
         "today": date.today(),
@@ -487,9 +490,13 @@ def _plan_page(
     plan = contingency.get_plan(session, actor=actor, plan_id=plan_id)
     found = activation.latest_activation(session, plan_id=plan.id)
     partner_names, site_names = _names(session)
+    cadence = cadence_of(session, plan)
     context = {
         "plan": plan,
-        "untested": plan.is_untested(date.today()),
+        "cadence": cadence,
+        "cadence_source": SOURCE_LABELS[cadence.source],
+        "drill_due": plan.drill_due(cadence.days),
+        "untested": plan.is_untested(date.today(), cadence.days),
         "steps": plan_steps.list_steps(session, plan_id=plan.id),
         "drills": contingency.list_drills(session, plan_id=plan.id),
         "report": activation.report(session, actor=actor, activation=found) if found else None,
@@ -608,7 +615,8 @@ def _save_plan(
 
 @router.get("/risk/plans/new", response_class=HTMLResponse)
 def new_plan_page(request: Request, session: DbSession, actor: ActorDep) -> HTMLResponse:
-    first = {"drill_every_days": 180, "step_rows": _with_blank_rows([])}
+    # no cadence of its own: the quality agreement's, else 180 days (``risk.drill_cadence``)
+    first = {"drill_every_days": "", "step_rows": _with_blank_rows([])}
     return _plan_form_page(request, session, actor, None, _Again(first))
 
 

@@ -183,7 +183,8 @@ class PlanCreate(BaseModel):
     alternate_site_id: int
     safety_stock: int = Field(default=0, ge=0)
     communication: str = Field(default="", max_length=4000)
-    drill_every_days: int = Field(default=180, ge=1, le=3650)
+    # none: the partner's quality agreement's cadence, else 180 days (``risk.drill_cadence``)
+    drill_every_days: int | None = Field(default=None, ge=1, le=3650)
     drill_scheduled_on: date | None = None
     # the switch-over steps, in order, saved with the plan (more can be added on its page)
     steps: list[StepIn] = Field(default_factory=list, max_length=100)
@@ -261,10 +262,14 @@ class PlanRead(BaseModel):
     alternate_site_id: int
     safety_stock: int
     communication: str
-    drill_every_days: int
+    drill_every_days: int | None
     last_drill_on: date | None
     drill_scheduled_on: date | None
     untested: bool = False
+    # the cadence in effect and where it comes from (``risk.drill_cadence``)
+    drill_cadence_days: int = 180
+    drill_cadence_source: str = "default"
+    next_drill_due: date | None = None
     steps: list[StepRead] = Field(default_factory=list)
 
 
