@@ -7,13 +7,15 @@ on the demo's live TTS page, so those units are valued at the product's average 
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
-from tests.conftest import World
+from tests.conftest import World, csrf_of, login
 
 from cofab.core.access import SYSTEM_ACTOR
 from cofab.db.session import unit_of_work
@@ -48,6 +50,12 @@ NETWORK: dict[str, Any] = {
     ],
     "lanes": [{"site": s, "market": m, "unit_cost": 1} for s in ("S1", "S2") for m in ("M1", "M2")],
 }
+
+
+def _post(client: Any, data: dict[str, str], upload: dict[str, Any]) -> Any:
+    files = {"file": ("net.json", json.dumps(upload).encode(), "application/json")}
+    body = {"csrf_token": csrf_of(client, "/risk/tts"), **data}
+    return client.post("/risk/tts", data=body, files=files)
 
 
 def test_lost_value_is_units_times_the_markets_or_the_products_price() -> None:
@@ -127,3 +135,19 @@ def test_the_live_network_values_lost_units_at_the_product_price(
     alpha = rows["Alpha Assembly Site"]
     assert alpha["lost_units"] > 0
     assert alpha["lost_value"] == pytest.approx(alpha["lost_units"] * price, rel=1e-9)
+
+
+def test_the_tts_page_says_how_lost_value_is_valued(world: World, base_url: str) -> None:
+    client = login(base_url, world.users["quality"])
+    page = _post(client, {"source": "upload", "node": "S1"}, NETWORK)
+    assert page.status_code == 200, page.text
+    row = re.search(r'data-node="S1" data-exposed="yes">(.*?)</tr>', page.text, re.S)
+    assert row is not None and ">500<" in row.group(1)  # 300 + 200, hand-computed above
+    note = re.search(r'data-testid="tts-valuation">(.*?)</p>', page.text, re.S)
+    assert note is not None
+    assert "Lost value in M1: lost units × the product&#39;s average unit price" in note.group(1)
+    assert "Lost value in M2: lost units × the market&#39;s own price" in note.group(1)
+    korean = login(base_url, world.users["quality"])
+    korean.cookies.set("cofab_lang", "ko")
+    ko = _post(korean, {"source": "upload", "node": "S1"}, NETWORK).text
+    assert "M1의 손실 금액: 손실 수량 × 네트워크 사이트들의 해당 제품 평균 단가" in ko
