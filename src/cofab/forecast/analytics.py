@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any, Literal
 
 from sqlalchemy import (
+    ColumnElement,
     Date,
     Float,
     Integer,
@@ -216,6 +217,7 @@ def _actuals_by_bucket(points: Subquery, actual_qty: Any, dialect: str) -> Subqu
     """
 
     day = OrderLine.requested_date
+    first_day: dict[str, ColumnElement[Any]]
     if dialect == "sqlite":  # dates are ISO text there, and date() answers ISO text
         first_day = {
             "week": func.date(day, "weekday 0", "-6 days"),
