@@ -13,6 +13,13 @@ from cofab.contracts.term_forms import form_from_terms, terms_from_form
 from cofab.contracts.terms import ContractTerms, terms_document
 
 FULL = terms(
+    quality={
+        "aql": "0.65",
+        "max_ppm": 500,
+        "cpk_target": "1.67",
+        "drill_cadence_days": 90,
+        "required_certifications": ["ISO 9001", "IATF 16949"],
+    },
     renewal={"auto": True, "notice_days": 120, "period_months": 24},
     production_targets=[
         {"family": "smartphone", "period": "month", "volume": "50000", "unit": "units"},

@@ -338,6 +338,20 @@ def test_pharma_quality_agreement_cites_gmp_and_ich_not_iso_13485(demo: Demo) ->
         assert "13485" not in everything
 
 
+def test_pharma_contingency_plan_follows_the_gmp_agreements_drill_cadence(demo: Demo) -> None:
+    from cofab.risk.drill_cadence import AGREEMENT, cadence_of
+    from cofab.risk.models import ContingencyPlan
+
+    with _session(demo) as session:
+        plan = session.execute(
+            select(ContingencyPlan).where(ContingencyPlan.title == "Fill-finish moves to Basel")
+        ).scalar_one()
+        cadence = cadence_of(session, plan)
+        assert (plan.drill_every_days, cadence.days, cadence.source) == (None, 120, AGREEMENT)
+        assert cadence.partner_id == _partner(session, "P-IBL").id
+        assert not plan.is_untested(TODAY, cadence.days)  # drilled 100 days before TODAY
+
+
 def test_overdue_smt_line_item_belongs_to_electronics_only(demo: Demo) -> None:
     with _session(demo) as session:
         items = (

@@ -69,6 +69,7 @@ FIELD_LABELS: dict[str, str] = {
     "terms.quality.aql": "AQL",
     "terms.quality.max_ppm": N_("Maximum PPM"),
     "terms.quality.cpk_target": N_("Cpk target"),
+    "terms.quality.drill_cadence_days": N_("Contingency drill every (days)"),
     "terms.quality.required_certifications": N_("Required certifications"),
     "terms.ip.background_ip": N_("Background IP"),
     "terms.ip.foreground_ip": N_("Foreground IP (results)"),

@@ -83,7 +83,9 @@ def terms_from_form(data: dict[str, Any]) -> dict[str, Any]:
         "terms.production_targets",
         problems,
     )
-    quality = _section(data, "terms.quality", ("aql", "max_ppm", "cpk_target"))
+    quality = _section(
+        data, "terms.quality", ("aql", "max_ppm", "cpk_target", "drill_cadence_days")
+    )
     certs = _get(data, "terms.quality.required_certifications")
     quality["required_certifications"] = [c.strip() for c in certs.split(",") if c.strip()]
     doc["quality"] = quality

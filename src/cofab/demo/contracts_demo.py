@@ -548,6 +548,9 @@ SPECS: dict[str, list[Spec]] = {
                     "aql": "0.10",
                     "max_ppm": 50,
                     "cpk_target": "1.67",  # assay potency: the quality demo's batches fall short
+                    # GMP wants the fill-finish contingency rehearsed every four months; the
+                    # risk demo's plan has no cadence of its own and follows this one
+                    "drill_cadence_days": 120,
                     "required_certifications": ["GMP"],
                 }
             },

@@ -115,7 +115,8 @@ RISKS: dict[str, list[tuple[Any, ...]]] = {
 
 # case -> contingency plans: (title, partner ref, protected site name or None, family,
 #                             alternate partner ref, alternate site name, safety stock,
-#                             drill cadence days, last drill days ago or None)
+#                             drill cadence days or None (the agreement's), last drill
+#                             days ago or None)
 PLANS: dict[str, list[tuple[Any, ...]]] = {
     "pharma": [
         (
@@ -126,7 +127,7 @@ PLANS: dict[str, list[tuple[Any, ...]]] = {
             "P-BFF",
             "Stein Site",
             40000,
-            180,
+            None,  # follows the GMP quality agreement's cadence (120 days)
             100,
         )
     ],
