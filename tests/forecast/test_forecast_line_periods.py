@@ -84,3 +84,52 @@ def test_latest_release_follows_moved_lines_and_deleted_publications(
         session.execute(delete(Publication).where(Publication.id == first_pub))
     _counted(engine)
     assert _figures(engine) == {"F1": (1, 200.0)}
+
+
+def test_a_publication_counts_its_own_lines_and_other_writers_are_still_counted(
+    world: World, engine: Engine
+) -> None:
+    """The publishing statement writes its counts and tells the insert trigger so only for
+    its own statement (migration 0042): a line another writer adds later in the same
+    transaction is counted by the trigger, once."""
+    from cofab.forecast import schemas
+
+    months = ["2025-04", "2025-05"]
+    scenario = solved_scenario(
+        engine,
+        {"A1": world.partner_a, "B1": world.partner_b},
+        [flow("A1", "P1", m, 10) for m in months] + [flow("B1", "P2", "2025-04", 7)],
+        periods=months,
+    )
+    with unit_of_work(engine) as session:
+        made = service.publish(
+            session, actor=SYSTEM_ACTOR, request=schemas.PublishRequest(scenario_id=scenario)
+        )
+        mine = next(p for p in made if p.partner_id == world.partner_a)
+        start, end = periods.window("2025-05") or (date.min, date.min)
+        session.add(
+            ForecastLine(
+                publication_id=mine.id,
+                partner_id=mine.partner_id,
+                release=mine.release,
+                product="P9",
+                family="F9",
+                site="A1",
+                period="2025-05",
+                period_index=1,
+                period_start=start,
+                period_end=end,
+                zone="flexible",
+                planned_qty=3,
+                status="open",
+            )
+        )
+    _counted(engine)
+    if engine.dialect.name == "postgresql":
+        with unit_of_work(engine) as session:
+            may = session.execute(
+                select(LinePeriod.lines).where(
+                    LinePeriod.publication_id == mine.id, LinePeriod.period == "2025-05"
+                )
+            ).scalar_one()
+        assert may == 2  # P1 published, P9 added by hand

@@ -31,6 +31,12 @@ from cofab.planning.models import PlanFlow, PlanPoolUse
 # order, as the Python writer does), ``lines`` and ``reserved`` write their rows. The
 # sub-statements of one WITH run on one snapshot, and nothing in fc_lines or fc_reservations
 # refers back to fc_publications by a key, so they need not see each other's rows.
+# ``groups`` sums the flows once per partner, family and period: the line counts, the derived
+# reservations and ``counted`` — the lines per publication and period that accuracy reads
+# (``fc_line_periods``, migration 0040) — come from its 10,000s of rows, not the 100,000s of
+# lines. While the statement runs, ``COUNTED_SETTING`` tells fc_lines' insert trigger that the
+# writer counted its own lines (aggregating the statement's new rows again cost about a fifth
+# of a publication); any other writer is still counted by the trigger.
 _STATEMENT = text(
     f"""
 WITH sites AS (
@@ -57,7 +63,11 @@ pools AS MATERIALIZED (
   WHERE u.scenario_id = :scenario_id AND u.period = ANY(CAST(:labels AS text[]))
   GROUP BY m.partner_id, coalesce(u.family, 'None'), u.period
 ),
-line_counts AS MATERIALIZED (SELECT partner_id, count(*) AS n FROM flows GROUP BY partner_id),
+groups AS MATERIALIZED (
+  SELECT partner_id, family, period, end_day, count(*) AS n, sum(qty) AS qty
+  FROM flows GROUP BY partner_id, family, period, end_day
+),
+line_counts AS MATERIALIZED (SELECT partner_id, sum(n) AS n FROM groups GROUP BY partner_id),
 made AS (
   INSERT INTO fc_publications (partner_id, scenario_id, release, published_at, published_by,
                                frozen_periods, firm_periods, periods)
@@ -83,10 +93,17 @@ lines AS (
   ORDER BY fl.partner_id
 ),
 derived AS (
-  SELECT fl.partner_id, fl.family, fl.period, sum(fl.qty) AS qty
-  FROM flows AS fl
-  WHERE fl.partner_id NOT IN (SELECT partner_id FROM pools)
-  GROUP BY fl.partner_id, fl.family, fl.period
+  SELECT g.partner_id, g.family, g.period, sum(g.qty) AS qty
+  FROM groups AS g
+  WHERE g.partner_id NOT IN (SELECT partner_id FROM pools)
+  GROUP BY g.partner_id, g.family, g.period
+),
+counted AS (
+  INSERT INTO fc_line_periods (publication_id, period, period_end, partner_id, release, lines)
+  SELECT made.id, g.period, g.end_day, g.partner_id, :release, sum(g.n)
+  FROM groups AS g
+  JOIN made ON made.partner_id = g.partner_id
+  GROUP BY made.id, g.partner_id, g.period, g.end_day
 ),
 reserved AS (
   INSERT INTO fc_reservations (publication_id, partner_id, family, period, qty)
@@ -107,6 +124,7 @@ ORDER BY made.id
 
 
 WORK_MEM = "256MB"
+COUNTED_SETTING = "cofab.fc_lines_counted"  # read by fc_lines' insert trigger (migration 0042)
 LINES_INDEX = "ix_fc_lines_partner_pub"  # a block-range index on PostgreSQL (migration 0036)
 _SUMMARIZE = text(
     "SELECT brin_summarize_new_values(c.oid) FROM pg_class AS c "
@@ -147,6 +165,7 @@ def write_publication(
     # the statement hashes 100,000s of rows: in memory, not in batches spilled to disk (the
     # setting ends with the transaction)
     session.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
+    session.execute(text(f"SET LOCAL {COUNTED_SETTING} = 'on'"))
     rows = session.execute(
         _STATEMENT,
         {
@@ -167,6 +186,7 @@ def write_publication(
             "open": open_status,
         },
     ).all()
+    session.execute(text(f"SET LOCAL {COUNTED_SETTING} = 'off'"))
     # the new lines' block ranges get their summaries now, so that a partner's next read skips
     # them instead of reading every unsummarized page (VACUUM would do it later); PostgreSQL
     # lets only the index's owner do it, and a role that is not leaves it to VACUUM
