@@ -155,8 +155,36 @@ def test_what_cannot_be_converted_is_listed_as_defaulted(engine: Engine, world: 
     assert no_kg["params"]["products"] == "F1"
     no_box = inputs[("lane", f"{SITE_A} → KR · L2")]
     assert no_box["source"] == registry_scenario.LANE_NO_CONTAINER
-    assert inputs[("lane", f"{SITE_A} → KR")]["source"] == registry_scenario.DEFAULT_LANE
+    # distance freight is in US dollars and the table has no EUR rate: kept, and said so
+    distance = inputs[("lane", f"{SITE_A} → KR")]
+    assert distance["source"] == registry_scenario.DEFAULT_LANE_NO_RATE
+    assert distance["params"]["currency"] == "EUR"
     assert inputs[("lane", f"{SITE_B} → KR · L3")]["source"] == registry_scenario.LANE_NO_WEIGHT
+
+
+def test_generated_defaults_are_converted_from_us_dollars(engine: Engine, world: World) -> None:
+    """A KRW scenario whose contracts price another family: F1's default unit cost and the
+    distance freight are US-dollar figures × 1 / 0.00075 KRW per USD, not 10 "KRW"."""
+    a = world.ids["a"]
+    krw = PriceTerms(1, "C1", 1, "KRW", ((0.0, 9000.0),), {"F9": 100.0}, AS_OF)
+    doc, inputs = _build(
+        engine, world, _live(world, prices={a["partner_id"]: krw}, lanes=(), freight={})
+    )
+    assert doc["currency"] == "KRW"
+    per_usd = 1 / 0.00075  # 1,333.33 KRW
+    sites = {s["id"]: s for s in doc["sites"]}
+    base = round(registry_scenario.BASE_UNIT_COST * per_usd, 4)
+    # Bravo (KR, index 1.6) has no contract: 10 USD × 1,333.33 × 1.6
+    assert sites[SITE_B]["unit_cost"]["F1"] == pytest.approx(round(base * 1.6, 4))
+    price_b = inputs[("unit_cost", f"{SITE_B} · F1")]
+    assert price_b["source"] == registry_scenario.DEFAULT_PRICE_FX
+    assert (price_b["params"]["usd"], price_b["params"]["currency"]) == ("10", "KRW")
+    # Alpha's contract prices F9 only: the same converted base × VN 0.9
+    assert sites[SITE_A]["unit_cost"]["F1"] == pytest.approx(round(base * 0.9, 4))
+    lanes = {(lane["site"], lane["market"]): lane for lane in doc["lanes"]}
+    freight = inputs[("lane", f"{SITE_B} → KR")]
+    assert freight["source"] == registry_scenario.DEFAULT_LANE_FX
+    assert lanes[(SITE_B, "KR")]["unit_cost"] > 0.5 * per_usd * 0.999  # at least the base fee
 
 
 def test_a_sites_own_ppm_wins_over_its_partners(engine: Engine, world: World) -> None:

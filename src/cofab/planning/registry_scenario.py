@@ -20,7 +20,9 @@ What is neither entered nor live is generated, always the same way:
 - currency: the currency most live contract prices use, else ``REGISTRY_CURRENCY``;
 - unit cost: a base × a country cost index (``COUNTRY_COST_INDEX``, 1.4 if unlisted); the base
   is the family's live contract prices' average per index point (``_default_bases``), else
-  ``BASE_UNIT_COST``;
+  ``BASE_UNIT_COST``; the generated figures (``BASE_UNIT_COST``, ``FREIGHT_BASE``,
+  ``FREIGHT_PER_KM``) are US dollars, converted to the scenario's currency with planning's
+  exchange-rate table (without a rate they stay as they are, and the input says so);
 - fixed engagement cost: ``FIXED_COST_SHARE`` of one month of the site's capacity at its unit cost;
 - defect rate: ``DEFAULT_DEFECT_RATE``;
 - markets: the ones entered, else the demand forecast's, else ``DEFAULT_MARKETS`` (Korea, United
@@ -149,6 +151,14 @@ LIVE_PRICE_FIRST = N_(
 DEFAULT_PRICE = N_(
     "No active contract with price tiers: {base} × country cost index {index} ({country})"
 )
+DEFAULT_PRICE_FX = N_(
+    "No active contract with price tiers: {usd} USD × exchange rate {fx} = {base} {currency} × "
+    "country cost index {index} ({country})"
+)
+DEFAULT_PRICE_NO_RATE = N_(
+    "No active contract with price tiers: {base} USD, unconverted (planning's exchange-rate "
+    "table has no rate for {currency}) × country cost index {index} ({country})"
+)
 DEFAULT_PRICE_FROM_LIVE = N_(
     "No active contract with price tiers: {base} {currency} (the live contract prices per point "
     "of country cost index, averaged) × country cost index {index} ({country})"
@@ -221,6 +231,15 @@ LANE_NO_RATE = N_(
 DEFAULT_LANE = N_(
     "No active lane in the lane master that converts to a rate per unit: freight {base} + "
     "{per_km} per km × {km} km"
+)
+DEFAULT_LANE_FX = N_(
+    "No active lane in the lane master that converts to a rate per unit: freight ({base} USD + "
+    "{per_km} USD per km × {km} km) × exchange rate {fx} = {unit_cost} {currency}"
+)
+DEFAULT_LANE_NO_RATE = N_(
+    "No active lane in the lane master that converts to a rate per unit: freight {base} USD + "
+    "{per_km} USD per km × {km} km, unconverted (planning's exchange-rate table has no rate for "
+    "{currency})"
 )
 LIVE_DEMAND = N_("Demand forecast {name} version {version} ({lines} lines in these months)")
 DEFAULT_DEMAND = N_(
@@ -418,6 +437,11 @@ def _currency(live: LiveData) -> str:
     if not counts:
         return REGISTRY_CURRENCY
     return min(counts, key=lambda code: (-counts[code], code))
+
+
+def _usd_rate(live: LiveData, currency: str) -> float | None:
+    """Scenario-currency units per US dollar, for the generated defaults (None: no rate)."""
+    return convert(1.0, REGISTRY_CURRENCY, currency, live.usd_values)
 
 
 def _products(
@@ -633,7 +657,11 @@ def _unit_costs(
     for family in families:
         subject = f"{site_id} · {family}"
         live_base = live_bases.get(family)
-        base = BASE_UNIT_COST if live_base is None else round(live_base, 4)
+        usd = _usd_rate(live, currency) if live_base is None else 1.0
+        if live_base is not None:
+            base = round(live_base, 4)
+        else:
+            base = round(BASE_UNIT_COST * (usd or 1.0), 4)
         if terms is None or fx is None or not _covers(terms, family):
             price = round(base * index, 4)
             params: dict[str, Any] = {
@@ -644,6 +672,9 @@ def _unit_costs(
             }
             if terms is None or (fx is not None and not _covers(terms, family)):
                 message = DEFAULT_PRICE if live_base is None else DEFAULT_PRICE_FROM_LIVE
+                if live_base is None and currency.upper() != REGISTRY_CURRENCY:
+                    message = DEFAULT_PRICE_NO_RATE if usd is None else DEFAULT_PRICE_FX
+                    params |= {"usd": _number(BASE_UNIT_COST), "fx": _number(usd or 1.0)}
                 if terms is not None:
                     message = DEFAULT_PRICE_OTHER_FAMILIES
                     params["contract"] = terms.contract_title
@@ -811,6 +842,7 @@ def _lanes(
     site_of = {pk: sid for sid, pk in site_refs.items()}
     costs, entries = _lane_costs(live, site_of, site_products, pairs, currency)
     chosen = cheapest_lanes(live.lanes, site_of, pairs, costs)
+    usd = _usd_rate(live, currency)
     lanes: list[dict[str, Any]] = []
     for site_doc in sites:
         for market_id, region in pairs:
@@ -831,16 +863,25 @@ def _lanes(
                 entries.append(_lane_entry(lane, subject, rate, capacity, live, currency, costs))
                 continue
             km = _km(site_places[site_doc["id"]], PLACES.get(region.upper()))
+            freight = round((FREIGHT_BASE + FREIGHT_PER_KM * km) * (usd or 1.0), 4)
             lanes.append(
                 {
                     "site": site_doc["id"],
                     "market": market_id,
-                    "unit_cost": round(FREIGHT_BASE + FREIGHT_PER_KM * km, 4),
+                    "unit_cost": freight,
                     "lead_time_days": round(1 + km / KM_PER_DAY, 1),
                 }
             )
             params = {"base": FREIGHT_BASE, "per_km": FREIGHT_PER_KM, "km": f"{km:,.0f}"}
-            entries.append(entry("lane", subject, False, DEFAULT_LANE, params))
+            message = DEFAULT_LANE
+            if currency.upper() != REGISTRY_CURRENCY:
+                message = DEFAULT_LANE_NO_RATE if usd is None else DEFAULT_LANE_FX
+                params |= {
+                    "fx": _number(usd or 1.0),
+                    "unit_cost": _number(freight),
+                    "currency": currency,
+                }
+            entries.append(entry("lane", subject, False, message, params))
     return lanes, entries
 
 
