@@ -153,12 +153,6 @@ def replace_freight(
     return list_freight(session, actor=actor)
 
 
-def usd_values(session: Session) -> dict[str, float]:
-    """currency → US dollars per unit, as ``live_data.convert`` reads it."""
-    rows = session.execute(select(ExchangeRate.currency, ExchangeRate.usd_value)).all()
-    return {str(code).upper(): float(value) for code, value in rows}
-
-
 def freight_specs(session: Session) -> dict[str, FreightSpec]:
     """product code or family → how it travels, as ``live_data.lane_unit_rate`` reads it."""
     out = {}

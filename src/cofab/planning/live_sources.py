@@ -218,7 +218,7 @@ def read_live(
         lanes=_lanes(session, actor),
         demand=_demand(session, actor),
         site_quality=_site_quality(session, actor, partners, day) if partners else {},
-        usd_values=conversion_tables.usd_values(session),
+        usd_values=service.usd_values(session),
         freight=conversion_tables.freight_specs(session),
         offtake=_offtake(session, actor),
     )

@@ -29,10 +29,10 @@ from cofab.planning.input_diff import (
     origin_changes,
     plan_cost,
 )
-from cofab.planning.live_data import LiveData, no_live_data
+from cofab.planning.live_data import LiveData, convert, no_live_data
 from cofab.planning.loader import load_document
 from cofab.planning.make_or_buy_input import load_make_or_buy, make_or_buy_document
-from cofab.planning.models import Scenario, ScenarioSource, ScenarioState
+from cofab.planning.models import ExchangeRate, Scenario, ScenarioSource, ScenarioState
 from cofab.planning.plan_rows import store_plan_rows
 from cofab.planning.plan_views import currency_of
 from cofab.planning.problems import Problem
@@ -58,6 +58,7 @@ __all__ = [
     "children",
     "compare",
     "compare_inputs",
+    "convert",
     "create_from_registry",
     "create_live_from_registry",
     "create_scenario",
@@ -78,6 +79,7 @@ __all__ = [
     "refreshable_request",
     "register_live_reader",
     "store_plan_rows",
+    "usd_values",
     "validate_input",
     "what_if",
 ]
@@ -558,3 +560,10 @@ def make_or_buy(*, actor: Actor, case: Any) -> dict[str, Any]:
         raise ValidationFailed(INPUT_INVALID, problems=_field_problems(loaded), count=len(loaded))
     levels = None if loaded.levels is None else np.array(loaded.levels)
     return make_or_buy_document(loaded, analyse(loaded.case, levels))
+
+
+def usd_values(session: Session) -> dict[str, float]:
+    """Planning's exchange-rate table (currency → US dollars per unit), as :func:`convert`
+    reads it: live registry scenarios and other domains (risk's spend) convert alike."""
+    rows = session.execute(select(ExchangeRate.currency, ExchangeRate.usd_value)).all()
+    return {str(code).upper(): float(value) for code, value in rows}

@@ -27,8 +27,9 @@ from cofab.core.labels import register_labels
 from cofab.forecast.models import ForecastLine
 from cofab.operations.models import OrderLine, Receipt
 from cofab.partners.models import Capability, Partner, PartnerStatus, Site
+from cofab.planning import service as planning_service
 from cofab.risk import register
-from cofab.risk.spend import most_received_currency, usd_values
+from cofab.risk.spend import most_received_currency
 
 ORDER_WINDOW_DAYS = 365
 SUPPLYING = (PartnerStatus.ACTIVE.value,)
@@ -106,7 +107,8 @@ def _spend(
     session: Session, families: list[str], today: date
 ) -> tuple[dict[str, float], str | None]:
     """Received spend per family in the currency most received; other currencies converted
-    at the owner's exchange rates (``spend.usd_values``), one without a rate not counted."""
+    at the owner's exchange rates (``planning.service.convert``), one without a rate not
+    counted."""
     since = today - timedelta(days=ORDER_WINDOW_DAYS)
     joined = (
         select()
@@ -124,14 +126,12 @@ def _spend(
             func.sum(Receipt.received_qty * OrderLine.unit_price),
         ).group_by(OrderLine.product_family, OrderLine.currency)
     )
-    usd, target = usd_values(session), currency.upper()
+    usd, target = planning_service.usd_values(session), currency.upper()
     amounts: dict[str, float] = defaultdict(float)
     for family, cur, value in rows:
-        source = str(cur or "").upper()
-        if source == target:
-            amounts[str(family)] += float(value or 0)
-        elif source in usd and target in usd:
-            amounts[str(family)] += float(value or 0) * usd[source] / usd[target]
+        converted = planning_service.convert(float(value or 0), str(cur or ""), target, usd)
+        if converted is not None:
+            amounts[str(family)] += converted
     return dict(amounts), currency
 
 

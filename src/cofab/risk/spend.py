@@ -25,7 +25,7 @@ from cofab.core.i18n import N_
 from cofab.core.labels import register_labels
 from cofab.operations.models import OrderLine, Receipt
 from cofab.partners.models import Partner
-from cofab.planning.models import ExchangeRate
+from cofab.planning import service as planning_service
 from cofab.risk import register
 from cofab.risk.regions import region_of
 
@@ -124,14 +124,6 @@ def _check(start: date, end: date, by: str, measure: str) -> None:
         raise ValidationFailed(register.RISK_INVALID, problems=problems, count=len(problems))
 
 
-def usd_values(session: Session) -> dict[str, float]:
-    """Value of one unit in US dollars per currency; USD is worth 1 unless the table says
-    otherwise (as in planning's ``live_data.convert``)."""
-    rates = session.execute(select(ExchangeRate.currency, ExchangeRate.usd_value)).all()
-    table = {str(cur).upper(): float(value) for cur, value in rates if value and value > 0}
-    return {"USD": 1.0} | table
-
-
 def _monthly(
     session: Session,
     *,
@@ -163,17 +155,18 @@ def _monthly(
     stmt = joined.add_columns(year, month, key, line_currency, func.sum(amount), func.count())
     stmt = stmt.group_by(year, month, key, *([OrderLine.currency] if spend else []))
     out = _Monthly([], currency if spend else None, [], {})
-    usd = usd_values(session) if spend else {}
+    usd = planning_service.usd_values(session) if spend else {}
     target = (currency or "").upper()
     for y, m, k, cur, v, n in session.execute(stmt).all():
         value = float(v or 0)
         cur = str(cur or "").upper()
         if spend and cur != target:
-            if cur not in usd or target not in usd:
+            converted = planning_service.convert(value, cur, target, usd)
+            if converted is None:
                 lines, face = out.left_out.get(cur, (0, 0.0))
                 out.left_out[cur] = (lines + int(n), face + value)
                 continue
-            value = value * usd[cur] / usd[target]
+            value = converted
             if cur not in out.converted:
                 out.converted.append(cur)
         group = region_of(k) if by == "region" else str(k)
