@@ -173,6 +173,11 @@ def test_holidays_are_configurable_and_partners_cannot_edit_them(
     assert refused.status_code == 403
     bad = manager.post("/api/v1/governance/holidays/seed", json={"country": "XX", "years": [2027]})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "country"
+    for years in ([0], [2027, 99999], [1949]):  # outside every published calendar: 422, no 500
+        far = manager.post(
+            "/api/v1/governance/holidays/seed", json={"country": "DE", "years": years}
+        )
+        assert far.status_code == 422 and far.json()["errors"][0]["field"] == "years"
 
 
 def test_partner_cannot_read_or_use_another_partners_site(world: World, api) -> None:  # type: ignore[no-untyped-def]

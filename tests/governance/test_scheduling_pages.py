@@ -111,6 +111,12 @@ def test_holiday_page_loads_adds_and_removes(world: World, base_url: str) -> Non
     assert seeded.status_code == 303
     listing = manager.get("/governance/holidays", params={"country": "DE", "year": "2027"})
     assert "2027-03-26" in listing.text and "Good Friday" in listing.text
+    for year in ("0", "99999"):  # a year no calendar covers is refused on the page, not a 500
+        refused = manager.post(
+            "/governance/holidays/seed", data={"csrf_token": token, "country": "DE", "year": year}
+        )
+        assert refused.status_code == 422
+        assert f"Enter a year from 1950 to 2100 (not {year})." in refused.text
     good_friday = re.search(
         r'action="/governance/holidays/(\d+)/delete".*?', listing.text.split("2027-03-26")[1]
     )

@@ -392,7 +392,9 @@ def seed_holidays(request: Request, session: DbSession, actor: ActorDep, form: F
                 svc.MSG_INVALID,
                 problems=[FieldProblem("year", MSG_NOT_A_YEAR, {"value": year_text})],
             )
-        svc.seed_holidays(session, actor=actor, country=country, years=[int(year_text)])
+        svc.seed_holidays(
+            session, actor=actor, country=country, years=[int(year_text)], field="year"
+        )
     except CofabError as exc:
         session.rollback()
         context = error_context(exc, request.state.locale)

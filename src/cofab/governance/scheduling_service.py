@@ -59,6 +59,9 @@ NO_SUCH: dict[str, str] = {
 }
 MSG_BAD_COUNTRY = N_("Not a two-letter country code: {country}")
 MSG_BAD_WEEKDAYS = N_("Pick at least one working day.")
+MSG_YEAR_RANGE = N_("Enter a year from {first} to {last} (not {value}).")
+#: the years whose published holidays can be copied (the calendars behind them cover these)
+HOLIDAY_YEARS = (1950, 2100)
 
 
 @dataclass(frozen=True)
@@ -595,14 +598,22 @@ def remove_holiday(session: Session, *, actor: Actor, holiday_id: int) -> None:
     )
 
 
-def seed_holidays(session: Session, *, actor: Actor, country: str, years: Iterable[int]) -> int:
+def seed_holidays(
+    session: Session, *, actor: Actor, country: str, years: Iterable[int], field: str = "years"
+) -> int:
     """Copy a country's published holidays for ``years`` into the table (days already there are
-    kept as edited); returns how many were added."""
+    kept as edited); returns how many were added. ``field`` names the years' input in a refusal
+    (the API's ``years``, the page's ``year``)."""
     _require_calendar_editor(actor)
     code = _country(country)
     year_list = sorted(set(years))
     if not year_list:
         return 0
+    first, last = HOLIDAY_YEARS
+    outside = next((y for y in year_list if not first <= y <= last), None)
+    if outside is not None:
+        params = {"first": first, "last": last, "value": outside}
+        raise ValidationFailed(MSG_INVALID, problems=[FieldProblem(field, MSG_YEAR_RANGE, params)])
     with field_errors(rename={"holidays": "country"}):
         published = engine.published_holidays(
             code, date(year_list[0], 1, 1), date(year_list[-1], 12, 31)
