@@ -178,6 +178,9 @@ def test_holidays_are_configurable_and_partners_cannot_edit_them(
             "/api/v1/governance/holidays/seed", json={"country": "DE", "years": years}
         )
         assert far.status_code == 422 and far.json()["errors"][0]["field"] == "years"
+    for year in (0, 28370, -4):  # the listing's year filter too
+        listed = manager.get("/api/v1/governance/holidays", params={"year": year})
+        assert listed.status_code == 422 and listed.json()["errors"][0]["field"] == "year"
 
 
 def test_partner_cannot_read_or_use_another_partners_site(world: World, api) -> None:  # type: ignore[no-untyped-def]

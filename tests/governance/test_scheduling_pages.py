@@ -117,6 +117,8 @@ def test_holiday_page_loads_adds_and_removes(world: World, base_url: str) -> Non
         )
         assert refused.status_code == 422
         assert f"Enter a year from 1950 to 2100 (not {year})." in refused.text
+        shown = manager.get("/governance/holidays", params={"country": "DE", "year": year})
+        assert shown.status_code == 200  # a year no date holds: this year's calendar
     good_friday = re.search(
         r'action="/governance/holidays/(\d+)/delete".*?', listing.text.split("2027-03-26")[1]
     )

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from cofab.core.access import viewer_may_call
@@ -183,7 +183,10 @@ def _holiday(row: Holiday) -> dict[str, Any]:
 
 @router.get("/holidays")
 def list_holidays(
-    session: DbSession, actor: ApiActor, country: str | None = None, year: int | None = None
+    session: DbSession,
+    actor: ApiActor,
+    country: str | None = None,
+    year: Annotated[int | None, Query(ge=1, le=9999)] = None,
 ) -> dict[str, Any]:
     return {"items": [_holiday(h) for h in svc.list_holidays(session, country, year)]}
 

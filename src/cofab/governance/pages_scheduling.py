@@ -338,7 +338,9 @@ def _holidays_page(
     form, error, status_code = refused or ({}, {}, 200)
     country = (request.query_params.get("country") or "").strip().upper()
     year_text = (request.query_params.get("year") or "").strip()
-    year = int(year_text) if year_text.isdigit() else date.today().year
+    # a year no date can hold (0, 99999) shows this year's calendar, as an empty filter does
+    year = int(year_text) if year_text.isdigit() and 1 <= int(year_text) <= 9999 else 0
+    year = year or date.today().year
     rows = svc.list_holidays(session, country if len(country) == 2 else None, year)
     context = {
         "rows": rows,
