@@ -91,3 +91,13 @@ def test_quarterly_hhi_by_partner_and_region(
     assert 'data-quarter="2026-Q2"' in page.text and "Southeast Asia" in page.text
     assert "hhiBands" in page.text  # the DOJ/FTC bands are drawn behind the line
     assert login(base_url, world.users["partner_a"]).get("/risk/concentration").status_code == 404
+    # all of time is one report, but not 40,000 quarters of trend (it answered 500 at 9999-Q4)
+    ages = {"start": "0001-01-01", "end": "9999-12-31"}
+    assert owner.get("/api/v1/risk/concentration", params=ages).status_code == 200
+    long = owner.get("/api/v1/risk/concentration/trend", params=ages)
+    assert long.status_code == 422 and long.json()["errors"][0]["field"] == "start"
+    last = {"start": "9980-01-01", "end": "9999-12-31"}  # 80 quarters up to the last one
+    quarters = owner.get("/api/v1/risk/concentration/trend", params=last).json()["quarters"]
+    assert (len(quarters), quarters[-1]["quarter"]) == (80, "9999-Q4")
+    refused = client.get("/risk/concentration", params=ages)
+    assert refused.status_code == 422 and "at most 80 quarters (20 years)" in refused.text

@@ -33,6 +33,12 @@ GROUPS = ("partner", "country", "region", "family")
 MEASURES = ("spend", "volume")
 BAD_PERIOD = N_("The period must end on or after its start.")
 BAD_CHOICE = N_("Choose one of: {choices}.")
+TREND_TOO_LONG = N_(
+    "The trend shows at most {quarters} quarters ({years} years): choose a later start."
+)
+#: quarters one trend may show (the chart and the table stay readable; a longer period's HHI is
+#: still one concentration report away)
+MAX_TREND_QUARTERS = 80
 NO_FAMILY = "—"
 TOP_CONTRIBUTORS = 3
 
@@ -219,6 +225,11 @@ def concentration_trend(session: Session, *, actor: Actor, query: SpendQuery) ->
     (start, end), by, measure = query.period(), query.by, query.measure
     _check(start, end, by, measure)
     first = _quarter_start(start)
+    count = (end.year - first.year) * 4 + (end.month - 1) // 3 - (first.month - 1) // 3 + 1
+    if count > MAX_TREND_QUARTERS:
+        params = {"quarters": MAX_TREND_QUARTERS, "years": MAX_TREND_QUARTERS // 4}
+        problems = [FieldProblem("start", TREND_TOO_LONG, params)]
+        raise ValidationFailed(register.RISK_INVALID, problems=problems, count=1)
     found = _monthly(session, start=first, end=end, by=by, measure=measure, currency=query.currency)
     per_quarter: dict[str, list[tuple[int, int, str, float]]] = defaultdict(list)
     for row in found.rows:
@@ -226,8 +237,9 @@ def concentration_trend(session: Session, *, actor: Actor, query: SpendQuery) ->
     from cofab.risk.engine.concentration import HIGH_ABOVE, MODERATE_FROM, concentration
 
     quarters = []
-    day = first
-    while day <= end:
+    for index in range(count):  # counted, not stepped past ``end`` (9999-Q4 has no successor)
+        months = first.month - 1 + 3 * index
+        day = date(first.year + months // 12, months % 12 + 1, 1)
         label = f"{day.year}-Q{(day.month - 1) // 3 + 1}"
         result = concentration(_summed(per_quarter.get(label, [])))
         empty = result.total <= 0
@@ -241,7 +253,6 @@ def concentration_trend(session: Session, *, actor: Actor, query: SpendQuery) ->
                 "top": _shares(result)[:TOP_CONTRIBUTORS],
             }
         )
-        day = date(day.year + (day.month + 2) // 12, (day.month + 2) % 12 + 1, 1)
     return found.header(query) | {
         "bands": {"moderate_from": MODERATE_FROM, "high_above": HIGH_ABOVE},
         "quarters": quarters,
