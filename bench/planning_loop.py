@@ -136,30 +136,6 @@ def store_scenario(engine: Engine, doc: dict[str, Any], plan: dict[str, Any], si
         return scenario.id
 
 
-def copy_release_seconds(engine: Engine, release: int) -> float:
-    """COPY one release's lines, just published, into a bare TEMP table: the issue's reference
-    taken right after the publication it is compared with, so that both see the same machine
-    (on a shared 2-core box either figure drifts by a third between minutes)."""
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute("CREATE TEMP TABLE copy_release (LIKE fc_lines INCLUDING DEFAULTS)")
-        cursor.execute(f"SELECT {COPY_COLUMNS} FROM fc_lines WHERE release = %s", (release,))
-        rows = cursor.fetchall()
-        raw.commit()
-        started = time.perf_counter()
-        with cursor.copy(f"COPY copy_release ({COPY_COLUMNS}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-            for row in rows:
-                copy.write_row(row)
-        raw.commit()
-        seconds = time.perf_counter() - started
-        cursor.execute("DROP TABLE copy_release")
-        raw.commit()
-        return seconds
-    finally:
-        raw.close()
-
-
 def publish_all(
     engine: Engine, size: dict[str, int], partners: list[int]
 ) -> tuple[float, int, float, float | None]:
@@ -186,7 +162,7 @@ def publish_all(
         lines += size["products"] * size["weeks"]
         note = ""
         if copied is not None:
-            copy_s = copy_release_seconds(engine, release + 1)
+            copy_s = copy_seconds(engine, release=release + 1)[0]
             copied += copy_s
             note = f", COPY of its lines {copy_s:.2f} s ({copy_s / took:.0%})"
         console.print(f"  release {release + 1}: {took:.2f} s{note}")
@@ -349,8 +325,12 @@ COPY_COLUMNS = (
 )
 
 
-def copy_seconds(engine: Engine, keyed: bool = False) -> tuple[float, int]:
-    """COPY the forecast lines just published into an empty copy of the table (PostgreSQL).
+def copy_seconds(
+    engine: Engine, keyed: bool = False, release: int | None = None
+) -> tuple[float, int]:
+    """COPY the forecast lines just published (or one ``release``'s: the reference taken right
+    after that release was published, so that both figures see the same minutes of a shared
+    2-core box, where either drifts by a third) into an empty copy of the table (PostgreSQL).
 
     ``keyed=False``: a bare TEMP table (no index, no foreign key, no WAL) — the issue's
     reference. ``keyed=True``: a logged twin with ``fc_lines``' own definition (``LIKE …
@@ -372,17 +352,18 @@ def copy_seconds(engine: Engine, keyed: bool = False) -> tuple[float, int]:
             cursor.execute("CREATE TEMP TABLE copy_target (LIKE fc_lines INCLUDING DEFAULTS)")
             target = "copy_target"
         raw.commit()
-        cursor.execute(f"SELECT {COPY_COLUMNS} FROM fc_lines")
+        where = "" if release is None else f" WHERE release = {int(release)}"
+        cursor.execute(f"SELECT {COPY_COLUMNS} FROM fc_lines{where}")
         rows = cursor.fetchall()
+        raw.commit()
         started = time.perf_counter()
         with cursor.copy(f"COPY {target} ({COPY_COLUMNS}) FROM STDIN") as copy:  # type: ignore[attr-defined]
             for row in rows:
                 copy.write_row(row)
         raw.commit()
         seconds = time.perf_counter() - started
-        if keyed:
-            cursor.execute("DROP TABLE copy_twin")
-            raw.commit()
+        cursor.execute(f"DROP TABLE {target}")  # a pooled connection keeps a TEMP table
+        raw.commit()
         return seconds, len(rows)
     finally:
         raw.close()

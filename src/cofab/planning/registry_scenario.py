@@ -652,12 +652,12 @@ def _unit_costs(
     index = COUNTRY_COST_INDEX.get(site.country, 1.4)
     terms = live.prices.get(partner.id)
     fx = None if terms is None else convert(1.0, terms.currency, currency, live.usd_values)
+    usd = _usd_rate(live, currency)  # for the generated base (US dollars)
     out: dict[str, float] = {}
     entries: list[dict[str, Any]] = []
     for family in families:
         subject = f"{site_id} · {family}"
         live_base = live_bases.get(family)
-        usd = _usd_rate(live, currency) if live_base is None else 1.0
         if live_base is not None:
             base = round(live_base, 4)
         else:
