@@ -7,71 +7,22 @@ range 4; subgroup 2 = (7): n 1, M2 0, s 0, range 0.
 
 from __future__ import annotations
 
-import os
-import secrets
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
-import pytest
 import sqlalchemy as sa
+from tests.conftest import filled_row
 
 from cofab.db.migrate import upgrade
 
 
-@pytest.fixture
-def scratch(tmp_path: Path) -> Iterator[sa.Engine]:
-    """An empty database of the run's kind (a schema of its own on PostgreSQL)."""
-    url = os.environ.get("COFAB_TEST_DATABASE_URL", "")
-    if not url.startswith("postgresql"):
-        engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.db'}")
-        yield engine
-        engine.dispose()
-        return
-    schema = f"q32_{secrets.token_hex(3)}"
-    admin = sa.create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    engine = sa.create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-def _row(table: sa.Table, **given: Any) -> dict[str, Any]:
-    """Given values plus a filler for every other NOT NULL column without a default."""
-    values: dict[str, Any] = {}
-    for column in table.columns:
-        if column.name in given or column.nullable or column.primary_key:
-            continue
-        kind = column.type
-        if isinstance(kind, sa.Boolean):
-            values[column.name] = False
-        elif isinstance(kind, sa.Integer | sa.Numeric | sa.Float):
-            values[column.name] = 1
-        elif isinstance(kind, sa.DateTime):
-            values[column.name] = sa.func.current_timestamp()
-        elif isinstance(kind, sa.JSON):
-            values[column.name] = []
-        else:
-            values[column.name] = "x"
-    return values | given
-
-
-def test_backfill_of_existing_measurements(scratch: sa.Engine) -> None:
-    upgrade(scratch, "0026_quality_files")
+def test_backfill_of_existing_measurements(empty_database: sa.Engine) -> None:
+    upgrade(empty_database, "0026_quality_files")
     old = sa.MetaData()
-    old.reflect(scratch, only=("partners", "quality_characteristics", "quality_measurements"))
-    partners, chars, values = (old.tables[n] for n in ("partners", "quality_characteristics",
-                                                       "quality_measurements"))  # fmt: skip
-    with scratch.begin() as connection:
-        connection.execute(partners.insert().values(_row(partners, id=1)))
+    names = ("partners", "quality_characteristics", "quality_measurements")
+    old.reflect(empty_database, only=names)
+    partners, chars, values = (old.tables[n] for n in names)
+    with empty_database.begin() as connection:
+        connection.execute(partners.insert().values(filled_row(partners, id=1)))
         for cid, target in ((1, 1.33), (2, 1.67)):
-            row = _row(chars, id=cid, partner_id=1, cpk_target=target)
+            row = filled_row(chars, id=cid, partner_id=1, cpk_target=target)
             connection.execute(chars.insert().values(row))
         connection.execute(
             values.insert(),
@@ -80,8 +31,8 @@ def test_backfill_of_existing_measurements(scratch: sa.Engine) -> None:
                 for g, s, v in ((1, 1, 10.0), (1, 2, 12.0), (1, 3, 14.0), (2, 1, 7.0))
             ],
         )
-    upgrade(scratch)
-    with scratch.connect() as connection:
+    upgrade(empty_database)
+    with empty_database.connect() as connection:
         rows = connection.execute(
             sa.text(
                 "SELECT subgroup, n, mean, m2, std, value_range, min_value, max_value"

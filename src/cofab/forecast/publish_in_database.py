@@ -4,11 +4,12 @@ A full plan (200 partners × 2,000 products × 52 weeks) has 104,000 flows. Read
 summed in Decimals and sent back with COPY, they cost several times a plain COPY of the same
 rows; parsed from the stored plan document inside PostgreSQL, the parse alone cost about one
 such COPY. Planning keeps the plan's flows as rows (``plan_flows``: per site, product and
-period, already to the thousandth as :func:`publication.quantity` rounds, summed over markets)
-and its capacity-pool use (``plan_pool_use``), written once with the plan. One statement reads
-them, creates the publications of the partners that have lines and writes their lines and their
-derived reservations. Only the small maps cross the wire: site → partner, period → index and
-dates, zones. The plan's status is read from ``plan_scenarios.plan_status``
+period, already to the thousandth as :func:`publication.quantity` rounds, summed over markets,
+with the site's partner and the period's index, in partner order) and its capacity-pool use
+(``plan_pool_use``), written once with the plan. One statement reads them, creates the
+publications of the partners that have lines and writes their lines and their derived
+reservations. Only the small maps cross the wire: the periods' dates by index, site → partner
+(for capacity pools), zones. The plan's status is read from ``plan_scenarios.plan_status``
 (set with the plan), so the document is not read at all.
 """
 
@@ -23,38 +24,31 @@ from sqlalchemy.orm import Session
 
 from cofab.planning.models import PlanFlow, PlanPoolUse
 
-# ``flows`` joins the plan's rows to their partner and period window once; a product the plan's
-# input does not list is its own family, as in the Python writer. ``lines`` writes them in
-# partner order, so the lines' block-range index finds one partner's lines in a few pages. A
-# site-wide capacity pool has no family: the Python writer stores str(None), ``'None'``, and so
-# does this one. ``made`` creates the publications of the partners with lines (in partner
-# order, as the Python writer does), ``lines`` and ``reserved`` write their rows. The
+# The plan's rows carry their partner and period index and lie in partner order (migration 0043),
+# so ``lines`` writes them as they are read: no join to sites or periods, no sort, and the lines'
+# block-range index finds one partner's lines in a few pages. A product the plan's input does
+# not list is its own family, as in the Python writer. ``groups`` sums the flows once per
+# partner, family and period: the publications to make (partners with lines, in partner order,
+# as the Python writer makes them), the line counts, the derived reservations and ``counted`` —
+# the lines per publication and period that accuracy reads (``fc_line_periods``, migration 0040)
+# — come from its 10,000s of rows, not the 100,000s of lines. A site-wide capacity pool has no
+# family: the Python writer stores str(None), ``'None'``, and so does this one. The
 # sub-statements of one WITH run on one snapshot, and nothing in fc_lines or fc_reservations
-# refers back to fc_publications by a key, so they need not see each other's rows.
-# ``groups`` sums the flows once per partner, family and period: the line counts, the derived
-# reservations and ``counted`` — the lines per publication and period that accuracy reads
-# (``fc_line_periods``, migration 0040) — come from its 10,000s of rows, not the 100,000s of
-# lines. While the statement runs, ``COUNTED_SETTING`` tells fc_lines' insert trigger that the
-# writer counted its own lines (aggregating the statement's new rows again cost about a fifth
-# of a publication); any other writer is still counted by the trigger.
+# refers back to fc_publications by a key, so they need not see each other's rows. While the
+# statement runs, ``COUNTED_SETTING`` tells fc_lines' insert trigger that the writer counted its
+# own lines; any other writer is still counted by the trigger.
 _STATEMENT = text(
     f"""
-WITH sites AS (
+WITH groups AS MATERIALIZED (
+  SELECT partner_id, coalesce(family, product) AS family, period_index, count(*) AS n,
+         sum(qty) AS qty
+  FROM {PlanFlow.__tablename__}
+  WHERE scenario_id = :scenario_id AND partner_id IS NOT NULL AND period_index IS NOT NULL
+  GROUP BY partner_id, coalesce(family, product), period_index
+),
+sites AS (
   SELECT * FROM unnest(CAST(:sites AS text[]), CAST(:site_partners AS integer[]))
     AS m(site, partner_id)
-),
-windows AS (
-  SELECT * FROM unnest(CAST(:labels AS text[]), CAST(:indexes AS integer[]),
-                       CAST(:starts AS date[]), CAST(:ends AS date[]))
-    AS t(label, index, first_day, end_day)
-),
-flows AS MATERIALIZED (
-  SELECT m.partner_id, f.product, coalesce(f.family, f.product) AS family, f.site, f.period,
-         t.index, t.first_day, t.end_day, f.qty
-  FROM {PlanFlow.__tablename__} AS f
-  JOIN sites AS m ON m.site = f.site
-  JOIN windows AS t ON t.label = f.period
-  WHERE f.scenario_id = :scenario_id
 ),
 pools AS MATERIALIZED (
   SELECT m.partner_id, coalesce(u.family, 'None') AS family, u.period, sum(u.used) AS qty
@@ -63,11 +57,6 @@ pools AS MATERIALIZED (
   WHERE u.scenario_id = :scenario_id AND u.period = ANY(CAST(:labels AS text[]))
   GROUP BY m.partner_id, coalesce(u.family, 'None'), u.period
 ),
-groups AS MATERIALIZED (
-  SELECT partner_id, family, period, end_day, count(*) AS n, sum(qty) AS qty
-  FROM flows GROUP BY partner_id, family, period, end_day
-),
-line_counts AS MATERIALIZED (SELECT partner_id, sum(n) AS n FROM groups GROUP BY partner_id),
 made AS (
   INSERT INTO fc_publications (partner_id, scenario_id, release, published_at, published_by,
                                frozen_periods, firm_periods, periods)
@@ -75,44 +64,47 @@ made AS (
          CAST(:periods AS json)
   FROM unnest(CAST(:zone_partners AS integer[]), CAST(:zone_frozen AS integer[]),
               CAST(:zone_firm AS integer[])) AS z(partner_id, frozen, firm)
-  WHERE z.partner_id IN (SELECT partner_id FROM line_counts)
+  WHERE z.partner_id IN (SELECT partner_id FROM groups)
   ORDER BY z.partner_id
   RETURNING id, partner_id, frozen_periods, firm_periods
 ),
 lines AS (
   INSERT INTO fc_lines (publication_id, partner_id, release, product, family, site, period,
                         period_index, period_start, period_end, zone, planned_qty, status)
-  SELECT made.id, fl.partner_id, :release, fl.product, fl.family, fl.site, fl.period,
-         fl.index, fl.first_day, fl.end_day,
-         CASE WHEN fl.index < made.frozen_periods THEN 'frozen'
-              WHEN fl.index < made.frozen_periods + made.firm_periods THEN 'firm'
+  SELECT made.id, f.partner_id, :release, f.product, coalesce(f.family, f.product), f.site,
+         f.period, f.period_index, (CAST(:starts AS date[]))[f.period_index + 1],
+         (CAST(:ends AS date[]))[f.period_index + 1],
+         CASE WHEN f.period_index < made.frozen_periods THEN 'frozen'
+              WHEN f.period_index < made.frozen_periods + made.firm_periods THEN 'firm'
               ELSE 'flexible' END,
-         fl.qty, :open
-  FROM flows AS fl
-  JOIN made ON made.partner_id = fl.partner_id
-  ORDER BY fl.partner_id
-),
-derived AS (
-  SELECT g.partner_id, g.family, g.period, sum(g.qty) AS qty
-  FROM groups AS g
-  WHERE g.partner_id NOT IN (SELECT partner_id FROM pools)
-  GROUP BY g.partner_id, g.family, g.period
+         f.qty, :open
+  FROM {PlanFlow.__tablename__} AS f
+  JOIN made ON made.partner_id = f.partner_id
+  WHERE f.scenario_id = :scenario_id AND f.period_index IS NOT NULL
 ),
 counted AS (
   INSERT INTO fc_line_periods (publication_id, period, period_end, partner_id, release, lines)
-  SELECT made.id, g.period, g.end_day, g.partner_id, :release, sum(g.n)
+  SELECT made.id, (CAST(:labels AS text[]))[g.period_index + 1],
+         (CAST(:ends AS date[]))[g.period_index + 1], g.partner_id, :release, sum(g.n)
   FROM groups AS g
   JOIN made ON made.partner_id = g.partner_id
-  GROUP BY made.id, g.partner_id, g.period, g.end_day
+  GROUP BY made.id, g.partner_id, g.period_index
 ),
 reserved AS (
   INSERT INTO fc_reservations (publication_id, partner_id, family, period, qty)
   SELECT made.id, r.partner_id, r.family, r.period, r.qty
-  FROM (SELECT * FROM pools UNION ALL SELECT * FROM derived) AS r
+  FROM (
+    SELECT * FROM pools
+    UNION ALL
+    SELECT g.partner_id, g.family, (CAST(:labels AS text[]))[g.period_index + 1], g.qty
+    FROM groups AS g
+    WHERE g.partner_id NOT IN (SELECT partner_id FROM pools)
+  ) AS r
   JOIN made ON made.partner_id = r.partner_id
   ORDER BY made.id, r.family, r.period
   RETURNING publication_id
 ),
+line_counts AS (SELECT partner_id, sum(n) AS n FROM groups GROUP BY partner_id),
 reserved_counts AS (SELECT publication_id, count(*) AS n FROM reserved GROUP BY publication_id)
 SELECT made.id, made.partner_id, line_counts.n, coalesce(reserved_counts.n, 0)
 FROM made
@@ -124,7 +116,7 @@ ORDER BY made.id
 
 
 WORK_MEM = "256MB"
-COUNTED_SETTING = "cofab.fc_lines_counted"  # read by fc_lines' insert trigger (migration 0042)
+COUNTED_SETTING = "cofab.fc_lines_counted"  # read by fc_lines' insert trigger (0042, 0043)
 LINES_INDEX = "ix_fc_lines_partner_pub"  # a block-range index on PostgreSQL (migration 0036)
 _SUMMARIZE = text(
     "SELECT brin_summarize_new_values(c.oid) FROM pg_class AS c "
@@ -156,11 +148,12 @@ def write_publication(
     open_status: str,
 ) -> list[Written]:
     """Run the statement; ``periods`` are the plan's labels as the publications keep them,
-    ``windows`` maps a period label to (index, first day, end day),
+    ``windows`` maps a period label to (index, first day, end day) — the index the plan's rows
+    keep (``plan_flows.period_index``: the label's place in the input periods),
     ``zones`` a candidate partner to (frozen, firm). A partner's reservations are the plan's
     capacity-pool rows at its sites when it has any, else what its lines make per family and
     period (as in the Python writer)."""
-    labels = list(windows)
+    labels = sorted(windows, key=lambda label: windows[label][0])  # a plan row's period_index
     zone_partners = sorted(zones)
     # the statement hashes 100,000s of rows: in memory, not in batches spilled to disk (the
     # setting ends with the transaction)
@@ -177,7 +170,6 @@ def write_publication(
             "sites": list(site_partner),
             "site_partners": list(site_partner.values()),
             "labels": labels,
-            "indexes": [windows[label][0] for label in labels],
             "starts": [windows[label][1] for label in labels],
             "ends": [windows[label][2] for label in labels],
             "zone_partners": zone_partners,

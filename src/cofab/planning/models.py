@@ -106,9 +106,9 @@ class PlanFlow(Base):
     scenario_id: Mapped[int] = mapped_column(
         ForeignKey("plan_scenarios.id", ondelete="CASCADE"), primary_key=True
     )
-    #: the row's number in its plan: a key that grows as the rows are written (a key of site,
-    #: product and period cost more than the rows themselves); one row per site, product and
-    #: period holds by construction
+    #: the row's number in its plan, in partner, site, product and period order: a key that grows
+    #: as the rows are written (a key of site, product and period cost more than the rows
+    #: themselves); one row per site, product and period holds by construction
     n: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     site: Mapped[str] = mapped_column(Text)
     product: Mapped[str] = mapped_column(Text)
@@ -116,6 +116,11 @@ class PlanFlow(Base):
     #: the product's family in the plan's input (none when the input does not list the product)
     family: Mapped[str | None] = mapped_column(Text)
     qty: Mapped[Decimal] = mapped_column(Numeric(18, 3))
+    #: the site's partner in the scenario (none for an own or unmatched site); a scenario's sites
+    #: and periods never change, so the rows keep both and are written in partner order
+    partner_id: Mapped[int | None] = mapped_column(Integer)
+    #: the period's place in the plan's input periods (none for a period the input does not list)
+    period_index: Mapped[int | None] = mapped_column(Integer)
 
 
 class PlanPoolUse(Base):

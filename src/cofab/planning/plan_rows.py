@@ -26,23 +26,32 @@ THOUSANDTH = Decimal("0.001")
 # default rounding; PostgreSQL's round() alone rounds ties away from zero.
 _ROUNDED = "CASE WHEN abs(k - trunc(k)) = 0.5 THEN 2 * round(k / 2) ELSE round(k) END"
 
-# PostgreSQL reads the plan just stored (one parse per ``->``), nothing crosses the wire; the
-# rows are numbered as they are written (the key only grows)
+# PostgreSQL reads the plan just stored (one parse per ``->``), nothing crosses the wire but the
+# small maps (product → family, site → partner, periods); the rows are numbered in partner order
+# and written in it (the key only grows, and publication reads one partner's rows together)
 _FLOWS_SQL = text(
     f"""
-INSERT INTO plan_flows (scenario_id, n, site, product, period, family, qty)
-SELECT :scenario_id, row_number() OVER (), x.site, x.product, x.period, min(p.family),
-       sum({_ROUNDED}) / 1000
+INSERT INTO plan_flows (scenario_id, n, partner_id, site, product, period, period_index, family,
+                        qty)
+SELECT :scenario_id, row_number() OVER (ORDER BY m.partner_id, g.site, g.product, g.period),
+       m.partner_id, g.site, g.product, g.period, t.i - 1, g.family, g.qty
 FROM (
-  SELECT f.site, f.product, f.period, coalesce(f.qty, 0) * 1000 AS k
-  FROM plan_scenarios AS s
-  CROSS JOIN LATERAL json_to_recordset(s.result_doc -> 'flows')
-    AS f(site text, product text, period text, qty numeric)
-  WHERE s.id = :scenario_id
-) AS x
-LEFT JOIN unnest(CAST(:products AS text[]), CAST(:families AS text[])) AS p(product, family)
-  ON p.product = x.product
-GROUP BY x.site, x.product, x.period
+  SELECT x.site, x.product, x.period, min(p.family) AS family, sum({_ROUNDED}) / 1000 AS qty
+  FROM (
+    SELECT f.site, f.product, f.period, coalesce(f.qty, 0) * 1000 AS k
+    FROM plan_scenarios AS s
+    CROSS JOIN LATERAL json_to_recordset(s.result_doc -> 'flows')
+      AS f(site text, product text, period text, qty numeric)
+    WHERE s.id = :scenario_id
+  ) AS x
+  LEFT JOIN unnest(CAST(:products AS text[]), CAST(:families AS text[])) AS p(product, family)
+    ON p.product = x.product
+  GROUP BY x.site, x.product, x.period
+) AS g
+LEFT JOIN unnest(CAST(:sites AS text[]), CAST(:partners AS integer[])) AS m(site, partner_id)
+  ON m.site = g.site
+LEFT JOIN unnest(CAST(:periods AS text[])) WITH ORDINALITY AS t(label, i) ON t.label = g.period
+ORDER BY 2
 """
 )
 _POOLS_SQL = text(
@@ -71,6 +80,18 @@ def families(input_doc: Any) -> dict[str, str]:
     return {str(p["id"]): str(p["family"]) for p in products if "family" in p}
 
 
+def _partner_order(key: tuple[int | None, str, str, str]) -> tuple[bool, int, str, str, str]:
+    """Partner, site, product, period; own and unmatched sites last (as PostgreSQL orders)."""
+    partner, site, product, period = key
+    return (partner is None, partner or 0, site, product, period)
+
+
+def periods_of(input_doc: Any) -> list[str]:
+    """The plan's periods in their order, as its input lists them (unique: the schema says so)."""
+    listed = input_doc.get("periods") if isinstance(input_doc, dict) else None
+    return [str(p) for p in listed] if isinstance(listed, list) else []
+
+
 def store_plan_rows(session: Session, scenario: Scenario) -> None:
     """Replace the scenario's flow and pool rows by those of its plan (none without a plan)."""
     session.flush()
@@ -80,6 +101,8 @@ def store_plan_rows(session: Session, scenario: Scenario) -> None:
     if not plan:
         return
     family = families(scenario.input_doc)
+    partner = {str(k): int(v) for k, v in (scenario.site_partners or {}).items()}
+    labels = periods_of(scenario.input_doc)
     if session.get_bind().dialect.name == "postgresql":
         if isinstance(plan.get("flows"), list):
             session.execute(
@@ -88,16 +111,20 @@ def store_plan_rows(session: Session, scenario: Scenario) -> None:
                     "scenario_id": scenario.id,
                     "products": list(family),
                     "families": list(family.values()),
+                    "sites": list(partner),
+                    "partners": list(partner.values()),
+                    "periods": labels,
                 },
             )
         if isinstance(plan.get("pool_utilisation"), list):
             session.execute(_POOLS_SQL, {"scenario_id": scenario.id})
         return
-    flows: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+    flows: dict[tuple[int | None, str, str, str], Decimal] = defaultdict(Decimal)
     for flow in plan.get("flows") or []:
-        flows[(str(flow["site"]), str(flow["product"]), str(flow["period"]))] += thousandths(
-            flow.get("qty")
-        )
+        site = str(flow["site"])
+        key = (partner.get(site), site, str(flow["product"]), str(flow["period"]))
+        flows[key] += thousandths(flow.get("qty"))
+    index = {label: i for i, label in enumerate(labels)}
     if flows:
         session.execute(
             insert(PlanFlow),
@@ -105,13 +132,15 @@ def store_plan_rows(session: Session, scenario: Scenario) -> None:
                 {
                     "scenario_id": scenario.id,
                     "n": n,
-                    "site": s,
-                    "product": p,
-                    "period": t,
-                    "family": family.get(p),
-                    "qty": q,
+                    "partner_id": key[0],
+                    "site": key[1],
+                    "product": key[2],
+                    "period": key[3],
+                    "period_index": index.get(key[3]),
+                    "family": family.get(key[2]),
+                    "qty": flows[key],
                 }
-                for n, ((s, p, t), q) in enumerate(flows.items(), start=1)
+                for n, key in enumerate(sorted(flows, key=_partner_order), start=1)
             ],
         )
     pools = [
