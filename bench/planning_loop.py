@@ -9,8 +9,9 @@ scenario's plan document in, forecast lines and reservations out) and is timed p
 forecast lines. The scenarios are stored directly: the planner refuses to build models over
 5,000,000 flows (200 lanes × 2,000 products × 52 weeks is 20.8M), and a publication only reads
 the stored plan (since migration 0036 the plan's flows as rows, ``plan_flows``, written when the
-plan is stored: that time is printed separately, "plan store", and is not in the publication
-figure). On PostgreSQL the same rows are written with ``COPY`` for comparison: into a
+plan is stored; since 0043 in partner order, with their totals per partner, family and period,
+``plan_partner_output``: that time is printed separately, "plan store", and is not in the
+publication figure). On PostgreSQL the same rows are written with ``COPY`` for comparison: into a
 bare TEMP copy of the table (no index, no key, no WAL) — the issue's reference, "PostgreSQL COPY
 of the same rows", which the goal uses (publication ≥ 50 % of its speed) — once per release,
 right after that release is published (both figures then come from the same minutes of a
@@ -491,7 +492,8 @@ def main() -> None:
         "it with COPY into a twin of fc_lines with the same indexes and foreign keys. "
         '"plan store" is the untimed step before each publication: the solved plan stored '
         "through planning.service.record_plan (its document and, since 0036, its flows as rows "
-        "that publication reads). "
+        "that publication reads; since 0043 in partner order with their totals per partner, "
+        "family and period). "
         f"Whole run: {time.perf_counter() - started:.0f} s."
     )
 

@@ -11,7 +11,7 @@ from tests.forecast.forecast_factories import flow, solved_scenario
 
 from cofab.db.migrate import upgrade
 from cofab.db.session import unit_of_work
-from cofab.planning.models import PlanFlow
+from cofab.planning.models import PlanFlow, PlanPartnerOutput
 
 MONTHS = ["2025-01", "2025-02", "2025-03"]
 
@@ -39,6 +39,21 @@ def test_plan_rows_carry_partner_and_period_index_in_partner_order(
             .where(PlanFlow.scenario_id == scenario)
             .order_by(PlanFlow.n)
         ).all()
+        totals = session.execute(
+            select(
+                PlanPartnerOutput.partner_id,
+                PlanPartnerOutput.family,
+                PlanPartnerOutput.period_index,
+                PlanPartnerOutput.flows,
+                PlanPartnerOutput.qty,
+            ).where(PlanPartnerOutput.scenario_id == scenario)
+        ).all()
+    # a partner's totals per family and period: the own plant and the unlisted period left out
+    assert sorted(tuple(t) for t in totals) == [
+        (a, "F1", 1, 1, 3),
+        (a, "F2", 2, 1, 2),
+        (b, "F1", 0, 1, 5),
+    ]
     assert [tuple(r) for r in rows] == [
         (a, "Z-first", "P1", 1),
         (a, "Z-first", "P1", None),
@@ -79,4 +94,12 @@ def test_rows_stored_before_0043_get_partner_and_period_index(empty_database: En
         found = connection.execute(
             sa.text("SELECT n, partner_id, period_index FROM plan_flows ORDER BY n")
         ).all()
+        totals = connection.execute(
+            sa.text(
+                "SELECT partner_id, family, period_index, flows, qty FROM plan_partner_output"
+                " ORDER BY partner_id"
+            )
+        ).all()
     assert [tuple(r) for r in found] == [(1, 9, 2), (2, 7, 0), (3, None, 1), (4, 7, None)]
+    # no family in the rows: a product is its own family
+    assert [tuple(t) for t in totals] == [(7, "P1", 0, 1, 1), (9, "P1", 2, 1, 1)]

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from cofab.planning.models import PlanFlow, PlanPoolUse
+from cofab.planning.models import PlanFlow, PlanPartnerOutput, PlanPoolUse
 
 # The plan's rows carry their partner and period index and lie in partner order (migration 0043),
 # so ``lines`` writes them as they are read: no join to sites or periods, no sort, and the lines'
@@ -40,11 +40,9 @@ from cofab.planning.models import PlanFlow, PlanPoolUse
 _STATEMENT = text(
     f"""
 WITH groups AS MATERIALIZED (
-  SELECT partner_id, coalesce(family, product) AS family, period_index, count(*) AS n,
-         sum(qty) AS qty
-  FROM {PlanFlow.__tablename__}
-  WHERE scenario_id = :scenario_id AND partner_id IS NOT NULL AND period_index IS NOT NULL
-  GROUP BY partner_id, coalesce(family, product), period_index
+  SELECT partner_id, family, period_index, flows AS n, qty
+  FROM {PlanPartnerOutput.__tablename__}
+  WHERE scenario_id = :scenario_id
 ),
 sites AS (
   SELECT * FROM unnest(CAST(:sites AS text[]), CAST(:site_partners AS integer[]))
@@ -101,7 +99,6 @@ reserved AS (
     WHERE g.partner_id NOT IN (SELECT partner_id FROM pools)
   ) AS r
   JOIN made ON made.partner_id = r.partner_id
-  ORDER BY made.id, r.family, r.period
   RETURNING publication_id
 ),
 line_counts AS (SELECT partner_id, sum(n) AS n FROM groups GROUP BY partner_id),

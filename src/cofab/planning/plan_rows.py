@@ -1,4 +1,5 @@
-"""A plan's flows and capacity-pool use as rows beside its document.
+"""A plan's flows, their totals per partner, family and period, and its capacity-pool use as rows
+beside its document.
 
 The plan document stays what ``cofab plan`` reads and writes; readers that need 100,000s of its
 flows (forecast publication) would otherwise parse the whole document on every read: in
@@ -18,7 +19,7 @@ from typing import Any
 from sqlalchemy import delete, insert, text
 from sqlalchemy.orm import Session
 
-from cofab.planning.models import PlanFlow, PlanPoolUse, Scenario
+from cofab.planning.models import PlanFlow, PlanPartnerOutput, PlanPoolUse, Scenario
 
 THOUSANDTH = Decimal("0.001")
 
@@ -69,6 +70,18 @@ FROM (
 )
 
 
+# the same statement on both databases, from the rows just written
+OUTPUT_SQL = text(
+    """
+INSERT INTO plan_partner_output (scenario_id, partner_id, family, period_index, flows, qty)
+SELECT scenario_id, partner_id, coalesce(family, product), period_index, count(*), sum(qty)
+FROM plan_flows
+WHERE scenario_id = :scenario_id AND partner_id IS NOT NULL AND period_index IS NOT NULL
+GROUP BY scenario_id, partner_id, coalesce(family, product), period_index
+"""
+)
+
+
 def thousandths(value: Any) -> Decimal:
     """A plan quantity as the rows keep it: to 0.001, ties to even."""
     return Decimal(str(value or 0)).quantize(THOUSANDTH)
@@ -97,6 +110,7 @@ def store_plan_rows(session: Session, scenario: Scenario) -> None:
     session.flush()
     session.execute(delete(PlanFlow).where(PlanFlow.scenario_id == scenario.id))
     session.execute(delete(PlanPoolUse).where(PlanPoolUse.scenario_id == scenario.id))
+    session.execute(delete(PlanPartnerOutput).where(PlanPartnerOutput.scenario_id == scenario.id))
     plan = scenario.result_doc
     if not plan:
         return
@@ -116,6 +130,7 @@ def store_plan_rows(session: Session, scenario: Scenario) -> None:
                     "periods": labels,
                 },
             )
+            session.execute(OUTPUT_SQL, {"scenario_id": scenario.id})
         if isinstance(plan.get("pool_utilisation"), list):
             session.execute(_POOLS_SQL, {"scenario_id": scenario.id})
         return
@@ -143,6 +158,7 @@ def store_plan_rows(session: Session, scenario: Scenario) -> None:
                 for n, key in enumerate(sorted(flows, key=_partner_order), start=1)
             ],
         )
+        session.execute(OUTPUT_SQL, {"scenario_id": scenario.id})
     pools = [
         {
             "scenario_id": scenario.id,
