@@ -27,6 +27,19 @@ THOUSANDTH = Decimal("0.001")
 # default rounding; PostgreSQL's round() alone rounds ties away from zero.
 _ROUNDED = "CASE WHEN abs(k - trunc(k)) = 0.5 THEN 2 * round(k / 2) ELSE round(k) END"
 
+
+def _document_rows(member: str, columns: tuple[str, ...], amount: str) -> str:
+    """The stored plan document's ``member`` list as rows of text ``columns`` and ``k``, the
+    ``amount`` in thousandths (PostgreSQL)."""
+    typed = ", ".join(f"{c} text" for c in columns)
+    picked = ", ".join(f"f.{c}" for c in columns)
+    return (
+        f"SELECT {picked}, coalesce(f.{amount}, 0) * 1000 AS k FROM plan_scenarios AS s "
+        f"CROSS JOIN LATERAL json_to_recordset(s.result_doc -> '{member}') "
+        f"AS f({typed}, {amount} numeric) WHERE s.id = :scenario_id"
+    )
+
+
 # PostgreSQL reads the plan just stored (one parse per ``->``), nothing crosses the wire but the
 # small maps (product → family, site → partner, periods); the rows are numbered in partner order
 # and written in it (the key only grows, and publication reads one partner's rows together)
@@ -38,13 +51,7 @@ SELECT :scenario_id, row_number() OVER (ORDER BY m.partner_id, g.site, g.product
        m.partner_id, g.site, g.product, g.period, t.i - 1, g.family, g.qty
 FROM (
   SELECT x.site, x.product, x.period, min(p.family) AS family, sum({_ROUNDED}) / 1000 AS qty
-  FROM (
-    SELECT f.site, f.product, f.period, coalesce(f.qty, 0) * 1000 AS k
-    FROM plan_scenarios AS s
-    CROSS JOIN LATERAL json_to_recordset(s.result_doc -> 'flows')
-      AS f(site text, product text, period text, qty numeric)
-    WHERE s.id = :scenario_id
-  ) AS x
+  FROM ({_document_rows("flows", ("site", "product", "period"), "qty")}) AS x
   LEFT JOIN unnest(CAST(:products AS text[]), CAST(:families AS text[])) AS p(product, family)
     ON p.product = x.product
   GROUP BY x.site, x.product, x.period
@@ -59,13 +66,7 @@ _POOLS_SQL = text(
     f"""
 INSERT INTO plan_pool_use (scenario_id, site, family, period, used)
 SELECT :scenario_id, site, family, period, {_ROUNDED} / 1000
-FROM (
-  SELECT f.site, f.family, f.period, coalesce(f.used, 0) * 1000 AS k
-  FROM plan_scenarios AS s
-  CROSS JOIN LATERAL json_to_recordset(s.result_doc -> 'pool_utilisation')
-    AS f(site text, family text, period text, used numeric)
-  WHERE s.id = :scenario_id
-) AS x
+FROM ({_document_rows("pool_utilisation", ("site", "family", "period"), "used")}) AS x
 """
 )
 
