@@ -27,12 +27,14 @@ from cofab.planning.models import PlanFlow, PlanPartnerOutput, PlanPoolUse
 # The plan's rows carry their partner and period index and lie in partner order (migration 0043),
 # so ``lines`` writes them as they are read: no join to sites or periods, no sort, and the lines'
 # block-range index finds one partner's lines in a few pages. A product the plan's input does
-# not list is its own family, as in the Python writer. ``groups`` sums the flows once per
-# partner, family and period: the publications to make (partners with lines, in partner order,
-# as the Python writer makes them), the line counts, the derived reservations and ``counted`` —
-# the lines per publication and period that accuracy reads (``fc_line_periods``, migration 0040)
-# — come from its 10,000s of rows, not the 100,000s of lines. A site-wide capacity pool has no
-# family: the Python writer stores str(None), ``'None'``, and so does this one. The
+# not list is its own family, as in the Python writer. ``groups`` are the plan's totals per
+# partner, family and period (``plan_partner_output``, written with the flows): the publications
+# to make (partners with lines, in partner order, as the Python writer makes them), the line
+# counts, the derived reservations and ``counted`` — the lines per publication and period that
+# accuracy reads (``fc_line_periods``, migration 0040) — come from their 10,000s of rows, not
+# the 100,000s of lines. Reservations are written unsorted: their readers order them by family
+# and period. A site-wide capacity pool has no family: the Python writer stores str(None),
+# ``'None'``, and so does this one. The
 # sub-statements of one WITH run on one snapshot, and nothing in fc_lines or fc_reservations
 # refers back to fc_publications by a key, so they need not see each other's rows. While the
 # statement runs, ``COUNTED_SETTING`` tells fc_lines' insert trigger that the writer counted its
@@ -112,7 +114,6 @@ ORDER BY made.id
 )
 
 
-WORK_MEM = "256MB"
 COUNTED_SETTING = "cofab.fc_lines_counted"  # read by fc_lines' insert trigger (0042, 0043)
 LINES_INDEX = "ix_fc_lines_partner_pub"  # a block-range index on PostgreSQL (migration 0036)
 _SUMMARIZE = text(
@@ -152,9 +153,6 @@ def write_publication(
     period (as in the Python writer)."""
     labels = sorted(windows, key=lambda label: windows[label][0])  # a plan row's period_index
     zone_partners = sorted(zones)
-    # the statement hashes 100,000s of rows: in memory, not in batches spilled to disk (the
-    # setting ends with the transaction)
-    session.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
     session.execute(text(f"SET LOCAL {COUNTED_SETTING} = 'on'"))
     rows = session.execute(
         _STATEMENT,
