@@ -160,6 +160,11 @@ def test_what_cannot_be_converted_is_listed_as_defaulted(engine: Engine, world: 
     assert distance["source"] == registry_scenario.DEFAULT_LANE_NO_RATE
     assert distance["params"]["currency"] == "EUR"
     assert inputs[("lane", f"{SITE_B} → KR · L3")]["source"] == registry_scenario.LANE_NO_WEIGHT
+    # the unmet-demand floor is 1,000 US dollars, kept as 1,000 without a rate (and said so)
+    unmet = inputs[("unmet_penalty", "KR")]
+    assert doc["markets"][0]["unmet_penalty"] == 1000.0
+    assert unmet["source"] == registry_scenario.DEFAULT_PENALTY_NO_RATE
+    assert (unmet["params"]["usd"], unmet["params"]["currency"]) == ("1,000", "EUR")
 
 
 def test_generated_defaults_are_converted_from_us_dollars(engine: Engine, world: World) -> None:
@@ -185,6 +190,13 @@ def test_generated_defaults_are_converted_from_us_dollars(engine: Engine, world:
     freight = inputs[("lane", f"{SITE_B} → KR")]
     assert freight["source"] == registry_scenario.DEFAULT_LANE_FX
     assert lanes[(SITE_B, "KR")]["unit_cost"] > 0.5 * per_usd * 0.999  # at least the base fee
+    # unmet demand: ten times the dearest unit and freight (~0.3M KRW) is below the floor of
+    # 1,000 USD = 1,333,333.33 KRW, which wins (a bare 1,000 would have been under one dollar)
+    floor = round(1000 * per_usd, 2)
+    assert doc["markets"][0]["unmet_penalty"] == pytest.approx(floor)
+    unmet = inputs[("unmet_penalty", "KR")]
+    assert unmet["source"] == registry_scenario.DEFAULT_PENALTY_FX
+    assert unmet["params"]["floor"] == "1,333,333.33" and unmet["params"]["usd"] == "1,000"
 
 
 def test_a_sites_own_ppm_wins_over_its_partners(engine: Engine, world: World) -> None:

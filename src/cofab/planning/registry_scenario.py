@@ -30,8 +30,9 @@ What is neither entered nor live is generated, always the same way:
   chosen sites' monthly capacity of each family, split evenly over the markets (and over the
   family's products);
 - unmet penalty (markets without one entered): ten times the dearest unit to make and ship, at
-  least ``DEFAULT_UNMET_PENALTY`` (``what_if.dropout_penalty``), so serving demand pays whatever
-  the currency and scale of the live prices;
+  least ``DEFAULT_UNMET_PENALTY`` US dollars converted like the other generated figures
+  (``what_if.dropout_penalty``), so serving demand pays whatever the currency and scale of the
+  live prices;
 - offtake: the owner's offtake commitments to its JVs (ventures) become ``min_volume`` on the
   JV company's sites that make the family: the period's volume spread evenly over its months,
   split over those sites by their capacity, capped at what a site can make after scrap, what
@@ -249,6 +250,14 @@ DEFAULT_DEMAND = N_(
 DEFAULT_FIXED = N_("{share} of one month of capacity at the unit cost")
 DEFAULT_PENALTY = N_(
     "{penalty} per unit not served: ten times the dearest unit to make and ship, at least 1,000"
+)
+DEFAULT_PENALTY_FX = N_(
+    "{penalty} per unit not served: ten times the dearest unit to make and ship, at least "
+    "{floor} ({usd} USD × exchange rate {fx})"
+)
+DEFAULT_PENALTY_NO_RATE = N_(
+    "{penalty} per unit not served: ten times the dearest unit to make and ship, at least "
+    "{usd}, unconverted (planning's exchange-rate table has no rate for {currency})"
 )
 
 LIVE_OFFTAKE = N_(
@@ -554,7 +563,7 @@ def build_from_registry(
     )
     inputs.extend(lane_entries)
     inputs.extend(_offtake_floors(live, sites, site_partners, markets, products, periods, lanes))
-    inputs.extend(_price_unmet(markets, sites, lanes))
+    inputs.extend(_price_unmet(markets, sites, lanes, currency, _usd_rate(live, currency)))
     document: dict[str, Any] = {
         "name": request.name,
         "description": "Built from the partner registry and the live domains; the scenario's "
@@ -807,18 +816,32 @@ def _markets(
 
 
 def _price_unmet(
-    markets: list[dict[str, Any]], sites: list[dict[str, Any]], lanes: list[dict[str, Any]]
+    markets: list[dict[str, Any]],
+    sites: list[dict[str, Any]],
+    lanes: list[dict[str, Any]],
+    currency: str,
+    usd: float | None,
 ) -> list[dict[str, Any]]:
     """Markets without an entered penalty: ten times the dearest unit to make and ship, at
-    least ``DEFAULT_UNMET_PENALTY`` (the what-ifs' rule), so serving demand always pays,
-    whatever the currency and scale of the live prices."""
-    penalty = dropout_penalty({"sites": sites, "lanes": lanes})
+    least ``DEFAULT_UNMET_PENALTY`` US dollars in the scenario's currency (the what-ifs' rule),
+    so serving demand always pays, whatever the currency and scale of the live prices."""
+    floor = round(DEFAULT_UNMET_PENALTY * (usd or 1.0), 2)
+    penalty = dropout_penalty({"sites": sites, "lanes": lanes}, floor)
+    params: dict[str, Any] = {"penalty": _number(penalty)}
+    message = DEFAULT_PENALTY
+    if currency.upper() != REGISTRY_CURRENCY:
+        message = DEFAULT_PENALTY_NO_RATE if usd is None else DEFAULT_PENALTY_FX
+        params |= {
+            "floor": _number(floor),
+            "usd": _number(DEFAULT_UNMET_PENALTY),
+            "fx": _number(usd or 1.0),
+            "currency": currency,
+        }
     entries = []
     for market in markets:
         if market["unmet_penalty"] is None:
             market["unmet_penalty"] = penalty
-            params = {"penalty": f"{penalty:,.2f}".rstrip("0").rstrip(".")}
-            entries.append(entry("unmet_penalty", market["id"], False, DEFAULT_PENALTY, params))
+            entries.append(entry("unmet_penalty", market["id"], False, message, params))
     return entries
 
 

@@ -25,13 +25,14 @@ def _numbers(value: Any) -> list[float]:
     return []
 
 
-def dropout_penalty(doc: dict[str, Any]) -> float:
-    """The unmet-demand price a dropout what-if gives markets that have none (see above)."""
+def dropout_penalty(doc: dict[str, Any], floor: float = MIN_UNMET_PENALTY) -> float:
+    """The unmet-demand price a dropout what-if gives markets that have none (see above);
+    ``floor`` in the document's currency (a registry scenario converts the US-dollar floor)."""
     unit = max([0.0, *(n for s in doc.get("sites", []) for n in _numbers(s.get("unit_cost")))])
     freight = max(
         [0.0, *(n for lane in doc.get("lanes", []) for n in _numbers(lane.get("unit_cost")))]
     )
-    return round(max(MIN_UNMET_PENALTY, UNMET_PENALTY_FACTOR * (unit + freight)), 2)
+    return round(max(floor, UNMET_PENALTY_FACTOR * (unit + freight)), 2)
 
 
 def without_sites(doc: dict[str, Any], site_ids: set[str]) -> dict[str, Any]:
