@@ -48,6 +48,15 @@ def _make_test_engine(tmp_root: Path) -> tuple[Engine, str | None]:
     return engine, schema
 
 
+def drop_test_schema(schema: str | None) -> None:
+    """Drop the PostgreSQL schema :func:`_make_test_engine` made (SQLite: ``None``, nothing)."""
+    if schema:
+        admin = create_engine(os.environ["COFAB_TEST_DATABASE_URL"])
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     root = tmp_path_factory.mktemp("db")
@@ -55,11 +64,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     upgrade(eng)
     yield eng
     eng.dispose()
-    if schema:
-        admin = create_engine(os.environ["COFAB_TEST_DATABASE_URL"])
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    drop_test_schema(schema)
 
 
 @pytest.fixture(autouse=True)
@@ -82,11 +87,7 @@ def empty_database(tmp_path: Path) -> Iterator[Engine]:
     engine, schema = _make_test_engine(tmp_path)
     yield engine
     engine.dispose()
-    if schema:
-        admin = create_engine(os.environ["COFAB_TEST_DATABASE_URL"])
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    drop_test_schema(schema)
 
 
 def filled_row(table: sa.Table, **given: Any) -> dict[str, Any]:

@@ -7,7 +7,6 @@ The checks read what a user would read — rows in the database and answers over
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import time
@@ -18,9 +17,9 @@ from datetime import date
 import httpx
 import pytest
 import uvicorn
-from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
-from tests.conftest import _free_port, _make_test_engine, token_for
+from tests.conftest import _free_port, _make_test_engine, drop_test_schema, token_for
 from typer.testing import CliRunner
 
 from cofab import cli
@@ -147,11 +146,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         server.should_exit = True
         thread.join(timeout=10)
         engine.dispose()
-        if schema:
-            admin = create_engine(os.environ["COFAB_TEST_DATABASE_URL"])
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+        drop_test_schema(schema)
 
 
 def _session(demo: Demo) -> Session:

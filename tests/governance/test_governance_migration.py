@@ -4,43 +4,15 @@ owner, due date, status, note), on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-import os
-import secrets
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from alembic import command
 
 from cofab.db.migrate import alembic_config, upgrade
-from cofab.db.session import engine_for
 
 NOW = datetime(2026, 6, 1, 8, 30, tzinfo=UTC).replace(tzinfo=None)
-
-
-@pytest.fixture
-def old_engine(tmp_path: Path) -> Iterator[sa.Engine]:
-    url = os.environ.get("COFAB_TEST_DATABASE_URL")
-    if not url:
-        engine = engine_for(f"sqlite:///{tmp_path / 'before.db'}")
-        yield engine
-        engine.dispose()
-        return
-    schema = f"cofab_mig_{secrets.token_hex(4)}"
-    admin = sa.create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    engine = sa.create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def _filled(table: sa.Table, **values: Any) -> dict[str, Any]:
@@ -134,15 +106,15 @@ def _seed_reviews(engine: sa.Engine) -> None:
 
 
 def test_every_review_becomes_a_meeting_with_its_decisions_and_items(
-    old_engine: sa.Engine,
+    empty_database: sa.Engine,
 ) -> None:
-    config = alembic_config(old_engine)
-    with old_engine.begin() as connection:
+    config = alembic_config(empty_database)
+    with empty_database.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0011_units")
-    _seed_reviews(old_engine)
-    upgrade(old_engine)
-    with old_engine.connect() as conn:
+    _seed_reviews(empty_database)
+    upgrade(empty_database)
+    with empty_database.connect() as conn:
         meetings = conn.execute(
             sa.text(
                 "SELECT review_id, kind, title, partner_id, unit_id, starts_at, timezone, id"

@@ -41,7 +41,7 @@ from cofab.forecast.models import (
 )
 from cofab.forecast.publish_in_database import write_publication
 from cofab.planning.models import Scenario
-from cofab.planning.service import ensure_writer
+from cofab.planning.service import ensure_writer, periods_of
 
 DEFAULT_FROZEN = 2
 DEFAULT_FIRM = 4
@@ -207,7 +207,7 @@ def publish(
 
 
 def _plan_of(scenario: Scenario, pools: list[dict[str, Any]]) -> _Plan:
-    labels = [str(p) for p in (scenario.input_doc.get("periods") or [])]
+    labels = periods_of(scenario.input_doc)  # the order plan_flows.period_index counts in
     windows: dict[str, tuple[int, date, date]] = {}
     for index, label in enumerate(labels):
         found = periods.window(label)

@@ -33,7 +33,7 @@ from cofab.planning.live_data import LiveData, convert, no_live_data
 from cofab.planning.loader import load_document
 from cofab.planning.make_or_buy_input import load_make_or_buy, make_or_buy_document
 from cofab.planning.models import ExchangeRate, Scenario, ScenarioSource, ScenarioState
-from cofab.planning.plan_rows import store_plan_rows
+from cofab.planning.plan_rows import periods_of, store_plan_rows
 from cofab.planning.plan_views import currency_of
 from cofab.planning.problems import Problem
 from cofab.planning.registry_scenario import (
@@ -71,6 +71,7 @@ __all__ = [
     "list_scenarios",
     "make_or_buy",
     "new_highs",
+    "periods_of",
     "plan_with_simulation",
     "read_live_inputs",
     "record_plan",
